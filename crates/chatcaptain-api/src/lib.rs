@@ -1,0 +1,30 @@
+//! Generated client for the ChatCaptain contacts API.
+//!
+//! Everything here comes from `spec/chatcaptain.yaml` through `cargo xtask codegen`
+//! (progenitor, builder style). Do not edit `generated.rs` by hand: change the spec and
+//! regenerate. Most users want the ergonomic `chatcaptain` crate instead; this one is the
+//! complete, typed surface underneath it.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use chatcaptain_api::Client;
+//!
+//! let client = Client::new("https://api.chatcaptain.com");
+//! let page = client
+//!     .list_contacts()
+//!     .chatbot_id("aBcDeFgHiJkLmNoPqRsT")
+//!     .limit(std::num::NonZeroU32::new(50).unwrap())
+//!     .send()
+//!     .await?;
+//! println!("{} contacts", page.contacts.len());
+//! # Ok(())
+//! # }
+//! ```
+
+// progenitor sorts responses by status value, so the `4XX` arm (400) lands before the
+// documented `403` arm; both decode the same `ErrorResponse`, so nothing is lost.
+#[allow(unreachable_patterns)]
+#[rustfmt::skip]
+mod generated;
+
+pub use generated::*;

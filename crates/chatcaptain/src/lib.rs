@@ -1,0 +1,1 @@
+//! Ergonomic client for the ChatCaptain contacts API.

@@ -1,0 +1,96 @@
+//! Reading the spec once, with errors that name the file and the place.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use openapiv3::OpenAPI;
+use sha2::{Digest, Sha256};
+
+/// The repository root: xtask lives one level below it.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent directory")
+        .to_path_buf()
+}
+
+pub fn default_path() -> PathBuf {
+    workspace_root().join("spec").join("chatcaptain.yaml")
+}
+
+/// A parsed spec with the bytes it came from.
+pub struct Spec {
+    pub path: PathBuf,
+    pub text: String,
+    pub openapi: OpenAPI,
+}
+
+impl Spec {
+    pub fn load(path: &Path) -> Result<Spec> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read spec {}", path.display()))?;
+        let openapi = parse(path, &text)?;
+        Ok(Spec {
+            path: path.to_path_buf(),
+            text,
+            openapi,
+        })
+    }
+
+    pub fn sha256(&self) -> String {
+        Sha256::digest(self.text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+/// Parses in two passes: first as plain YAML, so syntax errors and a wrong OpenAPI
+/// version are reported before openapiv3's stricter (and vaguer) structural errors.
+pub fn parse(path: &Path, text: &str) -> Result<OpenAPI> {
+    let file = path.display();
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(text).map_err(|e| located(&file.to_string(), &e))?;
+    let version = value.get("openapi").and_then(|v| v.as_str());
+    match version {
+        None => bail!("{file}: no `openapi` version field: OpenAPI 3.0.x required"),
+        Some(v) if !v.trim().starts_with("3.0.") => {
+            let line = line_of_key(text, "openapi").unwrap_or(1);
+            bail!(
+                "{file}:{line}: OpenAPI version {v} is not supported: 3.0.x required \
+                 (progenitor reads OpenAPI 3.0 only)"
+            )
+        }
+        Some(_) => {}
+    }
+    serde_yaml::from_str(text).map_err(|e| {
+        let err = located(&file.to_string(), &e);
+        err.context("not a valid OpenAPI 3.0 document")
+    })
+}
+
+fn located(file: &str, err: &serde_yaml::Error) -> anyhow::Error {
+    match err.location() {
+        Some(loc) => anyhow::anyhow!(
+            "{file}:{}:{}: {}",
+            loc.line(),
+            loc.column(),
+            strip_location(&err.to_string())
+        ),
+        None => anyhow::anyhow!("{file}: {err}"),
+    }
+}
+
+/// serde_yaml appends " at line L column C"; it is already in our prefix.
+fn strip_location(message: &str) -> &str {
+    match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
+        .map(|i| i + 1)
+}
