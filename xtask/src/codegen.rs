@@ -38,8 +38,8 @@ pub fn write(spec_path: &Path, out: &Path) -> Result<()> {
 
 pub fn check(spec_path: &Path, out: &Path) -> Result<()> {
     let code = generate_file(spec_path)?;
-    let committed = std::fs::read_to_string(out)
-        .with_context(|| format!("cannot read {}", out.display()))?;
+    let committed =
+        std::fs::read_to_string(out).with_context(|| format!("cannot read {}", out.display()))?;
     if committed == code {
         println!("{} is up to date", display_relative(out));
         return Ok(());
@@ -137,4 +137,23 @@ fn display_relative(path: &Path) -> String {
         .unwrap_or(path)
         .display()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The header must name the versions actually compiled in, not stale constants.
+    #[test]
+    fn header_versions_match_cargo_lock() {
+        let lock = std::fs::read_to_string(spec::workspace_root().join("Cargo.lock")).unwrap();
+        for (name, version) in [
+            ("progenitor-impl", PROGENITOR_VERSION),
+            ("typify", TYPIFY_VERSION),
+            ("prettyplease", PRETTYPLEASE_VERSION),
+        ] {
+            let entry = format!("name = \"{name}\"\nversion = \"{version}\"\n");
+            assert!(lock.contains(&entry), "Cargo.lock has no {name} {version}");
+        }
+    }
 }

@@ -50,7 +50,7 @@ impl Spec {
 pub fn parse(path: &Path, text: &str) -> Result<OpenAPI> {
     let file = path.display();
     let value: serde_yaml::Value =
-        serde_yaml::from_str(text).map_err(|e| located(&file.to_string(), &e))?;
+        serde_yaml::from_str(text).map_err(|e| located(&file.to_string(), &e, ""))?;
     let version = value.get("openapi").and_then(|v| v.as_str());
     match version {
         None => bail!("{file}: no `openapi` version field: OpenAPI 3.0.x required"),
@@ -63,21 +63,19 @@ pub fn parse(path: &Path, text: &str) -> Result<OpenAPI> {
         }
         Some(_) => {}
     }
-    serde_yaml::from_str(text).map_err(|e| {
-        let err = located(&file.to_string(), &e);
-        err.context("not a valid OpenAPI 3.0 document")
-    })
+    serde_yaml::from_str(text)
+        .map_err(|e| located(&format!("{file}"), &e, "not a valid OpenAPI 3.0 document: "))
 }
 
-fn located(file: &str, err: &serde_yaml::Error) -> anyhow::Error {
+fn located(file: &str, err: &serde_yaml::Error, what: &str) -> anyhow::Error {
     match err.location() {
         Some(loc) => anyhow::anyhow!(
-            "{file}:{}:{}: {}",
+            "{file}:{}:{}: {what}{}",
             loc.line(),
             loc.column(),
             strip_location(&err.to_string())
         ),
-        None => anyhow::anyhow!("{file}: {err}"),
+        None => anyhow::anyhow!("{file}: {what}{err}"),
     }
 }
 

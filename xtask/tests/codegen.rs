@@ -1,0 +1,308 @@
+//! `cargo xtask codegen`, driven as a user drives it: the binary, real files, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SENTINEL: &str = "// committed code that a failed run must not touch\n";
+
+fn repo_spec() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/chatcaptain.yaml")
+}
+
+fn codegen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("codegen")
+        .args(args)
+        .output()
+        .expect("xtask runs")
+}
+
+fn run_with_spec(spec_text: &str) -> (Output, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("bad.yaml");
+    let out = dir.path().join("generated.rs");
+    std::fs::write(&spec, spec_text).unwrap();
+    std::fs::write(&out, SENTINEL).unwrap();
+    let output = codegen(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let after = std::fs::read_to_string(&out).unwrap();
+    (output, after)
+}
+
+fn generate_into(dir: &Path, spec: &Path) -> String {
+    let out = dir.join("generated.rs");
+    let output = codegen(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    std::fs::read_to_string(out).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A small valid spec; tests break one thing in it.
+const MINIMAL: &str = r#"openapi: 3.0.3
+info:
+  title: t
+  version: 1.0.0
+paths:
+  /v1/things/{id}:
+    get:
+      operationId: getThing
+      summary: Get a thing
+      tags: [things]
+      parameters:
+        - name: id
+          in: path
+          required: true
+          description: The id.
+          schema:
+            type: string
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Thing'
+components:
+  schemas:
+    Thing:
+      type: object
+      description: A thing.
+      properties:
+        id:
+          type: string
+          description: The id.
+"#;
+
+fn assert_failed_cleanly(output: &Output, after: &str) {
+    assert!(!output.status.success(), "expected failure");
+    assert_eq!(
+        after, SENTINEL,
+        "a failed run must leave the output untouched"
+    );
+    let err = stderr(output);
+    assert!(
+        !err.contains("panicked at"),
+        "a backtrace is no message:\n{err}"
+    );
+    assert!(
+        !err.contains("RUST_BACKTRACE"),
+        "a backtrace is no message:\n{err}"
+    );
+}
+
+#[test]
+fn minimal_spec_generates() {
+    let (output, after) = run_with_spec(MINIMAL);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(after.contains("pub struct Thing"));
+    assert!(after.starts_with("// @generated"));
+}
+
+#[test]
+fn two_runs_produce_identical_bytes() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let first = generate_into(a.path(), &repo_spec());
+    let second = generate_into(b.path(), &repo_spec());
+    assert!(first == second, "codegen is not deterministic");
+}
+
+#[test]
+fn header_names_spec_hash_generator_versions_and_do_not_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let code = generate_into(dir.path(), &repo_spec());
+    let header: String = code.lines().take(4).collect::<Vec<_>>().join("\n");
+    assert!(header.contains("spec/chatcaptain.yaml"), "{header}");
+    assert!(header.contains("DO NOT EDIT"), "{header}");
+    assert!(header.contains("progenitor 0.15.1"), "{header}");
+    let sha = header
+        .split("spec sha256: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a sha256 line");
+    assert_eq!(sha.len(), 64);
+    assert!(sha.bytes().all(|b| b.is_ascii_hexdigit()));
+}
+
+#[test]
+fn yaml_syntax_error_names_file_line_and_column() {
+    let broken = MINIMAL.replace("  title: t\n", "  title: [t\n");
+    let (output, after) = run_with_spec(&broken);
+    assert_failed_cleanly(&output, &after);
+    let err = stderr(&output);
+    assert!(err.contains("bad.yaml:"), "{err}");
+    // "file:line:column: message"
+    let located = err.split("bad.yaml:").nth(1).and_then(|rest| {
+        let mut parts = rest.splitn(3, ':');
+        Some((
+            parts.next()?.parse::<usize>().ok()?,
+            parts.next()?.parse::<usize>().ok()?,
+        ))
+    });
+    assert!(located.is_some(), "no line and column in: {err}");
+}
+
+#[test]
+fn openapi_3_1_is_refused_with_3_0_required() {
+    let (output, after) = run_with_spec(&MINIMAL.replace("openapi: 3.0.3", "openapi: 3.1.0"));
+    assert_failed_cleanly(&output, &after);
+    let err = stderr(&output);
+    assert!(err.contains("3.0.x required"), "{err}");
+    assert!(err.contains("bad.yaml:1:"), "{err}");
+}
+
+#[test]
+fn invalid_openapi_structure_names_file_and_line() {
+    // `responses` must be a map; a list is valid YAML but not OpenAPI.
+    let broken = MINIMAL.replace(
+        "      responses:\n        '200':",
+        "      responses:\n        - x\n      other:\n        '200':",
+    );
+    let (output, after) = run_with_spec(&broken);
+    assert_failed_cleanly(&output, &after);
+    let err = stderr(&output);
+    assert!(err.contains("bad.yaml:"), "{err}");
+}
+
+#[test]
+fn missing_operation_id_names_the_path() {
+    let (output, after) = run_with_spec(&MINIMAL.replace("      operationId: getThing\n", ""));
+    assert_failed_cleanly(&output, &after);
+    let err = stderr(&output);
+    assert!(err.contains("/v1/things/{id}"), "{err}");
+    assert!(err.contains("operation"), "{err}");
+}
+
+#[test]
+fn media_type_without_schema_names_the_operation_instead_of_panicking() {
+    // progenitor panics on this shape; the user must get a message instead.
+    let broken = MINIMAL.replace(
+        "              schema:\n                $ref: '#/components/schemas/Thing'\n",
+        "              example: {}\n",
+    );
+    let (output, after) = run_with_spec(&broken);
+    assert_failed_cleanly(&output, &after);
+    let err = stderr(&output);
+    assert!(err.contains("getThing"), "{err}");
+    assert!(err.contains("schema"), "{err}");
+}
+
+#[test]
+fn two_success_bodies_name_the_operation_instead_of_panicking() {
+    let broken = MINIMAL.replace(
+        "components:",
+        "        '201':\n          description: created\n          content:\n            application/json:\n              schema:\n                type: string\ncomponents:",
+    );
+    let (output, after) = run_with_spec(&broken);
+    assert_failed_cleanly(&output, &after);
+    assert!(stderr(&output).contains("getThing"), "{}", stderr(&output));
+}
+
+#[test]
+fn missing_spec_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated.rs");
+    let output = codegen(&[
+        "--spec",
+        dir.path().join("nope.yaml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("nope.yaml"), "{}", stderr(&output));
+    assert!(!out.exists());
+}
+
+#[test]
+fn check_fails_with_a_diff_when_the_committed_code_is_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = generate_into(dir.path(), &repo_spec());
+    let out = dir.path().join("generated.rs");
+    let stale = fresh.replacen("pub struct Contact {", "pub struct Contact { // edited", 1);
+    std::fs::write(&out, &stale).unwrap();
+
+    let output = codegen(&[
+        "--check",
+        "--spec",
+        repo_spec().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        diff.contains("-    pub struct Contact { // edited"),
+        "{diff}"
+    );
+    assert!(diff.contains("+    pub struct Contact {"), "{diff}");
+    assert!(stderr(&output).contains("stale"), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        stale,
+        "--check never writes"
+    );
+}
+
+#[test]
+fn check_passes_when_the_code_is_fresh() {
+    let dir = tempfile::tempdir().unwrap();
+    generate_into(dir.path(), &repo_spec());
+    let output = codegen(&[
+        "--check",
+        "--spec",
+        repo_spec().to_str().unwrap(),
+        "--out",
+        dir.path().join("generated.rs").to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn adding_a_field_to_contact_only_adds_lines_for_that_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = generate_into(dir.path(), &repo_spec());
+
+    let spec = std::fs::read_to_string(repo_spec()).unwrap();
+    let anchor = "      required: [id, created]\n      properties:\n";
+    assert!(spec.contains(anchor));
+    let edited = spec.replacen(
+        anchor,
+        &format!(
+            "{anchor}        nickname:\n          type: string\n          description: What friends call the contact.\n"
+        ),
+        1,
+    );
+    let edited_path = dir.path().join("edited.yaml");
+    std::fs::write(&edited_path, edited).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let after = generate_into(other.path(), &edited_path);
+
+    let diff = similar::TextDiff::from_lines(&before, &after);
+    let mut removed = Vec::new();
+    let mut added = Vec::new();
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Delete => removed.push(change.to_string()),
+            similar::ChangeTag::Insert => added.push(change.to_string()),
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    // Only the header's spec hash changes; everything else is new lines for the new field.
+    assert_eq!(removed.len(), 1, "removed: {removed:#?}");
+    assert!(removed[0].contains("spec sha256"));
+    let about_nickname = added.iter().filter(|l| l.contains("nickname")).count();
+    assert!(about_nickname >= 5, "added: {added:#?}");
+    assert!(added.len() < 40, "added: {added:#?}");
+}
