@@ -1,0 +1,167 @@
+//! The bundled spec as a contract: what passes, what fails, and what the errors say.
+
+use serde_json::json;
+
+fn spec() -> &'static chatcaptain_spec::Spec {
+    chatcaptain_spec::bundled()
+}
+
+#[test]
+fn bundled_spec_loads_with_all_seven_operations() {
+    let mut ids = spec().operation_ids();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            "createContact",
+            "deleteContact",
+            "getContact",
+            "listContactOrganizations",
+            "listContacts",
+            "searchContacts",
+            "updateContact"
+        ]
+    );
+}
+
+#[test]
+fn valid_contact_passes() {
+    let contact = json!({"id": "c1", "created": "2025-09-28T10:00:00Z", "language": "EN",
+                         "address": {"street": "Hauptstrasse"}, "variables": {"plan": "premium"}});
+    spec().validate_component("Contact", &contact).unwrap();
+}
+
+#[test]
+fn errors_name_the_instance_pointer() {
+    let contact = json!({"id": "c1", "created": "2025-09-28T10:00:00Z", "variables": {"plan": 3}});
+    let errors = spec().validate_component("Contact", &contact).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("/variables/plan:"), "{errors:?}");
+}
+
+#[test]
+fn missing_required_field_is_reported_at_the_root() {
+    let errors = spec()
+        .validate_component("NewContact", &json!({"name": "x"}))
+        .unwrap_err();
+    assert!(
+        errors[0].starts_with("(root):") && errors[0].contains("language"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn date_time_format_is_enforced() {
+    let contact = json!({"id": "c1", "created": "yesterday"});
+    let errors = spec().validate_component("Contact", &contact).unwrap_err();
+    assert!(errors[0].starts_with("/created:"), "{errors:?}");
+}
+
+#[test]
+fn refs_inside_refs_are_followed() {
+    let body = json!({"contacts": [{"id": "c1", "created": "2025-09-28T10:00:00Z", "address": {"zipcode": 10115}}]});
+    let errors = spec()
+        .validate_response("listContacts", 200, &body)
+        .unwrap_err();
+    assert!(
+        errors[0].starts_with("/contacts/0/address/zipcode:"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn nullable_search_results_accept_null_but_not_other_types() {
+    spec()
+        .validate_response("searchContacts", 200, &json!({"results": null}))
+        .unwrap();
+    let errors = spec()
+        .validate_response("searchContacts", 200, &json!({"results": 5}))
+        .unwrap_err();
+    assert!(errors[0].starts_with("/results:"), "{errors:?}");
+}
+
+#[test]
+fn status_ranges_pick_the_error_schema() {
+    let body = json!({"statusCode": 404, "message": "Contact not found", "error": "Not Found"});
+    spec().validate_response("getContact", 404, &body).unwrap();
+    spec()
+        .validate_response("getContact", 503, &json!({"error": "down"}))
+        .unwrap();
+    let errors = spec()
+        .validate_response("getContact", 404, &json!({"statusCode": "404"}))
+        .unwrap_err();
+    assert!(errors[0].starts_with("/statusCode:"), "{errors:?}");
+}
+
+#[test]
+fn undocumented_status_is_an_error_naming_the_documented_ones() {
+    let errors = spec()
+        .validate_response("createContact", 200, &json!({}))
+        .unwrap_err();
+    assert!(errors[0].contains("201"), "{errors:?}");
+}
+
+#[test]
+fn unknown_operation_and_component_are_errors() {
+    assert!(spec().validate_response("nope", 200, &json!({})).is_err());
+    assert!(spec().validate_component("Nope", &json!({})).is_err());
+}
+
+#[test]
+fn arbitrary_schemas_may_reference_components() {
+    let schema = json!({"type": "array", "items": {"$ref": "#/components/schemas/Organization"}});
+    spec()
+        .validate_schema(&schema, &json!([{"id": "o1", "size": 3}]))
+        .unwrap();
+    let errors = spec()
+        .validate_schema(&schema, &json!([{"id": "o1", "size": -1}]))
+        .unwrap_err();
+    assert!(errors[0].starts_with("/0/size:"), "{errors:?}");
+}
+
+#[test]
+fn request_bodies_are_validated() {
+    spec()
+        .validate_request_body("updateContact", &json!({"contact": {"name": "x"}}))
+        .unwrap();
+    assert!(
+        spec()
+            .validate_request_body("updateContact", &json!({"name": "x"}))
+            .is_err()
+    );
+}
+
+#[test]
+fn every_example_in_the_spec_satisfies_its_schema() {
+    let schemas = spec().document()["components"]["schemas"]
+        .as_object()
+        .unwrap();
+    for (name, schema) in schemas {
+        for (prop, prop_schema) in schema["properties"].as_object().into_iter().flatten() {
+            if let Some(example) = prop_schema.get("example") {
+                spec()
+                    .validate_schema(prop_schema, example)
+                    .unwrap_or_else(|e| panic!("{name}.{prop} example: {e:?}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn non_openapi_30_documents_are_rejected() {
+    let err = chatcaptain_spec::from_yaml_str("openapi: 3.1.0\npaths: {}\n").unwrap_err();
+    assert!(err.to_string().contains("3.1.0"), "{err}");
+}
+
+#[test]
+fn yaml_errors_name_the_line() {
+    let err = chatcaptain_spec::from_yaml_str("openapi: 3.0.3\npaths: [\n").unwrap_err();
+    assert!(err.to_string().contains("line"), "{err}");
+}
+
+#[test]
+fn dangling_refs_are_reported_at_load_with_their_place() {
+    let text = "openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/Missing'\n";
+    let err = chatcaptain_spec::from_yaml_str(text).unwrap_err();
+    assert!(err.to_string().contains("#/components/schemas/A"), "{err}");
+}
