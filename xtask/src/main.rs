@@ -1,8 +1,8 @@
 //! Maintainer tasks for chatcaptain-rs, run as `cargo xtask <verb>`.
 
 mod codegen;
-mod lint;
 mod spec;
+mod spec_lint;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +30,11 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
+    /// Check the spec against what progenitor can generate and the project's conventions.
+    SpecLint {
+        /// The OpenAPI spec to check [default: spec/chatcaptain.yaml].
+        path: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
                 codegen::write(&spec, &out)
             }
         }
+        Command::SpecLint { path } => spec_lint::run(&path.unwrap_or_else(spec::default_path)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use openapiv3::OpenAPI;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The repository root: xtask lives one level below it.
@@ -29,12 +30,23 @@ impl Spec {
     pub fn load(path: &Path) -> Result<Spec> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read spec {}", path.display()))?;
+        Spec::from_text(path, text)
+    }
+
+    /// A spec read from somewhere other than a file (a git revision); `path` names it in errors.
+    pub fn from_text(path: &Path, text: String) -> Result<Spec> {
         let openapi = parse(path, &text)?;
         Ok(Spec {
             path: path.to_path_buf(),
             text,
             openapi,
         })
+    }
+
+    /// The spec as JSON in openapiv3's canonical form (status codes, defaults spelled one way):
+    /// what the lint and the diff walk, with JSON pointers that match the YAML's structure.
+    pub fn json(&self) -> Value {
+        serde_json::to_value(&self.openapi).expect("an OpenAPI document serializes")
     }
 
     pub fn sha256(&self) -> String {
@@ -91,4 +103,9 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
     text.lines()
         .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
         .map(|i| i + 1)
+}
+
+/// The target of a local `$ref` (`#/components/...`), or None when it does not resolve.
+pub fn lookup<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
+    root.pointer(reference.strip_prefix('#')?)
 }

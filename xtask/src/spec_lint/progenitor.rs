@@ -1,29 +1,11 @@
-//! Checks for the spec shapes that make progenitor panic instead of returning an error.
+//! The error rules: spec shapes that make progenitor panic instead of returning an error.
 //! Run before generation so a bad spec gets a message naming the operation, not a backtrace.
-
-use std::fmt;
 
 use openapiv3::{Components, MediaType, OpenAPI, Operation, ReferenceOr, Response, StatusCode};
 
-/// One problem, located by JSON pointer into the spec.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub pointer: String,
-    pub message: String,
-}
+use super::{Problem, Severity, escape};
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.pointer, self.message)
-    }
-}
-
-/// Escapes one JSON-pointer token (RFC 6901).
-pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-pub fn progenitor_problems(spec: &OpenAPI) -> Vec<Problem> {
+pub(super) fn problems(spec: &OpenAPI) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (path, method, op) in spec.operations() {
         let base = format!("/paths/{}/{method}", escape(path));
@@ -33,6 +15,7 @@ pub fn progenitor_problems(spec: &OpenAPI) -> Vec<Problem> {
         };
         let mut report = |pointer: String, message: String| {
             problems.push(Problem {
+                severity: Severity::Error,
                 pointer,
                 message: format!("{name}: {message}"),
             })
@@ -52,9 +35,8 @@ fn check_operation(
         let pointer = format!("{base}/requestBody");
         let body = match body {
             ReferenceOr::Item(b) => Some(b),
-            ReferenceOr::Reference { reference } => components.and_then(|c| {
-                resolve(&c.request_bodies, reference, "#/components/requestBodies/")
-            }),
+            ReferenceOr::Reference { reference } => components
+                .and_then(|c| resolve(&c.request_bodies, reference, "#/components/requestBodies/")),
         };
         match body {
             Some(body) => check_content(&body.content, &pointer, report),

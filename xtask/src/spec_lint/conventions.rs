@@ -1,0 +1,419 @@
+//! The project's conventions, checked on the spec as JSON so every problem carries its pointer.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::Value;
+
+use super::{Problem, Severity, escape};
+use crate::spec::lookup;
+
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Each operation as (pointer, its display name, the operation object).
+pub fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
+    let mut found = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return found;
+    };
+    for (path, item) in paths {
+        for method in METHODS {
+            if let Some(op) = item.get(method) {
+                let pointer = format!("/paths/{}/{method}", escape(path));
+                let name = match op.get("operationId").and_then(Value::as_str) {
+                    Some(id) => format!("operation `{id}` ({} {path})", method.to_uppercase()),
+                    None => format!("operation {} {path}", method.to_uppercase()),
+                };
+                found.push((pointer, name, op));
+            }
+        }
+    }
+    found
+}
+
+pub(super) fn problems(doc: &Value) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut report = |severity, pointer: String, message: String| {
+        out.push(Problem {
+            severity,
+            pointer,
+            message,
+        })
+    };
+    check_refs(doc, "", doc, &mut report);
+    check_operations(doc, &mut report);
+    check_descriptions(doc, &mut report);
+    check_unused_components(doc, &mut report);
+    out
+}
+
+type Report<'a> = dyn FnMut(Severity, String, String) + 'a;
+
+/// A `$ref` that points nowhere makes progenitor fail: an error.
+fn check_refs(doc: &Value, pointer: &str, value: &Value, report: &mut Report) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref")
+                && lookup(doc, reference).is_none()
+            {
+                // Name the operation when the $ref is inside one, as the other errors do.
+                let within = operations(doc)
+                    .into_iter()
+                    .find(|(op, _, _)| pointer.starts_with(&format!("{op}/")))
+                    .map(|(_, name, _)| format!("{name}: "))
+                    .unwrap_or_default();
+                report(
+                    Severity::Error,
+                    format!("{pointer}/$ref"),
+                    format!("{within}`{reference}` does not resolve"),
+                );
+            }
+            for (key, child) in map {
+                check_refs(doc, &format!("{pointer}/{}", escape(key)), child, report);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                check_refs(doc, &format!("{pointer}/{i}"), child, report);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_operations(doc: &Value, report: &mut Report) {
+    let mut ids: HashMap<&str, String> = HashMap::new();
+    for (pointer, name, op) in operations(doc) {
+        match op.get("operationId").and_then(Value::as_str) {
+            None => report(
+                Severity::Error,
+                pointer.clone(),
+                format!("{name}: no operationId; progenitor names the client method after it"),
+            ),
+            Some(id) => {
+                if let Some(first) = ids.get(id) {
+                    report(
+                        Severity::Error,
+                        format!("{pointer}/operationId"),
+                        format!("{name}: operationId `{id}` is also used at {first}"),
+                    );
+                } else {
+                    ids.insert(id, pointer.clone());
+                }
+            }
+        }
+        if !non_empty_str(op.get("summary")) {
+            report(
+                Severity::Warning,
+                pointer.clone(),
+                format!("{name}: no summary"),
+            );
+        }
+        if op
+            .get("tags")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty)
+        {
+            report(
+                Severity::Warning,
+                pointer.clone(),
+                format!("{name}: no tags"),
+            );
+        }
+        check_success_response(doc, &pointer, &name, op, report);
+    }
+}
+
+/// Exactly one 2xx response, with an `application/json` body.
+fn check_success_response(doc: &Value, pointer: &str, name: &str, op: &Value, report: &mut Report) {
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        return;
+    };
+    let success: Vec<&String> = responses.keys().filter(|k| k.starts_with('2')).collect();
+    match success.as_slice() {
+        [] => {} // the progenitor rules report this one as an error
+        [status] => {
+            let response = resolve(doc, &responses[status.as_str()]);
+            let json = response
+                .get("content")
+                .and_then(|c| c.get("application/json"))
+                .is_some();
+            if !json {
+                report(
+                    Severity::Warning,
+                    format!("{pointer}/responses/{}", escape(status)),
+                    format!("{name}: success response {status} has no application/json body"),
+                );
+            }
+        }
+        [_, second, ..] => report(
+            Severity::Warning,
+            format!("{pointer}/responses/{}", escape(second)),
+            format!(
+                "{name}: {} success responses ({}); the convention is one",
+                success.len(),
+                success
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+    }
+}
+
+/// Every parameter and every schema property says what it is. A `$ref` cannot carry a
+/// description in OpenAPI 3.0 (siblings of `$ref` are ignored), so a referenced parameter is
+/// checked where it is defined and a property that is a `$ref` needs its target described.
+fn check_descriptions(doc: &Value, report: &mut Report) {
+    for (pointer, param) in parameters(doc) {
+        if !non_empty_str(param.get("description")) {
+            let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
+            report(
+                Severity::Warning,
+                pointer,
+                format!("parameter `{name}` has no description"),
+            );
+        }
+    }
+    for (pointer, schema) in schemas(doc) {
+        walk_schema(&pointer, schema, &mut |pointer, schema| {
+            let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+                return;
+            };
+            for (name, property) in properties {
+                let described = match property.get("$ref").and_then(Value::as_str) {
+                    Some(reference) => {
+                        non_empty_str(lookup(doc, reference).and_then(|t| t.get("description")))
+                    }
+                    None => non_empty_str(property.get("description")),
+                };
+                if !described {
+                    report(
+                        Severity::Warning,
+                        format!("{pointer}/properties/{}", escape(name)),
+                        format!("property `{name}` has no description"),
+                    );
+                }
+            }
+        });
+    }
+}
+
+/// Every component is reachable from `paths` (or, for security schemes, named in `security`).
+fn check_unused_components(doc: &Value, report: &mut Report) {
+    let Some(components) = doc.get("components").and_then(Value::as_object) else {
+        return;
+    };
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut todo: Vec<String> = Vec::new();
+    for (key, value) in doc.as_object().into_iter().flatten() {
+        if key != "components" {
+            collect_refs(value, &mut todo);
+        }
+    }
+    while let Some(reference) = todo.pop() {
+        if used.insert(reference.clone())
+            && let Some(target) = lookup(doc, &reference)
+        {
+            collect_refs(target, &mut todo);
+        }
+    }
+    let mut security_names = BTreeSet::new();
+    let requirements = std::iter::once(doc.get("security")).chain(
+        operations(doc)
+            .into_iter()
+            .map(|(_, _, op)| op.get("security")),
+    );
+    for requirement in requirements.flatten().filter_map(Value::as_array).flatten() {
+        if let Some(names) = requirement.as_object() {
+            security_names.extend(names.keys().cloned());
+        }
+    }
+    for (kind, entries) in components {
+        let Some(entries) = entries.as_object() else {
+            continue;
+        };
+        for name in entries.keys() {
+            let pointer = format!("/components/{}/{}", escape(kind), escape(name));
+            let is_used = if kind == "securitySchemes" {
+                security_names.contains(name)
+            } else {
+                used.contains(&format!("#{pointer}"))
+            };
+            if !is_used {
+                report(
+                    Severity::Warning,
+                    pointer,
+                    format!("component `{name}` is not used"),
+                );
+            }
+        }
+    }
+}
+
+fn collect_refs(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                into.push(reference.clone());
+            }
+            map.values().for_each(|v| collect_refs(v, into));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, into)),
+        _ => {}
+    }
+}
+
+/// Every parameter object defined in the spec (not `$ref`s to one), with its pointer.
+pub fn parameters(doc: &Value) -> Vec<(String, &Value)> {
+    let mut found = Vec::new();
+    if let Some(components) = doc
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+    {
+        for (name, param) in components {
+            found.push((format!("/components/parameters/{}", escape(name)), param));
+        }
+    }
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return found;
+    };
+    for (path, item) in paths {
+        let item_pointer = format!("/paths/{}", escape(path));
+        let mut lists = vec![(item_pointer.clone(), item.get("parameters"))];
+        for method in METHODS {
+            if let Some(op) = item.get(method) {
+                lists.push((format!("{item_pointer}/{method}"), op.get("parameters")));
+            }
+        }
+        for (pointer, list) in lists {
+            for (i, param) in list
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if param.get("$ref").is_none() {
+                    found.push((format!("{pointer}/parameters/{i}"), param));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The root of every schema defined in the spec: components, parameters and media types.
+pub fn schemas(doc: &Value) -> Vec<(String, &Value)> {
+    let mut found = Vec::new();
+    if let Some(components) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for (name, schema) in components {
+            found.push((format!("/components/schemas/{}", escape(name)), schema));
+        }
+    }
+    for (pointer, param) in parameters(doc) {
+        if let Some(schema) = param.get("schema") {
+            found.push((format!("{pointer}/schema"), schema));
+        }
+    }
+    for (pointer, media) in media_types(doc) {
+        if let Some(schema) = media.get("schema") {
+            found.push((format!("{pointer}/schema"), schema));
+        }
+    }
+    found
+}
+
+/// Every media type object (`content/<type>`) in request bodies and responses.
+pub fn media_types(doc: &Value) -> Vec<(String, &Value)> {
+    let mut holders: Vec<(String, &Value)> = Vec::new();
+    for kind in ["requestBodies", "responses"] {
+        if let Some(map) = doc
+            .pointer(&format!("/components/{kind}"))
+            .and_then(Value::as_object)
+        {
+            for (name, value) in map {
+                holders.push((format!("/components/{kind}/{}", escape(name)), value));
+            }
+        }
+    }
+    for (pointer, _, op) in operations(doc) {
+        if let Some(body) = op.get("requestBody") {
+            holders.push((format!("{pointer}/requestBody"), body));
+        }
+        for (status, response) in op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            holders.push((format!("{pointer}/responses/{}", escape(status)), response));
+        }
+    }
+    let mut found = Vec::new();
+    for (pointer, holder) in holders {
+        for (media, value) in holder
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            found.push((format!("{pointer}/content/{}", escape(media)), value));
+        }
+    }
+    found
+}
+
+/// Calls `visit` on `schema` and each schema nested in it; stops at `$ref`s (their target is
+/// visited where it is defined).
+pub fn walk_schema(pointer: &str, schema: &Value, visit: &mut dyn FnMut(&str, &Value)) {
+    if schema.get("$ref").is_some() || !schema.is_object() {
+        return;
+    }
+    visit(pointer, schema);
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(child) = schema.get(key).filter(|c| c.is_object()) {
+            walk_schema(&format!("{pointer}/{key}"), child, visit);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        for (i, child) in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            walk_schema(&format!("{pointer}/{key}/{i}"), child, visit);
+        }
+    }
+    for (name, child) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        walk_schema(
+            &format!("{pointer}/properties/{}", escape(name)),
+            child,
+            visit,
+        );
+    }
+}
+
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => lookup(doc, reference).unwrap_or(value),
+        None => value,
+    }
+}
+
+fn non_empty_str(value: Option<&Value>) -> bool {
+    value
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.trim().is_empty())
+}

@@ -1,0 +1,87 @@
+//! Helpers shared by the xtask integration tests: run the binary, write a spec to a temp dir.
+
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A small spec that lints clean; tests break one thing in it.
+pub const MINIMAL: &str = r#"openapi: 3.0.3
+info:
+  title: t
+  version: 1.0.0
+paths:
+  /v1/things/{id}:
+    get:
+      operationId: getThing
+      summary: Get a thing
+      tags: [things]
+      parameters:
+        - name: id
+          in: path
+          required: true
+          description: The id.
+          schema:
+            type: string
+          example: abc
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Thing'
+components:
+  schemas:
+    Thing:
+      type: object
+      description: A thing.
+      properties:
+        id:
+          type: string
+          description: The id.
+          example: abc
+        size:
+          type: integer
+          minimum: 0
+          description: How big.
+          example: 3
+"#;
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+pub fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .expect("xtask runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Writes `text` as `name` in a fresh temp dir (kept alive by the returned guard).
+pub fn write_spec(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+/// `MINIMAL` with `from` replaced by `to`; panics when `from` is not there, so a fixture
+/// that silently stopped breaking anything fails loudly.
+pub fn minimal_with(from: &str, to: &str) -> String {
+    assert!(MINIMAL.contains(from), "fixture anchor not found: {from:?}");
+    MINIMAL.replacen(from, to, 1)
+}
