@@ -1,0 +1,149 @@
+//! The contacts of one chatbot: single operations, and the entry points of the listings.
+
+use chatcaptain_api::types;
+use futures::FutureExt;
+use serde::de::Error as _;
+
+use crate::paginate::{ListContacts, SearchContacts};
+use crate::{Client, Contact, ContactUpdate, Error, NewContact, Organization};
+
+/// A handle on the contacts of one chatbot; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Contacts {
+    client: Client,
+    chatbot_id: String,
+}
+
+impl Contacts {
+    pub(crate) fn new(client: Client, chatbot_id: String) -> Self {
+        Contacts { client, chatbot_id }
+    }
+
+    /// The chatbot these contacts belong to.
+    pub fn chatbot_id(&self) -> &str {
+        &self.chatbot_id
+    }
+
+    /// Creates a contact and returns it as stored. Not idempotent: each call creates one.
+    pub async fn create(&self, contact: NewContact) -> Result<Contact, Error> {
+        let bot = self.bot()?;
+        let body = types::NewContact::from(contact);
+        let response = self
+            .client
+            .execute("create_contact", |api| {
+                api.create_contact()
+                    .chatbot_id(bot)
+                    .body(body.clone())
+                    .send()
+                    .boxed()
+            })
+            .await?;
+        unwrap_contact(response)
+    }
+
+    /// Fetches one contact.
+    pub async fn get(&self, id: &str) -> Result<Contact, Error> {
+        let (bot, id) = (self.bot()?, contact_id(id)?);
+        let response = self
+            .client
+            .execute("get_contact", |api| {
+                api.get_contact()
+                    .chatbot_id(bot)
+                    .contact_id(id)
+                    .send()
+                    .boxed()
+            })
+            .await?;
+        unwrap_contact(response)
+    }
+
+    /// Changes the given fields of a contact and returns it as stored.
+    pub async fn update(&self, id: &str, update: ContactUpdate) -> Result<Contact, Error> {
+        let (bot, id) = (self.bot()?, contact_id(id)?);
+        let body = types::UpdateContactRequest {
+            contact: update.into(),
+        };
+        let response = self
+            .client
+            .execute("update_contact", |api| {
+                api.update_contact()
+                    .chatbot_id(bot)
+                    .contact_id(id)
+                    .body(body.clone())
+                    .send()
+                    .boxed()
+            })
+            .await?;
+        unwrap_contact(response)
+    }
+
+    /// Deletes a contact; `Ok(false)` when the server says it deleted nothing.
+    pub async fn delete(&self, id: &str) -> Result<bool, Error> {
+        let (bot, id) = (self.bot()?, contact_id(id)?);
+        let response = self
+            .client
+            .execute("delete_contact", |api| {
+                api.delete_contact()
+                    .chatbot_id(bot)
+                    .contact_id(id)
+                    .send()
+                    .boxed()
+            })
+            .await?;
+        Ok(response.deleted.unwrap_or(false))
+    }
+
+    /// The organizations a contact belongs to.
+    pub async fn organizations(&self, id: &str) -> Result<Vec<Organization>, Error> {
+        let (bot, id) = (self.bot()?, contact_id(id)?);
+        let response = self
+            .client
+            .execute("list_contact_organizations", |api| {
+                api.list_contact_organizations()
+                    .chatbot_id(bot)
+                    .contact_id(id)
+                    .send()
+                    .boxed()
+            })
+            .await?;
+        Ok(response.organizations)
+    }
+
+    /// All contacts, newest first, fetched page by page as they are consumed.
+    pub fn list(&self) -> ListContacts {
+        ListContacts::new(self.client.clone(), self.chatbot_id.clone())
+    }
+
+    /// The contacts matching a full-text query, fetched page by page as they are consumed.
+    pub fn search(&self, query: impl Into<String>) -> SearchContacts {
+        SearchContacts::new(self.client.clone(), self.chatbot_id.clone(), query.into())
+    }
+
+    fn bot(&self) -> Result<&str, Error> {
+        non_empty("chatbot id", &self.chatbot_id)
+    }
+}
+
+/// An empty ID would silently turn `/contacts/{id}` into `/contacts/`, another operation.
+fn contact_id(id: &str) -> Result<&str, Error> {
+    non_empty("contact id", id)
+}
+
+pub(crate) fn non_empty<'a>(what: &str, value: &'a str) -> Result<&'a str, Error> {
+    if value.trim().is_empty() {
+        Err(Error::InvalidArgument(format!("the {what} is empty")))
+    } else {
+        Ok(value)
+    }
+}
+
+fn unwrap_contact(response: types::ContactResponse) -> Result<Contact, Error> {
+    match response.contact {
+        Some(contact) => Ok(contact),
+        None => Err(Error::decode(
+            Some(reqwest::StatusCode::OK),
+            &serde_json::to_vec(&response).unwrap_or_default(),
+            serde_json::Error::missing_field("contact"),
+        )),
+    }
+}

@@ -1,0 +1,87 @@
+//! The one error type of this crate.
+
+use reqwest::StatusCode;
+
+/// How much of an undecodable body an [`Error::Decode`] keeps.
+const EXCERPT_LEN: usize = 200;
+
+/// Everything that can go wrong talking to ChatCaptain.
+///
+/// Variants carry what a caller needs to decide what to do next; `Display` reads on its own.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server refused the request (any status), or answered 200 with an `error` in the body.
+    #[error("ChatCaptain answered {status}: {message}")]
+    Api {
+        /// The HTTP status; 200 when the body of a success carried an `error`.
+        status: StatusCode,
+        /// The server's `error` text, else its `message`, else a placeholder.
+        message: String,
+    },
+    /// The request never got an answer: connection, TLS or timeout trouble.
+    #[error("could not reach ChatCaptain: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// An answer arrived but its body is not what the API promises.
+    #[error("could not decode the answer{}: {source}; body starts with {excerpt:?}", status_suffix(*.status))]
+    Decode {
+        /// The HTTP status, when it is known (progenitor drops it for some undecodable bodies).
+        status: Option<StatusCode>,
+        /// The first characters of the body.
+        excerpt: String,
+        /// What the decoder objected to.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// An argument was out of range or missing; no request was sent.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// The client could not be built (missing key, bad base URL, TLS setup).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+    /// A listing could not move forward; stopping is safer than looping or skipping contacts.
+    #[error("pagination stalled: {0}")]
+    PaginationStalled(String),
+}
+
+fn status_suffix(status: Option<StatusCode>) -> String {
+    status.map(|s| format!(" ({s})")).unwrap_or_default()
+}
+
+impl Error {
+    /// The HTTP status of the answer this error came from, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            Error::Decode { status, .. } => *status,
+            Error::Transport(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// Whether the server said the thing asked for does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    pub(crate) fn decode(
+        status: Option<StatusCode>,
+        body: &[u8],
+        source: serde_json::Error,
+    ) -> Self {
+        Error::Decode {
+            status,
+            excerpt: excerpt(body),
+            source,
+        }
+    }
+}
+
+/// The start of a body, cut on a character boundary so that it prints.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    match text.char_indices().nth(EXCERPT_LEN) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.into_owned(),
+    }
+}

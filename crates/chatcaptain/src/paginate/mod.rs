@@ -1,0 +1,220 @@
+//! One pagination engine; a [`Strategy`] per pagination style says how to fetch and when to stop.
+//!
+//! The engine owns the things both styles share: the `max_items` cap, the resume point a
+//! [`Page`] hands out, and prefetching (at most one request ahead, aborted with the stream).
+
+mod cursor;
+mod pages;
+
+use futures::future::BoxFuture;
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use serde::{Deserialize, Serialize};
+use tokio::task::JoinHandle;
+
+use crate::{Client, Contact, Error};
+
+pub use cursor::{Cursor, ListContacts};
+pub use pages::{PagePosition, SearchContacts};
+
+/// One page of a listing, with the point to resume from after it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    items: Vec<T>,
+    next: Option<Resume>,
+}
+
+impl<T> Page<T> {
+    /// The items of this page, in the server's order.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// Takes the items out of the page.
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+
+    /// Where the listing goes on after this page; `None` when this page was the last.
+    pub fn next(&self) -> Option<&Resume> {
+        self.next.as_ref()
+    }
+
+    /// The cursor to resume a contact list from, when this page came from one.
+    pub fn next_cursor(&self) -> Option<&Cursor> {
+        match &self.next {
+            Some(Resume::Cursor(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The position to resume a search from, when this page came from one.
+    pub fn next_page(&self) -> Option<&PagePosition> {
+        match &self.next {
+            Some(Resume::Page(p)) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// A point to resume a listing from; serializable, so it can outlive the process.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Resume {
+    /// Where a contact list goes on.
+    Cursor(Cursor),
+    /// Where a search goes on.
+    Page(PagePosition),
+}
+
+/// What a strategy made of one fetched page.
+pub(crate) struct Step {
+    /// The items the caller has not seen yet.
+    items: Vec<Contact>,
+    /// Whether the listing is over.
+    done: bool,
+}
+
+/// One pagination style.
+pub(crate) trait Strategy: Send + 'static {
+    /// A fetched page, before the strategy has looked at it.
+    type Raw: Send + 'static;
+    /// Where the listing stands between two pages.
+    type Position: Clone + Into<Resume> + Send;
+
+    /// Fetches the page at the current position; the future owns all it needs so it can be spawned.
+    fn fetch(&self, client: &Client) -> BoxFuture<'static, Result<Self::Raw, Error>>;
+    /// Digests the page fetched at the current position and moves past it.
+    fn advance(&mut self, raw: Self::Raw) -> Result<Step, Error>;
+    /// The current position.
+    fn position(&self) -> Self::Position;
+    /// The position after only `delivered`, a prefix of the items of the page fetched at `from`.
+    fn position_within(&self, from: &Self::Position, delivered: &[Contact]) -> Self::Position;
+}
+
+/// Knobs the engine reads, the same for every style.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Options {
+    pub max_items: Option<usize>,
+    pub prefetch: bool,
+}
+
+/// A spawned fetch that dies with its owner, so a dropped stream leaves no request behind.
+struct Ahead<R>(JoinHandle<Result<R, Error>>);
+
+impl<R> Drop for Ahead<R> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+struct Engine<S: Strategy> {
+    client: Client,
+    strategy: S,
+    options: Options,
+    delivered: usize,
+    ahead: Option<Ahead<S::Raw>>,
+    finished: bool,
+}
+
+impl<S: Strategy> Engine<S> {
+    async fn next_page(&mut self) -> Option<Result<Page<Contact>, Error>> {
+        loop {
+            if self.finished || self.cap_reached() {
+                self.finished = true;
+                return None;
+            }
+            let from = self.strategy.position();
+            let step = match self
+                .fetch()
+                .await
+                .and_then(|raw| self.strategy.advance(raw))
+            {
+                Ok(step) => step,
+                Err(e) => {
+                    self.finished = true;
+                    return Some(Err(e));
+                }
+            };
+            let mut items = step.items;
+            let room = self
+                .options
+                .max_items
+                .map_or(usize::MAX, |m| m - self.delivered);
+            let next = if items.len() > room {
+                items.truncate(room);
+                Some(self.strategy.position_within(&from, &items).into())
+            } else if step.done {
+                None
+            } else {
+                Some(self.strategy.position().into())
+            };
+            self.delivered += items.len();
+            self.finished = step.done || self.cap_reached();
+            if !self.finished && self.options.prefetch {
+                self.spawn_ahead();
+            }
+            if !items.is_empty() {
+                return Some(Ok(Page { items, next }));
+            }
+        }
+    }
+
+    fn cap_reached(&self) -> bool {
+        self.options.max_items.is_some_and(|m| self.delivered >= m)
+    }
+
+    async fn fetch(&mut self) -> Result<S::Raw, Error> {
+        if let Some(mut ahead) = self.ahead.take() {
+            match (&mut ahead.0).await {
+                Ok(result) => return result,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                // Cancelled by a runtime shutting down: fetch again in the caller's task.
+                Err(_) => {}
+            }
+        }
+        self.strategy.fetch(&self.client).await
+    }
+
+    fn spawn_ahead(&mut self) {
+        // Without a tokio runtime (another executor), prefetch quietly falls back to sequential.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let fetch = self.strategy.fetch(&self.client);
+            self.ahead = Some(Ahead(runtime.spawn(fetch)));
+        }
+    }
+}
+
+/// The pages of a listing; an invalid strategy comes out as the stream's only item.
+pub(crate) fn pages<S: Strategy>(
+    client: Client,
+    strategy: Result<S, Error>,
+    options: Options,
+) -> BoxStream<'static, Result<Page<Contact>, Error>> {
+    let strategy = match strategy {
+        Ok(s) => s,
+        Err(e) => return stream::once(async { Err(e) }).boxed(),
+    };
+    let engine = Engine {
+        client,
+        strategy,
+        options,
+        delivered: 0,
+        ahead: None,
+        finished: false,
+    };
+    stream::unfold(engine, |mut engine| async move {
+        let page = engine.next_page().await?;
+        Some((page, engine))
+    })
+    .boxed()
+}
+
+/// The items of a listing, one page buffered (two with prefetch).
+pub(crate) fn items(
+    pages: BoxStream<'static, Result<Page<Contact>, Error>>,
+) -> BoxStream<'static, Result<Contact, Error>> {
+    pages
+        .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+}
