@@ -2,6 +2,7 @@
 
 mod codegen;
 mod spec;
+mod spec_diff;
 mod spec_lint;
 
 use std::path::PathBuf;
@@ -35,11 +36,50 @@ enum Command {
         /// The OpenAPI spec to check [default: spec/chatcaptain.yaml].
         path: Option<PathBuf>,
     },
+    /// Compare two versions of the spec semantically and classify each change.
+    ///
+    /// Exit code: 0 when every change is compatible, 1 when something breaking changed
+    /// (unless --allow-breaking), 2 when the two could not be compared.
+    SpecDiff {
+        /// A git revision or a spec file [default: origin/main, else main].
+        base: Option<String>,
+        /// A git revision or a spec file [default: the working tree's spec/chatcaptain.yaml].
+        head: Option<String>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value = "text")]
+        format: spec_diff::Format,
+        /// Exit 0 even when something breaking changed.
+        #[arg(long)]
+        allow_breaking: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::SpecDiff {
+        base,
+        head,
+        format,
+        allow_breaking,
+    } = cli.command
+    {
+        let base = base.map_or_else(spec_diff::Source::default_base, |a| {
+            spec_diff::Source::from_arg(&a)
+        });
+        let head = head.map_or(spec_diff::Source::WorkingTree, |a| {
+            spec_diff::Source::from_arg(&a)
+        });
+        return match spec_diff::run(base, head, format) {
+            Ok(true) if !allow_breaking => ExitCode::from(1),
+            Ok(_) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: cannot compare: {err:#}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let result = match cli.command {
+        Command::SpecDiff { .. } => unreachable!("handled above"),
         Command::Codegen { check, spec, out } => {
             let spec = spec.unwrap_or_else(spec::default_path);
             let out = out.unwrap_or_else(codegen::default_out_path);

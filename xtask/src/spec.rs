@@ -15,6 +15,11 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The HTTP methods of an OpenAPI path item, in the order the spec lists them.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
 pub fn default_path() -> PathBuf {
     workspace_root().join("spec").join("chatcaptain.yaml")
 }
@@ -108,4 +113,34 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
 /// The target of a local `$ref` (`#/components/...`), or None when it does not resolve.
 pub fn lookup<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
     root.pointer(reference.strip_prefix('#')?)
+}
+/// A copy of `value` with every local `$ref` replaced by its target, so two specs that say the
+/// same thing with and without components compare equal. A `$ref` met again inside its own
+/// expansion (a recursive schema) and one that does not resolve stay as they are.
+pub fn resolve_refs(root: &Value, value: &Value) -> Value {
+    fn go(root: &Value, value: &Value, stack: &mut Vec<String>) -> Value {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    if !stack.contains(reference)
+                        && let Some(target) = lookup(root, reference)
+                    {
+                        stack.push(reference.clone());
+                        let resolved = go(root, target, stack);
+                        stack.pop();
+                        return resolved;
+                    }
+                    return value.clone();
+                }
+                Value::Object(
+                    map.iter()
+                        .map(|(k, v)| (k.clone(), go(root, v, stack)))
+                        .collect(),
+                )
+            }
+            Value::Array(items) => Value::Array(items.iter().map(|v| go(root, v, stack)).collect()),
+            other => other.clone(),
+        }
+    }
+    go(root, value, &mut Vec::new())
 }

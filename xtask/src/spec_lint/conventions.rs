@@ -5,11 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::Value;
 
 use super::{Problem, Severity, escape};
-use crate::spec::lookup;
-
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::spec::{METHODS, lookup};
 
 /// Each operation as (pointer, its display name, the operation object).
 pub fn operations(doc: &Value) -> Vec<(String, String, &Value)> {

@@ -1,0 +1,202 @@
+//! The two sides of a diff: where each spec comes from, and the shape compared.
+//!
+//! Every `$ref` is inlined before comparing, so moving a schema into `components` is no change,
+//! and a change inside a shared schema shows under each operation that uses it, in the direction
+//! (request or response) it is used there: that direction decides whether it breaks.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use crate::spec::{self, Spec, resolve_refs};
+
+const SPEC_IN_REPO: &str = "spec/chatcaptain.yaml";
+
+/// Where one side of the diff is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    WorkingTree,
+    File(PathBuf),
+    Rev(String),
+}
+
+impl Source {
+    /// A path that exists as a file is read as a file; anything else is a git revision.
+    pub fn from_arg(arg: &str) -> Source {
+        if Path::new(arg).is_file() {
+            Source::File(PathBuf::from(arg))
+        } else {
+            Source::Rev(arg.to_owned())
+        }
+    }
+
+    /// `origin/main` when it resolves, else `main`.
+    pub fn default_base() -> Source {
+        if rev_exists("origin/main") {
+            Source::Rev("origin/main".into())
+        } else {
+            Source::Rev("main".into())
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Source::WorkingTree => "working tree".into(),
+            Source::File(path) => path.display().to_string(),
+            Source::Rev(rev) => rev.clone(),
+        }
+    }
+
+    pub fn load(&self) -> Result<Spec> {
+        match self {
+            Source::WorkingTree => Spec::load(&spec::default_path()),
+            Source::File(path) => Spec::load(path),
+            Source::Rev(rev) => {
+                if !rev_exists(rev) {
+                    bail!("`{rev}` is neither a file nor a git revision");
+                }
+                let object = format!("{rev}:{SPEC_IN_REPO}");
+                let output = git(&["show", &object])?;
+                if !output.status.success() {
+                    bail!(
+                        "cannot read {object}: {}",
+                        String::from_utf8_lossy(&output.stderr).trim()
+                    );
+                }
+                let text = String::from_utf8(output.stdout)
+                    .with_context(|| format!("{object} is not UTF-8"))?;
+                Spec::from_text(Path::new(&object), text)
+            }
+        }
+    }
+}
+
+fn git(args: &[&str]) -> Result<std::process::Output> {
+    Command::new("git")
+        .arg("-C")
+        .arg(spec::workspace_root())
+        .args(args)
+        .output()
+        .context("cannot run git")
+}
+
+fn rev_exists(rev: &str) -> bool {
+    git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        &format!("{rev}^{{commit}}"),
+    ])
+    .is_ok_and(|o| o.status.success())
+}
+
+/// What a client sees of the API, with every `$ref` inlined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub version: String,
+    /// Keyed by `METHOD /path`.
+    pub operations: BTreeMap<String, Operation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub id: Option<String>,
+    /// Keyed by name: a parameter that moves from query to header is one parameter that changed.
+    pub parameters: BTreeMap<String, Parameter>,
+    pub body: Option<Body>,
+    /// Keyed by status (`200`, `4XX`); the JSON body schema, if any.
+    pub responses: BTreeMap<String, Option<Value>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub location: String,
+    pub required: bool,
+    pub schema: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub required: bool,
+    pub schema: Value,
+}
+
+impl Api {
+    pub fn from_spec(spec: &Spec) -> Api {
+        let doc = spec.json();
+        let paths = resolve_refs(&doc, doc.get("paths").unwrap_or(&Value::Null));
+        let mut operations = BTreeMap::new();
+        for (path, item) in paths.as_object().into_iter().flatten() {
+            let shared = item.get("parameters");
+            for method in spec::METHODS {
+                let Some(op) = item.get(method) else { continue };
+                let key = format!("{} {path}", method.to_uppercase());
+                operations.insert(key, operation(op, shared));
+            }
+        }
+        Api {
+            version: spec.openapi.info.version.clone(),
+            operations,
+        }
+    }
+}
+
+fn operation(op: &Value, shared: Option<&Value>) -> Operation {
+    let mut parameters = BTreeMap::new();
+    // Operation-level parameters override path-level ones of the same name.
+    for list in [shared, op.get("parameters")] {
+        for param in list.and_then(Value::as_array).into_iter().flatten() {
+            let Some(name) = param.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            parameters.insert(
+                name.to_owned(),
+                Parameter {
+                    location: str_of(param, "in"),
+                    required: param.get("required") == Some(&Value::Bool(true)),
+                    schema: param.get("schema").cloned().unwrap_or(Value::Null),
+                },
+            );
+        }
+    }
+    let body = op.get("requestBody").map(|body| Body {
+        required: body.get("required") == Some(&Value::Bool(true)),
+        schema: json_schema(body).unwrap_or(Value::Null),
+    });
+    let responses = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(status, response)| (status.clone(), json_schema(response)))
+        .collect();
+    Operation {
+        id: op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        parameters,
+        body,
+        responses,
+    }
+}
+
+/// The `application/json` schema of a body, else the first media type's.
+fn json_schema(holder: &Value) -> Option<Value> {
+    let content = holder.get("content")?.as_object()?;
+    let media = content
+        .get("application/json")
+        .or_else(|| content.values().next())?;
+    media.get("schema").cloned()
+}
+
+fn str_of(value: &Value, key: &str) -> String {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}

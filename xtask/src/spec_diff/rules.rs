@@ -1,0 +1,494 @@
+//! What changed between two APIs, and whether each change breaks a client.
+//!
+//! One principle, applied by direction: a request may now accept *more* than before (never
+//! less), and a response may now promise *less* variety than before (never more). The Rust client
+//! is generated from the spec, so a change that alters its types (a removed field, a changed
+//! type or format) breaks its callers even where the wire would tolerate it.
+//!
+//! | change | in a request | in a response |
+//! |---|---|---|
+//! | operation added | compatible | compatible |
+//! | operation removed | breaking | breaking |
+//! | operation moved (same operationId, new path or method) | breaking | breaking |
+//! | optional parameter added | compatible | - |
+//! | required parameter added | breaking | - |
+//! | parameter removed | breaking | - |
+//! | parameter location changed (query, path, header) | breaking | - |
+//! | parameter became required | breaking | - |
+//! | parameter became optional | compatible | - |
+//! | optional request body added | compatible | - |
+//! | required request body added | breaking | - |
+//! | request body removed | breaking | - |
+//! | request body became required | breaking | - |
+//! | request body became optional | compatible | - |
+//! | response status added | - | compatible |
+//! | response status removed | - | breaking |
+//! | optional property added | compatible | compatible |
+//! | required property added | breaking | compatible |
+//! | property removed | breaking | breaking |
+//! | property became required | breaking | compatible |
+//! | property became optional | compatible | breaking |
+//! | type changed | breaking | breaking |
+//! | format changed | breaking | breaking |
+//! | became nullable | compatible | breaking |
+//! | no longer nullable | breaking | compatible |
+//! | enum value added (or enum dropped) | compatible | breaking |
+//! | enum value removed (or enum introduced) | breaking | compatible |
+//! | bound narrowed (min raised, max lowered, bound added) | breaking | compatible |
+//! | bound widened (min lowered, max raised, bound dropped) | compatible | breaking |
+//!
+//! Descriptions, examples and other documentation are not compared.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::model::{Api, Operation};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    OperationAdded,
+    OperationRemoved,
+    OperationMoved,
+    OptionalParameterAdded,
+    RequiredParameterAdded,
+    ParameterRemoved,
+    ParameterLocationChanged,
+    ParameterBecameRequired,
+    ParameterBecameOptional,
+    OptionalBodyAdded,
+    RequiredBodyAdded,
+    BodyRemoved,
+    BodyBecameRequired,
+    BodyBecameOptional,
+    ResponseAdded,
+    ResponseRemoved,
+    OptionalPropertyAdded,
+    RequiredPropertyAdded,
+    PropertyRemoved,
+    PropertyBecameRequired,
+    PropertyBecameOptional,
+    TypeChanged,
+    FormatChanged,
+    BecameNullable,
+    NoLongerNullable,
+    EnumWidened,
+    EnumNarrowed,
+    BoundNarrowed,
+    BoundWidened,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Request,
+    Response,
+}
+
+use Kind::*;
+
+/// `(kind, breaking in a request, breaking in a response)`: the table above, as data.
+const RULES: &[(Kind, bool, bool)] = &[
+    (OperationAdded, false, false),
+    (OperationRemoved, true, true),
+    (OperationMoved, true, true),
+    (OptionalParameterAdded, false, false),
+    (RequiredParameterAdded, true, true),
+    (ParameterRemoved, true, true),
+    (ParameterLocationChanged, true, true),
+    (ParameterBecameRequired, true, true),
+    (ParameterBecameOptional, false, false),
+    (OptionalBodyAdded, false, false),
+    (RequiredBodyAdded, true, true),
+    (BodyRemoved, true, true),
+    (BodyBecameRequired, true, true),
+    (BodyBecameOptional, false, false),
+    (ResponseAdded, false, false),
+    (ResponseRemoved, true, true),
+    (OptionalPropertyAdded, false, false),
+    (RequiredPropertyAdded, true, false),
+    (PropertyRemoved, true, true),
+    (PropertyBecameRequired, true, false),
+    (PropertyBecameOptional, false, true),
+    (TypeChanged, true, true),
+    (FormatChanged, true, true),
+    (BecameNullable, false, true),
+    (NoLongerNullable, true, false),
+    (EnumWidened, false, true),
+    (EnumNarrowed, true, false),
+    (BoundNarrowed, true, false),
+    (BoundWidened, false, true),
+];
+
+pub fn is_breaking(kind: Kind, direction: Direction) -> bool {
+    let &(_, request, response) = RULES
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .expect("every kind has a rule");
+    match direction {
+        Direction::Request => request,
+        Direction::Response => response,
+    }
+}
+
+/// One change, under the operation it affects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// `GET /v1/... (operationId)`.
+    pub operation: String,
+    pub kind: Kind,
+    pub breaking: bool,
+    /// What changed, where: "response 200 body: property `contacts[].email` removed".
+    pub text: String,
+}
+
+pub fn diff(base: &Api, head: &Api) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let moved_to = |id: &Option<String>, from: &Api| {
+        from.operations
+            .iter()
+            .find(|(_, op)| id.is_some() && op.id == *id)
+            .map(|(key, _)| key.clone())
+    };
+    for (key, old) in &base.operations {
+        let label = label(key, old);
+        let mut push = |kind, direction, text: String| {
+            changes.push(Change {
+                operation: label.clone(),
+                kind,
+                breaking: is_breaking(kind, direction),
+                text,
+            })
+        };
+        match head.operations.get(key) {
+            Some(new) => diff_operation(old, new, &mut push),
+            None => match moved_to(&old.id, head).filter(|k| !base.operations.contains_key(k)) {
+                Some(to) => push(
+                    OperationMoved,
+                    Direction::Request,
+                    format!("operation moved to {to}"),
+                ),
+                None => push(
+                    OperationRemoved,
+                    Direction::Request,
+                    "operation removed".into(),
+                ),
+            },
+        }
+    }
+    for (key, new) in &head.operations {
+        let moved_here = moved_to(&new.id, base).is_some_and(|k| !head.operations.contains_key(&k));
+        if !base.operations.contains_key(key) && !moved_here {
+            changes.push(Change {
+                operation: label(key, new),
+                kind: OperationAdded,
+                breaking: false,
+                text: "operation added".into(),
+            });
+        }
+    }
+    changes
+}
+
+fn label(key: &str, op: &Operation) -> String {
+    match &op.id {
+        Some(id) => format!("{key} ({id})"),
+        None => key.to_owned(),
+    }
+}
+
+type Push<'a> = dyn FnMut(Kind, Direction, String) + 'a;
+
+fn diff_operation(old: &Operation, new: &Operation, push: &mut Push) {
+    use Direction::*;
+    for (name, p) in &old.parameters {
+        let place = format!("parameter `{name}`");
+        let Some(q) = new.parameters.get(name) else {
+            push(ParameterRemoved, Request, format!("{place} removed"));
+            continue;
+        };
+        if p.location != q.location {
+            push(
+                ParameterLocationChanged,
+                Request,
+                format!("{place} moved from {} to {}", p.location, q.location),
+            );
+        }
+        match (p.required, q.required) {
+            (false, true) => push(
+                ParameterBecameRequired,
+                Request,
+                format!("{place} became required"),
+            ),
+            (true, false) => push(
+                ParameterBecameOptional,
+                Request,
+                format!("{place} became optional"),
+            ),
+            _ => {}
+        }
+        diff_schema(&p.schema, &q.schema, &place, "", Request, push);
+    }
+    for (name, q) in &new.parameters {
+        if !old.parameters.contains_key(name) {
+            let (kind, what) = if q.required {
+                (RequiredParameterAdded, "required")
+            } else {
+                (OptionalParameterAdded, "optional")
+            };
+            push(
+                kind,
+                Request,
+                format!("{what} parameter `{name}` added ({})", q.location),
+            );
+        }
+    }
+
+    match (&old.body, &new.body) {
+        (Some(_), None) => push(BodyRemoved, Request, "request body removed".into()),
+        (None, Some(b)) if b.required => push(
+            RequiredBodyAdded,
+            Request,
+            "required request body added".into(),
+        ),
+        (None, Some(_)) => push(
+            OptionalBodyAdded,
+            Request,
+            "optional request body added".into(),
+        ),
+        (Some(a), Some(b)) => {
+            match (a.required, b.required) {
+                (false, true) => push(
+                    BodyBecameRequired,
+                    Request,
+                    "request body became required".into(),
+                ),
+                (true, false) => push(
+                    BodyBecameOptional,
+                    Request,
+                    "request body became optional".into(),
+                ),
+                _ => {}
+            }
+            diff_schema(&a.schema, &b.schema, "request body", "", Request, push);
+        }
+        (None, None) => {}
+    }
+
+    for (status, a) in &old.responses {
+        let place = format!("response {status}");
+        match new.responses.get(status) {
+            None => push(ResponseRemoved, Response, format!("{place} removed")),
+            Some(b) => {
+                let null = Value::Null;
+                let (a, b) = (a.as_ref().unwrap_or(&null), b.as_ref().unwrap_or(&null));
+                diff_schema(a, b, &format!("{place} body"), "", Response, push);
+            }
+        }
+    }
+    for status in new.responses.keys() {
+        if !old.responses.contains_key(status) {
+            push(ResponseAdded, Response, format!("response {status} added"));
+        }
+    }
+}
+
+/// Compares two resolved schemas; `at` is the path inside the value (`.contacts[].email`).
+fn diff_schema(a: &Value, b: &Value, place: &str, at: &str, dir: Direction, push: &mut Push) {
+    if a == b {
+        return;
+    }
+    let here = |what: &str| {
+        if at.is_empty() {
+            format!("{place}: {what}")
+        } else {
+            format!("{place}: `{}` {what}", at.trim_start_matches('.'))
+        }
+    };
+    // A body that appears or disappears is a type change from/to "nothing".
+    if a.is_null() || b.is_null() {
+        let (from, to) = (type_name(a), type_name(b));
+        push(
+            TypeChanged,
+            dir,
+            here(&format!("type changed from {from} to {to}")),
+        );
+        return;
+    }
+    for (key, kind) in [("type", TypeChanged), ("format", FormatChanged)] {
+        if a.get(key) != b.get(key) {
+            push(
+                kind,
+                dir,
+                here(&format!(
+                    "{key} changed from {} to {}",
+                    shown(a.get(key)),
+                    shown(b.get(key))
+                )),
+            );
+        }
+    }
+    let nullable = |s: &Value| s.get("nullable") == Some(&Value::Bool(true));
+    match (nullable(a), nullable(b)) {
+        (false, true) => push(BecameNullable, dir, here("became nullable")),
+        (true, false) => push(NoLongerNullable, dir, here("is no longer nullable")),
+        _ => {}
+    }
+    diff_enum(a.get("enum"), b.get("enum"), &here, dir, push);
+    for (key, upper) in [
+        ("minimum", false),
+        ("minLength", false),
+        ("minItems", false),
+        ("maximum", true),
+        ("maxLength", true),
+        ("maxItems", true),
+    ] {
+        let (x, y) = (
+            a.get(key).and_then(Value::as_f64),
+            b.get(key).and_then(Value::as_f64),
+        );
+        let narrowed = match (x, y) {
+            (None, Some(_)) => Some(true),
+            (Some(_), None) => Some(false),
+            (Some(x), Some(y)) if x != y => Some((y < x) == upper),
+            _ => None,
+        };
+        if let Some(narrowed) = narrowed {
+            let kind = if narrowed {
+                BoundNarrowed
+            } else {
+                BoundWidened
+            };
+            push(
+                kind,
+                dir,
+                here(&format!(
+                    "{key} changed from {} to {}",
+                    shown(a.get(key)),
+                    shown(b.get(key))
+                )),
+            );
+        }
+    }
+
+    let required = |s: &Value| -> BTreeSet<String> {
+        s.get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    let (req_a, req_b) = (required(a), required(b));
+    let empty = serde_json::Map::new();
+    let props_a = a
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let props_b = b
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    for (name, pa) in props_a {
+        let path = format!("{at}.{name}");
+        let prop = |what: &str| {
+            format!(
+                "{place}: property `{}` {what}",
+                path.trim_start_matches('.')
+            )
+        };
+        match props_b.get(name) {
+            None => push(PropertyRemoved, dir, prop("removed")),
+            Some(pb) => {
+                match (req_a.contains(name), req_b.contains(name)) {
+                    (false, true) => push(PropertyBecameRequired, dir, prop("became required")),
+                    (true, false) => push(PropertyBecameOptional, dir, prop("became optional")),
+                    _ => {}
+                }
+                diff_schema(pa, pb, place, &path, dir, push);
+            }
+        }
+    }
+    for name in props_b.keys().filter(|n| !props_a.contains_key(*n)) {
+        let path = format!("{at}.{name}").trim_start_matches('.').to_owned();
+        if req_b.contains(name) {
+            push(
+                RequiredPropertyAdded,
+                dir,
+                format!("{place}: required property `{path}` added"),
+            );
+        } else {
+            push(
+                OptionalPropertyAdded,
+                dir,
+                format!("{place}: optional property `{path}` added"),
+            );
+        }
+    }
+
+    if let (Some(ia), Some(ib)) = (a.get("items"), b.get("items")) {
+        diff_schema(ia, ib, place, &format!("{at}[]"), dir, push);
+    }
+    if let (Some(xa), Some(xb)) = (a.get("additionalProperties"), b.get("additionalProperties"))
+        && xa.is_object()
+        && xb.is_object()
+    {
+        diff_schema(xa, xb, place, &format!("{at}{{*}}"), dir, push);
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        let (la, lb) = (
+            a.get(key).and_then(Value::as_array),
+            b.get(key).and_then(Value::as_array),
+        );
+        if let (Some(la), Some(lb)) = (la, lb) {
+            for (sa, sb) in la.iter().zip(lb) {
+                diff_schema(sa, sb, place, at, dir, push);
+            }
+        }
+    }
+}
+
+fn diff_enum(
+    a: Option<&Value>,
+    b: Option<&Value>,
+    here: &dyn Fn(&str) -> String,
+    dir: Direction,
+    push: &mut Push,
+) {
+    let values = |v: Option<&Value>| -> Option<Vec<String>> {
+        v.and_then(Value::as_array)
+            .map(|l| l.iter().map(Value::to_string).collect())
+    };
+    match (values(a), values(b)) {
+        (None, Some(_)) => push(EnumNarrowed, dir, here("is now restricted to an enum")),
+        (Some(_), None) => push(EnumWidened, dir, here("is no longer restricted to an enum")),
+        (Some(va), Some(vb)) => {
+            for value in va.iter().filter(|v| !vb.contains(v)) {
+                push(
+                    EnumNarrowed,
+                    dir,
+                    here(&format!("enum value {value} removed")),
+                );
+            }
+            for value in vb.iter().filter(|v| !va.contains(v)) {
+                push(EnumWidened, dir, here(&format!("enum value {value} added")));
+            }
+        }
+        (None, None) => {}
+    }
+}
+
+fn type_name(schema: &Value) -> String {
+    if schema.is_null() {
+        "no body".into()
+    } else {
+        shown(schema.get("type"))
+    }
+}
+
+fn shown(value: Option<&Value>) -> String {
+    match value {
+        None => "(none)".into(),
+        Some(Value::String(s)) => format!("`{s}`"),
+        Some(other) => format!("`{other}`"),
+    }
+}

@@ -1,0 +1,345 @@
+//! One fixture pair per rule: a small spec before and after, and the classification expected.
+
+use std::path::Path;
+
+use super::model::Api;
+use super::rules::{Kind, Kind::*, diff};
+use crate::spec::Spec;
+
+/// One operation that both sends (`id`, `limit`, body `NewThing`) and receives (`Thing`).
+const BASE: &str = r#"openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /v1/things/{id}:
+    post:
+      operationId: putThing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: limit, in: query, required: false, schema: {type: integer, format: int32, minimum: 1, maximum: 100}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewThing'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    NewThing:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        color: {type: string, enum: [red, blue]}
+        note: {type: string, nullable: true}
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        size: {type: integer, format: int32}
+        color: {type: string, enum: [red, blue]}
+        tags: {type: array, items: {type: string}}
+"#;
+
+fn api(text: &str) -> Api {
+    Api::from_spec(&Spec::from_text(Path::new("fixture.yaml"), text.to_owned()).unwrap())
+}
+
+/// BASE with `from` replaced by `to` (which must be there, so a fixture cannot silently rot).
+fn edit(from: &str, to: &str) -> String {
+    assert!(BASE.contains(from), "fixture anchor not found: {from:?}");
+    BASE.replacen(from, to, 1)
+}
+
+/// The changes from BASE to `head` as (kind, breaking), in order.
+fn classified(head: &str) -> Vec<(Kind, bool)> {
+    diff(&api(BASE), &api(head))
+        .into_iter()
+        .map(|c| (c.kind, c.breaking))
+        .collect()
+}
+
+#[test]
+fn identical_specs_have_no_changes() {
+    assert_eq!(classified(BASE), vec![]);
+}
+
+#[test]
+fn inlining_a_referenced_schema_is_no_change() {
+    let inlined = edit(
+        "schema: {$ref: '#/components/schemas/NewThing'}",
+        "schema: {type: object, required: [name], properties: {name: {type: string}, \
+         color: {type: string, enum: [red, blue]}, note: {type: string, nullable: true}}}",
+    );
+    assert_eq!(classified(&inlined), vec![]);
+}
+
+#[test]
+fn description_changes_are_not_api_changes() {
+    let head = edit(
+        "        name: {type: string}",
+        "        name: {type: string, description: The name.}",
+    );
+    assert_eq!(classified(&head), vec![]);
+}
+
+#[test]
+fn removing_an_operation_is_breaking() {
+    let head = edit("    post:", "    put:");
+    // same operationId at a new method: reported as a move, not remove + add
+    assert_eq!(classified(&head), vec![(OperationMoved, true)]);
+    let removed = BASE
+        .replace("/v1/things/{id}:", "/v1/others/{id}:")
+        .replace("putThing", "other");
+    assert_eq!(
+        classified(&removed),
+        vec![(OperationRemoved, true), (OperationAdded, false)]
+    );
+}
+
+#[test]
+fn changing_the_path_of_an_operation_is_breaking() {
+    let head = edit("/v1/things/{id}:", "/v2/things/{id}:");
+    assert_eq!(classified(&head), vec![(OperationMoved, true)]);
+}
+
+#[test]
+fn adding_an_operation_is_compatible() {
+    let head = edit(
+        "components:",
+        "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200': {description: ok}\ncomponents:",
+    );
+    assert_eq!(classified(&head), vec![(OperationAdded, false)]);
+}
+
+#[test]
+fn adding_a_required_parameter_is_breaking() {
+    let head = edit(
+        "      requestBody:",
+        "        - {name: q, in: query, required: true, schema: {type: string}}\n      requestBody:",
+    );
+    assert_eq!(classified(&head), vec![(RequiredParameterAdded, true)]);
+}
+
+#[test]
+fn adding_an_optional_parameter_is_compatible() {
+    let head = edit(
+        "      requestBody:",
+        "        - {name: q, in: query, schema: {type: string}}\n      requestBody:",
+    );
+    assert_eq!(classified(&head), vec![(OptionalParameterAdded, false)]);
+}
+
+#[test]
+fn removing_a_parameter_is_breaking() {
+    let head = edit(
+        "        - {name: limit, in: query, required: false, schema: {type: integer, format: int32, minimum: 1, maximum: 100}}\n",
+        "",
+    );
+    assert_eq!(classified(&head), vec![(ParameterRemoved, true)]);
+}
+
+#[test]
+fn a_parameter_becoming_required_is_breaking_and_optional_is_compatible() {
+    let head = edit(
+        "name: limit, in: query, required: false",
+        "name: limit, in: query, required: true",
+    );
+    assert_eq!(classified(&head), vec![(ParameterBecameRequired, true)]);
+    let back = diff(&api(&head), &api(BASE));
+    assert_eq!(back[0].kind, ParameterBecameOptional);
+    assert!(!back[0].breaking);
+}
+
+#[test]
+fn moving_a_parameter_to_another_location_is_breaking() {
+    let head = edit("name: limit, in: query", "name: limit, in: header");
+    assert_eq!(classified(&head), vec![(ParameterLocationChanged, true)]);
+}
+
+#[test]
+fn changing_a_parameter_type_is_breaking() {
+    let head = edit(
+        "{name: id, in: path, required: true, schema: {type: string}}",
+        "{name: id, in: path, required: true, schema: {type: integer}}",
+    );
+    assert_eq!(classified(&head), vec![(TypeChanged, true)]);
+}
+
+#[test]
+fn narrowing_a_request_bound_is_breaking_and_widening_is_compatible() {
+    let narrowed = edit("minimum: 1, maximum: 100", "minimum: 1, maximum: 50");
+    assert_eq!(classified(&narrowed), vec![(BoundNarrowed, true)]);
+    let widened = edit("minimum: 1, maximum: 100", "minimum: 1, maximum: 500");
+    assert_eq!(classified(&widened), vec![(BoundWidened, false)]);
+}
+
+#[test]
+fn adding_a_required_request_property_is_breaking() {
+    let head = edit(
+        "      required: [name]\n      properties:\n        name: {type: string}\n",
+        "      required: [name, kind]\n      properties:\n        name: {type: string}\n        kind: {type: string}\n",
+    );
+    assert_eq!(classified(&head), vec![(RequiredPropertyAdded, true)]);
+}
+
+#[test]
+fn adding_an_optional_request_property_is_compatible() {
+    let head = edit(
+        "        name: {type: string}\n",
+        "        name: {type: string}\n        kind: {type: string}\n",
+    );
+    assert_eq!(classified(&head), vec![(OptionalPropertyAdded, false)]);
+}
+
+#[test]
+fn removing_a_request_property_is_breaking() {
+    let head = edit("        note: {type: string, nullable: true}\n", "");
+    assert_eq!(classified(&head), vec![(PropertyRemoved, true)]);
+}
+
+#[test]
+fn a_request_property_becoming_required_is_breaking() {
+    let head = edit(
+        "      required: [name]\n",
+        "      required: [name, color]\n",
+    );
+    assert_eq!(classified(&head), vec![(PropertyBecameRequired, true)]);
+}
+
+#[test]
+fn removing_a_request_enum_value_is_breaking_and_adding_one_is_compatible() {
+    let narrowed = edit(
+        "color: {type: string, enum: [red, blue]}",
+        "color: {type: string, enum: [red]}",
+    );
+    assert_eq!(classified(&narrowed), vec![(EnumNarrowed, true)]);
+    let widened = edit(
+        "color: {type: string, enum: [red, blue]}",
+        "color: {type: string, enum: [red, blue, green]}",
+    );
+    assert_eq!(classified(&widened), vec![(EnumWidened, false)]);
+}
+
+#[test]
+fn a_request_property_no_longer_nullable_is_breaking() {
+    let head = edit(
+        "note: {type: string, nullable: true}",
+        "note: {type: string}",
+    );
+    assert_eq!(classified(&head), vec![(NoLongerNullable, true)]);
+}
+
+#[test]
+fn making_the_request_body_optional_is_compatible_and_removing_it_is_breaking() {
+    let optional = edit(
+        "      requestBody:\n        required: true\n",
+        "      requestBody:\n        required: false\n",
+    );
+    assert_eq!(classified(&optional), vec![(BodyBecameOptional, false)]);
+    let start = BASE.find("      requestBody:").unwrap();
+    let end = BASE.find("      responses:").unwrap();
+    let removed = format!("{}{}", &BASE[..start], &BASE[end..]);
+    assert_eq!(classified(&removed), vec![(BodyRemoved, true)]);
+}
+
+#[test]
+fn removing_a_response_property_is_breaking() {
+    let head = edit("        tags: {type: array, items: {type: string}}\n", "");
+    assert_eq!(classified(&head), vec![(PropertyRemoved, true)]);
+}
+
+#[test]
+fn adding_a_response_property_is_compatible_even_when_required() {
+    let head = edit(
+        "      required: [id]\n      properties:\n        id: {type: string}\n",
+        "      required: [id, kind]\n      properties:\n        id: {type: string}\n        kind: {type: string}\n",
+    );
+    assert_eq!(classified(&head), vec![(RequiredPropertyAdded, false)]);
+}
+
+#[test]
+fn a_response_property_becoming_optional_is_breaking() {
+    let head = edit("      required: [id]\n", "");
+    assert_eq!(classified(&head), vec![(PropertyBecameOptional, true)]);
+}
+
+#[test]
+fn a_response_property_becoming_nullable_is_breaking() {
+    let head = edit(
+        "        size: {type: integer, format: int32}",
+        "        size: {type: integer, format: int32, nullable: true}",
+    );
+    assert_eq!(classified(&head), vec![(BecameNullable, true)]);
+}
+
+#[test]
+fn changing_a_response_format_is_breaking() {
+    let head = edit(
+        "size: {type: integer, format: int32}",
+        "size: {type: integer, format: int64}",
+    );
+    assert_eq!(classified(&head), vec![(FormatChanged, true)]);
+}
+
+#[test]
+fn adding_a_response_enum_value_is_breaking_and_removing_one_is_compatible() {
+    let thing_color = "        size: {type: integer, format: int32}\n        color: {type: string, enum: [red, blue]}";
+    let widened = edit(
+        thing_color,
+        &thing_color.replace("[red, blue]", "[red, blue, green]"),
+    );
+    assert_eq!(classified(&widened), vec![(EnumWidened, true)]);
+    let narrowed = edit(thing_color, &thing_color.replace("[red, blue]", "[red]"));
+    assert_eq!(classified(&narrowed), vec![(EnumNarrowed, false)]);
+}
+
+#[test]
+fn a_change_inside_an_array_item_is_reported_at_its_path() {
+    let head = edit(
+        "tags: {type: array, items: {type: string}}",
+        "tags: {type: array, items: {type: integer}}",
+    );
+    let changes = diff(&api(BASE), &api(&head));
+    assert_eq!(changes.len(), 1);
+    assert!(changes[0].breaking);
+    assert!(changes[0].text.contains("`tags[]`"), "{}", changes[0].text);
+    assert!(
+        changes[0].text.starts_with("response 200 body"),
+        "{}",
+        changes[0].text
+    );
+}
+
+#[test]
+fn adding_and_removing_response_statuses() {
+    let head = edit(
+        "components:",
+        "        '404': {description: missing}\ncomponents:",
+    );
+    assert_eq!(classified(&head), vec![(ResponseAdded, false)]);
+    let back = diff(&api(&head), &api(BASE));
+    assert_eq!(
+        back.iter()
+            .map(|c| (c.kind, c.breaking))
+            .collect::<Vec<_>>(),
+        vec![(ResponseRemoved, true)]
+    );
+}
+
+#[test]
+fn version_bump_is_checked_against_the_kind_of_change() {
+    use super::version_line;
+    assert!(version_line("1.0.0", "2.0.0", true, true).contains("bumped accordingly"));
+    assert!(version_line("1.0.0", "1.1.0", true, true).contains("NOT bumped enough"));
+    assert!(version_line("1.0.0", "1.0.0", true, true).contains("NOT bumped"));
+    assert!(version_line("1.0.0", "1.1.0", false, true).contains("bumped accordingly"));
+    assert!(version_line("1.0.0", "1.0.1", false, true).contains("NOT bumped enough"));
+    assert!(version_line("0.3.0", "0.4.0", true, true).contains("bumped accordingly"));
+    assert!(version_line("1.0.0", "1.0.0", false, false).contains("unchanged"));
+}
