@@ -1,6 +1,9 @@
 //! Ergonomic client for the ChatCaptain contacts API.
 #![warn(missing_docs)]
 
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 mod client;
 mod contacts;
 mod error;

@@ -64,8 +64,8 @@ impl Cursor {
     // shows (1 s, 1 ms, 1 µs or 1 ns): a server that truncates tokens to its own precision
     // still lands past the boundary, and anything newer than the boundary that a coarse tick
     // lets in was delivered earlier and is dropped by time. The price is re-reading the
-    // boundary's contacts once per page; when they fill a whole page the limit grows (up to
-    // the API's 1000), and beyond that the listing fails with `PaginationStalled` rather than
+    // boundary's contacts once per page, asked for on top of the page size; when they fill a
+    // whole page anyway the limit grows (up to the API's 1000), and beyond that the listing fails with `PaginationStalled` rather than
     // lose contacts or loop.
     fn token(&self) -> Option<DateTime<Utc>> {
         match &self.boundary {
@@ -226,14 +226,11 @@ impl CursorStrategy {
         Ok(strategy)
     }
 
-    /// A limit that reaches past the contacts the next request will repeat.
+    /// A limit that reaches `page_size` past the contacts the next request will repeat, so a
+    /// short answer still means the end and every page brings `page_size` new contacts.
     fn limit_past_boundary(&self) -> u32 {
         let repeated = u32::try_from(self.cursor.seen_at_boundary()).unwrap_or(u32::MAX);
-        if repeated < self.page_size {
-            self.page_size
-        } else {
-            repeated.saturating_add(self.page_size).min(MAX_LIMIT)
-        }
+        self.page_size.saturating_add(repeated).min(MAX_LIMIT)
     }
 
     fn stalled(&self, returned: usize) -> Error {
@@ -284,6 +281,19 @@ impl Strategy for CursorStrategy {
 
     fn advance(&mut self, (limit, contacts): Self::Raw) -> Result<Step, Error> {
         let returned = contacts.len();
+        let token = self.cursor.token();
+        if let Some(bad) = contacts
+            .iter()
+            .find(|c| token.is_some_and(|t| c.created >= t))
+        {
+            return Err(Error::PaginationStalled(format!(
+                "asked for contacts created before {}, the server returned {} created {}: \
+                 it does not honour the cursor, so paging on could loop or repeat",
+                token.expect("checked above").to_rfc3339(),
+                bad.id,
+                bad.created.to_rfc3339()
+            )));
+        }
         let full = returned >= limit as usize;
         let window = self
             .cursor

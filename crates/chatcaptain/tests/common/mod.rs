@@ -1,0 +1,183 @@
+//! Loopback servers and fixtures shared by the integration tests.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+
+use chatcaptain::{Client, Contact};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+pub const KEY: &str = "test-key-1234";
+pub const BOT: &str = "bot1";
+
+/// A client with the test key, pointed at `server`.
+pub fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .build()
+        .expect("client builds")
+}
+
+/// A fixed instant plus `secs` seconds, so fixtures read as small numbers.
+pub fn at(secs: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 9, 28, 10, 0, 0).unwrap() + TimeDelta::seconds(secs)
+}
+
+pub fn contact(id: &str, created: DateTime<Utc>) -> Contact {
+    serde_json::from_value(json!({ "id": id, "created": created, "language": "EN" })).unwrap()
+}
+
+/// `n` contacts created one second apart, `c0` the oldest.
+pub fn contacts_one_second_apart(n: usize) -> Vec<Contact> {
+    (0..n)
+        .map(|i| contact(&format!("c{i}"), at(i as i64)))
+        .collect()
+}
+
+pub fn ids(contacts: &[Contact]) -> Vec<String> {
+    contacts.iter().map(|c| c.id.clone()).collect()
+}
+
+/// Ids newest first, as the list operation orders them.
+pub fn ids_newest_first(contacts: &[Contact]) -> Vec<String> {
+    let mut sorted = contacts.to_vec();
+    sorted.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
+    ids(&sorted)
+}
+
+/// One recorded request: its query parameters.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub query: Vec<(String, String)>,
+}
+
+impl Seen {
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Serves "list contacts" from a fixed set, as the API documents it: newest first, only
+/// contacts created strictly before `pageToken`, at most `limit`. Tells a channel about
+/// every request as it arrives.
+pub struct ListResponder {
+    contacts: Vec<Contact>,
+    ignore_token: bool,
+    tell: mpsc::UnboundedSender<Seen>,
+}
+
+impl Respond for ListResponder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        let seen = Seen { query };
+        let limit: usize = seen.param("limit").map_or(100, |l| l.parse().unwrap());
+        let token: Option<DateTime<Utc>> = seen
+            .param("pageToken")
+            .filter(|_| !self.ignore_token)
+            .map(|t| t.parse().unwrap());
+        let mut page: Vec<Contact> = self
+            .contacts
+            .iter()
+            .filter(|c| token.is_none_or(|t| c.created < t))
+            .cloned()
+            .collect();
+        page.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
+        page.truncate(limit);
+        let _ = self.tell.send(seen);
+        ResponseTemplate::new(200).set_body_json(json!({ "contacts": page }))
+    }
+}
+
+/// A wiremock server whose list operation serves `contacts`; the receiver hears every list request.
+pub async fn list_server(contacts: Vec<Contact>) -> (MockServer, mpsc::UnboundedReceiver<Seen>) {
+    serve_list(contacts, false).await
+}
+
+/// Like [`list_server`], but the server ignores `pageToken`: its cursor never advances.
+pub async fn list_server_ignoring_cursor(
+    contacts: Vec<Contact>,
+) -> (MockServer, mpsc::UnboundedReceiver<Seen>) {
+    serve_list(contacts, true).await
+}
+
+async fn serve_list(
+    contacts: Vec<Contact>,
+    ignore_token: bool,
+) -> (MockServer, mpsc::UnboundedReceiver<Seen>) {
+    let server = MockServer::start().await;
+    let (tell, heard) = mpsc::unbounded_channel();
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/chatbots/{BOT}/contacts")))
+        .respond_with(ListResponder {
+            contacts,
+            ignore_token,
+            tell,
+        })
+        .mount(&server)
+        .await;
+    (server, heard)
+}
+
+/// Serves "search contacts" from a fixed hit list by page number, honouring `hiddenHits`.
+pub struct SearchResponder {
+    hits: Vec<Contact>,
+    log: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Respond for SearchResponder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let seen = Seen {
+            query: request.url.query_pairs().into_owned().collect(),
+        };
+        let page: usize = seen.param("page").unwrap().parse().unwrap();
+        let size: usize = seen.param("pageSize").unwrap().parse().unwrap();
+        let hidden: Vec<&str> = seen
+            .param("hiddenHits")
+            .map_or(Vec::new(), |h| h.split(',').collect());
+        let visible: Vec<&Contact> = self
+            .hits
+            .iter()
+            .filter(|c| !hidden.contains(&c.id.as_str()))
+            .collect();
+        let body = if visible.is_empty() {
+            json!({ "results": null })
+        } else {
+            let hits: Vec<Value> = visible
+                .iter()
+                .skip((page - 1) * size)
+                .take(size)
+                .map(|c| json!({ "document": c }))
+                .collect();
+            json!({ "results": { "found": visible.len(), "hits": hits, "facetCounts": [] } })
+        };
+        self.log.lock().unwrap().push(seen);
+        ResponseTemplate::new(200).set_body_json(body)
+    }
+}
+
+/// A wiremock server whose search operation serves `hits`; the log records every search request.
+pub async fn search_server(hits: Vec<Contact>) -> (MockServer, Arc<Mutex<Vec<Seen>>>) {
+    let server = MockServer::start().await;
+    let log = Arc::new(Mutex::new(Vec::new()));
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/chatbots/{BOT}/contacts/search")))
+        .respond_with(SearchResponder {
+            hits,
+            log: log.clone(),
+        })
+        .mount(&server)
+        .await;
+    (server, log)
+}
+
+/// Every request heard so far, without waiting.
+pub fn drain(heard: &mut mpsc::UnboundedReceiver<Seen>) -> Vec<Seen> {
+    std::iter::from_fn(|| heard.try_recv().ok()).collect()
+}

@@ -1,0 +1,424 @@
+//! Listing and searching over loopback HTTP: page boundaries, ties, stalls, caps, resume, prefetch.
+
+mod common;
+
+use std::time::Duration;
+
+use chatcaptain::Error;
+use common::*;
+use futures::StreamExt;
+
+async fn list_ids(n: usize, page_size: u32) -> (Vec<String>, usize) {
+    let data = contacts_one_second_apart(n);
+    let (server, mut heard) = list_server(data).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(page_size)
+        .collect_all()
+        .await
+        .unwrap();
+    (ids(&got), drain(&mut heard).len())
+}
+
+fn expected_ids(n: usize) -> Vec<String> {
+    (0..n).rev().map(|i| format!("c{i}")).collect()
+}
+
+#[tokio::test]
+async fn list_of_zero_contacts_is_empty_after_one_request() {
+    assert_eq!(list_ids(0, 10).await, (vec![], 1));
+}
+
+#[tokio::test]
+async fn list_of_one_contact_yields_it() {
+    assert_eq!(list_ids(1, 10).await, (expected_ids(1), 1));
+}
+
+#[tokio::test]
+async fn list_of_exactly_page_size_asks_once_more_and_ends_on_the_empty_page() {
+    assert_eq!(list_ids(10, 10).await, (expected_ids(10), 2));
+}
+
+#[tokio::test]
+async fn list_of_page_size_plus_one_yields_all_newest_first() {
+    let (got, requests) = list_ids(11, 10).await;
+    assert_eq!(got, expected_ids(11));
+    assert_eq!(requests, 2);
+}
+
+#[tokio::test]
+async fn list_sends_page_size_as_limit_and_the_last_created_as_cursor() {
+    let (server, mut heard) = list_server(contacts_one_second_apart(5)).await;
+    client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(3)
+        .collect_all()
+        .await
+        .unwrap();
+    let requests = drain(&mut heard);
+    assert_eq!(requests[0].param("limit"), Some("3"));
+    assert_eq!(requests[0].param("pageToken"), None);
+    // c2 ends page one; the cursor sits one tick (here: a second) past it.
+    assert_eq!(
+        requests[1].param("pageToken"),
+        Some(at(3).to_rfc3339().replace("+00:00", "Z").as_str())
+    );
+}
+
+#[tokio::test]
+async fn list_with_ties_at_page_boundary_yields_each_contact_once() {
+    // Seven contacts share one timestamp and straddle the first and second page boundaries.
+    let mut data = contacts_one_second_apart(3);
+    data.extend((0..7).map(|i| contact(&format!("tie{i}"), at(10))));
+    data.push(contact("newest", at(20)));
+    let (server, _heard) = list_server(data.clone()).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(3)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&got), ids_newest_first(&data));
+}
+
+#[tokio::test]
+async fn list_with_more_ties_than_a_page_grows_the_limit_and_loses_nothing() {
+    let mut data: Vec<_> = (0..25)
+        .map(|i| contact(&format!("tie{i:02}"), at(5)))
+        .collect();
+    data.extend(contacts_one_second_apart(2));
+    let (server, _heard) = list_server(data.clone()).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(4)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&got), ids_newest_first(&data));
+}
+
+#[tokio::test]
+async fn list_with_ties_at_millisecond_precision_yields_each_contact_once() {
+    let t = at(1) + chrono::TimeDelta::milliseconds(250);
+    let mut data: Vec<_> = (0..5).map(|i| contact(&format!("tie{i}"), t)).collect();
+    data.push(contact("older", t - chrono::TimeDelta::milliseconds(1)));
+    let (server, mut heard) = list_server(data.clone()).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(2)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&got), ids_newest_first(&data));
+    let second = &drain(&mut heard)[1];
+    assert_eq!(second.param("pageToken"), Some("2025-09-28T10:00:01.251Z"));
+}
+
+#[tokio::test]
+async fn list_whose_cursor_does_not_advance_fails_instead_of_looping() {
+    let (server, mut heard) = list_server_ignoring_cursor(contacts_one_second_apart(10)).await;
+    let result = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(3)
+        .collect_all()
+        .await;
+    assert!(
+        matches!(result, Err(Error::PaginationStalled(_))),
+        "{result:?}"
+    );
+    assert_eq!(drain(&mut heard).len(), 2);
+}
+
+#[tokio::test]
+async fn list_with_more_than_a_thousand_ties_fails_as_stalled() {
+    let data: Vec<_> = (0..1001)
+        .map(|i| contact(&format!("t{i:04}"), at(0)))
+        .collect();
+    let (server, _heard) = list_server(data).await;
+    let result = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(1000)
+        .collect_all()
+        .await;
+    assert!(
+        matches!(result, Err(Error::PaginationStalled(_))),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn list_max_items_smaller_than_a_page_stops_after_one_request() {
+    let (server, mut heard) = list_server(contacts_one_second_apart(20)).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(10)
+        .max_items(3)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&got), expected_ids(20)[..3]);
+    assert_eq!(drain(&mut heard).len(), 1);
+}
+
+#[tokio::test]
+async fn list_resumed_from_a_saved_page_cursor_yields_the_rest_exactly_once() {
+    let mut data = contacts_one_second_apart(6);
+    data.extend((0..4).map(|i| contact(&format!("tie{i}"), at(3))));
+    let (server, _heard) = list_server(data.clone()).await;
+    let contacts = client(&server).contacts(BOT);
+
+    let mut pages = contacts.list().page_size(4).pages();
+    let first = pages.next().await.unwrap().unwrap();
+    drop(pages);
+    // The cursor survives a trip through JSON, as it would between two processes.
+    let saved = serde_json::to_string(first.next_cursor().unwrap()).unwrap();
+    let cursor = serde_json::from_str(&saved).unwrap();
+    let rest = contacts
+        .list()
+        .page_size(4)
+        .resume(cursor)
+        .collect_all()
+        .await
+        .unwrap();
+
+    let mut all = ids(first.items());
+    all.extend(ids(&rest));
+    assert_eq!(all, ids_newest_first(&data));
+}
+
+#[tokio::test]
+async fn list_resumed_after_a_max_items_cut_continues_mid_page() {
+    let data = contacts_one_second_apart(10);
+    let (server, _heard) = list_server(data).await;
+    let contacts = client(&server).contacts(BOT);
+    let mut pages = contacts.list().page_size(4).max_items(2).pages();
+    let only = pages.next().await.unwrap().unwrap();
+    assert!(pages.next().await.is_none());
+    let rest = contacts
+        .list()
+        .page_size(4)
+        .resume(only.next_cursor().unwrap().clone())
+        .collect_all()
+        .await
+        .unwrap();
+    let mut all = ids(only.items());
+    all.extend(ids(&rest));
+    assert_eq!(all, expected_ids(10));
+}
+
+#[tokio::test]
+async fn list_starting_before_an_instant_skips_newer_contacts() {
+    let (server, _heard) = list_server(contacts_one_second_apart(6)).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .list()
+        .starting_before(at(3))
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&got), ["c2", "c1", "c0"]);
+}
+
+#[tokio::test]
+async fn list_last_page_has_no_cursor() {
+    let (server, _heard) = list_server(contacts_one_second_apart(3)).await;
+    let pages: Vec<_> = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(2)
+        .pages()
+        .collect()
+        .await;
+    assert!(pages[0].as_ref().unwrap().next_cursor().is_some());
+    assert!(pages[1].as_ref().unwrap().next().is_none());
+}
+
+#[tokio::test]
+async fn list_with_invalid_page_size_fails_without_a_request() {
+    let (server, mut heard) = list_server(contacts_one_second_apart(3)).await;
+    let result = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(0)
+        .collect_all()
+        .await;
+    assert!(
+        matches!(result, Err(Error::InvalidArgument(_))),
+        "{result:?}"
+    );
+    assert!(drain(&mut heard).is_empty());
+}
+
+#[tokio::test]
+async fn prefetch_requests_the_next_page_before_the_consumer_asks() {
+    let (server, mut heard) = list_server(contacts_one_second_apart(10)).await;
+    let mut items = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(4)
+        .prefetch(true)
+        .items();
+    items.next().await.unwrap().unwrap();
+    assert!(heard.recv().await.unwrap().param("pageToken").is_none());
+    // Only 1 of 4 items consumed, yet the server hears the request for page two.
+    let second = tokio::time::timeout(Duration::from_secs(10), heard.recv())
+        .await
+        .expect("page two is requested ahead of the consumer")
+        .unwrap();
+    assert!(second.param("pageToken").is_some());
+}
+
+#[tokio::test]
+async fn prefetch_stays_one_request_ahead() {
+    let (server, mut heard) = list_server(contacts_one_second_apart(20)).await;
+    let mut items = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(4)
+        .prefetch(true)
+        .items();
+    for _ in 0..5 {
+        items.next().await.unwrap().unwrap();
+    }
+    // Five items consumed: pages one and two fetched, page three ahead, nothing further.
+    let mut requests = Vec::new();
+    for _ in 0..3 {
+        requests.push(
+            tokio::time::timeout(Duration::from_secs(10), heard.recv())
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    drop(items);
+    let marker = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(1)
+        .max_items(1)
+        .collect_all()
+        .await;
+    marker.unwrap();
+    let after = drain(&mut heard);
+    assert_eq!(after.len(), 1, "only the marker request follows: {after:?}");
+    assert_eq!(after[0].param("limit"), Some("1"));
+}
+
+#[tokio::test]
+async fn prefetch_yields_the_same_contacts_as_sequential_fetching() {
+    let mut data = contacts_one_second_apart(30);
+    data.extend((0..6).map(|i| contact(&format!("tie{i}"), at(7))));
+    let (server, _heard) = list_server(data.clone()).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(5)
+        .prefetch(true)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&got), ids_newest_first(&data));
+}
+
+#[tokio::test]
+async fn search_pages_until_found_is_reached() {
+    let (server, log) = search_server(contacts_one_second_apart(7)).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .search("Max")
+        .page_size(3)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&got), ids(&contacts_one_second_apart(7)));
+    let pages: Vec<_> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| s.param("page").unwrap().to_owned())
+        .collect();
+    assert_eq!(pages, ["1", "2", "3"]);
+}
+
+#[tokio::test]
+async fn search_of_exactly_page_size_stops_at_found_without_an_empty_page() {
+    let (server, log) = search_server(contacts_one_second_apart(6)).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .search("Max")
+        .page_size(3)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 6);
+    assert_eq!(log.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn search_with_null_results_is_empty_not_an_error() {
+    let (server, _log) = search_server(vec![]).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .search("nobody")
+        .collect_all()
+        .await
+        .unwrap();
+    assert!(got.is_empty());
+}
+
+#[tokio::test]
+async fn search_exclude_sends_hidden_hits_as_a_comma_list() {
+    let (server, log) = search_server(contacts_one_second_apart(4)).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .search("Max")
+        .exclude(["c1", "c2"])
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&got), ["c0", "c3"]);
+    assert_eq!(log.lock().unwrap()[0].param("hiddenHits"), Some("c1,c2"));
+}
+
+#[tokio::test]
+async fn search_max_items_smaller_than_a_page_resumes_mid_page() {
+    let (server, _log) = search_server(contacts_one_second_apart(5)).await;
+    let contacts = client(&server).contacts(BOT);
+    let mut pages = contacts.search("Max").page_size(4).max_items(3).pages();
+    let first = pages.next().await.unwrap().unwrap();
+    assert!(pages.next().await.is_none());
+    let position = first.next_page().unwrap().clone();
+    assert_eq!((position.number(), position.skip()), (1, 3));
+    let rest = contacts
+        .search("Max")
+        .page_size(4)
+        .resume(position)
+        .collect_all()
+        .await
+        .unwrap();
+    let mut all = ids(first.items());
+    all.extend(ids(&rest));
+    assert_eq!(all, ids(&contacts_one_second_apart(5)));
+}
+
+#[tokio::test]
+async fn search_start_page_skips_earlier_pages() {
+    let (server, _log) = search_server(contacts_one_second_apart(5)).await;
+    let got = client(&server)
+        .contacts(BOT)
+        .search("Max")
+        .page_size(2)
+        .start_page(2)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&got), ["c2", "c3", "c4"]);
+}
