@@ -1,0 +1,197 @@
+//! Configuring a fake before it starts: keys, seed data, faults, address.
+
+use std::collections::HashSet;
+use std::net::{Ipv4Addr, SocketAddr};
+
+use chatcaptain_api::types::{Contact, Organization};
+use chrono::{DateTime, Utc};
+
+use crate::auth::{DEFAULT_API_KEY, Keys, Permission};
+use crate::faults::Fault;
+use crate::server::{FakeServer, Shared, StartError};
+use crate::state::Store;
+
+/// The seed of generated data when none is given.
+pub const DEFAULT_SEED: u64 = 0x00C4_A7CA_9741;
+
+enum SeedOp {
+    Generated {
+        chatbot: String,
+        n: u64,
+    },
+    GeneratedAt {
+        chatbot: String,
+        n: u64,
+        created: DateTime<Utc>,
+    },
+    Contact {
+        chatbot: String,
+        contact: Box<Contact>,
+    },
+    Organization {
+        chatbot: String,
+        contact_id: String,
+        organization: Organization,
+    },
+}
+
+/// Builds a [`FakeServer`]; every method consumes and returns the builder.
+pub struct FakeServerBuilder {
+    api_key: String,
+    revoked: HashSet<Permission>,
+    extra_keys: Vec<(String, HashSet<Permission>)>,
+    seed: u64,
+    data: Vec<SeedOp>,
+    faults: Vec<Fault>,
+    addr: SocketAddr,
+}
+
+impl Default for FakeServerBuilder {
+    fn default() -> Self {
+        FakeServerBuilder {
+            api_key: DEFAULT_API_KEY.to_owned(),
+            revoked: HashSet::new(),
+            extra_keys: Vec::new(),
+            seed: DEFAULT_SEED,
+            data: Vec::new(),
+            faults: Vec::new(),
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        }
+    }
+}
+
+impl FakeServerBuilder {
+    /// The key with every permission (default [`DEFAULT_API_KEY`]).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = key.into();
+        self
+    }
+
+    /// Takes `permission` away from the main key: its operations answer 403 "Insufficient permissions.".
+    pub fn revoke(mut self, permission: Permission) -> Self {
+        self.revoked.insert(permission);
+        self
+    }
+
+    /// Another accepted key, with only the given permissions.
+    pub fn key_with_permissions(
+        mut self,
+        key: impl Into<String>,
+        permissions: impl IntoIterator<Item = Permission>,
+    ) -> Self {
+        self.extra_keys
+            .push((key.into(), permissions.into_iter().collect()));
+        self
+    }
+
+    /// Seed of generated ids and names (default [`DEFAULT_SEED`]); the same seed gives the same data.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Adds `n` generated contacts to `chatbot`, each with its own `created`, one second apart and newer
+    /// than the chatbot's earlier generated ones, counting from 2025-01-01T00:00:00Z.
+    pub fn seed_contacts(mut self, chatbot: impl Into<String>, n: u64) -> Self {
+        self.data.push(SeedOp::Generated {
+            chatbot: chatbot.into(),
+            n,
+        });
+        self
+    }
+
+    /// Adds `n` generated contacts to `chatbot` that all share `created` (ties for the list cursor).
+    pub fn seed_contacts_at(
+        mut self,
+        chatbot: impl Into<String>,
+        n: u64,
+        created: DateTime<Utc>,
+    ) -> Self {
+        self.data.push(SeedOp::GeneratedAt {
+            chatbot: chatbot.into(),
+            n,
+            created,
+        });
+        self
+    }
+
+    /// Adds `contact` to `chatbot` exactly as given (replacing an earlier one with the same id).
+    pub fn contact(mut self, chatbot: impl Into<String>, contact: Contact) -> Self {
+        self.data.push(SeedOp::Contact {
+            chatbot: chatbot.into(),
+            contact: Box::new(contact),
+        });
+        self
+    }
+
+    /// Makes `contact_id` a member of `organization`; the contact's `organizationIds` gains its id.
+    pub fn organization(
+        mut self,
+        chatbot: impl Into<String>,
+        contact_id: impl Into<String>,
+        organization: Organization,
+    ) -> Self {
+        self.data.push(SeedOp::Organization {
+            chatbot: chatbot.into(),
+            contact_id: contact_id.into(),
+            organization,
+        });
+        self
+    }
+
+    /// Installs a fault; faults act in the order installed (see [`Fault`]).
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.push(fault);
+        self
+    }
+
+    /// Where to listen (default `127.0.0.1:0`, a random loopback port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Seeds the data and starts serving.
+    ///
+    /// # Panics
+    /// If the address cannot be bound; use [`try_start`](Self::try_start) to handle that.
+    pub async fn start(self) -> FakeServer {
+        let addr = self.addr;
+        self.try_start()
+            .await
+            .unwrap_or_else(|e| panic!("chatcaptain-fake cannot start on {addr}: {e}"))
+    }
+
+    /// Seeds the data and starts serving, or says why it cannot listen.
+    pub async fn try_start(self) -> Result<FakeServer, StartError> {
+        let mut store = Store::new(self.seed);
+        let mut organizations = Vec::new();
+        for op in self.data {
+            match op {
+                SeedOp::Generated { chatbot, n } => store.seed_contacts(&chatbot, n),
+                SeedOp::GeneratedAt {
+                    chatbot,
+                    n,
+                    created,
+                } => store.seed_contacts_at(&chatbot, n, created),
+                SeedOp::Contact { chatbot, contact } => store.put_contact(&chatbot, *contact),
+                // After all contacts, so a contact seeded later still gets its organizationIds.
+                SeedOp::Organization {
+                    chatbot,
+                    contact_id,
+                    organization,
+                } => organizations.push((chatbot, contact_id, organization)),
+            }
+        }
+        for (chatbot, contact_id, organization) in organizations {
+            store.put_organization(&chatbot, &contact_id, organization);
+        }
+        let keys = Keys::new(self.api_key.clone(), &self.revoked, self.extra_keys);
+        FakeServer::serve(
+            self.addr,
+            self.api_key,
+            Shared::new(store, keys, self.faults),
+        )
+        .await
+    }
+}

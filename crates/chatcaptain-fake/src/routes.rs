@@ -1,0 +1,256 @@
+//! The seven operations of the spec, each answering with the envelope and status the spec documents.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::Response;
+use axum::routing::get;
+use chatcaptain_api::types::NewContact;
+use chrono::{DateTime, SubsecRound, Utc};
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, json_response};
+use crate::server::Shared;
+
+/// `limit` of "list contacts" when the request gives none (spec: assumed default).
+pub const DEFAULT_LIST_LIMIT: usize = 100;
+/// The largest `limit` of "list contacts" (spec: assumed maximum).
+pub const MAX_LIST_LIMIT: usize = 1000;
+/// The largest `pageSize` of "search contacts" (spec: assumed maximum).
+pub const MAX_SEARCH_PAGE_SIZE: usize = 250;
+
+type Answer = Result<Response, ApiError>;
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(
+            "/v1/chatbots/{chatbot}/contacts/search",
+            get(search_contacts),
+        )
+        .route(
+            "/v1/chatbots/{chatbot}/contacts",
+            get(list_contacts).post(create_contact),
+        )
+        .route(
+            "/v1/chatbots/{chatbot}/contacts/{contact}",
+            get(get_contact)
+                .patch(update_contact)
+                .delete(delete_contact),
+        )
+        .route(
+            "/v1/chatbots/{chatbot}/contacts/{contact}/organizations",
+            get(list_organizations),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(shared)
+}
+
+async fn list_contacts(
+    State(shared): State<Arc<Shared>>,
+    chatbot: Result<Path<String>, PathRejection>,
+    uri: Uri,
+) -> Answer {
+    let Path(chatbot) = chatbot.map_err(bad_path)?;
+    let query = QueryParams::of(&uri)?;
+    let before = query
+        .get("pageToken")
+        .map(|token| {
+            DateTime::parse_from_rfc3339(token)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| ApiError::bad_request("pageToken must be an ISO 8601 date-time"))
+        })
+        .transpose()?;
+    let limit = query
+        .integer("limit", 1, MAX_LIST_LIMIT)?
+        .unwrap_or(DEFAULT_LIST_LIMIT);
+    let contacts = shared.store().list(&chatbot, before, limit);
+    ok(StatusCode::OK, json!({ "contacts": contacts }))
+}
+
+async fn search_contacts(
+    State(shared): State<Arc<Shared>>,
+    chatbot: Result<Path<String>, PathRejection>,
+    uri: Uri,
+) -> Answer {
+    let Path(chatbot) = chatbot.map_err(bad_path)?;
+    let query = QueryParams::of(&uri)?;
+    let term = query
+        .get("query")
+        .ok_or_else(|| ApiError::bad_request("query is required"))?;
+    let page = query
+        .integer("page", 1, i32::MAX as usize)?
+        .ok_or_else(|| ApiError::bad_request("page is required"))?;
+    let page_size = query
+        .integer("pageSize", 1, MAX_SEARCH_PAGE_SIZE)?
+        .ok_or_else(|| ApiError::bad_request("pageSize is required"))?;
+    let hidden: HashSet<&str> = query
+        .get("hiddenHits")
+        .map(|ids| {
+            ids.split(',')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let result = shared
+        .store()
+        .search(&chatbot, term, page, page_size, &hidden);
+    if result.found == 0 {
+        // The reference: `results` is null when nothing matches.
+        return ok(StatusCode::OK, json!({ "results": null }));
+    }
+    let hits: Vec<Value> = result
+        .hits
+        .iter()
+        .map(|c| json!({ "document": c }))
+        .collect();
+    ok(
+        StatusCode::OK,
+        json!({ "results": { "found": result.found, "facetCounts": [], "hits": hits } }),
+    )
+}
+
+async fn create_contact(
+    State(shared): State<Arc<Shared>>,
+    chatbot: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Answer {
+    let Path(chatbot) = chatbot.map_err(bad_path)?;
+    let body = validated_body("createContact", &body)?;
+    let new: NewContact =
+        serde_json::from_value(body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let contact = shared.store_mut().create(&chatbot, new, now());
+    ok(StatusCode::CREATED, json!({ "contact": contact }))
+}
+
+async fn get_contact(
+    State(shared): State<Arc<Shared>>,
+    ids: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let Path((chatbot, id)) = ids.map_err(bad_path)?;
+    let contact = shared
+        .store()
+        .get(&chatbot, &id)
+        .cloned()
+        .ok_or_else(ApiError::contact_not_found)?;
+    ok(StatusCode::OK, json!({ "contact": contact }))
+}
+
+async fn update_contact(
+    State(shared): State<Arc<Shared>>,
+    ids: Result<Path<(String, String)>, PathRejection>,
+    body: Bytes,
+) -> Answer {
+    let Path((chatbot, id)) = ids.map_err(bad_path)?;
+    let body = validated_body("updateContact", &body)?;
+    let changes = body
+        .get("contact")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let updated = shared
+        .store_mut()
+        .update(&chatbot, &id, &changes, now())
+        .map_err(|e| ApiError::bad_request(e.to_string()))?
+        .ok_or_else(ApiError::contact_not_found)?;
+    ok(StatusCode::OK, json!({ "contact": updated }))
+}
+
+async fn delete_contact(
+    State(shared): State<Arc<Shared>>,
+    ids: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let Path((chatbot, id)) = ids.map_err(bad_path)?;
+    if !shared.store_mut().delete(&chatbot, &id) {
+        return Err(ApiError::contact_not_found());
+    }
+    ok(StatusCode::OK, json!({ "deleted": true }))
+}
+
+async fn list_organizations(
+    State(shared): State<Arc<Shared>>,
+    ids: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let Path((chatbot, id)) = ids.map_err(bad_path)?;
+    let organizations = shared
+        .store()
+        .organizations(&chatbot, &id)
+        .ok_or_else(ApiError::contact_not_found)?;
+    ok(StatusCode::OK, json!({ "organizations": organizations }))
+}
+
+async fn not_found(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!("Cannot {method} {}", uri.path()),
+    )
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("Cannot {method} {}", uri.path()),
+    )
+}
+
+fn ok(status: StatusCode, body: Value) -> Answer {
+    Ok(json_response(status, &body))
+}
+
+/// Timestamps of new and changed contacts, to the millisecond as the API writes them.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(3)
+}
+
+fn bad_path(rejection: PathRejection) -> ApiError {
+    ApiError::bad_request(rejection.body_text())
+}
+
+/// Parses a JSON body and checks it against the operation's request schema in the spec, so the fake
+/// accepts exactly what the spec allows (a missing `language`, a number where a string belongs: 400).
+fn validated_body(operation_id: &str, body: &[u8]) -> Result<Value, ApiError> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("Request body is not valid JSON: {e}")))?;
+    chatcaptain_spec::bundled()
+        .validate_request_body(operation_id, &value)
+        .map_err(|errors| {
+            ApiError::bad_request(format!("Invalid request body: {}", errors.join("; ")))
+        })?;
+    Ok(value)
+}
+
+/// Query parameters parsed by hand, so a bad one gets the API's JSON 400 rather than axum's plain text.
+struct QueryParams(Vec<(String, String)>);
+
+impl QueryParams {
+    fn of(uri: &Uri) -> Result<Self, ApiError> {
+        Query::<Vec<(String, String)>>::try_from_uri(uri)
+            .map(|q| QueryParams(q.0))
+            .map_err(|e| ApiError::bad_request(e.body_text()))
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn integer(&self, name: &str, min: usize, max: usize) -> Result<Option<usize>, ApiError> {
+        let Some(text) = self.get(name) else {
+            return Ok(None);
+        };
+        match text.parse::<usize>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(ApiError::bad_request(format!(
+                "{name} must be an integer from {min} to {max}"
+            ))),
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Deterministic generated contacts: the same seed always yields the same ids, names and timestamps.
+
+use chatcaptain_api::types::Contact;
+use chrono::{DateTime, TimeZone, Utc};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+const FIRST: [&str; 16] = [
+    "Max", "Anna", "Lena", "Paul", "Mia", "Jonas", "Emma", "Felix", "Sofia", "Noah", "Clara",
+    "Elias", "Marie", "Leon", "Hannah", "Finn",
+];
+const LAST: [&str; 16] = [
+    "Example",
+    "Mustermann",
+    "Schmidt",
+    "Meyer",
+    "Weber",
+    "Wagner",
+    "Becker",
+    "Hoffmann",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Neumann",
+    "Schulz",
+    "Braun",
+    "Zimmermann",
+];
+const LANGUAGES: [&str; 4] = ["EN", "DE", "FR", "ES"];
+const ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// The instant generated contacts count from: the `n`th contact of a chatbot is created `n` seconds
+/// after it, so every generated contact has its own `created`.
+pub fn base_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .expect("a valid fixed date")
+}
+
+/// Ids, names and numbers for generated contacts, from one seeded generator.
+pub(crate) struct Generator {
+    rng: StdRng,
+}
+
+impl Generator {
+    pub(crate) fn new(seed: u64) -> Self {
+        Generator {
+            rng: StdRng::seed_from_u64(seed),
+        }
+    }
+
+    /// An opaque id of 20 letters and digits, like the API's.
+    pub(crate) fn id(&mut self) -> String {
+        (0..20)
+            .map(|_| char::from(ID_ALPHABET[self.rng.random_range(0..ID_ALPHABET.len())]))
+            .collect()
+    }
+
+    /// A plausible contact; `n` keeps e-mail addresses and phone numbers distinct.
+    pub(crate) fn contact(&mut self, n: u64, created: DateTime<Utc>) -> Contact {
+        let first = FIRST[self.rng.random_range(0..FIRST.len())];
+        let last = LAST[self.rng.random_range(0..LAST.len())];
+        let language = LANGUAGES[self.rng.random_range(0..LANGUAGES.len())];
+        Contact {
+            id: self.id(),
+            created,
+            updated: Some(created),
+            language: Some(language.to_owned()),
+            name: Some(format!("{first} {last}")),
+            email: Some(format!(
+                "{}.{}{n}@example.com",
+                first.to_ascii_lowercase(),
+                last.to_ascii_lowercase()
+            )),
+            phone_number: Some(format!("+49151{n:08}")),
+            address: None,
+            avatar: None,
+            facebook_id: None,
+            instagram_id: None,
+            organization_ids: Vec::new(),
+            provider_id: None,
+            telegram_id: None,
+            variables: Default::default(),
+            web_id: None,
+            whatsapp_id: None,
+        }
+    }
+}

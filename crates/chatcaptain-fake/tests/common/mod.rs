@@ -1,0 +1,124 @@
+//! Helpers shared by the fake's tests: a raw HTTP client whose every answer is checked against the spec.
+#![allow(dead_code)]
+
+use chatcaptain_fake::{FakeServer, Route};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+pub const BOT: &str = "bot1";
+
+/// An answer of the fake, already validated against `spec/chatcaptain.yaml`.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub json: Value,
+}
+
+/// Sends a request with the server's key.
+pub async fn call(
+    server: &FakeServer,
+    method: Method,
+    path_and_query: &str,
+    body: Option<Value>,
+) -> Reply {
+    send(
+        server,
+        method,
+        path_and_query,
+        Some(server.api_key()),
+        body.map(|b| b.to_string()),
+    )
+    .await
+}
+
+pub async fn get(server: &FakeServer, path_and_query: &str) -> Reply {
+    call(server, Method::GET, path_and_query, None).await
+}
+
+/// Sends a request with an explicit key (or none) and a raw body, and validates the answer against the
+/// spec's schema for the operation and status (an undocumented status fails the test).
+pub async fn send(
+    server: &FakeServer,
+    method: Method,
+    path_and_query: &str,
+    key: Option<&str>,
+    body: Option<String>,
+) -> Reply {
+    let url = format!("{}{path_and_query}", server.base_url());
+    let mut request = reqwest::Client::new().request(method.clone(), &url);
+    if let Some(key) = key {
+        request = request.header("x-chatcaptain-key", key);
+    }
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body);
+    }
+    let response = request.send().await.expect("the fake answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("a complete body");
+    let json: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{method} {path_and_query}: not JSON ({e}): {text}"));
+    assert_eq!(
+        headers["content-type"], "application/json",
+        "{method} {path_and_query}"
+    );
+    let path = path_and_query.split('?').next().unwrap_or_default();
+    if let Some(operation) = Route::of(method.as_str(), path).and_then(Route::operation_id) {
+        chatcaptain_spec::bundled()
+            .validate_response(operation, status.as_u16(), &json)
+            .unwrap_or_else(|errors| {
+                panic!("{method} {path_and_query} -> {status} breaks the spec: {errors:?}\n{json}")
+            });
+    }
+    Reply {
+        status,
+        headers,
+        json,
+    }
+}
+
+pub fn contacts_path(chatbot: &str) -> String {
+    format!("/v1/chatbots/{chatbot}/contacts")
+}
+
+pub fn contact_path(chatbot: &str, id: &str) -> String {
+    format!("/v1/chatbots/{chatbot}/contacts/{id}")
+}
+
+/// The ids of a list page, in order.
+pub fn ids(page: &Reply) -> Vec<String> {
+    page.json["contacts"]
+        .as_array()
+        .expect("a contacts array")
+        .iter()
+        .map(|c| c["id"].as_str().expect("an id").to_owned())
+        .collect()
+}
+
+/// Walks "list contacts" the way the reference says: pass the last `created` as `pageToken` until a page
+/// is shorter than `limit`. Returns every page's ids.
+pub async fn walk(server: &FakeServer, chatbot: &str, limit: usize) -> Vec<Vec<String>> {
+    let mut pages = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut path = format!("{}?limit={limit}", contacts_path(chatbot));
+        if let Some(t) = &token {
+            path.push_str(&format!("&pageToken={t}"));
+        }
+        let page = get(server, &path).await;
+        assert_eq!(page.status, 200);
+        let contacts = page.json["contacts"].as_array().unwrap();
+        token = contacts
+            .last()
+            .map(|c| c["created"].as_str().unwrap().to_owned());
+        let done = contacts.len() < limit;
+        pages.push(ids(&page));
+        if done {
+            return pages;
+        }
+    }
+}
