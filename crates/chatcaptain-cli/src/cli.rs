@@ -1,0 +1,250 @@
+//! The command line, as clap sees it: every flag, its help text, and the long help.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_LONG_HELP: &str = "\
+API key:
+  Read from the CHATCAPTAIN_API_KEY environment variable, or from the file named by
+  --api-key-file (which wins). There is deliberately no flag that takes the key itself:
+  a key typed on the command line lands in shell history and in `ps` output.
+
+Output:
+  table   a readable table (the default when stdout is a terminal)
+  ndjson  one JSON object per line (the default when stdout is not a terminal); streams
+  json    a JSON array (an object for single contacts); streams, one record per line
+  csv     a header and one row per record; streams
+  Streamed formats hold one record in memory at a time, so
+  `chatcaptain contacts list --all --output ndjson --chatbot ID > contacts.ndjson`
+  works for any number of contacts. A table collects its rows first.
+  list and search stop after 50 contacts unless given --limit N or --all.
+
+Exit codes:
+  0    success (also when a reader such as `head` closes the pipe early)
+  1    the API answered with an error, or could not be reached
+  2    usage error: bad flags, missing API key, nothing to update, delete without --yes
+       when stdin is not a terminal
+  3    authentication or permission refused (401, 403)
+  4    not found (404)
+  130  interrupted (Ctrl-C): what was written is flushed, up to the last whole record";
+
+/// Look at and move the contacts of a ChatCaptain chatbot.
+#[derive(Debug, Parser)]
+#[command(name = "chatcaptain", version, after_long_help = AFTER_LONG_HELP)]
+pub struct Cli {
+    /// Read the API key from this file (instead of CHATCAPTAIN_API_KEY); surrounding whitespace is
+    /// ignored.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub api_key_file: Option<PathBuf>,
+
+    /// The API's address, e.g. a local fake server.
+    #[arg(
+        long,
+        global = true,
+        env = "CHATCAPTAIN_BASE_URL",
+        value_name = "URL",
+        default_value = chatcaptain::DEFAULT_BASE_URL
+    )]
+    pub base_url: String,
+
+    /// Output format [default: table on a terminal, ndjson otherwise].
+    #[arg(long, short, global = true, value_enum)]
+    pub output: Option<Format>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How records are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable table.
+    Table,
+    /// A JSON array, or one JSON object for a single record.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The contacts of a chatbot.
+    #[command(subcommand)]
+    Contacts(ContactsCommand),
+}
+
+/// What can be done with contacts.
+#[derive(Debug, Subcommand)]
+pub enum ContactsCommand {
+    /// List contacts, newest first.
+    List(ListArgs),
+    /// Search contacts by full text.
+    Search(SearchArgs),
+    /// Show one contact.
+    Get(IdArgs),
+    /// Create a contact from flags or a JSON file.
+    Create(CreateArgs),
+    /// Change fields of a contact; fields not given stay as they are.
+    Update(UpdateArgs),
+    /// Delete a contact (asks first on a terminal, unless --yes).
+    Delete(DeleteArgs),
+    /// List the organizations a contact belongs to.
+    Organizations(IdArgs),
+}
+
+/// The chatbot whose contacts a command works on.
+#[derive(Debug, Args)]
+pub struct Chatbot {
+    /// The chatbot's ID.
+    #[arg(
+        id = "chatbot",
+        long = "chatbot",
+        env = "CHATCAPTAIN_CHATBOT",
+        value_name = "ID"
+    )]
+    pub id: String,
+}
+
+/// How much of a listing to fetch, and how.
+#[derive(Debug, Args)]
+pub struct Window {
+    /// Fetch every contact (a table collects them all; prefer ndjson or csv for big exports).
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
+    /// Stop after this many contacts [default: 50].
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Contacts per request (list: 1-1000, default 100; search: 1-250, default 50).
+    #[arg(long, value_name = "N")]
+    pub page_size: Option<u32>,
+}
+
+/// `contacts list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub chatbot: Chatbot,
+    #[command(flatten)]
+    pub window: Window,
+    /// Only contacts created strictly before this instant (RFC 3339, e.g. 2025-01-31T00:00:00Z).
+    #[arg(long, value_name = "TIME")]
+    pub before: Option<DateTime<Utc>>,
+}
+
+/// `contacts search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub chatbot: Chatbot,
+    /// The text to look for.
+    pub query: String,
+    #[command(flatten)]
+    pub window: Window,
+}
+
+/// Commands on one contact.
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    #[command(flatten)]
+    pub chatbot: Chatbot,
+    /// The contact's ID.
+    pub id: String,
+}
+
+/// `contacts delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub target: IdArgs,
+    /// Delete without asking (required when stdin is not a terminal).
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+/// Fields a new or changed contact can have; a flag overrides the same field in the file.
+#[derive(Debug, Args)]
+pub struct Fields {
+    /// Read fields from this JSON object (API field names: name, email, phoneNumber, ...).
+    #[arg(long, value_name = "PATH")]
+    pub from_file: Option<PathBuf>,
+    /// Language code, e.g. EN or DE (required to create, from a flag or the file).
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// E-mail address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Phone number, international format.
+    #[arg(long)]
+    pub phone_number: Option<String>,
+    /// WhatsApp ID.
+    #[arg(long)]
+    pub whatsapp_id: Option<String>,
+    /// ID in the web chat.
+    #[arg(long)]
+    pub web_id: Option<String>,
+    /// Instagram ID.
+    #[arg(long)]
+    pub instagram_id: Option<String>,
+    /// Facebook ID.
+    #[arg(long)]
+    pub facebook_id: Option<String>,
+    /// Telegram ID.
+    #[arg(long)]
+    pub telegram_id: Option<String>,
+    /// ID at an external provider.
+    #[arg(long)]
+    pub provider_id: Option<String>,
+    /// URL of an avatar image.
+    #[arg(long)]
+    pub avatar: Option<String>,
+}
+
+/// `contacts create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    pub chatbot: Chatbot,
+    #[command(flatten)]
+    pub fields: Fields,
+}
+
+/// `contacts update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    #[command(flatten)]
+    pub target: IdArgs,
+    #[command(flatten)]
+    pub fields: Fields,
+    /// Set a variable, KEY=VALUE; repeatable. The server replaces all stored variables with the
+    /// ones sent.
+    #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// An organization the contact belongs to; repeatable. Replaces the stored list.
+    #[arg(long = "organization-id", value_name = "ID")]
+    pub organization_ids: Vec<String>,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("{s:?} is not KEY=VALUE")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

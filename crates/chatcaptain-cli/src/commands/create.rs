@@ -1,0 +1,14 @@
+//! `contacts create`: prints the contact as stored, with its new id.
+
+use chatcaptain::Client;
+
+use crate::cli::{CreateArgs, Format};
+use crate::exit::Outcome;
+use crate::{fields, output};
+
+pub async fn run(client: &Client, args: &CreateArgs, format: Format) -> anyhow::Result<Outcome> {
+    let contact = fields::new_contact(&args.fields)?;
+    let created = client.contacts(&args.chatbot.id).create(contact).await?;
+    output::one(format, &created)?;
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,52 @@
+//! `contacts delete`: asks first when a person is there to answer.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+
+use chatcaptain::Client;
+use serde_json::json;
+
+use crate::cli::{DeleteArgs, Format};
+use crate::exit::{Outcome, Usage};
+use crate::output;
+
+pub async fn run(client: &Client, args: &DeleteArgs, format: Format) -> anyhow::Result<Outcome> {
+    let target = &args.target;
+    if !args.yes && !confirmed(&target.id)? {
+        return Err(anyhow::anyhow!("not confirmed; nothing was deleted"));
+    }
+    let deleted = client
+        .contacts(&target.chatbot.id)
+        .delete(&target.id)
+        .await?;
+    if !deleted {
+        return Err(anyhow::anyhow!(
+            "the server deleted nothing for contact {}",
+            target.id
+        ));
+    }
+    let mut out = output::stdout();
+    match format {
+        Format::Table => writeln!(out, "Deleted contact {}.", target.id)?,
+        Format::Json | Format::Ndjson => {
+            writeln!(out, "{}", json!({ "id": target.id, "deleted": true }))?
+        }
+        Format::Csv => writeln!(out, "id,deleted\n{},true", target.id)?,
+    }
+    out.flush()?;
+    Ok(Outcome::Done)
+}
+
+/// Asks on the terminal; without one, a script must say `--yes` rather than be guessed for.
+fn confirmed(id: &str) -> anyhow::Result<bool> {
+    if !io::stdin().is_terminal() {
+        return Err(Usage(format!(
+            "refusing to delete contact {id} without confirmation: stdin is not a terminal; pass --yes"
+        ))
+        .into());
+    }
+    eprint!("Delete contact {id}? [y/N] ");
+    io::stderr().flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
+}

@@ -1,0 +1,11 @@
+//! One module per `contacts` subcommand, each with one `run` function.
+
+pub mod create;
+pub mod delete;
+pub mod get;
+pub mod list;
+pub mod organizations;
+pub mod search;
+pub mod update;
+
+mod stream;

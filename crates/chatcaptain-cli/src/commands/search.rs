@@ -1,0 +1,21 @@
+//! `contacts search`: full-text hits, streamed.
+
+use chatcaptain::Client;
+
+use super::stream;
+use crate::cli::{Format, SearchArgs};
+use crate::exit::Outcome;
+
+pub async fn run(client: &Client, args: &SearchArgs, format: Format) -> anyhow::Result<Outcome> {
+    let mut search = client
+        .contacts(&args.chatbot.id)
+        .search(&args.query)
+        .prefetch(true);
+    if let Some(max) = stream::limit(&args.window) {
+        search = search.max_items(max);
+    }
+    if let Some(size) = args.window.page_size {
+        search = search.page_size(size);
+    }
+    stream::write_all(search.items(), &args.window, format).await
+}

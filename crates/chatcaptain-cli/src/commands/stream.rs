@@ -1,0 +1,97 @@
+//! Writing a listing as it arrives, and stopping cleanly on Ctrl-C.
+
+use std::io::{self, Write};
+
+use chatcaptain::{Contact, Error};
+use futures::{Stream, StreamExt};
+
+use crate::cli::{Format, Window};
+use crate::exit::Outcome;
+use crate::{output, progress};
+
+/// How many contacts a listing shows unless told `--limit N` or `--all`.
+pub const DEFAULT_LIMIT: usize = 50;
+
+/// The `max_items` a listing runs with, `None` for everything.
+pub fn limit(window: &Window) -> Option<usize> {
+    if window.all {
+        None
+    } else {
+        Some(window.limit.unwrap_or(DEFAULT_LIMIT))
+    }
+}
+
+/// Writes every contact of `contacts` in `format`, until the listing ends, fails, or Ctrl-C.
+///
+/// Whatever stops it, the sink is finished, so the output holds whole records only.
+pub async fn write_all(
+    contacts: impl Stream<Item = Result<Contact, Error>> + Unpin,
+    window: &Window,
+    format: Format,
+) -> anyhow::Result<Outcome> {
+    let limit = limit(window);
+    let bar = progress::contacts(limit);
+    let mut sink = output::listing::<Contact>(format, output::stdout());
+    let mut contacts = contacts;
+    let mut written = 0usize;
+    // Polled from the first turn of the loop on, so SIGINT is ours before any record is out.
+    let mut ctrl_c = std::pin::pin!(interrupt());
+    let ended = loop {
+        tokio::select! {
+            biased;
+            () = &mut ctrl_c => break Ended::Interrupted,
+            next = contacts.next() => match next {
+                None => break Ended::Done,
+                Some(Err(e)) => break Ended::Failed(e),
+                Some(Ok(contact)) => {
+                    if let Err(e) = sink.write(&contact) {
+                        bar.finish_and_clear();
+                        return Err(e.into());
+                    }
+                    written += 1;
+                    bar.inc(1);
+                }
+            },
+        }
+    };
+    bar.finish_and_clear();
+    sink.finish()?;
+    match ended {
+        Ended::Done => {
+            if window.limit.is_none() && limit == Some(written) {
+                note(&format!(
+                    "showing the first {written} contacts; --limit N or --all for more"
+                ));
+            }
+            Ok(Outcome::Done)
+        }
+        Ended::Interrupted => {
+            note(&format!("interrupted after {written} contacts"));
+            Ok(Outcome::Interrupted)
+        }
+        Ended::Failed(e) => {
+            if written > 0 {
+                note(&format!("stopped after {written} contacts"));
+            }
+            Err(e.into())
+        }
+    }
+}
+
+enum Ended {
+    Done,
+    Interrupted,
+    Failed(Error),
+}
+
+/// Resolves on Ctrl-C; never, where signals cannot be listened to.
+async fn interrupt() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// A line for the person at the terminal; lost quietly if stderr is gone.
+fn note(text: &str) {
+    let _ = writeln!(io::stderr(), "{text}");
+}

@@ -1,0 +1,18 @@
+//! `contacts update`: prints the contact as stored after the change.
+
+use chatcaptain::Client;
+
+use crate::cli::{Format, UpdateArgs};
+use crate::exit::Outcome;
+use crate::{fields, output};
+
+pub async fn run(client: &Client, args: &UpdateArgs, format: Format) -> anyhow::Result<Outcome> {
+    let update = fields::update(&args.fields, &args.vars, &args.organization_ids)?;
+    let target = &args.target;
+    let updated = client
+        .contacts(&target.chatbot.id)
+        .update(&target.id, update)
+        .await?;
+    output::one(format, &updated)?;
+    Ok(Outcome::Done)
+}

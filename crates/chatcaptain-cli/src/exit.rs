@@ -1,0 +1,94 @@
+//! Exit codes, and the one line an error is reported in.
+
+use std::fmt;
+use std::io;
+use std::process::ExitCode;
+
+/// Everything went well (also when a reader closed the pipe early: it had what it wanted).
+pub const OK: u8 = 0;
+/// The API answered with an error, or could not be reached.
+pub const FAILURE: u8 = 1;
+/// Bad usage: flags (clap's own code), a missing key, a refused confirmation on a pipe.
+pub const USAGE: u8 = 2;
+/// The key was refused (401) or lacks a permission (403).
+pub const AUTH: u8 = 3;
+/// The contact does not exist (404).
+pub const NOT_FOUND: u8 = 4;
+/// Ctrl-C: the output was flushed up to the last whole record.
+pub const INTERRUPTED: u8 = 130;
+
+/// A mistake in how the tool was called, found after clap parsed the command line.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl fmt::Display for Usage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// How a command ended when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It did what it was asked.
+    Done,
+    /// Ctrl-C stopped it.
+    Interrupted,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> Self {
+        ExitCode::from(match outcome {
+            Outcome::Done => OK,
+            Outcome::Interrupted => INTERRUPTED,
+        })
+    }
+}
+
+/// Reports `error` on stderr as one line and says which code to exit with.
+pub fn report(error: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(error) {
+        return ExitCode::from(OK);
+    }
+    let _ = io::Write::write_all(
+        &mut io::stderr(),
+        format!("error: {}\n", line(error)).as_bytes(),
+    );
+    ExitCode::from(code(error))
+}
+
+fn code(error: &anyhow::Error) -> u8 {
+    if error.downcast_ref::<Usage>().is_some() {
+        return USAGE;
+    }
+    let Some(api) = error.downcast_ref::<chatcaptain::Error>() else {
+        return FAILURE;
+    };
+    match api {
+        chatcaptain::Error::Config(_) | chatcaptain::Error::InvalidArgument(_) => USAGE,
+        _ => match api.status().map(|s| s.as_u16()) {
+            Some(401 | 403) => AUTH,
+            Some(404) => NOT_FOUND,
+            _ => FAILURE,
+        },
+    }
+}
+
+/// `404 Not Found: Contact not found` for an API answer; the error and its causes otherwise.
+fn line(error: &anyhow::Error) -> String {
+    match error.downcast_ref::<chatcaptain::Error>() {
+        Some(chatcaptain::Error::Api { status, message }) => format!("{status}: {message}"),
+        _ => format!("{error:#}"),
+    }
+}
+
+/// A reader such as `head` that has seen enough closes the pipe; that is not worth a message.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

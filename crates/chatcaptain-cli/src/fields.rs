@@ -1,0 +1,161 @@
+//! Turning `--name`-style flags and a `--from-file` JSON object into request bodies.
+
+use std::path::Path;
+
+use anyhow::Context;
+use chatcaptain::api::types::ContactUpdate as Body;
+use chatcaptain::{ContactUpdate, NewContact};
+
+use crate::cli::Fields;
+use crate::exit::Usage;
+
+/// Fields a file may hold; anything else is a typo worth reporting rather than dropping.
+const KNOWN: &[&str] = &[
+    "language",
+    "name",
+    "email",
+    "phoneNumber",
+    "whatsappId",
+    "webId",
+    "instagramId",
+    "facebookId",
+    "telegramId",
+    "providerId",
+    "avatar",
+    "address",
+    "variables",
+    "organizationIds",
+];
+/// Read-only fields, accepted and ignored so that the output of `get --output json` can be
+/// edited and fed back to `update --from-file`.
+const READ_ONLY: &[&str] = &["id", "created", "updated"];
+
+/// A builder method that sets one text field.
+type Setter<B> = fn(B, String) -> B;
+
+/// The file's fields, then each flag given on top.
+fn merged(fields: &Fields) -> anyhow::Result<Body> {
+    let mut body = match &fields.from_file {
+        Some(path) => read(path)?,
+        None => Body::default(),
+    };
+    let flags = [
+        (&fields.language, &mut body.language),
+        (&fields.name, &mut body.name),
+        (&fields.email, &mut body.email),
+        (&fields.phone_number, &mut body.phone_number),
+        (&fields.whatsapp_id, &mut body.whatsapp_id),
+        (&fields.web_id, &mut body.web_id),
+        (&fields.instagram_id, &mut body.instagram_id),
+        (&fields.facebook_id, &mut body.facebook_id),
+        (&fields.telegram_id, &mut body.telegram_id),
+        (&fields.provider_id, &mut body.provider_id),
+        (&fields.avatar, &mut body.avatar),
+    ];
+    for (flag, field) in flags {
+        if let Some(value) = flag {
+            *field = Some(value.clone());
+        }
+    }
+    Ok(body)
+}
+
+fn read(path: &Path) -> anyhow::Result<Body> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {name}"))?;
+    let mut object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&text).map_err(|e| Usage(format!("{name}: {e}")))?;
+    if let Some(unknown) = object
+        .keys()
+        .find(|k| !KNOWN.contains(&k.as_str()) && !READ_ONLY.contains(&k.as_str()))
+    {
+        return Err(Usage(format!(
+            "{name}: unknown field {unknown:?} (known: {})",
+            KNOWN.join(", ")
+        ))
+        .into());
+    }
+    object.retain(|k, _| !READ_ONLY.contains(&k.as_str()));
+    Ok(serde_json::from_value(object.into()).map_err(|e| Usage(format!("{name}: {e}")))?)
+}
+
+/// The body of `contacts create`.
+pub fn new_contact(fields: &Fields) -> anyhow::Result<NewContact> {
+    let body = merged(fields)?;
+    if body.address.is_some() || !body.variables.is_empty() || !body.organization_ids.is_empty() {
+        return Err(Usage(
+            "create cannot set address, variables or organizationIds (the API takes them only \
+             on update): create the contact, then update it"
+                .into(),
+        )
+        .into());
+    }
+    let Some(language) = body.language else {
+        return Err(Usage("create needs a language: --language EN, or in the file".into()).into());
+    };
+    let mut contact = NewContact::new(language);
+    let setters: [(Option<String>, Setter<NewContact>); 10] = [
+        (body.name, NewContact::name),
+        (body.email, NewContact::email),
+        (body.phone_number, NewContact::phone_number),
+        (body.whatsapp_id, NewContact::whatsapp_id),
+        (body.web_id, NewContact::web_id),
+        (body.instagram_id, NewContact::instagram_id),
+        (body.facebook_id, NewContact::facebook_id),
+        (body.telegram_id, NewContact::telegram_id),
+        (body.provider_id, NewContact::provider_id),
+        (body.avatar, NewContact::avatar),
+    ];
+    for (value, set) in setters {
+        if let Some(value) = value {
+            contact = set(contact, value);
+        }
+    }
+    Ok(contact)
+}
+
+/// The body of `contacts update`, refusing one that would change nothing.
+pub fn update(
+    fields: &Fields,
+    vars: &[(String, String)],
+    organization_ids: &[String],
+) -> anyhow::Result<ContactUpdate> {
+    let mut body = merged(fields)?;
+    body.variables.extend(vars.iter().cloned());
+    if !organization_ids.is_empty() {
+        body.organization_ids = organization_ids.to_vec();
+    }
+    if body == Body::default() {
+        return Err(Usage(
+            "nothing to update: give a field flag (--name, --email, ...), --var, \
+             --organization-id or --from-file"
+                .into(),
+        )
+        .into());
+    }
+    let mut update = ContactUpdate::new()
+        .variables(body.variables)
+        .organization_ids(body.organization_ids);
+    if let Some(address) = body.address {
+        update = update.address(address);
+    }
+    let setters: [(Option<String>, Setter<ContactUpdate>); 11] = [
+        (body.language, ContactUpdate::language),
+        (body.name, ContactUpdate::name),
+        (body.email, ContactUpdate::email),
+        (body.phone_number, ContactUpdate::phone_number),
+        (body.whatsapp_id, ContactUpdate::whatsapp_id),
+        (body.web_id, ContactUpdate::web_id),
+        (body.instagram_id, ContactUpdate::instagram_id),
+        (body.facebook_id, ContactUpdate::facebook_id),
+        (body.telegram_id, ContactUpdate::telegram_id),
+        (body.provider_id, ContactUpdate::provider_id),
+        (body.avatar, ContactUpdate::avatar),
+    ];
+    for (value, set) in setters {
+        if let Some(value) = value {
+            update = set(update, value);
+        }
+    }
+    Ok(update)
+}

@@ -1,0 +1,43 @@
+//! `chatcaptain`: look at and move the contacts of a ChatCaptain chatbot from a shell.
+//!
+//! This file parses the command line and dispatches; each subcommand lives in `commands/`.
+
+mod cli;
+mod commands;
+mod connect;
+mod exit;
+mod fields;
+mod output;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command, ContactsCommand};
+use crate::commands::{create, delete, get, list, organizations, search, update};
+use crate::exit::Outcome;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(outcome) => outcome.into(),
+        Err(error) => exit::report(&error),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let client = connect::client(cli.api_key_file.as_deref(), &cli.base_url)?;
+    let format = output::resolve(cli.output);
+    let Command::Contacts(command) = &cli.command;
+    match command {
+        ContactsCommand::List(args) => list::run(&client, args, format).await,
+        ContactsCommand::Search(args) => search::run(&client, args, format).await,
+        ContactsCommand::Get(args) => get::run(&client, args, format).await,
+        ContactsCommand::Create(args) => create::run(&client, args, format).await,
+        ContactsCommand::Update(args) => update::run(&client, args, format).await,
+        ContactsCommand::Delete(args) => delete::run(&client, args, format).await,
+        ContactsCommand::Organizations(args) => organizations::run(&client, args, format).await,
+    }
+}

@@ -1,0 +1,69 @@
+//! Printing records: a table for people, JSON, NDJSON and CSV for scripts.
+//!
+//! Every format but the table writes each record whole as it arrives, so what has been flushed
+//! is always well formed up to the last record, whatever stops the listing.
+
+mod csv;
+mod json;
+mod ndjson;
+mod record;
+mod table;
+
+use std::io::{self, IsTerminal, Write};
+
+pub use record::Record;
+
+use crate::cli::Format;
+
+/// Where records go, one at a time.
+pub trait Sink<R: Record> {
+    /// Writes one record (a table keeps it until [`Sink::finish`]).
+    fn write(&mut self, record: &R) -> io::Result<()>;
+    /// Ends the output (closes a JSON array, prints a table) and flushes it.
+    fn finish(self: Box<Self>) -> io::Result<()>;
+}
+
+/// The format asked for, else a table for a person and NDJSON for a pipe or a file.
+pub fn resolve(format: Option<Format>) -> Format {
+    format.unwrap_or_else(|| {
+        if io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Ndjson
+        }
+    })
+}
+
+/// Standard output, buffered: records are written whole into the buffer, and the buffer is
+/// flushed when full or at the end.
+pub fn stdout() -> Box<dyn Write> {
+    Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout()))
+}
+
+/// A sink for a listing of `R` in `format`.
+pub fn listing<R: Record + 'static>(format: Format, out: Box<dyn Write>) -> Box<dyn Sink<R>> {
+    match format {
+        Format::Table => Box::new(table::Rows::new(out)),
+        Format::Json => Box::new(json::Array::new(out)),
+        Format::Ndjson => Box::new(ndjson::Lines::new(out)),
+        Format::Csv => Box::new(csv::Rows::new(out)),
+    }
+}
+
+/// Prints a single record: as a two-column table, a pretty JSON object, or one NDJSON or CSV row.
+pub fn one<R: Record + 'static>(format: Format, record: &R) -> io::Result<()> {
+    let mut out = stdout();
+    match format {
+        Format::Table => table::details(&mut out, record)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, record)?;
+            writeln!(out)?;
+        }
+        Format::Ndjson | Format::Csv => {
+            let mut sink = listing::<R>(format, out);
+            sink.write(record)?;
+            return sink.finish();
+        }
+    }
+    out.flush()
+}

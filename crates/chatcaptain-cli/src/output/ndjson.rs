@@ -1,0 +1,29 @@
+//! One JSON object per line.
+
+use std::io::{self, Write};
+
+use super::{Record, Sink};
+
+/// Writes each record as one line of JSON.
+pub struct Lines {
+    out: Box<dyn Write>,
+}
+
+impl Lines {
+    pub fn new(out: Box<dyn Write>) -> Self {
+        Lines { out }
+    }
+}
+
+impl<R: Record> Sink<R> for Lines {
+    fn write(&mut self, record: &R) -> io::Result<()> {
+        // Serialized first, so a record reaches the buffer whole or not at all.
+        let mut line = serde_json::to_vec(record)?;
+        line.push(b'\n');
+        self.out.write_all(&line)
+    }
+
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.out.flush()
+    }
+}
