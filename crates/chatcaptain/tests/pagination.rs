@@ -313,6 +313,31 @@ async fn prefetch_stays_one_request_ahead() {
 }
 
 #[tokio::test]
+async fn prefetch_in_flight_is_cancelled_when_the_stream_is_dropped() {
+    use common::holding::{self, Event};
+    let (url, mut events) = holding::start(contacts_one_second_apart(2)).await;
+    let client = chatcaptain::Client::builder()
+        .api_key(KEY)
+        .base_url(url)
+        .build()
+        .unwrap();
+    let mut items = client
+        .contacts(BOT)
+        .list()
+        .page_size(2)
+        .prefetch(true)
+        .items();
+    items.next().await.unwrap().unwrap();
+    let limit = Duration::from_secs(10);
+    let held = tokio::time::timeout(limit, events.recv()).await.unwrap();
+    assert_eq!(held, Some(Event::HeldRequest));
+    drop(items);
+    // The server never answers page two: only an aborted request closes the connection.
+    let hung_up = tokio::time::timeout(limit, events.recv()).await.unwrap();
+    assert_eq!(hung_up, Some(Event::HungUp));
+}
+
+#[tokio::test]
 async fn prefetch_yields_the_same_contacts_as_sequential_fetching() {
     let mut data = contacts_one_second_apart(30);
     data.extend((0..6).map(|i| contact(&format!("tie{i}"), at(7))));

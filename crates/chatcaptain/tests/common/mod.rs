@@ -1,6 +1,8 @@
 //! Loopback servers and fixtures shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod holding;
+
 use std::sync::{Arc, Mutex};
 
 use chatcaptain::{Client, Contact};
