@@ -1,0 +1,90 @@
+//! End to end against the project's fake server, which keeps state and honours the spec.
+
+use std::collections::HashSet;
+
+use chatcaptain::{Client, ContactUpdate, NewContact};
+use chatcaptain_fake::{FakeServer, Route, seed_base_time};
+use chrono::TimeDelta;
+
+const KEY: &str = "fake-key";
+
+fn client(server: &FakeServer) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn list_against_the_fake_yields_every_contact_once_despite_ties() {
+    // 50 contacts share the timestamp of seeded contact 500, so several pages end inside the tie.
+    let server = FakeServer::builder()
+        .api_key(KEY)
+        .seed_contacts("bot1", 1000)
+        .seed_contacts_at("bot1", 50, seed_base_time() + TimeDelta::seconds(500))
+        .start()
+        .await;
+    let got = client(&server)
+        .contacts("bot1")
+        .list()
+        .page_size(7)
+        .prefetch(true)
+        .collect_all()
+        .await
+        .unwrap();
+    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
+    assert_eq!((got.len(), unique.len()), (1050, 1050));
+    assert!(got.windows(2).all(|w| w[0].created >= w[1].created));
+}
+
+#[tokio::test]
+async fn search_against_the_fake_stops_at_found() {
+    let server = FakeServer::builder()
+        .api_key(KEY)
+        .seed_contacts("bot1", 120)
+        .start()
+        .await;
+    let got = client(&server)
+        .contacts("bot1")
+        .search("")
+        .page_size(50)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 120);
+    assert_eq!(server.request_count(Route::SearchContacts), 3);
+}
+
+#[tokio::test]
+async fn create_get_update_delete_round_trip_against_the_fake() {
+    let server = FakeServer::builder().api_key(KEY).start().await;
+    let contacts = client(&server).contacts("bot1");
+    let max = contacts
+        .create(NewContact::new("EN").name("Max"))
+        .await
+        .unwrap();
+    assert_eq!(
+        contacts.get(&max.id).await.unwrap().name.as_deref(),
+        Some("Max")
+    );
+    let renamed = contacts
+        .update(&max.id, ContactUpdate::new().name("Moritz"))
+        .await
+        .unwrap();
+    assert_eq!(renamed.name.as_deref(), Some("Moritz"));
+    assert!(contacts.delete(&max.id).await.unwrap());
+    assert!(contacts.get(&max.id).await.unwrap_err().is_not_found());
+}
+
+#[tokio::test]
+async fn a_wrong_key_is_refused_with_the_status_and_the_server_text() {
+    let server = FakeServer::builder().api_key(KEY).start().await;
+    let wrong = Client::builder()
+        .api_key("nope")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let err = wrong.contacts("bot1").get("x").await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err}");
+}
