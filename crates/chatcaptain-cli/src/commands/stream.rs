@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use chatcaptain::{Contact, Error};
-use futures::{Stream, StreamExt};
+use futures::{FutureExt, Stream, StreamExt};
 
 use crate::cli::{Format, Window};
 use crate::exit::Outcome;
@@ -34,24 +34,39 @@ pub async fn write_all(
     let mut sink = output::listing::<Contact>(format, output::stdout());
     let mut contacts = contacts;
     let mut written = 0usize;
-    // Polled from the first turn of the loop on, so SIGINT is ours before any record is out.
+    // Polled from the first turn of the loop on, so SIGINT is ours before any record is out;
+    // checked before every record, as a fast server can keep records ready without a pause.
     let mut ctrl_c = std::pin::pin!(interrupt());
     let ended = loop {
-        tokio::select! {
-            biased;
-            () = &mut ctrl_c => break Ended::Interrupted,
-            next = contacts.next() => match next {
-                None => break Ended::Done,
-                Some(Err(e)) => break Ended::Failed(e),
-                Some(Ok(contact)) => {
-                    if let Err(e) = sink.write(&contact) {
-                        bar.finish_and_clear();
-                        return Err(e.into());
-                    }
-                    written += 1;
-                    bar.inc(1);
+        if (&mut ctrl_c).now_or_never().is_some() {
+            break Ended::Interrupted;
+        }
+        let next = match contacts.next().now_or_never() {
+            Some(next) => next,
+            None => {
+                // The next page is on its way: let the reader (`jq`, `tail -f`) have this one.
+                if let Err(e) = sink.flush() {
+                    bar.finish_and_clear();
+                    return Err(e.into());
                 }
-            },
+                tokio::select! {
+                    biased;
+                    () = &mut ctrl_c => break Ended::Interrupted,
+                    next = contacts.next() => next,
+                }
+            }
+        };
+        match next {
+            None => break Ended::Done,
+            Some(Err(e)) => break Ended::Failed(e),
+            Some(Ok(contact)) => {
+                if let Err(e) = sink.write(&contact) {
+                    bar.finish_and_clear();
+                    return Err(e.into());
+                }
+                written += 1;
+                bar.inc(1);
+            }
         }
     };
     bar.finish_and_clear();

@@ -33,6 +33,10 @@ impl<R: Record> Sink<R> for Rows {
         self.out.write_record(record.csv_row()).map_err(into_io)
     }
 
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn finish(mut self: Box<Self>) -> io::Result<()> {
         self.header::<R>()?;
         self.out.flush()

@@ -30,6 +30,10 @@ impl<R: Record> Sink<R> for Array {
         Ok(())
     }
 
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn finish(mut self: Box<Self>) -> io::Result<()> {
         let end: &[u8] = if self.written == 0 { b"[]\n" } else { b"\n]\n" };
         self.out.write_all(end)?;

@@ -19,6 +19,8 @@ use crate::cli::Format;
 pub trait Sink<R: Record> {
     /// Writes one record (a table keeps it until [`Sink::finish`]).
     fn write(&mut self, record: &R) -> io::Result<()>;
+    /// Hands what was written so far to the reader (nothing for a table, which prints at the end).
+    fn flush(&mut self) -> io::Result<()>;
     /// Ends the output (closes a JSON array, prints a table) and flushes it.
     fn finish(self: Box<Self>) -> io::Result<()>;
 }

@@ -23,6 +23,10 @@ impl<R: Record> Sink<R> for Lines {
         self.out.write_all(&line)
     }
 
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn finish(mut self: Box<Self>) -> io::Result<()> {
         self.out.flush()
     }

@@ -29,6 +29,10 @@ impl<R: Record> Sink<R> for Rows {
         Ok(())
     }
 
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
     fn finish(mut self: Box<Self>) -> io::Result<()> {
         if self.rows.is_empty() {
             writeln!(self.out, "(none)")?;

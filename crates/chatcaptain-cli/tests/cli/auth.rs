@@ -1,0 +1,109 @@
+//! Where the key comes from, what a refused key looks like, and that the key never shows.
+
+use chatcaptain_fake::{FakeServer, Permission};
+use predicates::prelude::*;
+
+use crate::common::{BOT, KEY, bare, fake, fake_with};
+
+#[test]
+fn bad_key_exits_3_with_the_servers_answer() {
+    let fake = fake(1);
+    fake.contacts(&["list"])
+        .env("CHATCAPTAIN_API_KEY", "not-the-key")
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::starts_with("error: 401 Unauthorized"));
+}
+
+#[test]
+fn missing_permission_exits_3() {
+    let fake = fake_with(
+        FakeServer::builder()
+            .seed_contacts(BOT, 1)
+            .revoke(Permission::ContactsList),
+    );
+    fake.contacts(&["list"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::starts_with("error: 403 Forbidden"));
+}
+
+#[test]
+fn api_key_file_is_read_and_wins_over_the_environment() {
+    let fake = fake(2);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), format!("{KEY}\n")).unwrap();
+    fake.contacts(&["list", "--api-key-file", file.path().to_str().unwrap()])
+        .env("CHATCAPTAIN_API_KEY", "not-the-key")
+        .assert()
+        .success();
+}
+
+#[test]
+fn missing_key_is_a_usage_error_naming_both_sources() {
+    bare()
+        .args(["contacts", "list", "--chatbot", BOT])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("CHATCAPTAIN_API_KEY")
+                .and(predicate::str::contains("--api-key-file")),
+        );
+}
+
+#[test]
+fn key_never_appears_in_output_or_errors() {
+    let fake = fake(3);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), KEY).unwrap();
+    let key_file = file.path().to_str().unwrap();
+    let runs = [
+        fake.contacts(&["list", "--all", "-o", "json"])
+            .output()
+            .unwrap(),
+        fake.contacts(&["get", "missing"]).output().unwrap(),
+        fake.contacts(&["list", "--api-key-file", key_file, "--page-size", "0"])
+            .output()
+            .unwrap(),
+        // Nothing listens there: a transport error that names the URL.
+        bare()
+            .env("CHATCAPTAIN_API_KEY", KEY)
+            .args([
+                "--base-url",
+                "http://127.0.0.1:9",
+                "contacts",
+                "list",
+                "--chatbot",
+                BOT,
+            ])
+            .output()
+            .unwrap(),
+    ];
+    for run in runs {
+        for stream in [&run.stdout, &run.stderr] {
+            assert!(
+                !String::from_utf8_lossy(stream).contains(KEY),
+                "key leaked: {run:?}"
+            );
+        }
+    }
+    // Nor in the help, where clap would show an `env` value.
+    let help = bare()
+        .env("CHATCAPTAIN_API_KEY", KEY)
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&help.stdout).contains(KEY));
+}
+
+#[test]
+fn long_help_documents_the_exit_codes_and_the_missing_key_flag() {
+    bare().arg("--help").assert().success().stdout(
+        predicate::str::contains("Exit codes:")
+            .and(predicate::str::contains("130"))
+            .and(predicate::str::contains(
+                "no flag that takes the key itself",
+            )),
+    );
+}

@@ -1,0 +1,192 @@
+//! Each `contacts` subcommand does what it says, seen from the shell and from the server.
+
+use chatcaptain_fake::FakeServer;
+use predicates::prelude::*;
+
+use crate::common::{BOT, contact, fake, fake_with, ids, ndjson};
+
+#[test]
+fn list_prints_newest_first_up_to_the_limit() {
+    let fake = fake(30);
+    let out = fake.contacts(&["list", "--limit", "7"]).assert().success();
+    let records = ndjson(&out.get_output().stdout);
+    assert_eq!(records.len(), 7);
+    let created: Vec<&str> = records
+        .iter()
+        .map(|r| r["created"].as_str().unwrap())
+        .collect();
+    let mut newest_first = created.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(created, newest_first);
+}
+
+#[test]
+fn list_without_limit_stops_at_fifty_and_says_so() {
+    let fake = fake(60);
+    let out = fake
+        .contacts(&["list"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "first 50 contacts; --limit N or --all",
+        ));
+    assert_eq!(ndjson(&out.get_output().stdout).len(), 50);
+}
+
+#[test]
+fn search_prints_only_matching_contacts() {
+    let fake = fake_with(
+        FakeServer::builder()
+            .seed_contacts(BOT, 20)
+            .contact(BOT, contact("ZEBRA1", "Zebediah Quux")),
+    );
+    let out = fake.contacts(&["search", "Zebediah"]).assert().success();
+    assert_eq!(ids(&ndjson(&out.get_output().stdout)), ["ZEBRA1"]);
+}
+
+#[test]
+fn get_prints_the_contact() {
+    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada Lovelace")));
+    let out = fake.contacts(&["get", "C1"]).assert().success();
+    let records = ndjson(&out.get_output().stdout);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["name"], "Ada Lovelace");
+}
+
+#[test]
+fn get_of_a_missing_contact_exits_4_with_the_status() {
+    let fake = fake(1);
+    fake.contacts(&["get", "nope"])
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(predicate::str::starts_with("error: 404 Not Found: "))
+        .stderr(predicate::str::ends_with("\n").and(predicate::str::contains('\n').count(1)));
+}
+
+#[test]
+fn create_from_flags_stores_the_contact_and_prints_it() {
+    let fake = fake(0);
+    let out = fake
+        .contacts(&[
+            "create",
+            "--language",
+            "DE",
+            "--name",
+            "Max",
+            "--email",
+            "max@example.com",
+        ])
+        .assert()
+        .success();
+    let created = &ndjson(&out.get_output().stdout)[0];
+    let id = created["id"].as_str().unwrap();
+    let stored = fake.server.contact(BOT, id).expect("the contact is stored");
+    assert_eq!(stored.name.as_deref(), Some("Max"));
+    assert_eq!(stored.email.as_deref(), Some("max@example.com"));
+    assert_eq!(stored.language.as_deref(), Some("DE"));
+}
+
+#[test]
+fn create_from_a_json_file_lets_flags_override_it() {
+    let fake = fake(0);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        r#"{"language": "EN", "name": "From File", "phoneNumber": "+491510000"}"#,
+    )
+    .unwrap();
+    let path = file.path().to_str().unwrap();
+    let out = fake
+        .contacts(&["create", "--from-file", path, "--name", "From Flag"])
+        .assert()
+        .success();
+    let id = ndjson(&out.get_output().stdout)[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stored = fake.server.contact(BOT, &id).unwrap();
+    assert_eq!(stored.name.as_deref(), Some("From Flag"));
+    assert_eq!(stored.phone_number.as_deref(), Some("+491510000"));
+}
+
+#[test]
+fn create_with_an_unknown_field_in_the_file_is_a_usage_error_naming_it() {
+    let fake = fake(0);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), r#"{"language": "EN", "phone": "1"}"#).unwrap();
+    fake.contacts(&["create", "--from-file", file.path().to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown field \"phone\""));
+    assert_eq!(fake.server.contact_count(BOT), 0);
+}
+
+#[test]
+fn update_changes_the_given_fields_and_keeps_the_rest() {
+    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Old Name")));
+    fake.contacts(&["update", "C1", "--name", "New Name", "--var", "plan=gold"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("New Name"));
+    let stored = fake.server.contact(BOT, "C1").unwrap();
+    assert_eq!(stored.name.as_deref(), Some("New Name"));
+    assert_eq!(stored.email.as_deref(), Some("c1@example.com"));
+    assert_eq!(
+        stored.variables.get("plan").map(String::as_str),
+        Some("gold")
+    );
+}
+
+#[test]
+fn update_without_fields_is_a_usage_error() {
+    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada")));
+    fake.contacts(&["update", "C1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to update"));
+}
+
+#[test]
+fn delete_with_yes_removes_the_contact() {
+    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada")));
+    fake.contacts(&["delete", "C1", "--yes"])
+        .assert()
+        .success()
+        .stdout("{\"deleted\":true,\"id\":\"C1\"}\n");
+    assert!(fake.server.contact(BOT, "C1").is_none());
+}
+
+#[test]
+fn delete_without_yes_off_a_terminal_refuses_and_deletes_nothing() {
+    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada")));
+    fake.contacts(&["delete", "C1"])
+        .write_stdin("y\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass --yes"));
+    assert!(fake.server.contact(BOT, "C1").is_some());
+}
+
+#[test]
+fn organizations_lists_the_contacts_memberships() {
+    let organization = chatcaptain::Organization {
+        created: None,
+        email: None,
+        id: "ORG1".into(),
+        industry: Some("Shipping".into()),
+        name: Some("Acme".into()),
+        phone_number: None,
+        size: None,
+        website: None,
+    };
+    let fake = fake_with(
+        FakeServer::builder()
+            .contact(BOT, contact("C1", "Ada"))
+            .organization(BOT, "C1", organization),
+    );
+    let out = fake.contacts(&["organizations", "C1"]).assert().success();
+    let records = ndjson(&out.get_output().stdout);
+    assert_eq!(ids(&records), ["ORG1"]);
+    assert_eq!(records[0]["name"], "Acme");
+}

@@ -1,0 +1,8 @@
+//! The `chatcaptain` binary run as a user would, against the fake server over loopback.
+
+mod auth;
+mod commands;
+mod common;
+mod export;
+mod formats;
+mod stopping;
