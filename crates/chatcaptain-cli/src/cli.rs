@@ -23,7 +23,7 @@ Output:
 
 Exit codes:
   0    success (also when a reader such as `head` closes the pipe early)
-  1    the API answered with an error, or could not be reached
+  1    the API answered with an error, could not be reached, or a deletion was declined
   2    usage error: bad flags, missing API key, nothing to update, delete without --yes
        when stdin is not a terminal
   3    authentication or permission refused (401, 403)

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 /// Everything went well (also when a reader closed the pipe early: it had what it wanted).
 pub const OK: u8 = 0;
-/// The API answered with an error, or could not be reached.
+/// The API answered with an error, could not be reached, or a deletion was declined.
 pub const FAILURE: u8 = 1;
 /// Bad usage: flags (clap's own code), a missing key, a refused confirmation on a pipe.
 pub const USAGE: u8 = 2;
