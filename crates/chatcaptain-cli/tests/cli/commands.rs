@@ -190,3 +190,37 @@ fn organizations_lists_the_contacts_memberships() {
     assert_eq!(ids(&records), ["ORG1"]);
     assert_eq!(records[0]["name"], "Acme");
 }
+
+#[test]
+fn server_error_exits_1_with_one_line() {
+    let fake = fake_with(
+        FakeServer::builder()
+            .contact(BOT, contact("C1", "Ada"))
+            .fault(chatcaptain_fake::Fault::status(500).on(chatcaptain_fake::Route::Any)),
+    );
+    fake.contacts(&["get", "C1"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(
+            predicate::str::starts_with("error: 500 Internal Server Error")
+                .and(predicate::str::contains('\n').count(1)),
+        );
+}
+
+#[test]
+fn error_midway_through_a_json_export_still_closes_the_array() {
+    let fake = fake_with(
+        FakeServer::builder().seed_contacts(BOT, 50).fault(
+            chatcaptain_fake::Fault::status(500)
+                .on(chatcaptain_fake::Route::ListContacts)
+                .nth(2),
+        ),
+    );
+    let out = fake
+        .contacts(&["list", "--all", "--page-size", "10", "-o", "json"])
+        .assert()
+        .code(1);
+    let array: Vec<serde_json::Value> = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(array.len(), 10);
+}
