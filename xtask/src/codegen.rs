@@ -77,7 +77,7 @@ pub fn generate_file(spec_path: &Path) -> Result<String> {
             list.join("\n")
         );
     }
-    let body = generate_code(&spec)?;
+    let body = prettyplease::unparse(&generate_syntax(&spec)?);
     Ok(format!("{}{body}", header(&spec)))
 }
 
@@ -91,7 +91,8 @@ fn header(spec: &Spec) -> String {
     )
 }
 
-fn generate_code(spec: &Spec) -> Result<String> {
+/// progenitor's output as a syntax tree, before formatting.
+pub fn generate_syntax(spec: &Spec) -> Result<syn::File> {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -120,9 +121,7 @@ fn generate_code(spec: &Spec) -> Result<String> {
             bail!("{file}: progenitor failed on the spec (internal panic: {message})")
         }
     };
-    let syntax: syn::File = syn::parse2(tokens)
-        .map_err(|e| anyhow!("progenitor produced code that does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&syntax))
+    syn::parse2(tokens).map_err(|e| anyhow!("progenitor produced code that does not parse: {e}"))
 }
 
 /// Temp file in the same directory, then rename: a failure never leaves half a file.

@@ -1,5 +1,6 @@
 //! Maintainer tasks for chatcaptain-rs, run as `cargo xtask <verb>`.
 
+mod bench;
 mod codegen;
 mod spec;
 mod spec_diff;
@@ -30,6 +31,18 @@ enum Command {
         /// The Rust file to write (or compare against, with --check).
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
+    },
+    /// Benchmark codegen, then the SDK against hand-written baselines (writes nothing).
+    Bench {
+        /// Measured rounds per case.
+        #[arg(long, default_value_t = 10)]
+        rounds: usize,
+        /// Only the codegen cases (no release build of chatcaptain-bench).
+        #[arg(long)]
+        codegen_only: bool,
+        /// Arguments passed on to chatcaptain-bench (e.g. `-- list --rounds 3`).
+        #[arg(last = true)]
+        bench_args: Vec<String>,
     },
     /// Check the spec against what progenitor can generate and the project's conventions.
     SpecLint {
@@ -89,6 +102,11 @@ fn main() -> ExitCode {
                 codegen::write(&spec, &out)
             }
         }
+        Command::Bench {
+            rounds,
+            codegen_only,
+            bench_args,
+        } => bench::run(rounds, codegen_only, &bench_args),
         Command::SpecLint { path } => spec_lint::run(&path.unwrap_or_else(spec::default_path)),
     };
     match result {

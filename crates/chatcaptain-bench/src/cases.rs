@@ -1,0 +1,123 @@
+//! One function per benchmark case of issue 8; each returns a comparison row.
+
+use std::time::Duration;
+
+use chatcaptain_fake::{FakeServer, Fault, Route};
+use futures::TryStreamExt;
+
+use crate::host::{API_KEY, Hosted};
+use crate::measure::{Comparison, side_by_side};
+use crate::raw;
+
+const CHATBOT: &str = "bench";
+const PAGE_SIZE: u32 = 250;
+
+fn sdk(base_url: &str) -> anyhow::Result<chatcaptain::Client> {
+    Ok(chatcaptain::Client::builder()
+        .api_key(API_KEY)
+        .base_url(base_url)
+        .build()?)
+}
+
+/// Case 2: `contacts.list().items()` against the hand-written cursor loop.
+pub async fn list_throughput(rounds: usize, contacts: u64) -> anyhow::Result<Comparison> {
+    let host = Hosted::start(FakeServer::builder().seed_contacts(CHATBOT, contacts));
+    let http = reqwest::Client::new();
+    let client = sdk(&host.base_url)?;
+    let url = host.base_url.clone();
+    let (baseline, ours, items) = side_by_side(
+        rounds,
+        || raw::list_count(&http, &url, CHATBOT, PAGE_SIZE),
+        || async {
+            let stream = client.contacts(CHATBOT).list().page_size(PAGE_SIZE).items();
+            Ok(stream
+                .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+                .await?)
+        },
+    )
+    .await?;
+    Ok(Comparison {
+        case: format!("list {items} contacts, page size {PAGE_SIZE}"),
+        baseline_name: "raw reqwest loop".into(),
+        baseline,
+        ours_name: "list().items()".into(),
+        ours,
+        items,
+        target: "ours <= 1.10x".into(),
+    })
+}
+
+/// Case 5: `contacts.search(q).items()` against the hand-written page loop.
+pub async fn search_throughput(rounds: usize, contacts: u64) -> anyhow::Result<Comparison> {
+    let host = Hosted::start(FakeServer::builder().seed_contacts(CHATBOT, contacts));
+    let http = reqwest::Client::new();
+    let client = sdk(&host.base_url)?;
+    let url = host.base_url.clone();
+    // Every generated contact has an address at example.com, so this matches them all.
+    let query = "example.com";
+    let (baseline, ours, items) = side_by_side(
+        rounds,
+        || raw::search_count(&http, &url, CHATBOT, query, PAGE_SIZE),
+        || async {
+            let stream = client
+                .contacts(CHATBOT)
+                .search(query)
+                .page_size(PAGE_SIZE)
+                .items();
+            Ok(stream
+                .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+                .await?)
+        },
+    )
+    .await?;
+    Ok(Comparison {
+        case: format!("search {items} hits, page size {PAGE_SIZE}"),
+        baseline_name: "raw reqwest loop".into(),
+        baseline,
+        ours_name: "search().items()".into(),
+        ours,
+        items,
+        target: "ours <= 1.10x".into(),
+    })
+}
+
+/// Case 3: 20 ms of server latency per page and 20 ms of consumer work per page; prefetch
+/// overlaps the two, so the ideal is half the time.
+pub async fn prefetch_gain(rounds: usize, pages: u64) -> anyhow::Result<Comparison> {
+    let latency = Duration::from_millis(20);
+    let work = Duration::from_millis(20);
+    let host = Hosted::start(
+        FakeServer::builder()
+            .seed_contacts(CHATBOT, pages * u64::from(PAGE_SIZE) - 1)
+            .fault(Fault::latency(latency).on(Route::ListContacts)),
+    );
+    let client = sdk(&host.base_url)?;
+    let consume = |prefetch: bool| {
+        let client = client.clone();
+        async move {
+            let mut pages = client
+                .contacts(CHATBOT)
+                .list()
+                .page_size(PAGE_SIZE)
+                .prefetch(prefetch)
+                .pages();
+            let mut n = 0;
+            while let Some(page) = pages.try_next().await? {
+                n += page.items().len();
+                // Stands for the consumer's own work on the page (a database write, say).
+                tokio::time::sleep(work).await;
+            }
+            anyhow::Ok(n)
+        }
+    };
+    let (baseline, ours, items) = side_by_side(rounds, || consume(false), || consume(true)).await?;
+    Ok(Comparison {
+        case: format!("{pages} pages, 20 ms latency + 20 ms work per page"),
+        baseline_name: "prefetch off".into(),
+        baseline,
+        ours_name: "prefetch on".into(),
+        ours,
+        items,
+        target: "ours <= 0.56x (>= 1.8x faster)".into(),
+    })
+}

@@ -1,0 +1,87 @@
+//! `chatcaptain-bench`: the SDK measured side by side with hand-written baselines on loopback.
+//! Run it in release mode: `cargo run --release -p chatcaptain-bench` (or `cargo xtask bench`).
+
+mod cases;
+mod host;
+mod measure;
+mod memory;
+mod raw;
+mod report;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "Benchmarks of chatcaptain-rs against hand-written baselines")]
+struct Cli {
+    /// Measured rounds per variant (after one warm-up each).
+    #[arg(long, default_value_t = 5, global = true)]
+    rounds: usize,
+    /// Contacts listed by the throughput case.
+    #[arg(long, default_value_t = 100_000, global = true)]
+    list_contacts: u64,
+    /// Contacts searched by the search case.
+    #[arg(long, default_value_t = 20_000, global = true)]
+    search_contacts: u64,
+    /// Pages of the prefetch case.
+    #[arg(long, default_value_t = 25, global = true)]
+    prefetch_pages: u64,
+    /// Contacts of the smaller memory run.
+    #[arg(long, default_value_t = 10_000, global = true)]
+    memory_small: u64,
+    /// Contacts of the larger memory run.
+    #[arg(long, default_value_t = 1_000_000, global = true)]
+    memory_large: u64,
+    #[command(subcommand)]
+    case: Option<Case>,
+}
+
+#[derive(Subcommand)]
+enum Case {
+    /// Every case (the default).
+    All,
+    /// list().items() against a raw reqwest loop.
+    List,
+    /// search().items() against a raw reqwest loop.
+    Search,
+    /// Prefetch on against off, with latency and consumer work.
+    Prefetch,
+    /// Peak RSS streaming 10,000 against 1,000,000 contacts.
+    Memory,
+    /// Internal: the child process of the memory case.
+    #[command(hide = true)]
+    StreamCount {
+        #[arg(long)]
+        base_url: String,
+        #[arg(long)]
+        chatbot: String,
+    },
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 1)]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let case = cli.case.unwrap_or(Case::All);
+    if let Case::StreamCount { base_url, chatbot } = &case {
+        return memory::stream_count(base_url, chatbot).await;
+    }
+    let all = matches!(case, Case::All);
+    let mut rows = Vec::new();
+    if all || matches!(case, Case::List) {
+        rows.push(cases::list_throughput(cli.rounds, cli.list_contacts).await?);
+    }
+    if all || matches!(case, Case::Search) {
+        rows.push(cases::search_throughput(cli.rounds, cli.search_contacts).await?);
+    }
+    if all || matches!(case, Case::Prefetch) {
+        rows.push(cases::prefetch_gain(cli.rounds, cli.prefetch_pages).await?);
+    }
+    if !rows.is_empty() {
+        report::comparisons(&rows);
+    }
+    if all || matches!(case, Case::Memory) {
+        let (small, large) = (cli.memory_small, cli.memory_large);
+        let memory = tokio::task::spawn_blocking(move || memory::flatness(small, large)).await??;
+        report::memory(&memory);
+    }
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! Markdown tables, ready to paste into BENCHMARKS.md.
+
+use std::time::Duration;
+
+use crate::measure::Comparison;
+use crate::memory::MemoryRow;
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+pub fn comparisons(rows: &[Comparison]) {
+    println!(
+        "| case | baseline | median (min) | ours | median (min) | ratio ours/baseline | target |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for row in rows {
+        println!(
+            "| {} | {} | {} ({}) | {} | {} ({}) | **{:.3}** | {} |",
+            row.case,
+            row.baseline_name,
+            ms(row.baseline.median()),
+            ms(row.baseline.min()),
+            row.ours_name,
+            ms(row.ours.median()),
+            ms(row.ours.min()),
+            row.ratio(),
+            row.target,
+        );
+    }
+    for row in rows {
+        let per_sec = row.items as f64 / row.ours.median().as_secs_f64();
+        println!("- {}: ours {:.0} items/s", row.case, per_sec);
+    }
+    println!();
+}
+
+pub fn memory(rows: &[MemoryRow]) {
+    println!("| contacts streamed (counted, not kept) | peak RSS of the streaming process |");
+    println!("|---|---|");
+    for row in rows {
+        println!(
+            "| {} | {:.1} MiB |",
+            row.contacts,
+            row.peak_rss_kib as f64 / 1024.0
+        );
+    }
+    if let [small, large] = rows {
+        println!(
+            "\nratio large/small: **{:.3}** (target <= 1.2)",
+            large.peak_rss_kib as f64 / small.peak_rss_kib as f64
+        );
+    }
+}

@@ -1,0 +1,44 @@
+//! The harness itself is tested on small sizes, so BENCHMARKS.md's commands keep working:
+//! every case runs, baseline and SDK agree on the item counts, and the tables come out.
+
+use std::process::Command;
+
+fn bench(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_chatcaptain-bench"))
+        .args(args)
+        .output()
+        .expect("the bench binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn every_case_runs_on_small_sizes_and_prints_its_rows() {
+    let out = bench(&[
+        "--rounds",
+        "1",
+        "--list-contacts",
+        "1200",
+        "--search-contacts",
+        "600",
+        "--prefetch-pages",
+        "2",
+        "--memory-small",
+        "300",
+        "--memory-large",
+        "900",
+    ]);
+    assert!(
+        out.contains("| list 1200 contacts, page size 250 |"),
+        "{out}"
+    );
+    assert!(out.contains("| search 600 hits, page size 250 |"), "{out}");
+    assert!(out.contains("| 2 pages, 20 ms latency"), "{out}");
+    assert!(out.contains("| 300 |") && out.contains("| 900 |"), "{out}");
+    assert!(out.contains("ratio large/small"), "{out}");
+}
