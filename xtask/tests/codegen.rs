@@ -1,12 +1,16 @@
 //! `cargo xtask codegen`, driven as a user drives it: the binary, real files, exit codes.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use common::{MINIMAL, stderr};
 
 const SENTINEL: &str = "// committed code that a failed run must not touch\n";
 
 fn repo_spec() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/chatcaptain.yaml")
+    common::repo_root().join("spec/chatcaptain.yaml")
 }
 
 fn codegen(args: &[&str]) -> Output {
@@ -44,46 +48,6 @@ fn generate_into(dir: &Path, spec: &Path) -> String {
     assert!(output.status.success(), "{}", stderr(&output));
     std::fs::read_to_string(out).unwrap()
 }
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// A small valid spec; tests break one thing in it.
-const MINIMAL: &str = r#"openapi: 3.0.3
-info:
-  title: t
-  version: 1.0.0
-paths:
-  /v1/things/{id}:
-    get:
-      operationId: getThing
-      summary: Get a thing
-      tags: [things]
-      parameters:
-        - name: id
-          in: path
-          required: true
-          description: The id.
-          schema:
-            type: string
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema:
-                $ref: '#/components/schemas/Thing'
-components:
-  schemas:
-    Thing:
-      type: object
-      description: A thing.
-      properties:
-        id:
-          type: string
-          description: The id.
-"#;
 
 fn assert_failed_cleanly(output: &Output, after: &str) {
     assert!(!output.status.success(), "expected failure");
