@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use chatcaptain_fake::{FakeServer, Fault, Route};
-use futures::TryStreamExt;
+use futures::{Stream, TryStreamExt};
 
 use crate::host::{API_KEY, Hosted};
 use crate::measure::{Comparison, side_by_side};
@@ -17,6 +17,13 @@ fn sdk(base_url: &str) -> anyhow::Result<chatcaptain::Client> {
         .api_key(API_KEY)
         .base_url(base_url)
         .build()?)
+}
+
+/// Consumes a stream of contacts, counting them without keeping any.
+pub async fn count(
+    stream: impl Stream<Item = Result<chatcaptain::Contact, chatcaptain::Error>>,
+) -> anyhow::Result<usize> {
+    Ok(stream.try_fold(0, |n, _| async move { Ok(n + 1) }).await?)
 }
 
 /// Case 2: `contacts.list().items()` against the hand-written cursor loop.

@@ -1,8 +1,6 @@
 //! Case 4: peak RSS of a process that streams contacts, counting them. The fake server lives in
 //! this process and the streaming happens in a child, so the server's memory is not counted.
 
-use futures::TryStreamExt;
-
 use chatcaptain_fake::FakeServer;
 
 use crate::host::{API_KEY, Hosted};
@@ -55,13 +53,7 @@ pub async fn stream_count(base_url: &str, chatbot: &str) -> anyhow::Result<()> {
         .api_key(API_KEY)
         .base_url(base_url)
         .build()?;
-    let count = client
-        .contacts(chatbot)
-        .list()
-        .page_size(250)
-        .items()
-        .try_fold(0u64, |n, _| async move { Ok(n + 1) })
-        .await?;
+    let count = crate::cases::count(client.contacts(chatbot).list().page_size(250).items()).await?;
     println!("{count} {}", peak_rss_kib()?);
     Ok(())
 }
