@@ -76,12 +76,32 @@ fn code(error: &anyhow::Error) -> u8 {
     }
 }
 
-/// `404 Not Found: Contact not found` for an API answer; the error and its causes otherwise.
+/// `404 Not Found: Contact not found` for an API answer; the error and its causes otherwise;
+/// after retries, the last attempt's line and how many attempts were made.
 fn line(error: &anyhow::Error) -> String {
-    match error.downcast_ref::<chatcaptain::Error>() {
-        Some(chatcaptain::Error::Api { status, message }) => format!("{status}: {message}"),
-        _ => format!("{error:#}"),
+    let Some(api) = error.downcast_ref::<chatcaptain::Error>() else {
+        return format!("{error:#}");
+    };
+    let last = match api.last_attempt() {
+        chatcaptain::Error::Api { status, message } => format!("{status}: {message}"),
+        other => causes(other),
+    };
+    match api.attempts() {
+        1 => last,
+        n => format!("{last} (gave up after {n} attempts)"),
     }
+}
+
+/// An error and its causes on one line, as anyhow's `{:#}` prints them.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        line.push_str(": ");
+        line.push_str(&c.to_string());
+        cause = c.source();
+    }
+    line
 }
 
 /// A reader such as `head` that has seen enough closes the pipe; that is not worth a message.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::retry::RetryPolicy;
 use crate::{Contacts, Error};
 
 /// Where ChatCaptain lives unless told otherwise.
@@ -29,9 +30,8 @@ pub struct Client {
 struct Shared {
     api: chatcaptain_api::Client,
     base_url: String,
-    // Kept for the reliability layer (refusing plain http, re-keying); never printed.
-    #[allow(dead_code)]
-    api_key: SecretString,
+    retry: RetryPolicy,
+    call_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for Client {
@@ -39,6 +39,8 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.shared.base_url)
             .field("api_key", &"[redacted]")
+            .field("retry", &self.shared.retry)
+            .field("call_timeout", &self.shared.call_timeout)
             .finish()
     }
 }
@@ -83,6 +85,14 @@ impl Client {
     pub(crate) fn api(&self) -> &chatcaptain_api::Client {
         &self.shared.api
     }
+
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.shared.retry
+    }
+
+    pub(crate) fn call_timeout(&self) -> Option<Duration> {
+        self.shared.call_timeout
+    }
 }
 
 /// Configures a [`Client`]; every method consumes and returns the builder.
@@ -91,6 +101,8 @@ pub struct ClientBuilder {
     api_key: Option<SecretString>,
     base_url: Option<String>,
     timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
+    retry: RetryPolicy,
     user_agent: Option<String>,
     http: Option<reqwest::ClientBuilder>,
 }
@@ -101,6 +113,8 @@ impl fmt::Debug for ClientBuilder {
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("call_timeout", &self.call_timeout)
+            .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .finish_non_exhaustive()
     }
@@ -119,9 +133,48 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one request may take, from connect to the last byte (default 30 s).
+    /// How long one request may take, from connect to the last byte (default 30 s); a request
+    /// that takes longer is retried like a dropped connection.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long one call may take in all, retries and their waits included (default: no limit
+    /// beyond the attempts); past it the call fails with [`Error::Timeout`].
+    ///
+    /// A listing makes one call per page, so this bounds each page, not the whole listing.
+    pub fn call_timeout(mut self, limit: Duration) -> Self {
+        self.call_timeout = Some(limit);
+        self
+    }
+
+    /// How many requests one call may send, the first included (default 3; 1 turns retries off).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry.max_attempts = attempts;
+        self
+    }
+
+    /// The backoff between attempts: a random wait up to `base * 2^(retry - 1)`, never more than
+    /// `cap` (defaults 100 ms and 20 s).
+    pub fn backoff(mut self, base: Duration, cap: Duration) -> Self {
+        self.retry.base = base;
+        self.retry.cap = cap;
+        self
+    }
+
+    /// The longest `Retry-After` the client waits out (default 60 s); a longer one fails the call
+    /// at once with [`Error::RateLimited`], which carries the wait asked for.
+    pub fn max_retry_wait(mut self, limit: Duration) -> Self {
+        self.retry.max_retry_wait = limit;
+        self
+    }
+
+    /// Also retries `create` when the server may have processed the failed attempt (a timeout, a
+    /// 5xx, a cut answer), at the risk of a duplicate contact (default `false`: only 429s and
+    /// failed connects, which cannot have created anything, are retried).
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry.retry_non_idempotent = retry;
         self
     }
 
@@ -160,10 +213,25 @@ impl ClientBuilder {
         let base_url = base_url.trim_end_matches('/').to_owned();
         let parsed = reqwest::Url::parse(&base_url)
             .map_err(|e| Error::Config(format!("base URL {base_url:?}: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(format!(
-                "base URL {base_url:?} is not http(s)"
-            )));
+        match parsed.scheme() {
+            "https" => {}
+            "http" if is_loopback(&parsed) => {}
+            "http" => {
+                return Err(Error::Config(format!(
+                    "refusing to send the API key in clear text to {base_url:?}: use https \
+                     (plain http is allowed only to localhost, 127.0.0.0/8 and ::1)"
+                )));
+            }
+            _ => {
+                return Err(Error::Config(format!(
+                    "base URL {base_url:?} is not http(s)"
+                )));
+            }
+        }
+        if self.retry.max_attempts == 0 {
+            return Err(Error::Config(
+                "max_attempts is 0: a call needs at least one attempt".into(),
+            ));
         }
 
         let user_agent = self
@@ -182,8 +250,21 @@ impl ClientBuilder {
             shared: Arc::new(Shared {
                 api: chatcaptain_api::Client::new_with_client(&base_url, http),
                 base_url,
-                api_key,
+                retry: self.retry,
+                call_timeout: self.call_timeout,
             }),
         })
     }
+}
+
+/// Whether a URL's host is this machine, where a key in clear text crosses no network.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }

@@ -5,6 +5,7 @@ use futures::FutureExt;
 use serde::de::Error as _;
 
 use crate::paginate::{ListContacts, SearchContacts};
+use crate::retry::Operation;
 use crate::{Client, Contact, ContactUpdate, Error, NewContact, Organization};
 
 /// A handle on the contacts of one chatbot; cheap to clone.
@@ -30,7 +31,7 @@ impl Contacts {
         let body = types::NewContact::from(contact);
         let response = self
             .client
-            .execute("create_contact", |api| {
+            .execute(Operation::non_idempotent("create_contact"), |api| {
                 api.create_contact()
                     .chatbot_id(bot)
                     .body(body.clone())
@@ -46,7 +47,7 @@ impl Contacts {
         let (bot, id) = (self.bot()?, contact_id(id)?);
         let response = self
             .client
-            .execute("get_contact", |api| {
+            .execute(Operation::idempotent("get_contact"), |api| {
                 api.get_contact()
                     .chatbot_id(bot)
                     .contact_id(id)
@@ -65,7 +66,7 @@ impl Contacts {
         };
         let response = self
             .client
-            .execute("update_contact", |api| {
+            .execute(Operation::idempotent("update_contact"), |api| {
                 api.update_contact()
                     .chatbot_id(bot)
                     .contact_id(id)
@@ -82,7 +83,7 @@ impl Contacts {
         let (bot, id) = (self.bot()?, contact_id(id)?);
         let response = self
             .client
-            .execute("delete_contact", |api| {
+            .execute(Operation::idempotent("delete_contact"), |api| {
                 api.delete_contact()
                     .chatbot_id(bot)
                     .contact_id(id)
@@ -98,7 +99,7 @@ impl Contacts {
         let (bot, id) = (self.bot()?, contact_id(id)?);
         let response = self
             .client
-            .execute("list_contact_organizations", |api| {
+            .execute(Operation::idempotent("list_contact_organizations"), |api| {
                 api.list_contact_organizations()
                     .chatbot_id(bot)
                     .contact_id(id)

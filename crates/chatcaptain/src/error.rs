@@ -1,5 +1,7 @@
 //! The one error type of this crate.
 
+use std::time::Duration;
+
 use reqwest::StatusCode;
 
 /// How much of an undecodable body an [`Error::Decode`] keeps.
@@ -42,6 +44,33 @@ pub enum Error {
     /// A listing could not move forward; stopping is safer than looping or skipping contacts.
     #[error("pagination stalled: {0}")]
     PaginationStalled(String),
+    /// Every attempt the retry policy allows failed; `last` is how the final one did.
+    #[error("gave up after {attempts} attempts: {last}")]
+    RetriesExhausted {
+        /// How many requests were sent (the first one included).
+        attempts: u32,
+        /// The error of the last attempt.
+        #[source]
+        last: Box<Error>,
+    },
+    /// The server asked to wait longer before retrying than the client allows (`max_retry_wait`).
+    #[error(
+        "ChatCaptain answered {status} and asks to wait {retry_after:?} before retrying, more than the {max_wait:?} allowed (max_retry_wait)"
+    )]
+    RateLimited {
+        /// The status that carried the `Retry-After` (usually 429).
+        status: StatusCode,
+        /// How long the server asked to wait.
+        retry_after: Duration,
+        /// The longest wait the client accepts (`ClientBuilder::max_retry_wait`).
+        max_wait: Duration,
+    },
+    /// The call, retries and waits included, took longer than `ClientBuilder::call_timeout`.
+    #[error("the call took longer than {limit:?} (call_timeout), retries included")]
+    Timeout {
+        /// The limit that ran out.
+        limit: Duration,
+    },
 }
 
 fn status_suffix(status: Option<StatusCode>) -> String {
@@ -55,6 +84,41 @@ impl Error {
             Error::Api { status, .. } => Some(*status),
             Error::Decode { status, .. } => *status,
             Error::Transport(e) => e.status(),
+            Error::RetriesExhausted { last, .. } => last.status(),
+            Error::RateLimited { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// How many requests the call sent before failing: more than 1 only after retries.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::RetriesExhausted { attempts, .. } => *attempts,
+            _ => 1,
+        }
+    }
+
+    /// The error of the last attempt: itself, unless retries were exhausted.
+    pub fn last_attempt(&self) -> &Error {
+        match self {
+            Error::RetriesExhausted { last, .. } => last,
+            other => other,
+        }
+    }
+
+    /// Whether a timeout ended the call: the per-request `timeout` or the overall `call_timeout`.
+    pub fn is_timeout(&self) -> bool {
+        match self.last_attempt() {
+            Error::Timeout { .. } => true,
+            Error::Transport(e) => e.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// How long the server asked to wait, when that is why the call failed.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } => Some(*retry_after),
             _ => None,
         }
     }

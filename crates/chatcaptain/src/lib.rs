@@ -96,6 +96,7 @@ mod client;
 mod contacts;
 mod error;
 mod paginate;
+mod retry;
 mod transport;
 mod types;
 

@@ -6,6 +6,7 @@ use futures::future::BoxFuture;
 use reqwest::StatusCode;
 use tracing::Instrument;
 
+use crate::retry::Operation;
 use crate::{Client, Error};
 
 /// What the generated client answers for one operation.
@@ -35,35 +36,97 @@ envelope!(
 );
 
 impl Client {
-    /// Sends one operation through the generated client and unwraps its envelope.
+    /// Sends one operation through the generated client, retrying as the policy allows, and
+    /// unwraps its envelope.
     ///
-    /// `call` is `Fn`, not `FnOnce`, so that a retry policy can later re-issue it from here.
-    pub(crate) async fn execute<T, F>(&self, operation: &'static str, call: F) -> Result<T, Error>
+    /// `call` is `Fn`, not `FnOnce`, so that every attempt builds and sends a fresh request.
+    pub(crate) async fn execute<T, F>(&self, operation: Operation, call: F) -> Result<T, Error>
     where
         T: Envelope,
         F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
     {
-        let result = call(self.api())
-            .instrument(tracing::debug_span!("chatcaptain", operation))
-            .await;
-        let response = match result {
-            Ok(response) => response,
-            Err(e) => {
-                let e = map_error(e).await;
-                tracing::debug!(operation, error = %e, "request failed");
-                return Err(e);
-            }
+        let attempts = self
+            .attempt(operation, &call)
+            .instrument(tracing::debug_span!(
+                "chatcaptain",
+                operation = operation.name
+            ));
+        let result = match self.call_timeout() {
+            Some(limit) => tokio::time::timeout(limit, attempts)
+                .await
+                .unwrap_or(Err(Error::Timeout { limit })),
+            None => attempts.await,
         };
-        let status = response.status();
-        let body = response.into_inner();
-        if let Some(message) = body.error() {
-            return Err(Error::Api {
-                status,
-                message: message.to_owned(),
-            });
+        if let Err(e) = &result {
+            tracing::debug!(operation = operation.name, error = %e, "request failed");
         }
-        Ok(body)
+        result
     }
+
+    async fn attempt<T, F>(&self, operation: Operation, call: &F) -> Result<T, Error>
+    where
+        T: Envelope,
+        F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
+    {
+        let policy = self.retry_policy();
+        let mut attempt = 1;
+        loop {
+            let error = match call(self.api()).await {
+                Ok(response) => return unwrap_envelope(response),
+                Err(e) => e,
+            };
+            let Some(retryable) = policy.classify(operation, &error) else {
+                return Err(map_error(error).await);
+            };
+            if attempt >= policy.max_attempts {
+                let last = map_error(error).await;
+                return Err(if attempt > 1 {
+                    Error::RetriesExhausted {
+                        attempts: attempt,
+                        last: Box::new(last),
+                    }
+                } else {
+                    last
+                });
+            }
+            let delay = match retryable.retry_after {
+                Some(wait) if wait > policy.max_retry_wait => {
+                    return Err(Error::RateLimited {
+                        status: retryable.status.unwrap_or(StatusCode::TOO_MANY_REQUESTS),
+                        retry_after: wait,
+                        max_wait: policy.max_retry_wait,
+                    });
+                }
+                Some(wait) => wait,
+                None => policy.backoff(attempt),
+            };
+            tracing::warn!(
+                operation = operation.name,
+                attempt,
+                status = retryable.status.map(|s| s.as_u16()),
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                reason = retryable.reason,
+                "retrying a ChatCaptain request"
+            );
+            // Dropping an unread answer closes its connection rather than reading a body nobody wants.
+            drop(error);
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+}
+
+/// The body of a success, or the failure its `error` field announces.
+fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> {
+    let status = response.status();
+    let body = response.into_inner();
+    if let Some(message) = body.error() {
+        return Err(Error::Api {
+            status,
+            message: message.to_owned(),
+        });
+    }
+    Ok(body)
 }
 
 /// Turns progenitor's error into ours, reading what the server said wherever it said it.
@@ -105,11 +168,16 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
     }
 }
 
+/// The server's `error`, else its `message`; but when `error` only repeats the reason phrase
+/// ("Not Found") and a `message` says more ("Contact not found"), the `message`.
 fn server_message(body: &types::ErrorResponse, status: StatusCode) -> String {
-    [&body.error, &body.message]
-        .into_iter()
-        .flatten()
-        .find(|m| !m.trim().is_empty())
-        .cloned()
-        .unwrap_or_else(|| status.canonical_reason().unwrap_or("no message").to_owned())
+    let text = |m: &Option<String>| m.clone().filter(|m| !m.trim().is_empty());
+    let (error, message) = (text(&body.error), text(&body.message));
+    let reason = status.canonical_reason();
+    match (error, message) {
+        (Some(e), Some(m)) if reason.is_some_and(|r| r.eq_ignore_ascii_case(e.trim())) => m,
+        (Some(e), _) => e,
+        (None, Some(m)) => m,
+        (None, None) => reason.unwrap_or("no message").to_owned(),
+    }
 }

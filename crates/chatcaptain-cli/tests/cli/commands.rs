@@ -212,9 +212,10 @@ fn server_error_exits_1_with_one_line() {
 fn error_midway_through_a_json_export_still_closes_the_array() {
     let fake = fake_with(
         FakeServer::builder().seed_contacts(BOT, 50).fault(
+            // From the second page on, every attempt fails: beyond the client's retries.
             chatcaptain_fake::Fault::status(500)
                 .on(chatcaptain_fake::Route::ListContacts)
-                .nth(2),
+                .from_nth(2),
         ),
     );
     let out = fake

@@ -10,6 +10,7 @@ use futures::stream::{Stream, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::{Options, Page, Resume, Step, Strategy};
+use crate::retry::Operation;
 use crate::{Client, Contact, Error};
 
 /// The API's largest `limit` (assumed in the spec; the reference documents none).
@@ -266,7 +267,7 @@ impl Strategy for CursorStrategy {
         async move {
             let limit_nz = NonZeroU32::new(limit).expect("limit is validated to be at least 1");
             let response = client
-                .execute("list_contacts", |api| {
+                .execute(Operation::idempotent("list_contacts"), |api| {
                     let request = api.list_contacts().chatbot_id(bot.as_str()).limit(limit_nz);
                     match token {
                         Some(token) => request.page_token(token).send().boxed(),

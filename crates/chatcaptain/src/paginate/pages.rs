@@ -8,6 +8,7 @@ use futures::stream::{Stream, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::{Options, Page, Resume, Step, Strategy};
+use crate::retry::Operation;
 use crate::{Client, Contact, Error};
 
 /// The API's largest `pageSize` (assumed in the spec).
@@ -202,7 +203,7 @@ impl Strategy for PageStrategy {
             NonZeroU32::new(self.page_size).expect("page size is validated to be at least 1");
         async move {
             let response = client
-                .execute("search_contacts", |api| {
+                .execute(Operation::idempotent("search_contacts"), |api| {
                     let request = api
                         .search_contacts()
                         .chatbot_id(bot.as_str())

@@ -1,7 +1,9 @@
 //! Loopback servers and fixtures shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod fake;
 pub mod holding;
+pub mod traced;
 
 use std::sync::{Arc, Mutex};
 

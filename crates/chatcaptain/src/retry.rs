@@ -1,0 +1,223 @@
+//! When a failed request is worth another try, and how long to wait before it.
+//!
+//! Modelled on aws-sdk-rust's standard retry mode: a budget of attempts (default 3), exponential
+//! backoff with full jitter (a random wait between zero and `min(cap, base * 2^retry)`), and a
+//! server's `Retry-After` (seconds or an HTTP date) taking the place of the jitter when present.
+//!
+//! # What is retried
+//!
+//! - Statuses 429, 500, 502, 503 and 504, and connections that could not be opened: for every
+//!   operation. A 429 and a failed connect mean the request was not processed.
+//! - Timeouts, connections reset mid-answer, and answers cut short or undecodable: only for
+//!   idempotent operations, because the server may have acted on the request already.
+//!
+//! # Which operations are idempotent
+//!
+//! The `GET`s (get, list, search, organizations), `DELETE` (deleting twice leaves the same state;
+//! the second answer may say nothing was deleted) and `PATCH`: the spec's `updateContact` merges
+//! the fields sent into the stored contact, so sending the same merge twice leaves the same
+//! contact. `createContact` (`POST`) is not: a repeat after the server processed the first try
+//! creates a second contact. It is retried only for 429 and failed connects, unless the client
+//! was built with [`ClientBuilder::retry_non_idempotent`](crate::ClientBuilder::retry_non_idempotent).
+
+use std::time::{Duration, SystemTime};
+
+use chatcaptain_api::Error as ApiError;
+use chatcaptain_api::types;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// The attempts a call may take, as in aws-sdk-rust's standard mode.
+pub(crate) const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+/// The backoff before the first retry is drawn from `0..=DEFAULT_BACKOFF_BASE`.
+pub(crate) const DEFAULT_BACKOFF_BASE: Duration = Duration::from_millis(100);
+/// No backoff is longer than this.
+pub(crate) const DEFAULT_BACKOFF_CAP: Duration = Duration::from_secs(20);
+/// A `Retry-After` longer than this fails the call at once instead of waiting.
+pub(crate) const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+
+/// How one client retries; set through the builder.
+#[derive(Clone, Debug)]
+pub(crate) struct RetryPolicy {
+    pub(crate) max_attempts: u32,
+    pub(crate) base: Duration,
+    pub(crate) cap: Duration,
+    pub(crate) max_retry_wait: Duration,
+    pub(crate) retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            base: DEFAULT_BACKOFF_BASE,
+            cap: DEFAULT_BACKOFF_CAP,
+            max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+/// One operation as the retry policy sees it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Operation {
+    pub(crate) name: &'static str,
+    pub(crate) idempotent: bool,
+}
+
+impl Operation {
+    /// An operation whose repetition leaves the same state (GET, DELETE, the merging PATCH).
+    pub(crate) const fn idempotent(name: &'static str) -> Self {
+        Operation {
+            name,
+            idempotent: true,
+        }
+    }
+
+    /// An operation that must not run twice (`createContact`).
+    pub(crate) const fn non_idempotent(name: &'static str) -> Self {
+        Operation {
+            name,
+            idempotent: false,
+        }
+    }
+}
+
+/// Why a failure may be retried, and what the server asked for.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Retryable {
+    pub(crate) reason: &'static str,
+    pub(crate) status: Option<StatusCode>,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+impl RetryPolicy {
+    /// Whether `error` from `operation` is worth another try (budget aside).
+    pub(crate) fn classify(
+        &self,
+        operation: Operation,
+        error: &ApiError<types::ErrorResponse>,
+    ) -> Option<Retryable> {
+        let repeatable = operation.idempotent || self.retry_non_idempotent;
+        let (reason, status, headers, safe) = match error {
+            ApiError::ErrorResponse(rv) => {
+                let status = rv.status();
+                (
+                    status_reason(status)?,
+                    Some(status),
+                    Some(rv.headers()),
+                    status == StatusCode::TOO_MANY_REQUESTS,
+                )
+            }
+            ApiError::UnexpectedResponse(response) => {
+                let status = response.status();
+                (
+                    status_reason(status)?,
+                    Some(status),
+                    Some(response.headers()),
+                    status == StatusCode::TOO_MANY_REQUESTS,
+                )
+            }
+            ApiError::CommunicationError(e) if e.is_connect() => {
+                ("connect error", None, None, true)
+            }
+            ApiError::CommunicationError(e) if e.is_timeout() => ("timeout", None, None, false),
+            ApiError::CommunicationError(_) => ("connection error", None, None, false),
+            ApiError::ResponseBodyError(e) if e.is_timeout() => ("timeout", None, None, false),
+            ApiError::ResponseBodyError(_) => ("answer cut short", None, None, false),
+            ApiError::InvalidResponsePayload(..) => ("undecodable answer", None, None, false),
+            _ => return None,
+        };
+        (safe || repeatable).then(|| Retryable {
+            reason,
+            status,
+            retry_after: headers.and_then(retry_after),
+        })
+    }
+
+    /// The jittered wait before retry number `retry` (1 for the first retry).
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let factor = 1u32
+            .checked_shl(retry.saturating_sub(1))
+            .unwrap_or(u32::MAX);
+        let ceiling = self.base.saturating_mul(factor).min(self.cap);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(rand::random_range(0..=nanos))
+    }
+}
+
+fn status_reason(status: StatusCode) -> Option<&'static str> {
+    match status.as_u16() {
+        429 => Some("rate limited"),
+        500 => Some("server error"),
+        502 => Some("bad gateway"),
+        503 => Some("service unavailable"),
+        504 => Some("gateway timeout"),
+        _ => None,
+    }
+}
+
+/// `Retry-After` as a wait from now: delta-seconds, or an HTTP date (a date passed is no wait).
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+        h
+    }
+
+    #[test]
+    fn retry_after_reads_seconds() {
+        assert_eq!(retry_after(&headers("7")), Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn retry_after_reads_an_http_date_as_the_wait_until_it() {
+        let at = SystemTime::now() + Duration::from_secs(90);
+        let wait = retry_after(&headers(&httpdate::fmt_http_date(at))).unwrap();
+        // The date has whole seconds, so the wait is up to a second short of 90.
+        assert!((88..=90).contains(&wait.as_secs()), "{wait:?}");
+    }
+
+    #[test]
+    fn retry_after_in_the_past_is_no_wait_and_garbage_is_ignored() {
+        assert_eq!(
+            retry_after(&headers("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&headers("soon")), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn backoff_is_full_jitter_under_an_exponential_ceiling_and_the_cap() {
+        let policy = RetryPolicy {
+            base: Duration::from_millis(100),
+            cap: Duration::from_millis(350),
+            ..RetryPolicy::default()
+        };
+        for _ in 0..200 {
+            assert!(policy.backoff(1) <= Duration::from_millis(100));
+            assert!(policy.backoff(2) <= Duration::from_millis(200));
+            assert!(policy.backoff(3) <= Duration::from_millis(350));
+            assert!(policy.backoff(40) <= Duration::from_millis(350));
+        }
+        let draws: std::collections::HashSet<_> = (0..50).map(|_| policy.backoff(3)).collect();
+        assert!(draws.len() > 1, "the wait is drawn, not fixed");
+    }
+}
