@@ -211,7 +211,7 @@ struct CursorStrategy {
 
 impl CursorStrategy {
     fn new(chatbot_id: String, page_size: u32, cursor: Cursor) -> Result<Self, Error> {
-        crate::contacts::non_empty("chatbot id", &chatbot_id)?;
+        crate::contacts::path_segment("chatbot id", &chatbot_id)?;
         if !(1..=MAX_LIMIT).contains(&page_size) {
             return Err(Error::InvalidArgument(format!(
                 "page size {page_size} is outside 1..={MAX_LIMIT}"

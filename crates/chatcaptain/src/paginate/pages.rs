@@ -162,7 +162,7 @@ impl PageStrategy {
         exclude: Vec<String>,
         position: PagePosition,
     ) -> Result<Self, Error> {
-        crate::contacts::non_empty("chatbot id", &chatbot_id)?;
+        crate::contacts::path_segment("chatbot id", &chatbot_id)?;
         if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
             return Err(Error::InvalidArgument(format!(
                 "page size {page_size} is outside 1..={MAX_PAGE_SIZE}"

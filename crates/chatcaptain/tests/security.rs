@@ -1,0 +1,312 @@
+//! What the client never leaks or lets through: the key in any printout or over plain http to
+//! another machine, ids that would change the path, and answers that could make it panic.
+
+mod common;
+
+use std::time::Duration;
+
+use chatcaptain::{Client, Error};
+use chatcaptain_fake::{FakeServer, Fault, Route};
+use common::fake::{FAKE_KEY, builder_for};
+use common::{BOT, KEY};
+use reqwest::StatusCode;
+use serde_json::json;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const REMOTE: &str = "https://api.example.test";
+
+fn remote_client() -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(REMOTE)
+        .build()
+        .unwrap()
+}
+
+const DEFAULT_POLICY: &str = "RetryPolicy { max_attempts: 3, base: 100ms, cap: 20s, \
+     max_retry_wait: 60s, retry_non_idempotent: false }";
+
+#[test]
+fn debug_of_the_client_and_its_builder_is_pinned_and_redacts_the_key() {
+    assert_eq!(
+        format!("{:?}", remote_client()),
+        format!(
+            "Client {{ base_url: \"{REMOTE}\", api_key: \"[redacted]\", retry: {DEFAULT_POLICY}, \
+             call_timeout: None }}"
+        )
+    );
+    let builder = Client::builder()
+        .api_key(KEY)
+        .base_url(REMOTE)
+        .call_timeout(Duration::from_secs(5));
+    assert_eq!(
+        format!("{builder:?}"),
+        format!(
+            "ClientBuilder {{ api_key: Some(\"[redacted]\"), base_url: Some(\"{REMOTE}\"), \
+             timeout: None, call_timeout: Some(5s), retry: {DEFAULT_POLICY}, user_agent: None, .. }}"
+        )
+    );
+}
+
+#[cfg(feature = "blocking")]
+#[test]
+fn debug_of_the_blocking_client_is_pinned_and_redacts_the_key() {
+    let client = chatcaptain::blocking::Client::from_async(remote_client()).unwrap();
+    let printed = format!("{client:?}");
+    assert!(
+        printed.starts_with("blocking::Client(Client { base_url: \"https://api.example.test\", api_key: \"[redacted]\""),
+        "{printed}"
+    );
+    assert!(!printed.contains(KEY), "{printed}");
+}
+
+#[test]
+fn debug_and_display_of_every_error_variant_are_pinned() {
+    let decode_source = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+    let api = Error::Api {
+        status: StatusCode::NOT_FOUND,
+        message: "Contact not found".into(),
+    };
+    let cases: Vec<(Error, &str, &str)> = vec![
+        (
+            Error::Api {
+                status: StatusCode::NOT_FOUND,
+                message: "Contact not found".into(),
+            },
+            "Api { status: 404, message: \"Contact not found\" }",
+            "ChatCaptain answered 404 Not Found: Contact not found",
+        ),
+        (
+            Error::Decode {
+                status: Some(StatusCode::OK),
+                excerpt: "{".into(),
+                source: decode_source,
+            },
+            "Decode { status: Some(200), excerpt: \"{\", source: Error(\"EOF while parsing an object\", line: 1, column: 1) }",
+            "could not decode the answer (200 OK): EOF while parsing an object at line 1 column 1; body starts with \"{\"",
+        ),
+        (
+            Error::InvalidArgument("the contact id is empty".into()),
+            "InvalidArgument(\"the contact id is empty\")",
+            "invalid argument: the contact id is empty",
+        ),
+        (
+            Error::Config("the API key is empty".into()),
+            "Config(\"the API key is empty\")",
+            "invalid client configuration: the API key is empty",
+        ),
+        (
+            Error::PaginationStalled("no progress".into()),
+            "PaginationStalled(\"no progress\")",
+            "pagination stalled: no progress",
+        ),
+        (
+            Error::RetriesExhausted {
+                attempts: 3,
+                last: Box::new(api),
+            },
+            "RetriesExhausted { attempts: 3, last: Api { status: 404, message: \"Contact not found\" } }",
+            "gave up after 3 attempts: ChatCaptain answered 404 Not Found: Contact not found",
+        ),
+        (
+            Error::RateLimited {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                retry_after: Duration::from_secs(120),
+                max_wait: Duration::from_secs(60),
+            },
+            "RateLimited { status: 429, retry_after: 120s, max_wait: 60s }",
+            "ChatCaptain answered 429 Too Many Requests and asks to wait 120s before retrying, more than the 60s allowed (max_retry_wait)",
+        ),
+        (
+            Error::Timeout {
+                limit: Duration::from_millis(1500),
+            },
+            "Timeout { limit: 1.5s }",
+            "the call took longer than 1.5s (call_timeout), retries included",
+        ),
+    ];
+    for (error, debug, display) in cases {
+        assert_eq!(format!("{error:?}"), debug);
+        assert_eq!(error.to_string(), display);
+    }
+}
+
+#[tokio::test]
+async fn a_transport_error_names_the_url_but_never_the_key() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let err = client.contacts(BOT).get("c1").await.unwrap_err();
+    let debug = format!("{err:?}");
+    assert!(
+        debug.starts_with(&format!(
+            "Transport(reqwest::Error {{ kind: Request, url: \"http://127.0.0.1:{port}/v1/chatbots/bot1/contacts/c1\""
+        )),
+        "{debug}"
+    );
+    assert!(!debug.contains(KEY) && !err.to_string().contains(KEY));
+}
+
+#[test]
+fn plain_http_to_another_machine_is_refused_at_build_time_naming_the_url() {
+    for url in [
+        "http://api.chatcaptain.com",
+        "http://10.0.0.1:8080",
+        "http://[::2]:80",
+        "http://localhost.example.com",
+    ] {
+        let err = Client::builder()
+            .api_key(KEY)
+            .base_url(url)
+            .build()
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Config(_)), "{url}: {err:?}");
+        assert!(text.contains(url) && text.contains("https"), "{text}");
+        assert!(!text.contains(KEY), "{text}");
+    }
+}
+
+#[test]
+fn plain_http_to_loopback_and_https_anywhere_are_allowed() {
+    for url in [
+        "http://127.0.0.1:8080",
+        "http://127.1.2.3",
+        "http://localhost:3000",
+        "http://LOCALHOST",
+        "http://[::1]:8080",
+        "https://api.chatcaptain.com",
+        "https://10.0.0.1",
+    ] {
+        let built = Client::builder().api_key(KEY).base_url(url).build();
+        assert!(built.is_ok(), "{url}: {built:?}");
+    }
+}
+
+#[tokio::test]
+async fn ids_with_slashes_queries_percents_and_spaces_reach_the_fake_as_one_encoded_segment() {
+    let server = FakeServer::builder().api_key(FAKE_KEY).start().await;
+    let contacts = builder_for(&server).build().unwrap().contacts(BOT);
+    for (id, sent) in [
+        ("../../admin", "..%2F..%2Fadmin"),
+        ("a/b?c=d", "a%2Fb%3Fc=d"),
+        ("%2F", "%252F"),
+        ("with space", "with%20space"),
+        ("a#b", "a%23b"),
+    ] {
+        let err = contacts.get(id).await.unwrap_err();
+        assert!(err.is_not_found(), "{id}: {err:?}");
+        let seen = server.requests().pop().unwrap();
+        assert_eq!(seen.path, format!("/v1/chatbots/{BOT}/contacts/{sent}"));
+        assert_eq!(seen.route, Some(Route::GetContact), "{id}");
+        assert_eq!(seen.raw_query, None, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn dot_ids_are_refused_without_a_request_as_they_would_change_the_path() {
+    let server = FakeServer::builder().api_key(FAKE_KEY).start().await;
+    let client = builder_for(&server).build().unwrap();
+    for id in [".", ".."] {
+        let err = client.contacts(BOT).delete(id).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument(_)), "{id}: {err:?}");
+        let err = client.contacts(id).get("c1").await.unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument(_)), "{id}: {err:?}");
+    }
+    assert_eq!(server.request_count(Route::Any), 0);
+}
+
+#[tokio::test]
+async fn a_reason_phrase_in_error_gives_way_to_the_message() {
+    let server = FakeServer::builder().api_key(FAKE_KEY).start().await;
+    let err = builder_for(&server)
+        .build()
+        .unwrap()
+        .contacts(BOT)
+        .get("missing")
+        .await
+        .unwrap_err();
+    // The fake answers `{"statusCode":404,"message":"Contact not found","error":"Not Found"}`.
+    assert_eq!(
+        err.to_string(),
+        "ChatCaptain answered 404 Not Found: Contact not found"
+    );
+}
+
+async fn answering(template: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn get_once(server: &MockServer) -> Error {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .max_attempts(1)
+        .build()
+        .unwrap()
+        .contacts(BOT)
+        .get("c1")
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn an_error_text_that_says_more_than_the_reason_phrase_is_kept() {
+    let body =
+        json!({ "statusCode": 403, "message": "Forbidden resource", "error": "No access to bot1" });
+    let err = get_once(&answering(ResponseTemplate::new(403).set_body_json(body)).await).await;
+    assert!(err.to_string().ends_with(": No access to bot1"), "{err}");
+}
+
+#[tokio::test]
+async fn a_truncated_answer_is_a_decode_error_not_a_panic() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 5)
+        .fault(Fault::truncated_json().on(Route::ListContacts))
+        .start()
+        .await;
+    let err = builder_for(&server)
+        .max_attempts(1)
+        .build()
+        .unwrap()
+        .contacts(BOT)
+        .list()
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn deeply_nested_json_is_a_decode_error_not_a_stack_overflow() {
+    let nested = "[".repeat(100_000);
+    let err = get_once(&answering(ResponseTemplate::new(200).set_body_string(nested)).await).await;
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_huge_undecodable_answer_keeps_only_a_short_excerpt() {
+    let huge = "x".repeat(8 * 1024 * 1024);
+    let err = get_once(&answering(ResponseTemplate::new(200).set_body_string(huge)).await).await;
+    match err {
+        Error::Decode { excerpt, .. } => {
+            assert!(excerpt.chars().count() <= 201, "{}", excerpt.len())
+        }
+        other => panic!("{other:?}"),
+    }
+}
