@@ -3,6 +3,7 @@
 
 pub mod fake;
 pub mod holding;
+pub mod listing;
 pub mod traced;
 
 use std::sync::{Arc, Mutex};
