@@ -1,6 +1,8 @@
 //! A blocking client for programs without async: the same handle and builders, returning iterators.
 //!
-//! It owns a small tokio runtime; do not use it from inside an async runtime.
+//! It owns a small tokio runtime; do not use it from inside an async runtime. Requests take the
+//! same retry policy as the async client's; to configure it, build an async client and wrap it:
+//! `blocking::Client::from_async(chatcaptain::Client::builder().api_key(key).max_attempts(5).build()?)`.
 //!
 //! ```no_run
 //! use chatcaptain::blocking::Client;

@@ -69,6 +69,34 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Retries, timeouts and the key
+//!
+//! Every request, single or a page of a listing, goes through one retry policy: up to 3 attempts
+//! with full-jitter exponential backoff, on 429, 500, 502, 503, 504 and failed connects, and, for
+//! the operations that can safely run twice (all but `create`), on timeouts and answers cut
+//! short or garbled. A `Retry-After` (seconds or an HTTP date) is waited out up to
+//! `max_retry_wait`; a longer one fails at once with [`Error::RateLimited`]. When the attempts run
+//! out, [`Error::RetriesExhausted`] carries the last error and the count. Each retry emits a
+//! `tracing` warning with `operation`, `attempt`, `status`, `delay_ms` and `reason`.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! # fn run() -> Result<(), chatcaptain::Error> {
+//! let client = chatcaptain::Client::builder()
+//!     .api_key("…")
+//!     .max_attempts(5)                                             // default 3
+//!     .backoff(Duration::from_millis(200), Duration::from_secs(10)) // default 100 ms, 20 s
+//!     .max_retry_wait(Duration::from_secs(30))                     // default 60 s
+//!     .timeout(Duration::from_secs(10))                            // per request, default 30 s
+//!     .call_timeout(Duration::from_secs(60))                       // per call, retries included
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! The key never appears in `Debug` or an error, and the builder refuses to send it over plain
+//! `http://` to anything but this machine (`localhost`, `127.0.0.0/8`, `::1`).
+//!
 //! # Blocking
 //!
 //! With the `blocking` feature, [`blocking::Client`] has the same handle and builders and
