@@ -6,13 +6,34 @@
 //! search follows page numbers; both can prefetch, stop at `max_items`, and resume from a
 //! saved [`Page`]. The generated client stays reachable through [`Client::inner`].
 //!
-//! # Create, get, update, delete
+//! # Configure
 //!
 //! ```no_run
-//! use chatcaptain::{Client, ContactUpdate, NewContact};
+//! use std::time::Duration;
+//! use chatcaptain::Client;
 //!
-//! # async fn run() -> Result<(), chatcaptain::Error> {
+//! # fn run() -> Result<(), chatcaptain::Error> {
 //! let client = Client::from_env()?; // CHATCAPTAIN_API_KEY, optional CHATCAPTAIN_BASE_URL
+//! let tuned = Client::builder()
+//!     .api_key("my-key")
+//!     .timeout(Duration::from_secs(10))
+//!     .max_attempts(5)
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! The examples below run as doc tests against `chatcaptain-fake`, the in-memory fake of the API
+//! that this workspace tests with (the hidden lines start it and build `client` for it).
+//!
+//! # Create, get, update, delete
+//!
+//! ```
+//! use chatcaptain::{ContactUpdate, NewContact};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), chatcaptain::Error> {
+//! # let server = chatcaptain_fake::FakeServer::start().await;
+//! # let client = chatcaptain::Client::builder().api_key(server.api_key()).base_url(server.base_url()).build()?;
 //! let contacts = client.contacts("aBcDeFgHiJkLmNoPqRsT");
 //!
 //! let max = contacts.create(NewContact::new("EN").name("Max").email("max@example.com")).await?;
@@ -20,26 +41,35 @@
 //! let renamed = contacts.update(&same.id, ContactUpdate::new().name("Moritz")).await?;
 //! assert_eq!(renamed.name.as_deref(), Some("Moritz"));
 //! assert!(contacts.delete(&max.id).await?);
+//! assert!(contacts.get(&max.id).await.unwrap_err().is_not_found());
 //! # Ok(()) }
 //! ```
 //!
 //! # List all contacts
 //!
-//! ```no_run
+//! ```
 //! use futures::TryStreamExt;
 //!
-//! # async fn run(client: chatcaptain::Client) -> Result<(), chatcaptain::Error> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), chatcaptain::Error> {
+//! # let server = chatcaptain_fake::FakeServer::builder().seed_contacts("aBcDeFgHiJkLmNoPqRsT", 1200).start().await;
+//! # let client = chatcaptain::Client::builder().api_key(server.api_key()).base_url(server.base_url()).build()?;
 //! let mut contacts = client.contacts("aBcDeFgHiJkLmNoPqRsT").list().page_size(500).prefetch(true).items();
+//! let mut count = 0;
 //! while let Some(contact) = contacts.try_next().await? {
-//!     println!("{} {}", contact.id, contact.created);
+//!     count += 1; // newest first: contact.id, contact.created, ...
 //! }
+//! # assert_eq!(count, 1200);
 //! # Ok(()) }
 //! ```
 //!
 //! # Search
 //!
-//! ```no_run
-//! # async fn run(client: chatcaptain::Client) -> Result<(), chatcaptain::Error> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), chatcaptain::Error> {
+//! # let server = chatcaptain_fake::FakeServer::builder().seed_contacts("aBcDeFgHiJkLmNoPqRsT", 500).start().await;
+//! # let client = chatcaptain::Client::builder().api_key(server.api_key()).base_url(server.base_url()).build()?;
 //! let found = client
 //!     .contacts("aBcDeFgHiJkLmNoPqRsT")
 //!     .search("Max")
@@ -47,6 +77,8 @@
 //!     .max_items(20)
 //!     .collect_all()
 //!     .await?;
+//! assert!(found.len() <= 20);
+//! # assert!(!found.is_empty());
 //! # Ok(()) }
 //! ```
 //!
@@ -54,10 +86,13 @@
 //!
 //! A [`Page`] tells where the listing goes on; the [`Cursor`] is serializable.
 //!
-//! ```no_run
+//! ```
 //! use futures::TryStreamExt;
 //!
-//! # async fn run(client: chatcaptain::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = chatcaptain_fake::FakeServer::builder().seed_contacts("aBcDeFgHiJkLmNoPqRsT", 250).start().await;
+//! # let client = chatcaptain::Client::builder().api_key(server.api_key()).base_url(server.base_url()).build()?;
 //! let contacts = client.contacts("aBcDeFgHiJkLmNoPqRsT");
 //! let mut pages = contacts.list().page_size(100).pages();
 //! let first = pages.try_next().await?.expect("at least one contact");
@@ -66,50 +101,30 @@
 //! // ...later, maybe in another process:
 //! let cursor: chatcaptain::Cursor = serde_json::from_str(&saved)?;
 //! let rest = contacts.list().page_size(100).resume(cursor).collect_all().await?;
+//! assert_eq!(first.items().len() + rest.len(), 250);
 //! # Ok(()) }
 //! ```
-//!
-//! # Retries, timeouts and the key
-//!
-//! Every request, single or a page of a listing, goes through one retry policy: up to 3 attempts
-//! with full-jitter exponential backoff, on 429, 500, 502, 503, 504 and failed connects, and, for
-//! the operations that can safely run twice (all but `create`), on timeouts and answers cut
-//! short or garbled. A `Retry-After` (seconds or an HTTP date) is waited out up to
-//! `max_retry_wait`; a longer one fails at once with [`Error::RateLimited`]. When the attempts run
-//! out, [`Error::RetriesExhausted`] carries the last error and the count. Each retry emits a
-//! `tracing` warning with `operation`, `attempt`, `status`, `delay_ms` and `reason`.
-//!
-//! ```no_run
-//! use std::time::Duration;
-//!
-//! # fn run() -> Result<(), chatcaptain::Error> {
-//! let client = chatcaptain::Client::builder()
-//!     .api_key("…")
-//!     .max_attempts(5)                                             // default 3
-//!     .backoff(Duration::from_millis(200), Duration::from_secs(10)) // default 100 ms, 20 s
-//!     .max_retry_wait(Duration::from_secs(30))                     // default 60 s
-//!     .timeout(Duration::from_secs(10))                            // per request, default 30 s
-//!     .call_timeout(Duration::from_secs(60))                       // per call, retries included
-//!     .build()?;
-//! # Ok(()) }
-//! ```
-//!
-//! The key never appears in `Debug` or an error, and the builder refuses to send it over plain
-//! `http://` to anything but this machine (`localhost`, `127.0.0.0/8`, `::1`).
 //!
 //! # Blocking
 //!
 //! With the `blocking` feature, [`blocking::Client`] has the same handle and builders and
 //! returns iterators; it runs its own runtime, so it works from a plain `fn main`.
 //!
-//! ```no_run
+//! ```
 //! # #[cfg(feature = "blocking")]
 //! fn main() -> Result<(), chatcaptain::Error> {
-//!     let client = chatcaptain::blocking::Client::from_env()?;
+//! #   let runtime = tokio::runtime::Runtime::new().unwrap();
+//! #   let server = runtime.block_on(chatcaptain_fake::FakeServer::builder().seed_contacts("aBcDeFgHiJkLmNoPqRsT", 300).start());
+//! #   let async_client = chatcaptain::Client::builder().api_key(server.api_key()).base_url(server.base_url()).build()?;
+//!     // Or chatcaptain::blocking::Client::from_env()?
+//!     let client = chatcaptain::blocking::Client::from_async(async_client)?;
 //!     let contacts = client.contacts("aBcDeFgHiJkLmNoPqRsT");
+//!     let mut count = 0;
 //!     for contact in contacts.list().page_size(200).items() {
-//!         println!("{}", contact?.id);
+//!         let _id = contact?.id;
+//!         count += 1;
 //!     }
+//!     assert_eq!(count, 300);
 //!     Ok(())
 //! }
 //! # #[cfg(not(feature = "blocking"))]
