@@ -6,7 +6,6 @@ use std::num::NonZeroU32;
 use chrono::{DateTime, TimeDelta, Utc};
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use futures::stream::{Stream, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::{Options, Page, Resume, Step, Strategy};
@@ -155,12 +154,6 @@ impl ListContacts {
         self
     }
 
-    /// Stops after this many contacts, whatever the page size.
-    pub fn max_items(mut self, max: usize) -> Self {
-        self.options.max_items = Some(max);
-        self
-    }
-
     /// Starts with the contacts created strictly before `instant`.
     pub fn starting_before(mut self, instant: DateTime<Utc>) -> Self {
         self.start = Cursor::before(instant);
@@ -173,28 +166,7 @@ impl ListContacts {
         self
     }
 
-    /// Fetches the next page while this one is consumed (at most one request ahead).
-    pub fn prefetch(mut self, prefetch: bool) -> Self {
-        self.options.prefetch = prefetch;
-        self
-    }
-
-    /// The contacts, one at a time.
-    pub fn items(self) -> impl Stream<Item = Result<Contact, Error>> + Send + Unpin + 'static {
-        super::items(self.page_stream())
-    }
-
-    /// The contacts, a page at a time, each page telling where to resume after it.
-    pub fn pages(
-        self,
-    ) -> impl Stream<Item = Result<Page<Contact>, Error>> + Send + Unpin + 'static {
-        self.page_stream()
-    }
-
-    /// All the contacts (up to `max_items`) in one vector.
-    pub async fn collect_all(self) -> Result<Vec<Contact>, Error> {
-        self.items().try_collect().await
-    }
+    super::listing_methods!("contacts");
 
     fn page_stream(self) -> futures::stream::BoxStream<'static, Result<Page<Contact>, Error>> {
         let strategy = CursorStrategy::new(self.chatbot_id, self.page_size, self.start);

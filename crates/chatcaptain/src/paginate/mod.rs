@@ -13,6 +13,44 @@ use tokio::task::JoinHandle;
 
 use crate::{Client, Contact, Error};
 
+/// The builder methods both listings share, over their `options` and `page_stream`; `$noun`
+/// words the docs ("contacts", "matching contacts").
+macro_rules! listing_methods {
+    ($noun:literal) => {
+        /// Stops after this many contacts, whatever the page size.
+        pub fn max_items(mut self, max: usize) -> Self {
+            self.options.max_items = Some(max);
+            self
+        }
+
+        /// Fetches the next page while this one is consumed (at most one request ahead).
+        pub fn prefetch(mut self, prefetch: bool) -> Self {
+            self.options.prefetch = prefetch;
+            self
+        }
+
+        #[doc = concat!("The ", $noun, ", one at a time.")]
+        pub fn items(
+            self,
+        ) -> impl futures::Stream<Item = Result<Contact, Error>> + Send + Unpin + 'static {
+            super::items(self.page_stream())
+        }
+
+        #[doc = concat!("The ", $noun, ", a page at a time, each page telling where to resume after it.")]
+        pub fn pages(
+            self,
+        ) -> impl futures::Stream<Item = Result<Page<Contact>, Error>> + Send + Unpin + 'static {
+            self.page_stream()
+        }
+
+        #[doc = concat!("All the ", $noun, " (up to `max_items`) in one vector.")]
+        pub async fn collect_all(self) -> Result<Vec<Contact>, Error> {
+            futures::TryStreamExt::try_collect(self.items()).await
+        }
+    };
+}
+use listing_methods;
+
 pub use cursor::{Cursor, ListContacts};
 pub use pages::{PagePosition, SearchContacts};
 

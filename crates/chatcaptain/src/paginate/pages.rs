@@ -4,7 +4,6 @@ use std::num::NonZeroU32;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use futures::stream::{Stream, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::{Options, Page, Resume, Step, Strategy};
@@ -83,12 +82,6 @@ impl SearchContacts {
         self
     }
 
-    /// Stops after this many contacts, whatever the page size.
-    pub fn max_items(mut self, max: usize) -> Self {
-        self.options.max_items = Some(max);
-        self
-    }
-
     /// Starts at page `page` (the first page is 1).
     pub fn start_page(mut self, page: u32) -> Self {
         self.start = PagePosition::page(page);
@@ -111,28 +104,7 @@ impl SearchContacts {
         self
     }
 
-    /// Fetches the next page while this one is consumed (at most one request ahead).
-    pub fn prefetch(mut self, prefetch: bool) -> Self {
-        self.options.prefetch = prefetch;
-        self
-    }
-
-    /// The matching contacts, one at a time.
-    pub fn items(self) -> impl Stream<Item = Result<Contact, Error>> + Send + Unpin + 'static {
-        super::items(self.page_stream())
-    }
-
-    /// The matching contacts, a page at a time, each page telling where to resume after it.
-    pub fn pages(
-        self,
-    ) -> impl Stream<Item = Result<Page<Contact>, Error>> + Send + Unpin + 'static {
-        self.page_stream()
-    }
-
-    /// All the matching contacts (up to `max_items`) in one vector.
-    pub async fn collect_all(self) -> Result<Vec<Contact>, Error> {
-        self.items().try_collect().await
-    }
+    super::listing_methods!("matching contacts");
 
     fn page_stream(self) -> futures::stream::BoxStream<'static, Result<Page<Contact>, Error>> {
         let strategy = PageStrategy::new(
