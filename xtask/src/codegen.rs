@@ -97,7 +97,10 @@ pub fn generate_syntax(spec: &Spec) -> Result<syn::File> {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // Hand-written in crates/chatcaptain-api/src/hooks.rs: headers (the key), per-request
+        // timeout, and the response shaping that progenitor's fixed pipeline has no place for.
+        .with_inner_type(quote::quote!(crate::hooks::Hooks));
     let mut generator = Generator::new(&settings);
 
     // progenitor panics on some inputs the lint does not know yet; report those as errors too.

@@ -9,7 +9,9 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use chatcaptain_api::Client;
 //!
-//! let client = Client::new("https://api.chatcaptain.com");
+//! let hooks = chatcaptain_api::Hooks::new()
+//!     .header("x-chatcaptain-key", reqwest::header::HeaderValue::from_static("my-key"));
+//! let client = Client::new("https://api.chatcaptain.com", hooks);
 //! let page = client
 //!     .list_contacts()
 //!     .chatbot_id("aBcDeFgHiJkLmNoPqRsT")
@@ -26,5 +28,7 @@
 #[allow(unreachable_patterns)]
 #[rustfmt::skip]
 mod generated;
+pub mod hooks;
 
 pub use generated::*;
+pub use hooks::Hooks;

@@ -1,7 +1,7 @@
 //! Each generated operation against wiremock on loopback: the request it sends
 //! (method, path, query, body) and the response it decodes.
 
-use chatcaptain_api::{Client, Error, types};
+use chatcaptain_api::{Client, Error, Hooks, types};
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -26,7 +26,7 @@ fn contact_json() -> serde_json::Value {
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::new(&server.uri());
+    let client = Client::new(&server.uri(), Hooks::default());
     (server, client)
 }
 

@@ -1,0 +1,155 @@
+//! The hand-written hooks below every generated operation, over loopback HTTP with wiremock.
+
+use std::time::Duration;
+
+use chatcaptain_api::hooks::ResponseTooLarge;
+use chatcaptain_api::{Client, Error, Hooks};
+use reqwest::header::HeaderValue;
+use serde_json::json;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const BOT: &str = "bot";
+const ID: &str = "c1";
+
+async fn get_contact(client: &Client) -> Result<(), Error<chatcaptain_api::types::ErrorResponse>> {
+    client
+        .get_contact()
+        .chatbot_id(BOT)
+        .contact_id(ID)
+        .send()
+        .await
+        .map(drop)
+}
+
+fn contact_body() -> serde_json::Value {
+    json!({ "contact": { "id": ID, "created": "2025-09-28T10:00:00Z", "name": "Max" } })
+}
+
+#[tokio::test]
+async fn configured_headers_are_sent_with_every_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("x-chatcaptain-key", "secret"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(contact_body()))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let hooks = Hooks::new().header("x-chatcaptain-key", HeaderValue::from_static("secret"));
+    let client = Client::new(&server.uri(), hooks);
+    get_contact(&client).await.unwrap();
+    get_contact(&client).await.unwrap();
+}
+
+#[tokio::test]
+async fn debug_of_hooks_names_headers_but_never_shows_their_values() {
+    let mut key = HeaderValue::from_static("secret");
+    key.set_sensitive(true);
+    let debug = format!("{:?}", Hooks::new().header("x-chatcaptain-key", key));
+    assert!(debug.contains("x-chatcaptain-key"), "{debug}");
+    assert!(!debug.contains("secret"), "{debug}");
+}
+
+#[tokio::test]
+async fn an_error_status_with_an_html_body_keeps_its_status_headers_and_an_excerpt() {
+    let server = MockServer::start().await;
+    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("retry-after", "7")
+                .set_body_raw(
+                    "<html><body><h1>503 Service Unavailable</h1></body></html>",
+                    "text/html",
+                ),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri(), Hooks::default());
+    match get_contact(&client).await.unwrap_err() {
+        Error::ErrorResponse(response) => {
+            assert_eq!(response.status().as_u16(), 503);
+            assert_eq!(response.headers()["retry-after"], "7");
+            assert_eq!(response.error.as_deref(), Some("Service Unavailable"));
+            let message = response.message.clone().unwrap();
+            assert!(message.contains("not JSON"), "{message}");
+            assert!(
+                message.contains("<h1>503 Service Unavailable</h1>"),
+                "{message}"
+            );
+            assert_eq!(response.status_code, Some(503));
+        }
+        other => panic!("expected an ErrorResponse, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_error_status_with_a_json_body_reaches_the_caller_unchanged() {
+    let server = MockServer::start().await;
+    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
+        .respond_with(ResponseTemplate::new(404).set_body_json(
+            json!({ "statusCode": 404, "message": "Contact not found", "error": "Not Found" }),
+        ))
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri(), Hooks::default());
+    match get_contact(&client).await.unwrap_err() {
+        Error::ErrorResponse(response) => {
+            assert_eq!(response.status().as_u16(), 404);
+            assert_eq!(response.message.as_deref(), Some("Contact not found"));
+        }
+        other => panic!("expected an ErrorResponse, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_body_past_max_response_bytes_fails_with_response_too_large() {
+    let server = MockServer::start().await;
+    let big_name = "x".repeat(10_000);
+    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({ "contact": { "id": ID, "created": "2025-09-28T10:00:00Z", "name": big_name } }),
+        ))
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri(), Hooks::new().max_response_bytes(1_000));
+    match get_contact(&client).await.unwrap_err() {
+        Error::ResponseBodyError(e) => {
+            assert_eq!(
+                ResponseTooLarge::in_chain(&e),
+                Some(ResponseTooLarge { limit: 1_000 }),
+                "{e:?}"
+            );
+        }
+        other => panic!("expected a body error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_body_within_max_response_bytes_decodes() {
+    let server = MockServer::start().await;
+    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(contact_body()))
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri(), Hooks::new().max_response_bytes(1_000));
+    get_contact(&client).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_per_request_timeout_applies_to_a_caller_supplied_reqwest_client() {
+    let server = MockServer::start().await;
+    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(contact_body())
+                .set_delay(Duration::from_secs(30)),
+        )
+        .mount(&server)
+        .await;
+    let hooks = Hooks::new().timeout(Duration::from_millis(50));
+    let client = Client::new_with_client(&server.uri(), reqwest::Client::new(), hooks);
+    match get_contact(&client).await.unwrap_err() {
+        Error::CommunicationError(e) => assert!(e.is_timeout(), "{e:?}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
