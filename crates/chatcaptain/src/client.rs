@@ -4,7 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue};
+use chatcaptain_api::Hooks;
+use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::retry::RetryPolicy;
@@ -20,6 +21,8 @@ pub const API_KEY_ENV: &str = "CHATCAPTAIN_API_KEY";
 pub const BASE_URL_ENV: &str = "CHATCAPTAIN_BASE_URL";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest response body read by default; the API's pages are far smaller.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A ChatCaptain client: cheap to clone, every clone shares one connection pool.
 #[derive(Clone)]
@@ -104,7 +107,8 @@ pub struct ClientBuilder {
     call_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent: Option<String>,
-    http: Option<reqwest::ClientBuilder>,
+    max_response_bytes: Option<u64>,
+    http: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -116,6 +120,7 @@ impl fmt::Debug for ClientBuilder {
             .field("call_timeout", &self.call_timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -184,12 +189,18 @@ impl ClientBuilder {
         self
     }
 
-    /// Starts from this reqwest builder (proxies, TLS roots, pool settings).
-    ///
-    /// It takes a builder rather than a built `reqwest::Client` because the key header, timeout
-    /// and user agent must be layered onto the client, and a built client cannot be changed.
-    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
-        self.http = Some(builder);
+    /// Sends through this `reqwest::Client` (proxies, TLS roots, pool settings, or one pool
+    /// shared with the rest of a program). The key, user agent and timeout are added to each
+    /// request, so the client needs no configuration for them.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The largest answer body read (default 64 MiB); a larger one fails with
+    /// [`Error::ResponseTooLarge`] as soon as it passes the limit, chunked bodies included.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -205,8 +216,6 @@ impl ClientBuilder {
             Error::Config("the API key contains characters a header cannot carry".into())
         })?;
         key.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(API_KEY_HEADER, key);
 
         let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         // The generated client formats `{base}/v1/...`: a trailing slash would give `//v1`.
@@ -237,18 +246,27 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| concat!("chatcaptain-rs/", env!("CARGO_PKG_VERSION")).to_owned());
-        let http = self
-            .http
-            .unwrap_or_default()
-            .default_headers(headers)
-            .user_agent(user_agent)
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::Config(format!("user agent {user_agent:?} is not a header value"))
+        })?;
+        let hooks = Hooks::new()
+            .header(API_KEY_HEADER, key)
+            .header("user-agent", user_agent)
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-            .build()
-            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+            .max_response_bytes(
+                self.max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            );
+        let http = match self.http {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,
+        };
 
         Ok(Client {
             shared: Arc::new(Shared {
-                api: chatcaptain_api::Client::new_with_client(&base_url, http),
+                api: chatcaptain_api::Client::new_with_client(&base_url, http, hooks),
                 base_url,
                 retry: self.retry,
                 call_timeout: self.call_timeout,

@@ -35,6 +35,12 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// The answer's body grew past `ClientBuilder::max_response_bytes`; reading stopped there.
+    #[error("the answer is larger than the {limit} bytes allowed (max_response_bytes)")]
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// An argument was out of range or missing; no request was sent.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),

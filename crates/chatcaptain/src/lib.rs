@@ -145,6 +145,7 @@ mod types;
 
 pub use client::{
     API_KEY_ENV, API_KEY_HEADER, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use contacts::Contacts;
 pub use error::Error;

@@ -23,6 +23,7 @@
 use std::time::{Duration, SystemTime};
 
 use chatcaptain_api::Error as ApiError;
+use chatcaptain_api::hooks::ResponseTooLarge;
 use chatcaptain_api::types;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -98,6 +99,9 @@ impl RetryPolicy {
         operation: Operation,
         error: &ApiError<types::ErrorResponse>,
     ) -> Option<Retryable> {
+        if too_large(error).is_some() {
+            return None; // the same answer would be as large the next time
+        }
         let repeatable = operation.idempotent || self.retry_non_idempotent;
         let (reason, status, headers, safe) = match error {
             ApiError::ErrorResponse(rv) => {
@@ -143,6 +147,16 @@ impl RetryPolicy {
         let ceiling = self.base.saturating_mul(factor).min(self.cap);
         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
         Duration::from_nanos(rand::random_range(0..=nanos))
+    }
+}
+
+/// The limit an answer's body passed, when that is why `error` happened.
+pub(crate) fn too_large(error: &ApiError<types::ErrorResponse>) -> Option<u64> {
+    match error {
+        ApiError::CommunicationError(e) | ApiError::ResponseBodyError(e) => {
+            ResponseTooLarge::in_chain(e).map(|t| t.limit)
+        }
+        _ => None,
     }
 }
 

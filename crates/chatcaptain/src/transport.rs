@@ -131,6 +131,9 @@ fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> 
 
 /// Turns progenitor's error into ours, reading what the server said wherever it said it.
 async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
+    if let Some(limit) = crate::retry::too_large(&e) {
+        return Error::ResponseTooLarge { limit };
+    }
     match e {
         ApiError::ErrorResponse(rv) => {
             let status = rv.status();

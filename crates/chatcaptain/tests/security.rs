@@ -44,7 +44,7 @@ fn debug_of_the_client_and_its_builder_is_pinned_and_redacts_the_key() {
         format!("{builder:?}"),
         format!(
             "ClientBuilder {{ api_key: Some(\"[redacted]\"), base_url: Some(\"{REMOTE}\"), \
-             timeout: None, call_timeout: Some(5s), retry: {DEFAULT_POLICY}, user_agent: None, .. }}"
+             timeout: None, call_timeout: Some(5s), retry: {DEFAULT_POLICY}, user_agent: None, max_response_bytes: None, .. }}"
         )
     );
 }
@@ -124,6 +124,11 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
             },
             "Timeout { limit: 1.5s }",
             "the call took longer than 1.5s (call_timeout), retries included",
+        ),
+        (
+            Error::ResponseTooLarge { limit: 1024 },
+            "ResponseTooLarge { limit: 1024 }",
+            "the answer is larger than the 1024 bytes allowed (max_response_bytes)",
         ),
     ];
     for (error, debug, display) in cases {
