@@ -76,8 +76,12 @@ impl Hooks {
             return self.error_as_json(response).await;
         }
         Ok(match self.max_response_bytes {
-            Some(limit) => capped(response, limit),
-            None => response,
+            // hyper never reads past a Content-Length, so only an unknown or too large length
+            // needs counting; the common case keeps reqwest's own body untouched.
+            Some(limit) if response.content_length().is_none_or(|n| n > limit) => {
+                capped(response, limit)
+            }
+            _ => response,
         })
     }
 

@@ -153,3 +153,68 @@ async fn the_per_request_timeout_applies_to_a_caller_supplied_reqwest_client() {
         other => panic!("expected a timeout, got {other:?}"),
     }
 }
+
+/// Serves one answer with a chunked body (no Content-Length), which wiremock cannot send.
+async fn chunked_server(chunks: Vec<String>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buf).await.unwrap();
+            if n == 0 {
+                return;
+            }
+            request.extend_from_slice(&buf[..n]);
+        }
+        let mut answer = String::from(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+        );
+        for chunk in chunks {
+            answer.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
+        }
+        answer.push_str("0\r\n\r\n");
+        // The client may hang up once past its limit; that is the point.
+        let _ = socket.write_all(answer.as_bytes()).await;
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_chunked_body_past_max_response_bytes_is_cut_off_as_it_streams() {
+    let name = "x".repeat(4_000);
+    let body = format!(
+        r#"{{"contact":{{"id":"{ID}","created":"2025-09-28T10:00:00Z","name":"{name}"}}}}"#
+    );
+    let chunks = body
+        .as_bytes()
+        .chunks(500)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    let client = Client::new(
+        &chunked_server(chunks).await,
+        Hooks::new().max_response_bytes(1_000),
+    );
+    match get_contact(&client).await.unwrap_err() {
+        Error::ResponseBodyError(e) => assert_eq!(
+            ResponseTooLarge::in_chain(&e),
+            Some(ResponseTooLarge { limit: 1_000 }),
+            "{e:?}"
+        ),
+        other => panic!("expected a body error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_chunked_body_within_max_response_bytes_decodes() {
+    let body = contact_body().to_string();
+    let (a, b) = body.split_at(body.len() / 2);
+    let client = Client::new(
+        &chunked_server(vec![a.to_owned(), b.to_owned()]).await,
+        Hooks::new().max_response_bytes(1_000),
+    );
+    get_contact(&client).await.unwrap();
+}
