@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Maintainer tasks for chatcaptain-rs")]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "Maintainer tasks for chatcaptain-rs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
