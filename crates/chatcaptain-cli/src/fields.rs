@@ -82,7 +82,12 @@ fn read(path: &Path) -> anyhow::Result<Body> {
 /// The body of `contacts create`.
 pub fn new_contact(fields: &Fields) -> anyhow::Result<NewContact> {
     let body = merged(fields)?;
-    if body.address.is_some() || !body.variables.is_empty() || !body.organization_ids.is_empty() {
+    let has_variables = body.variables.as_ref().is_some_and(|v| !v.is_empty());
+    let has_organizations = body
+        .organization_ids
+        .as_ref()
+        .is_some_and(|o| !o.is_empty());
+    if body.address.is_some() || has_variables || has_organizations {
         return Err(Usage(
             "create cannot set address, variables or organizationIds (the API takes them only \
              on update): create the contact, then update it"
@@ -121,9 +126,13 @@ pub fn update(
     organization_ids: &[String],
 ) -> anyhow::Result<ContactUpdate> {
     let mut body = merged(fields)?;
-    body.variables.extend(vars.iter().cloned());
+    if !vars.is_empty() {
+        body.variables
+            .get_or_insert_default()
+            .extend(vars.iter().cloned());
+    }
     if !organization_ids.is_empty() {
-        body.organization_ids = organization_ids.to_vec();
+        body.organization_ids = Some(organization_ids.to_vec());
     }
     if body == Body::default() {
         return Err(Usage(
@@ -133,9 +142,14 @@ pub fn update(
         )
         .into());
     }
-    let mut update = ContactUpdate::new()
-        .variables(body.variables)
-        .organization_ids(body.organization_ids);
+    // An empty list or map from the file is kept: it is how a file clears them.
+    let mut update = ContactUpdate::new();
+    if let Some(variables) = body.variables {
+        update = update.variables(variables);
+    }
+    if let Some(ids) = body.organization_ids {
+        update = update.organization_ids(ids);
+    }
     if let Some(address) = body.address {
         update = update.address(address);
     }

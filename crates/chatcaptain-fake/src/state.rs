@@ -210,8 +210,15 @@ impl Store {
         let mut merged = serde_json::to_value(&*contact)?;
         if let Value::Object(fields) = &mut merged {
             for key in UPDATABLE {
-                if let Some(value) = changes.get(key) {
-                    fields.insert(key.to_owned(), value.clone());
+                match changes.get(key) {
+                    // The spec lets `organizationIds` and `variables` be null: cleared, as by `[]`/`{}`.
+                    Some(Value::Null) => {
+                        fields.remove(key);
+                    }
+                    Some(value) => {
+                        fields.insert(key.to_owned(), value.clone());
+                    }
+                    None => {}
                 }
             }
             fields.insert("updated".to_owned(), serde_json::to_value(now)?);

@@ -74,6 +74,40 @@ async fn update_merges_present_fields_and_keeps_the_others() {
 }
 
 #[tokio::test]
+async fn update_with_empty_or_null_lists_and_maps_clears_them() {
+    let server = FakeServer::start().await;
+    let created = call(
+        &server,
+        Method::POST,
+        &contacts_path(BOT),
+        Some(json!({"language": "EN"})),
+    )
+    .await;
+    let id = created.json["contact"]["id"].as_str().unwrap().to_owned();
+    let path = contact_path(BOT, &id);
+    let filled =
+        json!({"contact": {"organizationIds": ["o1", "o2"], "variables": {"plan": "premium"}}});
+    let reply = call(&server, Method::PATCH, &path, Some(filled)).await;
+    assert_eq!(
+        reply.json["contact"]["organizationIds"],
+        json!(["o1", "o2"])
+    );
+
+    for clearing in [
+        json!({"contact": {"organizationIds": [], "variables": {}}}),
+        json!({"contact": {"organizationIds": null, "variables": null}}),
+    ] {
+        let refill = json!({"contact": {"organizationIds": ["o1"], "variables": {"a": "b"}}});
+        call(&server, Method::PATCH, &path, Some(refill)).await;
+        let reply = call(&server, Method::PATCH, &path, Some(clearing.clone())).await;
+        assert_eq!(reply.status, 200, "{clearing}");
+        let stored = server.contact(BOT, &id).unwrap();
+        assert!(stored.organization_ids.is_empty(), "{clearing}");
+        assert!(stored.variables.is_empty(), "{clearing}");
+    }
+}
+
+#[tokio::test]
 async fn update_cannot_change_id_or_created() {
     let server = FakeServer::start().await;
     let created = call(

@@ -118,23 +118,26 @@ impl ContactUpdate {
 
     /// Sets one free-form variable; the server replaces the stored map with the ones sent.
     pub fn variable(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.0.variables.insert(key.into(), value.into());
+        self.0
+            .variables
+            .get_or_insert_default()
+            .insert(key.into(), value.into());
         self
     }
 
-    /// Replaces all free-form variables.
+    /// Replaces all free-form variables; an empty map clears them.
     pub fn variables(mut self, variables: HashMap<String, String>) -> Self {
-        self.0.variables = variables;
+        self.0.variables = Some(variables);
         self
     }
 
-    /// The organizations the contact belongs to (replaces the stored list).
+    /// The organizations the contact belongs to (replaces the stored list; an empty list clears it).
     pub fn organization_ids<I, S>(mut self, ids: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.0.organization_ids = ids.into_iter().map(Into::into).collect();
+        self.0.organization_ids = Some(ids.into_iter().map(Into::into).collect());
         self
     }
 

@@ -78,6 +78,26 @@ async fn create_get_update_delete_round_trip_against_the_fake() {
 }
 
 #[tokio::test]
+async fn an_update_with_empty_organizations_and_variables_clears_them() {
+    let server = FakeServer::builder().api_key(KEY).start().await;
+    let contacts = client(&server).contacts("bot1");
+    let max = contacts.create(NewContact::new("EN")).await.unwrap();
+    let filled = ContactUpdate::new()
+        .organization_ids(["o1", "o2"])
+        .variable("plan", "premium");
+    let filled = contacts.update(&max.id, filled).await.unwrap();
+    assert_eq!(filled.organization_ids, ["o1", "o2"]);
+    assert_eq!(filled.variables.len(), 1);
+
+    let cleared = ContactUpdate::new()
+        .organization_ids(Vec::<String>::new())
+        .variables(Default::default());
+    let cleared = contacts.update(&max.id, cleared).await.unwrap();
+    assert!(cleared.organization_ids.is_empty());
+    assert!(cleared.variables.is_empty());
+}
+
+#[tokio::test]
 async fn a_wrong_key_is_refused_with_the_status_and_the_server_text() {
     let server = FakeServer::builder().api_key(KEY).start().await;
     let wrong = Client::builder()
