@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chatcaptain::Error;
 use common::*;
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 
 async fn list_ids(n: usize, page_size: u32) -> (Vec<String>, usize) {
     let data = contacts_one_second_apart(n);
@@ -371,6 +371,32 @@ async fn search_pages_until_found_is_reached() {
         .map(|s| s.param("page").unwrap().to_owned())
         .collect();
     assert_eq!(pages, ["1", "2", "3"]);
+}
+
+#[tokio::test]
+async fn search_pages_tell_the_total_found_and_list_pages_do_not() {
+    let (server, _log) = search_server(contacts_one_second_apart(7)).await;
+    let pages: Vec<_> = client(&server)
+        .contacts(BOT)
+        .search("Max")
+        .page_size(3)
+        .max_items(4)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let totals: Vec<_> = pages.iter().map(|p| p.total()).collect();
+    assert_eq!(totals, [Some(7), Some(7)]);
+
+    let (server, _log) = list_server(contacts_one_second_apart(2)).await;
+    let pages: Vec<_> = client(&server)
+        .contacts(BOT)
+        .list()
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(pages.iter().all(|p| p.total().is_none()));
 }
 
 #[tokio::test]

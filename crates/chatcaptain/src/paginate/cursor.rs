@@ -290,6 +290,7 @@ impl Strategy for CursorStrategy {
                 return Ok(Step {
                     items: fresh,
                     done: false,
+                    total: None,
                 });
             }
             return Err(self.stalled(returned));
@@ -299,6 +300,7 @@ impl Strategy for CursorStrategy {
         Ok(Step {
             items: fresh,
             done: !full,
+            total: None,
         })
     }
 

@@ -59,6 +59,7 @@ pub use pages::{PagePosition, SearchContacts};
 pub struct Page<T> {
     items: Vec<T>,
     next: Option<Resume>,
+    total: Option<u64>,
 }
 
 impl<T> Page<T> {
@@ -70,6 +71,12 @@ impl<T> Page<T> {
     /// Takes the items out of the page.
     pub fn into_items(self) -> Vec<T> {
         self.items
+    }
+
+    /// How many items the whole listing has, when the server says: a search's `found` (before
+    /// `max_items`); `None` for the contact list, whose API does not count.
+    pub fn total(&self) -> Option<u64> {
+        self.total
     }
 
     /// Where the listing goes on after this page; `None` when this page was the last.
@@ -110,6 +117,8 @@ pub(crate) struct Step {
     items: Vec<Contact>,
     /// Whether the listing is over.
     done: bool,
+    /// The size of the whole listing, if the page said.
+    total: Option<u64>,
 }
 
 /// One pagination style.
@@ -192,7 +201,11 @@ impl<S: Strategy> Engine<S> {
                 self.spawn_ahead();
             }
             if !items.is_empty() {
-                return Some(Ok(Page { items, next }));
+                return Some(Ok(Page {
+                    items,
+                    next,
+                    total: step.total,
+                }));
             }
         }
     }

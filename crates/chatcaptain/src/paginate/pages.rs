@@ -199,6 +199,7 @@ impl Strategy for PageStrategy {
             return Ok(Step {
                 items: Vec::new(),
                 done: true,
+                total: Some(0),
             });
         };
         let returned = result.hits.len();
@@ -214,7 +215,11 @@ impl Strategy for PageStrategy {
             .map(|hit| hit.document)
             .collect();
         self.position = PagePosition::page(self.position.page.saturating_add(1));
-        Ok(Step { items, done })
+        Ok(Step {
+            items,
+            done,
+            total: u64::try_from(result.found).ok(),
+        })
     }
 
     fn position(&self) -> PagePosition {
