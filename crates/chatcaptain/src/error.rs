@@ -50,6 +50,27 @@ pub enum Error {
     /// A listing could not move forward; stopping is safer than looping or skipping contacts.
     #[error("pagination stalled: {0}")]
     PaginationStalled(String),
+    /// The server's pages contradict what paging relies on (an order, a cursor, a count the spec
+    /// assumes; the message names it): going on could skip or repeat items, so the listing stops.
+    #[error("pagination stopped: {0}")]
+    PaginationInconsistent(String),
+    /// One item of a listing's page does not match the spec. It comes out of the stream as its
+    /// own error; the listing goes on past it when polled again (the only error after which it does).
+    #[error(
+        "{} in the answer does not match the spec at `{path}`",
+        id.as_deref().map_or("an item (no id)".to_owned(), |id| format!("item {id:?}"))
+    )]
+    InvalidItem {
+        /// The item's `id`, when it has a readable one.
+        id: Option<String>,
+        /// Where in the item decoding failed (`variables.age`), `.` for the item itself.
+        path: String,
+        /// The item exactly as the server sent it, so nothing is lost.
+        raw: Box<serde_json::Value>,
+        /// What the decoder objected to.
+        #[source]
+        source: serde_json::Error,
+    },
     /// Every attempt the retry policy allows failed; `last` is how the final one did.
     #[error("gave up after {attempts} attempts: {last}")]
     RetriesExhausted {

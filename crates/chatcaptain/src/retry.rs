@@ -129,7 +129,13 @@ impl RetryPolicy {
             ApiError::CommunicationError(_) => ("connection error", None, None, false),
             ApiError::ResponseBodyError(e) if e.is_timeout() => ("timeout", None, None, false),
             ApiError::ResponseBodyError(_) => ("answer cut short", None, None, false),
-            ApiError::InvalidResponsePayload(..) => ("undecodable answer", None, None, false),
+            // A body that is JSON but not the spec's shape would come back the same: only a body
+            // that is not JSON at all (cut short, a proxy's page) is worth asking for again.
+            ApiError::InvalidResponsePayload(body, _)
+                if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() =>
+            {
+                ("undecodable answer", None, None, false)
+            }
             _ => return None,
         };
         (safe || repeatable).then(|| Retryable {

@@ -35,6 +35,13 @@ envelope!(
     SearchContactsResponse
 );
 
+/// What a listing's request answered: the typed body, or, when the generated client refused a
+/// body that is JSON all the same, that JSON, for the listing to take apart item by item.
+pub(crate) enum Lenient<T> {
+    Typed(T),
+    Raw(serde_json::Value),
+}
+
 impl Client {
     /// Sends one operation through the generated client, retrying as the policy allows, and
     /// unwraps its envelope.
@@ -45,8 +52,38 @@ impl Client {
         T: Envelope,
         F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
     {
+        match self.run(operation, &call, false).await? {
+            Lenient::Typed(body) => Ok(body),
+            Lenient::Raw(_) => unreachable!("raw bodies are only handed out when asked for"),
+        }
+    }
+
+    /// Like [`execute`](Self::execute), but a body that is JSON and does not match the spec
+    /// comes back raw instead of failing (a listing decodes its items one by one).
+    pub(crate) async fn execute_lenient<T, F>(
+        &self,
+        operation: Operation,
+        call: F,
+    ) -> Result<Lenient<T>, Error>
+    where
+        T: Envelope,
+        F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
+    {
+        self.run(operation, &call, true).await
+    }
+
+    async fn run<T, F>(
+        &self,
+        operation: Operation,
+        call: &F,
+        lenient: bool,
+    ) -> Result<Lenient<T>, Error>
+    where
+        T: Envelope,
+        F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
+    {
         let attempts = self
-            .attempt(operation, &call)
+            .attempt(operation, call, lenient)
             .instrument(tracing::debug_span!(
                 "chatcaptain",
                 operation = operation.name
@@ -63,7 +100,12 @@ impl Client {
         result
     }
 
-    async fn attempt<T, F>(&self, operation: Operation, call: &F) -> Result<T, Error>
+    async fn attempt<T, F>(
+        &self,
+        operation: Operation,
+        call: &F,
+        lenient: bool,
+    ) -> Result<Lenient<T>, Error>
     where
         T: Envelope,
         F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
@@ -72,7 +114,13 @@ impl Client {
         let mut attempt = 1;
         loop {
             let error = match call(self.api()).await {
-                Ok(response) => return unwrap_envelope(response),
+                Ok(response) => return unwrap_envelope(response).map(Lenient::Typed),
+                Err(ApiError::InvalidResponsePayload(body, source)) if lenient => {
+                    match serde_json::from_slice::<serde_json::Value>(&body) {
+                        Ok(value) => return raw_envelope(value).map(Lenient::Raw),
+                        Err(_) => ApiError::InvalidResponsePayload(body, source),
+                    }
+                }
                 Err(e) => e,
             };
             let Some(retryable) = policy.classify(operation, &error) else {
@@ -127,6 +175,18 @@ fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> 
         });
     }
     Ok(body)
+}
+
+/// A raw success body, or the failure its `error` field announces (the listings' success
+/// status is 200).
+fn raw_envelope(body: serde_json::Value) -> Result<serde_json::Value, Error> {
+    match body.get("error").and_then(serde_json::Value::as_str) {
+        Some(message) if !message.trim().is_empty() => Err(Error::Api {
+            status: StatusCode::OK,
+            message: message.to_owned(),
+        }),
+        _ => Ok(body),
+    }
 }
 
 /// Turns progenitor's error into ours, reading what the server said wherever it said it.

@@ -1,6 +1,23 @@
 //! Listing contacts by the API's date-time cursor, without losing contacts that share a timestamp.
+//!
+//! The spec's description of this cursor is partly guesswork (the public reference documents no
+//! ordering, no maximum `limit`, no timestamp precision, and calls the token "created before"
+//! without saying whether a tie is included). Every guess the paging depends on is checked
+//! against what the server answers, and either adapted to or turned into an error:
+//!
+//! | guess | when the server differs |
+//! | --- | --- |
+//! | a short page is the last | never trusted: the listing ends on an answer that brings nothing new (one request more) |
+//! | `limit` up to 1000 is honoured | a silent cap is followed; a 400 for a large `limit` teaches the largest one accepted |
+//! | the token is exclusive | an inclusive server's repeats are dropped, and the token stops stepping past ties |
+//! | timestamps have one precision | the tick past a tie is the finest unit any `created` of the listing showed |
+//! | pages are newest first | a page in another order fails with [`Error::PaginationInconsistent`] |
+//! | the cursor is honoured | a contact newer than the token fails with [`Error::PaginationInconsistent`] |
+//!
+//! [`Error::PaginationStalled`] is left for the one case no cursor can page: more contacts share
+//! one creation time than the server returns in one answer.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -8,12 +25,12 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+use super::entry::{self, Entry};
 use super::{Options, Page, Resume, Step, Strategy};
 use crate::retry::Operation;
+use crate::transport::Lenient;
 use crate::{Client, Contact, Error};
 
-/// The API's largest `limit` (assumed in the spec; the reference documents none).
-const MAX_LIMIT: u32 = 1000;
 const DEFAULT_PAGE_SIZE: u32 = 100;
 
 /// Where a contact list stands: a point in time plus the contacts already delivered at it.
@@ -27,6 +44,10 @@ pub struct Cursor {
     /// The oldest timestamp delivered so far and the ids delivered with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     boundary: Option<Boundary>,
+    /// The finest unit, in nanoseconds, of any `created` the listing has seen: the server's
+    /// precision as far as the data shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    unit_ns: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +66,7 @@ impl Cursor {
     pub fn before(instant: DateTime<Utc>) -> Self {
         Cursor {
             before: Some(instant),
-            boundary: None,
+            ..Cursor::default()
         }
     }
 
@@ -60,32 +81,44 @@ impl Cursor {
     // as is, as the API's docs suggest, would skip every contact that shares that timestamp but
     // did not fit on the page. So the token is one tick past the boundary: the server repeats
     // the boundary's contacts, and the ids in `seen` (only those at the boundary, so memory
-    // stays bounded) drop the ones already delivered. The tick is the finest unit the boundary
-    // shows (1 s, 1 ms, 1 µs or 1 ns): a server that truncates tokens to its own precision
-    // still lands past the boundary, and anything newer than the boundary that a coarse tick
-    // lets in was delivered earlier and is dropped by time. The price is re-reading the
-    // boundary's contacts once per page, asked for on top of the page size; when they fill a
-    // whole page anyway the limit grows (up to the API's 1000), and beyond that the listing fails with `PaginationStalled` rather than
-    // lose contacts or loop.
-    fn token(&self) -> Option<DateTime<Utc>> {
+    // stays bounded) drop the ones already delivered. The tick is the finest unit any `created`
+    // of the listing showed, not the boundary's own: a millisecond boundary that happens to
+    // fall on a whole second must not step a whole second (re-reading everything in it). A
+    // server that includes the token's instant needs no tick at all.
+    fn token(&self, inclusive: bool) -> Option<DateTime<Utc>> {
         match &self.boundary {
-            Some(b) => Some(b.at + tick(b.at)),
+            Some(b) if inclusive => Some(b.at),
+            Some(b) => Some(b.at + self.unit()),
             None => self.before,
         }
     }
 
-    /// Whether a contact returned by the server was already delivered (or is not wanted).
-    fn already_delivered(&self, c: &Contact) -> bool {
+    /// The finest unit seen; before anything was seen, the boundary's own.
+    fn unit(&self) -> TimeDelta {
+        match (self.unit_ns, &self.boundary) {
+            (Some(ns), _) => TimeDelta::nanoseconds(ns),
+            (None, Some(b)) => unit_of(b.at),
+            (None, None) => TimeDelta::seconds(1),
+        }
+    }
+
+    fn learn_unit(&mut self, created: DateTime<Utc>) {
+        let ns = unit_of(created).num_nanoseconds().unwrap_or(1);
+        self.unit_ns = Some(self.unit_ns.map_or(ns, |u| u.min(ns)));
+    }
+
+    /// Whether an item the server returned was already delivered (or is not wanted).
+    fn already_delivered(&self, created: DateTime<Utc>, identity: &str) -> bool {
         match (&self.boundary, self.before) {
-            (Some(b), _) => c.created > b.at || (c.created == b.at && b.seen.contains(&c.id)),
-            (None, Some(before)) => c.created >= before,
+            (Some(b), _) => created > b.at || (created == b.at && b.seen.contains(identity)),
+            (None, Some(before)) => created >= before,
             (None, None) => false,
         }
     }
 
-    /// The cursor after `delivered`, fresh contacts in the server's order, newest first.
-    fn after(&self, delivered: &[Contact]) -> Cursor {
-        let Some(at) = delivered.iter().map(|c| c.created).min() else {
+    /// The cursor after `delivered` (creation time and identity of each), newest first.
+    fn after(&self, delivered: &[(DateTime<Utc>, String)]) -> Cursor {
+        let Some(at) = delivered.iter().map(|(c, _)| *c).min() else {
             return self.clone();
         };
         let mut seen = match &self.boundary {
@@ -95,13 +128,18 @@ impl Cursor {
         seen.extend(
             delivered
                 .iter()
-                .filter(|c| c.created == at)
-                .map(|c| c.id.clone()),
+                .filter(|(c, _)| *c == at)
+                .map(|(_, id)| id.clone()),
         );
-        Cursor {
+        let mut next = Cursor {
             before: self.before,
             boundary: Some(Boundary { at, seen }),
+            unit_ns: self.unit_ns,
+        };
+        for (created, _) in delivered {
+            next.learn_unit(*created);
         }
+        next
     }
 
     fn seen_at_boundary(&self) -> usize {
@@ -115,8 +153,8 @@ impl From<Cursor> for Resume {
     }
 }
 
-/// The finest unit a timestamp shows, so that `at + tick(at)` survives truncation to it.
-fn tick(at: DateTime<Utc>) -> TimeDelta {
+/// The finest unit a timestamp shows: 1 s, 1 ms, 1 µs or 1 ns.
+fn unit_of(at: DateTime<Utc>) -> TimeDelta {
     match at.timestamp_subsec_nanos() {
         0 => TimeDelta::seconds(1),
         n if n % 1_000_000 == 0 => TimeDelta::milliseconds(1),
@@ -148,7 +186,8 @@ impl ListContacts {
         }
     }
 
-    /// Contacts per request, 1 to 1000 (default 100).
+    /// Contacts per request (default 100). The API documents no maximum: a size the server
+    /// refuses fails with its answer, one it silently cuts is followed.
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = size;
         self
@@ -174,132 +213,339 @@ impl ListContacts {
     }
 }
 
+/// One answer of the list operation, with what was asked.
+struct Fetched {
+    limit: u32,
+    token: Option<DateTime<Utc>>,
+    probe: bool,
+    /// The items, or the server's refusal of the request (400 or 422), which may be about `limit`.
+    answer: Result<Vec<Entry>, Error>,
+}
+
 struct CursorStrategy {
     chatbot_id: String,
     page_size: u32,
-    limit: u32,
     cursor: Cursor,
+    /// The `limit` the next request wants: the page size plus the contacts it will repeat.
+    want: u32,
+    /// The largest `limit` the server has answered.
+    accepted: u32,
+    /// The smallest `limit` the server refused, once a smaller one had been answered.
+    refused: Option<u32>,
+    /// The most items any answer held.
+    largest: usize,
+    /// The previous answer was shorter than its limit yet brought new contacts: its length.
+    short: Option<usize>,
+    /// Proven: the server answers at most this many, whatever the `limit`.
+    cap: Option<usize>,
+    /// The server includes contacts created at the token's instant.
+    inclusive: bool,
+    /// The next request only asks whether anything is older than the boundary.
+    probing: bool,
+    /// Items whose creation time cannot be read, already reported, so a re-read page does not
+    /// report them twice.
+    unplaced: HashSet<String>,
 }
 
 impl CursorStrategy {
     fn new(chatbot_id: String, page_size: u32, cursor: Cursor) -> Result<Self, Error> {
         crate::contacts::path_segment("chatbot id", &chatbot_id)?;
-        if !(1..=MAX_LIMIT).contains(&page_size) {
-            return Err(Error::InvalidArgument(format!(
-                "page size {page_size} is outside 1..={MAX_LIMIT}"
-            )));
+        if page_size == 0 {
+            return Err(Error::InvalidArgument("the page size is 0".into()));
         }
-        let mut strategy = CursorStrategy {
+        let want = page_size.saturating_add(saturating_u32(cursor.seen_at_boundary()));
+        Ok(CursorStrategy {
             chatbot_id,
             page_size,
-            limit: page_size,
             cursor,
-        };
-        strategy.limit = strategy.limit_past_boundary();
-        Ok(strategy)
+            want,
+            accepted: 0,
+            refused: None,
+            largest: 0,
+            short: None,
+            cap: None,
+            inclusive: false,
+            probing: false,
+            unplaced: HashSet::new(),
+        })
     }
 
-    /// A limit that reaches `page_size` past the contacts the next request will repeat, so a
-    /// short answer still means the end and every page brings `page_size` new contacts.
-    fn limit_past_boundary(&self) -> u32 {
-        let repeated = u32::try_from(self.cursor.seen_at_boundary()).unwrap_or(u32::MAX);
-        self.page_size.saturating_add(repeated).min(MAX_LIMIT)
+    /// The limit to send: what is wanted, below the smallest limit the server refused (halfway
+    /// between the largest it answered and that one, so a few requests find its maximum).
+    fn limit_for(&self, want: u32) -> u32 {
+        match self.refused {
+            Some(refused) if want >= refused => {
+                self.accepted + (refused - self.accepted.min(refused)) / 2
+            }
+            _ => want,
+        }
     }
 
-    fn stalled(&self, returned: usize) -> Error {
-        let token = self
-            .cursor
-            .token()
-            .map_or("none".into(), |t| t.to_rfc3339());
+    /// A page held nothing but contacts already delivered at the boundary: ask for more at once.
+    fn grow(&mut self, sent: u32, returned: usize) -> Result<(), Error> {
+        let next = self
+            .want
+            .saturating_mul(2)
+            .max(self.want.saturating_add(self.page_size));
+        if self.limit_for(next) <= sent {
+            return Err(self.stalled(format!(
+                "the server answers at most {sent} contacts per request (it refused a larger \
+                 limit), and {returned} contacts already delivered filled the whole answer"
+            )));
+        }
+        self.want = next;
+        Ok(())
+    }
+
+    fn stalled(&self, why: String) -> Error {
         let at = self
             .cursor
             .last_created()
             .map_or("none".into(), |t| t.to_rfc3339());
         Error::PaginationStalled(format!(
-            "pageToken {token} with limit {} returned {returned} contacts, none of them new \
-             (boundary {at}, {} contacts already delivered there): either more than {MAX_LIMIT} \
-             contacts share one creation time, or the server does not honour the cursor",
-            self.limit,
+            "{why}: more contacts share the creation time {at} ({} already delivered) than one \
+             answer holds, and a cursor on `created` cannot page within one instant",
             self.cursor.seen_at_boundary()
         ))
     }
+
+    /// The creation times of a page must not rise: the cursor moves to the oldest one, so a page
+    /// in another order would leave a gap behind it.
+    fn check_order(entries: &[Entry]) -> Result<(), Error> {
+        let mut previous: Option<(DateTime<Utc>, Option<&str>)> = None;
+        for entry in entries {
+            let Some(created) = entry.created() else {
+                continue;
+            };
+            if let Some((before, before_id)) = previous
+                && created > before
+            {
+                return Err(Error::PaginationInconsistent(format!(
+                    "the server listed contact {:?} (created {}) after contact {:?} (created \
+                     {}): its pages are not newest first, as the spec assumes, and a cursor \
+                     on `created` over another order would skip contacts",
+                    entry.id().unwrap_or("?"),
+                    created.to_rfc3339(),
+                    before_id.unwrap_or("?"),
+                    before.to_rfc3339()
+                )));
+            }
+            previous = Some((created, entry.id()));
+        }
+        Ok(())
+    }
+
+    /// Nothing may be newer than the token; something exactly at it means an inclusive server.
+    fn check_token(
+        &mut self,
+        entries: &[Entry],
+        token: Option<DateTime<Utc>>,
+    ) -> Result<(), Error> {
+        let Some(token) = token else {
+            return Ok(());
+        };
+        for entry in entries {
+            match entry.created() {
+                Some(created) if created > token => {
+                    return Err(Error::PaginationInconsistent(format!(
+                        "asked for contacts created before {}, the server returned {:?} created \
+                         {}: it does not honour the cursor, so paging on could loop or repeat",
+                        token.to_rfc3339(),
+                        entry.id().unwrap_or("?"),
+                        created.to_rfc3339()
+                    )));
+                }
+                Some(created) if created == token => self.inclusive = true,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn probed(&self, entries: &[Entry]) -> Result<Step, Error> {
+        let at = self.cursor.last_created();
+        if let Some(older) = entries
+            .iter()
+            .find(|e| e.created().zip(at).is_some_and(|(c, at)| c < at))
+        {
+            let cap = self.largest;
+            return Err(self.stalled(format!(
+                "the server answered {cap} contacts, all created at one instant, when asked for \
+                 more, yet holds older ones ({:?}): it returns at most {cap} per request",
+                older.id().unwrap_or("?")
+            )));
+        }
+        Ok(Step {
+            done: true,
+            ..Step::default()
+        })
+    }
+}
+
+fn saturating_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Whether the server refused the request itself, which may be about a `limit` above its maximum.
+fn refused(error: &Error) -> bool {
+    matches!(error.status().map(|s| s.as_u16()), Some(400 | 422))
 }
 
 impl Strategy for CursorStrategy {
-    type Raw = (u32, Vec<Contact>);
+    type Raw = Fetched;
     type Position = Cursor;
 
     fn fetch(&self, client: &Client) -> BoxFuture<'static, Result<Self::Raw, Error>> {
-        let (client, bot, limit, token) = (
-            client.clone(),
-            self.chatbot_id.clone(),
-            self.limit,
-            self.cursor.token(),
-        );
+        let (limit, token, probe) = if self.probing {
+            // Strictly older than the boundary, for an exclusive token and an inclusive one.
+            let at = self.cursor.last_created();
+            let token = if self.inclusive {
+                at.map(|at| at - self.cursor.unit())
+            } else {
+                at
+            };
+            (1, token, true)
+        } else {
+            (
+                self.limit_for(self.want),
+                self.cursor.token(self.inclusive),
+                false,
+            )
+        };
+        let (client, bot) = (client.clone(), self.chatbot_id.clone());
         async move {
-            let limit_nz = NonZeroU32::new(limit).expect("limit is validated to be at least 1");
-            let response = client
-                .execute(Operation::idempotent("list_contacts"), |api| {
+            let limit_nz = NonZeroU32::new(limit).expect("limits are at least 1");
+            let answer = client
+                .execute_lenient(Operation::idempotent("list_contacts"), |api| {
                     let request = api.list_contacts().chatbot_id(bot.as_str()).limit(limit_nz);
                     match token {
                         Some(token) => request.page_token(token).send().boxed(),
                         None => request.send().boxed(),
                     }
                 })
-                .await?;
-            Ok((limit, response.contacts))
+                .await;
+            let answer = match answer {
+                Ok(Lenient::Typed(page)) => {
+                    Ok(page.contacts.into_iter().map(Entry::Good).collect())
+                }
+                Ok(Lenient::Raw(body)) => Ok(entry::entries_at(&body, "/contacts", None)?),
+                Err(e) if refused(&e) => Err(e),
+                Err(e) => return Err(e),
+            };
+            Ok(Fetched {
+                limit,
+                token,
+                probe,
+                answer,
+            })
         }
         .boxed()
     }
 
-    fn advance(&mut self, (limit, contacts): Self::Raw) -> Result<Step, Error> {
-        let returned = contacts.len();
-        let token = self.cursor.token();
-        if let Some(bad) = contacts
-            .iter()
-            .find(|c| token.is_some_and(|t| c.created >= t))
-        {
-            return Err(Error::PaginationStalled(format!(
-                "asked for contacts created before {}, the server returned {} created {}: \
-                 it does not honour the cursor, so paging on could loop or repeat",
-                token.expect("checked above").to_rfc3339(),
-                bad.id,
-                bad.created.to_rfc3339()
+    fn advance(&mut self, fetched: Self::Raw) -> Result<Step, Error> {
+        let entries = match fetched.answer {
+            Ok(entries) => entries,
+            // A 400 for a limit above one the server answered: it has an undocumented maximum
+            // between the two; ask again below the refused one.
+            Err(_) if !fetched.probe && self.accepted > 0 && fetched.limit > self.accepted => {
+                self.refused = Some(self.refused.map_or(fetched.limit, |r| r.min(fetched.limit)));
+                return Ok(Step::default());
+            }
+            Err(e) => return Err(e),
+        };
+        if fetched.probe {
+            self.probing = false;
+            return self.probed(&entries);
+        }
+        self.accepted = self.accepted.max(fetched.limit);
+        let returned = entries.len();
+        let largest_before = self.largest;
+        self.largest = self.largest.max(returned);
+        Self::check_order(&entries)?;
+        self.check_token(&entries, fetched.token)?;
+
+        let mut instants = entries.iter().filter_map(Entry::created);
+        let first = instants.next();
+        let single_instant = first.is_some() && instants.all(|c| Some(c) == first);
+        let mut in_page = HashSet::new();
+        let mut fresh = Vec::new();
+        let mut placed = Vec::new();
+        for entry in entries {
+            let identity = entry.identity();
+            // A server that lists one contact twice in a page gets it delivered once.
+            if !in_page.insert(identity.clone()) {
+                continue;
+            }
+            match entry.created() {
+                Some(created) => {
+                    self.cursor.learn_unit(created);
+                    if !self.cursor.already_delivered(created, &identity) {
+                        placed.push((created, identity));
+                        fresh.push(entry);
+                    }
+                }
+                None => {
+                    if self.unplaced.insert(identity) {
+                        fresh.push(entry);
+                    }
+                }
+            }
+        }
+        let (items, invalid) = entry::split(fresh);
+        let short = returned < fetched.limit as usize;
+
+        if returned == 0 {
+            return Ok(Step {
+                done: true,
+                ..Step::default()
+            });
+        }
+        if !placed.is_empty() {
+            // New contacts after a short answer: that answer was cut, not the end.
+            if let Some(previous) = self.short.take() {
+                self.cap = Some(self.cap.map_or(previous, |c| c.min(previous)));
+            }
+            self.short = short.then_some(returned);
+            self.cursor = self.cursor.after(&placed);
+            self.want = self
+                .page_size
+                .saturating_add(saturating_u32(self.cursor.seen_at_boundary()));
+            // A short answer all at one instant, as long as any answer so far, may be a cap
+            // hiding older contacts; a one-item probe tells, where a repeat of the page could not.
+            self.probing = short && single_instant && returned >= largest_before;
+            return Ok(Step {
+                items,
+                invalid,
+                done: false,
+                total: None,
+            });
+        }
+        // Nothing new but repeats of the boundary.
+        if !short {
+            self.grow(fetched.limit, returned)?;
+            return Ok(Step {
+                items,
+                invalid,
+                ..Step::default()
+            });
+        }
+        if self.cap.is_some_and(|cap| returned >= cap) {
+            return Err(self.stalled(format!(
+                "the server returns at most {returned} contacts per request"
             )));
         }
-        let full = returned >= limit as usize;
-        let window = self
-            .cursor
-            .boundary
-            .as_ref()
-            .map(|b| (b.at, b.at + tick(b.at)));
-        let all_repeats = window
-            .is_some_and(|(from, to)| contacts.iter().all(|c| c.created >= from && c.created < to));
-        let fresh: Vec<Contact> = contacts
-            .into_iter()
-            .filter(|c| !self.cursor.already_delivered(c))
-            .collect();
-        if full && fresh.is_empty() {
-            // The page held only contacts at the boundary: a longer page reaches past them.
-            if all_repeats && self.limit < MAX_LIMIT {
-                self.limit = self
-                    .limit
-                    .saturating_mul(2)
-                    .max(self.limit + self.page_size)
-                    .min(MAX_LIMIT);
-                return Ok(Step {
-                    items: fresh,
-                    done: false,
-                    total: None,
-                });
-            }
-            return Err(self.stalled(returned));
+        if single_instant && returned >= largest_before && self.cursor.boundary.is_some() {
+            self.probing = true;
+            return Ok(Step {
+                items,
+                invalid,
+                ..Step::default()
+            });
         }
-        self.cursor = self.cursor.after(&fresh);
-        self.limit = self.limit_past_boundary();
         Ok(Step {
-            items: fresh,
-            done: !full,
+            items,
+            invalid,
+            done: true,
             total: None,
         })
     }
@@ -309,6 +555,10 @@ impl Strategy for CursorStrategy {
     }
 
     fn position_within(&self, from: &Cursor, delivered: &[Contact]) -> Cursor {
-        from.after(delivered)
+        let placed: Vec<_> = delivered
+            .iter()
+            .map(|c| (c.created, c.id.clone()))
+            .collect();
+        from.after(&placed)
     }
 }

@@ -4,10 +4,13 @@
 //! [`Page`] hands out, and prefetching (at most one request ahead, aborted with the stream).
 
 mod cursor;
+mod entry;
 mod pages;
 
+use std::collections::VecDeque;
+
 use futures::future::BoxFuture;
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinHandle;
 
@@ -112,9 +115,12 @@ pub enum Resume {
 }
 
 /// What a strategy made of one fetched page.
+#[derive(Default)]
 pub(crate) struct Step {
     /// The items the caller has not seen yet.
     items: Vec<Contact>,
+    /// One [`Error::InvalidItem`] per new item that did not decode; they come out before the page.
+    invalid: Vec<Error>,
     /// Whether the listing is over.
     done: bool,
     /// The size of the whole listing, if the page said.
@@ -161,11 +167,16 @@ struct Engine<S: Strategy> {
     delivered: usize,
     ahead: Option<Ahead<S::Raw>>,
     finished: bool,
+    /// What one fetch produced beyond its first output: a page behind its items' errors.
+    queued: VecDeque<Result<Page<Contact>, Error>>,
 }
 
 impl<S: Strategy> Engine<S> {
     async fn next_page(&mut self) -> Option<Result<Page<Contact>, Error>> {
         loop {
+            if let Some(queued) = self.queued.pop_front() {
+                return Some(queued);
+            }
             if self.finished || self.cap_reached() {
                 self.finished = true;
                 return None;
@@ -200,8 +211,11 @@ impl<S: Strategy> Engine<S> {
             if !self.finished && self.options.prefetch {
                 self.spawn_ahead();
             }
+            // An item that did not decode is its own error, ahead of the page it came in; the
+            // listing goes on after it, so a million-contact export survives one odd record.
+            self.queued.extend(step.invalid.into_iter().map(Err));
             if !items.is_empty() {
-                return Some(Ok(Page {
+                self.queued.push_back(Ok(Page {
                     items,
                     next,
                     total: step.total,
@@ -243,7 +257,7 @@ pub(crate) fn pages<S: Strategy>(
 ) -> BoxStream<'static, Result<Page<Contact>, Error>> {
     let strategy = match strategy {
         Ok(s) => s,
-        Err(e) => return stream::once(async { Err(e) }).boxed(),
+        Err(e) => return stream::once(async { Err(e) }).fuse().boxed(),
     };
     let engine = Engine {
         client,
@@ -252,11 +266,14 @@ pub(crate) fn pages<S: Strategy>(
         delivered: 0,
         ahead: None,
         finished: false,
+        queued: VecDeque::new(),
     };
+    // Fused: polled again after its end (or after a failure that ended it), it stays ended.
     stream::unfold(engine, |mut engine| async move {
         let page = engine.next_page().await?;
         Some((page, engine))
     })
+    .fuse()
     .boxed()
 }
 
@@ -264,8 +281,12 @@ pub(crate) fn pages<S: Strategy>(
 pub(crate) fn items(
     pages: BoxStream<'static, Result<Page<Contact>, Error>>,
 ) -> BoxStream<'static, Result<Contact, Error>> {
+    // Not `try_flatten`: an item's decode error must pass through without ending the stream.
     pages
-        .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-        .try_flatten()
+        .flat_map(|page| match page {
+            Ok(page) => stream::iter(page.items.into_iter().map(Ok).collect::<Vec<_>>()),
+            Err(e) => stream::iter(vec![Err(e)]),
+        })
+        .fuse()
         .boxed()
 }

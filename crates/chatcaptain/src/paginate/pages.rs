@@ -1,25 +1,42 @@
 //! Searching contacts, paginated by page number.
+//!
+//! Page numbers index a result list the server may change between two requests: a hit inserted
+//! ahead shifts every later page (the next page repeats hits), a hit removed ahead shifts them the
+//! other way (the next page skips one). Repeats are caught: the ids of the last few pages are
+//! remembered and a repeated hit is dropped. Skips cannot be seen from the client; that is the
+//! limit of page-number paging, documented in the README. Neither a short page nor `found` is
+//! taken on trust alone: the search goes on while fewer hits than `found` were seen and pages
+//! are not empty (a backend that drops a stale hit from a page answers short before the end).
 
+use std::collections::{HashSet, VecDeque};
 use std::num::NonZeroU32;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+use super::entry::{self, Entry};
 use super::{Options, Page, Resume, Step, Strategy};
 use crate::retry::Operation;
+use crate::transport::Lenient;
 use crate::{Client, Contact, Error};
 
-/// The API's largest `pageSize` (assumed in the spec).
-const MAX_PAGE_SIZE: u32 = 250;
 const DEFAULT_PAGE_SIZE: u32 = 50;
 
-/// Where a search stands: a page number, and how many hits of that page were already delivered.
+/// How many recent pages' ids a search remembers to drop repeated hits.
+const REMEMBERED_PAGES: usize = 4;
+
+/// Where a search stands: a page number, how many hits of that page were already delivered, and
+/// the page size the number counts in (so a search resumed with another size starts at the same
+/// hit, not at the same page number).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PagePosition {
     page: u32,
     #[serde(default, skip_serializing_if = "is_zero")]
     skip: usize,
+    /// `None` in positions saved before the size was recorded: read as the resuming search's size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    size: Option<u32>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -29,7 +46,11 @@ fn is_zero(n: &usize) -> bool {
 impl PagePosition {
     /// The start of page `page` (the first page is 1).
     pub fn page(page: u32) -> Self {
-        PagePosition { page, skip: 0 }
+        PagePosition {
+            page,
+            skip: 0,
+            size: None,
+        }
     }
 
     /// The page number to ask for next.
@@ -40,6 +61,28 @@ impl PagePosition {
     /// How many hits at the start of that page were already delivered (after a `max_items` cut).
     pub fn skip(&self) -> usize {
         self.skip
+    }
+
+    /// The page size `number` counts in, when recorded.
+    pub fn page_size(&self) -> Option<u32> {
+        self.size
+    }
+
+    /// How many hits come before this position.
+    fn offset(&self, default_size: u32) -> u64 {
+        let size = u64::from(self.size.unwrap_or(default_size));
+        u64::from(self.page.saturating_sub(1)) * size + self.skip as u64
+    }
+
+    /// The same hit, counted in pages of `size`.
+    fn in_pages_of(&self, size: u32) -> PagePosition {
+        let offset = self.offset(size);
+        let size64 = u64::from(size);
+        PagePosition {
+            page: u32::try_from(offset / size64 + 1).unwrap_or(u32::MAX),
+            skip: (offset % size64) as usize,
+            size: Some(size),
+        }
     }
 }
 
@@ -76,7 +119,8 @@ impl SearchContacts {
         }
     }
 
-    /// Hits per request, 1 to 250 (default 50).
+    /// Hits per request (default 50). The spec assumes a maximum of 250; a size the server
+    /// refuses fails with its answer, and a page it silently shortens is followed.
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = size;
         self
@@ -124,6 +168,12 @@ struct PageStrategy {
     page_size: u32,
     hidden: Option<String>,
     position: PagePosition,
+    /// Hits before the first page this search fetched (from a resumed position).
+    offset: u64,
+    /// Distinct new hits delivered (or reported as undecodable) so far.
+    delivered: u64,
+    /// The ids of the last few pages, newest last: a hit among them is a repeat.
+    recent: VecDeque<HashSet<String>>,
 }
 
 impl PageStrategy {
@@ -135,10 +185,8 @@ impl PageStrategy {
         position: PagePosition,
     ) -> Result<Self, Error> {
         crate::contacts::path_segment("chatbot id", &chatbot_id)?;
-        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
-            return Err(Error::InvalidArgument(format!(
-                "page size {page_size} is outside 1..={MAX_PAGE_SIZE}"
-            )));
+        if page_size == 0 {
+            return Err(Error::InvalidArgument("the page size is 0".into()));
         }
         if position.page == 0 {
             return Err(Error::InvalidArgument("pages are numbered from 1".into()));
@@ -149,18 +197,30 @@ impl PageStrategy {
             )));
         }
         let hidden = (!exclude.is_empty()).then(|| exclude.join(","));
+        let position = position.in_pages_of(page_size);
         Ok(PageStrategy {
             chatbot_id,
             query,
             page_size,
             hidden,
+            offset: position.offset(page_size),
             position,
+            delivered: 0,
+            recent: VecDeque::new(),
         })
+    }
+
+    fn repeated(&self, identity: &str) -> bool {
+        self.recent.iter().any(|ids| ids.contains(identity))
     }
 }
 
+/// One answer of the search operation: `found` and the hits, or nothing when `results` is
+/// null or absent (no hits).
+type Hits = Option<(Option<u64>, Vec<Entry>)>;
+
 impl Strategy for PageStrategy {
-    type Raw = Option<chatcaptain_api::types::SearchResult>;
+    type Raw = Hits;
     type Position = PagePosition;
 
     fn fetch(&self, client: &Client) -> BoxFuture<'static, Result<Self::Raw, Error>> {
@@ -174,8 +234,8 @@ impl Strategy for PageStrategy {
         let size =
             NonZeroU32::new(self.page_size).expect("page size is validated to be at least 1");
         async move {
-            let response = client
-                .execute(Operation::idempotent("search_contacts"), |api| {
+            let answer = client
+                .execute_lenient(Operation::idempotent("search_contacts"), |api| {
                     let request = api
                         .search_contacts()
                         .chatbot_id(bot.as_str())
@@ -188,37 +248,71 @@ impl Strategy for PageStrategy {
                     }
                 })
                 .await?;
-            Ok(response.results)
+            Ok(match answer {
+                Lenient::Typed(response) => response.results.map(|r| {
+                    let found = u64::try_from(r.found).ok();
+                    let hits = r.hits.into_iter().map(|h| Entry::Good(h.document));
+                    (found, hits.collect())
+                }),
+                Lenient::Raw(body) => match body.get("results") {
+                    None | Some(serde_json::Value::Null) => None,
+                    Some(results) => {
+                        let found = results.get("found").and_then(serde_json::Value::as_u64);
+                        Some((
+                            found,
+                            entry::entries_at(results, "/hits", Some("document"))?,
+                        ))
+                    }
+                },
+            })
         }
         .boxed()
     }
 
     fn advance(&mut self, raw: Self::Raw) -> Result<Step, Error> {
         // `results: null` is how the API says "no hits", not a failure.
-        let Some(result) = raw else {
+        let Some((found, entries)) = raw else {
             return Ok(Step {
-                items: Vec::new(),
                 done: true,
-                total: Some(0),
+                total: Some(self.offset + self.delivered),
+                ..Step::default()
             });
         };
-        let returned = result.hits.len();
-        let reached =
-            u64::from(self.position.page - 1) * u64::from(self.page_size) + returned as u64;
-        let done = returned == 0
-            || returned < self.page_size as usize
-            || reached >= u64::try_from(result.found).unwrap_or(0);
-        let items = result
-            .hits
-            .into_iter()
-            .skip(self.position.skip)
-            .map(|hit| hit.document)
-            .collect();
-        self.position = PagePosition::page(self.position.page.saturating_add(1));
+        let returned = entries.len();
+        let page = self.position.page;
+        let mut ids = HashSet::new();
+        let mut fresh = Vec::new();
+        for entry in entries.into_iter().skip(self.position.skip) {
+            let identity = entry.identity();
+            if self.repeated(&identity) || !ids.insert(identity) {
+                continue;
+            }
+            fresh.push(entry);
+        }
+        if returned > self.position.skip && fresh.is_empty() {
+            return Err(Error::PaginationInconsistent(format!(
+                "page {page} of the search repeated only hits already delivered: the server \
+                 ignores `page`, or more hits than a page were inserted ahead between two requests"
+            )));
+        }
+        self.delivered += fresh.len() as u64;
+        self.recent.push_back(ids);
+        if self.recent.len() > REMEMBERED_PAGES {
+            self.recent.pop_front();
+        }
+        self.position = PagePosition {
+            page: page.saturating_add(1),
+            skip: 0,
+            size: Some(self.page_size),
+        };
+        let seen = self.offset + self.delivered;
+        let done = returned == 0 || found.is_some_and(|found| seen >= found);
+        let (items, invalid) = entry::split(fresh);
         Ok(Step {
             items,
+            invalid,
             done,
-            total: u64::try_from(result.found).ok(),
+            total: found,
         })
     }
 
@@ -230,6 +324,7 @@ impl Strategy for PageStrategy {
         PagePosition {
             page: from.page,
             skip: from.skip + delivered.len(),
+            size: Some(self.page_size),
         }
     }
 }

@@ -69,13 +69,50 @@ impl Seen {
     }
 }
 
-/// Serves "list contacts" from a fixed set, as the API documents it: newest first, only
-/// contacts created strictly before `pageToken`, at most `limit`. Tells a channel about
-/// every request as it arrives.
+/// How a list server may differ from what the spec assumes; the default is the spec's server.
+#[derive(Clone, Debug, Default)]
+pub struct Quirks {
+    /// Ignores `pageToken`: its cursor never advances.
+    pub ignore_token: bool,
+    /// Answers at most this many contacts, whatever the `limit` (silently).
+    pub cap: Option<usize>,
+    /// Answers 400, as NestJS validation does, for a `limit` above this.
+    pub max_limit: Option<usize>,
+    /// `pageToken` includes its instant (`created <= token`).
+    pub inclusive: bool,
+    /// How a page is ordered and cut.
+    pub order: Order,
+}
+
+/// The order a list server picks and returns a page in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Newest first, ties by id (the spec's assumption).
+    #[default]
+    NewestFirst,
+    /// Oldest first: the `limit` oldest contacts before the token.
+    OldestFirst,
+    /// The order the contacts were given in (insertion order), newest insertion first.
+    Insertion,
+}
+
+/// Serves "list contacts" from a fixed set of raw contacts, as the API documents it (newest
+/// first, only contacts created strictly before `pageToken`, at most `limit`) unless `quirks`
+/// say otherwise. Tells a channel about every request as it arrives.
 pub struct ListResponder {
-    contacts: Vec<Contact>,
-    ignore_token: bool,
+    contacts: Vec<(DateTime<Utc>, Value)>,
+    quirks: Quirks,
     tell: mpsc::UnboundedSender<Seen>,
+}
+
+/// A contact's `created`, read the way a lenient server would (no zone means UTC).
+fn created_of(raw: &Value) -> DateTime<Utc> {
+    let text = raw["created"].as_str().expect("fixtures have a created");
+    text.parse::<DateTime<Utc>>().unwrap_or_else(|_| {
+        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+            .expect("a date-time")
+            .and_utc()
+    })
 }
 
 impl Respond for ListResponder {
@@ -83,46 +120,79 @@ impl Respond for ListResponder {
         let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
         let seen = Seen { query };
         let limit: usize = seen.param("limit").map_or(100, |l| l.parse().unwrap());
+        let quirks = &self.quirks;
         let token: Option<DateTime<Utc>> = seen
             .param("pageToken")
-            .filter(|_| !self.ignore_token)
+            .filter(|_| !quirks.ignore_token)
             .map(|t| t.parse().unwrap());
-        let mut page: Vec<Contact> = self
-            .contacts
-            .iter()
-            .filter(|c| token.is_none_or(|t| c.created < t))
-            .cloned()
-            .collect();
-        page.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
-        page.truncate(limit);
         let _ = self.tell.send(seen);
+        if quirks.max_limit.is_some_and(|max| limit > max) {
+            return ResponseTemplate::new(400).set_body_json(json!({
+                "statusCode": 400,
+                "message": "limit must not be greater than the maximum",
+                "error": "Bad Request",
+            }));
+        }
+        let before = |created: DateTime<Utc>| match token {
+            None => true,
+            Some(t) if quirks.inclusive => created <= t,
+            Some(t) => created < t,
+        };
+        let mut page: Vec<&(DateTime<Utc>, Value)> =
+            self.contacts.iter().filter(|(c, _)| before(*c)).collect();
+        let id = |v: &Value| v["id"].as_str().unwrap_or("").to_owned();
+        match quirks.order {
+            Order::NewestFirst => page.sort_by(|a, b| b.0.cmp(&a.0).then(id(&a.1).cmp(&id(&b.1)))),
+            Order::OldestFirst => page.sort_by(|a, b| a.0.cmp(&b.0).then(id(&a.1).cmp(&id(&b.1)))),
+            Order::Insertion => page.reverse(),
+        }
+        page.truncate(limit.min(quirks.cap.unwrap_or(usize::MAX)));
+        let page: Vec<&Value> = page.into_iter().map(|(_, v)| v).collect();
         ResponseTemplate::new(200).set_body_json(json!({ "contacts": page }))
     }
 }
 
 /// A wiremock server whose list operation serves `contacts`; the receiver hears every list request.
 pub async fn list_server(contacts: Vec<Contact>) -> (MockServer, mpsc::UnboundedReceiver<Seen>) {
-    serve_list(contacts, false).await
+    list_server_with(contacts, Quirks::default()).await
 }
 
 /// Like [`list_server`], but the server ignores `pageToken`: its cursor never advances.
 pub async fn list_server_ignoring_cursor(
     contacts: Vec<Contact>,
 ) -> (MockServer, mpsc::UnboundedReceiver<Seen>) {
-    serve_list(contacts, true).await
+    let quirks = Quirks {
+        ignore_token: true,
+        ..Quirks::default()
+    };
+    list_server_with(contacts, quirks).await
 }
 
-async fn serve_list(
+/// A list server with `quirks`.
+pub async fn list_server_with(
     contacts: Vec<Contact>,
-    ignore_token: bool,
+    quirks: Quirks,
+) -> (MockServer, mpsc::UnboundedReceiver<Seen>) {
+    let raw = contacts
+        .iter()
+        .map(|c| serde_json::to_value(c).unwrap())
+        .collect();
+    raw_list_server(raw, quirks).await
+}
+
+/// A list server whose contacts are raw JSON, so they can differ from the spec.
+pub async fn raw_list_server(
+    contacts: Vec<Value>,
+    quirks: Quirks,
 ) -> (MockServer, mpsc::UnboundedReceiver<Seen>) {
     let server = MockServer::start().await;
     let (tell, heard) = mpsc::unbounded_channel();
+    let contacts = contacts.into_iter().map(|v| (created_of(&v), v)).collect();
     Mock::given(method("GET"))
         .and(path(format!("/v1/chatbots/{BOT}/contacts")))
         .respond_with(ListResponder {
             contacts,
-            ignore_token,
+            quirks,
             tell,
         })
         .mount(&server)
