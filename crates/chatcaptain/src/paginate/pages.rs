@@ -174,6 +174,8 @@ struct PageStrategy {
     delivered: u64,
     /// The ids of the last few pages, newest last: a hit among them is a repeat.
     recent: VecDeque<HashSet<String>>,
+    /// Pages in a row that held nothing new.
+    repeated_pages: u32,
 }
 
 impl PageStrategy {
@@ -207,6 +209,7 @@ impl PageStrategy {
             position,
             delivered: 0,
             recent: VecDeque::new(),
+            repeated_pages: 0,
         })
     }
 
@@ -289,11 +292,19 @@ impl Strategy for PageStrategy {
             }
             fresh.push(entry);
         }
+        // Hits inserted ahead can make one page all repeats; two in a row mean the server
+        // does not move with `page`, and going on would loop.
         if returned > self.position.skip && fresh.is_empty() {
-            return Err(Error::PaginationInconsistent(format!(
-                "page {page} of the search repeated only hits already delivered: the server \
-                 ignores `page`, or more hits than a page were inserted ahead between two requests"
-            )));
+            self.repeated_pages += 1;
+            if self.repeated_pages >= 2 {
+                return Err(Error::PaginationInconsistent(format!(
+                    "pages {} and {page} of the search held only hits already delivered: the \
+                     server does not move with `page`",
+                    page - 1
+                )));
+            }
+        } else {
+            self.repeated_pages = 0;
         }
         self.delivered += fresh.len() as u64;
         self.recent.push_back(ids);
