@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::auth::{DEFAULT_API_KEY, Keys, Permission};
 use crate::faults::Fault;
 use crate::server::{FakeServer, Shared, StartError};
+use crate::shape::ListShape;
 use crate::state::Store;
 
 /// The seed of generated data when none is given.
@@ -23,6 +24,11 @@ enum SeedOp {
         chatbot: String,
         n: u64,
         created: DateTime<Utc>,
+    },
+    GeneratedEvery {
+        chatbot: String,
+        n: u64,
+        step: chrono::TimeDelta,
     },
     Contact {
         chatbot: String,
@@ -43,6 +49,7 @@ pub struct FakeServerBuilder {
     seed: u64,
     data: Vec<SeedOp>,
     faults: Vec<Fault>,
+    list_shape: ListShape,
     addr: SocketAddr,
 }
 
@@ -55,6 +62,7 @@ impl Default for FakeServerBuilder {
             seed: DEFAULT_SEED,
             data: Vec::new(),
             faults: Vec::new(),
+            list_shape: ListShape::default(),
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         }
     }
@@ -115,6 +123,22 @@ impl FakeServerBuilder {
         self
     }
 
+    /// Like [`seed_contacts`](Self::seed_contacts), but `step` apart instead of a second: a
+    /// millisecond step gives data of millisecond precision, some of it on whole seconds.
+    pub fn seed_contacts_every(
+        mut self,
+        chatbot: impl Into<String>,
+        n: u64,
+        step: chrono::TimeDelta,
+    ) -> Self {
+        self.data.push(SeedOp::GeneratedEvery {
+            chatbot: chatbot.into(),
+            n,
+            step,
+        });
+        self
+    }
+
     /// Adds `contact` to `chatbot` exactly as given (replacing an earlier one with the same id).
     pub fn contact(mut self, chatbot: impl Into<String>, contact: Contact) -> Self {
         self.data.push(SeedOp::Contact {
@@ -142,6 +166,12 @@ impl FakeServerBuilder {
     /// Installs a fault; faults act in the order installed (see [`Fault`]).
     pub fn fault(mut self, fault: Fault) -> Self {
         self.faults.push(fault);
+        self
+    }
+
+    /// Makes "list contacts" differ from the spec's guesses (see [`ListShape`]).
+    pub fn list_shape(mut self, shape: ListShape) -> Self {
+        self.list_shape = shape;
         self
     }
 
@@ -174,6 +204,9 @@ impl FakeServerBuilder {
                     n,
                     created,
                 } => store.seed_contacts_at(&chatbot, n, created),
+                SeedOp::GeneratedEvery { chatbot, n, step } => {
+                    store.seed_contacts_every(&chatbot, n, step)
+                }
                 SeedOp::Contact { chatbot, contact } => store.put_contact(&chatbot, *contact),
                 // After all contacts, so a contact seeded later still gets its organizationIds.
                 SeedOp::Organization {
@@ -190,7 +223,7 @@ impl FakeServerBuilder {
         FakeServer::serve(
             self.addr,
             self.api_key,
-            Shared::new(store, keys, self.faults),
+            Shared::new(store, keys, self.faults, self.list_shape),
         )
         .await
     }

@@ -37,6 +37,7 @@ mod route;
 mod routes;
 mod seed;
 mod server;
+mod shape;
 mod state;
 
 pub use auth::{API_KEY_HEADER, DEFAULT_API_KEY, Permission};
@@ -47,3 +48,4 @@ pub use route::Route;
 pub use routes::{DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_SEARCH_PAGE_SIZE};
 pub use seed::base_time as seed_base_time;
 pub use server::{FakeServer, StartError};
+pub use shape::ListShape;

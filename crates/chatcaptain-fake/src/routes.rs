@@ -66,10 +66,12 @@ async fn list_contacts(
                 .map_err(|_| ApiError::bad_request("pageToken must be an ISO 8601 date-time"))
         })
         .transpose()?;
+    let shape = &shared.list_shape;
     let limit = query
-        .integer("limit", 1, MAX_LIST_LIMIT)?
-        .unwrap_or(DEFAULT_LIST_LIMIT);
-    let contacts = shared.store().list(&chatbot, before, limit);
+        .integer("limit", 1, shape.max_limit)?
+        .unwrap_or(DEFAULT_LIST_LIMIT)
+        .min(shape.limit_cap.unwrap_or(usize::MAX));
+    let contacts = shared.store().list(&chatbot, before, limit, shape);
     ok(StatusCode::OK, json!({ "contacts": contacts }))
 }
 

@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 use crate::auth::Keys;
 use crate::builder::FakeServerBuilder;
 use crate::faults::{Fault, Installed};
+use crate::shape::ListShape;
 use crate::state::Store;
 use crate::{RecordedRequest, Route, gate, routes};
 
@@ -22,6 +23,7 @@ pub(crate) struct Shared {
     store: RwLock<Store>,
     log: Mutex<Log>,
     pub(crate) keys: Keys,
+    pub(crate) list_shape: ListShape,
 }
 
 /// Requests received and the faults counting them.
@@ -31,7 +33,7 @@ pub(crate) struct Log {
 }
 
 impl Shared {
-    pub(crate) fn new(store: Store, keys: Keys, faults: Vec<Fault>) -> Self {
+    pub(crate) fn new(store: Store, keys: Keys, faults: Vec<Fault>, list_shape: ListShape) -> Self {
         Shared {
             store: RwLock::new(store),
             log: Mutex::new(Log {
@@ -39,6 +41,7 @@ impl Shared {
                 faults: faults.into_iter().map(Installed::new).collect(),
             }),
             keys,
+            list_shape,
         }
     }
 

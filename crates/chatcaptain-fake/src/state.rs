@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};
 
 use crate::seed::{self, Generator};
+use crate::shape::ListShape;
 
 /// The fields `updateContact` may change; anything else in its body (an `id`, a `created`) is ignored.
 const UPDATABLE: [&str; 14] = [
@@ -63,9 +64,14 @@ impl Store {
 
     /// Adds `n` generated contacts, each created one second after the chatbot's previous generated one.
     pub(crate) fn seed_contacts(&mut self, chatbot: &str, n: u64) {
+        self.seed_contacts_every(chatbot, n, Duration::seconds(1));
+    }
+
+    /// Adds `n` generated contacts, each created `step` after the chatbot's previous generated one.
+    pub(crate) fn seed_contacts_every(&mut self, chatbot: &str, n: u64, step: Duration) {
         let start = self.bot(chatbot).generated;
         for i in start..start + n {
-            let created = seed::base_time() + Duration::seconds(i as i64);
+            let created = seed::base_time() + step * i as i32;
             let contact = self.generator.contact(i, created);
             self.bot(chatbot).insert(contact);
         }
@@ -106,28 +112,37 @@ impl Store {
             .push(organization);
     }
 
-    /// Contacts created strictly before `before` (all when `None`), newest first, at most `limit`.
+    /// Contacts created strictly before `before` (all when `None`), newest first, at most `limit`;
+    /// `shape` may make the bound inclusive and the order oldest first.
     pub(crate) fn list(
         &self,
         chatbot: &str,
         before: Option<DateTime<Utc>>,
         limit: usize,
+        shape: &ListShape,
     ) -> Vec<Contact> {
         let Some(bot) = self.chatbots.get(chatbot) else {
             return Vec::new();
         };
         // (t, "") is the smallest key at instant t, so excluding it excludes every contact created at t:
-        // the cursor is strictly "before", ties with the cursor included.
+        // the cursor is strictly "before", ties with the cursor included. The inclusive shape takes
+        // every key up to the next instant instead.
         let upper = match before {
+            Some(t) if shape.inclusive_token => {
+                Bound::Excluded((t + Duration::nanoseconds(1), String::new()))
+            }
             Some(t) => Bound::Excluded((t, String::new())),
             None => Bound::Unbounded,
         };
-        bot.by_created
-            .range((Bound::Unbounded, upper))
-            .rev()
-            .take(limit)
-            .map(|(_, c)| c.clone())
-            .collect()
+        let range = bot.by_created.range((Bound::Unbounded, upper));
+        let page = |it: &mut dyn Iterator<Item = (&(DateTime<Utc>, String), &Contact)>| {
+            it.take(limit).map(|(_, c)| c.clone()).collect()
+        };
+        if shape.oldest_first {
+            page(&mut range.into_iter())
+        } else {
+            page(&mut range.rev())
+        }
     }
 
     /// Case-insensitive substring search over names, e-mails, phone numbers and ids, newest first.
@@ -319,7 +334,19 @@ mod tests {
         let t = seed::base_time();
         store.seed_contacts_at("b", 3, t);
         store.seed_contacts_at("b", 2, t - Duration::seconds(1));
-        assert_eq!(store.list("b", Some(t), 10).len(), 2);
-        assert_eq!(store.list("b", None, 10).len(), 5);
+        assert_eq!(store.list("b", Some(t), 10, &ListShape::spec()).len(), 2);
+        assert_eq!(store.list("b", None, 10, &ListShape::spec()).len(), 5);
+    }
+
+    #[test]
+    fn list_shapes_include_the_cursor_instant_and_turn_the_order() {
+        let mut store = Store::new(1);
+        let t = seed::base_time();
+        store.seed_contacts_at("b", 3, t);
+        store.seed_contacts_at("b", 2, t - Duration::seconds(1));
+        let inclusive = ListShape::spec().inclusive_token(true);
+        assert_eq!(store.list("b", Some(t), 10, &inclusive).len(), 5);
+        let oldest = store.list("b", None, 2, &ListShape::spec().oldest_first(true));
+        assert!(oldest.iter().all(|c| c.created == t - Duration::seconds(1)));
     }
 }

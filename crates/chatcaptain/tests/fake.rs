@@ -108,3 +108,70 @@ async fn a_wrong_key_is_refused_with_the_status_and_the_server_text() {
     let err = wrong.contacts("bot1").get("x").await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err}");
 }
+
+/// Lists every contact of `bot1` on a fake of `shape`.
+async fn list_on(
+    server: FakeServer,
+) -> (usize, Result<Vec<chatcaptain::Contact>, chatcaptain::Error>) {
+    let count = server.contact_count("bot1");
+    let got = client(&server)
+        .contacts("bot1")
+        .list()
+        .page_size(120)
+        .collect_all()
+        .await;
+    (count, got)
+}
+
+#[tokio::test]
+async fn list_against_fakes_shaped_unlike_the_spec_yields_every_contact_once() {
+    use chatcaptain_fake::ListShape;
+    let shapes = [
+        ListShape::spec().limit_cap(100),
+        ListShape::spec().max_limit(125),
+        ListShape::spec().inclusive_token(true),
+        ListShape::spec().limit_cap(90).inclusive_token(true),
+    ];
+    for shape in shapes {
+        let server = FakeServer::builder()
+            .api_key(KEY)
+            .seed_contacts("bot1", 700)
+            .seed_contacts_at("bot1", 40, seed_base_time() + TimeDelta::seconds(300))
+            .list_shape(shape.clone())
+            .start()
+            .await;
+        let (count, got) = list_on(server).await;
+        let got = got.unwrap_or_else(|e| panic!("{shape:?}: {e}"));
+        let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
+        assert_eq!((got.len(), unique.len()), (count, count), "{shape:?}");
+    }
+}
+
+#[tokio::test]
+async fn list_against_a_fake_of_millisecond_data_yields_every_contact_once() {
+    let server = FakeServer::builder()
+        .api_key(KEY)
+        .seed_contacts_every("bot1", 3000, TimeDelta::milliseconds(1))
+        .seed_contacts_at("bot1", 3, seed_base_time() + TimeDelta::seconds(2))
+        .start()
+        .await;
+    let (count, got) = list_on(server).await;
+    let got = got.unwrap();
+    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
+    assert_eq!((got.len(), unique.len()), (count, count));
+}
+
+#[tokio::test]
+async fn list_against_an_oldest_first_fake_fails_loudly() {
+    let server = FakeServer::builder()
+        .api_key(KEY)
+        .seed_contacts("bot1", 300)
+        .list_shape(chatcaptain_fake::ListShape::spec().oldest_first(true))
+        .start()
+        .await;
+    let (_, got) = list_on(server).await;
+    assert!(
+        matches!(got, Err(chatcaptain::Error::PaginationInconsistent(_))),
+        "{got:?}"
+    );
+}
