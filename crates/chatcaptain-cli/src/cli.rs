@@ -223,8 +223,9 @@ pub struct UpdateArgs {
     pub target: IdArgs,
     #[command(flatten)]
     pub fields: Fields,
-    /// Set a variable, KEY=VALUE; repeatable. The server replaces all stored variables with the
-    /// ones sent.
+    /// Set a variable, KEY=VALUE; repeatable. The other stored variables are kept: the contact is
+    /// read first and sent back with the change (a change to its variables made by someone else
+    /// in between is lost). A "variables" object in --from-file replaces them all instead.
     #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
     /// An organization the contact belongs to; repeatable. Replaces the stored list.
