@@ -12,10 +12,15 @@ API key:
   a key typed on the command line lands in shell history and in `ps` output.
 
 Output:
-  table   a readable table (the default when stdout is a terminal)
+  table   a readable table (the default when stdout is a terminal); control characters in
+          the data (escape sequences, newlines) are shown escaped, e.g. \u{1b}
   ndjson  one JSON object per line (the default when stdout is not a terminal); streams
   json    a JSON array (an object for single contacts); streams, one record per line
-  csv     a header and one row per record; streams
+  csv     a header and one row per record; streams. Cells starting with =, +, -, @, tab or
+          carriage return get a leading ' so a spreadsheet does not run them as formulas
+          (a sign followed by digits only, like +4915100000999, is left as it is);
+          --no-csv-guard writes them as stored
+  ndjson and json hold the data exactly (JSON escapes control characters itself).
   Streamed formats hold one record in memory at a time, so
   `chatcaptain contacts list --all --output ndjson --chatbot ID > contacts.ndjson`
   works for any number of contacts. A table collects its rows first.
@@ -52,6 +57,16 @@ pub struct Cli {
     /// Output format [default: table on a terminal, ndjson otherwise].
     #[arg(long, short, global = true, value_enum)]
     pub output: Option<Format>,
+
+    /// In CSV, put a ' before cells that start with =, +, -, @, tab or carriage return (a sign
+    /// followed by digits only excepted), so a spreadsheet shows them instead of running them as
+    /// formulas [default].
+    #[arg(long, global = true, overrides_with = "no_csv_guard")]
+    pub csv_guard: bool,
+
+    /// Write CSV cells exactly as stored, for programs rather than spreadsheets.
+    #[arg(long, global = true, overrides_with = "csv_guard")]
+    pub no_csv_guard: bool,
 
     #[command(subcommand)]
     pub command: Command,

@@ -54,7 +54,7 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     }
     let _ = io::Write::write_all(
         &mut io::stderr(),
-        format!("error: {}\n", line(error)).as_bytes(),
+        format!("error: {}\n", crate::terminal::shown(&line(error))).as_bytes(),
     );
     ExitCode::from(code(error))
 }

@@ -7,9 +7,10 @@ use serde_json::json;
 
 use crate::cli::{DeleteArgs, Format};
 use crate::exit::{Outcome, Usage};
-use crate::output;
+use crate::output::{self, Output};
+use crate::terminal::shown;
 
-pub async fn run(client: &Client, args: &DeleteArgs, format: Format) -> anyhow::Result<Outcome> {
+pub async fn run(client: &Client, args: &DeleteArgs, output: Output) -> anyhow::Result<Outcome> {
     let target = &args.target;
     if !args.yes && !confirmed(&target.id)? {
         return Err(anyhow::anyhow!("not confirmed; nothing was deleted"));
@@ -25,8 +26,8 @@ pub async fn run(client: &Client, args: &DeleteArgs, format: Format) -> anyhow::
         ));
     }
     let mut out = output::stdout();
-    match format {
-        Format::Table => writeln!(out, "Deleted contact {}.", target.id)?,
+    match output.format {
+        Format::Table => writeln!(out, "Deleted contact {}.", shown(&target.id))?,
         Format::Json | Format::Ndjson => {
             writeln!(out, "{}", json!({ "id": target.id, "deleted": true }))?
         }
@@ -44,7 +45,7 @@ fn confirmed(id: &str) -> anyhow::Result<bool> {
         ))
         .into());
     }
-    eprint!("Delete contact {id}? [y/N] ");
+    eprint!("Delete contact {}? [y/N] ", shown(id));
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;

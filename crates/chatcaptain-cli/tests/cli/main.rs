@@ -5,4 +5,5 @@ mod commands;
 mod common;
 mod export;
 mod formats;
+mod hostile;
 mod stopping;
