@@ -3,6 +3,7 @@
 mod auth;
 mod commands;
 mod common;
+mod errors;
 mod export;
 mod formats;
 mod hostile;
