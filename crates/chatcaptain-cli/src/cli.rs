@@ -29,8 +29,8 @@ Output:
 Exit codes:
   0    success (also when a reader such as `head` closes the pipe early)
   1    the API answered with an error, could not be reached, or a deletion was declined
-  2    usage error: bad flags, missing API key, nothing to update, delete without --yes
-       when stdin is not a terminal
+  2    usage error: bad flags, missing API key or unreadable key file, nothing to update,
+       delete without --yes when stdin is not a terminal
   3    authentication or permission refused (401, 403)
   4    not found (404)
   130  interrupted (Ctrl-C): what was written is flushed, up to the last whole record";
@@ -44,15 +44,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub api_key_file: Option<PathBuf>,
 
-    /// The API's address, e.g. a local fake server.
-    #[arg(
-        long,
-        global = true,
-        env = "CHATCAPTAIN_BASE_URL",
-        value_name = "URL",
-        default_value = chatcaptain::DEFAULT_BASE_URL
-    )]
-    pub base_url: String,
+    /// The API's address, e.g. a local fake server [default: https://api.chatcaptain.com; an
+    /// empty value means the default too].
+    #[arg(long, global = true, env = "CHATCAPTAIN_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
 
     /// Output format [default: table on a terminal, ndjson otherwise].
     #[arg(long, short, global = true, value_enum)]

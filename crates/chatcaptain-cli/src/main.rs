@@ -29,7 +29,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let client = connect::client(cli.api_key_file.as_deref(), &cli.base_url)?;
+    let client = connect::client(cli.api_key_file.as_deref(), cli.base_url.as_deref())?;
     let format = output::resolve(cli.output, !cli.no_csv_guard);
     let Command::Contacts(command) = &cli.command;
     match command {

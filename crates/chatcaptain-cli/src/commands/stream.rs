@@ -71,7 +71,10 @@ pub async fn write_all(
         }
     };
     bar.finish_and_clear();
-    sink.finish()?;
+    match ended {
+        Ended::Done => sink.finish()?,
+        Ended::Interrupted | Ended::Failed(_) => sink.finish_early()?,
+    }
     match ended {
         Ended::Done => {
             if window.limit.is_none() && limit == Some(written) {

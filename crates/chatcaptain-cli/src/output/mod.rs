@@ -23,6 +23,11 @@ pub trait Sink<R: Record> {
     fn flush(&mut self) -> io::Result<()>;
     /// Ends the output (closes a JSON array, prints a table) and flushes it.
     fn finish(self: Box<Self>) -> io::Result<()>;
+    /// Ends the output of a listing that stopped early (an error, Ctrl-C): well formed as after
+    /// [`Sink::finish`], but nothing may say the listing was empty when it only failed.
+    fn finish_early(self: Box<Self>) -> io::Result<()> {
+        self.finish()
+    }
 }
 
 /// How records are written.

@@ -45,6 +45,13 @@ impl<R: Record> Sink<R> for Rows {
             writeln!(self.out, "(none)")?;
             return self.out.flush();
         }
+        Sink::<R>::finish_early(self)
+    }
+
+    fn finish_early(mut self: Box<Self>) -> io::Result<()> {
+        if self.rows.is_empty() {
+            return self.out.flush();
+        }
         let mut table = new_table();
         table.set_header(R::TABLE_HEADER.to_vec());
         table.add_rows(std::mem::take(&mut self.rows));
