@@ -19,19 +19,20 @@ pub async fn run(client: &Client, args: &DeleteArgs, output: Output) -> anyhow::
         .contacts(&target.chatbot.id)
         .delete(&target.id)
         .await?;
-    if !deleted {
-        return Err(anyhow::anyhow!(
-            "the server deleted nothing for contact {}",
-            target.id
-        ));
-    }
+    // `deleted: false` is still a success: the contact is gone, as asked (a retried delete whose
+    // first attempt went through finds nothing left to delete).
     let mut out = output::stdout();
     match output.format {
-        Format::Table => writeln!(out, "Deleted contact {}.", shown(&target.id))?,
+        Format::Table if deleted => writeln!(out, "Deleted contact {}.", shown(&target.id))?,
+        Format::Table => writeln!(
+            out,
+            "Contact {} is gone; the server had nothing to delete.",
+            shown(&target.id)
+        )?,
         Format::Json | Format::Ndjson => {
-            writeln!(out, "{}", json!({ "id": target.id, "deleted": true }))?
+            writeln!(out, "{}", json!({ "id": target.id, "deleted": deleted }))?
         }
-        Format::Csv => writeln!(out, "id,deleted\n{},true", target.id)?,
+        Format::Csv => writeln!(out, "id,deleted\n{},{deleted}", target.id)?,
     }
     out.flush()?;
     Ok(Outcome::Done)

@@ -74,3 +74,35 @@ fn an_empty_table_listing_still_says_none() {
         .success()
         .stdout("(none)\n");
 }
+
+#[test]
+fn delete_exits_0_when_the_server_reports_nothing_left_to_delete() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(async {
+        use wiremock::matchers::{method, path};
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(method("DELETE"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts/C1")))
+            .respond_with(
+                wiremock::ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!({ "deleted": false })),
+            )
+            .mount(&server)
+            .await;
+        server
+    });
+    bare()
+        .env("CHATCAPTAIN_API_KEY", KEY)
+        .args([
+            "--base-url",
+            &server.uri(),
+            "contacts",
+            "delete",
+            "C1",
+            "--yes",
+        ])
+        .args(["--chatbot", BOT])
+        .assert()
+        .success()
+        .stdout("{\"deleted\":false,\"id\":\"C1\"}\n");
+}
