@@ -12,10 +12,15 @@ API key:
   a key typed on the command line lands in shell history and in `ps` output.
 
 Output:
-  table   a readable table (the default when stdout is a terminal)
+  table   a readable table (the default when stdout is a terminal); control characters in
+          the data (escape sequences, newlines) are shown escaped, e.g. \u{1b}
   ndjson  one JSON object per line (the default when stdout is not a terminal); streams
   json    a JSON array (an object for single contacts); streams, one record per line
-  csv     a header and one row per record; streams
+  csv     a header and one row per record; streams. Cells starting with =, +, -, @, tab or
+          carriage return get a leading ' so a spreadsheet does not run them as formulas
+          (a sign followed by digits only, like +4915100000999, is left as it is);
+          --no-csv-guard writes them as stored
+  ndjson and json hold the data exactly (JSON escapes control characters itself).
   Streamed formats hold one record in memory at a time, so
   `chatcaptain contacts list --all --output ndjson --chatbot ID > contacts.ndjson`
   works for any number of contacts. A table collects its rows first.
@@ -24,8 +29,8 @@ Output:
 Exit codes:
   0    success (also when a reader such as `head` closes the pipe early)
   1    the API answered with an error, could not be reached, or a deletion was declined
-  2    usage error: bad flags, missing API key, nothing to update, delete without --yes
-       when stdin is not a terminal
+  2    usage error: bad flags, missing API key or unreadable key file, nothing to update,
+       delete without --yes when stdin is not a terminal
   3    authentication or permission refused (401, 403)
   4    not found (404)
   130  interrupted (Ctrl-C): what was written is flushed, up to the last whole record";
@@ -39,19 +44,24 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub api_key_file: Option<PathBuf>,
 
-    /// The API's address, e.g. a local fake server.
-    #[arg(
-        long,
-        global = true,
-        env = "CHATCAPTAIN_BASE_URL",
-        value_name = "URL",
-        default_value = chatcaptain::DEFAULT_BASE_URL
-    )]
-    pub base_url: String,
+    /// The API's address, e.g. a local fake server [default: https://api.chatcaptain.com; an
+    /// empty value means the default too].
+    #[arg(long, global = true, env = "CHATCAPTAIN_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
 
     /// Output format [default: table on a terminal, ndjson otherwise].
     #[arg(long, short, global = true, value_enum)]
     pub output: Option<Format>,
+
+    /// In CSV, put a ' before cells that start with =, +, -, @, tab or carriage return (a sign
+    /// followed by digits only excepted), so a spreadsheet shows them instead of running them as
+    /// formulas [default].
+    #[arg(long, global = true, overrides_with = "no_csv_guard")]
+    pub csv_guard: bool,
+
+    /// Write CSV cells exactly as stored, for programs rather than spreadsheets.
+    #[arg(long, global = true, overrides_with = "csv_guard")]
+    pub no_csv_guard: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -223,8 +233,9 @@ pub struct UpdateArgs {
     pub target: IdArgs,
     #[command(flatten)]
     pub fields: Fields,
-    /// Set a variable, KEY=VALUE; repeatable. The server replaces all stored variables with the
-    /// ones sent.
+    /// Set a variable, KEY=VALUE; repeatable. The other stored variables are kept: the contact is
+    /// read first and sent back with the change (a change to its variables made by someone else
+    /// in between is lost). A "variables" object in --from-file replaces them all instead.
     #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
     /// An organization the contact belongs to; repeatable. Replaces the stored list.

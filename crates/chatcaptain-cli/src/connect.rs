@@ -2,18 +2,23 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 use chatcaptain::{API_KEY_ENV, Client};
 
 use crate::exit::Usage;
 
-/// A client for `base_url` with the key from `key_file`, else from `CHATCAPTAIN_API_KEY`.
-pub fn client(key_file: Option<&Path>, base_url: &str) -> anyhow::Result<Client> {
+/// A client for `base_url` (production when it is absent or empty) with the key from
+/// `key_file`, else from `CHATCAPTAIN_API_KEY`.
+pub fn client(key_file: Option<&Path>, base_url: Option<&str>) -> anyhow::Result<Client> {
     let key = match key_file {
         Some(path) => {
             // The path is named in errors; the contents never are.
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading the API key file {}", path.display()))?;
+            // A key file that cannot be read is a mistake in the call, as a missing key is.
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Usage(format!(
+                    "cannot read the API key file {}: {e}",
+                    path.display()
+                ))
+            })?;
             let key = text.trim().to_owned();
             if key.is_empty() {
                 return Err(Usage(format!("the API key file {} is empty", path.display())).into());
@@ -30,5 +35,11 @@ pub fn client(key_file: Option<&Path>, base_url: &str) -> anyhow::Result<Client>
             }
         },
     };
-    Ok(Client::builder().api_key(key).base_url(base_url).build()?)
+    let mut builder = Client::builder().api_key(key);
+    // An empty CHATCAPTAIN_BASE_URL (`export CHATCAPTAIN_BASE_URL=` to undo a test setup) means
+    // unset, as for most tools; clap hands it over as an empty value.
+    if let Some(url) = base_url.filter(|url| !url.trim().is_empty()) {
+        builder = builder.base_url(url);
+    }
+    Ok(builder.build()?)
 }

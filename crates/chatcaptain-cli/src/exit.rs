@@ -54,7 +54,7 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     }
     let _ = io::Write::write_all(
         &mut io::stderr(),
-        format!("error: {}\n", line(error)).as_bytes(),
+        format!("error: {}\n", crate::terminal::shown(&line(error))).as_bytes(),
     );
     ExitCode::from(code(error))
 }
@@ -80,11 +80,15 @@ fn code(error: &anyhow::Error) -> u8 {
 /// after retries, the last attempt's line and how many attempts were made.
 fn line(error: &anyhow::Error) -> String {
     let Some(api) = error.downcast_ref::<chatcaptain::Error>() else {
-        return format!("{error:#}");
+        return causes(error.chain().map(ToString::to_string));
     };
     let last = match api.last_attempt() {
         chatcaptain::Error::Api { status, message } => format!("{status}: {message}"),
-        other => causes(other),
+        other => {
+            let chain =
+                std::iter::successors(Some(other as &dyn std::error::Error), |e| e.source());
+            causes(chain.map(ToString::to_string))
+        }
     };
     match api.attempts() {
         1 => last,
@@ -92,14 +96,18 @@ fn line(error: &anyhow::Error) -> String {
     }
 }
 
-/// An error and its causes on one line, as anyhow's `{:#}` prints them.
-fn causes(error: &dyn std::error::Error) -> String {
-    let mut line = error.to_string();
-    let mut cause = error.source();
-    while let Some(c) = cause {
-        line.push_str(": ");
-        line.push_str(&c.to_string());
-        cause = c.source();
+/// An error's text and its causes' on one line, joined with ": ". A cause the line already ends
+/// with is left out: some errors include their source in their own text, others do not (reqwest's
+/// no longer does; this crate's are going the same way), and either way it is printed once.
+fn causes(texts: impl Iterator<Item = String>) -> String {
+    let mut line = String::new();
+    for text in texts {
+        if line.is_empty() {
+            line = text;
+        } else if !text.is_empty() && !line.ends_with(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
     }
     line
 }

@@ -126,15 +126,10 @@ pub fn update(
     organization_ids: &[String],
 ) -> anyhow::Result<ContactUpdate> {
     let mut body = merged(fields)?;
-    if !vars.is_empty() {
-        body.variables
-            .get_or_insert_default()
-            .extend(vars.iter().cloned());
-    }
     if !organization_ids.is_empty() {
         body.organization_ids = Some(organization_ids.to_vec());
     }
-    if body == Body::default() {
+    if body == Body::default() && vars.is_empty() {
         return Err(Usage(
             "nothing to update: give a field flag (--name, --email, ...), --var, \
              --organization-id or --from-file"
@@ -146,6 +141,11 @@ pub fn update(
     let mut update = ContactUpdate::new();
     if let Some(variables) = body.variables {
         update = update.variables(variables);
+    }
+    // Without a map from the file, each --var is merged into the stored variables (the library
+    // reads them first); with one, it is added to that map, which replaces the stored one.
+    for (key, value) in vars {
+        update = update.variable(key, value);
     }
     if let Some(ids) = body.organization_ids {
         update = update.organization_ids(ids);

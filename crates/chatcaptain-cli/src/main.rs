@@ -9,6 +9,7 @@ mod exit;
 mod fields;
 mod output;
 mod progress;
+mod terminal;
 
 use std::process::ExitCode;
 
@@ -28,8 +29,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let client = connect::client(cli.api_key_file.as_deref(), &cli.base_url)?;
-    let format = output::resolve(cli.output);
+    let client = connect::client(cli.api_key_file.as_deref(), cli.base_url.as_deref())?;
+    let format = output::resolve(cli.output, !cli.no_csv_guard);
     let Command::Contacts(command) = &cli.command;
     match command {
         ContactsCommand::List(args) => list::run(&client, args, format).await,

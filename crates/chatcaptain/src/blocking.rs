@@ -1,14 +1,17 @@
 //! A blocking client for programs without async: the same handle and builders, returning iterators.
 //!
-//! It owns a small tokio runtime; do not use it from inside an async runtime. Requests take the
-//! same retry policy as the async client's; to configure it, build an async client and wrap it:
-//! `blocking::Client::from_async(chatcaptain::Client::builder().api_key(key).max_attempts(5).build()?)`.
+//! Like reqwest's blocking client, it runs a tokio runtime on a thread of its own and hands each
+//! call to it, so it can be created, used and dropped anywhere, inside an async runtime too
+//! (where it blocks that runtime's thread while a call runs, as any blocking call does). The
+//! thread ends when the last clone of the client, and of every handle, listing and iterator
+//! made from it, is dropped. [`Client::builder`] takes the same options as the async
+//! [`crate::ClientBuilder`].
 //!
 //! ```no_run
 //! use chatcaptain::blocking::Client;
 //!
 //! fn main() -> Result<(), chatcaptain::Error> {
-//!     let client = Client::from_env()?;
+//!     let client = Client::builder().api_key("my-key").max_attempts(5).build()?;
 //!     for contact in client.contacts("aBcDeFgHiJkLmNoPqRsT").list().page_size(200).items() {
 //!         println!("{}", contact?.id);
 //!     }
@@ -16,15 +19,20 @@
 //! }
 //! ```
 
-use std::sync::Arc;
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, mpsc};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use futures::stream::{BoxStream, StreamExt};
-use tokio::runtime::Runtime;
 
 use crate::{Contact, ContactUpdate, Cursor, Error, NewContact, Organization, Page, PagePosition};
 
-/// A blocking ChatCaptain client; cheap to clone, clones share the runtime and connection pool.
+/// A blocking ChatCaptain client; cheap to clone, clones share the runtime thread and connection pool.
 #[derive(Clone)]
 pub struct Client {
     inner: crate::Client,
@@ -50,19 +58,16 @@ impl Client {
         Client::from_async(crate::Client::from_env()?)
     }
 
+    /// Starts configuring a client, with the options of [`crate::Client::builder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder(crate::Client::builder())
+    }
+
     /// Wraps an async client (built with [`crate::Client::builder`]) for blocking use.
     pub fn from_async(inner: crate::Client) -> Result<Client, Error> {
-        // A worker thread, not a current-thread runtime: prefetched requests must progress
-        // while the caller is busy with the items it already has.
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("chatcaptain-blocking")
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Config(format!("could not start the blocking runtime: {e}")))?;
         Ok(Client {
             inner,
-            runtime: Arc::new(runtime),
+            runtime: Arc::new(Runtime::start()?),
         })
     }
 
@@ -80,6 +85,74 @@ impl Client {
     }
 }
 
+/// Configures a blocking [`Client`]: each method forwards to [`crate::ClientBuilder`]'s.
+#[derive(Debug)]
+#[must_use = "a builder does nothing until .build() is called"]
+pub struct ClientBuilder(crate::ClientBuilder);
+
+impl ClientBuilder {
+    /// The API key; see [`crate::ClientBuilder::api_key`].
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        ClientBuilder(self.0.api_key(key))
+    }
+
+    /// Another server than production; see [`crate::ClientBuilder::base_url`].
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        ClientBuilder(self.0.base_url(url))
+    }
+
+    /// How long one request may take; see [`crate::ClientBuilder::timeout`].
+    pub fn timeout(self, timeout: Duration) -> Self {
+        ClientBuilder(self.0.timeout(timeout))
+    }
+
+    /// How long one call may take, retries included; see [`crate::ClientBuilder::call_timeout`].
+    pub fn call_timeout(self, limit: Duration) -> Self {
+        ClientBuilder(self.0.call_timeout(limit))
+    }
+
+    /// Requests per call, the first included; see [`crate::ClientBuilder::max_attempts`].
+    pub fn max_attempts(self, attempts: u32) -> Self {
+        ClientBuilder(self.0.max_attempts(attempts))
+    }
+
+    /// The backoff between attempts; see [`crate::ClientBuilder::backoff`].
+    pub fn backoff(self, base: Duration, cap: Duration) -> Self {
+        ClientBuilder(self.0.backoff(base, cap))
+    }
+
+    /// The longest `Retry-After` waited out; see [`crate::ClientBuilder::max_retry_wait`].
+    pub fn max_retry_wait(self, limit: Duration) -> Self {
+        ClientBuilder(self.0.max_retry_wait(limit))
+    }
+
+    /// Also retries `create`; see [`crate::ClientBuilder::retry_non_idempotent`].
+    pub fn retry_non_idempotent(self, retry: bool) -> Self {
+        ClientBuilder(self.0.retry_non_idempotent(retry))
+    }
+
+    /// The `User-Agent` header; see [`crate::ClientBuilder::user_agent`].
+    pub fn user_agent(self, agent: impl Into<String>) -> Self {
+        ClientBuilder(self.0.user_agent(agent))
+    }
+
+    /// Sends through this `reqwest::Client`; see [`crate::ClientBuilder::http_client`]. Its
+    /// connections then live on the blocking client's runtime thread.
+    pub fn http_client(self, client: reqwest::Client) -> Self {
+        ClientBuilder(self.0.http_client(client))
+    }
+
+    /// The largest answer body read; see [`crate::ClientBuilder::max_response_bytes`].
+    pub fn max_response_bytes(self, limit: u64) -> Self {
+        ClientBuilder(self.0.max_response_bytes(limit))
+    }
+
+    /// Builds the client and starts its runtime thread; fails as [`crate::ClientBuilder::build`] does.
+    pub fn build(self) -> Result<Client, Error> {
+        Client::from_async(self.0.build()?)
+    }
+}
+
 /// A blocking handle on the contacts of one chatbot.
 #[derive(Clone, Debug)]
 pub struct Contacts {
@@ -90,27 +163,36 @@ pub struct Contacts {
 impl Contacts {
     /// Creates a contact and returns it as stored.
     pub fn create(&self, contact: NewContact) -> Result<Contact, Error> {
-        self.runtime.block_on(self.inner.create(contact))
+        let inner = self.inner.clone();
+        self.runtime
+            .call(async move { inner.create(contact).await })
     }
 
     /// Fetches one contact.
     pub fn get(&self, id: &str) -> Result<Contact, Error> {
-        self.runtime.block_on(self.inner.get(id))
+        let (inner, id) = (self.inner.clone(), id.to_owned());
+        self.runtime.call(async move { inner.get(&id).await })
     }
 
-    /// Changes the given fields of a contact and returns it as stored.
+    /// Changes the given fields of a contact and returns it as stored; see
+    /// [`crate::Contacts::update`] for how variables set one at a time are merged.
     pub fn update(&self, id: &str, update: ContactUpdate) -> Result<Contact, Error> {
-        self.runtime.block_on(self.inner.update(id, update))
+        let (inner, id) = (self.inner.clone(), id.to_owned());
+        self.runtime
+            .call(async move { inner.update(&id, update).await })
     }
 
     /// Deletes a contact; `Ok(false)` when the server says it deleted nothing.
     pub fn delete(&self, id: &str) -> Result<bool, Error> {
-        self.runtime.block_on(self.inner.delete(id))
+        let (inner, id) = (self.inner.clone(), id.to_owned());
+        self.runtime.call(async move { inner.delete(&id).await })
     }
 
     /// The organizations a contact belongs to.
     pub fn organizations(&self, id: &str) -> Result<Vec<Organization>, Error> {
-        self.runtime.block_on(self.inner.organizations(id))
+        let (inner, id) = (self.inner.clone(), id.to_owned());
+        self.runtime
+            .call(async move { inner.organizations(&id).await })
     }
 
     /// All contacts, newest first.
@@ -130,19 +212,37 @@ impl Contacts {
     }
 }
 
-/// An iterator over a listing, driving its stream on the client's runtime.
+/// An iterator over a listing, whose stream is driven on the client's runtime thread.
+///
+/// Fused: after the listing ends or fails, `next()` keeps returning `None`.
 pub struct Iter<T> {
-    stream: BoxStream<'static, Result<T, Error>>,
+    /// `None` once the listing has ended or failed; dropping the stream cancels a prefetch.
+    stream: Option<BoxStream<'static, Result<T, Error>>>,
     runtime: Arc<Runtime>,
 }
 
-impl<T> Iterator for Iter<T> {
+impl<T: Send + 'static> Iterator for Iter<T> {
     type Item = Result<T, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.runtime.block_on(self.stream.next())
+        let mut stream = self.stream.take()?;
+        // The stream goes to the runtime thread for one item and comes back with it: between
+        // items it holds no request in flight (a prefetch runs as a task of that runtime).
+        let (item, stream) = match self.runtime.run(async move {
+            let item = stream.next().await;
+            (item, stream)
+        }) {
+            Ok(answer) => answer,
+            Err(gone) => return Some(Err(gone)),
+        };
+        if matches!(item, Some(Ok(_))) {
+            self.stream = Some(stream);
+        }
+        item
     }
 }
+
+impl<T: Send + 'static> std::iter::FusedIterator for Iter<T> {}
 
 impl<T> std::fmt::Debug for Iter<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -179,7 +279,7 @@ macro_rules! blocking_listing {
             /// The contacts, one at a time.
             pub fn items(self) -> Iter<Contact> {
                 Iter {
-                    stream: self.inner.items().boxed(),
+                    stream: Some(self.inner.items().boxed()),
                     runtime: self.runtime,
                 }
             }
@@ -187,14 +287,15 @@ macro_rules! blocking_listing {
             /// The contacts, a page at a time, each page telling where to resume after it.
             pub fn pages(self) -> Iter<Page<Contact>> {
                 Iter {
-                    stream: self.inner.pages().boxed(),
+                    stream: Some(self.inner.pages().boxed()),
                     runtime: self.runtime,
                 }
             }
 
             /// All the contacts (up to `max_items`) in one vector.
             pub fn collect_all(self) -> Result<Vec<Contact>, Error> {
-                self.runtime.block_on(self.inner.collect_all())
+                let inner = self.inner;
+                self.runtime.call(async move { inner.collect_all().await })
             }
 
             fn map(self, f: impl FnOnce(crate::$name) -> crate::$name) -> Self {
@@ -240,5 +341,163 @@ impl SearchContacts {
         S: Into<String>,
     {
         self.map(|s| s.exclude(ids))
+    }
+}
+
+type Job = BoxFuture<'static, ()>;
+
+/// The thread that runs every call of a client and its clones, and the way to hand it work.
+///
+/// A tokio runtime cannot be entered from inside another, nor dropped inside one; a runtime
+/// that lives on its own thread is never either: callers only send it jobs over a channel and
+/// wait on a plain channel for the answer.
+struct Runtime {
+    jobs: Option<tokio::sync::mpsc::UnboundedSender<Job>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("blocking::Runtime")
+    }
+}
+
+impl Runtime {
+    fn start() -> Result<Runtime, Error> {
+        let (jobs, mut incoming) = tokio::sync::mpsc::unbounded_channel::<Job>();
+        let (started, outcome) = mpsc::sync_channel(1);
+        let thread = thread::Builder::new()
+            .name("chatcaptain-blocking".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = started.send(Err(e));
+                        return;
+                    }
+                };
+                let _ = started.send(Ok(()));
+                // Each job is a task, so a prefetched page progresses while the caller is busy
+                // with the items it already has. The loop ends when the last sender is dropped;
+                // the runtime goes with it, cancelling what is left (a prefetch nobody reads).
+                runtime.block_on(async move {
+                    while let Some(job) = incoming.recv().await {
+                        tokio::spawn(job);
+                    }
+                });
+            })
+            .map_err(|e| {
+                Error::Config(format!("could not start the blocking client's thread: {e}"))
+            })?;
+        match outcome.recv() {
+            Ok(Ok(())) => Ok(Runtime {
+                jobs: Some(jobs),
+                thread: Some(thread),
+            }),
+            Ok(Err(e)) => Err(Error::Config(format!(
+                "could not start the blocking runtime: {e}"
+            ))),
+            Err(_) => Err(Error::Config(
+                "the blocking client's thread ended while starting".into(),
+            )),
+        }
+    }
+
+    /// Runs a call on the runtime thread and waits for its result.
+    fn call<T, F>(&self, call: F) -> Result<T, Error>
+    where
+        F: Future<Output = Result<T, Error>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(call)?
+    }
+
+    /// Runs `future` on the runtime thread and waits for its output. A panic in it resumes on
+    /// the caller's thread, as if the future had run there.
+    fn run<F>(&self, future: F) -> Result<F::Output, Error>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (answer, answered) = mpsc::sync_channel(1);
+        let job = async move {
+            let output = AssertUnwindSafe(future).catch_unwind().await;
+            let _ = answer.send(output);
+        }
+        .boxed();
+        let gone = || Error::Config("the blocking client's runtime thread has stopped".into());
+        self.jobs
+            .as_ref()
+            .ok_or_else(gone)?
+            .send(job)
+            .map_err(|_| gone())?;
+        match answered.recv() {
+            Ok(Ok(output)) => Ok(output),
+            Ok(Err(panicked)) => panic::resume_unwind(panicked),
+            Err(_) => Err(gone()),
+        }
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread's loop; waiting for it means that once the last
+        // clone is gone, so are the thread, its runtime and its connections.
+        self.jobs.take();
+        if let Some(thread) = self.thread.take()
+            && thread.thread().id() != thread::current().id()
+        {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tells a channel when it is dropped.
+    struct Alarm(mpsc::Sender<()>);
+
+    impl Drop for Alarm {
+        fn drop(&mut self) {
+            let _ = self.0.send(());
+        }
+    }
+
+    #[test]
+    fn dropping_the_last_clone_ends_the_runtime_thread() {
+        let async_client = crate::Client::builder()
+            .api_key("k")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let client = Client::from_async(async_client).unwrap();
+        let (tell, rang) = mpsc::channel();
+        let alarm = Alarm(tell);
+        // A task that lives as long as the runtime: dropped only when the runtime is.
+        let job = async move {
+            let _alarm = alarm;
+            std::future::pending::<()>().await;
+        };
+        client
+            .runtime
+            .jobs
+            .as_ref()
+            .unwrap()
+            .send(job.boxed())
+            .unwrap();
+        let clone = client.clone();
+        let contacts = client.contacts("bot");
+        drop(client);
+        drop(clone);
+        assert!(rang.try_recv().is_err(), "a handle still holds the runtime");
+        drop(contacts);
+        // No wait: dropping the last handle joined the thread, whose runtime dropped the task.
+        rang.try_recv()
+            .expect("the runtime ended with the last handle");
     }
 }

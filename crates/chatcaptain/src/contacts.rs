@@ -59,11 +59,21 @@ impl Contacts {
     }
 
     /// Changes the given fields of a contact and returns it as stored.
+    ///
+    /// Variables set one at a time with [`ContactUpdate::variable`] are merged into the stored
+    /// ones: the API replaces the whole map, so this first fetches the contact, then sends its
+    /// map with those changes. A change to the contact's variables made by someone else between
+    /// that read and the write is lost (the API has no conditional update). A map given with
+    /// [`ContactUpdate::variables`] is sent as is, without the read.
     pub async fn update(&self, id: &str, update: ContactUpdate) -> Result<Contact, Error> {
         let (bot, id) = (self.bot()?, contact_id(id)?);
-        let body = types::UpdateContactRequest {
-            contact: update.into(),
-        };
+        let (mut contact, merge) = update.split();
+        if !merge.is_empty() {
+            let mut variables = self.get(id).await?.variables;
+            variables.extend(merge);
+            contact.variables = Some(variables);
+        }
+        let body = types::UpdateContactRequest { contact };
         let response = self
             .client
             .execute(Operation::idempotent("update_contact"), |api| {

@@ -108,7 +108,8 @@
 //! # Blocking
 //!
 //! With the `blocking` feature, [`blocking::Client`] has the same handle and builders and
-//! returns iterators; it runs its own runtime, so it works from a plain `fn main`.
+//! returns iterators. It runs its own runtime on a thread of its own, so it works from a plain
+//! `fn main` and can also be created, used and dropped inside an async runtime.
 //!
 //! ```
 //! # #[cfg(feature = "blocking")]
@@ -116,7 +117,7 @@
 //! #   let runtime = tokio::runtime::Runtime::new().unwrap();
 //! #   let server = runtime.block_on(chatcaptain_fake::FakeServer::builder().seed_contacts("aBcDeFgHiJkLmNoPqRsT", 300).start());
 //! #   let async_client = chatcaptain::Client::builder().api_key(server.api_key()).base_url(server.base_url()).build()?;
-//!     // Or chatcaptain::blocking::Client::from_env()?
+//!     // Or chatcaptain::blocking::Client::from_env()?, or ::builder().api_key(..).build()?
 //!     let client = chatcaptain::blocking::Client::from_async(async_client)?;
 //!     let contacts = client.contacts("aBcDeFgHiJkLmNoPqRsT");
 //!     let mut count = 0;

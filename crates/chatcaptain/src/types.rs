@@ -7,10 +7,10 @@ use chatcaptain_api::types;
 pub use chatcaptain_api::types::{Address, Contact, Organization};
 
 macro_rules! text_setters {
-    ($($(#[$doc:meta])* $field:ident),* $(,)?) => {$(
+    ($body:tt; $($(#[$doc:meta])* $field:ident),* $(,)?) => {$(
         $(#[$doc])*
         pub fn $field(mut self, value: impl Into<String>) -> Self {
-            self.0.$field = Some(value.into());
+            self.$body.$field = Some(value.into());
             self
         }
     )*};
@@ -39,6 +39,7 @@ impl NewContact {
     }
 
     text_setters!(
+        0;
         /// The contact's name.
         name,
         /// The contact's e-mail address.
@@ -76,8 +77,16 @@ impl From<NewContact> for types::NewContact {
 /// The fields to change on a contact; fields left out stay as they are.
 ///
 /// `ContactUpdate::new().name("Max").variable("plan", "premium")`.
+///
+/// Variables: the API replaces the stored map with the one sent. [`ContactUpdate::variables`]
+/// sends a whole map (an empty one clears them); [`ContactUpdate::variable`] sets one and keeps
+/// the others, by having [`crate::Contacts::update`] read the stored map and send it merged.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct ContactUpdate(types::ContactUpdate);
+pub struct ContactUpdate {
+    body: types::ContactUpdate,
+    /// Variables to merge into the stored ones, when no whole map was given.
+    merge: HashMap<String, String>,
+}
 
 impl ContactUpdate {
     /// An update that changes nothing yet.
@@ -86,6 +95,7 @@ impl ContactUpdate {
     }
 
     text_setters!(
+        body;
         /// The contact's language code.
         language,
         /// The contact's name.
@@ -112,22 +122,29 @@ impl ContactUpdate {
 
     /// The contact's postal address.
     pub fn address(mut self, address: Address) -> Self {
-        self.0.address = Some(address);
+        self.body.address = Some(address);
         self
     }
 
-    /// Sets one free-form variable; the server replaces the stored map with the ones sent.
+    /// Sets one free-form variable and keeps the other stored ones.
+    ///
+    /// The API only takes a whole map, so [`crate::Contacts::update`] reads the contact first
+    /// and sends the stored map with this change: see there for the race that opens. After
+    /// [`ContactUpdate::variables`], this adds to that map instead, and nothing is read.
     pub fn variable(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.0
-            .variables
-            .get_or_insert_default()
-            .insert(key.into(), value.into());
+        let map = match &mut self.body.variables {
+            Some(whole) => whole,
+            None => &mut self.merge,
+        };
+        map.insert(key.into(), value.into());
         self
     }
 
-    /// Replaces all free-form variables; an empty map clears them.
+    /// Replaces all free-form variables with these (an empty map clears them), dropping any
+    /// set before with [`ContactUpdate::variable`].
     pub fn variables(mut self, variables: HashMap<String, String>) -> Self {
-        self.0.variables = Some(variables);
+        self.body.variables = Some(variables);
+        self.merge.clear();
         self
     }
 
@@ -137,18 +154,29 @@ impl ContactUpdate {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.0.organization_ids = Some(ids.into_iter().map(Into::into).collect());
+        self.body.organization_ids = Some(ids.into_iter().map(Into::into).collect());
         self
     }
 
-    /// The generated body this wraps.
+    /// The generated body. Variables set with [`ContactUpdate::variable`] are in it as a whole
+    /// map, which the API would take as replacing the stored one: only
+    /// [`crate::Contacts::update`] merges them.
     pub fn into_inner(self) -> types::ContactUpdate {
-        self.0
+        let (mut body, merge) = self.split();
+        if !merge.is_empty() {
+            body.variables = Some(merge);
+        }
+        body
+    }
+
+    /// The body, and the variables still to merge into the stored ones.
+    pub(crate) fn split(self) -> (types::ContactUpdate, HashMap<String, String>) {
+        (self.body, self.merge)
     }
 }
 
 impl From<ContactUpdate> for types::ContactUpdate {
     fn from(c: ContactUpdate) -> Self {
-        c.0
+        c.into_inner()
     }
 }

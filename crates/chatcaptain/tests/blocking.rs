@@ -1,9 +1,14 @@
-//! The blocking client over loopback HTTP: same answers as the async one, from plain threads.
+//! The blocking client over loopback HTTP: same answers as the async one, from plain threads,
+//! from inside async runtimes, and dropped anywhere.
 #![cfg(feature = "blocking")]
 
 mod common;
 
-use chatcaptain::blocking;
+use std::time::Duration;
+
+use chatcaptain::{ContactUpdate, NewContact, blocking};
+use chatcaptain_fake::{FakeServer, Fault, Route};
+use common::fake::{Apart, FAKE_KEY, builder_for, start_apart};
 use common::*;
 
 #[test]
@@ -38,4 +43,157 @@ fn blocking_single_operations_work_from_plain_fn() {
     let blocking = blocking::Client::from_async(client(&server)).unwrap();
     let hits = blocking.contacts(BOT).search("Max").collect_all().unwrap();
     assert_eq!(ids(&hits), ["c0", "c1", "c2"]);
+}
+
+fn seeded(contacts: u64) -> Apart {
+    start_apart(FakeServer::builder().seed_contacts(BOT, contacts))
+}
+
+fn blocking_client(fake: &Apart) -> blocking::Client {
+    blocking::Client::from_async(builder_for(&fake.server).build().unwrap()).unwrap()
+}
+
+/// Creates, reads, lists (with prefetch) and searches, then drops the client where it stands.
+fn exercise(fake: &Apart) {
+    let client = blocking_client(fake);
+    let contacts = client.contacts(BOT);
+    let max = contacts.create(NewContact::new("EN").name("Max")).unwrap();
+    assert_eq!(contacts.get(&max.id).unwrap().name.as_deref(), Some("Max"));
+    let listed = contacts
+        .list()
+        .page_size(7)
+        .prefetch(true)
+        .items()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    assert_eq!(listed.len(), 31);
+    assert!(!contacts.search("Max").collect_all().unwrap().is_empty());
+    drop(contacts);
+    drop(client);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn blocking_client_is_created_used_and_dropped_inside_a_current_thread_runtime() {
+    let fake = seeded(30);
+    exercise(&fake);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocking_client_is_created_used_and_dropped_inside_a_multi_thread_runtime() {
+    let fake = seeded(30);
+    exercise(&fake);
+}
+
+#[test]
+fn blocking_client_is_created_used_and_dropped_inside_runtime_block_on() {
+    let fake = seeded(30);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async { exercise(&fake) });
+}
+
+#[test]
+fn blocking_iterator_keeps_working_after_its_client_is_dropped() {
+    let fake = seeded(25);
+    let client = blocking_client(&fake);
+    let mut items = client
+        .contacts(BOT)
+        .list()
+        .page_size(10)
+        .prefetch(true)
+        .items();
+    let first = items.next().unwrap().unwrap();
+    drop(client);
+    let rest = items.collect::<Result<Vec<_>, _>>().unwrap();
+    assert_eq!(rest.len(), 24);
+    assert!(rest.iter().all(|c| c.id != first.id));
+}
+
+#[test]
+fn blocking_iterator_is_fused_after_the_end() {
+    let fake = seeded(3);
+    let mut pages = blocking_client(&fake).contacts(BOT).list().pages();
+    assert_eq!(pages.next().unwrap().unwrap().items().len(), 3);
+    for _ in 0..3 {
+        assert!(pages.next().is_none());
+    }
+}
+
+#[test]
+fn blocking_iterator_is_fused_after_an_error() {
+    let fake = start_apart(
+        FakeServer::builder()
+            .seed_contacts(BOT, 20)
+            .fault(Fault::status(500).on(Route::ListContacts).from_nth(2)),
+    );
+    let client =
+        blocking::Client::from_async(builder_for(&fake.server).max_attempts(1).build().unwrap())
+            .unwrap();
+    let mut items = client.contacts(BOT).list().page_size(5).items();
+    for _ in 0..5 {
+        items.next().unwrap().unwrap();
+    }
+    let error = items.next().unwrap().unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500), "{error}");
+    for _ in 0..3 {
+        assert!(items.next().is_none());
+    }
+    assert_eq!(fake.server.request_count(Route::ListContacts), 2);
+}
+
+#[test]
+fn blocking_update_and_delete_reach_the_fake() {
+    let fake = seeded(0);
+    let contacts = blocking_client(&fake).contacts(BOT);
+    let max = contacts.create(NewContact::new("EN")).unwrap();
+    contacts
+        .update(&max.id, ContactUpdate::new().name("Moritz"))
+        .unwrap();
+    assert_eq!(
+        fake.server.contact(BOT, &max.id).unwrap().name.as_deref(),
+        Some("Moritz")
+    );
+    assert!(contacts.delete(&max.id).unwrap());
+    assert_eq!(fake.server.contact_count(BOT), 0);
+}
+
+#[test]
+fn blocking_builder_options_take_effect() {
+    let fake = start_apart(
+        FakeServer::builder()
+            .seed_contacts(BOT, 1)
+            .fault(Fault::status(503).on(Route::GetContact).always()),
+    );
+    let client = blocking::Client::builder()
+        .api_key(FAKE_KEY)
+        .base_url(fake.server.base_url())
+        .backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .max_attempts(5)
+        .user_agent("blocking-test/1")
+        .build()
+        .unwrap();
+    let error = client.contacts(BOT).get("anything").unwrap_err();
+    assert_eq!(error.attempts(), 5, "{error}");
+    assert_eq!(fake.server.request_count(Route::GetContact), 5);
+    let agents: Vec<_> = fake
+        .server
+        .requests()
+        .iter()
+        .map(|r| r.header("user-agent").map(str::to_owned))
+        .collect();
+    assert!(
+        agents
+            .iter()
+            .all(|a| a.as_deref() == Some("blocking-test/1")),
+        "{agents:?}"
+    );
+}
+
+#[test]
+fn debug_of_the_blocking_builder_redacts_the_key() {
+    let builder = blocking::Client::builder().api_key(FAKE_KEY);
+    let printed = format!("{builder:?}");
+    assert!(
+        !printed.contains(FAKE_KEY) && printed.contains("[redacted]"),
+        "{printed}"
+    );
 }

@@ -1,6 +1,6 @@
 //! End to end against the project's fake server, which keeps state and honours the spec.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chatcaptain::{Client, ContactUpdate, NewContact};
 use chatcaptain_fake::{FakeServer, Route, seed_base_time};
@@ -95,6 +95,60 @@ async fn an_update_with_empty_organizations_and_variables_clears_them() {
     let cleared = contacts.update(&max.id, cleared).await.unwrap();
     assert!(cleared.organization_ids.is_empty());
     assert!(cleared.variables.is_empty());
+}
+
+fn variables(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn setting_one_variable_keeps_the_other_stored_variables() {
+    let server = FakeServer::builder().api_key(KEY).start().await;
+    let contacts = client(&server).contacts("bot1");
+    let max = contacts.create(NewContact::new("EN")).await.unwrap();
+    let both = variables(&[("plan", "premium"), ("tier", "gold")]);
+    contacts
+        .update(&max.id, ContactUpdate::new().variables(both))
+        .await
+        .unwrap();
+
+    let merged = contacts
+        .update(&max.id, ContactUpdate::new().variable("source", "import"))
+        .await
+        .unwrap();
+    let all_three = variables(&[("plan", "premium"), ("tier", "gold"), ("source", "import")]);
+    assert_eq!(merged.variables, all_three);
+    assert_eq!(
+        server.contact("bot1", &max.id).unwrap().variables,
+        all_three
+    );
+}
+
+#[tokio::test]
+async fn setting_a_whole_variables_map_replaces_the_stored_one() {
+    let server = FakeServer::builder().api_key(KEY).start().await;
+    let contacts = client(&server).contacts("bot1");
+    let max = contacts.create(NewContact::new("EN")).await.unwrap();
+    let both = variables(&[("plan", "premium"), ("tier", "gold")]);
+    contacts
+        .update(&max.id, ContactUpdate::new().variables(both))
+        .await
+        .unwrap();
+    server.clear_requests();
+
+    let replaced = ContactUpdate::new()
+        .variables(variables(&[("source", "import")]))
+        .variable("batch", "7");
+    let replaced = contacts.update(&max.id, replaced).await.unwrap();
+    assert_eq!(
+        replaced.variables,
+        variables(&[("source", "import"), ("batch", "7")])
+    );
+    // A whole map needs no read of the stored one.
+    assert_eq!(server.request_count(Route::GetContact), 0);
 }
 
 #[tokio::test]

@@ -75,7 +75,9 @@ async fn update_wraps_the_body_in_contact() {
         .contacts(BOT)
         .update(
             "c1",
-            ContactUpdate::new().name("Moritz").variable("plan", "pro"),
+            ContactUpdate::new()
+                .name("Moritz")
+                .variables([("plan".to_owned(), "pro".to_owned())].into()),
         )
         .await
         .unwrap();

@@ -2,13 +2,14 @@
 
 use chatcaptain::Client;
 
-use crate::cli::{CreateArgs, Format};
+use crate::cli::CreateArgs;
 use crate::exit::Outcome;
+use crate::output::Output;
 use crate::{fields, output};
 
-pub async fn run(client: &Client, args: &CreateArgs, format: Format) -> anyhow::Result<Outcome> {
+pub async fn run(client: &Client, args: &CreateArgs, output: Output) -> anyhow::Result<Outcome> {
     let contact = fields::new_contact(&args.fields)?;
     let created = client.contacts(&args.chatbot.id).create(contact).await?;
-    output::one(format, &created)?;
+    output::one(output, &created)?;
     Ok(Outcome::Done)
 }

@@ -7,9 +7,10 @@ use serde_json::json;
 
 use crate::cli::{DeleteArgs, Format};
 use crate::exit::{Outcome, Usage};
-use crate::output;
+use crate::output::{self, Output};
+use crate::terminal::shown;
 
-pub async fn run(client: &Client, args: &DeleteArgs, format: Format) -> anyhow::Result<Outcome> {
+pub async fn run(client: &Client, args: &DeleteArgs, output: Output) -> anyhow::Result<Outcome> {
     let target = &args.target;
     if !args.yes && !confirmed(&target.id)? {
         return Err(anyhow::anyhow!("not confirmed; nothing was deleted"));
@@ -18,19 +19,20 @@ pub async fn run(client: &Client, args: &DeleteArgs, format: Format) -> anyhow::
         .contacts(&target.chatbot.id)
         .delete(&target.id)
         .await?;
-    if !deleted {
-        return Err(anyhow::anyhow!(
-            "the server deleted nothing for contact {}",
-            target.id
-        ));
-    }
+    // `deleted: false` is still a success: the contact is gone, as asked (a retried delete whose
+    // first attempt went through finds nothing left to delete).
     let mut out = output::stdout();
-    match format {
-        Format::Table => writeln!(out, "Deleted contact {}.", target.id)?,
+    match output.format {
+        Format::Table if deleted => writeln!(out, "Deleted contact {}.", shown(&target.id))?,
+        Format::Table => writeln!(
+            out,
+            "Contact {} is gone; the server had nothing to delete.",
+            shown(&target.id)
+        )?,
         Format::Json | Format::Ndjson => {
-            writeln!(out, "{}", json!({ "id": target.id, "deleted": true }))?
+            writeln!(out, "{}", json!({ "id": target.id, "deleted": deleted }))?
         }
-        Format::Csv => writeln!(out, "id,deleted\n{},true", target.id)?,
+        Format::Csv => writeln!(out, "id,deleted\n{},{deleted}", target.id)?,
     }
     out.flush()?;
     Ok(Outcome::Done)
@@ -44,7 +46,7 @@ fn confirmed(id: &str) -> anyhow::Result<bool> {
         ))
         .into());
     }
-    eprint!("Delete contact {id}? [y/N] ");
+    eprint!("Delete contact {}? [y/N] ", shown(id));
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;

@@ -3,10 +3,11 @@
 use chatcaptain::Client;
 
 use super::stream;
-use crate::cli::{Format, ListArgs};
+use crate::cli::ListArgs;
 use crate::exit::Outcome;
+use crate::output::Output;
 
-pub async fn run(client: &Client, args: &ListArgs, format: Format) -> anyhow::Result<Outcome> {
+pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Result<Outcome> {
     let mut listing = client.contacts(&args.chatbot.id).list().prefetch(true);
     if let Some(max) = stream::limit(&args.window) {
         listing = listing.max_items(max);
@@ -17,5 +18,5 @@ pub async fn run(client: &Client, args: &ListArgs, format: Format) -> anyhow::Re
     if let Some(before) = args.before {
         listing = listing.starting_before(before);
     }
-    stream::write_all(listing.items(), &args.window, format).await
+    stream::write_all(listing.items(), &args.window, output).await
 }

@@ -2,16 +2,17 @@
 
 use chatcaptain::{Client, Organization};
 
-use crate::cli::{Format, IdArgs};
+use crate::cli::IdArgs;
 use crate::exit::Outcome;
 use crate::output;
+use crate::output::Output;
 
-pub async fn run(client: &Client, args: &IdArgs, format: Format) -> anyhow::Result<Outcome> {
+pub async fn run(client: &Client, args: &IdArgs, output: Output) -> anyhow::Result<Outcome> {
     let organizations = client
         .contacts(&args.chatbot.id)
         .organizations(&args.id)
         .await?;
-    let mut sink = output::listing::<Organization>(format, output::stdout());
+    let mut sink = output::listing::<Organization>(output, output::stdout());
     for organization in &organizations {
         sink.write(organization)?;
     }

@@ -3,10 +3,11 @@
 use chatcaptain::Client;
 
 use super::stream;
-use crate::cli::{Format, SearchArgs};
+use crate::cli::SearchArgs;
 use crate::exit::Outcome;
+use crate::output::Output;
 
-pub async fn run(client: &Client, args: &SearchArgs, format: Format) -> anyhow::Result<Outcome> {
+pub async fn run(client: &Client, args: &SearchArgs, output: Output) -> anyhow::Result<Outcome> {
     let mut search = client
         .contacts(&args.chatbot.id)
         .search(&args.query)
@@ -17,5 +18,5 @@ pub async fn run(client: &Client, args: &SearchArgs, format: Format) -> anyhow::
     if let Some(size) = args.window.page_size {
         search = search.page_size(size);
     }
-    stream::write_all(search.items(), &args.window, format).await
+    stream::write_all(search.items(), &args.window, output).await
 }

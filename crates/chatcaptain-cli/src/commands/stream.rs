@@ -5,8 +5,9 @@ use std::io::{self, Write};
 use chatcaptain::{Contact, Error};
 use futures::{FutureExt, Stream, StreamExt};
 
-use crate::cli::{Format, Window};
+use crate::cli::Window;
 use crate::exit::Outcome;
+use crate::output::Output;
 use crate::{output, progress};
 
 /// How many contacts a listing shows unless told `--limit N` or `--all`.
@@ -21,17 +22,17 @@ pub fn limit(window: &Window) -> Option<usize> {
     }
 }
 
-/// Writes every contact of `contacts` in `format`, until the listing ends, fails, or Ctrl-C.
+/// Writes every contact of `contacts` as `output` says, until the listing ends, fails, or Ctrl-C.
 ///
 /// Whatever stops it, the sink is finished, so the output holds whole records only.
 pub async fn write_all(
     contacts: impl Stream<Item = Result<Contact, Error>> + Unpin,
     window: &Window,
-    format: Format,
+    output: Output,
 ) -> anyhow::Result<Outcome> {
     let limit = limit(window);
     let bar = progress::contacts(limit);
-    let mut sink = output::listing::<Contact>(format, output::stdout());
+    let mut sink = output::listing::<Contact>(output, output::stdout());
     let mut contacts = contacts;
     let mut written = 0usize;
     // Polled from the first turn of the loop on, so SIGINT is ours before any record is out;
@@ -70,7 +71,10 @@ pub async fn write_all(
         }
     };
     bar.finish_and_clear();
-    sink.finish()?;
+    match ended {
+        Ended::Done => sink.finish()?,
+        Ended::Interrupted | Ended::Failed(_) => sink.finish_early()?,
+    }
     match ended {
         Ended::Done => {
             if window.limit.is_none() && limit == Some(written) {

@@ -2,17 +2,18 @@
 
 use chatcaptain::Client;
 
-use crate::cli::{Format, UpdateArgs};
+use crate::cli::UpdateArgs;
 use crate::exit::Outcome;
+use crate::output::Output;
 use crate::{fields, output};
 
-pub async fn run(client: &Client, args: &UpdateArgs, format: Format) -> anyhow::Result<Outcome> {
+pub async fn run(client: &Client, args: &UpdateArgs, output: Output) -> anyhow::Result<Outcome> {
     let update = fields::update(&args.fields, &args.vars, &args.organization_ids)?;
     let target = &args.target;
     let updated = client
         .contacts(&target.chatbot.id)
         .update(&target.id, update)
         .await?;
-    output::one(format, &updated)?;
+    output::one(output, &updated)?;
     Ok(Outcome::Done)
 }

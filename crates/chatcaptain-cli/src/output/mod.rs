@@ -23,17 +23,32 @@ pub trait Sink<R: Record> {
     fn flush(&mut self) -> io::Result<()>;
     /// Ends the output (closes a JSON array, prints a table) and flushes it.
     fn finish(self: Box<Self>) -> io::Result<()>;
+    /// Ends the output of a listing that stopped early (an error, Ctrl-C): well formed as after
+    /// [`Sink::finish`], but nothing may say the listing was empty when it only failed.
+    fn finish_early(self: Box<Self>) -> io::Result<()> {
+        self.finish()
+    }
+}
+
+/// How records are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// The format.
+    pub format: Format,
+    /// Whether CSV cells that a spreadsheet would run as formulas get a leading `'`.
+    pub csv_guard: bool,
 }
 
 /// The format asked for, else a table for a person and NDJSON for a pipe or a file.
-pub fn resolve(format: Option<Format>) -> Format {
-    format.unwrap_or_else(|| {
+pub fn resolve(format: Option<Format>, csv_guard: bool) -> Output {
+    let format = format.unwrap_or_else(|| {
         if io::stdout().is_terminal() {
             Format::Table
         } else {
             Format::Ndjson
         }
-    })
+    });
+    Output { format, csv_guard }
 }
 
 /// Standard output, buffered: records are written whole into the buffer, and the buffer is
@@ -42,27 +57,27 @@ pub fn stdout() -> Box<dyn Write> {
     Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout()))
 }
 
-/// A sink for a listing of `R` in `format`.
-pub fn listing<R: Record + 'static>(format: Format, out: Box<dyn Write>) -> Box<dyn Sink<R>> {
-    match format {
+/// A sink for a listing of `R`.
+pub fn listing<R: Record + 'static>(output: Output, out: Box<dyn Write>) -> Box<dyn Sink<R>> {
+    match output.format {
         Format::Table => Box::new(table::Rows::new(out)),
         Format::Json => Box::new(json::Array::new(out)),
         Format::Ndjson => Box::new(ndjson::Lines::new(out)),
-        Format::Csv => Box::new(csv::Rows::new(out)),
+        Format::Csv => Box::new(csv::Rows::new(out, output.csv_guard)),
     }
 }
 
 /// Prints a single record: as a two-column table, a pretty JSON object, or one NDJSON or CSV row.
-pub fn one<R: Record + 'static>(format: Format, record: &R) -> io::Result<()> {
+pub fn one<R: Record + 'static>(output: Output, record: &R) -> io::Result<()> {
     let mut out = stdout();
-    match format {
+    match output.format {
         Format::Table => table::details(&mut out, record)?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, record)?;
             writeln!(out)?;
         }
         Format::Ndjson | Format::Csv => {
-            let mut sink = listing::<R>(format, out);
+            let mut sink = listing::<R>(output, out);
             sink.write(record)?;
             return sink.finish();
         }

@@ -6,6 +6,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
 use super::{Record, Sink};
+use crate::terminal::shown;
 
 /// Collects the rows of a listing and prints them in [`Sink::finish`]; the listing's limit
 /// bounds how many it holds.
@@ -25,7 +26,13 @@ impl Rows {
 
 impl<R: Record> Sink<R> for Rows {
     fn write(&mut self, record: &R) -> io::Result<()> {
-        self.rows.push(record.table_row());
+        self.rows.push(
+            record
+                .table_row()
+                .iter()
+                .map(|cell| shown(cell).into_owned())
+                .collect(),
+        );
         Ok(())
     }
 
@@ -36,6 +43,13 @@ impl<R: Record> Sink<R> for Rows {
     fn finish(mut self: Box<Self>) -> io::Result<()> {
         if self.rows.is_empty() {
             writeln!(self.out, "(none)")?;
+            return self.out.flush();
+        }
+        Sink::<R>::finish_early(self)
+    }
+
+    fn finish_early(mut self: Box<Self>) -> io::Result<()> {
+        if self.rows.is_empty() {
             return self.out.flush();
         }
         let mut table = new_table();
@@ -51,7 +65,7 @@ pub fn details<R: Record>(out: &mut dyn Write, record: &R) -> io::Result<()> {
     let mut table = new_table();
     for (label, value) in record.details() {
         if !value.is_empty() {
-            table.add_row(vec![label.to_owned(), value]);
+            table.add_row(vec![label.to_owned(), shown(&value).into_owned()]);
         }
     }
     writeln!(out, "{table}")

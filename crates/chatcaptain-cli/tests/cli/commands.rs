@@ -139,6 +139,50 @@ fn update_changes_the_given_fields_and_keeps_the_rest() {
 }
 
 #[test]
+fn update_var_keeps_the_other_stored_variables() {
+    let mut stored = contact("C1", "Ada");
+    stored.variables = [("plan", "premium"), ("tier", "gold")]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .into();
+    let fake = fake_with(FakeServer::builder().contact(BOT, stored));
+    fake.contacts(&["update", "C1", "--var", "source=import"])
+        .assert()
+        .success();
+    let variables = fake.server.contact(BOT, "C1").unwrap().variables;
+    let expected: std::collections::HashMap<String, String> =
+        [("plan", "premium"), ("tier", "gold"), ("source", "import")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .into();
+    assert_eq!(variables, expected);
+}
+
+#[test]
+fn update_variables_from_a_file_replace_the_stored_ones_and_var_adds_to_them() {
+    let mut stored = contact("C1", "Ada");
+    stored.variables = [("plan".to_owned(), "premium".to_owned())].into();
+    let fake = fake_with(FakeServer::builder().contact(BOT, stored));
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), r#"{"variables": {"tier": "gold"}}"#).unwrap();
+    let path = file.path().to_str().unwrap();
+    fake.contacts(&[
+        "update",
+        "C1",
+        "--from-file",
+        path,
+        "--var",
+        "source=import",
+    ])
+    .assert()
+    .success();
+    let variables = fake.server.contact(BOT, "C1").unwrap().variables;
+    let expected: std::collections::HashMap<String, String> =
+        [("tier", "gold"), ("source", "import")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .into();
+    assert_eq!(variables, expected);
+}
+
+#[test]
 fn update_without_fields_is_a_usage_error() {
     let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada")));
     fake.contacts(&["update", "C1"])

@@ -3,6 +3,8 @@
 mod auth;
 mod commands;
 mod common;
+mod errors;
 mod export;
 mod formats;
+mod hostile;
 mod stopping;

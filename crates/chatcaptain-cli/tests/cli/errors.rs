@@ -1,0 +1,108 @@
+//! How failures are reported: one line, each cause once, the right exit code, and nothing on
+//! stdout that pretends the command did its work.
+
+use predicates::prelude::*;
+
+use crate::common::{BOT, KEY, bare, fake};
+
+/// A loopback address where nothing listens: bound, then let go.
+fn refused_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", listener.local_addr().unwrap())
+}
+
+#[test]
+fn connection_refused_prints_the_transport_message_once() {
+    let out = bare()
+        .env("CHATCAPTAIN_API_KEY", KEY)
+        .args(["--base-url", &refused_url(), "contacts", "get", "C1"])
+        .args(["--chatbot", BOT])
+        .assert()
+        .code(1)
+        .stdout("");
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(
+        stderr.matches("error sending request").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+}
+
+#[test]
+fn empty_base_url_variable_means_the_default_not_a_config_error() {
+    // `update` with nothing to change stops before any request: no network is needed to see
+    // that the client was built.
+    bare()
+        .env("CHATCAPTAIN_API_KEY", KEY)
+        .env("CHATCAPTAIN_BASE_URL", "")
+        .args(["contacts", "update", "C1", "--chatbot", BOT])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to update"));
+}
+
+#[test]
+fn missing_api_key_file_is_a_usage_error_naming_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no-such-key");
+    let fake = fake(1);
+    fake.contacts(&["list", "--api-key-file", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(path.to_str().unwrap()));
+}
+
+#[test]
+fn a_failed_table_listing_prints_no_empty_table_placeholder() {
+    let fake = fake(3);
+    fake.contacts(&["list", "-o", "table"])
+        .env("CHATCAPTAIN_API_KEY", "not-the-key")
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::starts_with("error: 401"));
+}
+
+#[test]
+fn an_empty_table_listing_still_says_none() {
+    fake(0)
+        .contacts(&["list", "-o", "table"])
+        .assert()
+        .success()
+        .stdout("(none)\n");
+}
+
+#[test]
+fn delete_exits_0_when_the_server_reports_nothing_left_to_delete() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(async {
+        use wiremock::matchers::{method, path};
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(method("DELETE"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts/C1")))
+            .respond_with(
+                wiremock::ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!({ "deleted": false })),
+            )
+            .mount(&server)
+            .await;
+        server
+    });
+    bare()
+        .env("CHATCAPTAIN_API_KEY", KEY)
+        .args([
+            "--base-url",
+            &server.uri(),
+            "contacts",
+            "delete",
+            "C1",
+            "--yes",
+        ])
+        .args(["--chatbot", BOT])
+        .assert()
+        .success()
+        .stdout("{\"deleted\":false,\"id\":\"C1\"}\n");
+}
