@@ -82,7 +82,10 @@ impl<T> Page<T> {
         self.total
     }
 
-    /// Where the listing goes on after this page; `None` when this page was the last.
+    /// Where the listing goes on after this page; `None` when this page is known to be the last.
+    ///
+    /// A page cannot always know (a short page may be a server's silent cap, so the listing asks
+    /// once more); resuming from the cursor of what turns out to be the last page yields nothing.
     pub fn next(&self) -> Option<&Resume> {
         self.next.as_ref()
     }
