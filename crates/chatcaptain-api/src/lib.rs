@@ -32,3 +32,6 @@ pub mod hooks;
 
 pub use generated::*;
 pub use hooks::Hooks;
+/// The hook points every request passes, for sending a request outside the generated operations
+/// the same way (the `chatcaptain` crate's `Client::get_raw`).
+pub use progenitor_client::{ClientHooks, OperationInfo};

@@ -86,6 +86,23 @@ pub enum Command {
     /// The contacts of a chatbot.
     #[command(subcommand)]
     Contacts(ContactsCommand),
+    /// Check the API against the spec with read-only requests (list, search, get,
+    /// organizations): every difference with its JSON pointer, and what the list shows of order,
+    /// timestamp precision, `limit` and `pageToken`. Exit 0 when the API matches the spec.
+    Doctor(DoctorArgs),
+}
+
+/// `doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub chatbot: Chatbot,
+    /// The `limit` of the list page asked for (the spec assumes a maximum of 1000).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub limit: u32,
+    /// The search term [default: the first listed contact's name].
+    #[arg(long, value_name = "TEXT")]
+    pub query: Option<String>,
 }
 
 /// What can be done with contacts.

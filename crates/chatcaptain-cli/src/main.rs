@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command, ContactsCommand};
-use crate::commands::{create, delete, get, list, organizations, search, update};
+use crate::commands::{create, delete, doctor, get, list, organizations, search, update};
 use crate::exit::Outcome;
 
 #[tokio::main]
@@ -31,7 +31,10 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let client = connect::client(cli.api_key_file.as_deref(), cli.base_url.as_deref())?;
     let format = output::resolve(cli.output, !cli.no_csv_guard);
-    let Command::Contacts(command) = &cli.command;
+    let command = match &cli.command {
+        Command::Contacts(command) => command,
+        Command::Doctor(args) => return doctor::run(&client, args).await,
+    };
     match command {
         ContactsCommand::List(args) => list::run(&client, args, format).await,
         ContactsCommand::Search(args) => search::run(&client, args, format).await,

@@ -140,6 +140,7 @@ mod client;
 mod contacts;
 mod error;
 mod paginate;
+mod raw;
 mod retry;
 mod transport;
 mod types;
@@ -151,6 +152,7 @@ pub use client::{
 pub use contacts::Contacts;
 pub use error::Error;
 pub use paginate::{Cursor, ListContacts, Page, PagePosition, Resume, SearchContacts};
+pub use raw::RawAnswer;
 pub use types::{Address, Contact, ContactUpdate, NewContact, Organization};
 
 /// The generated client underneath, for what this crate does not wrap.

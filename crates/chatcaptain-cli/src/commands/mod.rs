@@ -1,7 +1,8 @@
-//! One module per `contacts` subcommand, each with one `run` function.
+//! One module per subcommand (`contacts ...` and `doctor`), each with one `run` function.
 
 pub mod create;
 pub mod delete;
+pub mod doctor;
 pub mod get;
 pub mod list;
 pub mod organizations;

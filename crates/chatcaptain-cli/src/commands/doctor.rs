@@ -1,0 +1,269 @@
+//! `doctor`: asks the API read-only questions and checks every answer against the spec.
+//!
+//! The spec is partly guesswork (the reference documents no response bodies, no page-size
+//! maximum, no order, no timestamp precision). With a real key, this turns the guesses into
+//! facts in a minute: one page of the list, one page of search, then get and organizations of one
+//! listed contact; each raw answer is validated against the spec's schema for its status, and
+//! what the list shows of order, precision, `limit` and `pageToken` is reported. Nothing is
+//! written to the account.
+
+use chatcaptain::{Client, RawAnswer};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::cli::DoctorArgs;
+use crate::exit::Outcome;
+use crate::terminal::shown;
+
+/// What one check found.
+#[derive(Default)]
+struct Report {
+    lines: Vec<String>,
+    differences: usize,
+}
+
+impl Report {
+    fn say(&mut self, line: String) {
+        self.lines.push(line);
+    }
+
+    fn differ(&mut self, operation: &str, line: String) {
+        self.differences += 1;
+        self.lines.push(format!("  DIFFERS {operation}: {line}"));
+    }
+
+    /// Validates one answer against the spec's schema for its operation and status.
+    fn check(&mut self, operation: &str, asked: &str, answer: &RawAnswer) -> bool {
+        let status = answer.status.as_u16();
+        self.say(format!("{operation} ({asked}): {}", answer.status));
+        if !answer.status.is_success() {
+            let text = answer.body.to_string();
+            self.differ(
+                operation,
+                format!(
+                    "answered {} ({}), so its success shape could not be checked",
+                    answer.status,
+                    excerpt(&text)
+                ),
+            );
+            return false;
+        }
+        match chatcaptain_spec::bundled().validate_response(operation, status, &answer.body) {
+            Ok(()) => {
+                self.say("  ok: the answer matches the spec".into());
+                true
+            }
+            Err(errors) => {
+                for error in errors {
+                    self.differ(operation, error);
+                }
+                false
+            }
+        }
+    }
+}
+
+fn excerpt(text: &str) -> String {
+    let mut out: String = text.chars().take(160).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+pub async fn run(client: &Client, args: &DoctorArgs) -> anyhow::Result<Outcome> {
+    let bot = args.chatbot.id.as_str();
+    let mut report = Report::default();
+    report.say(format!(
+        "chatcaptain doctor: {} chatbot {bot} (read-only: list, search, get, organizations)",
+        client.base_url()
+    ));
+    let contacts = ["v1", "chatbots", bot, "contacts"];
+
+    // 1. One page of the list, as large as the spec says a page may be.
+    let limit = args.limit;
+    let list = client
+        .get_raw(&contacts, &[("limit", limit.to_string())])
+        .await?;
+    report.check("listContacts", &format!("limit={limit}"), &list);
+    let items: Vec<Value> = list.body["contacts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let created: Vec<DateTime<Utc>> = items
+        .iter()
+        .filter_map(|c| c["created"].as_str()?.parse().ok())
+        .collect();
+    report.say(format!(
+        "  fact: a limit of {limit} returned {} contacts",
+        items.len()
+    ));
+    list_facts(client, &contacts, limit, &items, &created, &mut report).await?;
+
+    // 2. One page of search, for a term the first contact matches.
+    let first = items.first();
+    let query = args.query.clone().unwrap_or_else(|| {
+        first
+            .and_then(|c| c["name"].as_str().or(c["id"].as_str()))
+            .unwrap_or("a")
+            .to_owned()
+    });
+    let search = client
+        .get_raw(
+            &["v1", "chatbots", bot, "contacts", "search"],
+            &[
+                ("query", query.clone()),
+                ("page", "1".into()),
+                ("pageSize", "10".into()),
+            ],
+        )
+        .await?;
+    report.check(
+        "searchContacts",
+        &format!("query={query:?}, pageSize=10"),
+        &search,
+    );
+    if let Some(found) = search.body["results"]["found"].as_u64() {
+        let hits = search.body["results"]["hits"]
+            .as_array()
+            .map_or(0, Vec::len);
+        report.say(format!("  fact: found {found}, {hits} hits on page 1"));
+    }
+
+    // 3, 4. One listed contact, and its organizations.
+    match first.and_then(|c| c["id"].as_str()) {
+        Some(id) => {
+            let one = ["v1", "chatbots", bot, "contacts", id];
+            let get = client.get_raw(&one, &[]).await?;
+            report.check("getContact", &format!("id {id}"), &get);
+            let organizations = [&one[..], &["organizations"]].concat();
+            let answer = client.get_raw(&organizations, &[]).await?;
+            report.check("listContactOrganizations", &format!("id {id}"), &answer);
+        }
+        None => report.say(
+            "getContact, listContactOrganizations: skipped, the chatbot has no contact to ask about"
+                .into(),
+        ),
+    }
+
+    let verdict = match report.differences {
+        0 => "the API matches the spec".to_owned(),
+        n => format!("{n} difference(s) from the spec"),
+    };
+    report.say(format!("summary: {verdict}"));
+    for line in &report.lines {
+        println!("{}", shown(line));
+    }
+    if report.differences > 0 {
+        return Err(Differences(report.differences).into());
+    }
+    Ok(Outcome::Done)
+}
+
+/// What one page of the list shows of the guesses the cursor depends on.
+async fn list_facts(
+    client: &Client,
+    contacts: &[&str],
+    limit: u32,
+    items: &[Value],
+    created: &[DateTime<Utc>],
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let (Some(newest), Some(oldest)) = (created.first(), created.last()) else {
+        return Ok(());
+    };
+    match created.windows(2).position(|w| w[1] > w[0]) {
+        None => report.say("  fact: order: newest first, as the spec assumes".into()),
+        Some(i) => report.differ(
+            "listContacts",
+            format!(
+                "order: not newest first (contact {} created {} comes after one created {}); the spec assumes newest first",
+                items[i + 1]["id"], created[i + 1].to_rfc3339(), created[i].to_rfc3339()
+            ),
+        ),
+    }
+    let precision = created
+        .iter()
+        .map(|c| c.timestamp_subsec_nanos())
+        .map(|n| match n {
+            0 => 0,
+            n if n % 1_000_000 == 0 => 1,
+            n if n % 1_000 == 0 => 2,
+            _ => 3,
+        })
+        .max()
+        .unwrap_or(0);
+    let unit = ["seconds", "milliseconds", "microseconds", "nanoseconds"][precision];
+    report.say(format!(
+        "  fact: timestamps show {unit} (the finest unit of any `created`)"
+    ));
+    let ties = created.windows(2).filter(|w| w[0] == w[1]).count();
+    report.say(format!(
+        "  fact: {ties} contact(s) share a `created` with the one before"
+    ));
+
+    // A token at the newest contact's own instant: a strict server leaves it out.
+    let at = newest.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    let same = client
+        .get_raw(
+            contacts,
+            &[("limit", "5".into()), ("pageToken", at.clone())],
+        )
+        .await?;
+    let again = same.body["contacts"].as_array().is_some_and(|page| {
+        page.iter().any(|c| {
+            c["created"]
+                .as_str()
+                .and_then(|t| t.parse::<DateTime<Utc>>().ok())
+                == Some(*newest)
+        })
+    });
+    if again {
+        report.differ(
+            "listContacts",
+            format!("pageToken={at} returned contacts created at {at}: the token includes its instant; the spec assumes strictly before"),
+        );
+    } else {
+        report.say("  fact: pageToken is exclusive (strictly before), as the spec assumes".into());
+    }
+
+    // A short page: the end, or a cap below the limit asked for?
+    if items.len() < limit as usize {
+        let at = oldest.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        let next = client
+            .get_raw(contacts, &[("limit", "1".into()), ("pageToken", at)])
+            .await?;
+        let more = next.body["contacts"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty());
+        if more {
+            report.differ(
+                "listContacts",
+                format!(
+                    "a limit of {limit} returned {} contacts although older ones exist: the server caps `limit` at {}, the spec assumes a maximum of 1000",
+                    items.len(),
+                    items.len()
+                ),
+            );
+        } else {
+            report.say("  fact: the short page was the end of the list".into());
+        }
+    }
+    Ok(())
+}
+
+/// The API differs from the spec: exit 1 after the report.
+#[derive(Debug)]
+pub struct Differences(pub usize);
+
+impl std::fmt::Display for Differences {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the API differs from the spec in {} place(s); see above",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for Differences {}
