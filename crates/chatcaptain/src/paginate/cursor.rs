@@ -117,28 +117,29 @@ impl Cursor {
     }
 
     /// The cursor after `delivered` (creation time and identity of each), newest first.
-    fn after(&self, delivered: &[(DateTime<Utc>, String)]) -> Cursor {
-        let Some(at) = delivered.iter().map(|(c, _)| *c).min() else {
+    fn after<'a>(
+        &self,
+        delivered: impl Iterator<Item = (DateTime<Utc>, &'a str)> + Clone,
+    ) -> Cursor {
+        let Some(at) = delivered.clone().map(|(c, _)| c).min() else {
             return self.clone();
         };
         let mut seen = match &self.boundary {
             Some(b) if b.at == at => b.seen.clone(),
             _ => BTreeSet::new(),
         };
-        seen.extend(
-            delivered
-                .iter()
-                .filter(|(c, _)| *c == at)
-                .map(|(_, id)| id.clone()),
-        );
         let mut next = Cursor {
             before: self.before,
-            boundary: Some(Boundary { at, seen }),
+            boundary: None,
             unit_ns: self.unit_ns,
         };
-        for (created, _) in delivered {
-            next.learn_unit(*created);
+        for (created, id) in delivered {
+            next.learn_unit(created);
+            if created == at {
+                seen.insert(id.to_owned());
+            }
         }
+        next.boundary = Some(Boundary { at, seen });
         next
     }
 
@@ -467,30 +468,34 @@ impl Strategy for CursorStrategy {
         let mut instants = entries.iter().filter_map(Entry::created);
         let first = instants.next();
         let single_instant = first.is_some() && instants.all(|c| Some(c) == first);
-        let mut in_page = HashSet::new();
-        let mut fresh = Vec::new();
-        let mut placed = Vec::new();
-        for entry in entries {
-            let identity = entry.identity();
-            // A server that lists one contact twice in a page gets it delivered once.
-            if !in_page.insert(identity.clone()) {
-                continue;
-            }
-            match entry.created() {
-                Some(created) => {
-                    self.cursor.learn_unit(created);
-                    if !self.cursor.already_delivered(created, &identity) {
-                        placed.push((created, identity));
-                        fresh.push(entry);
-                    }
-                }
-                None => {
-                    if self.unplaced.insert(identity) {
-                        fresh.push(entry);
-                    }
-                }
+        // Which entries are new, decided on borrowed ids before any entry moves.
+        let mut keep = Vec::with_capacity(entries.len());
+        {
+            let mut in_page = HashSet::with_capacity(entries.len());
+            for entry in &entries {
+                let identity = entry.identity();
+                // A server that lists one contact twice in a page gets it delivered once.
+                let new = in_page.insert(identity.clone())
+                    && match entry.created() {
+                        Some(created) => {
+                            self.cursor.learn_unit(created);
+                            !self.cursor.already_delivered(created, &identity)
+                        }
+                        None => self.unplaced.insert(identity.into_owned()),
+                    };
+                keep.push(new);
             }
         }
+        let fresh: Vec<Entry> = entries
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(entry, new)| new.then_some(entry))
+            .collect();
+        let placed = fresh
+            .iter()
+            .filter_map(|e| Some((e.created()?, e.id().unwrap_or_default())));
+        let any_placed = placed.clone().next().is_some();
+        let next_cursor = self.cursor.after(placed);
         let (items, invalid) = entry::split(fresh);
         let short = returned < fetched.limit as usize;
 
@@ -500,13 +505,13 @@ impl Strategy for CursorStrategy {
                 ..Step::default()
             });
         }
-        if !placed.is_empty() {
+        if any_placed {
             // New contacts after a short answer: that answer was cut, not the end.
             if let Some(previous) = self.short.take() {
                 self.cap = Some(self.cap.map_or(previous, |c| c.min(previous)));
             }
             self.short = short.then_some(returned);
-            self.cursor = self.cursor.after(&placed);
+            self.cursor = next_cursor;
             self.want = self
                 .page_size
                 .saturating_add(saturating_u32(self.cursor.seen_at_boundary()));
@@ -555,10 +560,6 @@ impl Strategy for CursorStrategy {
     }
 
     fn position_within(&self, from: &Cursor, delivered: &[Contact]) -> Cursor {
-        let placed: Vec<_> = delivered
-            .iter()
-            .map(|c| (c.created, c.id.clone()))
-            .collect();
-        from.after(&placed)
+        from.after(delivered.iter().map(|c| (c.created, c.id.as_str())))
     }
 }

@@ -6,6 +6,8 @@
 //! and the path of the field that failed. Paging still needs to know where the odd item sits, so
 //! its `id` and `created` are read leniently on their own.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -68,14 +70,14 @@ impl Entry {
         }
     }
 
-    /// What identifies an item that cannot be placed in time: its id, else its whole text.
-    pub(crate) fn identity(&self) -> String {
+    /// What identifies an item: its id, else (an odd item without one) its whole text.
+    pub(crate) fn identity(&self) -> Cow<'_, str> {
         match self {
-            Entry::Good(c) => c.id.clone(),
-            Entry::Bad { id: Some(id), .. } => id.clone(),
+            Entry::Good(c) => Cow::Borrowed(&c.id),
+            Entry::Bad { id: Some(id), .. } => Cow::Borrowed(id),
             Entry::Bad { error, .. } => match error {
-                Error::InvalidItem { raw, .. } => raw.to_string(),
-                other => other.to_string(),
+                Error::InvalidItem { raw, .. } => Cow::Owned(raw.to_string()),
+                other => Cow::Owned(other.to_string()),
             },
         }
     }

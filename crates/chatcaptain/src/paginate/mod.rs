@@ -9,7 +9,7 @@ mod pages;
 
 use std::collections::VecDeque;
 
-use futures::future::BoxFuture;
+use futures::future::{BoxFuture, Either};
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinHandle;
@@ -287,8 +287,8 @@ pub(crate) fn items(
     // Not `try_flatten`: an item's decode error must pass through without ending the stream.
     pages
         .flat_map(|page| match page {
-            Ok(page) => stream::iter(page.items.into_iter().map(Ok).collect::<Vec<_>>()),
-            Err(e) => stream::iter(vec![Err(e)]),
+            Ok(page) => Either::Left(stream::iter(page.items.into_iter().map(Ok))),
+            Err(e) => Either::Right(stream::once(async { Err(e) })),
         })
         .fuse()
         .boxed()

@@ -287,7 +287,7 @@ impl Strategy for PageStrategy {
         let mut fresh = Vec::new();
         for entry in entries.into_iter().skip(self.position.skip) {
             let identity = entry.identity();
-            if self.repeated(&identity) || !ids.insert(identity) {
+            if self.repeated(&identity) || !ids.insert(identity.into_owned()) {
                 continue;
             }
             fresh.push(entry);
