@@ -17,6 +17,7 @@
 //! [`Error::PaginationStalled`] is left for the one case no cursor can page: more contacts share
 //! one creation time than the server returns in one answer.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 use std::num::NonZeroU32;
 
@@ -468,29 +469,37 @@ impl Strategy for CursorStrategy {
         let mut instants = entries.iter().filter_map(Entry::created);
         let first = instants.next();
         let single_instant = first.is_some() && instants.all(|c| Some(c) == first);
-        // Which entries are new, decided on borrowed ids before any entry moves.
+        // Which entries are new, decided on borrowed ids; then the others are dropped in place,
+        // so a contact is moved once on its way to the caller (this runs for every page).
         let mut keep = Vec::with_capacity(entries.len());
         {
-            let mut in_page = HashSet::with_capacity(entries.len());
+            // The page's order was checked, so a contact listed twice sits in one run of equal
+            // `created`: only ids within the current run are compared (runs are ties, small).
+            let mut run_at = None;
+            let mut run: Vec<Cow<'_, str>> = Vec::new();
             for entry in &entries {
                 let identity = entry.identity();
-                // A server that lists one contact twice in a page gets it delivered once.
-                let new = in_page.insert(identity.clone())
-                    && match entry.created() {
-                        Some(created) => {
-                            self.cursor.learn_unit(created);
-                            !self.cursor.already_delivered(created, &identity)
-                        }
-                        None => self.unplaced.insert(identity.into_owned()),
-                    };
+                let created = entry.created();
+                if created != run_at {
+                    run.clear();
+                    run_at = created;
+                }
+                let new = match created {
+                    Some(created) => {
+                        let twice = run.contains(&identity);
+                        self.cursor.learn_unit(created);
+                        let new = !twice && !self.cursor.already_delivered(created, &identity);
+                        run.push(identity);
+                        new
+                    }
+                    None => self.unplaced.insert(identity.into_owned()),
+                };
                 keep.push(new);
             }
         }
-        let fresh: Vec<Entry> = entries
-            .into_iter()
-            .zip(keep)
-            .filter_map(|(entry, new)| new.then_some(entry))
-            .collect();
+        let mut flags = keep.into_iter();
+        let mut fresh = entries;
+        fresh.retain(|_| flags.next().unwrap_or(false));
         let placed = fresh
             .iter()
             .filter_map(|e| Some((e.created()?, e.id().unwrap_or_default())));
