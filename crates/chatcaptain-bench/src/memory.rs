@@ -47,7 +47,7 @@ pub fn flatness(small: u64, large: u64) -> anyhow::Result<Vec<MemoryRow>> {
         .collect()
 }
 
-/// The child's side: stream every contact of `chatbot`, print "<count> <peak RSS in KiB>".
+/// The child's side: stream every contact of `chatbot`, print `<count> <peak RSS in KiB>`.
 pub async fn stream_count(base_url: &str, chatbot: &str) -> anyhow::Result<()> {
     let client = chatcaptain::Client::builder()
         .api_key(API_KEY)

@@ -107,7 +107,7 @@
 //!
 //! # Blocking
 //!
-//! With the `blocking` feature, [`blocking::Client`] has the same handle and builders and
+//! With the `blocking` feature, `blocking::Client` has the same handle and builders and
 //! returns iterators. It runs its own runtime on a thread of its own, so it works from a plain
 //! `fn main` and can also be created, used and dropped inside an async runtime.
 //!
@@ -132,6 +132,7 @@
 //! # fn main() {}
 //! ```
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
