@@ -3,8 +3,9 @@
 //! progenitor reads the whole body itself and cannot be told to add a header, cap a body or keep
 //! the status of an error body that is not JSON. These hooks run below every generated operation:
 //!
-//! - before sending: add configured headers (the API key, marked sensitive, so a caller's own
-//!   `reqwest::Client` works unchanged) and a per-request timeout;
+//! - before sending: drop the `api-version` header progenitor adds (the API documents none), add
+//!   configured headers (the API key, marked sensitive, so a caller's own `reqwest::Client` works
+//!   unchanged) and a per-request timeout;
 //! - after the answer: cap the body at `max_response_bytes` (also for chunked bodies, by counting
 //!   as it streams), and turn an error status whose body is not a JSON object (a proxy's HTML
 //!   page) into the API's `ErrorResponse` shape, so the status, the headers (`Retry-After`) and
@@ -193,6 +194,9 @@ impl ClientHooks<Hooks> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        // progenitor sends the spec's `info.version` as `api-version`; the API documents no such
+        // header, and the spec's version numbers our description, not the server's API.
+        request.headers_mut().remove("api-version");
         let hooks = self.inner();
         for (name, value) in &hooks.headers {
             request.headers_mut().insert(name.clone(), value.clone());

@@ -218,3 +218,36 @@ async fn a_chunked_body_within_max_response_bytes_decodes() {
     );
     get_contact(&client).await.unwrap();
 }
+
+#[tokio::test]
+async fn no_request_carries_the_spec_version_as_an_api_version_header() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(contact_body()))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "deleted": true })))
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri(), Hooks::default());
+    get_contact(&client).await.unwrap();
+    client
+        .delete_contact()
+        .chatbot_id(BOT)
+        .contact_id(ID)
+        .send()
+        .await
+        .unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    for request in received {
+        assert!(
+            !request.headers.contains_key("api-version"),
+            "{} {} sent api-version: {:?}",
+            request.method,
+            request.url,
+            request.headers.get("api-version")
+        );
+    }
+}
