@@ -1,16 +1,17 @@
 //! What the generated client does around every request, beyond progenitor's fixed pipeline.
 //!
 //! progenitor reads the whole body itself and cannot be told to add a header, cap a body or keep
-//! the status of an error body that is not JSON. These hooks run below every generated operation:
+//! the status of an error body it cannot decode. These hooks run below every generated operation:
 //!
 //! - before sending: drop the `api-version` header progenitor adds (the API documents none), add
 //!   configured headers (the API key, marked sensitive, so a caller's own `reqwest::Client` works
 //!   unchanged) and a per-request timeout;
 //! - after the answer: cap the body at `max_response_bytes` (also for chunked bodies, by counting
-//!   as it streams), and turn an error status whose body is not a JSON object (a proxy's HTML
-//!   page) into the API's `ErrorResponse` shape, so the status, the headers (`Retry-After`) and
-//!   an excerpt of what was sent reach the caller as `Error::ErrorResponse` instead of a decode
-//!   error that has lost the status.
+//!   as it streams), and turn an error status whose body does not decode as the spec's
+//!   `ErrorResponse` (a proxy's HTML page, NestJS's list of validation messages, any other JSON)
+//!   into that shape, so the status, the headers (`Retry-After`) and the best text there is
+//!   reach the caller as `Error::ErrorResponse` instead of a decode error that has lost the
+//!   status. A list of messages is joined with "; ".
 //!
 //! `Hooks::default()` adds nothing and caps nothing.
 
@@ -22,9 +23,12 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Response, StatusCode};
 
-use crate::Client;
+use serde_json::Value;
 
-/// The characters of a non-JSON error body kept in the synthesized `message`.
+use crate::Client;
+use crate::types::ErrorResponse;
+
+/// The characters of an undecodable error body kept in the synthesized `message`.
 const EXCERPT_CHARS: usize = 200;
 
 /// Per-client settings the hooks apply to every request; see the module docs.
@@ -91,10 +95,9 @@ impl Hooks {
         let mut headers = response.headers().clone();
         let limit = self.max_response_bytes.unwrap_or(u64::MAX);
         let body = capped(response, limit).bytes().await?;
-        let body = match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body)
-        {
-            Ok(_) => body,
-            Err(_) => synthesized_error(status, &body).into(),
+        let body = match as_error_response(status, &body) {
+            Some(rewritten) => rewritten.into(),
+            None => body,
         };
         headers.remove(CONTENT_LENGTH);
         headers.remove(CONTENT_ENCODING);
@@ -165,27 +168,76 @@ fn rebuilt(status: StatusCode, headers: HeaderMap, body: reqwest::Body) -> Respo
     Response::from(http)
 }
 
-/// The API's `ErrorResponse` for an error status whose body the API would not have sent.
-fn synthesized_error(status: StatusCode, body: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(body);
-    let excerpt: String = text
-        .split_whitespace()
+/// An error body in the spec's `ErrorResponse` shape: `None` when it already decodes as one,
+/// else a synthesized one that keeps the best text there is. Without this, progenitor fails to
+/// decode the body and drops the status with it (a NestJS validation error sends `message` as a
+/// list of strings; a proxy sends HTML).
+fn as_error_response(status: StatusCode, body: &[u8]) -> Option<Vec<u8>> {
+    if serde_json::from_slice::<ErrorResponse>(body).is_ok() {
+        return None;
+    }
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let (error, message, status_code) = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(fields)) => {
+            let error = fields.get("error").and_then(text_of);
+            let message = fields.get("message").and_then(text_of);
+            let message = match (&error, message) {
+                (None, None) => Some(format!(
+                    "the server sent an error body of another shape: {}",
+                    excerpt(&Value::Object(fields.clone()).to_string())
+                )),
+                (_, message) => message,
+            };
+            let code = fields.get("statusCode").and_then(Value::as_i64);
+            (error, message, code)
+        }
+        Ok(other) => (None, text_of(&other), None),
+        Err(_) => {
+            let excerpt = excerpt(&String::from_utf8_lossy(body));
+            let message = if excerpt.is_empty() {
+                "the server sent no body".to_owned()
+            } else {
+                format!("the server sent a body that is not JSON: {excerpt}")
+            };
+            (None, Some(message), None)
+        }
+    };
+    let synthesized = ErrorResponse {
+        error: Some(error.unwrap_or_else(|| reason.to_owned())),
+        message,
+        status_code: Some(
+            status_code
+                .and_then(|c| i32::try_from(c).ok())
+                .unwrap_or(i32::from(status.as_u16())),
+        ),
+    };
+    Some(serde_json::to_vec(&synthesized).expect("an ErrorResponse serializes"))
+}
+
+/// The text of one field of an error body: a string as is, a list of them joined with "; " (as
+/// NestJS lists validation failures), anything else as compact JSON.
+fn text_of(value: &Value) -> Option<String> {
+    let text = match value {
+        Value::Null => return None,
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(text_of)
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => excerpt(&other.to_string()),
+    };
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// The start of `text` on one line, short enough for an error message.
+fn excerpt(text: &str) -> String {
+    text.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .chars()
         .take(EXCERPT_CHARS)
-        .collect();
-    let message = if excerpt.is_empty() {
-        "the server sent no body".to_owned()
-    } else {
-        format!("the server sent a body that is not JSON: {excerpt}")
-    };
-    serde_json::to_vec(&serde_json::json!({
-        "statusCode": status.as_u16(),
-        "error": status.canonical_reason().unwrap_or("Error"),
-        "message": message,
-    }))
-    .expect("a JSON object serializes")
+        .collect()
 }
 
 impl ClientHooks<Hooks> for Client {
