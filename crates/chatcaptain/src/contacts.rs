@@ -25,7 +25,8 @@ impl Contacts {
         &self.chatbot_id
     }
 
-    /// Creates a contact and returns it as stored. Not idempotent: each call creates one.
+    /// Creates a contact and returns it as stored (from a 200 or a 201: the reference documents
+    /// neither). Not idempotent: each call creates one.
     pub async fn create(&self, contact: NewContact) -> Result<Contact, Error> {
         let bot = self.bot()?;
         let body = types::NewContact::from(contact);
