@@ -9,7 +9,9 @@ const EXCERPT_LEN: usize = 200;
 
 /// Everything that can go wrong talking to ChatCaptain.
 ///
-/// Variants carry what a caller needs to decide what to do next; `Display` reads on its own.
+/// Variants carry what a caller needs to decide what to do next. As in std, `Display` says this
+/// error's own part and [`source()`](std::error::Error::source) gives the cause: no message
+/// repeats its cause, so print the chain (anyhow's `{:#}`) to see everything.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -22,10 +24,10 @@ pub enum Error {
         message: String,
     },
     /// The request never got an answer: connection, TLS or timeout trouble.
-    #[error("could not reach ChatCaptain: {0}")]
+    #[error("could not reach ChatCaptain")]
     Transport(#[source] reqwest::Error),
     /// An answer arrived but its body is not what the API promises.
-    #[error("could not decode the answer{}: {source}; body starts with {excerpt:?}", status_suffix(*.status))]
+    #[error("could not decode the answer{}; body starts with {excerpt:?}", status_suffix(*.status))]
     Decode {
         /// The HTTP status, when it is known (progenitor drops it for some undecodable bodies).
         status: Option<StatusCode>,
@@ -51,7 +53,7 @@ pub enum Error {
     #[error("pagination stalled: {0}")]
     PaginationStalled(String),
     /// Every attempt the retry policy allows failed; `last` is how the final one did.
-    #[error("gave up after {attempts} attempts: {last}")]
+    #[error("gave up after {attempts} attempts")]
     RetriesExhausted {
         /// How many requests were sent (the first one included).
         attempts: u32,

@@ -89,9 +89,10 @@ async fn exhausted_attempts_give_the_last_error_and_the_attempt_count() {
         "{err:?}"
     );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
-    assert!(
-        err.to_string().starts_with("gave up after 3 attempts: "),
-        "{err}"
+    assert_eq!(err.to_string(), "gave up after 3 attempts");
+    assert_eq!(
+        std::error::Error::source(&err).map(ToString::to_string),
+        Some(err.last_attempt().to_string())
     );
     assert_eq!(server.request_count(Route::GetContact), 3);
 }

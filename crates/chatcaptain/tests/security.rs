@@ -84,7 +84,7 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 source: decode_source,
             },
             "Decode { status: Some(200), excerpt: \"{\", source: Error(\"EOF while parsing an object\", line: 1, column: 1) }",
-            "could not decode the answer (200 OK): EOF while parsing an object at line 1 column 1; body starts with \"{\"",
+            "could not decode the answer (200 OK); body starts with \"{\"",
         ),
         (
             Error::InvalidArgument("the contact id is empty".into()),
@@ -107,7 +107,7 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 last: Box::new(api),
             },
             "RetriesExhausted { attempts: 3, last: Api { status: 404, message: \"Contact not found\" } }",
-            "gave up after 3 attempts: ChatCaptain answered 404 Not Found: Contact not found",
+            "gave up after 3 attempts",
         ),
         (
             Error::RateLimited {
