@@ -83,7 +83,9 @@ fn line(error: &anyhow::Error) -> String {
         return format!("{error:#}");
     };
     let last = match api.last_attempt() {
-        chatcaptain::Error::Api { status, message } => format!("{status}: {message}"),
+        chatcaptain::Error::Api {
+            status, message, ..
+        } => format!("{status}: {message}"),
         other => causes(other),
     };
     match api.attempts() {

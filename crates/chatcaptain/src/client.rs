@@ -148,6 +148,10 @@ impl ClientBuilder {
     /// How long one call may take in all, retries and their waits included (default: no limit
     /// beyond the attempts); past it the call fails with [`Error::Timeout`].
     ///
+    /// When the wait before a retry (a `Retry-After`, a backoff) would outlast what is left, the
+    /// call fails at once with an `Error::Timeout` whose `cause` is the failure, so a rate limit
+    /// is not hidden behind a bare timeout.
+    ///
     /// A listing makes one call per page, so this bounds each page, not the whole listing.
     pub fn call_timeout(mut self, limit: Duration) -> Self {
         self.call_timeout = Some(limit);

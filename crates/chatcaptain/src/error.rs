@@ -22,6 +22,8 @@ pub enum Error {
         status: StatusCode,
         /// The server's `error` text, else its `message`, else a placeholder.
         message: String,
+        /// The wait the answer's `Retry-After` asked for, when it carried one (a 429 or 503).
+        retry_after: Option<Duration>,
     },
     /// The request never got an answer: connection, TLS or timeout trouble.
     #[error("could not reach ChatCaptain")]
@@ -73,11 +75,19 @@ pub enum Error {
         /// The longest wait the client accepts (`ClientBuilder::max_retry_wait`).
         max_wait: Duration,
     },
-    /// The call, retries and waits included, took longer than `ClientBuilder::call_timeout`.
-    #[error("the call took longer than {limit:?} (call_timeout), retries included")]
+    /// The call, retries and waits included, could not finish within
+    /// `ClientBuilder::call_timeout`: the time ran out, or the wait before the next retry (a
+    /// `Retry-After`, a backoff) would outlast it, which fails at once.
+    #[error(
+        "the call could not finish within {limit:?} (call_timeout), retries and waits included"
+    )]
     Timeout {
         /// The limit that ran out.
         limit: Duration,
+        /// The failure whose retry could not fit in the time left (a 429 asking to wait, say);
+        /// `None` when the time ran out during a request.
+        #[source]
+        cause: Option<Box<Error>>,
     },
 }
 
@@ -86,13 +96,17 @@ fn status_suffix(status: Option<StatusCode>) -> String {
 }
 
 impl Error {
-    /// The HTTP status of the answer this error came from, if there was one.
+    /// The HTTP status of the answer this error came from, if there was one; sees through
+    /// [`Error::RetriesExhausted`] and the cause of an [`Error::Timeout`].
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api { status, .. } => Some(*status),
             Error::Decode { status, .. } => *status,
             Error::Transport(e) => e.status(),
             Error::RetriesExhausted { last, .. } => last.status(),
+            Error::Timeout {
+                cause: Some(cause), ..
+            } => cause.status(),
             Error::RateLimited { status, .. } => Some(*status),
             _ => None,
         }
@@ -123,10 +137,16 @@ impl Error {
         }
     }
 
-    /// How long the server asked to wait, when that is why the call failed.
+    /// How long the server asked to wait (`Retry-After`), when the answer that failed the call
+    /// said; sees through [`Error::RetriesExhausted`] and the cause of an [`Error::Timeout`].
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::RateLimited { retry_after, .. } => Some(*retry_after),
+            Error::Api { retry_after, .. } => *retry_after,
+            Error::RetriesExhausted { last, .. } => last.retry_after(),
+            Error::Timeout {
+                cause: Some(cause), ..
+            } => cause.retry_after(),
             _ => None,
         }
     }

@@ -1,5 +1,7 @@
 //! The one road every request takes, so retries, tracing and rate limits have one home.
 
+use std::time::Duration;
+
 use chatcaptain_api::types;
 use chatcaptain_api::{Error as ApiError, ResponseValue};
 use futures::future::BoxFuture;
@@ -45,16 +47,22 @@ impl Client {
         T: Envelope,
         F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
     {
+        let deadline = self
+            .call_timeout()
+            .map(|limit| Deadline::after(limit, tokio::time::Instant::now()));
         let attempts = self
-            .attempt(operation, &call)
+            .attempt(operation, &call, deadline)
             .instrument(tracing::debug_span!(
                 "chatcaptain",
                 operation = operation.name
             ));
-        let result = match self.call_timeout() {
-            Some(limit) => tokio::time::timeout(limit, attempts)
+        let result = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline.at, attempts)
                 .await
-                .unwrap_or(Err(Error::Timeout { limit })),
+                .unwrap_or(Err(Error::Timeout {
+                    limit: deadline.limit,
+                    cause: None,
+                })),
             None => attempts.await,
         };
         if let Err(e) = &result {
@@ -63,7 +71,12 @@ impl Client {
         result
     }
 
-    async fn attempt<T, F>(&self, operation: Operation, call: &F) -> Result<T, Error>
+    async fn attempt<T, F>(
+        &self,
+        operation: Operation,
+        call: &F,
+        deadline: Option<Deadline>,
+    ) -> Result<T, Error>
     where
         T: Envelope,
         F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
@@ -100,6 +113,17 @@ impl Client {
                 Some(wait) => wait,
                 None => policy.backoff(attempt),
             };
+            // Waiting out a delay that outlasts the call would only end in a bare timeout that
+            // hides why (a server asking for 30 s under a 10 s call_timeout): fail now, with
+            // the failure as the cause.
+            if let Some(deadline) = deadline
+                && tokio::time::Instant::now() + delay >= deadline.at
+            {
+                return Err(Error::Timeout {
+                    limit: deadline.limit,
+                    cause: Some(Box::new(map_error(error).await)),
+                });
+            }
             tracing::warn!(
                 operation = operation.name,
                 attempt,
@@ -116,6 +140,22 @@ impl Client {
     }
 }
 
+/// When a call with a `call_timeout` must be over.
+#[derive(Clone, Copy)]
+struct Deadline {
+    limit: Duration,
+    at: tokio::time::Instant,
+}
+
+impl Deadline {
+    fn after(limit: Duration, now: tokio::time::Instant) -> Self {
+        Deadline {
+            limit,
+            at: now + limit,
+        }
+    }
+}
+
 /// The body of a success, or the failure its `error` field announces.
 fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> {
     let status = response.status();
@@ -124,6 +164,7 @@ fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> 
         return Err(Error::Api {
             status,
             message: message.to_owned(),
+            retry_after: None,
         });
     }
     Ok(body)
@@ -137,18 +178,22 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
     match e {
         ApiError::ErrorResponse(rv) => {
             let status = rv.status();
+            let retry_after = crate::retry::retry_after(rv.headers());
             Error::Api {
                 status,
                 message: server_message(&rv.into_inner(), status),
+                retry_after,
             }
         }
         ApiError::UnexpectedResponse(response) => {
             let status = response.status();
+            let retry_after = crate::retry::retry_after(response.headers());
             match response.bytes().await {
                 Ok(body) => match serde_json::from_slice::<types::ErrorResponse>(&body) {
                     Ok(parsed) if !status.is_success() => Error::Api {
                         status,
                         message: server_message(&parsed, status),
+                        retry_after,
                     },
                     Ok(_) => Error::Api {
                         status,
@@ -156,6 +201,7 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
                             "unexpected status; body: {}",
                             crate::error::excerpt(&body)
                         ),
+                        retry_after,
                     },
                     Err(source) => Error::decode(Some(status), &body, source),
                 },

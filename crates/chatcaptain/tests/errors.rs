@@ -83,3 +83,25 @@ async fn no_message_in_the_source_chain_of_a_decode_error_repeats_its_cause() {
     );
     assert_no_message_repeats(&err);
 }
+
+#[tokio::test]
+async fn no_message_in_the_source_chain_of_a_timeout_with_a_cause_repeats_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "30"))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .call_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let err = client.contacts(BOT).get("c1").await.unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { cause: Some(_), .. }),
+        "{err:?}"
+    );
+    assert_eq!(chain(&err).len(), 2, "{:#?}", chain(&err));
+    assert_no_message_repeats(&err);
+}

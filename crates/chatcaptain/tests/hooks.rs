@@ -80,7 +80,9 @@ async fn a_proxy_html_page_on_503_is_retried_and_reported_with_its_status() {
     let err = client.contacts(BOT).get("c1").await.unwrap_err();
     assert_eq!(err.attempts(), 3, "{err:?}");
     match err.last_attempt() {
-        Error::Api { status, message } => {
+        Error::Api {
+            status, message, ..
+        } => {
             assert_eq!(status.as_u16(), 503);
             assert!(message.contains("upstream connect error"), "{message}");
         }

@@ -136,7 +136,7 @@ async fn a_200_carrying_an_error_is_an_err() {
     let server = answering("GET", "/v1/chatbots/bot1/contacts/c1", 200, body).await;
     let err = client(&server).contacts(BOT).get("c1").await.unwrap_err();
     assert!(
-        matches!(&err, Error::Api { status, message } if status.as_u16() == 200 && message == "Contact not found."),
+        matches!(&err, Error::Api { status, message, .. } if status.as_u16() == 200 && message == "Contact not found."),
         "{err:?}"
     );
 }

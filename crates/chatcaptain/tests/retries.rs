@@ -151,6 +151,38 @@ async fn retry_after_beyond_max_retry_wait_fails_at_once_with_the_wait() {
     );
 }
 
+#[tokio::test]
+async fn retry_after_is_seen_through_retries_exhausted() {
+    let server = fake_with(Fault::rate_limited(0).on(Route::GetContact)).await;
+    let err = within(fake_client(&server).contacts(BOT).get("c1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 3, "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.retry_after(), Some(Duration::ZERO), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_call_timeout_left_fails_at_once_keeping_the_rate_limit() {
+    let server = fake_with(Fault::rate_limited(30).on(Route::GetContact)).await;
+    let client = builder_for(&server)
+        .call_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let err = within(client.contacts(BOT).get("c1")).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(
+        matches!(&err, Error::Timeout { limit, cause: Some(cause) }
+            if *limit == Duration::from_secs(2) && matches!(**cause, Error::Api { .. })),
+        "{err:?}"
+    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    let source = std::error::Error::source(&err).expect("the rate limit is the cause");
+    assert!(source.to_string().contains("429"), "{source}");
+    assert_eq!(server.request_count(Route::GetContact), 1);
+}
+
 /// A wiremock server answering 503 with `Retry-After: <date>` once, then a contact.
 async fn once_503_retry_after(date: SystemTime) -> MockServer {
     let server = MockServer::start().await;
@@ -238,7 +270,7 @@ async fn call_timeout_bounds_the_whole_call_retries_and_waits_included() {
         .unwrap();
     let err = within(client.contacts(BOT).get("c1")).await.unwrap_err();
     assert!(
-        matches!(err, Error::Timeout { limit } if limit == Duration::from_millis(300)),
+        matches!(err, Error::Timeout { limit, .. } if limit == Duration::from_millis(300)),
         "{err:?}"
     );
     assert!(err.is_timeout());
