@@ -13,6 +13,10 @@
 //!   reach the caller as `Error::ErrorResponse` instead of a decode error that has lost the
 //!   status. A list of messages is joined with "; ".
 //!
+//! - after the answer: refuse one that came from another origin (scheme, host, port) than its
+//!   request went to, which a caller's own `reqwest::Client` reaches by following a redirect,
+//!   with an `Error::Custom` starting with [`FOREIGN_ORIGIN`].
+//!
 //! `Hooks::default()` adds nothing and caps nothing.
 
 use std::fmt;
@@ -104,6 +108,20 @@ impl Hooks {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         Ok(rebuilt(status, headers, reqwest::Body::from(body)))
     }
+}
+
+/// How the `Error::Custom` message starts when an answer came from another origin (scheme, host
+/// and port) than its request went to, after the HTTP client followed a redirect; the final URL follows.
+pub const FOREIGN_ORIGIN: &str = "the answer came from another origin after a redirect: ";
+
+/// Marks an answer that came from another origin than its request went to.
+#[derive(Clone)]
+struct ForeignOrigin(reqwest::Url);
+
+/// The final URL of an answer refused for coming from another origin, if `custom` (the
+/// message of an `Error::Custom`) says that is why the request failed.
+pub fn foreign_origin(custom: &str) -> Option<&str> {
+    custom.strip_prefix(FOREIGN_ORIGIN)
 }
 
 /// A body stream ended because it passed [`Hooks::max_response_bytes`].
@@ -259,12 +277,36 @@ impl ClientHooks<Hooks> for Client {
         Ok(())
     }
 
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        match result {
+            Ok(response) => match response.extensions().get::<ForeignOrigin>() {
+                Some(ForeignOrigin(url)) => Err(Error::Custom(format!("{FOREIGN_ORIGIN}{url}"))),
+                None => Ok(()),
+            },
+            Err(_) => Ok(()),
+        }
+    }
+
     async fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<Response> {
-        let response = self.client().execute(request).await?;
+        let origin = request.url().origin();
+        let mut response = self.client().execute(request).await?;
+        // A `reqwest::Client` the caller supplied may follow redirects, and reqwest strips only
+        // `Authorization` and `Cookie` when it leaves the host, not our key header. The key may
+        // be gone already; at least the answer of another origin is not taken for the API's:
+        // `post` refuses it (only `post` can fail with an error of our own).
+        if response.url().origin() != origin {
+            let url = response.url().clone();
+            response.extensions_mut().insert(ForeignOrigin(url));
+            return Ok(response);
+        }
         self.inner().shape(response).await
     }
 }

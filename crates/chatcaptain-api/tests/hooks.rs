@@ -311,3 +311,29 @@ async fn an_error_body_of_another_json_shape_keeps_its_status_and_the_best_text(
         "{response:?}"
     );
 }
+
+#[tokio::test]
+async fn an_answer_from_another_origin_after_a_followed_redirect_is_refused() {
+    // reqwest's default policy follows this, key header and all; the hooks refuse the answer.
+    let (api, other) = (MockServer::start().await, MockServer::start().await);
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(contact_body()))
+        .mount(&other)
+        .await;
+    let location = format!("http://localhost:{}/elsewhere", other.address().port());
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", location.as_str()))
+        .mount(&api)
+        .await;
+    let client = Client::new_with_client(&api.uri(), reqwest::Client::new(), Hooks::default());
+    match get_contact(&client).await.unwrap_err() {
+        Error::Custom(message) => {
+            assert_eq!(
+                chatcaptain_api::hooks::foreign_origin(&message),
+                Some(location.as_str()),
+                "{message}"
+            );
+        }
+        other => panic!("expected the answer refused, got {other:?}"),
+    }
+}

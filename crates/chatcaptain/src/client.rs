@@ -196,6 +196,11 @@ impl ClientBuilder {
     /// Sends through this `reqwest::Client` (proxies, TLS roots, pool settings, or one pool
     /// shared with the rest of a program). The key, user agent and timeout are added to each
     /// request, so the client needs no configuration for them.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: its redirect policy cannot
+    /// be changed from here, and reqwest's default follows redirects to other hosts with the
+    /// key header on. An answer that came from another origin than the base URL is refused
+    /// with [`Error::Redirect`], but by then the key has been sent there.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -264,6 +269,7 @@ impl ClientBuilder {
         let http = match self.http {
             Some(client) => client,
             None => reqwest::Client::builder()
+                .redirect(crate::redirect::policy(&parsed))
                 .build()
                 .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,
         };

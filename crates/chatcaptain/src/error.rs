@@ -39,6 +39,17 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// The server redirected the request where the client does not follow: another scheme, host
+    /// or port than the base URL (the API key is only ever sent there), or a status that would
+    /// change the request (301, 302, 303). With a `reqwest::Client` of the caller's that follows
+    /// redirects itself, an answer that came from another origin (`status` is `None` then).
+    #[error("{}", redirect_message(*.status, location))]
+    Redirect {
+        /// The redirect's status; `None` when the caller's HTTP client followed it.
+        status: Option<StatusCode>,
+        /// Where the redirect pointed (its `Location`, resolved), or where the answer came from.
+        location: String,
+    },
     /// The answer's body grew past `ClientBuilder::max_response_bytes`; reading stopped there.
     #[error("the answer is larger than the {limit} bytes allowed (max_response_bytes)")]
     ResponseTooLarge {
@@ -91,6 +102,21 @@ pub enum Error {
     },
 }
 
+fn redirect_message(status: Option<StatusCode>, location: &str) -> String {
+    match status {
+        Some(status) => format!(
+            "ChatCaptain answered {status} redirecting to {location}, which the client does not \
+             follow: the API key goes only to the base URL's scheme, host and port, and only 307 \
+             and 308 keep the request unchanged"
+        ),
+        None => format!(
+            "the answer came from {location}, another origin than the base URL, after a redirect \
+             the HTTP client followed (the API key may have gone there too): give .http_client a \
+             reqwest::Client built with redirect::Policy::none()"
+        ),
+    }
+}
+
 fn status_suffix(status: Option<StatusCode>) -> String {
     status.map(|s| format!(" ({s})")).unwrap_or_default()
 }
@@ -108,6 +134,7 @@ impl Error {
                 cause: Some(cause), ..
             } => cause.status(),
             Error::RateLimited { status, .. } => Some(*status),
+            Error::Redirect { status, .. } => *status,
             _ => None,
         }
     }

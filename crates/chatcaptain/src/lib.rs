@@ -139,6 +139,7 @@ mod client;
 mod contacts;
 mod error;
 mod paginate;
+mod redirect;
 mod retry;
 mod transport;
 mod types;

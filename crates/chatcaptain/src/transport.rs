@@ -185,6 +185,22 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
                 retry_after,
             }
         }
+        ApiError::UnexpectedResponse(response) if response.status().is_redirection() => {
+            // A redirect the client's policy stopped (see `redirect.rs`).
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .map(|l| match response.url().join(l) {
+                    Ok(resolved) => resolved.to_string(),
+                    Err(_) => l.to_owned(),
+                })
+                .unwrap_or_else(|| "nowhere (no Location header)".to_owned());
+            Error::Redirect {
+                status: Some(response.status()),
+                location,
+            }
+        }
         ApiError::UnexpectedResponse(response) => {
             let status = response.status();
             let retry_after = crate::retry::retry_after(response.headers());
@@ -213,7 +229,13 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
         | ApiError::ResponseBodyError(e)
         | ApiError::InvalidUpgrade(e) => Error::Transport(e),
         ApiError::InvalidRequest(message) => Error::InvalidArgument(message),
-        ApiError::Custom(message) => Error::InvalidArgument(message),
+        ApiError::Custom(message) => match chatcaptain_api::hooks::foreign_origin(&message) {
+            Some(url) => Error::Redirect {
+                status: None,
+                location: url.to_owned(),
+            },
+            None => Error::InvalidArgument(message),
+        },
     }
 }
 

@@ -138,6 +138,16 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
             "the call could not finish within 1.5s (call_timeout), retries and waits included",
         ),
         (
+            Error::Redirect {
+                status: Some(StatusCode::FOUND),
+                location: "https://elsewhere.example/".into(),
+            },
+            "Redirect { status: Some(302), location: \"https://elsewhere.example/\" }",
+            "ChatCaptain answered 302 Found redirecting to https://elsewhere.example/, which the \
+             client does not follow: the API key goes only to the base URL's scheme, host and \
+             port, and only 307 and 308 keep the request unchanged",
+        ),
+        (
             Error::ResponseTooLarge { limit: 1024 },
             "ResponseTooLarge { limit: 1024 }",
             "the answer is larger than the 1024 bytes allowed (max_response_bytes)",
