@@ -288,12 +288,29 @@ async fn update_and_delete_are_retried_after_a_cut_answer() {
     assert_eq!(updated.name.as_deref(), Some("Max"));
     // The first delete did delete; the retry finds nothing to delete, which is the same end state.
     let deleted = within(contacts.delete("c1")).await;
-    assert!(
-        deleted.is_ok() || deleted.as_ref().is_err_and(Error::is_not_found),
-        "{deleted:?}"
-    );
+    assert!(deleted.is_ok(), "{deleted:?}");
     assert_eq!(server.request_count(Route::DeleteContact), 2);
     assert!(server.contact(BOT, "c1").is_none());
+}
+
+#[tokio::test]
+async fn a_delete_whose_retry_finds_the_contact_gone_is_ok_true() {
+    // The first attempt deletes, then its answer is cut; the retry answers 404.
+    let server = fake_with(Fault::drop_connection().on(Route::DeleteContact).nth(1)).await;
+    let deleted = within(fake_client(&server).contacts(BOT).delete("c1")).await;
+    assert!(matches!(deleted, Ok(true)), "{deleted:?}");
+    assert_eq!(server.request_count(Route::DeleteContact), 2);
+    assert!(server.contact(BOT, "c1").is_none());
+}
+
+#[tokio::test]
+async fn a_404_on_the_first_delete_attempt_stays_an_error() {
+    let server = FakeServer::builder().api_key(FAKE_KEY).start().await;
+    let err = within(fake_client(&server).contacts(BOT).delete("nobody"))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.attempts(), 1);
 }
 
 #[tokio::test]
