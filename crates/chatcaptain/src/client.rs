@@ -55,11 +55,16 @@ impl Client {
     }
 
     /// A client configured from `CHATCAPTAIN_API_KEY` and, if set, `CHATCAPTAIN_BASE_URL`.
+    ///
+    /// A variable that is empty or only whitespace counts as unset (`CHATCAPTAIN_BASE_URL= cmd`
+    /// is meant as "no base URL", not as a broken one): a blank key is the same error as an
+    /// unset one, a blank base URL means production.
     pub fn from_env() -> Result<Client, Error> {
-        let key = std::env::var(API_KEY_ENV)
-            .map_err(|_| Error::Config(format!("{API_KEY_ENV} is not set")))?;
+        let set = |name| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let key =
+            set(API_KEY_ENV).ok_or_else(|| Error::Config(format!("{API_KEY_ENV} is not set")))?;
         let mut builder = Client::builder().api_key(key);
-        if let Ok(url) = std::env::var(BASE_URL_ENV) {
+        if let Some(url) = set(BASE_URL_ENV) {
             builder = builder.base_url(url);
         }
         builder.build()
