@@ -1,15 +1,21 @@
 //! What the generated client does around every request, beyond progenitor's fixed pipeline.
 //!
 //! progenitor reads the whole body itself and cannot be told to add a header, cap a body or keep
-//! the status of an error body that is not JSON. These hooks run below every generated operation:
+//! the status of an error body it cannot decode. These hooks run below every generated operation:
 //!
-//! - before sending: add configured headers (the API key, marked sensitive, so a caller's own
-//!   `reqwest::Client` works unchanged) and a per-request timeout;
+//! - before sending: drop the `api-version` header progenitor adds (the API documents none), add
+//!   configured headers (the API key, marked sensitive, so a caller's own `reqwest::Client` works
+//!   unchanged) and a per-request timeout;
 //! - after the answer: cap the body at `max_response_bytes` (also for chunked bodies, by counting
-//!   as it streams), and turn an error status whose body is not a JSON object (a proxy's HTML
-//!   page) into the API's `ErrorResponse` shape, so the status, the headers (`Retry-After`) and
-//!   an excerpt of what was sent reach the caller as `Error::ErrorResponse` instead of a decode
-//!   error that has lost the status.
+//!   as it streams), and turn an error status whose body does not decode as the spec's
+//!   `ErrorResponse` (a proxy's HTML page, NestJS's list of validation messages, any other JSON)
+//!   into that shape, so the status, the headers (`Retry-After`) and the best text there is
+//!   reach the caller as `Error::ErrorResponse` instead of a decode error that has lost the
+//!   status. A list of messages is joined with "; ".
+//!
+//! - after the answer: refuse one that came from another origin (scheme, host, port) than its
+//!   request went to, which a caller's own `reqwest::Client` reaches by following a redirect,
+//!   with an `Error::Custom` starting with [`FOREIGN_ORIGIN`].
 //!
 //! `Hooks::default()` adds nothing and caps nothing.
 
@@ -21,9 +27,12 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Response, StatusCode};
 
-use crate::Client;
+use serde_json::Value;
 
-/// The characters of a non-JSON error body kept in the synthesized `message`.
+use crate::Client;
+use crate::types::ErrorResponse;
+
+/// The characters of an undecodable error body kept in the synthesized `message`.
 const EXCERPT_CHARS: usize = 200;
 
 /// Per-client settings the hooks apply to every request; see the module docs.
@@ -90,16 +99,29 @@ impl Hooks {
         let mut headers = response.headers().clone();
         let limit = self.max_response_bytes.unwrap_or(u64::MAX);
         let body = capped(response, limit).bytes().await?;
-        let body = match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body)
-        {
-            Ok(_) => body,
-            Err(_) => synthesized_error(status, &body).into(),
+        let body = match as_error_response(status, &body) {
+            Some(rewritten) => rewritten.into(),
+            None => body,
         };
         headers.remove(CONTENT_LENGTH);
         headers.remove(CONTENT_ENCODING);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         Ok(rebuilt(status, headers, reqwest::Body::from(body)))
     }
+}
+
+/// How the `Error::Custom` message starts when an answer came from another origin (scheme, host
+/// and port) than its request went to, after the HTTP client followed a redirect; the final URL follows.
+pub const FOREIGN_ORIGIN: &str = "the answer came from another origin after a redirect: ";
+
+/// Marks an answer that came from another origin than its request went to.
+#[derive(Clone)]
+struct ForeignOrigin(reqwest::Url);
+
+/// The final URL of an answer refused for coming from another origin, if `custom` (the
+/// message of an `Error::Custom`) says that is why the request failed.
+pub fn foreign_origin(custom: &str) -> Option<&str> {
+    custom.strip_prefix(FOREIGN_ORIGIN)
 }
 
 /// A body stream ended because it passed [`Hooks::max_response_bytes`].
@@ -164,27 +186,76 @@ fn rebuilt(status: StatusCode, headers: HeaderMap, body: reqwest::Body) -> Respo
     Response::from(http)
 }
 
-/// The API's `ErrorResponse` for an error status whose body the API would not have sent.
-fn synthesized_error(status: StatusCode, body: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(body);
-    let excerpt: String = text
-        .split_whitespace()
+/// An error body in the spec's `ErrorResponse` shape: `None` when it already decodes as one,
+/// else a synthesized one that keeps the best text there is. Without this, progenitor fails to
+/// decode the body and drops the status with it (a NestJS validation error sends `message` as a
+/// list of strings; a proxy sends HTML).
+fn as_error_response(status: StatusCode, body: &[u8]) -> Option<Vec<u8>> {
+    if serde_json::from_slice::<ErrorResponse>(body).is_ok() {
+        return None;
+    }
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let (error, message, status_code) = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(fields)) => {
+            let error = fields.get("error").and_then(text_of);
+            let message = fields.get("message").and_then(text_of);
+            let message = match (&error, message) {
+                (None, None) => Some(format!(
+                    "the server sent an error body of another shape: {}",
+                    excerpt(&Value::Object(fields.clone()).to_string())
+                )),
+                (_, message) => message,
+            };
+            let code = fields.get("statusCode").and_then(Value::as_i64);
+            (error, message, code)
+        }
+        Ok(other) => (None, text_of(&other), None),
+        Err(_) => {
+            let excerpt = excerpt(&String::from_utf8_lossy(body));
+            let message = if excerpt.is_empty() {
+                "the server sent no body".to_owned()
+            } else {
+                format!("the server sent a body that is not JSON: {excerpt}")
+            };
+            (None, Some(message), None)
+        }
+    };
+    let synthesized = ErrorResponse {
+        error: Some(error.unwrap_or_else(|| reason.to_owned())),
+        message,
+        status_code: Some(
+            status_code
+                .and_then(|c| i32::try_from(c).ok())
+                .unwrap_or(i32::from(status.as_u16())),
+        ),
+    };
+    Some(serde_json::to_vec(&synthesized).expect("an ErrorResponse serializes"))
+}
+
+/// The text of one field of an error body: a string as is, a list of them joined with "; " (as
+/// NestJS lists validation failures), anything else as compact JSON.
+fn text_of(value: &Value) -> Option<String> {
+    let text = match value {
+        Value::Null => return None,
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(text_of)
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => excerpt(&other.to_string()),
+    };
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// The start of `text` on one line, short enough for an error message.
+fn excerpt(text: &str) -> String {
+    text.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .chars()
         .take(EXCERPT_CHARS)
-        .collect();
-    let message = if excerpt.is_empty() {
-        "the server sent no body".to_owned()
-    } else {
-        format!("the server sent a body that is not JSON: {excerpt}")
-    };
-    serde_json::to_vec(&serde_json::json!({
-        "statusCode": status.as_u16(),
-        "error": status.canonical_reason().unwrap_or("Error"),
-        "message": message,
-    }))
-    .expect("a JSON object serializes")
+        .collect()
 }
 
 impl ClientHooks<Hooks> for Client {
@@ -193,6 +264,9 @@ impl ClientHooks<Hooks> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        // progenitor sends the spec's `info.version` as `api-version`; the API documents no such
+        // header, and the spec's version numbers our description, not the server's API.
+        request.headers_mut().remove("api-version");
         let hooks = self.inner();
         for (name, value) in &hooks.headers {
             request.headers_mut().insert(name.clone(), value.clone());
@@ -203,12 +277,36 @@ impl ClientHooks<Hooks> for Client {
         Ok(())
     }
 
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        match result {
+            Ok(response) => match response.extensions().get::<ForeignOrigin>() {
+                Some(ForeignOrigin(url)) => Err(Error::Custom(format!("{FOREIGN_ORIGIN}{url}"))),
+                None => Ok(()),
+            },
+            Err(_) => Ok(()),
+        }
+    }
+
     async fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<Response> {
-        let response = self.client().execute(request).await?;
+        let origin = request.url().origin();
+        let mut response = self.client().execute(request).await?;
+        // A `reqwest::Client` the caller supplied may follow redirects, and reqwest strips only
+        // `Authorization` and `Cookie` when it leaves the host, not our key header. The key may
+        // be gone already; at least the answer of another origin is not taken for the API's:
+        // `post` refuses it (only `post` can fail with an error of our own).
+        if response.url().origin() != origin {
+            let url = response.url().clone();
+            response.extensions_mut().insert(ForeignOrigin(url));
+            return Ok(response);
+        }
         self.inner().shape(response).await
     }
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use chatcaptain_api::hooks::ResponseTooLarge;
-use chatcaptain_api::{Client, Error, Hooks};
+use chatcaptain_api::{Client, Error, Hooks, ResponseValue};
 use reqwest::header::HeaderValue;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
@@ -217,4 +217,123 @@ async fn a_chunked_body_within_max_response_bytes_decodes() {
         Hooks::new().max_response_bytes(1_000),
     );
     get_contact(&client).await.unwrap();
+}
+
+#[tokio::test]
+async fn no_request_carries_the_spec_version_as_an_api_version_header() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(contact_body()))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "deleted": true })))
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri(), Hooks::default());
+    get_contact(&client).await.unwrap();
+    client
+        .delete_contact()
+        .chatbot_id(BOT)
+        .contact_id(ID)
+        .send()
+        .await
+        .unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    for request in received {
+        assert!(
+            !request.headers.contains_key("api-version"),
+            "{} {} sent api-version: {:?}",
+            request.method,
+            request.url,
+            request.headers.get("api-version")
+        );
+    }
+}
+
+/// Serves `body` as JSON with `status` for the contact, and runs `get_contact` against it.
+async fn error_response_for(
+    status: u16,
+    body: serde_json::Value,
+) -> ResponseValue<chatcaptain_api::types::ErrorResponse> {
+    let server = MockServer::start().await;
+    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri(), Hooks::default());
+    match get_contact(&client).await.unwrap_err() {
+        Error::ErrorResponse(response) => response,
+        other => panic!("expected an ErrorResponse, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_nestjs_validation_error_with_a_list_of_messages_keeps_its_status_and_every_message() {
+    let response = error_response_for(
+        400,
+        json!({
+            "statusCode": 400,
+            "message": ["contact.email must be an email", "contact.language must be a string"],
+            "error": "Bad Request"
+        }),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 400);
+    assert_eq!(response.error.as_deref(), Some("Bad Request"));
+    assert_eq!(
+        response.message.as_deref(),
+        Some("contact.email must be an email; contact.language must be a string")
+    );
+    assert_eq!(response.status_code, Some(400));
+}
+
+#[tokio::test]
+async fn an_error_body_of_another_json_shape_keeps_its_status_and_the_best_text() {
+    // `error` as an object, `statusCode` as a string: nothing decodes, the text survives.
+    let response = error_response_for(
+        422,
+        json!({ "error": { "code": "E42", "detail": "quota" }, "statusCode": "422" }),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let text = format!("{:?} {:?}", response.error, response.message);
+    assert!(text.contains("quota") && text.contains("E42"), "{text}");
+    // A JSON array, or a bare string, is kept as the message too.
+    let response = error_response_for(500, json!(["boom"])).await;
+    assert_eq!(response.status().as_u16(), 500);
+    assert!(response.message.as_deref().unwrap().contains("boom"));
+    let response = error_response_for(502, json!("bad gateway upstream")).await;
+    assert_eq!(
+        response.message.as_deref(),
+        Some("bad gateway upstream"),
+        "{response:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_from_another_origin_after_a_followed_redirect_is_refused() {
+    // reqwest's default policy follows this, key header and all; the hooks refuse the answer.
+    let (api, other) = (MockServer::start().await, MockServer::start().await);
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(contact_body()))
+        .mount(&other)
+        .await;
+    let location = format!("http://localhost:{}/elsewhere", other.address().port());
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", location.as_str()))
+        .mount(&api)
+        .await;
+    let client = Client::new_with_client(&api.uri(), reqwest::Client::new(), Hooks::default());
+    match get_contact(&client).await.unwrap_err() {
+        Error::Custom(message) => {
+            assert_eq!(
+                chatcaptain_api::hooks::foreign_origin(&message),
+                Some(location.as_str()),
+                "{message}"
+            );
+        }
+        other => panic!("expected the answer refused, got {other:?}"),
+    }
 }

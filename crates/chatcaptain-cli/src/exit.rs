@@ -83,7 +83,9 @@ fn line(error: &anyhow::Error) -> String {
         return causes(error.chain().map(ToString::to_string));
     };
     let last = match api.last_attempt() {
-        chatcaptain::Error::Api { status, message } => format!("{status}: {message}"),
+        chatcaptain::Error::Api {
+            status, message, ..
+        } => format!("{status}: {message}"),
         other => {
             let chain =
                 std::iter::successors(Some(other as &dyn std::error::Error), |e| e.source());

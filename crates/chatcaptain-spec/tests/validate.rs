@@ -96,9 +96,12 @@ fn status_ranges_pick_the_error_schema() {
 #[test]
 fn undocumented_status_is_an_error_naming_the_documented_ones() {
     let errors = spec()
-        .validate_response("createContact", 200, &json!({}))
+        .validate_response("createContact", 204, &json!({}))
         .unwrap_err();
-    assert!(errors[0].contains("201"), "{errors:?}");
+    assert!(
+        errors[0].contains("200") && errors[0].contains("201"),
+        "{errors:?}"
+    );
 }
 
 #[test]

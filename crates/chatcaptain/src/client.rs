@@ -55,11 +55,16 @@ impl Client {
     }
 
     /// A client configured from `CHATCAPTAIN_API_KEY` and, if set, `CHATCAPTAIN_BASE_URL`.
+    ///
+    /// A variable that is empty or only whitespace counts as unset (`CHATCAPTAIN_BASE_URL= cmd`
+    /// is meant as "no base URL", not as a broken one): a blank key is the same error as an
+    /// unset one, a blank base URL means production.
     pub fn from_env() -> Result<Client, Error> {
-        let key = std::env::var(API_KEY_ENV)
-            .map_err(|_| Error::Config(format!("{API_KEY_ENV} is not set")))?;
+        let set = |name| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let key =
+            set(API_KEY_ENV).ok_or_else(|| Error::Config(format!("{API_KEY_ENV} is not set")))?;
         let mut builder = Client::builder().api_key(key);
-        if let Ok(url) = std::env::var(BASE_URL_ENV) {
+        if let Some(url) = set(BASE_URL_ENV) {
             builder = builder.base_url(url);
         }
         builder.build()
@@ -148,6 +153,10 @@ impl ClientBuilder {
     /// How long one call may take in all, retries and their waits included (default: no limit
     /// beyond the attempts); past it the call fails with [`Error::Timeout`].
     ///
+    /// When the wait before a retry (a `Retry-After`, a backoff) would outlast what is left, the
+    /// call fails at once with an `Error::Timeout` whose `cause` is the failure, so a rate limit
+    /// is not hidden behind a bare timeout.
+    ///
     /// A listing makes one call per page, so this bounds each page, not the whole listing.
     pub fn call_timeout(mut self, limit: Duration) -> Self {
         self.call_timeout = Some(limit);
@@ -192,6 +201,11 @@ impl ClientBuilder {
     /// Sends through this `reqwest::Client` (proxies, TLS roots, pool settings, or one pool
     /// shared with the rest of a program). The key, user agent and timeout are added to each
     /// request, so the client needs no configuration for them.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: its redirect policy cannot
+    /// be changed from here, and reqwest's default follows redirects to other hosts with the
+    /// key header on. An answer that came from another origin than the base URL is refused
+    /// with [`Error::Redirect`], but by then the key has been sent there.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -260,6 +274,7 @@ impl ClientBuilder {
         let http = match self.http {
             Some(client) => client,
             None => reqwest::Client::builder()
+                .redirect(crate::redirect::policy(&parsed))
                 .build()
                 .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,
         };

@@ -1,5 +1,7 @@
 //! The contacts of one chatbot: single operations, and the entry points of the listings.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use chatcaptain_api::types;
 use futures::FutureExt;
 use serde::de::Error as _;
@@ -25,7 +27,8 @@ impl Contacts {
         &self.chatbot_id
     }
 
-    /// Creates a contact and returns it as stored. Not idempotent: each call creates one.
+    /// Creates a contact and returns it as stored (from a 200 or a 201: the reference documents
+    /// neither). Not idempotent: each call creates one.
     pub async fn create(&self, contact: NewContact) -> Result<Contact, Error> {
         let bot = self.bot()?;
         let body = types::NewContact::from(contact);
@@ -88,20 +91,31 @@ impl Contacts {
         unwrap_contact(response)
     }
 
-    /// Deletes a contact; `Ok(false)` when the server says it deleted nothing.
+    /// Deletes a contact: `Ok(true)` when it is gone, `Ok(false)` when the server says it
+    /// deleted nothing.
+    ///
+    /// A 404 is an error on the first attempt, but `Ok(true)` on a retry: the attempt before
+    /// may have deleted the contact and lost its answer (a cut connection, a timeout), and
+    /// either way the contact is gone, which is what was asked.
     pub async fn delete(&self, id: &str) -> Result<bool, Error> {
         let (bot, id) = (self.bot()?, contact_id(id)?);
-        let response = self
+        let sent = AtomicU32::new(0);
+        let result = self
             .client
             .execute(Operation::idempotent("delete_contact"), |api| {
+                sent.fetch_add(1, Ordering::Relaxed);
                 api.delete_contact()
                     .chatbot_id(bot)
                     .contact_id(id)
                     .send()
                     .boxed()
             })
-            .await?;
-        Ok(response.deleted.unwrap_or(false))
+            .await;
+        match result {
+            Ok(response) => Ok(response.deleted.unwrap_or(false)),
+            Err(e) if e.is_not_found() && sent.load(Ordering::Relaxed) > 1 => Ok(true),
+            Err(e) => Err(e),
+        }
     }
 
     /// The organizations a contact belongs to.

@@ -9,7 +9,9 @@ const EXCERPT_LEN: usize = 200;
 
 /// Everything that can go wrong talking to ChatCaptain.
 ///
-/// Variants carry what a caller needs to decide what to do next; `Display` reads on its own.
+/// Variants carry what a caller needs to decide what to do next. As in std, `Display` says this
+/// error's own part and [`source()`](std::error::Error::source) gives the cause: no message
+/// repeats its cause, so print the chain (anyhow's `{:#}`) to see everything.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -20,12 +22,14 @@ pub enum Error {
         status: StatusCode,
         /// The server's `error` text, else its `message`, else a placeholder.
         message: String,
+        /// The wait the answer's `Retry-After` asked for, when it carried one (a 429 or 503).
+        retry_after: Option<Duration>,
     },
     /// The request never got an answer: connection, TLS or timeout trouble.
-    #[error("could not reach ChatCaptain: {0}")]
+    #[error("could not reach ChatCaptain")]
     Transport(#[source] reqwest::Error),
     /// An answer arrived but its body is not what the API promises.
-    #[error("could not decode the answer{}: {source}; body starts with {excerpt:?}", status_suffix(*.status))]
+    #[error("could not decode the answer{}; body starts with {excerpt:?}", status_suffix(*.status))]
     Decode {
         /// The HTTP status, when it is known (progenitor drops it for some undecodable bodies).
         status: Option<StatusCode>,
@@ -34,6 +38,17 @@ pub enum Error {
         /// What the decoder objected to.
         #[source]
         source: serde_json::Error,
+    },
+    /// The server redirected the request where the client does not follow: another scheme, host
+    /// or port than the base URL (the API key is only ever sent there), or a status that would
+    /// change the request (301, 302, 303). With a `reqwest::Client` of the caller's that follows
+    /// redirects itself, an answer that came from another origin (`status` is `None` then).
+    #[error("{}", redirect_message(*.status, location))]
+    Redirect {
+        /// The redirect's status; `None` when the caller's HTTP client followed it.
+        status: Option<StatusCode>,
+        /// Where the redirect pointed (its `Location`, resolved), or where the answer came from.
+        location: String,
     },
     /// The answer's body grew past `ClientBuilder::max_response_bytes`; reading stopped there.
     #[error("the answer is larger than the {limit} bytes allowed (max_response_bytes)")]
@@ -72,7 +87,7 @@ pub enum Error {
         source: serde_json::Error,
     },
     /// Every attempt the retry policy allows failed; `last` is how the final one did.
-    #[error("gave up after {attempts} attempts: {last}")]
+    #[error("gave up after {attempts} attempts")]
     RetriesExhausted {
         /// How many requests were sent (the first one included).
         attempts: u32,
@@ -92,12 +107,35 @@ pub enum Error {
         /// The longest wait the client accepts (`ClientBuilder::max_retry_wait`).
         max_wait: Duration,
     },
-    /// The call, retries and waits included, took longer than `ClientBuilder::call_timeout`.
-    #[error("the call took longer than {limit:?} (call_timeout), retries included")]
+    /// The call, retries and waits included, could not finish within
+    /// `ClientBuilder::call_timeout`: the time ran out, or the wait before the next retry (a
+    /// `Retry-After`, a backoff) would outlast it, which fails at once.
+    #[error(
+        "the call could not finish within {limit:?} (call_timeout), retries and waits included"
+    )]
     Timeout {
         /// The limit that ran out.
         limit: Duration,
+        /// The failure whose retry could not fit in the time left (a 429 asking to wait, say);
+        /// `None` when the time ran out during a request.
+        #[source]
+        cause: Option<Box<Error>>,
     },
+}
+
+fn redirect_message(status: Option<StatusCode>, location: &str) -> String {
+    match status {
+        Some(status) => format!(
+            "ChatCaptain answered {status} redirecting to {location}, which the client does not \
+             follow: the API key goes only to the base URL's scheme, host and port, and only 307 \
+             and 308 keep the request unchanged"
+        ),
+        None => format!(
+            "the answer came from {location}, another origin than the base URL, after a redirect \
+             the HTTP client followed (the API key may have gone there too): give .http_client a \
+             reqwest::Client built with redirect::Policy::none()"
+        ),
+    }
 }
 
 fn status_suffix(status: Option<StatusCode>) -> String {
@@ -105,14 +143,19 @@ fn status_suffix(status: Option<StatusCode>) -> String {
 }
 
 impl Error {
-    /// The HTTP status of the answer this error came from, if there was one.
+    /// The HTTP status of the answer this error came from, if there was one; sees through
+    /// [`Error::RetriesExhausted`] and the cause of an [`Error::Timeout`].
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api { status, .. } => Some(*status),
             Error::Decode { status, .. } => *status,
             Error::Transport(e) => e.status(),
             Error::RetriesExhausted { last, .. } => last.status(),
+            Error::Timeout {
+                cause: Some(cause), ..
+            } => cause.status(),
             Error::RateLimited { status, .. } => Some(*status),
+            Error::Redirect { status, .. } => *status,
             _ => None,
         }
     }
@@ -142,10 +185,16 @@ impl Error {
         }
     }
 
-    /// How long the server asked to wait, when that is why the call failed.
+    /// How long the server asked to wait (`Retry-After`), when the answer that failed the call
+    /// said; sees through [`Error::RetriesExhausted`] and the cause of an [`Error::Timeout`].
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::RateLimited { retry_after, .. } => Some(*retry_after),
+            Error::Api { retry_after, .. } => *retry_after,
+            Error::RetriesExhausted { last, .. } => last.retry_after(),
+            Error::Timeout {
+                cause: Some(cause), ..
+            } => cause.retry_after(),
             _ => None,
         }
     }

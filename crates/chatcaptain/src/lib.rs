@@ -142,6 +142,7 @@ mod contacts;
 mod error;
 mod paginate;
 mod raw;
+mod redirect;
 mod retry;
 mod transport;
 mod types;

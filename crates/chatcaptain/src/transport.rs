@@ -1,5 +1,7 @@
 //! The one road every request takes, so retries, tracing and rate limits have one home.
 
+use std::time::Duration;
+
 use chatcaptain_api::types;
 use chatcaptain_api::{Error as ApiError, ResponseValue};
 use futures::future::BoxFuture;
@@ -82,16 +84,22 @@ impl Client {
         T: Envelope,
         F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
     {
-        let attempts = self
-            .attempt(operation, call, lenient)
-            .instrument(tracing::debug_span!(
-                "chatcaptain",
-                operation = operation.name
-            ));
-        let result = match self.call_timeout() {
-            Some(limit) => tokio::time::timeout(limit, attempts)
+        let deadline = self
+            .call_timeout()
+            .map(|limit| Deadline::after(limit, tokio::time::Instant::now()));
+        let attempts =
+            self.attempt(operation, call, lenient, deadline)
+                .instrument(tracing::debug_span!(
+                    "chatcaptain",
+                    operation = operation.name
+                ));
+        let result = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline.at, attempts)
                 .await
-                .unwrap_or(Err(Error::Timeout { limit })),
+                .unwrap_or(Err(Error::Timeout {
+                    limit: deadline.limit,
+                    cause: None,
+                })),
             None => attempts.await,
         };
         if let Err(e) = &result {
@@ -105,6 +113,7 @@ impl Client {
         operation: Operation,
         call: &F,
         lenient: bool,
+        deadline: Option<Deadline>,
     ) -> Result<Lenient<T>, Error>
     where
         T: Envelope,
@@ -148,6 +157,17 @@ impl Client {
                 Some(wait) => wait,
                 None => policy.backoff(attempt),
             };
+            // Waiting out a delay that outlasts the call would only end in a bare timeout that
+            // hides why (a server asking for 30 s under a 10 s call_timeout): fail now, with
+            // the failure as the cause.
+            if let Some(deadline) = deadline
+                && tokio::time::Instant::now() + delay >= deadline.at
+            {
+                return Err(Error::Timeout {
+                    limit: deadline.limit,
+                    cause: Some(Box::new(map_error(error).await)),
+                });
+            }
             tracing::warn!(
                 operation = operation.name,
                 attempt,
@@ -164,6 +184,22 @@ impl Client {
     }
 }
 
+/// When a call with a `call_timeout` must be over.
+#[derive(Clone, Copy)]
+struct Deadline {
+    limit: Duration,
+    at: tokio::time::Instant,
+}
+
+impl Deadline {
+    fn after(limit: Duration, now: tokio::time::Instant) -> Self {
+        Deadline {
+            limit,
+            at: now + limit,
+        }
+    }
+}
+
 /// The body of a success, or the failure its `error` field announces.
 fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> {
     let status = response.status();
@@ -172,6 +208,7 @@ fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> 
         return Err(Error::Api {
             status,
             message: message.to_owned(),
+            retry_after: None,
         });
     }
     Ok(body)
@@ -184,6 +221,7 @@ fn raw_envelope(body: serde_json::Value) -> Result<serde_json::Value, Error> {
         Some(message) if !message.trim().is_empty() => Err(Error::Api {
             status: StatusCode::OK,
             message: message.to_owned(),
+            retry_after: None,
         }),
         _ => Ok(body),
     }
@@ -197,18 +235,38 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
     match e {
         ApiError::ErrorResponse(rv) => {
             let status = rv.status();
+            let retry_after = crate::retry::retry_after(rv.headers());
             Error::Api {
                 status,
                 message: server_message(&rv.into_inner(), status),
+                retry_after,
+            }
+        }
+        ApiError::UnexpectedResponse(response) if response.status().is_redirection() => {
+            // A redirect the client's policy stopped (see `redirect.rs`).
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .map(|l| match response.url().join(l) {
+                    Ok(resolved) => resolved.to_string(),
+                    Err(_) => l.to_owned(),
+                })
+                .unwrap_or_else(|| "nowhere (no Location header)".to_owned());
+            Error::Redirect {
+                status: Some(response.status()),
+                location,
             }
         }
         ApiError::UnexpectedResponse(response) => {
             let status = response.status();
+            let retry_after = crate::retry::retry_after(response.headers());
             match response.bytes().await {
                 Ok(body) => match serde_json::from_slice::<types::ErrorResponse>(&body) {
                     Ok(parsed) if !status.is_success() => Error::Api {
                         status,
                         message: server_message(&parsed, status),
+                        retry_after,
                     },
                     Ok(_) => Error::Api {
                         status,
@@ -216,6 +274,7 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
                             "unexpected status; body: {}",
                             crate::error::excerpt(&body)
                         ),
+                        retry_after,
                     },
                     Err(source) => Error::decode(Some(status), &body, source),
                 },
@@ -227,7 +286,13 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
         | ApiError::ResponseBodyError(e)
         | ApiError::InvalidUpgrade(e) => Error::Transport(e),
         ApiError::InvalidRequest(message) => Error::InvalidArgument(message),
-        ApiError::Custom(message) => Error::InvalidArgument(message),
+        ApiError::Custom(message) => match chatcaptain_api::hooks::foreign_origin(&message) {
+            Some(url) => Error::Redirect {
+                status: None,
+                location: url.to_owned(),
+            },
+            None => Error::InvalidArgument(message),
+        },
     }
 }
 

@@ -80,10 +80,44 @@ async fn a_proxy_html_page_on_503_is_retried_and_reported_with_its_status() {
     let err = client.contacts(BOT).get("c1").await.unwrap_err();
     assert_eq!(err.attempts(), 3, "{err:?}");
     match err.last_attempt() {
-        Error::Api { status, message } => {
+        Error::Api {
+            status, message, ..
+        } => {
             assert_eq!(status.as_u16(), 503);
             assert!(message.contains("upstream connect error"), "{message}");
         }
         other => panic!("expected the 503 as an Api error, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_nestjs_validation_error_is_a_400_api_error_with_its_messages_and_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
+            "statusCode": 400,
+            "message": ["contact.email must be an email"],
+            "error": "Bad Request"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .retry_non_idempotent(true)
+        .build()
+        .unwrap();
+    let err = client
+        .contacts(BOT)
+        .create(chatcaptain::NewContact::new("EN").email("not-an-email"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 1, "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{err:?}");
+    assert!(
+        err.to_string()
+            .ends_with("400 Bad Request: contact.email must be an email"),
+        "{err}"
+    );
 }

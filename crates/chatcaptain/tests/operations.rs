@@ -45,6 +45,25 @@ async fn create_sends_the_body_unwrapped_and_returns_the_contact() {
 }
 
 #[tokio::test]
+async fn create_answered_200_returns_the_contact_like_201() {
+    // The reference documents no status for create; a 200 with the contact has created it, and
+    // calling it an error would make callers retry and duplicate the contact.
+    let server = answering(
+        "POST",
+        "/v1/chatbots/bot1/contacts",
+        200,
+        json!({ "contact": contact_json("c1") }),
+    )
+    .await;
+    let created = client(&server)
+        .contacts(BOT)
+        .create(NewContact::new("EN").name("Max"))
+        .await
+        .unwrap();
+    assert_eq!(created.id, "c1");
+}
+
+#[tokio::test]
 async fn get_unwraps_the_contact_envelope() {
     let server = answering(
         "GET",
@@ -119,7 +138,7 @@ async fn a_200_carrying_an_error_is_an_err() {
     let server = answering("GET", "/v1/chatbots/bot1/contacts/c1", 200, body).await;
     let err = client(&server).contacts(BOT).get("c1").await.unwrap_err();
     assert!(
-        matches!(&err, Error::Api { status, message } if status.as_u16() == 200 && message == "Contact not found."),
+        matches!(&err, Error::Api { status, message, .. } if status.as_u16() == 200 && message == "Contact not found."),
         "{err:?}"
     );
 }

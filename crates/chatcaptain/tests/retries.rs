@@ -89,9 +89,10 @@ async fn exhausted_attempts_give_the_last_error_and_the_attempt_count() {
         "{err:?}"
     );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
-    assert!(
-        err.to_string().starts_with("gave up after 3 attempts: "),
-        "{err}"
+    assert_eq!(err.to_string(), "gave up after 3 attempts");
+    assert_eq!(
+        std::error::Error::source(&err).map(ToString::to_string),
+        Some(err.last_attempt().to_string())
     );
     assert_eq!(server.request_count(Route::GetContact), 3);
 }
@@ -148,6 +149,38 @@ async fn retry_after_beyond_max_retry_wait_fails_at_once_with_the_wait() {
         started.elapsed() < Duration::from_secs(60),
         "it did not wait"
     );
+}
+
+#[tokio::test]
+async fn retry_after_is_seen_through_retries_exhausted() {
+    let server = fake_with(Fault::rate_limited(0).on(Route::GetContact)).await;
+    let err = within(fake_client(&server).contacts(BOT).get("c1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 3, "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.retry_after(), Some(Duration::ZERO), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_call_timeout_left_fails_at_once_keeping_the_rate_limit() {
+    let server = fake_with(Fault::rate_limited(30).on(Route::GetContact)).await;
+    let client = builder_for(&server)
+        .call_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let err = within(client.contacts(BOT).get("c1")).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(
+        matches!(&err, Error::Timeout { limit, cause: Some(cause) }
+            if *limit == Duration::from_secs(2) && matches!(**cause, Error::Api { .. })),
+        "{err:?}"
+    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    let source = std::error::Error::source(&err).expect("the rate limit is the cause");
+    assert!(source.to_string().contains("429"), "{source}");
+    assert_eq!(server.request_count(Route::GetContact), 1);
 }
 
 /// A wiremock server answering 503 with `Retry-After: <date>` once, then a contact.
@@ -237,7 +270,7 @@ async fn call_timeout_bounds_the_whole_call_retries_and_waits_included() {
         .unwrap();
     let err = within(client.contacts(BOT).get("c1")).await.unwrap_err();
     assert!(
-        matches!(err, Error::Timeout { limit } if limit == Duration::from_millis(300)),
+        matches!(err, Error::Timeout { limit, .. } if limit == Duration::from_millis(300)),
         "{err:?}"
     );
     assert!(err.is_timeout());
@@ -255,12 +288,29 @@ async fn update_and_delete_are_retried_after_a_cut_answer() {
     assert_eq!(updated.name.as_deref(), Some("Max"));
     // The first delete did delete; the retry finds nothing to delete, which is the same end state.
     let deleted = within(contacts.delete("c1")).await;
-    assert!(
-        deleted.is_ok() || deleted.as_ref().is_err_and(Error::is_not_found),
-        "{deleted:?}"
-    );
+    assert!(deleted.is_ok(), "{deleted:?}");
     assert_eq!(server.request_count(Route::DeleteContact), 2);
     assert!(server.contact(BOT, "c1").is_none());
+}
+
+#[tokio::test]
+async fn a_delete_whose_retry_finds_the_contact_gone_is_ok_true() {
+    // The first attempt deletes, then its answer is cut; the retry answers 404.
+    let server = fake_with(Fault::drop_connection().on(Route::DeleteContact).nth(1)).await;
+    let deleted = within(fake_client(&server).contacts(BOT).delete("c1")).await;
+    assert!(matches!(deleted, Ok(true)), "{deleted:?}");
+    assert_eq!(server.request_count(Route::DeleteContact), 2);
+    assert!(server.contact(BOT, "c1").is_none());
+}
+
+#[tokio::test]
+async fn a_404_on_the_first_delete_attempt_stays_an_error() {
+    let server = FakeServer::builder().api_key(FAKE_KEY).start().await;
+    let err = within(fake_client(&server).contacts(BOT).delete("nobody"))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.attempts(), 1);
 }
 
 #[tokio::test]

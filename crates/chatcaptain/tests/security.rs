@@ -67,14 +67,25 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
     let api = Error::Api {
         status: StatusCode::NOT_FOUND,
         message: "Contact not found".into(),
+        retry_after: None,
     };
     let cases: Vec<(Error, &str, &str)> = vec![
         (
             Error::Api {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                message: "Slow down".into(),
+                retry_after: Some(Duration::from_secs(2)),
+            },
+            "Api { status: 429, message: \"Slow down\", retry_after: Some(2s) }",
+            "ChatCaptain answered 429 Too Many Requests: Slow down",
+        ),
+        (
+            Error::Api {
                 status: StatusCode::NOT_FOUND,
                 message: "Contact not found".into(),
+                retry_after: None,
             },
-            "Api { status: 404, message: \"Contact not found\" }",
+            "Api { status: 404, message: \"Contact not found\", retry_after: None }",
             "ChatCaptain answered 404 Not Found: Contact not found",
         ),
         (
@@ -84,7 +95,7 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 source: decode_source,
             },
             "Decode { status: Some(200), excerpt: \"{\", source: Error(\"EOF while parsing an object\", line: 1, column: 1) }",
-            "could not decode the answer (200 OK): EOF while parsing an object at line 1 column 1; body starts with \"{\"",
+            "could not decode the answer (200 OK); body starts with \"{\"",
         ),
         (
             Error::InvalidArgument("the contact id is empty".into()),
@@ -106,8 +117,8 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 attempts: 3,
                 last: Box::new(api),
             },
-            "RetriesExhausted { attempts: 3, last: Api { status: 404, message: \"Contact not found\" } }",
-            "gave up after 3 attempts: ChatCaptain answered 404 Not Found: Contact not found",
+            "RetriesExhausted { attempts: 3, last: Api { status: 404, message: \"Contact not found\", retry_after: None } }",
+            "gave up after 3 attempts",
         ),
         (
             Error::RateLimited {
@@ -121,9 +132,20 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
         (
             Error::Timeout {
                 limit: Duration::from_millis(1500),
+                cause: None,
             },
-            "Timeout { limit: 1.5s }",
-            "the call took longer than 1.5s (call_timeout), retries included",
+            "Timeout { limit: 1.5s, cause: None }",
+            "the call could not finish within 1.5s (call_timeout), retries and waits included",
+        ),
+        (
+            Error::Redirect {
+                status: Some(StatusCode::FOUND),
+                location: "https://elsewhere.example/".into(),
+            },
+            "Redirect { status: Some(302), location: \"https://elsewhere.example/\" }",
+            "ChatCaptain answered 302 Found redirecting to https://elsewhere.example/, which the \
+             client does not follow: the API key goes only to the base URL's scheme, host and \
+             port, and only 307 and 308 keep the request unchanged",
         ),
         (
             Error::ResponseTooLarge { limit: 1024 },
