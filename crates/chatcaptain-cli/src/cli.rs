@@ -81,6 +81,8 @@ pub enum Format {
 }
 
 /// The top-level commands.
+// Parsed once per run: the size of the larger variant costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The contacts of a chatbot.
