@@ -131,6 +131,16 @@ impl ClientBuilder {
         ClientBuilder(self.0.retry_non_idempotent(retry))
     }
 
+    /// The retry quota shared by the client's calls; see [`crate::ClientBuilder::retry_quota`].
+    pub fn retry_quota(self, tokens: Option<u32>) -> Self {
+        ClientBuilder(self.0.retry_quota(tokens))
+    }
+
+    /// Paces the client's requests; see [`crate::ClientBuilder::max_requests_per_second`].
+    pub fn max_requests_per_second(self, rate: f64) -> Self {
+        ClientBuilder(self.0.max_requests_per_second(rate))
+    }
+
     /// The `User-Agent` header; see [`crate::ClientBuilder::user_agent`].
     pub fn user_agent(self, agent: impl Into<String>) -> Self {
         ClientBuilder(self.0.user_agent(agent))

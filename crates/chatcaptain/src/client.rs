@@ -8,6 +8,7 @@ use chatcaptain_api::Hooks;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::budget::{Budget, DEFAULT_RETRY_QUOTA};
 use crate::retry::RetryPolicy;
 use crate::{Contacts, Error};
 
@@ -35,6 +36,7 @@ struct Shared {
     base_url: String,
     retry: RetryPolicy,
     call_timeout: Option<Duration>,
+    budget: Budget,
 }
 
 impl fmt::Debug for Client {
@@ -101,6 +103,10 @@ impl Client {
     pub(crate) fn call_timeout(&self) -> Option<Duration> {
         self.shared.call_timeout
     }
+
+    pub(crate) fn budget(&self) -> &Budget {
+        &self.shared.budget
+    }
 }
 
 /// Configures a [`Client`]; every method consumes and returns the builder.
@@ -114,6 +120,8 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     max_response_bytes: Option<u64>,
     http: Option<reqwest::Client>,
+    retry_quota: Option<Option<u32>>,
+    per_second: Option<f64>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -192,6 +200,23 @@ impl ClientBuilder {
         self
     }
 
+    /// The retry quota shared by every call through this client and its clones (default 500
+    /// tokens, as aws-sdk-rust's standard mode): a retry costs 5 tokens (10 after a timeout), a
+    /// success gives back what its retries cost (1 for a first-try success), and with too few
+    /// tokens left a failure is not retried. So a total outage costs about one request per call,
+    /// not `max_attempts`. `None` turns the quota off.
+    pub fn retry_quota(mut self, tokens: Option<u32>) -> Self {
+        self.retry_quota = Some(tokens);
+        self
+    }
+
+    /// Sends at most `rate` requests per second through this client and its clones, retries
+    /// included (default: no pacing).
+    pub fn max_requests_per_second(mut self, rate: f64) -> Self {
+        self.per_second = Some(rate);
+        self
+    }
+
     /// The `User-Agent` header (default `chatcaptain-rs/<version>`).
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = Some(agent.into());
@@ -251,6 +276,11 @@ impl ClientBuilder {
                 )));
             }
         }
+        if self.per_second.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
+            return Err(Error::Config(
+                "max_requests_per_second must be a positive number".into(),
+            ));
+        }
         if self.retry.max_attempts == 0 {
             return Err(Error::Config(
                 "max_attempts is 0: a call needs at least one attempt".into(),
@@ -285,6 +315,10 @@ impl ClientBuilder {
                 base_url,
                 retry: self.retry,
                 call_timeout: self.call_timeout,
+                budget: Budget::new(
+                    self.retry_quota.unwrap_or(Some(DEFAULT_RETRY_QUOTA)),
+                    self.per_second,
+                ),
             }),
         })
     }

@@ -137,6 +137,7 @@
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
+mod budget;
 mod client;
 mod contacts;
 mod error;

@@ -120,15 +120,25 @@ impl Client {
         F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
     {
         let policy = self.retry_policy();
+        let budget = self.budget();
         let mut attempt = 1;
+        let mut retries_cost = 0;
         loop {
-            let error = match call(self.api()).await {
-                Ok(response) => return unwrap_envelope(response).map(Lenient::Typed),
+            budget.ready().await;
+            let answered = match call(self.api()).await {
+                Ok(response) => Ok(unwrap_envelope(response).map(Lenient::Typed)),
                 Err(ApiError::InvalidResponsePayload(body, source)) if lenient => {
                     match serde_json::from_slice::<serde_json::Value>(&body) {
-                        Ok(value) => return raw_envelope(value).map(Lenient::Raw),
-                        Err(_) => ApiError::InvalidResponsePayload(body, source),
+                        Ok(value) => Ok(raw_envelope(value).map(Lenient::Raw)),
+                        Err(_) => Err(ApiError::InvalidResponsePayload(body, source)),
                     }
+                }
+                Err(e) => Err(e),
+            };
+            let error = match answered {
+                Ok(result) => {
+                    budget.succeeded(retries_cost);
+                    return result;
                 }
                 Err(e) => e,
             };
@@ -154,7 +164,11 @@ impl Client {
                         max_wait: policy.max_retry_wait,
                     });
                 }
-                Some(wait) => wait,
+                Some(wait) => {
+                    // Told to wait: so is every other call through this client.
+                    budget.hold_until(tokio::time::Instant::now() + wait);
+                    wait
+                }
                 None => policy.backoff(attempt),
             };
             // Waiting out a delay that outlasts the call would only end in a bare timeout that
@@ -168,6 +182,26 @@ impl Client {
                     cause: Some(Box::new(map_error(error).await)),
                 });
             }
+            // An empty retry quota means many calls are failing: this one fails as it is,
+            // rather than add to the load.
+            let Some(cost) = budget.take_retry(retryable.reason == "timeout") else {
+                tracing::warn!(
+                    operation = operation.name,
+                    attempt,
+                    reason = retryable.reason,
+                    "not retrying a ChatCaptain request: the client's retry quota is empty"
+                );
+                let last = map_error(error).await;
+                return Err(if attempt > 1 {
+                    Error::RetriesExhausted {
+                        attempts: attempt,
+                        last: Box::new(last),
+                    }
+                } else {
+                    last
+                });
+            };
+            retries_cost += cost;
             tracing::warn!(
                 operation = operation.name,
                 attempt,

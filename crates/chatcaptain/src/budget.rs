@@ -1,0 +1,124 @@
+//! One client, one budget: what every clone of a client shares so that, together, its callers
+//! stay polite to the API however many there are.
+//!
+//! - **A `Retry-After` holds the whole client**: once any call is told to wait, no request through
+//!   the client (or its clones) is sent before the time has passed; the others do not keep
+//!   sending into a rate limit.
+//! - **A retry quota**, as aws-sdk-rust's standard retry mode has it: a bucket of tokens; a retry
+//!   costs 5 (10 after a timeout), a success gives back what its retry cost, or 1. When the bucket
+//!   is empty, failures are not retried, so a total outage is met with about one request per call
+//!   instead of `max_attempts`.
+//! - **An optional pace** (`max_requests_per_second`): requests leave at most that often.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// What a retry costs from the quota, as in aws-sdk-rust's standard mode.
+pub(crate) const RETRY_COST: u32 = 5;
+/// What a retry after a timeout costs: a timeout more likely means an overloaded server.
+pub(crate) const TIMEOUT_RETRY_COST: u32 = 10;
+/// The quota's size unless configured.
+pub(crate) const DEFAULT_RETRY_QUOTA: u32 = 500;
+
+/// The shared state; see the module docs.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    hold: Mutex<Option<Instant>>,
+    quota: Option<Mutex<Quota>>,
+    pace: Option<Mutex<Pace>>,
+}
+
+#[derive(Debug)]
+struct Quota {
+    tokens: u32,
+    capacity: u32,
+}
+
+#[derive(Debug)]
+struct Pace {
+    every: Duration,
+    next: Instant,
+}
+
+impl Budget {
+    pub(crate) fn new(quota: Option<u32>, per_second: Option<f64>) -> Self {
+        Budget {
+            hold: Mutex::new(None),
+            quota: quota.map(|capacity| {
+                Mutex::new(Quota {
+                    tokens: capacity,
+                    capacity,
+                })
+            }),
+            pace: per_second.map(|r| {
+                Mutex::new(Pace {
+                    every: Duration::from_secs_f64(1.0 / r),
+                    next: Instant::now(),
+                })
+            }),
+        }
+    }
+
+    /// Waits until a request may leave: after any `Retry-After` the client was given, and at the
+    /// client's pace.
+    pub(crate) async fn ready(&self) {
+        loop {
+            let hold = *lock(&self.hold);
+            match hold {
+                Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
+                _ => break,
+            }
+        }
+        if let Some(pace) = &self.pace {
+            let slot = {
+                let mut pace = lock(pace);
+                let slot = pace.next.max(Instant::now());
+                pace.next = slot + pace.every;
+                slot
+            };
+            tokio::time::sleep_until(slot).await;
+        }
+    }
+
+    /// No request through this client before `until` (a server's `Retry-After`).
+    pub(crate) fn hold_until(&self, until: Instant) {
+        let mut hold = lock(&self.hold);
+        if hold.is_none_or(|h| h < until) {
+            *hold = Some(until);
+        }
+    }
+
+    /// Takes what a retry costs; `None` when the quota cannot pay for it (no retry then).
+    pub(crate) fn take_retry(&self, after_timeout: bool) -> Option<u32> {
+        let Some(quota) = &self.quota else {
+            return Some(0);
+        };
+        let cost = if after_timeout {
+            TIMEOUT_RETRY_COST
+        } else {
+            RETRY_COST
+        };
+        let mut quota = lock(quota);
+        if quota.tokens < cost {
+            return None;
+        }
+        quota.tokens -= cost;
+        Some(cost)
+    }
+
+    /// A call succeeded: give back what its retries cost, or one token for a first-try success.
+    pub(crate) fn succeeded(&self, retries_cost: u32) {
+        if let Some(quota) = &self.quota {
+            let mut quota = lock(quota);
+            let refund = if retries_cost == 0 { 1 } else { retries_cost };
+            quota.tokens = quota.tokens.saturating_add(refund).min(quota.capacity);
+        }
+    }
+}
+
+/// A poisoned lock only means a panic elsewhere; the numbers inside are still usable.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}

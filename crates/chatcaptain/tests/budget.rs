@@ -1,0 +1,179 @@
+//! One client, one budget: a `Retry-After` holds every clone, a retry quota caps the load of an
+//! outage, and a pace spaces requests. Over loopback HTTP.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chatcaptain::Client;
+use chatcaptain_fake::{FakeServer, Fault, Route};
+use common::fake::{FAKE_KEY, builder_for};
+use common::{BOT, contact};
+use serde_json::json;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// Answers the first request 429 with `Retry-After: 1`, every other one with a contact; records
+/// when each request arrived.
+async fn rate_limiting_server() -> (MockServer, Arc<Mutex<Vec<(Instant, u16)>>>) {
+    let server = MockServer::start().await;
+    let log: Arc<Mutex<Vec<(Instant, u16)>>> = Arc::default();
+    let seen = log.clone();
+    Mock::given(method("GET"))
+        .respond_with(move |_: &Request| {
+            let mut seen = seen.lock().unwrap();
+            let status = if seen.is_empty() { 429 } else { 200 };
+            seen.push((Instant::now(), status));
+            match status {
+                429 => ResponseTemplate::new(429)
+                    .insert_header("retry-after", "1")
+                    .set_body_json(json!({ "error": "Too Many Requests" })),
+                _ => ResponseTemplate::new(200)
+                    .set_body_json(json!({ "contact": contact("c1", common::at(0)) })),
+            }
+        })
+        .mount(&server)
+        .await;
+    (server, log)
+}
+
+#[tokio::test]
+async fn a_retry_after_holds_every_clone_of_the_client() {
+    let (events, _guard) = common::traced::Events::capture();
+    let (server, log) = rate_limiting_server().await;
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let first = tokio::spawn({
+        let client = client.clone();
+        async move { client.contacts(BOT).get("c1").await }
+    });
+    // Once the first caller has read the 429 (it says it will retry), a second caller on a
+    // clone starts.
+    while events.retries().is_empty() {
+        tokio::task::yield_now().await;
+    }
+    let second = client.clone().contacts(BOT).get("c1").await;
+    second.unwrap();
+    first.await.unwrap().unwrap();
+    let log = log.lock().unwrap();
+    let limited = log[0].0;
+    assert_eq!(log[0].1, 429);
+    for (at, _) in &log[1..] {
+        // The server asked for a second; the clocks are the same machine's.
+        assert!(
+            at.duration_since(limited) >= Duration::from_millis(900),
+            "a request left {:?} after the 429",
+            at.duration_since(limited)
+        );
+    }
+}
+
+async fn outage() -> FakeServer {
+    FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .contact(BOT, contact("c1", common::at(0)))
+        .fault(Fault::status(503).on(Route::GetContact))
+        .start()
+        .await
+}
+
+/// 4 rounds of 32 concurrent gets against a server answering 503 to everything: requests sent.
+async fn requests_in_an_outage(client: &Client, server: &FakeServer) -> usize {
+    for _ in 0..4 {
+        let calls = (0..32).map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.contacts(BOT).get("c1").await })
+        });
+        for call in calls.collect::<Vec<_>>() {
+            assert!(call.await.unwrap().is_err());
+        }
+    }
+    server.request_count(Route::GetContact)
+}
+
+#[tokio::test]
+async fn an_empty_retry_quota_sends_about_one_request_per_call_in_an_outage() {
+    let server = outage().await;
+    let client = builder_for(&server).retry_quota(Some(50)).build().unwrap();
+    let requests = requests_in_an_outage(&client, &server).await;
+    // 50 tokens pay for 10 retries; after that every call sends its one request.
+    assert!(requests <= 128 + 10, "{requests} requests for 128 calls");
+    assert!(requests as f64 / 128.0 <= 1.2);
+
+    let server = outage().await;
+    let client = builder_for(&server).retry_quota(None).build().unwrap();
+    let requests = requests_in_an_outage(&client, &server).await;
+    assert_eq!(
+        requests,
+        3 * 128,
+        "without a quota every call tries 3 times"
+    );
+}
+
+#[tokio::test]
+async fn successes_refill_the_retry_quota() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .contact(BOT, contact("c1", common::at(0)))
+        .fault(Fault::status(503).on(Route::GetContact).every(2))
+        .start()
+        .await;
+    // 10 tokens: two retries' worth. Each retried call gives its 5 back on success, so every
+    // call succeeds however many there are.
+    let client = builder_for(&server).retry_quota(Some(10)).build().unwrap();
+    for _ in 0..20 {
+        client.contacts(BOT).get("c1").await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn max_requests_per_second_spaces_the_requests_of_every_clone() {
+    let (server, log) = {
+        let server = MockServer::start().await;
+        let log: Arc<Mutex<Vec<Instant>>> = Arc::default();
+        let seen = log.clone();
+        Mock::given(method("GET"))
+            .respond_with(move |_: &Request| {
+                seen.lock().unwrap().push(Instant::now());
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({ "contact": contact("c1", common::at(0)) }))
+            })
+            .mount(&server)
+            .await;
+        (server, log)
+    };
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .max_requests_per_second(50.0)
+        .build()
+        .unwrap();
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.contacts(BOT).get("c1").await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    let log = log.lock().unwrap();
+    let span = *log.last().unwrap() - log[0];
+    // Ten requests at 50 per second: nine gaps of 20 ms at least.
+    assert!(span >= Duration::from_millis(170), "{span:?}");
+}
+
+#[test]
+fn max_requests_per_second_must_be_positive() {
+    for rate in [0.0, -1.0, f64::NAN] {
+        let built = Client::builder()
+            .api_key("k")
+            .max_requests_per_second(rate)
+            .build();
+        assert!(matches!(built, Err(chatcaptain::Error::Config(_))));
+    }
+}
