@@ -1,11 +1,11 @@
 //! Captures the client's `tracing` events, so tests can assert what a retry reported.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use tracing::field::{Field, Visit};
-use tracing::subscriber::DefaultGuard;
 use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::{Layer, Registry};
 
@@ -16,12 +16,35 @@ pub type Event = BTreeMap<String, String>;
 #[derive(Clone, Default)]
 pub struct Events(Arc<Mutex<Vec<Event>>>);
 
+thread_local! {
+    static CURRENT: RefCell<Option<Events>> = const { RefCell::new(None) };
+}
+
+/// Stops recording on this thread when dropped.
+pub struct Capturing(());
+
+impl Drop for Capturing {
+    fn drop(&mut self) {
+        CURRENT.with(|c| c.borrow_mut().take());
+    }
+}
+
 impl Events {
     /// Starts recording on the current thread (the test's runtime, when it is current-thread).
-    pub fn capture() -> (Events, DefaultGuard) {
+    //
+    // One global subscriber for the whole test binary, recording into the thread's `Events`:
+    // with a scoped subscriber per test, tracing caches a callsite's interest across threads,
+    // and a test running beside one without a subscriber could find its events never enabled.
+    pub fn capture() -> (Events, Capturing) {
+        static GLOBAL: Once = Once::new();
+        GLOBAL.call_once(|| {
+            let subscriber = Registry::default().with(Recorder);
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("no other global subscriber in the tests");
+        });
         let events = Events::default();
-        let subscriber = Registry::default().with(Recorder(events.clone()));
-        (events, tracing::subscriber::set_default(subscriber))
+        CURRENT.with(|c| *c.borrow_mut() = Some(events.clone()));
+        (events, Capturing(()))
     }
 
     /// The events whose message is `message`, in order.
@@ -41,16 +64,19 @@ impl Events {
     }
 }
 
-struct Recorder(Events);
+struct Recorder;
 
 impl<S: tracing::Subscriber> Layer<S> for Recorder {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        let Some(events) = CURRENT.with(|c| c.borrow().clone()) else {
+            return;
+        };
         let mut fields = Fields(Event::new());
         event.record(&mut fields);
         fields
             .0
             .insert("level".into(), event.metadata().level().to_string());
-        (self.0).0.lock().unwrap().push(fields.0);
+        events.0.lock().unwrap().push(fields.0);
     }
 }
 
