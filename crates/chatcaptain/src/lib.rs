@@ -154,7 +154,9 @@ pub use client::{
 };
 pub use contacts::Contacts;
 pub use error::Error;
-pub use paginate::{Cursor, ListContacts, Page, PagePosition, Resume, SearchContacts};
+pub use paginate::{
+    Checkpoint, Cursor, ListContacts, Page, PagePosition, Resume, SearchContacts, SyncContacts,
+};
 pub use raw::RawAnswer;
 pub use types::{Address, Contact, ContactUpdate, NewContact, Organization};
 

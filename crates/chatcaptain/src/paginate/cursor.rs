@@ -26,6 +26,7 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+use super::checkpoint::{Checkpoint, SyncContacts};
 use super::entry::{self, Entry};
 use super::{Options, Page, Resume, Step, Strategy};
 use crate::retry::Operation;
@@ -49,6 +50,10 @@ pub struct Cursor {
     /// precision as far as the data shows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     unit_ns: Option<i64>,
+    /// The lower bound of a sync run: contacts it covers are not wanted, and the listing ends
+    /// where it is reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    since: Option<Checkpoint>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +115,13 @@ impl Cursor {
 
     /// Whether an item the server returned was already delivered (or is not wanted).
     fn already_delivered(&self, created: DateTime<Utc>, identity: &str) -> bool {
+        if self
+            .since
+            .as_ref()
+            .is_some_and(|s| s.covers(created, identity))
+        {
+            return true;
+        }
         match (&self.boundary, self.before) {
             (Some(b), _) => created > b.at || (created == b.at && b.seen.contains(identity)),
             (None, Some(before)) => created >= before,
@@ -133,6 +145,7 @@ impl Cursor {
             before: self.before,
             boundary: None,
             unit_ns: self.unit_ns,
+            since: self.since.clone(),
         };
         for (created, id) in delivered {
             next.learn_unit(created);
@@ -205,6 +218,22 @@ impl ListContacts {
     pub fn resume(mut self, cursor: Cursor) -> Self {
         self.start = cursor;
         self
+    }
+
+    /// Only the contacts created since `checkpoint` (see [`sync`](Self::sync)).
+    pub fn since(mut self, checkpoint: Checkpoint) -> Self {
+        self.start.since = Some(checkpoint);
+        self
+    }
+
+    /// An incremental sync run: the contacts created since the checkpoint given to
+    /// [`since`](Self::since) (every contact without one), newest first, and the checkpoint to
+    /// save for the next run once this one is through. `max_items` does not apply: a run that
+    /// stops early has no checkpoint to give.
+    pub fn sync(mut self) -> SyncContacts {
+        let previous = self.start.since.clone().unwrap_or_default();
+        self.options.max_items = None;
+        SyncContacts::new(super::items(self.page_stream()), previous)
     }
 
     super::listing_methods!("contacts");
@@ -466,7 +495,8 @@ impl Strategy for CursorStrategy {
         Self::check_order(&entries)?;
         self.check_token(&entries, fetched.token)?;
 
-        let mut instants = entries.iter().filter_map(Entry::created);
+        let created_all: Vec<DateTime<Utc>> = entries.iter().filter_map(Entry::created).collect();
+        let mut instants = created_all.iter().copied();
         let first = instants.next();
         let single_instant = first.is_some() && instants.all(|c| Some(c) == first);
         // Which entries are new, decided on borrowed ids; then the others are dropped in place,
@@ -507,6 +537,18 @@ impl Strategy for CursorStrategy {
         let next_cursor = self.cursor.after(placed);
         let (items, invalid) = entry::split(fresh);
         let short = returned < fetched.limit as usize;
+        // A sync run ends where the page reaches below its checkpoint: everything newer came first.
+        if let Some(since) = &self.cursor.since
+            && created_all.iter().any(|c| since.below(*c))
+        {
+            self.cursor = next_cursor;
+            return Ok(Step {
+                items,
+                invalid,
+                done: true,
+                total: None,
+            });
+        }
 
         if returned == 0 {
             return Ok(Step {

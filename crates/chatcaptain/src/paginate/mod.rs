@@ -3,6 +3,7 @@
 //! The engine owns the things both styles share: the `max_items` cap, the resume point a
 //! [`Page`] hands out, and prefetching (at most one request ahead, aborted with the stream).
 
+mod checkpoint;
 mod cursor;
 mod entry;
 mod pages;
@@ -54,6 +55,7 @@ macro_rules! listing_methods {
 }
 use listing_methods;
 
+pub use checkpoint::{Checkpoint, SyncContacts};
 pub use cursor::{Cursor, ListContacts};
 pub use pages::{PagePosition, SearchContacts};
 

@@ -1,0 +1,142 @@
+//! Incremental sync against the fake: each run yields exactly the contacts created since the
+//! last one, none twice, none missed, ties at the checkpoint's instant included.
+
+mod common;
+
+use std::collections::HashSet;
+
+use chatcaptain::{Checkpoint, Contact, NewContact};
+use chatcaptain_fake::{FakeServer, Route, seed_base_time};
+use chrono::TimeDelta;
+use common::fake::{FAKE_KEY, fake_client};
+use common::{BOT, contact};
+use futures::TryStreamExt;
+
+async fn run(
+    client: &chatcaptain::Client,
+    checkpoint: &Checkpoint,
+    page_size: u32,
+) -> (Vec<Contact>, Checkpoint) {
+    let mut run = client
+        .contacts(BOT)
+        .list()
+        .page_size(page_size)
+        .since(checkpoint.clone())
+        .sync();
+    let mut got = Vec::new();
+    while let Some(contact) = run.try_next().await.unwrap() {
+        got.push(contact);
+    }
+    let next = run.checkpoint().expect("a complete run has a checkpoint");
+    // It survives the trip through JSON a saved checkpoint takes.
+    let next = serde_json::from_str(&serde_json::to_string(&next).unwrap()).unwrap();
+    (got, next)
+}
+
+fn ids(contacts: &[Contact]) -> HashSet<String> {
+    contacts.iter().map(|c| c.id.clone()).collect()
+}
+
+#[tokio::test]
+async fn each_run_yields_exactly_the_contacts_created_since_the_last() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 250)
+        .seed_contacts_at(BOT, 5, seed_base_time() + TimeDelta::seconds(249))
+        .start()
+        .await;
+    let client = fake_client(&server);
+
+    let (first, checkpoint) = run(&client, &Checkpoint::start(), 40).await;
+    assert_eq!((first.len(), ids(&first).len()), (255, 255));
+    assert_eq!(
+        checkpoint.newest(),
+        Some(seed_base_time() + TimeDelta::seconds(249))
+    );
+
+    // Nothing new: one request, nothing yielded, the same checkpoint.
+    server.clear_requests();
+    let (none, same) = run(&client, &checkpoint, 40).await;
+    assert!(none.is_empty(), "{none:?}");
+    assert_eq!(same, checkpoint);
+    assert_eq!(server.request_count(Route::ListContacts), 1);
+
+    // Between runs: two at the checkpoint's own instant (after it was taken), three newer.
+    let at = checkpoint.newest().unwrap();
+    server.insert_contact(BOT, contact("tie-late-1", at));
+    server.insert_contact(BOT, contact("tie-late-2", at));
+    let mut created = Vec::new();
+    for name in ["a", "b", "c"] {
+        let made = client
+            .contacts(BOT)
+            .create(NewContact::new("EN").name(name))
+            .await
+            .unwrap();
+        created.push(made.id);
+    }
+    let (new, checkpoint) = run(&client, &checkpoint, 2).await;
+    let mut expected: HashSet<String> = created.iter().cloned().collect();
+    expected.extend(["tie-late-1".to_owned(), "tie-late-2".to_owned()]);
+    assert_eq!(ids(&new), expected);
+    assert_eq!(new.len(), 5, "none twice");
+
+    // And the run after that sees nothing again.
+    let (none, _) = run(&client, &checkpoint, 2).await;
+    assert!(none.is_empty(), "{none:?}");
+}
+
+#[tokio::test]
+async fn contacts_created_during_a_run_come_in_this_run_or_the_next_never_twice() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 300)
+        .start()
+        .await;
+    let client = fake_client(&server);
+    let mut run_one = client.contacts(BOT).list().page_size(50).sync();
+    let mut seen = Vec::new();
+    let mut made = Vec::new();
+    while let Some(contact) = run_one.try_next().await.unwrap() {
+        seen.push(contact.id);
+        if seen.len() % 60 == 0 {
+            let new = client
+                .contacts(BOT)
+                .create(NewContact::new("EN"))
+                .await
+                .unwrap();
+            made.push(new.id);
+        }
+    }
+    let checkpoint = run_one.checkpoint().unwrap();
+    let (second, _) = run(&client, &checkpoint, 50).await;
+    seen.extend(second.into_iter().map(|c| c.id));
+    let unique: HashSet<_> = seen.iter().cloned().collect();
+    assert_eq!(unique.len(), seen.len(), "a contact came twice");
+    assert_eq!(
+        seen.len(),
+        300 + made.len(),
+        "every contact, the new ones included"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_run_gives_no_checkpoint() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 100)
+        .fault(
+            chatcaptain_fake::Fault::status(403)
+                .on(Route::ListContacts)
+                .nth(2),
+        )
+        .start()
+        .await;
+    let client = fake_client(&server);
+    let mut run = client.contacts(BOT).list().page_size(30).sync();
+    let mut failed = false;
+    while let Some(item) = futures::StreamExt::next(&mut run).await {
+        failed |= item.is_err();
+    }
+    assert!(failed);
+    assert!(run.checkpoint().is_none());
+}
