@@ -163,6 +163,11 @@ pub struct ListArgs {
     /// Only contacts created strictly before this instant (RFC 3339, e.g. 2025-01-31T00:00:00Z).
     #[arg(long, value_name = "TIME")]
     pub before: Option<DateTime<Utc>>,
+    /// Incremental sync: only the contacts created since the checkpoint in FILE (all of them
+    /// when FILE does not exist yet); after a complete run, FILE is replaced (atomically) by the
+    /// new checkpoint; after a failed or interrupted one it is left as it was. Needs --all.
+    #[arg(long, value_name = "FILE", requires = "all", conflicts_with = "before")]
+    pub checkpoint: Option<PathBuf>,
 }
 
 /// `contacts search`.

@@ -35,6 +35,7 @@ pub async fn write_all(
     let mut sink = output::listing::<Contact>(output, output::stdout());
     let mut contacts = contacts;
     let mut written = 0usize;
+    let mut rejected = 0usize;
     // Polled from the first turn of the loop on, so SIGINT is ours before any record is out;
     // checked before every record, as a fast server can keep records ready without a pause.
     let mut ctrl_c = std::pin::pin!(interrupt());
@@ -59,6 +60,15 @@ pub async fn write_all(
         };
         match next {
             None => break Ended::Done,
+            // One odd record does not sink an export, and is not dropped silently: it goes to
+            // stderr whole, and the run ends with exit 1.
+            Some(Err(Error::InvalidItem { id, path, raw, .. })) => {
+                rejected += 1;
+                note(&format!(
+                    "contact {} does not match the spec at `{path}`; as sent: {raw}",
+                    id.as_deref().unwrap_or("(no id)")
+                ));
+            }
             Some(Err(e)) => break Ended::Failed(e),
             Some(Ok(contact)) => {
                 if let Err(e) = sink.write(&contact) {
@@ -76,6 +86,10 @@ pub async fn write_all(
         Ended::Interrupted | Ended::Failed(_) => sink.finish_early()?,
     }
     match ended {
+        Ended::Done if rejected > 0 => Err(anyhow::anyhow!(
+            "{rejected} contact(s) did not match the spec and were not written (each is shown \
+             above as sent); the other {written} were"
+        )),
         Ended::Done => {
             if window.limit.is_none() && limit == Some(written) {
                 note(&format!(
@@ -112,5 +126,5 @@ async fn interrupt() {
 
 /// A line for the person at the terminal; lost quietly if stderr is gone.
 fn note(text: &str) {
-    let _ = writeln!(io::stderr(), "{text}");
+    let _ = writeln!(io::stderr(), "{}", crate::terminal::shown(text));
 }

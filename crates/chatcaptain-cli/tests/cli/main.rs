@@ -9,3 +9,4 @@ mod export;
 mod formats;
 mod hostile;
 mod stopping;
+mod sync;

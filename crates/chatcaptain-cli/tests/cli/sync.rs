@@ -1,0 +1,99 @@
+//! `contacts list --all --checkpoint FILE`: incremental sync from the shell, and odd records.
+
+use chatcaptain_fake::{Fault, Route};
+use serde_json::json;
+
+use crate::common::*;
+
+#[test]
+fn checkpoint_runs_yield_only_the_new_contacts_and_keep_the_file_after_a_failure() {
+    let fake = fake(120);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.checkpoint");
+    let file = file.to_str().unwrap();
+    let sync = || {
+        let mut cmd = fake.contacts(&["list", "--all", "--checkpoint", file, "--output", "ndjson"]);
+        cmd.assert().success().get_output().stdout.clone()
+    };
+
+    assert_eq!(ndjson(&sync()).len(), 120);
+    let saved = std::fs::read_to_string(file).unwrap();
+    assert!(sync().is_empty(), "nothing new since the checkpoint");
+
+    fake.server.insert_contact(BOT, contact("NEW1", "Ada"));
+    fake.server.insert_contact(BOT, contact("NEW2", "Grace"));
+    let before_failure = std::fs::read_to_string(file).unwrap();
+    assert_ne!(before_failure, "");
+    fake.server
+        .add_fault(Fault::status(403).on(Route::ListContacts).times(1));
+    fake.contacts(&["list", "--all", "--checkpoint", file])
+        .assert()
+        .code(3);
+    assert_eq!(std::fs::read_to_string(file).unwrap(), before_failure);
+
+    let new = ids(&ndjson(&sync()));
+    assert_eq!(new.len(), 2);
+    assert!(new.contains(&"NEW1".to_owned()) && new.contains(&"NEW2".to_owned()));
+    assert_ne!(std::fs::read_to_string(file).unwrap(), saved);
+}
+
+#[test]
+fn checkpoint_needs_all() {
+    let fake = fake(1);
+    fake.contacts(&["list", "--checkpoint", "x.json"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn an_odd_record_is_shown_on_stderr_and_the_export_goes_on_with_exit_1() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(async {
+        use wiremock::matchers::{method, path};
+        let server = wiremock::MockServer::start().await;
+        let contacts = json!({ "contacts": [
+            { "id": "c3", "created": "2025-01-01T00:00:03Z", "language": "EN" },
+            { "id": "c2", "created": "2025-01-01T00:00:02Z", "variables": { "age": 42 } },
+            { "id": "c1", "created": "2025-01-01T00:00:01Z", "language": "DE" },
+        ]});
+        wiremock::Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
+            .respond_with(move |request: &wiremock::Request| {
+                let first = !request.url.query().unwrap_or("").contains("pageToken");
+                let body = if first {
+                    contacts.clone()
+                } else {
+                    json!({ "contacts": [] })
+                };
+                wiremock::ResponseTemplate::new(200).set_body_json(body)
+            })
+            .mount(&server)
+            .await;
+        server
+    });
+    let out = bare()
+        .env("CHATCAPTAIN_API_KEY", KEY)
+        .args([
+            "--base-url",
+            &server.uri(),
+            "contacts",
+            "list",
+            "--all",
+            "--output",
+            "ndjson",
+        ])
+        .args(["--chatbot", BOT])
+        .assert()
+        .code(1);
+    let output = out.get_output();
+    assert_eq!(ids(&ndjson(&output.stdout)), ["c3", "c1"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("contact c2 does not match the spec at `variables.age`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(r#""age":42"#),
+        "the record as sent: {stderr}"
+    );
+}
