@@ -331,6 +331,11 @@ impl ListContacts {
     pub fn resume(self, cursor: Cursor) -> Self {
         self.map(|l| l.resume(cursor))
     }
+
+    /// Pages several time ranges at once; see [`crate::ListContacts::parallel`].
+    pub fn parallel(self, ranges: usize) -> Self {
+        self.map(|l| l.parallel(ranges))
+    }
 }
 
 impl SearchContacts {

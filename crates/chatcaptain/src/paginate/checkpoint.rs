@@ -36,6 +36,14 @@ impl Checkpoint {
         Checkpoint::default()
     }
 
+    /// A lower bound at `at`: everything created before it is covered.
+    pub(crate) fn at(at: DateTime<Utc>) -> Self {
+        Checkpoint {
+            newest: Some(at),
+            seen: BTreeSet::new(),
+        }
+    }
+
     /// The newest creation time delivered so far.
     pub fn newest(&self) -> Option<DateTime<Utc>> {
         self.newest

@@ -7,6 +7,7 @@ mod checkpoint;
 mod cursor;
 mod entry;
 mod pages;
+mod parallel;
 
 use std::collections::VecDeque;
 
