@@ -31,6 +31,9 @@ struct Cli {
     /// Contacts of the larger memory run.
     #[arg(long, default_value_t = 1_000_000, global = true)]
     memory_large: u64,
+    /// Contacts of the parallel listing case.
+    #[arg(long, default_value_t = 100_000, global = true)]
+    parallel_contacts: u64,
     #[command(subcommand)]
     case: Option<Case>,
 }
@@ -47,6 +50,8 @@ enum Case {
     Prefetch,
     /// Peak RSS streaming 10,000 against 1,000,000 contacts.
     Memory,
+    /// parallel(2, 4, 8) against the sequential listing, even and skewed data, 20 ms latency.
+    Parallel,
     /// Internal: the child process of the memory case.
     #[command(hide = true)]
     StreamCount {
@@ -74,6 +79,15 @@ async fn main() -> anyhow::Result<()> {
     }
     if all || matches!(case, Case::Prefetch) {
         rows.push(cases::prefetch_gain(cli.rounds, cli.prefetch_pages).await?);
+    }
+    if all || matches!(case, Case::Parallel) {
+        for spread in [cases::Spread::Even, cases::Spread::Skewed] {
+            for ranges in [2, 4, 8] {
+                let row =
+                    cases::parallel_speedup(cli.rounds, cli.parallel_contacts, spread, ranges);
+                rows.push(row.await?);
+            }
+        }
     }
     if !rows.is_empty() {
         report::comparisons(&rows);

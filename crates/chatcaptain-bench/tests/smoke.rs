@@ -32,6 +32,8 @@ fn every_case_runs_on_small_sizes_and_prints_its_rows() {
         "300",
         "--memory-large",
         "900",
+        "--parallel-contacts",
+        "700",
     ]);
     assert!(
         out.contains("| list 1200 contacts, page size 250 |"),
@@ -41,4 +43,5 @@ fn every_case_runs_on_small_sizes_and_prints_its_rows() {
     assert!(out.contains("| 2 pages, 20 ms latency"), "{out}");
     assert!(out.contains("| 300 |") && out.contains("| 900 |"), "{out}");
     assert!(out.contains("ratio large/small"), "{out}");
+    assert!(out.contains("| Skewed 700 contacts"), "{out}");
 }
