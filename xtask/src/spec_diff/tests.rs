@@ -331,15 +331,3 @@ fn adding_and_removing_response_statuses() {
         vec![(ResponseRemoved, true)]
     );
 }
-
-#[test]
-fn version_bump_is_checked_against_the_kind_of_change() {
-    use super::version_line;
-    assert!(version_line("1.0.0", "2.0.0", true, true).contains("bumped accordingly"));
-    assert!(version_line("1.0.0", "1.1.0", true, true).contains("NOT bumped enough"));
-    assert!(version_line("1.0.0", "1.0.0", true, true).contains("NOT bumped"));
-    assert!(version_line("1.0.0", "1.1.0", false, true).contains("bumped accordingly"));
-    assert!(version_line("1.0.0", "1.0.1", false, true).contains("NOT bumped enough"));
-    assert!(version_line("0.3.0", "0.4.0", true, true).contains("bumped accordingly"));
-    assert!(version_line("1.0.0", "1.0.0", false, false).contains("unchanged"));
-}
