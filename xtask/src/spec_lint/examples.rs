@@ -15,11 +15,16 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
     let contract = match chatcaptain_spec::Spec::new(doc.clone()) {
         Ok(contract) => contract,
         Err(err) => {
-            // A dangling `$ref` is already an error of its own; anything else is said here.
+            // A dangling `$ref` is already an error of its own; anything else is said here,
+            // at the schema that could not be compiled.
             if !err.to_string().contains("$ref") {
+                let pointer = match &err {
+                    chatcaptain_spec::SpecError::Schema { at, .. } => at.trim_start_matches('#'),
+                    _ => "",
+                };
                 found.push(Problem {
                     severity: Severity::Warning,
-                    pointer: String::new(),
+                    pointer: pointer.to_owned(),
                     message: format!("examples not checked: {err}"),
                 });
             }
