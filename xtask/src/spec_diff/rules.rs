@@ -398,14 +398,23 @@ fn diff_schema(a: &Value, b: &Value, place: &str, at: &str, dir: Direction, push
             .and_then(Value::as_array)
             .is_some_and(|l| l.len() > 1)
     };
+    // A plain schema facing a multi-branch `allOf` is compared as its first branch:
+    // `X` -> `allOf: [X, Y]` is one branch added, not X's every keyword removed.
+    let against_multi = |s: &Value| {
+        if s.get("allOf").is_some() {
+            s.clone()
+        } else {
+            serde_json::json!({ "allOf": [s] })
+        }
+    };
     let (a, b) = (
         &if multi(b) {
-            a.clone()
+            against_multi(a)
         } else {
             unwrap_single_all_of(a)
         },
         &if multi(a) {
-            b.clone()
+            against_multi(b)
         } else {
             unwrap_single_all_of(b)
         },
