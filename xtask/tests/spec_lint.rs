@@ -470,3 +470,48 @@ fn codegen_refuses_a_path_parameter_that_is_not_required_without_a_panic() {
     assert!(!err.contains("panic"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn default_outside_its_schema_is_an_error() {
+    let spec = minimal_with(
+        "          minimum: 0\n          description: How big.\n",
+        "          minimum: 0\n          default: -1\n          description: How big.\n",
+    );
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "error",
+        "/components/schemas/Thing/properties/size/default",
+        "default does not match its schema",
+    );
+}
+
+#[test]
+fn enum_value_of_another_type_is_an_error() {
+    let spec = minimal_with(
+        "          minimum: 0\n          description: How big.\n          example: 3\n",
+        "          minimum: 0\n          enum: [3, big]\n          description: How big.\n          example: 3\n",
+    );
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "error",
+        "/components/schemas/Thing/properties/size/enum/1",
+        "enum value \"big\" does not match the type",
+    );
+}
+
+#[test]
+fn security_requirement_naming_no_scheme_is_an_error() {
+    let spec = minimal_with("paths:\n", "security:\n  - apiKey: []\npaths:\n");
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "error",
+        "/security/0/apiKey",
+        "security scheme `apiKey` is not defined",
+    );
+}
