@@ -14,6 +14,7 @@ use crate::spec_lint;
 pub fn run(rounds: usize, codegen_only: bool, bench_args: &[String]) -> Result<()> {
     codegen_phases(rounds)?;
     codegen_end_to_end(rounds.min(10))?;
+    lint_scale()?;
     if codegen_only {
         return Ok(());
     }
@@ -110,4 +111,105 @@ fn codegen_end_to_end(rounds: usize) -> Result<()> {
         ms(whole)
     );
     Ok(())
+}
+
+/// spec-lint on synthetic specs of 150, 300 and 600 operations: the lint must stay linear in the
+/// size of the spec (each example used to build a validator embedding every component).
+fn lint_scale() -> Result<()> {
+    println!("spec-lint on synthetic specs (`synthetic_spec`), median of 3:\n");
+    println!("| operations | components | examples | lint, in-process | `xtask spec-lint FILE` |");
+    println!("|---|---|---|---|---|");
+    let dir = tempfile::tempdir()?;
+    let exe = std::env::current_exe().context("cannot find the xtask binary")?;
+    for operations in [150, 300, 600] {
+        let text = synthetic_spec(operations);
+        let file = dir.path().join(format!("synthetic-{operations}.yaml"));
+        std::fs::write(&file, &text)?;
+        let spec = Spec::from_text(&file, text)?;
+        let found = spec_lint::problems(&spec);
+        ensure!(
+            found.is_empty(),
+            "the synthetic spec does not lint clean: {}",
+            found[0]
+        );
+        let d = time(3, || Ok(spec_lint::problems(&spec)))?;
+        let whole = time(3, || {
+            let output = Command::new(&exe).arg("spec-lint").arg(&file).output()?;
+            ensure!(
+                output.status.success(),
+                "spec-lint failed on {}",
+                file.display()
+            );
+            Ok(())
+        })?;
+        println!(
+            "| {operations} | {} | {} | {} | {} |",
+            operations + 1,
+            operations * 5,
+            ms(d),
+            ms(whole)
+        );
+    }
+    println!();
+    Ok(())
+}
+
+/// A spec that lints clean with `operations` operations, each with its own response schema
+/// (which refers to one shared schema), and five examples per operation.
+pub fn synthetic_spec(operations: usize) -> String {
+    let mut paths = String::new();
+    let mut schemas = String::new();
+    for i in 0..operations {
+        paths.push_str(&format!(
+            r#"  /v1/things{i}/{{id}}:
+    get:
+      operationId: getThing{i}
+      summary: Get thing {i}
+      tags: [things]
+      parameters:
+        - name: id
+          in: path
+          required: true
+          description: The id.
+          schema: {{type: string}}
+          example: abc
+        - name: limit
+          in: query
+          description: How many.
+          schema: {{type: integer, minimum: 1, maximum: 100}}
+          example: 10
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: '#/components/schemas/Thing{i}'}}
+              example: {{id: abc, size: 3, place: {{city: Bern}}}}
+"#
+        ));
+        schemas.push_str(&format!(
+            r#"    Thing{i}:
+      type: object
+      description: Thing {i}.
+      required: [id]
+      properties:
+        id: {{type: string, description: The id., example: abc}}
+        size: {{type: integer, minimum: 0, description: How big., example: 3}}
+        place: {{$ref: '#/components/schemas/Place'}}
+"#
+        ));
+    }
+    format!(
+        r#"openapi: 3.0.3
+info: {{title: synthetic, version: 1.0.0}}
+paths:
+{paths}components:
+  schemas:
+    Place:
+      type: object
+      description: Where.
+      properties:
+        city: {{type: string, description: The city., example: Bern}}
+{schemas}"#
+    )
 }

@@ -36,7 +36,8 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
-    /// Benchmark codegen, then the SDK against hand-written baselines (writes nothing).
+    /// Benchmark codegen and spec-lint's scale, then the SDK against hand-written baselines
+    /// (writes nothing).
     Bench {
         /// Measured rounds per case.
         #[arg(long, default_value_t = 10)]

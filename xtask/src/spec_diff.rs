@@ -1,71 +1,74 @@
-//! `cargo xtask spec-diff [BASE] [HEAD]`: what changed in the API between two versions of
-//! `spec/chatcaptain.yaml`, grouped by operation, each change classified as breaking or
-//! compatible for a client (the rules are in `spec_diff/rules.rs`), and whether `info.version`
-//! was bumped accordingly (major for breaking, minor for compatible).
+//! `cargo xtask spec-diff [BASE] [HEAD]`: what changed between two versions of
+//! `spec/chatcaptain.yaml`, judged at two levels:
+//!
+//! - the wire: each change grouped by operation and classified as breaking or compatible for a
+//!   client (the rules are in `spec_diff/rules.rs`), and whether `info.version` got the bump;
+//! - the Rust API: both sides generated in-process and the public surface of the generated code
+//!   compared (`spec_diff/rust_surface.rs`), and whether the `chatcaptain-api` crate version got
+//!   the bump its users need.
+//!
+//! A change harmless on the wire (a request field made nullable) can still break every program
+//! compiled against the generated crate (`Vec<String>` became `Option<Vec<String>>`), and the
+//! other way round (an auth header renamed): so both verdicts are given, side by side.
 
 mod model;
 mod render;
 mod rules;
+mod rust_surface;
+mod versions;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 pub use model::Source;
 pub use render::Format;
 
+use crate::codegen;
 use model::Api;
 use render::Report;
+use rust_surface::Surface;
+use versions::{Scheme, bump_line};
 
-/// Prints the report; returns whether the API changed in a breaking way.
+/// Prints the report; returns whether the API changed in a breaking way at either level.
 /// An error means the two sides could not be compared.
 pub fn run(base: Source, head: Source, format: Format) -> Result<bool> {
-    let old = Api::from_spec(&base.load()?);
-    let new = Api::from_spec(&head.load()?);
+    let (old_spec, new_spec) = (base.load()?, head.load()?);
+    let (old, new) = (Api::from_spec(&old_spec), Api::from_spec(&new_spec));
     let changes = rules::diff(&old, &new);
-    let breaking = changes.iter().any(|c| c.breaking);
+    let surface = |spec| -> Result<Surface> {
+        let file = codegen::generate_syntax(spec)
+            .context("cannot generate the Rust client to compare its API")?;
+        Ok(Surface::of(&file))
+    };
+    let rust = rust_surface::diff(&surface(&old_spec)?, &surface(&new_spec)?);
+    let wire_breaking = changes.iter().any(|c| c.breaking);
+    let rust_breaking = rust.iter().any(|c| c.breaking);
+    let (old_crate, new_crate) = (base.crate_version()?, head.crate_version()?);
     let report = Report {
         base: &base.label(),
         head: &head.label(),
         changes: &changes,
-        version_line: version_line(&old.version, &new.version, breaking, !changes.is_empty()),
+        rust: &rust,
+        version_lines: vec![
+            bump_line(
+                "info.version (wire)",
+                Scheme::Api,
+                &old.version,
+                &new.version,
+                wire_breaking,
+                !changes.is_empty(),
+            ),
+            bump_line(
+                "chatcaptain-api crate version (Rust API)",
+                Scheme::Crate,
+                &old_crate,
+                &new_crate,
+                rust_breaking,
+                !rust.is_empty(),
+            ),
+        ],
     };
     print!("{}", render::render(&report, format));
-    Ok(breaking)
-}
-
-/// Semver: a breaking change needs a major bump (a minor one below 1.0), a compatible one at
-/// least a minor bump; no API change needs none.
-fn version_line(old: &str, new: &str, breaking: bool, changed: bool) -> String {
-    let parse = |v: &str| -> Option<(u64, u64, u64)> {
-        let core = v.trim().split(['-', '+']).next()?;
-        let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
-        Some((parts.next()??, parts.next()??, parts.next()??))
-    };
-    let (Some(a), Some(b)) = (parse(old), parse(new)) else {
-        return format!("info.version {old} → {new}: not semver, cannot check the bump");
-    };
-    let (need, ok) = if breaking {
-        if a.0 == 0 {
-            ("a minor bump (0.x: breaking)", b.0 > 0 || b.1 > a.1)
-        } else {
-            ("a major bump", b.0 > a.0)
-        }
-    } else if changed {
-        ("a minor bump", (b.0, b.1) > (a.0, a.1))
-    } else {
-        return if a == b {
-            format!("info.version {old}: unchanged, as no API change needs")
-        } else {
-            format!("info.version {old} → {new}: bumped without an API change")
-        };
-    };
-    let verdict = if ok {
-        "bumped accordingly"
-    } else if a == b {
-        "NOT bumped"
-    } else {
-        "NOT bumped enough"
-    };
-    format!("info.version {old} → {new}: {verdict} (these changes need {need})")
+    Ok(wire_breaking || rust_breaking)
 }
 
 #[cfg(test)]

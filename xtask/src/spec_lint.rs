@@ -10,7 +10,10 @@
 
 mod conventions;
 mod examples;
+mod parameters;
 mod progenitor;
+mod schema_keywords;
+mod structure;
 
 use std::fmt;
 use std::path::Path;
@@ -48,8 +51,27 @@ pub fn escape(token: &str) -> String {
 pub fn problems(spec: &Spec) -> Vec<Problem> {
     let doc = spec.json();
     let mut all = progenitor::problems(&spec.openapi);
+    all.extend(parameters::problems(&doc));
+    all.extend(schema_keywords::problems(&doc));
     all.extend(conventions::problems(&doc));
     all.extend(examples::problems(&doc));
+    // The OpenAPI schema's errors only where no specific rule has said more about the same
+    // object: the schema's verdict on a failed `oneOf` is vaguer (a path parameter with
+    // `required: false` reads as "`path` is not `cookie`", from the branch that came closest).
+    for problem in structure::problems(spec) {
+        let object = match problem.pointer.rsplit_once('/') {
+            Some((parent, _)) if !parent.is_empty() => format!("{parent}/"),
+            _ => format!("{}/", problem.pointer),
+        };
+        let covered = !problem.pointer.is_empty()
+            && all.iter().any(|p| {
+                p.severity == Severity::Error
+                    && (p.pointer == problem.pointer || p.pointer.starts_with(&object))
+            });
+        if !covered {
+            all.push(problem);
+        }
+    }
     // The progenitor rules and the conventions both see a missing success body; say it once.
     let mut seen = std::collections::HashSet::new();
     all.retain(|p| seen.insert((p.pointer.clone(), p.message.clone())));

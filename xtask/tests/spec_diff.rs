@@ -37,18 +37,19 @@ fn same_git_revision_on_both_sides_exits_0() {
 
 #[test]
 fn compatible_change_exits_0_and_checks_the_minor_bump() {
+    // A new operation: a new method and builder for Rust, nothing changed for existing callers.
     let head = minimal_with(
-        "        size:\n",
-        "        color:\n          type: string\n          description: Its color.\n        size:\n",
+        "components:",
+        "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200':\n          \
+         description: ok\n          content:\n            application/json:\n              schema:\n                \
+         type: string\ncomponents:",
     )
     .replace("version: 1.0.0", "version: 1.1.0");
     let output = spec_diff(MINIMAL, &head, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report = stdout(&output);
-    assert!(
-        report.contains("optional property `color` added"),
-        "{report}"
-    );
+    assert!(report.contains("operation added"), "{report}");
+    assert!(report.contains("method `Client::health` added"), "{report}");
     assert!(
         report.contains("1.0.0 → 1.1.0: bumped accordingly"),
         "{report}"
@@ -114,5 +115,441 @@ fn bad_revision_exits_2() {
         stderr(&output).contains("`no-such-revision-xyz` is neither a file nor a git revision"),
         "{}",
         stderr(&output)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Both levels: the wire and the Rust API of the generated crate. Each case edits DIFF_BASE.
+
+/// One operation that sends (`id`, `sort`, `limit`, body `NewThing`) and receives (`Thing`),
+/// with a security scheme, a map, a `$ref` property and an `allOf`.
+const DIFF_BASE: &str = r#"openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+security: [{key: []}]
+paths:
+  /v1/things/{id}:
+    put:
+      operationId: putThing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: sort, in: query, schema: {type: string, enum: [asc, desc]}}
+        - {name: limit, in: query, schema: {type: integer, format: int32, default: 10}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewThing'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: x-key}
+  schemas:
+    NewThing:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        tags: {type: array, items: {type: string}}
+        origin: {allOf: [{$ref: '#/components/schemas/Owner'}]}
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        size: {type: integer}
+        labels: {type: object, additionalProperties: {type: string}}
+        owner: {$ref: '#/components/schemas/Owner'}
+    Owner:
+      type: object
+      properties:
+        name: {type: string}
+"#;
+
+fn diff_base_with(from: &str, to: &str) -> String {
+    assert!(
+        DIFF_BASE.contains(from),
+        "fixture anchor not found: {from:?}"
+    );
+    DIFF_BASE.replacen(from, to, 1)
+}
+
+/// The report of DIFF_BASE -> `head`, split into the wire part and the Rust part.
+struct Levels {
+    code: Option<i32>,
+    wire: String,
+    rust: String,
+    report: String,
+}
+
+fn levels(head: &str) -> Levels {
+    let output = spec_diff(DIFF_BASE, head, &[]);
+    let report = stdout(&output);
+    assert!(
+        output.status.code() != Some(2),
+        "could not compare: {}",
+        stderr(&output)
+    );
+    let (wire, rust) = match report.find("\nRust API (") {
+        Some(i) => (report[..i].to_owned(), report[i..].to_owned()),
+        None => (report.clone(), String::new()),
+    };
+    Levels {
+        code: output.status.code(),
+        wire,
+        rust,
+        report,
+    }
+}
+
+fn assert_line(text: &str, tag: &str, words: &str, report: &str) {
+    let found = text
+        .lines()
+        .any(|l| l.trim_start().starts_with(tag) && l.contains(words));
+    assert!(found, "no `{tag}` line with `{words}` in:\n{report}");
+}
+
+#[test]
+fn diff_base_fixture_has_no_changes_against_itself() {
+    let found = levels(DIFF_BASE);
+    assert_eq!(found.code, Some(0), "{}", found.report);
+    assert!(found.report.contains(": no changes"), "{}", found.report);
+}
+
+#[test]
+fn response_property_made_required_is_compatible_on_the_wire_but_breaks_the_rust_api() {
+    let found = levels(&diff_base_with(
+        "      required: [id]\n",
+        "      required: [id, size]\n",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "property `size` became required",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.size`: type changed from `Option<i64>` to `i64`",
+        &found.report,
+    );
+    assert!(found.report.contains("Rust API: "), "{}", found.report);
+}
+
+#[test]
+fn request_property_made_optional_breaks_the_rust_api() {
+    let found = levels(&diff_base_with("      required: [name]\n", ""));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "property `name` became optional",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::NewThing.name`: type changed from `String` to `Option<String>`",
+        &found.report,
+    );
+}
+
+#[test]
+fn request_property_made_nullable_breaks_the_rust_api_like_93f91f9() {
+    let found = levels(&diff_base_with(
+        "tags: {type: array, items: {type: string}}",
+        "tags: {type: array, nullable: true, items: {type: string}}",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(&found.wire, "ok", "`tags` became nullable", &found.report);
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::NewThing.tags`: type changed from `Vec<String>` to `Option<Vec<String>>`",
+        &found.report,
+    );
+    assert!(
+        found
+            .report
+            .contains("wire: 0 breaking, 1 compatible; Rust API: "),
+        "{}",
+        found.report
+    );
+}
+
+#[test]
+fn response_minimum_raised_is_compatible_on_the_wire_but_changes_the_rust_type() {
+    let found = levels(&diff_base_with(
+        "size: {type: integer}",
+        "size: {type: integer, minimum: 1}",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(&found.wire, "ok", "minimum changed", &found.report);
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.size`: type changed from `Option<i64>` to `Option<NonZeroU64>`",
+        &found.report,
+    );
+}
+
+#[test]
+fn optional_property_added_to_a_request_struct_breaks_struct_literals() {
+    let found = levels(&diff_base_with(
+        "        name: {type: string}\n",
+        "        name: {type: string}\n        color: {type: string}\n",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "optional property `color` added",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::NewThing.color` added (the struct has no #[non_exhaustive]",
+        &found.report,
+    );
+}
+
+#[test]
+fn enum_value_added_to_a_request_parameter_breaks_exhaustive_matches() {
+    let found = levels(&diff_base_with(
+        "enum: [asc, desc]",
+        "enum: [asc, desc, random]",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "enum value \"random\" added",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "variant `types::PutThingSort::Random` added",
+        &found.report,
+    );
+}
+
+#[test]
+fn additional_properties_string_to_true_is_reported_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "additionalProperties: {type: string}",
+        "additionalProperties: true",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "`labels{*}` type changed",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.labels`: type changed",
+        &found.report,
+    );
+}
+
+#[test]
+fn operation_id_renamed_renames_the_method() {
+    let found = levels(&diff_base_with(
+        "operationId: putThing",
+        "operationId: storeThing",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "operationId changed from `putThing` to `storeThing`",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "method `Client::put_thing` removed",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "ok",
+        "method `Client::store_thing` added",
+        &found.report,
+    );
+}
+
+#[test]
+fn component_schema_renamed_renames_the_type() {
+    let head = DIFF_BASE
+        .replace("schemas/Owner'", "schemas/Person'")
+        .replace("    Owner:\n", "    Person:\n");
+    let found = levels(&head);
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert!(
+        found.report.contains("wire: no changes"),
+        "{}",
+        found.report
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "struct `types::Owner` removed",
+        &found.report,
+    );
+}
+
+#[test]
+fn response_media_type_changed_is_breaking_on_the_wire() {
+    let found = levels(&diff_base_with(
+        "            application/json:\n              schema: {$ref: '#/components/schemas/Thing'}",
+        "            application/vnd.thing+json:\n              schema: {$ref: '#/components/schemas/Thing'}",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "response 200: media type changed from [\"application/json\"] to [\"application/vnd.thing+json\"]",
+        &found.report,
+    );
+}
+
+#[test]
+fn default_changed_is_breaking_on_the_wire() {
+    let found = levels(&diff_base_with("default: 10", "default: 20"));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "parameter `limit`: default changed from `10` to `20`",
+        &found.report,
+    );
+}
+
+#[test]
+fn pattern_added_to_a_request_property_is_breaking_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "        name: {type: string}\n        tags",
+        "        name: {type: string, pattern: '^[a-z]+$'}\n        tags",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "`name` pattern changed from (none)",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::NewThing.name`: type changed",
+        &found.report,
+    );
+}
+
+#[test]
+fn auth_header_renamed_is_breaking_on_the_wire_though_no_code_changes() {
+    let found = levels(&diff_base_with("name: x-key}", "name: x-api-key}"));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "`name` changed from `x-key` to `x-api-key`",
+        &found.report,
+    );
+    assert!(
+        found.report.contains("Rust API: no changes"),
+        "{}",
+        found.report
+    );
+}
+
+#[test]
+fn second_all_of_branch_is_reported() {
+    let found = levels(&diff_base_with(
+        "origin: {allOf: [{$ref: '#/components/schemas/Owner'}]}",
+        "origin: {allOf: [{$ref: '#/components/schemas/Owner'}, {type: object, required: [since], properties: {since: {type: string}}}]}",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "`origin` `allOf` branch added",
+        &found.report,
+    );
+    let wire_changes = found.wire.lines().filter(|l| l.starts_with("  ")).count();
+    assert_eq!(wire_changes, 1, "{}", found.report);
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::NewThing.origin`: type changed from `Option<Owner>` to `Option<NewThingOrigin>`",
+        &found.report,
+    );
+}
+
+#[test]
+fn wrapping_a_ref_as_nullable_all_of_changes_only_nullability() {
+    let found = levels(&diff_base_with(
+        "owner: {$ref: '#/components/schemas/Owner'}",
+        "owner: {nullable: true, allOf: [{$ref: '#/components/schemas/Owner'}]}",
+    ));
+    let wire_lines: Vec<&str> = found.wire.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(wire_lines.len(), 1, "{}", found.report);
+    assert!(
+        wire_lines[0].contains("`owner` became nullable"),
+        "{}",
+        found.report
+    );
+    assert!(
+        found.report.contains("Rust API: no changes"),
+        "{}",
+        found.report
+    );
+}
+
+#[test]
+fn the_crate_version_line_names_the_bump_the_rust_api_needs() {
+    let found = levels(&diff_base_with(
+        "      required: [id]\n",
+        "      required: [id, size]\n",
+    ));
+    assert!(
+        found
+            .report
+            .contains("chatcaptain-api crate version (Rust API)"),
+        "{}",
+        found.report
+    );
+    assert!(
+        found
+            .report
+            .contains("these changes need a minor bump (0.x: breaking)"),
+        "{}",
+        found.report
+    );
+}
+
+#[test]
+fn markdown_report_has_a_rust_api_section() {
+    let head = diff_base_with("      required: [id]\n", "      required: [id, size]\n");
+    let output = spec_diff(DIFF_BASE, &head, &["--format", "markdown"]);
+    let report = stdout(&output);
+    assert!(
+        report.contains("#### Rust API (chatcaptain-api, generated code compared)\n\n| | change |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("| **breaking** | field `types::Thing.size`: type changed"),
+        "{report}"
     );
 }

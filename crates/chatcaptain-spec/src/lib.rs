@@ -217,6 +217,38 @@ impl Spec {
         }
     }
 
+    /// The converted component schemas `converted` refers to, directly or through others.
+    fn reachable_defs(&self, converted: &Value) -> Map<String, Value> {
+        fn refs<'v>(value: &'v Value, into: &mut Vec<&'v str>) {
+            match value {
+                Value::Object(map) => {
+                    if let Some(Value::String(r)) = map.get("$ref")
+                        && let Some(name) = r.strip_prefix(convert::DEFS)
+                    {
+                        into.push(name);
+                    }
+                    map.values().for_each(|v| refs(v, into));
+                }
+                Value::Array(items) => items.iter().for_each(|v| refs(v, into)),
+                _ => {}
+            }
+        }
+        let mut todo = Vec::new();
+        refs(converted, &mut todo);
+        let mut reached = Map::new();
+        while let Some(name) = todo.pop() {
+            if reached.contains_key(name) {
+                continue;
+            }
+            // A dangling name is left out: the validator then reports it, with its place.
+            if let Some(schema) = self.defs.get(name) {
+                reached.insert(name.to_owned(), schema.clone());
+                refs(schema, &mut todo);
+            }
+        }
+        reached
+    }
+
     fn validator(&self, converted: &Value, at: &str) -> Result<Arc<Validator>, SpecError> {
         let key = converted.to_string();
         let mut cache = self
@@ -226,9 +258,11 @@ impl Spec {
         if let Some(found) = cache.get(&key) {
             return Ok(Arc::clone(found));
         }
+        // Only the components the schema reaches: embedding all of them made every validator
+        // as big as the spec, and checking every example quadratic in the spec's size.
         let root = json!({
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$defs": self.defs,
+            "$defs": self.reachable_defs(converted),
             "allOf": [converted],
         });
         let validator = jsonschema::options()
@@ -242,5 +276,45 @@ impl Spec {
         let validator = Arc::new(validator);
         cache.insert(key, Arc::clone(&validator));
         Ok(validator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// A validator embeds only what its schema reaches, so checking every example of a spec
+    /// stays linear in the spec's size.
+    #[test]
+    fn a_validator_embeds_only_the_components_its_schema_reaches() {
+        let spec = crate::Spec::new(json!({
+            "openapi": "3.0.3",
+            "components": {"schemas": {
+                "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+                "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
+                "C": {"type": "string"},
+            }},
+        }))
+        .unwrap();
+        let reached = spec.reachable_defs(&json!({"$ref": "#/$defs/A"}));
+        assert_eq!(reached.keys().collect::<Vec<_>>(), ["A", "B"]);
+        assert!(spec.reachable_defs(&json!({"type": "string"})).is_empty());
+    }
+
+    /// A broken component is blamed, not the first one compiled after it.
+    #[test]
+    fn a_broken_component_is_reported_at_its_own_place() {
+        let err = crate::Spec::new(json!({
+            "openapi": "3.0.3",
+            "components": {"schemas": {
+                "Address": {"type": "object"},
+                "Contact": {"type": "object", "properties": {"x": {"type": "strin"}}},
+            }},
+        }))
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("#/components/schemas/Contact"),
+            "{err}"
+        );
     }
 }

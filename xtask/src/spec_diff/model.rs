@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::spec::{self, Spec, resolve_refs};
 
 const SPEC_IN_REPO: &str = "spec/chatcaptain.yaml";
+const API_CRATE_MANIFEST: &str = "crates/chatcaptain-api/Cargo.toml";
 
 /// Where one side of the diff is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,23 +56,44 @@ impl Source {
             Source::WorkingTree => Spec::load(&spec::default_path()),
             Source::File(path) => Spec::load(path),
             Source::Rev(rev) => {
-                if !rev_exists(rev) {
-                    bail!("`{rev}` is neither a file nor a git revision");
-                }
-                let object = format!("{rev}:{SPEC_IN_REPO}");
-                let output = git(&["show", &object])?;
-                if !output.status.success() {
-                    bail!(
-                        "cannot read {object}: {}",
-                        String::from_utf8_lossy(&output.stderr).trim()
-                    );
-                }
-                let text = String::from_utf8(output.stdout)
-                    .with_context(|| format!("{object} is not UTF-8"))?;
+                let (object, text) = show(rev, SPEC_IN_REPO)?;
                 Spec::from_text(Path::new(&object), text)
             }
         }
     }
+
+    /// The version of `chatcaptain-api` that goes with this side: from the revision, or, for
+    /// a spec file or the working tree, the working tree's manifest.
+    pub fn crate_version(&self) -> Result<String> {
+        let (file, text) = match self {
+            Source::Rev(rev) => show(rev, API_CRATE_MANIFEST)?,
+            Source::WorkingTree | Source::File(_) => {
+                let path = spec::workspace_root().join(API_CRATE_MANIFEST);
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                (path.display().to_string(), text)
+            }
+        };
+        super::versions::package_version(&file, &text)
+    }
+}
+
+/// `git show REV:PATH`, as (`REV:PATH`, text).
+fn show(rev: &str, path: &str) -> Result<(String, String)> {
+    if !rev_exists(rev) {
+        bail!("`{rev}` is neither a file nor a git revision");
+    }
+    let object = format!("{rev}:{path}");
+    let output = git(&["show", &object])?;
+    if !output.status.success() {
+        bail!(
+            "cannot read {object}: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    let text =
+        String::from_utf8(output.stdout).with_context(|| format!("{object} is not UTF-8"))?;
+    Ok((object, text))
 }
 
 fn git(args: &[&str]) -> Result<std::process::Output> {
@@ -99,6 +121,9 @@ pub struct Api {
     pub version: String,
     /// Keyed by `METHOD /path`.
     pub operations: BTreeMap<String, Operation>,
+    /// `components/securitySchemes` by name: where the key goes (a renamed header breaks every
+    /// client on the wire, though progenitor generates no code for it).
+    pub security_schemes: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,6 +134,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Keyed by status (`200`, `4XX`); the JSON body schema, if any.
     pub responses: BTreeMap<String, Option<Value>>,
+    /// The media types of the request body (`request body`) and of each response
+    /// (`response 200`), in the spec's order.
+    pub media_types: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -137,9 +165,15 @@ impl Api {
                 operations.insert(key, operation(op, shared));
             }
         }
+        let security_schemes = doc
+            .pointer("/components/securitySchemes")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
         Api {
             version: spec.openapi.info.version.clone(),
             operations,
+            security_schemes,
         }
     }
 }
@@ -173,6 +207,25 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
         .flatten()
         .map(|(status, response)| (status.clone(), json_schema(response)))
         .collect();
+    let mut media_types = BTreeMap::new();
+    let holders = op
+        .get("requestBody")
+        .map(|b| ("request body".to_owned(), b));
+    let holders = holders.into_iter().chain(
+        op.get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(status, r)| (format!("response {status}"), r)),
+    );
+    for (place, holder) in holders {
+        let types = holder
+            .get("content")
+            .and_then(Value::as_object)
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default();
+        media_types.insert(place, types);
+    }
     Operation {
         id: op
             .get("operationId")
@@ -181,6 +234,7 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
         parameters,
         body,
         responses,
+        media_types,
     }
 }
 

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::rules::Change;
+use super::rust_surface::RustChange;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -14,7 +15,10 @@ pub struct Report<'a> {
     pub base: &'a str,
     pub head: &'a str,
     pub changes: &'a [Change],
-    pub version_line: String,
+    /// The generated crate's public API, compared item by item.
+    pub rust: &'a [RustChange],
+    /// `info.version` for the wire, then the crate version for the Rust API.
+    pub version_lines: Vec<String>,
 }
 
 /// Changes grouped by operation, in the order found (operations sorted by path and method).
@@ -29,17 +33,25 @@ fn grouped(changes: &[Change]) -> Vec<(&str, Vec<&Change>)> {
     groups
 }
 
-fn summary(changes: &[Change]) -> String {
-    let breaking = changes.iter().filter(|c| c.breaking).count();
-    if changes.is_empty() {
-        "no changes".into()
-    } else {
-        format!(
-            "{breaking} breaking, {} compatible change(s)",
-            changes.len() - breaking
-        )
+fn summary(changes: &[Change], rust: &[RustChange]) -> String {
+    if changes.is_empty() && rust.is_empty() {
+        return "no changes".into();
     }
+    let count = |breaking: usize, all: usize| {
+        if all == 0 {
+            "no changes".to_owned()
+        } else {
+            format!("{breaking} breaking, {} compatible", all - breaking)
+        }
+    };
+    format!(
+        "wire: {}; Rust API: {}",
+        count(changes.iter().filter(|c| c.breaking).count(), changes.len()),
+        count(rust.iter().filter(|c| c.breaking).count(), rust.len()),
+    )
 }
+
+const RUST_HEADING: &str = "Rust API (chatcaptain-api, generated code compared)";
 
 pub fn render(report: &Report, format: Format) -> String {
     let mut out = String::new();
@@ -47,6 +59,7 @@ pub fn render(report: &Report, format: Format) -> String {
         base,
         head,
         changes,
+        rust,
         ..
     } = report;
     match format {
@@ -54,7 +67,7 @@ pub fn render(report: &Report, format: Format) -> String {
             writeln!(
                 out,
                 "API changes from {base} to {head}: {}",
-                summary(changes)
+                summary(changes, rust)
             )
             .unwrap();
             for (operation, list) in grouped(changes) {
@@ -64,11 +77,21 @@ pub fn render(report: &Report, format: Format) -> String {
                     writeln!(out, "  {tag:<8}  {}", change.text).unwrap();
                 }
             }
-            writeln!(out, "\n{}", report.version_line).unwrap();
+            if !rust.is_empty() {
+                writeln!(out, "\n{RUST_HEADING}").unwrap();
+                for change in rust.iter() {
+                    let tag = if change.breaking { "BREAKING" } else { "ok" };
+                    writeln!(out, "  {tag:<8}  {}", change.text).unwrap();
+                }
+            }
+            writeln!(out).unwrap();
+            for line in &report.version_lines {
+                writeln!(out, "{line}").unwrap();
+            }
         }
         Format::Markdown => {
             writeln!(out, "### API changes: `{base}` → `{head}`\n").unwrap();
-            writeln!(out, "**{}**\n", summary(changes)).unwrap();
+            writeln!(out, "**{}**\n", summary(changes, rust)).unwrap();
             for (operation, list) in grouped(changes) {
                 writeln!(out, "#### `{operation}`\n").unwrap();
                 writeln!(out, "| | change |\n|---|---|").unwrap();
@@ -82,7 +105,22 @@ pub fn render(report: &Report, format: Format) -> String {
                 }
                 writeln!(out).unwrap();
             }
-            writeln!(out, "{}", report.version_line).unwrap();
+            if !rust.is_empty() {
+                writeln!(out, "#### {RUST_HEADING}\n").unwrap();
+                writeln!(out, "| | change |\n|---|---|").unwrap();
+                for change in rust.iter() {
+                    let tag = if change.breaking {
+                        "**breaking**"
+                    } else {
+                        "compatible"
+                    };
+                    writeln!(out, "| {tag} | {} |", change.text.replace('|', "\\|")).unwrap();
+                }
+                writeln!(out).unwrap();
+            }
+            for line in &report.version_lines {
+                writeln!(out, "- {line}").unwrap();
+            }
         }
     }
     out

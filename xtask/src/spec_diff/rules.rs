@@ -10,6 +10,10 @@
 //! | operation added | compatible | compatible |
 //! | operation removed | breaking | breaking |
 //! | operation moved (same operationId, new path or method) | breaking | breaking |
+//! | operationId changed (the wire is the same; the Rust method is renamed) | compatible | compatible |
+//! | security scheme added | compatible | compatible |
+//! | security scheme removed or changed (e.g. the key's header renamed) | breaking | breaking |
+//! | media type changed | breaking | breaking |
 //! | optional parameter added | compatible | - |
 //! | required parameter added | breaking | - |
 //! | parameter removed | breaking | - |
@@ -36,8 +40,15 @@
 //! | enum value removed (or enum introduced) | breaking | compatible |
 //! | bound narrowed (min raised, max lowered, bound added) | breaking | compatible |
 //! | bound widened (min lowered, max raised, bound dropped) | compatible | breaking |
+//! | `pattern` added (narrowed) / dropped (widened) | as bounds | as bounds |
+//! | `pattern` changed | breaking | breaking |
+//! | `default` changed (what an omitted value means) | breaking | breaking |
+//! | `allOf` branch added (more constraints) | breaking | compatible |
+//! | `allOf` branch removed | compatible | breaking |
 //!
-//! Descriptions, examples and other documentation are not compared.
+//! Descriptions, examples and other documentation are not compared. A single-branch `allOf`
+//! wrapper (the OpenAPI 3.0 way to put `nullable` next to a `$ref`) is compared as its branch
+//! with the wrapper's keywords on top, so wrapping a `$ref` changes only what the wrapper adds.
 
 use std::collections::BTreeSet;
 
@@ -76,6 +87,14 @@ pub enum Kind {
     EnumNarrowed,
     BoundNarrowed,
     BoundWidened,
+    OperationIdChanged,
+    SecuritySchemeAdded,
+    SecuritySchemeChanged,
+    MediaTypeChanged,
+    PatternChanged,
+    DefaultChanged,
+    AllOfBranchAdded,
+    AllOfBranchRemoved,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +136,14 @@ const RULES: &[(Kind, bool, bool)] = &[
     (EnumNarrowed, true, false),
     (BoundNarrowed, true, false),
     (BoundWidened, false, true),
+    (OperationIdChanged, false, false),
+    (SecuritySchemeAdded, false, false),
+    (SecuritySchemeChanged, true, true),
+    (MediaTypeChanged, true, true),
+    (PatternChanged, true, true),
+    (DefaultChanged, true, true),
+    (AllOfBranchAdded, true, false),
+    (AllOfBranchRemoved, false, true),
 ];
 
 pub fn is_breaking(kind: Kind, direction: Direction) -> bool {
@@ -186,7 +213,54 @@ pub fn diff(base: &Api, head: &Api) -> Vec<Change> {
             });
         }
     }
+    diff_security_schemes(base, head, &mut changes);
     changes
+}
+
+fn diff_security_schemes(base: &Api, head: &Api, changes: &mut Vec<Change>) {
+    let mut push = |name: &str, kind, text: String| {
+        changes.push(Change {
+            operation: format!("security scheme `{name}`"),
+            kind,
+            breaking: is_breaking(kind, Direction::Request),
+            text,
+        })
+    };
+    for (name, a) in &base.security_schemes {
+        match head.security_schemes.get(name) {
+            None => push(name, SecuritySchemeChanged, "removed".into()),
+            Some(b) if a != b => {
+                let mut keys: Vec<&String> = a
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k)
+                    .collect();
+                keys.extend(b.as_object().into_iter().flatten().map(|(k, _)| k));
+                keys.sort();
+                keys.dedup();
+                for key in keys.into_iter().filter(|k| *k != "description") {
+                    if a.get(key) != b.get(key) {
+                        push(
+                            name,
+                            SecuritySchemeChanged,
+                            format!(
+                                "`{key}` changed from {} to {}",
+                                shown(a.get(key)),
+                                shown(b.get(key))
+                            ),
+                        );
+                    }
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    for name in head.security_schemes.keys() {
+        if !base.security_schemes.contains_key(name) {
+            push(name, SecuritySchemeAdded, "added".into());
+        }
+    }
 }
 
 fn label(key: &str, op: &Operation) -> String {
@@ -200,6 +274,26 @@ type Push<'a> = dyn FnMut(Kind, Direction, String) + 'a;
 
 fn diff_operation(old: &Operation, new: &Operation, push: &mut Push) {
     use Direction::*;
+    if let (Some(a), Some(b)) = (&old.id, &new.id)
+        && a != b
+    {
+        push(
+            OperationIdChanged,
+            Request,
+            format!("operationId changed from `{a}` to `{b}`"),
+        );
+    }
+    for (place, a) in &old.media_types {
+        if let Some(b) = new.media_types.get(place)
+            && a != b
+        {
+            push(
+                MediaTypeChanged,
+                Request,
+                format!("{place}: media type changed from {a:?} to {b:?}"),
+            );
+        }
+    }
     for (name, p) in &old.parameters {
         let place = format!("parameter `{name}`");
         let Some(q) = new.parameters.get(name) else {
@@ -297,6 +391,37 @@ fn diff_schema(a: &Value, b: &Value, place: &str, at: &str, dir: Direction, push
     if a == b {
         return;
     }
+    // Unwrapped only when the other side is not a real multi-branch `allOf`, whose branches
+    // are then compared one by one.
+    let multi = |s: &Value| {
+        s.get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|l| l.len() > 1)
+    };
+    // A plain schema facing a multi-branch `allOf` is compared as its first branch:
+    // `X` -> `allOf: [X, Y]` is one branch added, not X's every keyword removed.
+    let against_multi = |s: &Value| {
+        if s.get("allOf").is_some() {
+            s.clone()
+        } else {
+            serde_json::json!({ "allOf": [s] })
+        }
+    };
+    let (a, b) = (
+        &if multi(b) {
+            against_multi(a)
+        } else {
+            unwrap_single_all_of(a)
+        },
+        &if multi(a) {
+            against_multi(b)
+        } else {
+            unwrap_single_all_of(b)
+        },
+    );
+    if a == b {
+        return;
+    }
     let here = |what: &str| {
         if at.is_empty() {
             format!("{place}: {what}")
@@ -334,6 +459,34 @@ fn diff_schema(a: &Value, b: &Value, place: &str, at: &str, dir: Direction, push
         _ => {}
     }
     diff_enum(a.get("enum"), b.get("enum"), &here, dir, push);
+    if a.get("default") != b.get("default") {
+        push(
+            DefaultChanged,
+            dir,
+            here(&format!(
+                "default changed from {} to {}",
+                shown(a.get("default")),
+                shown(b.get("default"))
+            )),
+        );
+    }
+    let pattern_kind = match (a.get("pattern"), b.get("pattern")) {
+        (None, Some(_)) => Some(BoundNarrowed),
+        (Some(_), None) => Some(BoundWidened),
+        (Some(x), Some(y)) if x != y => Some(PatternChanged),
+        _ => None,
+    };
+    if let Some(kind) = pattern_kind {
+        push(
+            kind,
+            dir,
+            here(&format!(
+                "pattern changed from {} to {}",
+                shown(a.get("pattern")),
+                shown(b.get("pattern"))
+            )),
+        );
+    }
     for (key, upper) in [
         ("minimum", false),
         ("minLength", false),
@@ -428,23 +581,55 @@ fn diff_schema(a: &Value, b: &Value, place: &str, at: &str, dir: Direction, push
     if let (Some(ia), Some(ib)) = (a.get("items"), b.get("items")) {
         diff_schema(ia, ib, place, &format!("{at}[]"), dir, push);
     }
-    if let (Some(xa), Some(xb)) = (a.get("additionalProperties"), b.get("additionalProperties"))
-        && xa.is_object()
-        && xb.is_object()
-    {
-        diff_schema(xa, xb, place, &format!("{at}{{*}}"), dir, push);
+    // `additionalProperties: true` allows any value: the empty schema.
+    let any = Value::Object(serde_json::Map::new());
+    let extra = |s: &'_ Value| match s.get("additionalProperties") {
+        Some(Value::Bool(true)) => Some(any.clone()),
+        other => other.filter(|x| x.is_object()).cloned(),
+    };
+    if let (Some(xa), Some(xb)) = (extra(a), extra(b)) {
+        diff_schema(&xa, &xb, place, &format!("{at}{{*}}"), dir, push);
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         let (la, lb) = (
             a.get(key).and_then(Value::as_array),
             b.get(key).and_then(Value::as_array),
         );
-        if let (Some(la), Some(lb)) = (la, lb) {
-            for (sa, sb) in la.iter().zip(lb) {
-                diff_schema(sa, sb, place, at, dir, push);
+        let (la, lb) = (
+            la.map(Vec::as_slice).unwrap_or_default(),
+            lb.map(Vec::as_slice).unwrap_or_default(),
+        );
+        for (sa, sb) in la.iter().zip(lb) {
+            diff_schema(sa, sb, place, at, dir, push);
+        }
+        if key == "allOf" {
+            for _ in lb.iter().skip(la.len()) {
+                push(AllOfBranchAdded, dir, here("`allOf` branch added"));
+            }
+            for _ in la.iter().skip(lb.len()) {
+                push(AllOfBranchRemoved, dir, here("`allOf` branch removed"));
             }
         }
     }
+}
+
+/// `{nullable: true, allOf: [X]}` as X with `nullable: true`: OpenAPI 3.0 ignores siblings of a
+/// `$ref`, so this wrapper is how a referenced schema gets `nullable` or a description, and it
+/// says nothing else. Generated code is the same either way.
+fn unwrap_single_all_of(schema: &Value) -> Value {
+    let Some(Value::Array(branches)) = schema.get("allOf") else {
+        return schema.clone();
+    };
+    let ([branch], Some(wrapper)) = (branches.as_slice(), schema.as_object()) else {
+        return schema.clone();
+    };
+    let Some(mut merged) = branch.as_object().cloned() else {
+        return schema.clone();
+    };
+    for (key, value) in wrapper.iter().filter(|(k, _)| *k != "allOf") {
+        merged.insert(key.clone(), value.clone());
+    }
+    Value::Object(merged)
 }
 
 fn diff_enum(

@@ -333,13 +333,79 @@ fn adding_and_removing_response_statuses() {
 }
 
 #[test]
-fn version_bump_is_checked_against_the_kind_of_change() {
-    use super::version_line;
-    assert!(version_line("1.0.0", "2.0.0", true, true).contains("bumped accordingly"));
-    assert!(version_line("1.0.0", "1.1.0", true, true).contains("NOT bumped enough"));
-    assert!(version_line("1.0.0", "1.0.0", true, true).contains("NOT bumped"));
-    assert!(version_line("1.0.0", "1.1.0", false, true).contains("bumped accordingly"));
-    assert!(version_line("1.0.0", "1.0.1", false, true).contains("NOT bumped enough"));
-    assert!(version_line("0.3.0", "0.4.0", true, true).contains("bumped accordingly"));
-    assert!(version_line("1.0.0", "1.0.0", false, false).contains("unchanged"));
+fn renaming_the_operation_id_is_compatible_on_the_wire() {
+    let head = edit("operationId: putThing", "operationId: storeThing");
+    assert_eq!(classified(&head), vec![(OperationIdChanged, false)]);
+}
+
+#[test]
+fn changing_a_media_type_is_breaking() {
+    let head = edit(
+        "          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Thing'}",
+        "          content:\n            text/plain:\n              schema: {$ref: '#/components/schemas/Thing'}",
+    );
+    assert_eq!(classified(&head), vec![(MediaTypeChanged, true)]);
+}
+
+#[test]
+fn changing_a_default_is_breaking_in_both_directions() {
+    let request = edit(
+        "note: {type: string, nullable: true}",
+        "note: {type: string, nullable: true, default: x}",
+    );
+    assert_eq!(classified(&request), vec![(DefaultChanged, true)]);
+    let response = edit("id: {type: string}", "id: {type: string, default: x}");
+    assert_eq!(classified(&response), vec![(DefaultChanged, true)]);
+}
+
+#[test]
+fn a_pattern_added_narrows_and_a_changed_one_breaks() {
+    let added = edit(
+        "        name: {type: string}",
+        "        name: {type: string, pattern: '^a'}",
+    );
+    assert_eq!(classified(&added), vec![(BoundNarrowed, true)]);
+    let changed = diff(&api(&added), &api(&added.replace("'^a'", "'^b'")));
+    assert_eq!(changed[0].kind, PatternChanged);
+    assert!(changed[0].breaking);
+}
+
+#[test]
+fn an_all_of_branch_added_narrows_a_request_and_is_compatible_in_a_response() {
+    let branch = "{type: object, properties: {x: {type: string}}}";
+    let request = edit(
+        "schema: {$ref: '#/components/schemas/NewThing'}",
+        &format!("schema: {{allOf: [{{$ref: '#/components/schemas/NewThing'}}, {branch}]}}"),
+    );
+    assert_eq!(classified(&request), vec![(AllOfBranchAdded, true)]);
+    let response = edit(
+        "schema: {$ref: '#/components/schemas/Thing'}",
+        &format!("schema: {{allOf: [{{$ref: '#/components/schemas/Thing'}}, {branch}]}}"),
+    );
+    assert_eq!(classified(&response), vec![(AllOfBranchAdded, false)]);
+}
+
+#[test]
+fn wrapping_a_ref_in_a_nullable_all_of_is_only_a_nullability_change() {
+    let head = edit(
+        "schema: {$ref: '#/components/schemas/NewThing'}",
+        "schema: {nullable: true, allOf: [{$ref: '#/components/schemas/NewThing'}]}",
+    );
+    assert_eq!(classified(&head), vec![(BecameNullable, false)]);
+}
+
+#[test]
+fn renaming_the_key_header_of_a_security_scheme_is_breaking() {
+    let with = |header: &str| {
+        format!("{BASE}  securitySchemes:\n    key: {{type: apiKey, in: header, name: {header}}}\n")
+    };
+    let changes = diff(&api(&with("x-key")), &api(&with("x-api-key")));
+    assert_eq!(
+        changes
+            .iter()
+            .map(|c| (c.kind, c.breaking))
+            .collect::<Vec<_>>(),
+        vec![(SecuritySchemeChanged, true)]
+    );
+    assert_eq!(changes[0].operation, "security scheme `key`");
 }

@@ -41,7 +41,41 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
     check_operations(doc, &mut report);
     check_descriptions(doc, &mut report);
     check_unused_components(doc, &mut report);
+    check_security_requirements(doc, &mut report);
     out
+}
+
+/// A security requirement names a scheme of `components/securitySchemes` (Redocly's
+/// `security-defined`): otherwise no client knows how to send the key.
+fn check_security_requirements(doc: &Value, report: &mut Report) {
+    let defined = doc.pointer("/components/securitySchemes");
+    let mut holders = vec![(String::new(), doc)];
+    holders.extend(
+        operations(doc)
+            .into_iter()
+            .map(|(pointer, _, op)| (pointer, op)),
+    );
+    for (pointer, holder) in holders {
+        let requirements = holder.get("security").and_then(Value::as_array);
+        for (i, requirement) in requirements.into_iter().flatten().enumerate() {
+            for name in requirement
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k)
+            {
+                if defined.and_then(|d| d.get(name)).is_none() {
+                    report(
+                        Severity::Error,
+                        format!("{pointer}/security/{i}/{}", escape(name)),
+                        format!(
+                            "security scheme `{name}` is not defined in components/securitySchemes"
+                        ),
+                    );
+                }
+            }
+        }
+    }
 }
 
 type Report<'a> = dyn FnMut(Severity, String, String) + 'a;

@@ -1,5 +1,6 @@
 //! Every `example` validates against its schema: on parameters, on schema objects and their
-//! properties, and on media types (`example` and each `examples/*/value`).
+//! properties, and on media types (`example` and each `examples/*/value`); so does every
+//! `default` and every `enum` value (errors: validators reject those).
 //!
 //! The validation itself is `chatcaptain-spec`'s (OpenAPI 3.0 schemas converted to JSON Schema,
 //! `nullable` and `$ref`s into `#/components/schemas` handled), so the lint and the contract
@@ -15,11 +16,16 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
     let contract = match chatcaptain_spec::Spec::new(doc.clone()) {
         Ok(contract) => contract,
         Err(err) => {
-            // A dangling `$ref` is already an error of its own; anything else is said here.
+            // A dangling `$ref` is already an error of its own; anything else is said here,
+            // at the schema that could not be compiled.
             if !err.to_string().contains("$ref") {
+                let pointer = match &err {
+                    chatcaptain_spec::SpecError::Schema { at, .. } => at.trim_start_matches('#'),
+                    _ => "",
+                };
                 found.push(Problem {
                     severity: Severity::Warning,
-                    pointer: String::new(),
+                    pointer: pointer.to_owned(),
                     message: format!("examples not checked: {err}"),
                 });
             }
@@ -69,5 +75,44 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
             }
         });
     }
+    // A `default` or an `enum` value outside its schema is what openapi-spec-validator and
+    // Redocly (`no-enum-type-mismatch`) call an error, and the generator would emit it as is.
+    let mut errors = Vec::new();
+    for (pointer, schema) in schemas(doc) {
+        walk_schema(&pointer, schema, &mut |pointer, schema| {
+            if let Some(default) = schema.get("default")
+                && let Err(e) = contract.validate_schema(schema, default)
+            {
+                errors.push(Problem {
+                    severity: Severity::Error,
+                    pointer: format!("{pointer}/default"),
+                    message: format!("default does not match its schema: {}", e.join("; ")),
+                });
+            }
+            let Some(values) = schema.get("enum").and_then(Value::as_array) else {
+                return;
+            };
+            let mut of_type = serde_json::Map::new();
+            for key in ["type", "nullable"] {
+                if let Some(v) = schema.get(key) {
+                    of_type.insert(key.to_owned(), v.clone());
+                }
+            }
+            let of_type = Value::Object(of_type);
+            for (i, value) in values.iter().enumerate() {
+                if let Err(e) = contract.validate_schema(&of_type, value) {
+                    errors.push(Problem {
+                        severity: Severity::Error,
+                        pointer: format!("{pointer}/enum/{i}"),
+                        message: format!(
+                            "enum value {value} does not match the type: {}",
+                            e.join("; ")
+                        ),
+                    });
+                }
+            }
+        });
+    }
+    found.extend(errors);
     found
 }
