@@ -21,6 +21,9 @@ pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Re
     if let Some(before) = args.before {
         listing = listing.starting_before(before);
     }
+    if let Some(ranges) = args.parallel {
+        listing = listing.parallel(ranges);
+    }
     let Some(file) = &args.checkpoint else {
         return stream::write_all(listing.items(), &args.window, output).await;
     };

@@ -97,3 +97,42 @@ fn an_odd_record_is_shown_on_stderr_and_the_export_goes_on_with_exit_1() {
         "the record as sent: {stderr}"
     );
 }
+
+#[test]
+fn parallel_export_writes_every_contact_once_in_each_format() {
+    let fake = fake(900);
+    let export = |format: &str| {
+        let args = [
+            "list",
+            "--all",
+            "--parallel",
+            "4",
+            "--page-size",
+            "50",
+            "--output",
+            format,
+        ];
+        let out = fake
+            .contacts(&args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let once = |ids: Vec<String>| {
+        let unique: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!((ids.len(), unique.len()), (900, 900));
+    };
+    once(ids(&ndjson(export("ndjson").as_bytes())));
+    let json: Vec<serde_json::Value> = serde_json::from_str(&export("json")).unwrap();
+    once(ids(&json));
+    let csv = export("csv");
+    once(
+        csv.lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_owned())
+            .collect(),
+    );
+}
