@@ -140,3 +140,41 @@ async fn a_failed_run_gives_no_checkpoint() {
     assert!(failed);
     assert!(run.checkpoint().is_none());
 }
+
+#[tokio::test]
+async fn a_parallel_sync_run_yields_the_same_as_a_sequential_one() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 600)
+        .start()
+        .await;
+    let client = fake_client(&server);
+    let parallel_run = |checkpoint: Checkpoint| {
+        let client = client.clone();
+        async move {
+            let mut run = client
+                .contacts(BOT)
+                .list()
+                .page_size(40)
+                .parallel(4)
+                .since(checkpoint)
+                .sync();
+            let mut got = Vec::new();
+            while let Some(contact) = run.try_next().await.unwrap() {
+                got.push(contact);
+            }
+            (got, run.checkpoint().unwrap())
+        }
+    };
+    let (first, checkpoint) = parallel_run(Checkpoint::start()).await;
+    assert_eq!((first.len(), ids(&first).len()), (600, 600));
+    let at = checkpoint.newest().unwrap();
+    server.insert_contact(BOT, contact("late-tie", at));
+    server.insert_contact(BOT, contact("newer", at + TimeDelta::seconds(5)));
+    let (second, _) = parallel_run(checkpoint).await;
+    assert_eq!(
+        ids(&second),
+        HashSet::from(["late-tie".to_owned(), "newer".to_owned()])
+    );
+    assert_eq!(second.len(), 2);
+}

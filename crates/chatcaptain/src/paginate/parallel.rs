@@ -148,6 +148,14 @@ impl Parallel {
         let Some(newest) = probe(client, bot, upper).await? else {
             return Ok(()); // no contact at all: no range
         };
+        // A sync run's checkpoint is the floor: nothing below it is wanted.
+        let floor = self.start.since().and_then(|since| since.newest());
+        if let Some(floor) = floor {
+            if newest < floor {
+                return Ok(()); // nothing since the checkpoint
+            }
+            return self.cut(floor, newest);
+        }
         // Probes 1 s, 2 s, 4 s, ... before the newest: the oldest lies between the furthest
         // that still finds a contact and the next.
         let probes = (0..PROBES).map(|i| {
@@ -167,6 +175,11 @@ impl Parallel {
             Some(i) => newest - TimeDelta::seconds(1i64 << (i + 1).min(PROBES - 1)),
             None => newest - TimeDelta::seconds(1),
         };
+        self.cut(oldest, newest)
+    }
+
+    /// The first ranges: `[oldest, newest]` in equal parts.
+    fn cut(&mut self, oldest: DateTime<Utc>, newest: DateTime<Utc>) -> Result<(), Error> {
         self.oldest = Some(oldest);
         let top = newest + TimeDelta::seconds(1);
         let workers = i32::try_from(self.workers).unwrap_or(i32::MAX);
