@@ -124,6 +124,41 @@ pub enum ContactsCommand {
     Delete(DeleteArgs),
     /// List the organizations a contact belongs to.
     Organizations(IdArgs),
+    /// Create one contact per record of an ndjson or CSV file (the export's columns).
+    Import(ImportArgs),
+}
+
+/// `contacts import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub chatbot: Chatbot,
+    /// The records: ndjson (one JSON object per line) or CSV with the columns of the CSV
+    /// export; `-` reads stdin.
+    pub file: PathBuf,
+    /// The file's format [default: csv for a .csv file, ndjson otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<ImportFormat>,
+    /// How many contacts to create at once (under the client's shared rate limit).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub parallel: usize,
+    /// Where records that were not created go (ndjson: line, record, error, outcome)
+    /// [default: stderr].
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// A journal of what was sent and what came of it: an interrupted import run again with the
+    /// same journal skips what was done and never re-sends a record whose answer was lost.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+}
+
+/// The format of an import file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// One JSON object per line.
+    Ndjson,
+    /// A header row and one contact per row.
+    Csv,
 }
 
 /// The chatbot whose contacts a command works on.

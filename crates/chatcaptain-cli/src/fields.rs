@@ -63,40 +63,32 @@ fn merged(fields: &Fields) -> anyhow::Result<Body> {
 fn read(path: &Path) -> anyhow::Result<Body> {
     let name = path.display();
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {name}"))?;
-    let mut object: serde_json::Map<String, serde_json::Value> =
+    let object: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&text).map_err(|e| Usage(format!("{name}: {e}")))?;
+    Ok(body_of(object).map_err(|e| Usage(format!("{name}: {e}")))?)
+}
+
+/// The fields of one JSON object (a `--from-file`, a record to import): read-only fields are
+/// dropped, unknown ones refused.
+pub fn body_of(mut object: serde_json::Map<String, serde_json::Value>) -> Result<Body, String> {
     if let Some(unknown) = object
         .keys()
         .find(|k| !KNOWN.contains(&k.as_str()) && !READ_ONLY.contains(&k.as_str()))
     {
-        return Err(Usage(format!(
-            "{name}: unknown field {unknown:?} (known: {})",
+        return Err(format!(
+            "unknown field {unknown:?} (known: {})",
             KNOWN.join(", ")
-        ))
-        .into());
+        ));
     }
     object.retain(|k, _| !READ_ONLY.contains(&k.as_str()));
-    Ok(serde_json::from_value(object.into()).map_err(|e| Usage(format!("{name}: {e}")))?)
+    serde_json::from_value(object.into()).map_err(|e| e.to_string())
 }
 
-/// The body of `contacts create`.
-pub fn new_contact(fields: &Fields) -> anyhow::Result<NewContact> {
-    let body = merged(fields)?;
-    let has_variables = body.variables.as_ref().is_some_and(|v| !v.is_empty());
-    let has_organizations = body
-        .organization_ids
-        .as_ref()
-        .is_some_and(|o| !o.is_empty());
-    if body.address.is_some() || has_variables || has_organizations {
-        return Err(Usage(
-            "create cannot set address, variables or organizationIds (the API takes them only \
-             on update): create the contact, then update it"
-                .into(),
-        )
-        .into());
-    }
-    let Some(language) = body.language else {
-        return Err(Usage("create needs a language: --language EN, or in the file".into()).into());
+/// A contact to create from `body`, and the update that sets what create cannot (address,
+/// variables, organizations), if the body has any.
+pub fn to_create(body: Body) -> Result<(NewContact, Option<ContactUpdate>), String> {
+    let Some(language) = body.language.clone() else {
+        return Err("no language: a contact needs one to be created".into());
     };
     let mut contact = NewContact::new(language);
     let setters: [(Option<String>, Setter<NewContact>); 10] = [
@@ -116,6 +108,43 @@ pub fn new_contact(fields: &Fields) -> anyhow::Result<NewContact> {
             contact = set(contact, value);
         }
     }
+    let mut rest = ContactUpdate::new();
+    let mut any = false;
+    if let Some(address) = body.address {
+        rest = rest.address(address);
+        any = true;
+    }
+    if let Some(variables) = body.variables.filter(|v| !v.is_empty()) {
+        rest = rest.variables(variables);
+        any = true;
+    }
+    if let Some(ids) = body.organization_ids.filter(|o| !o.is_empty()) {
+        rest = rest.organization_ids(ids);
+        any = true;
+    }
+    Ok((contact, any.then_some(rest)))
+}
+
+/// The body of `contacts create`.
+pub fn new_contact(fields: &Fields) -> anyhow::Result<NewContact> {
+    let body = merged(fields)?;
+    let has_variables = body.variables.as_ref().is_some_and(|v| !v.is_empty());
+    let has_organizations = body
+        .organization_ids
+        .as_ref()
+        .is_some_and(|o| !o.is_empty());
+    if body.address.is_some() || has_variables || has_organizations {
+        return Err(Usage(
+            "create cannot set address, variables or organizationIds (the API takes them only \
+             on update): create the contact, then update it"
+                .into(),
+        )
+        .into());
+    }
+    if body.language.is_none() {
+        return Err(Usage("create needs a language: --language EN, or in the file".into()).into());
+    }
+    let (contact, _) = to_create(body).map_err(Usage)?;
     Ok(contact)
 }
 

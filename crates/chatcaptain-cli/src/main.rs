@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command, ContactsCommand};
-use crate::commands::{create, delete, doctor, get, list, organizations, search, update};
+use crate::commands::{create, delete, doctor, get, import, list, organizations, search, update};
 use crate::exit::Outcome;
 
 #[tokio::main]
@@ -42,6 +42,7 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         ContactsCommand::Create(args) => create::run(&client, args, format).await,
         ContactsCommand::Update(args) => update::run(&client, args, format).await,
         ContactsCommand::Delete(args) => delete::run(&client, args, format).await,
+        ContactsCommand::Import(args) => import::run(&client, args).await,
         ContactsCommand::Organizations(args) => organizations::run(&client, args, format).await,
     }
 }

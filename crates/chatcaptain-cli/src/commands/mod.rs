@@ -4,6 +4,7 @@ pub mod create;
 pub mod delete;
 pub mod doctor;
 pub mod get;
+pub mod import;
 pub mod list;
 pub mod organizations;
 pub mod search;

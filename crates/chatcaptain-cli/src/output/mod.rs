@@ -6,7 +6,7 @@
 mod csv;
 mod json;
 mod ndjson;
-mod record;
+pub mod record;
 mod table;
 
 use std::io::{self, IsTerminal, Write};

@@ -8,5 +8,6 @@ mod errors;
 mod export;
 mod formats;
 mod hostile;
+mod import;
 mod stopping;
 mod sync;
