@@ -37,6 +37,8 @@ struct Shared {
     retry: RetryPolicy,
     call_timeout: Option<Duration>,
     budget: Budget,
+    /// The base URL's host, for request spans.
+    host: String,
 }
 
 impl fmt::Debug for Client {
@@ -106,6 +108,10 @@ impl Client {
 
     pub(crate) fn budget(&self) -> &Budget {
         &self.shared.budget
+    }
+
+    pub(crate) fn host(&self) -> &str {
+        &self.shared.host
     }
 }
 
@@ -315,6 +321,7 @@ impl ClientBuilder {
                 base_url,
                 retry: self.retry,
                 call_timeout: self.call_timeout,
+                host: parsed.host_str().unwrap_or_default().to_owned(),
                 budget: Budget::new(
                     self.retry_quota.unwrap_or(Some(DEFAULT_RETRY_QUOTA)),
                     self.per_second,

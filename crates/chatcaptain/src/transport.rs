@@ -125,7 +125,10 @@ impl Client {
         let mut retries_cost = 0;
         loop {
             budget.ready().await;
-            let answered = match call(self.api()).await {
+            let span = request_span(self, operation, attempt);
+            let outcome = call(self.api()).instrument(span.clone()).await;
+            record_outcome(&span, &outcome);
+            let answered = match outcome {
                 Ok(response) => Ok(unwrap_envelope(response).map(Lenient::Typed)),
                 Err(ApiError::InvalidResponsePayload(body, source)) if lenient => {
                     match serde_json::from_slice::<serde_json::Value>(&body) {
@@ -246,6 +249,67 @@ fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> 
         });
     }
     Ok(body)
+}
+
+/// One span per request sent, with OpenTelemetry's HTTP client attributes. Nothing that could
+/// carry personal data or the key is recorded: the route's template stands for the URL, whose
+/// path holds ids and whose query holds search terms.
+fn request_span(client: &Client, operation: Operation, attempt: u32) -> tracing::Span {
+    let (method, template) = route(operation.name);
+    tracing::info_span!(
+        "chatcaptain.request",
+        otel.kind = "client",
+        otel.name = %format_args!("{method} {template}"),
+        operation = operation.name,
+        http.request.method = method,
+        url.template = template,
+        server.address = client.host(),
+        http.request.resend_count = attempt - 1,
+        http.response.status_code = tracing::field::Empty,
+        error.type = tracing::field::Empty,
+    )
+}
+
+/// The method and path template of each operation, as the spec has them.
+fn route(operation: &str) -> (&'static str, &'static str) {
+    match operation {
+        "list_contacts" => ("GET", "/v1/chatbots/{chatbotId}/contacts"),
+        "create_contact" => ("POST", "/v1/chatbots/{chatbotId}/contacts"),
+        "search_contacts" => ("GET", "/v1/chatbots/{chatbotId}/contacts/search"),
+        "get_contact" => ("GET", "/v1/chatbots/{chatbotId}/contacts/{contactId}"),
+        "update_contact" => ("PATCH", "/v1/chatbots/{chatbotId}/contacts/{contactId}"),
+        "delete_contact" => ("DELETE", "/v1/chatbots/{chatbotId}/contacts/{contactId}"),
+        "list_contact_organizations" => (
+            "GET",
+            "/v1/chatbots/{chatbotId}/contacts/{contactId}/organizations",
+        ),
+        _ => ("GET", "unknown"),
+    }
+}
+
+fn record_outcome<T>(span: &tracing::Span, outcome: &ApiResult<T>) {
+    let status = match outcome {
+        Ok(response) => Some(response.status()),
+        Err(ApiError::ErrorResponse(rv)) => Some(rv.status()),
+        Err(ApiError::UnexpectedResponse(response)) => Some(response.status()),
+        Err(_) => None,
+    };
+    if let Some(status) = status {
+        span.record("http.response.status_code", status.as_u16());
+    }
+    let error_type = match outcome {
+        Ok(_) => return,
+        Err(_) if status.is_some_and(|s| !s.is_success()) => status.map(|s| s.as_u16().to_string()),
+        Err(ApiError::CommunicationError(e) | ApiError::ResponseBodyError(e)) if e.is_timeout() => {
+            Some("timeout".into())
+        }
+        Err(ApiError::CommunicationError(e)) if e.is_connect() => Some("connect".into()),
+        Err(ApiError::InvalidResponsePayload(..)) => Some("decode".into()),
+        Err(_) => Some("transport".into()),
+    };
+    if let Some(error_type) = error_type {
+        span.record("error.type", error_type.as_str());
+    }
 }
 
 /// A raw success body, or the failure its `error` field announces (the listings' success

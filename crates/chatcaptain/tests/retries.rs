@@ -391,3 +391,34 @@ async fn create_retries_a_cut_answer_when_opted_in_at_the_risk_of_a_duplicate() 
     assert_eq!(server.request_count(Route::CreateContact), 2);
     assert_eq!(server.contact_count(BOT), 3, "c1 plus two created");
 }
+
+#[tokio::test]
+async fn each_request_has_a_span_with_opentelemetry_http_client_attributes_and_no_personal_data() {
+    let (events, _guard) = Events::capture();
+    let server = fake_with(Fault::status(503).on(Route::GetContact).nth(1)).await;
+    let got = within(fake_client(&server).contacts(BOT).get("c1")).await;
+    assert_eq!(got.unwrap().id, "c1");
+    let spans = events.spans("chatcaptain.request");
+    assert_eq!(spans.len(), 2, "{spans:?}");
+    for (i, span) in spans.iter().enumerate() {
+        assert_eq!(span["http.request.method"], "GET");
+        assert_eq!(
+            span["url.template"],
+            "/v1/chatbots/{chatbotId}/contacts/{contactId}"
+        );
+        assert_eq!(span["server.address"], "127.0.0.1");
+        assert_eq!(span["http.request.resend_count"], i.to_string());
+        assert_eq!(span["operation"], "get_contact");
+        // Neither the key nor an id nor the chatbot is in any field.
+        for value in span.values() {
+            assert!(
+                !value.contains(FAKE_KEY) && !value.contains("c1") && !value.contains(BOT),
+                "{span:?}"
+            );
+        }
+    }
+    assert_eq!(spans[0]["http.response.status_code"], "503");
+    assert_eq!(spans[0]["error.type"], "503");
+    assert_eq!(spans[1]["http.response.status_code"], "200");
+    assert!(!spans[1].contains_key("error.type"));
+}

@@ -12,9 +12,9 @@ use tracing_subscriber::{Layer, Registry};
 /// One event: its message under `"message"`, each field by name, every value as text.
 pub type Event = BTreeMap<String, String>;
 
-/// The events recorded on this thread while the guard lives.
+/// The events (and spans) recorded on this thread while the guard lives.
 #[derive(Clone, Default)]
-pub struct Events(Arc<Mutex<Vec<Event>>>);
+pub struct Events(Arc<Mutex<Vec<Event>>>, Arc<Mutex<Vec<(u64, Event)>>>);
 
 thread_local! {
     static CURRENT: RefCell<Option<Events>> = const { RefCell::new(None) };
@@ -58,6 +58,17 @@ impl Events {
             .collect()
     }
 
+    /// The spans named `name` opened so far, with their fields as recorded by now.
+    pub fn spans(&self, name: &str) -> Vec<Event> {
+        self.1
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, span)| span.get("name").map(String::as_str) == Some(name))
+            .map(|(_, span)| span.clone())
+            .collect()
+    }
+
     /// The retries reported so far.
     pub fn retries(&self) -> Vec<Event> {
         self.with_message("retrying a ChatCaptain request")
@@ -67,6 +78,40 @@ impl Events {
 struct Recorder;
 
 impl<S: tracing::Subscriber> Layer<S> for Recorder {
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        _: Context<'_, S>,
+    ) {
+        let Some(events) = CURRENT.with(|c| c.borrow().clone()) else {
+            return;
+        };
+        let mut fields = Fields(Event::new());
+        attrs.record(&mut fields);
+        fields
+            .0
+            .insert("name".into(), attrs.metadata().name().to_owned());
+        events.1.lock().unwrap().push((id.into_u64(), fields.0));
+    }
+
+    fn on_record(
+        &self,
+        id: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        _: Context<'_, S>,
+    ) {
+        let Some(events) = CURRENT.with(|c| c.borrow().clone()) else {
+            return;
+        };
+        let mut spans = events.1.lock().unwrap();
+        if let Some((_, span)) = spans.iter_mut().rev().find(|(i, _)| *i == id.into_u64()) {
+            let mut fields = Fields(std::mem::take(span));
+            values.record(&mut fields);
+            *span = fields.0;
+        }
+    }
+
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
         let Some(events) = CURRENT.with(|c| c.borrow().clone()) else {
             return;
@@ -85,6 +130,14 @@ struct Fields(Event);
 impl Visit for Fields {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.0.insert(field.name().into(), value.into());
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.0.insert(field.name().into(), value.to_string());
+    }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.0.insert(field.name().into(), value.to_string());
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
