@@ -92,6 +92,13 @@ pub enum Command {
     /// organizations): every difference with its JSON pointer, and what the list shows of order,
     /// timestamp precision, `limit` and `pageToken`. Exit 0 when the API matches the spec.
     Doctor(DoctorArgs),
+    /// Print a shell completion script: `chatcaptain completions bash > /etc/bash_completion.d/chatcaptain`,
+    /// zsh into a directory of `$fpath` as `_chatcaptain`, fish into
+    /// `~/.config/fish/completions/chatcaptain.fish`, powershell into your profile.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// `doctor`.

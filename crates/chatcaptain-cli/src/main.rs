@@ -29,11 +29,18 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    // Needs no key and no network: handled before the client is built.
+    if let Command::Completions { shell } = &cli.command {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(*shell, &mut command, "chatcaptain", &mut std::io::stdout());
+        return Ok(Outcome::Done);
+    }
     let client = connect::client(cli.api_key_file.as_deref(), cli.base_url.as_deref())?;
     let format = output::resolve(cli.output, !cli.no_csv_guard);
     let command = match &cli.command {
         Command::Contacts(command) => command,
         Command::Doctor(args) => return doctor::run(&client, args).await,
+        Command::Completions { .. } => unreachable!("handled before the client is built"),
     };
     match command {
         ContactsCommand::List(args) => list::run(&client, args, format).await,

@@ -269,3 +269,27 @@ fn error_midway_through_a_json_export_still_closes_the_array() {
     let array: Vec<serde_json::Value> = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(array.len(), 10);
 }
+
+#[test]
+fn completions_are_printed_for_each_shell_without_a_key() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef chatcaptain"),
+        ("fish", "complete -c chatcaptain"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = crate::common::bare()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(marker), "{shell}: {text}");
+        assert!(
+            text.contains("import") && text.contains("doctor"),
+            "{shell}"
+        );
+    }
+}
