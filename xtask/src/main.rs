@@ -3,6 +3,7 @@
 mod bench;
 mod codegen;
 mod spec;
+mod spec_copy;
 mod spec_diff;
 mod spec_lint;
 
@@ -99,12 +100,21 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::SpecDiff { .. } => unreachable!("handled above"),
         Command::Codegen { check, spec, out } => {
+            // The embedded copy follows the committed spec only: a run on another spec or into
+            // another file (tests, experiments) leaves it alone.
+            let copy = spec.is_none() && out.is_none();
             let spec = spec.unwrap_or_else(spec::default_path);
             let out = out.unwrap_or_else(codegen::default_out_path);
             if check {
-                codegen::check(&spec, &out)
+                codegen::check(&spec, &out).and_then(|()| match copy {
+                    true => spec_copy::check(&spec),
+                    false => Ok(()),
+                })
             } else {
-                codegen::write(&spec, &out)
+                codegen::write(&spec, &out).and_then(|()| match copy {
+                    true => spec_copy::write(&spec),
+                    false => Ok(()),
+                })
             }
         }
         Command::Bench {

@@ -30,8 +30,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use jsonschema::{Draft, Validator};
 use serde_json::{Map, Value, json};
 
-/// The text of `spec/chatcaptain.yaml`, compiled into this crate.
-pub const BUNDLED_YAML: &str = include_str!("../../../spec/chatcaptain.yaml");
+/// The text of `spec/chatcaptain.yaml`, compiled into this crate (from the copy inside the crate
+/// that `cargo xtask codegen` keeps equal to it, so the crate can be published).
+pub const BUNDLED_YAML: &str = include_str!("../spec/chatcaptain.yaml");
 
 /// Why a spec could not be loaded.
 #[derive(Debug, thiserror::Error)]
