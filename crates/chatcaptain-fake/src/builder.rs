@@ -50,6 +50,7 @@ pub struct FakeServerBuilder {
     data: Vec<SeedOp>,
     faults: Vec<Fault>,
     list_shape: ListShape,
+    rate_limit: Option<f64>,
     addr: SocketAddr,
 }
 
@@ -63,6 +64,7 @@ impl Default for FakeServerBuilder {
             data: Vec::new(),
             faults: Vec::new(),
             list_shape: ListShape::default(),
+            rate_limit: None,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         }
     }
@@ -175,6 +177,14 @@ impl FakeServerBuilder {
         self
     }
 
+    /// Enforces a rate limit of `per_second` requests (a token bucket with one second of burst):
+    /// above it, requests get 429 with `Retry-After` in whole seconds, before any fault or key
+    /// check; [`FakeServer::rate_limited_count`] says how many.
+    pub fn rate_limit(mut self, per_second: f64) -> Self {
+        self.rate_limit = Some(per_second);
+        self
+    }
+
     /// Where to listen (default `127.0.0.1:0`, a random loopback port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
@@ -223,7 +233,13 @@ impl FakeServerBuilder {
         FakeServer::serve(
             self.addr,
             self.api_key,
-            Shared::new(store, keys, self.faults, self.list_shape),
+            Shared::new(
+                store,
+                keys,
+                self.faults,
+                self.list_shape,
+                self.rate_limit.map(crate::limit::Limiter::new),
+            ),
         )
         .await
     }

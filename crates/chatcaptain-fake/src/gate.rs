@@ -36,6 +36,17 @@ pub(crate) async fn gate(
     let recorded = record(&parts, &body, route);
     tracing::debug!(method = %recorded.method, path = %recorded.path, "fake request");
 
+    if let Some(limiter) = &shared.limiter
+        && let Err(wait) = limiter.take()
+    {
+        shared.log().requests.push(recorded);
+        let mut response =
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return response;
+    }
     let decision = {
         let mut log = shared.log();
         log.requests.push(recorded);

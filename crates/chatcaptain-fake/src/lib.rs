@@ -32,6 +32,7 @@ mod builder;
 mod error;
 mod faults;
 mod gate;
+mod limit;
 mod record;
 mod route;
 mod routes;

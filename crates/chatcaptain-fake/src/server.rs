@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 use crate::auth::Keys;
 use crate::builder::FakeServerBuilder;
 use crate::faults::{Fault, Installed};
+use crate::limit::Limiter;
 use crate::shape::ListShape;
 use crate::state::Store;
 use crate::{RecordedRequest, Route, gate, routes};
@@ -24,6 +25,7 @@ pub(crate) struct Shared {
     log: Mutex<Log>,
     pub(crate) keys: Keys,
     pub(crate) list_shape: ListShape,
+    pub(crate) limiter: Option<Limiter>,
 }
 
 /// Requests received and the faults counting them.
@@ -33,7 +35,13 @@ pub(crate) struct Log {
 }
 
 impl Shared {
-    pub(crate) fn new(store: Store, keys: Keys, faults: Vec<Fault>, list_shape: ListShape) -> Self {
+    pub(crate) fn new(
+        store: Store,
+        keys: Keys,
+        faults: Vec<Fault>,
+        list_shape: ListShape,
+        limiter: Option<Limiter>,
+    ) -> Self {
         Shared {
             store: RwLock::new(store),
             log: Mutex::new(Log {
@@ -42,6 +50,7 @@ impl Shared {
             }),
             keys,
             list_shape,
+            limiter,
         }
     }
 
@@ -181,6 +190,11 @@ impl FakeServer {
     /// Installs another fault; it counts requests from now on.
     pub fn add_fault(&self, fault: Fault) {
         self.shared.log().faults.push(Installed::new(fault));
+    }
+
+    /// How many requests the rate limit (`FakeServerBuilder::rate_limit`) answered with 429.
+    pub fn rate_limited_count(&self) -> u64 {
+        self.shared.limiter.as_ref().map_or(0, Limiter::refused)
     }
 
     /// Removes every fault.
