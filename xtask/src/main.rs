@@ -2,6 +2,7 @@
 
 mod bench;
 mod codegen;
+mod pagination;
 mod spec;
 mod spec_diff;
 mod spec_lint;

@@ -8,7 +8,7 @@
 //! generates, so a maintainer can try an edit out, and prints the warnings. `spec-lint` itself,
 //! which CI runs, fails on either.
 
-mod conventions;
+pub(crate) mod conventions;
 mod examples;
 mod progenitor;
 
@@ -50,6 +50,7 @@ pub fn problems(spec: &Spec) -> Vec<Problem> {
     let mut all = progenitor::problems(&spec.openapi);
     all.extend(conventions::problems(&doc));
     all.extend(examples::problems(&doc));
+    all.extend(crate::pagination::read(&doc).1);
     // The progenitor rules and the conventions both see a missing success body; say it once.
     let mut seen = std::collections::HashSet::new();
     all.retain(|p| seen.insert((p.pointer.clone(), p.message.clone())));
