@@ -36,6 +36,10 @@ enum Command {
         /// The Rust file to write (or compare against, with --check).
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
+        /// The listings' glue to write (or compare against) [default: crates/chatcaptain/src/listings.rs,
+        /// unless --out is given, then none].
+        #[arg(long, value_name = "PATH")]
+        glue: Option<PathBuf>,
     },
     /// Benchmark codegen, then the SDK against hand-written baselines (writes nothing).
     Bench {
@@ -98,13 +102,20 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::SpecDiff { .. } => unreachable!("handled above"),
-        Command::Codegen { check, spec, out } => {
+        Command::Codegen {
+            check,
+            spec,
+            out,
+            glue,
+        } => {
             let spec = spec.unwrap_or_else(spec::default_path);
+            // A client written elsewhere (a trial) does not replace the committed glue.
+            let glue = glue.or_else(|| out.is_none().then(codegen::default_glue_path));
             let out = out.unwrap_or_else(codegen::default_out_path);
             if check {
-                codegen::check(&spec, &out)
+                codegen::check(&spec, &out, glue.as_deref())
             } else {
-                codegen::write(&spec, &out)
+                codegen::write(&spec, &out, glue.as_deref())
             }
         }
         Command::Bench {

@@ -32,8 +32,6 @@ use crate::spec_lint::{Problem, Severity, escape};
 pub const EXTENSION: &str = "x-pagination";
 
 /// One paginated operation, resolved against the spec.
-// Read by the glue generator, which comes in the next commit.
-#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct Listing {
     pub operation_id: String,
@@ -367,7 +365,7 @@ fn parameters<'a>(doc: &'a Value, op: &'a Value) -> Vec<(String, &'a Value)> {
 }
 
 /// The component name and schema of the first 2xx JSON body.
-fn success_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<(String, &'a Value)> {
+pub fn success_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<(String, &'a Value)> {
     let responses = op.get("responses")?.as_object()?;
     let (_, response) = responses.iter().find(|(k, _)| k.starts_with('2'))?;
     let schema = resolve_ref(doc, response).pointer("/content/application~1json/schema")?;

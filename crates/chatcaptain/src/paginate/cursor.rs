@@ -26,12 +26,10 @@ use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
 use super::entry::{self, Entry};
+use super::operation::{CursorOperation, Dated, Item};
 use super::{Options, Page, Resume, Step, Strategy};
-use crate::retry::Operation;
 use crate::transport::Lenient;
-use crate::{Client, Contact, Error};
-
-const DEFAULT_PAGE_SIZE: u32 = 100;
+use crate::{Client, Error};
 
 /// Where a contact list stands: a point in time plus the contacts already delivered at it.
 ///
@@ -163,37 +161,39 @@ fn unit_of(at: DateTime<Utc>) -> TimeDelta {
     }
 }
 
-/// Lists the contacts of a chatbot, newest first: build it, then take `.items()`, `.pages()` or
+/// A listing by date-time cursor, newest first (the contact list is
+/// [`ListContacts`](crate::ListContacts)): build it, then take `.items()`, `.pages()` or
 /// `.collect_all()`.
 #[derive(Clone, Debug)]
 #[must_use = "a listing does nothing until its items or pages are consumed"]
-pub struct ListContacts {
+pub struct CursorListing<O> {
     client: Client,
-    chatbot_id: String,
+    params: O,
     page_size: u32,
     start: Cursor,
     options: Options,
 }
 
-impl ListContacts {
-    pub(crate) fn new(client: Client, chatbot_id: String) -> Self {
-        ListContacts {
+impl<O: CursorOperation> CursorListing<O> {
+    pub(crate) fn new(client: Client, params: O) -> Self {
+        CursorListing {
             client,
-            chatbot_id,
-            page_size: DEFAULT_PAGE_SIZE,
+            params,
+            page_size: O::DEFAULT_PAGE_SIZE,
             start: Cursor::newest(),
             options: Options::default(),
         }
     }
 
-    /// Contacts per request (default 100). The API documents no maximum: a size the server
-    /// refuses fails with its answer, one it silently cuts is followed.
+    /// Items per request (the spec's default for the size parameter unless set). The API
+    /// documents no maximum: a size the server refuses fails with its answer, one it silently
+    /// cuts is followed.
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = size;
         self
     }
 
-    /// Starts with the contacts created strictly before `instant`.
+    /// Starts with the items created strictly before `instant`.
     pub fn starting_before(mut self, instant: DateTime<Utc>) -> Self {
         self.start = Cursor::before(instant);
         self
@@ -205,25 +205,25 @@ impl ListContacts {
         self
     }
 
-    super::listing_methods!("contacts");
+    super::listing_methods!(O::Item);
 
-    fn page_stream(self) -> futures::stream::BoxStream<'static, Result<Page<Contact>, Error>> {
-        let strategy = CursorStrategy::new(self.chatbot_id, self.page_size, self.start);
+    fn page_stream(self) -> futures::stream::BoxStream<'static, Result<Page<O::Item>, Error>> {
+        let strategy = CursorStrategy::new(self.params, self.page_size, self.start);
         super::pages(self.client, strategy, self.options)
     }
 }
 
 /// One answer of the list operation, with what was asked.
-struct Fetched {
+struct Fetched<T> {
     limit: u32,
     token: Option<DateTime<Utc>>,
     probe: bool,
     /// The items, or the server's refusal of the request (400 or 422), which may be about `limit`.
-    answer: Result<Vec<Entry>, Error>,
+    answer: Result<Vec<Entry<T>>, Error>,
 }
 
-struct CursorStrategy {
-    chatbot_id: String,
+struct CursorStrategy<O> {
+    params: O,
     page_size: u32,
     cursor: Cursor,
     /// The `limit` the next request wants: the page size plus the contacts it will repeat.
@@ -247,15 +247,15 @@ struct CursorStrategy {
     unplaced: HashSet<String>,
 }
 
-impl CursorStrategy {
-    fn new(chatbot_id: String, page_size: u32, cursor: Cursor) -> Result<Self, Error> {
-        crate::contacts::path_segment("chatbot id", &chatbot_id)?;
+impl<O: CursorOperation> CursorStrategy<O> {
+    fn new(params: O, page_size: u32, cursor: Cursor) -> Result<Self, Error> {
+        params.validate()?;
         if page_size == 0 {
             return Err(Error::InvalidArgument("the page size is 0".into()));
         }
         let want = page_size.saturating_add(saturating_u32(cursor.seen_at_boundary()));
         Ok(CursorStrategy {
-            chatbot_id,
+            params,
             page_size,
             cursor,
             want,
@@ -311,7 +311,7 @@ impl CursorStrategy {
 
     /// The creation times of a page must not rise: the cursor moves to the oldest one, so a page
     /// in another order would leave a gap behind it.
-    fn check_order(entries: &[Entry]) -> Result<(), Error> {
+    fn check_order(entries: &[Entry<O::Item>]) -> Result<(), Error> {
         let mut previous: Option<(DateTime<Utc>, Option<&str>)> = None;
         for entry in entries {
             let Some(created) = entry.created() else {
@@ -338,7 +338,7 @@ impl CursorStrategy {
     /// Nothing may be newer than the token; something exactly at it means an inclusive server.
     fn check_token(
         &mut self,
-        entries: &[Entry],
+        entries: &[Entry<O::Item>],
         token: Option<DateTime<Utc>>,
     ) -> Result<(), Error> {
         let Some(token) = token else {
@@ -362,7 +362,7 @@ impl CursorStrategy {
         Ok(())
     }
 
-    fn probed(&self, entries: &[Entry]) -> Result<Step, Error> {
+    fn probed(&self, entries: &[Entry<O::Item>]) -> Result<Step<O::Item>, Error> {
         let at = self.cursor.last_created();
         if let Some(older) = entries
             .iter()
@@ -391,8 +391,9 @@ fn refused(error: &Error) -> bool {
     matches!(error.status().map(|s| s.as_u16()), Some(400 | 422))
 }
 
-impl Strategy for CursorStrategy {
-    type Raw = Fetched;
+impl<O: CursorOperation> Strategy for CursorStrategy<O> {
+    type Item = O::Item;
+    type Raw = Fetched<O::Item>;
     type Position = Cursor;
 
     fn fetch(&self, client: &Client) -> BoxFuture<'static, Result<Self::Raw, Error>> {
@@ -412,23 +413,26 @@ impl Strategy for CursorStrategy {
                 false,
             )
         };
-        let (client, bot) = (client.clone(), self.chatbot_id.clone());
+        let (client, params) = (client.clone(), self.params.clone());
         async move {
             let limit_nz = NonZeroU32::new(limit).expect("limits are at least 1");
             let answer = client
-                .execute_lenient(Operation::idempotent("list_contacts"), |api| {
-                    let request = api.list_contacts().chatbot_id(bot.as_str()).limit(limit_nz);
-                    match token {
-                        Some(token) => request.page_token(token).send().boxed(),
-                        None => request.send().boxed(),
-                    }
+                .execute_lenient(crate::retry::Operation::idempotent(O::NAME), |api| {
+                    params.send(api, token, limit_nz)
                 })
                 .await;
             let answer = match answer {
-                Ok(Lenient::Typed(page)) => {
-                    Ok(page.contacts.into_iter().map(Entry::Good).collect())
+                Ok(Lenient::Typed(page)) => Ok(O::items(page)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Entry::Good)
+                    .collect()),
+                Ok(Lenient::Raw(body)) => {
+                    let created = Some(<O::Item as Dated>::CREATED_FIELD);
+                    Ok(entry::raw_page::<O>(&body, created)?
+                        .map(|(_, entries)| entries)
+                        .unwrap_or_default())
                 }
-                Ok(Lenient::Raw(body)) => Ok(entry::entries_at(&body, "/contacts", None)?),
                 Err(e) if refused(&e) => Err(e),
                 Err(e) => return Err(e),
             };
@@ -442,7 +446,7 @@ impl Strategy for CursorStrategy {
         .boxed()
     }
 
-    fn advance(&mut self, fetched: Self::Raw) -> Result<Step, Error> {
+    fn advance(&mut self, fetched: Self::Raw) -> Result<Step<O::Item>, Error> {
         let entries = match fetched.answer {
             Ok(entries) => entries,
             // A 400 for a limit above one the server answered: it has an undocumented maximum
@@ -554,10 +558,10 @@ impl Strategy for CursorStrategy {
         self.cursor.clone()
     }
 
-    fn position_within(&self, from: &Cursor, delivered: &[Contact]) -> Cursor {
+    fn position_within(&self, from: &Cursor, delivered: &[O::Item]) -> Cursor {
         let placed: Vec<_> = delivered
             .iter()
-            .map(|c| (c.created, c.id.clone()))
+            .map(|item| (item.created(), item.id().to_owned()))
             .collect();
         from.after(&placed)
     }
