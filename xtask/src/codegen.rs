@@ -1,6 +1,7 @@
 //! `cargo xtask codegen`: spec -> progenitor -> prettyplease -> crates/chatcaptain-api, and the
 //! spec's `x-pagination` -> the listings' glue in crates/chatcaptain (see `glue`).
 
+mod fields;
 mod glue;
 mod shapes;
 
@@ -112,13 +113,14 @@ pub fn generate_files(spec_path: &Path) -> Result<(String, String)> {
             list.join("\n")
         );
     }
-    let api = generate_syntax(&spec)?;
+    let mut api = generate_syntax(&spec)?;
     let glue = glue::generate(&spec.json(), &api).with_context(|| {
         format!(
             "{}: cannot generate the listings' glue",
             spec.path.display()
         )
     })?;
+    api.items.extend(fields::generate(&spec.openapi).items);
     Ok((
         format!("{}{}", header(&spec, ""), prettyplease::unparse(&api)),
         format!(

@@ -23,19 +23,13 @@ pub struct NewContact(types::NewContact);
 impl NewContact {
     /// A contact speaking this language (`"EN"`, `"DE"`); the only required field.
     pub fn new(language: impl Into<String>) -> Self {
-        NewContact(types::NewContact {
-            language: language.into(),
-            avatar: None,
-            email: None,
-            facebook_id: None,
-            instagram_id: None,
-            name: None,
-            phone_number: None,
-            provider_id: None,
-            telegram_id: None,
-            web_id: None,
-            whatsapp_id: None,
-        })
+        // The generated builder leaves the optional fields unset, whichever the spec has.
+        NewContact(
+            types::NewContact::builder()
+                .language(language.into())
+                .try_into()
+                .expect("language, the only required field, is set"),
+        )
     }
 
     text_setters!(
@@ -71,6 +65,13 @@ impl NewContact {
 impl From<NewContact> for types::NewContact {
     fn from(c: NewContact) -> Self {
         c.0
+    }
+}
+
+/// Any generated body, for fields this wrapper has no setter for.
+impl From<types::NewContact> for NewContact {
+    fn from(body: types::NewContact) -> Self {
+        NewContact(body)
     }
 }
 
@@ -178,5 +179,16 @@ impl ContactUpdate {
 impl From<ContactUpdate> for types::ContactUpdate {
     fn from(c: ContactUpdate) -> Self {
         c.into_inner()
+    }
+}
+
+/// Any generated body, for fields this wrapper has no setter for; its `variables`, if any,
+/// replace the stored map as [`ContactUpdate::variables`] does.
+impl From<types::ContactUpdate> for ContactUpdate {
+    fn from(body: types::ContactUpdate) -> Self {
+        ContactUpdate {
+            body,
+            merge: HashMap::new(),
+        }
     }
 }
