@@ -9,9 +9,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{repo_root, stderr, stdout, xtask};
+use common::{copy, repo_root, stderr, stdout};
 
 const FIXTURES: &str = "tests/fixtures/organizations";
 
@@ -36,69 +35,16 @@ fn spec_with_organizations() -> String {
     })
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The two client crates and the workspace manifest, without tests, examples or other members.
-fn copy_workspace(root: &Path, to: &Path) {
-    for krate in ["chatcaptain-api", "chatcaptain"] {
-        let (from, into) = (
-            root.join("crates").join(krate),
-            to.join("crates").join(krate),
-        );
-        copy_dir(&from.join("src"), &into.join("src"));
-        // The fake is another member of the real workspace; the copy's test needs none.
-        let manifest = std::fs::read_to_string(from.join("Cargo.toml"))
-            .unwrap()
-            .replace("chatcaptain-fake.workspace = true\n", "");
-        std::fs::write(into.join("Cargo.toml"), manifest).unwrap();
-    }
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let members = "members = [\"xtask\", \"crates/*\"]";
-    assert!(manifest.contains(members));
-    let manifest = manifest.replace(
-        members,
-        "members = [\"crates/chatcaptain-api\", \"crates/chatcaptain\"]",
-    );
-    std::fs::write(to.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), to.join("Cargo.lock")).unwrap();
-}
-
 #[test]
 fn paginated_operations_added_to_the_spec_get_listings_that_page_every_item_once() {
-    let root = repo_root();
-    // Always the same place: the copied crates keep their identity (cargo's hash of the path),
-    // so a rerun rebuilds them in place instead of adding a new set of artifacts.
-    let copy = &root.join("target/tmp/generated-listings");
-    if copy.exists() {
-        std::fs::remove_dir_all(copy).unwrap();
-    }
-    copy_workspace(&root, copy);
-    let spec = copy.join("chatcaptain.yaml");
-    std::fs::write(&spec, spec_with_organizations()).unwrap();
-
-    let api = copy.join("crates/chatcaptain-api/src/generated.rs");
-    let glue = copy.join("crates/chatcaptain/src/listings.rs");
-    let output = xtask(&[
-        "codegen",
-        "--spec",
-        spec.to_str().unwrap(),
-        "--out",
-        api.to_str().unwrap(),
-        "--glue",
-        glue.to_str().unwrap(),
-    ]);
+    let copy = copy::workspace(
+        "generated-listings",
+        &["chatcaptain-api", "chatcaptain"],
+        &spec_with_organizations(),
+    );
+    let output = copy::codegen(&copy);
     assert!(output.status.success(), "{}", stderr(&output));
+    let glue = copy.join("crates/chatcaptain/src/listings.rs");
     let glue_code = std::fs::read_to_string(&glue).unwrap();
     for expected in [
         "pub type ListOrganizations = crate::paging::CursorListing<ListOrganizationsParams>;",
@@ -111,29 +57,13 @@ fn paginated_operations_added_to_the_spec_get_listings_that_page_every_item_once
         );
     }
 
-    let test = copy.join("crates/chatcaptain/tests/organizations.rs");
-    std::fs::create_dir_all(test.parent().unwrap()).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(FIXTURES)
-            .join("listing.rs"),
-        &test,
-    )
-    .unwrap();
-    let output = Command::new(env!("CARGO"))
-        .args(["test", "--offline", "--manifest-path"])
-        .arg(copy.join("Cargo.toml"))
-        .args([
-            "-p",
-            "chatcaptain",
-            "--features",
-            "blocking",
-            "--test",
-            "organizations",
-        ])
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .output()
-        .expect("cargo runs");
+    let output = copy::run_test(
+        &copy,
+        "organizations/listing.rs",
+        "chatcaptain",
+        "organizations",
+        &["--features", "blocking"],
+    );
     assert!(
         output.status.success(),
         "the copy's listings failed:\n{}\n{}",
