@@ -1,4 +1,4 @@
-//! Listing contacts by the API's date-time cursor, without losing contacts that share a timestamp.
+//! Listing by a date-time cursor, without losing items that share a creation time.
 //!
 //! The spec's description of this cursor is partly guesswork (the public reference documents no
 //! ordering, no maximum `limit`, no timestamp precision, and calls the token "created before"
@@ -289,8 +289,8 @@ impl<O: CursorOperation> CursorStrategy<O> {
             .max(self.want.saturating_add(self.page_size));
         if self.limit_for(next) <= sent {
             return Err(self.stalled(format!(
-                "the server answers at most {sent} contacts per request (it refused a larger \
-                 limit), and {returned} contacts already delivered filled the whole answer"
+                "the server answers at most {sent} items per request (it refused a larger \
+                 limit), and {returned} items already delivered filled the whole answer"
             )));
         }
         self.want = next;
@@ -303,7 +303,7 @@ impl<O: CursorOperation> CursorStrategy<O> {
             .last_created()
             .map_or("none".into(), |t| t.to_rfc3339());
         Error::PaginationStalled(format!(
-            "{why}: more contacts share the creation time {at} ({} already delivered) than one \
+            "{why}: more items share the creation time {at} ({} already delivered) than one \
              answer holds, and a cursor on `created` cannot page within one instant",
             self.cursor.seen_at_boundary()
         ))
@@ -321,9 +321,9 @@ impl<O: CursorOperation> CursorStrategy<O> {
                 && created > before
             {
                 return Err(Error::PaginationInconsistent(format!(
-                    "the server listed contact {:?} (created {}) after contact {:?} (created \
+                    "the server listed item {:?} (created {}) after item {:?} (created \
                      {}): its pages are not newest first, as the spec assumes, and a cursor \
-                     on `created` over another order would skip contacts",
+                     on `created` over another order would skip items",
                     entry.id().unwrap_or("?"),
                     created.to_rfc3339(),
                     before_id.unwrap_or("?"),
@@ -348,7 +348,7 @@ impl<O: CursorOperation> CursorStrategy<O> {
             match entry.created() {
                 Some(created) if created > token => {
                     return Err(Error::PaginationInconsistent(format!(
-                        "asked for contacts created before {}, the server returned {:?} created \
+                        "asked for items created before {}, the server returned {:?} created \
                          {}: it does not honour the cursor, so paging on could loop or repeat",
                         token.to_rfc3339(),
                         entry.id().unwrap_or("?"),
@@ -370,7 +370,7 @@ impl<O: CursorOperation> CursorStrategy<O> {
         {
             let cap = self.largest;
             return Err(self.stalled(format!(
-                "the server answered {cap} contacts, all created at one instant, when asked for \
+                "the server answered {cap} items, all created at one instant, when asked for \
                  more, yet holds older ones ({:?}): it returns at most {cap} per request",
                 older.id().unwrap_or("?")
             )));
@@ -535,7 +535,7 @@ impl<O: CursorOperation> Strategy for CursorStrategy<O> {
         }
         if self.cap.is_some_and(|cap| returned >= cap) {
             return Err(self.stalled(format!(
-                "the server returns at most {returned} contacts per request"
+                "the server returns at most {returned} items per request"
             )));
         }
         if single_instant && returned >= largest_before && self.cursor.boundary.is_some() {

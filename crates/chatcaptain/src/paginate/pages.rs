@@ -1,4 +1,4 @@
-//! Searching contacts, paginated by page number.
+//! Listing by page number (the contact search), without delivering a hit twice.
 //!
 //! Page numbers index a result list the server may change between two requests: a hit inserted
 //! ahead shifts every later page (the next page repeats hits), a hit removed ahead shifts them the
