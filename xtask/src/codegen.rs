@@ -24,7 +24,7 @@ pub fn default_out_path() -> PathBuf {
 }
 
 pub fn default_glue_path() -> PathBuf {
-    spec::workspace_root().join("crates/chatcaptain/src/listings.rs")
+    spec::workspace_root().join("crates/chatcaptain/src/generated.rs")
 }
 
 /// Writes the generated client to `out` and, when given, the listings' glue to `glue`; a file
@@ -125,7 +125,7 @@ pub fn generate_files(spec_path: &Path) -> Result<(String, String)> {
         format!("{}{}", header(&spec, ""), prettyplease::unparse(&api)),
         format!(
             "{}{}",
-            header(&spec, " (its `x-pagination` extensions)"),
+            header(&spec, " (its `x-pagination` and `x-rust-setters`)"),
             prettyplease::unparse(&glue)
         ),
     ))

@@ -36,7 +36,7 @@ enum Command {
         /// The Rust file to write (or compare against, with --check).
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
-        /// The listings' glue to write (or compare against) [default: crates/chatcaptain/src/listings.rs,
+        /// The listings' glue to write (or compare against) [default: crates/chatcaptain/src/generated.rs,
         /// unless --out is given, then none].
         #[arg(long, value_name = "PATH")]
         glue: Option<PathBuf>,

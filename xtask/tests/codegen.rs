@@ -274,10 +274,7 @@ fn adding_a_field_to_contact_only_adds_lines_for_that_field() {
 #[test]
 fn check_fails_when_the_listings_glue_is_stale() {
     let dir = tempfile::tempdir().unwrap();
-    let (out, glue) = (
-        dir.path().join("generated.rs"),
-        dir.path().join("listings.rs"),
-    );
+    let (out, glue) = (dir.path().join("generated.rs"), dir.path().join("glue.rs"));
     let args = |check: bool| {
         let mut args = vec![
             "--spec".to_owned(),
@@ -305,7 +302,7 @@ fn check_fails_when_the_listings_glue_is_stale() {
     let output = run(args(true));
     assert!(!output.status.success());
     assert!(
-        stderr(&output).contains("listings.rs is stale"),
+        stderr(&output).contains("glue.rs is stale"),
         "{}",
         stderr(&output)
     );
@@ -315,5 +312,8 @@ fn check_fails_when_the_listings_glue_is_stale() {
 fn committed_listings_glue_is_what_the_spec_generates() {
     let output = codegen(&["--check"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("listings.rs is up to date"));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("chatcaptain/src/generated.rs is up to date")
+    );
 }

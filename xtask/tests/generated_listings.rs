@@ -44,7 +44,7 @@ fn paginated_operations_added_to_the_spec_get_listings_that_page_every_item_once
     );
     let output = copy::codegen(&copy);
     assert!(output.status.success(), "{}", stderr(&output));
-    let glue = copy.join("crates/chatcaptain/src/listings.rs");
+    let glue = copy.join("crates/chatcaptain/src/generated.rs");
     let glue_code = std::fs::read_to_string(&glue).unwrap();
     for expected in [
         "pub type ListOrganizations = crate::paging::CursorListing<ListOrganizationsParams>;",

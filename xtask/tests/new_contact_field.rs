@@ -54,7 +54,7 @@ fn a_new_optional_contact_field_reaches_the_fake_and_the_cli_from_the_spec_alone
         stderr(&output)
     );
     assert!(
-        stdout(&output).contains("test result: ok. 1 passed"),
+        stdout(&output).contains("test result: ok. 2 passed"),
         "{}",
         stdout(&output)
     );

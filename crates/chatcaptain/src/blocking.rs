@@ -30,7 +30,7 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use futures::stream::{BoxStream, StreamExt};
 
-pub use crate::listings::blocking_listings::*;
+pub use crate::generated::blocking_listings::*;
 use crate::paging::{CursorOperation, Excluding, PageOperation};
 use crate::{Contact, ContactUpdate, Cursor, Error, NewContact, Organization, Page, PagePosition};
 

@@ -6,7 +6,7 @@ use futures::future::BoxFuture;
 use reqwest::StatusCode;
 use tracing::Instrument;
 
-// `Envelope` is implemented for every success body by the generated `src/listings.rs`.
+// `Envelope` is implemented for every success body by the generated `src/generated.rs`.
 use crate::paginate::operation::{ApiResult, Envelope};
 use crate::retry::Operation;
 use crate::{Client, Error};

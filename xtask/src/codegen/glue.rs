@@ -1,7 +1,9 @@
-//! The glue between the generated client and the hand-written listings of `crates/chatcaptain`:
+//! The glue between the generated client and the hand-written pieces of `crates/chatcaptain`:
 //! for each operation with `x-pagination`, a parameters struct, its `Operation` implementation,
 //! a listing type named after the operation, and a constructor on both clients; for each item
-//! type, `Item` (and `Dated`); for every success body, `Envelope`.
+//! type, `Item` (and `Dated`); for every success body, `Envelope`; for each schema marked
+//! `x-rust-setters: true`, a setter per optional string property on the crate's wrapper of the
+//! same name (`NewContact::name`).
 
 use std::collections::BTreeMap;
 
@@ -25,6 +27,7 @@ pub fn generate(doc: &Value, api: &syn::File) -> Result<syn::File> {
         use chatcaptain_api::types;
     };
     tokens.extend(envelopes(doc, &shapes)?);
+    tokens.extend(setters(doc, &shapes)?);
     tokens.extend(items(&listings, &shapes)?);
     let mut blocking = TokenStream::new();
     for listing in &listings {
@@ -73,6 +76,48 @@ fn envelopes(doc: &Value, shapes: &Shapes) -> Result<TokenStream> {
             }
         })
         .collect())
+}
+
+/// The text setters of each wrapper whose schema says `x-rust-setters: true`; their docs are the
+/// properties' descriptions.
+fn setters(doc: &Value, shapes: &Shapes) -> Result<TokenStream> {
+    let mut tokens = TokenStream::new();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    for (name, schema) in schemas.into_iter().flatten() {
+        if schema.get("x-rust-setters") != Some(&Value::Bool(true)) {
+            continue;
+        }
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut methods = TokenStream::new();
+        for (property, definition) in schema["properties"].as_object().into_iter().flatten() {
+            if required.contains(&property.as_str())
+                || definition.get("type").and_then(Value::as_str) != Some("string")
+            {
+                continue;
+            }
+            let field = &shapes.field(name, property)?.ident;
+            let doc = definition["description"].as_str().unwrap_or("").to_owned();
+            methods.extend(quote! {
+                #[doc = #doc]
+                pub fn #field(mut self, value: impl Into<String>) -> Self {
+                    crate::types::Wrapper::body(&mut self).#field = Some(value.into());
+                    self
+                }
+            });
+        }
+        let wrapper = format_ident!("{name}");
+        tokens.extend(quote! {
+            impl crate::#wrapper { #methods }
+        });
+    }
+    Ok(tokens)
 }
 
 /// `Item` for each item type, `Dated` for those a cursor pages.

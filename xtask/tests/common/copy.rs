@@ -64,7 +64,7 @@ pub fn codegen(copy: &Path) -> Output {
         "--out",
         &arg("crates/chatcaptain-api/src/generated.rs"),
         "--glue",
-        &arg("crates/chatcaptain/src/listings.rs"),
+        &arg("crates/chatcaptain/src/generated.rs"),
     ])
 }
 

@@ -1,7 +1,7 @@
 //! What the listings need to know of a paginated operation and of its items.
 //!
 //! Nobody implements these by hand: `cargo xtask codegen` reads each operation's `x-pagination`
-//! in the spec and writes the implementations into `src/listings.rs`. The engine and its two
+//! in the spec and writes the implementations into `src/generated.rs`. The engine and its two
 //! strategies are written once, over these traits.
 
 use std::num::NonZeroU32;
