@@ -191,6 +191,15 @@ fn resolve(doc: &Value, op: &Value, ext: &Value, report: &mut Report) -> Option<
     match &style {
         Style::Cursor { token, .. } => {
             check_param("token", token, "a string of format date-time", &date_time);
+            // The first page is asked for without a token.
+            if params.iter().any(|(n, p)| {
+                n == token && p.get("required").and_then(Value::as_bool) == Some(true)
+            }) {
+                report(
+                    "token",
+                    format!("parameter `{token}` must be optional: the first page has no token"),
+                );
+            }
             paging.push(token.clone());
         }
         Style::PageNumber { page, exclude, .. } => {

@@ -109,3 +109,12 @@ fn pagination_unknown_style_and_key_are_errors() {
         "not a key of this style",
     );
 }
+
+#[test]
+fn pagination_cursor_token_that_is_required_is_an_error() {
+    let report = lint_spec_with(
+        "        - name: pageToken\n          in: query\n          required: false",
+        "        - name: pageToken\n          in: query\n          required: true",
+    );
+    assert_error(&report, &format!("{LIST}/token"), "must be optional");
+}
