@@ -317,3 +317,22 @@ fn committed_listings_glue_is_what_the_spec_generates() {
             .contains("chatcaptain/src/generated.rs is up to date")
     );
 }
+
+#[test]
+fn two_runs_produce_identical_glue() {
+    let glue = |dir: &Path| {
+        let (out, glue) = (dir.join("generated.rs"), dir.join("glue.rs"));
+        let output = codegen(&[
+            "--spec",
+            repo_spec().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--glue",
+            glue.to_str().unwrap(),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        std::fs::read_to_string(glue).unwrap()
+    };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    assert_eq!(glue(a.path()), glue(b.path()));
+}
