@@ -1,8 +1,10 @@
 //! `cargo xtask codegen`: spec -> progenitor -> prettyplease -> crates/chatcaptain-api, and the
 //! spec's `x-pagination` -> the listings' glue in crates/chatcaptain (see `glue`).
 
+mod extract;
 mod fields;
 mod glue;
+mod names;
 mod shapes;
 
 use std::path::{Path, PathBuf};

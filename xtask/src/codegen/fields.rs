@@ -5,7 +5,7 @@
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
 use quote::{format_ident, quote};
 
-use super::glue::snake;
+use super::names::snake;
 
 pub fn generate(openapi: &OpenAPI) -> syn::File {
     let mut consts = proc_macro2::TokenStream::new();

@@ -12,6 +12,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::extract::{items_expr, pointer, total_expr};
+use super::names::{pascal, snake, words};
 use super::shapes::{Shape, Shapes};
 use crate::pagination::{self, Listing, Style};
 use crate::spec_lint::conventions::operations;
@@ -358,122 +360,4 @@ fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenSt
         }
     };
     Ok((glue, blocking))
-}
-
-/// The expression that takes the items out of a typed answer (`response`), as an `Option`.
-fn items_expr(listing: &Listing, shapes: &Shapes) -> Result<TokenStream> {
-    let mut expr = quote!(response);
-    let mut owner = listing.response.clone();
-    let last = listing.to_array.len() - 1;
-    let mut element = None;
-    for (i, json) in listing.to_array.iter().enumerate() {
-        let field = shapes.field(&owner, json)?;
-        let ident = &field.ident;
-        expr = quote!(#expr.#ident);
-        let mut shape = field.shape.clone();
-        if let Shape::Optional(inner) = shape {
-            expr = quote!(#expr?);
-            shape = *inner;
-        }
-        match (i == last, shape) {
-            (false, Shape::Named(name)) => owner = name,
-            (true, Shape::Array(inner)) => element = Some(*inner),
-            (_, other) => bail!("`{json}` of {owner} has an unexpected type ({other:?})"),
-        }
-    }
-    if listing.in_element.is_empty() {
-        return Ok(quote!(Some(#expr)));
-    }
-    let Some(Shape::Named(mut owner)) = element else {
-        bail!("the items' array holds no generated struct");
-    };
-    let mut inner = quote!(element);
-    for json in &listing.in_element {
-        let field = shapes.field(&owner, json)?;
-        let ident = &field.ident;
-        inner = quote!(#inner.#ident);
-        match &field.shape {
-            Shape::Named(name) => owner = name.clone(),
-            other => bail!(
-                "`{json}` of {owner} is {other:?}: a field inside an element must be required"
-            ),
-        }
-    }
-    Ok(quote!(Some(#expr.into_iter().map(|element| #inner).collect())))
-}
-
-/// The expression that reads the total of a typed answer (`&response`).
-fn total_expr(listing: &Listing, path: &[String], shapes: &Shapes) -> Result<TokenStream> {
-    let mut expr = quote!(response);
-    let mut owner = listing.response.clone();
-    let last = path.len() - 1;
-    for (i, json) in path.iter().enumerate() {
-        let field = shapes.field(&owner, json)?;
-        let ident = &field.ident;
-        expr = quote!(#expr.#ident);
-        let mut shape = field.shape.clone();
-        if let Shape::Optional(inner) = shape {
-            expr = if i == last {
-                quote!(#expr?)
-            } else {
-                quote!(#expr.as_ref()?)
-            };
-            shape = *inner;
-        }
-        match (i == last, shape) {
-            (false, Shape::Named(name)) => owner = name,
-            (true, Shape::Named(_)) => {}
-            (_, other) => bail!("`{json}` of {owner} has an unexpected type ({other:?})"),
-        }
-    }
-    Ok(quote!(u64::try_from(#expr).ok()))
-}
-
-/// A JSON pointer from property names.
-fn pointer(path: &[String]) -> String {
-    path.iter()
-        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
-        .collect()
-}
-
-/// `listContacts` -> `list_contacts`, `pageToken` -> `page_token`, as progenitor names them.
-pub fn snake(name: &str) -> String {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c == '-' || c == ' ' || c == '_' {
-            out.push('_');
-            previous_lower = false;
-        } else if c.is_uppercase() {
-            if previous_lower {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-            previous_lower = false;
-        } else {
-            out.push(c);
-            previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        }
-    }
-    out
-}
-
-/// `listContacts` -> `ListContacts`.
-pub fn pascal(name: &str) -> String {
-    snake(name)
-        .split('_')
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut chars = w.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-/// `chatbotId` -> `chatbot id`, for error messages.
-fn words(name: &str) -> String {
-    snake(name).replace('_', " ")
 }
