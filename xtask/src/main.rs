@@ -2,6 +2,7 @@
 
 mod bench;
 mod codegen;
+mod pagination;
 mod spec;
 mod spec_copy;
 mod spec_diff;
@@ -36,6 +37,10 @@ enum Command {
         /// The Rust file to write (or compare against, with --check).
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
+        /// The listings' glue to write (or compare against) [default: crates/chatcaptain/src/generated.rs,
+        /// unless --out is given, then none].
+        #[arg(long, value_name = "PATH")]
+        glue: Option<PathBuf>,
     },
     /// Benchmark codegen and spec-lint's scale, then the SDK against hand-written baselines
     /// (writes nothing).
@@ -99,19 +104,26 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::SpecDiff { .. } => unreachable!("handled above"),
-        Command::Codegen { check, spec, out } => {
+        Command::Codegen {
+            check,
+            spec,
+            out,
+            glue,
+        } => {
             // The embedded copy follows the committed spec only: a run on another spec or into
             // another file (tests, experiments) leaves it alone.
             let copy = spec.is_none() && out.is_none();
             let spec = spec.unwrap_or_else(spec::default_path);
+            // A client written elsewhere (a trial) does not replace the committed glue.
+            let glue = glue.or_else(|| out.is_none().then(codegen::default_glue_path));
             let out = out.unwrap_or_else(codegen::default_out_path);
             if check {
-                codegen::check(&spec, &out).and_then(|()| match copy {
+                codegen::check(&spec, &out, glue.as_deref()).and_then(|()| match copy {
                     true => spec_copy::check(&spec),
                     false => Ok(()),
                 })
             } else {
-                codegen::write(&spec, &out).and_then(|()| match copy {
+                codegen::write(&spec, &out, glue.as_deref()).and_then(|()| match copy {
                     true => spec_copy::write(&spec),
                     false => Ok(()),
                 })

@@ -23,7 +23,10 @@ pub fn write(spec_path: &Path) -> Result<()> {
         return Ok(());
     }
     std::fs::write(&copy, text).with_context(|| format!("cannot write {}", copy.display()))?;
-    println!("wrote {} (the copy chatcaptain-spec embeds)", copy.display());
+    println!(
+        "wrote {} (the copy chatcaptain-spec embeds)",
+        copy.display()
+    );
     Ok(())
 }
 

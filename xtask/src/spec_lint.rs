@@ -8,7 +8,7 @@
 //! generates, so a maintainer can try an edit out, and prints the warnings. `spec-lint` itself,
 //! which CI runs, fails on either.
 
-mod conventions;
+pub(crate) mod conventions;
 mod examples;
 mod parameters;
 mod progenitor;
@@ -55,6 +55,7 @@ pub fn problems(spec: &Spec) -> Vec<Problem> {
     all.extend(schema_keywords::problems(&doc));
     all.extend(conventions::problems(&doc));
     all.extend(examples::problems(&doc));
+    all.extend(crate::pagination::read(&doc).1);
     // The OpenAPI schema's errors only where no specific rule has said more about the same
     // object: the schema's verdict on a failed `oneOf` is vaguer (a path parameter with
     // `required: false` reads as "`path` is not `cookie`", from the branch that came closest).

@@ -270,3 +270,69 @@ fn adding_a_field_to_contact_only_adds_lines_for_that_field() {
     assert!(about_nickname >= 5, "added: {added:#?}");
     assert!(added.len() < 40, "added: {added:#?}");
 }
+
+#[test]
+fn check_fails_when_the_listings_glue_is_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, glue) = (dir.path().join("generated.rs"), dir.path().join("glue.rs"));
+    let args = |check: bool| {
+        let mut args = vec![
+            "--spec".to_owned(),
+            repo_spec().to_str().unwrap().to_owned(),
+            "--out".to_owned(),
+            out.to_str().unwrap().to_owned(),
+            "--glue".to_owned(),
+            glue.to_str().unwrap().to_owned(),
+        ];
+        if check {
+            args.insert(0, "--check".to_owned());
+        }
+        args
+    };
+    let run = |args: Vec<String>| codegen(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(run(args(false)).status.success());
+    let fresh = std::fs::read_to_string(&glue).unwrap();
+    assert!(fresh.starts_with("// @generated"), "{fresh}");
+    assert!(
+        run(args(true)).status.success(),
+        "fresh glue passes --check"
+    );
+
+    std::fs::write(&glue, fresh.replacen("100u32", "10u32", 1)).unwrap();
+    let output = run(args(true));
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("glue.rs is stale"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn committed_listings_glue_is_what_the_spec_generates() {
+    let output = codegen(&["--check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("chatcaptain/src/generated.rs is up to date")
+    );
+}
+
+#[test]
+fn two_runs_produce_identical_glue() {
+    let glue = |dir: &Path| {
+        let (out, glue) = (dir.join("generated.rs"), dir.join("glue.rs"));
+        let output = codegen(&[
+            "--spec",
+            repo_spec().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--glue",
+            glue.to_str().unwrap(),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        std::fs::read_to_string(glue).unwrap()
+    };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    assert_eq!(glue(a.path()), glue(b.path()));
+}

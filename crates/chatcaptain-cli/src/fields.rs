@@ -3,35 +3,22 @@
 use std::path::Path;
 
 use anyhow::Context;
-use chatcaptain::api::types::ContactUpdate as Body;
+use chatcaptain::api::fields;
+use chatcaptain::api::types::{ContactUpdate as Body, NewContact as NewBody};
 use chatcaptain::{ContactUpdate, NewContact};
 
 use crate::cli::Fields;
 use crate::exit::Usage;
 
-/// Fields a file may hold; anything else is a typo worth reporting rather than dropping.
-const KNOWN: &[&str] = &[
-    "language",
-    "name",
-    "email",
-    "phoneNumber",
-    "whatsappId",
-    "webId",
-    "instagramId",
-    "facebookId",
-    "telegramId",
-    "providerId",
-    "avatar",
-    "address",
-    "variables",
-    "organizationIds",
-];
-/// Read-only fields, accepted and ignored so that the output of `get --output json` can be
-/// edited and fed back to `update --from-file`.
-const READ_ONLY: &[&str] = &["id", "created", "updated"];
+/// Fields a file may hold (the spec's `ContactUpdate`); anything else is a typo worth reporting
+/// rather than dropping.
+const KNOWN: &[&str] = fields::CONTACT_UPDATE;
 
-/// A builder method that sets one text field.
-type Setter<B> = fn(B, String) -> B;
+/// Read-only fields (a contact's that no update sets: its id and times), accepted and ignored so
+/// that the output of `get --output json` can be edited and fed back to `update --from-file`.
+fn read_only(key: &str) -> bool {
+    fields::CONTACT.contains(&key) && !KNOWN.contains(&key)
+}
 
 /// The file's fields, then each flag given on top.
 fn merged(fields: &Fields) -> anyhow::Result<Body> {
@@ -73,41 +60,29 @@ fn read(path: &Path) -> anyhow::Result<Body> {
 pub fn body_of(mut object: serde_json::Map<String, serde_json::Value>) -> Result<Body, String> {
     if let Some(unknown) = object
         .keys()
-        .find(|k| !KNOWN.contains(&k.as_str()) && !READ_ONLY.contains(&k.as_str()))
+        .find(|k| !KNOWN.contains(&k.as_str()) && !read_only(k))
     {
         return Err(format!(
             "unknown field {unknown:?} (known: {})",
             KNOWN.join(", ")
         ));
     }
-    object.retain(|k, _| !READ_ONLY.contains(&k.as_str()));
+    object.retain(|k, _| !read_only(k));
     serde_json::from_value(object.into()).map_err(|e| e.to_string())
 }
 
 /// A contact to create from `body`, and the update that sets what create cannot (address,
 /// variables, organizations), if the body has any.
 pub fn to_create(body: Body) -> Result<(NewContact, Option<ContactUpdate>), String> {
-    let Some(language) = body.language.clone() else {
+    if body.language.is_none() {
         return Err("no language: a contact needs one to be created".into());
-    };
-    let mut contact = NewContact::new(language);
-    let setters: [(Option<String>, Setter<NewContact>); 10] = [
-        (body.name, NewContact::name),
-        (body.email, NewContact::email),
-        (body.phone_number, NewContact::phone_number),
-        (body.whatsapp_id, NewContact::whatsapp_id),
-        (body.web_id, NewContact::web_id),
-        (body.instagram_id, NewContact::instagram_id),
-        (body.facebook_id, NewContact::facebook_id),
-        (body.telegram_id, NewContact::telegram_id),
-        (body.provider_id, NewContact::provider_id),
-        (body.avatar, NewContact::avatar),
-    ];
-    for (value, set) in setters {
-        if let Some(value) = value {
-            contact = set(contact, value);
-        }
     }
+    // Every field the spec gives `NewContact`, through JSON: no list of them here.
+    let mut object = serde_json::to_value(&body).map_err(|e| e.to_string())?;
+    if let Some(object) = object.as_object_mut() {
+        object.retain(|k, _| fields::NEW_CONTACT.contains(&k.as_str()));
+    }
+    let new: NewBody = serde_json::from_value(object).map_err(|e| e.to_string())?;
     let mut rest = ContactUpdate::new();
     let mut any = false;
     if let Some(address) = body.address {
@@ -122,7 +97,7 @@ pub fn to_create(body: Body) -> Result<(NewContact, Option<ContactUpdate>), Stri
         rest = rest.organization_ids(ids);
         any = true;
     }
-    Ok((contact, any.then_some(rest)))
+    Ok((NewContact::from(new), any.then_some(rest)))
 }
 
 /// The body of `contacts create`.
@@ -166,39 +141,13 @@ pub fn update(
         )
         .into());
     }
-    // An empty list or map from the file is kept: it is how a file clears them.
-    let mut update = ContactUpdate::new();
-    if let Some(variables) = body.variables {
-        update = update.variables(variables);
-    }
+    // The whole body, whatever fields the spec gives it. An empty list or map from the file is
+    // kept: it is how a file clears them.
+    let mut update = ContactUpdate::from(body);
     // Without a map from the file, each --var is merged into the stored variables (the library
     // reads them first); with one, it is added to that map, which replaces the stored one.
     for (key, value) in vars {
         update = update.variable(key, value);
-    }
-    if let Some(ids) = body.organization_ids {
-        update = update.organization_ids(ids);
-    }
-    if let Some(address) = body.address {
-        update = update.address(address);
-    }
-    let setters: [(Option<String>, Setter<ContactUpdate>); 11] = [
-        (body.language, ContactUpdate::language),
-        (body.name, ContactUpdate::name),
-        (body.email, ContactUpdate::email),
-        (body.phone_number, ContactUpdate::phone_number),
-        (body.whatsapp_id, ContactUpdate::whatsapp_id),
-        (body.web_id, ContactUpdate::web_id),
-        (body.instagram_id, ContactUpdate::instagram_id),
-        (body.facebook_id, ContactUpdate::facebook_id),
-        (body.telegram_id, ContactUpdate::telegram_id),
-        (body.provider_id, ContactUpdate::provider_id),
-        (body.avatar, ContactUpdate::avatar),
-    ];
-    for (value, set) in setters {
-        if let Some(value) = value {
-            update = set(update, value);
-        }
     }
     Ok(update)
 }

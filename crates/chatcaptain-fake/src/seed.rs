@@ -62,28 +62,21 @@ impl Generator {
         let first = FIRST[self.rng.random_range(0..FIRST.len())];
         let last = LAST[self.rng.random_range(0..LAST.len())];
         let language = LANGUAGES[self.rng.random_range(0..LANGUAGES.len())];
-        Contact {
-            id: self.id(),
-            created,
-            updated: Some(created),
-            language: Some(language.to_owned()),
-            name: Some(format!("{first} {last}")),
-            email: Some(format!(
+        // The generated builder leaves every other (optional) field unset, so a field added to
+        // the spec needs no change here.
+        Contact::builder()
+            .id(self.id())
+            .created(created)
+            .updated(Some(created))
+            .language(Some(language.to_owned()))
+            .name(Some(format!("{first} {last}")))
+            .email(Some(format!(
                 "{}.{}{n}@example.com",
                 first.to_ascii_lowercase(),
                 last.to_ascii_lowercase()
-            )),
-            phone_number: Some(format!("+49151{n:08}")),
-            address: None,
-            avatar: None,
-            facebook_id: None,
-            instagram_id: None,
-            organization_ids: Vec::new(),
-            provider_id: None,
-            telegram_id: None,
-            variables: Default::default(),
-            web_id: None,
-            whatsapp_id: None,
-        }
+            )))
+            .phone_number(Some(format!("+49151{n:08}")))
+            .try_into()
+            .expect("id and created are set")
     }
 }

@@ -10,23 +10,9 @@ use serde_json::{Map, Value};
 use crate::seed::{self, Generator};
 use crate::shape::ListShape;
 
-/// The fields `updateContact` may change; anything else in its body (an `id`, a `created`) is ignored.
-const UPDATABLE: [&str; 14] = [
-    "language",
-    "name",
-    "email",
-    "phoneNumber",
-    "whatsappId",
-    "webId",
-    "instagramId",
-    "facebookId",
-    "telegramId",
-    "providerId",
-    "avatar",
-    "address",
-    "variables",
-    "organizationIds",
-];
+/// The fields `updateContact` may change, from the spec's `ContactUpdate`; anything else in its
+/// body (an `id`, a `created`) is ignored.
+const UPDATABLE: &[&str] = chatcaptain_api::fields::CONTACT_UPDATE;
 
 /// All chatbots and a generator for the ids of new contacts.
 pub(crate) struct Store {
@@ -183,25 +169,16 @@ impl Store {
     }
 
     pub(crate) fn create(&mut self, chatbot: &str, new: NewContact, now: DateTime<Utc>) -> Contact {
-        let contact = Contact {
-            id: self.generator.id(),
-            created: now,
-            updated: Some(now),
-            language: Some(new.language),
-            name: new.name,
-            email: new.email,
-            phone_number: new.phone_number,
-            whatsapp_id: new.whatsapp_id,
-            web_id: new.web_id,
-            instagram_id: new.instagram_id,
-            facebook_id: new.facebook_id,
-            telegram_id: new.telegram_id,
-            provider_id: new.provider_id,
-            avatar: new.avatar,
-            address: None,
-            variables: Default::default(),
-            organization_ids: Vec::new(),
-        };
+        // Through JSON, so that every field the spec gives `NewContact` lands in the contact
+        // without a list of them here.
+        let mut fields = serde_json::to_value(&new).expect("a NewContact serializes");
+        if let Value::Object(fields) = &mut fields {
+            fields.insert("id".to_owned(), Value::String(self.generator.id()));
+            fields.insert("created".to_owned(), json_time(now));
+            fields.insert("updated".to_owned(), json_time(now));
+        }
+        let contact: Contact = serde_json::from_value(fields)
+            .expect("a NewContact with an id and its times is a Contact");
         self.bot(chatbot).insert(contact.clone());
         contact
     }
@@ -224,7 +201,7 @@ impl Store {
         };
         let mut merged = serde_json::to_value(&*contact)?;
         if let Value::Object(fields) = &mut merged {
-            for key in UPDATABLE {
+            for &key in UPDATABLE {
                 match changes.get(key) {
                     // The spec lets `organizationIds` and `variables` be null: cleared, as by `[]`/`{}`.
                     Some(Value::Null) => {
@@ -267,6 +244,10 @@ impl Store {
             .get(chatbot)
             .map_or(0, |bot| bot.by_created.len())
     }
+}
+
+fn json_time(at: DateTime<Utc>) -> Value {
+    serde_json::to_value(at).expect("a time serializes")
 }
 
 impl Chatbot {

@@ -30,6 +30,8 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use futures::stream::{BoxStream, StreamExt};
 
+pub use crate::generated::blocking_listings::*;
+use crate::paging::{CursorOperation, Excluding, PageOperation};
 use crate::{Contact, ContactUpdate, Cursor, Error, NewContact, Organization, Page, PagePosition};
 
 /// A blocking ChatCaptain client; cheap to clone, clones share the runtime thread and connection pool.
@@ -82,6 +84,28 @@ impl Client {
     /// The async client underneath.
     pub fn as_async(&self) -> &crate::Client {
         &self.inner
+    }
+
+    /// An async listing, driven on this client's runtime thread.
+    pub(crate) fn cursor_listing<O: CursorOperation>(
+        &self,
+        inner: crate::paging::CursorListing<O>,
+    ) -> CursorListing<O> {
+        CursorListing {
+            inner,
+            runtime: self.runtime.clone(),
+        }
+    }
+
+    /// An async listing, driven on this client's runtime thread.
+    pub(crate) fn page_listing<O: PageOperation>(
+        &self,
+        inner: crate::paging::PageListing<O>,
+    ) -> PageListing<O> {
+        PageListing {
+            inner,
+            runtime: self.runtime.clone(),
+        }
     }
 }
 
@@ -207,7 +231,7 @@ impl Contacts {
 
     /// All contacts, newest first.
     pub fn list(&self) -> ListContacts {
-        ListContacts {
+        CursorListing {
             inner: self.inner.list(),
             runtime: self.runtime.clone(),
         }
@@ -215,7 +239,7 @@ impl Contacts {
 
     /// The contacts matching a full-text query.
     pub fn search(&self, query: impl Into<String>) -> SearchContacts {
-        SearchContacts {
+        PageListing {
             inner: self.inner.search(query),
             runtime: self.runtime.clone(),
         }
@@ -261,22 +285,22 @@ impl<T> std::fmt::Debug for Iter<T> {
 }
 
 macro_rules! blocking_listing {
-    ($name:ident, $what:literal) => {
+    ($name:ident, $bound:ident, $what:literal) => {
         #[doc = concat!("Blocking ", $what, ": build it, then take `.items()`, `.pages()` or `.collect_all()`.")]
         #[derive(Clone, Debug)]
         #[must_use = "a listing does nothing until its items or pages are consumed"]
-        pub struct $name {
-            inner: crate::$name,
+        pub struct $name<O> {
+            inner: crate::paging::$name<O>,
             runtime: Arc<Runtime>,
         }
 
-        impl $name {
+        impl<O: $bound> $name<O> {
             /// Items per request.
             pub fn page_size(self, size: u32) -> Self {
                 self.map(|l| l.page_size(size))
             }
 
-            /// Stops after this many contacts, whatever the page size.
+            /// Stops after this many items, whatever the page size.
             pub fn max_items(self, max: usize) -> Self {
                 self.map(|l| l.max_items(max))
             }
@@ -286,29 +310,29 @@ macro_rules! blocking_listing {
                 self.map(|l| l.prefetch(prefetch))
             }
 
-            /// The contacts, one at a time.
-            pub fn items(self) -> Iter<Contact> {
+            /// The items, one at a time.
+            pub fn items(self) -> Iter<O::Item> {
                 Iter {
                     stream: Some(self.inner.items().boxed()),
                     runtime: self.runtime,
                 }
             }
 
-            /// The contacts, a page at a time, each page telling where to resume after it.
-            pub fn pages(self) -> Iter<Page<Contact>> {
+            /// The items, a page at a time, each page telling where to resume after it.
+            pub fn pages(self) -> Iter<Page<O::Item>> {
                 Iter {
                     stream: Some(self.inner.pages().boxed()),
                     runtime: self.runtime,
                 }
             }
 
-            /// All the contacts (up to `max_items`) in one vector.
-            pub fn collect_all(self) -> Result<Vec<Contact>, Error> {
+            /// All the items (up to `max_items`) in one vector.
+            pub fn collect_all(self) -> Result<Vec<O::Item>, Error> {
                 let inner = self.inner;
                 self.runtime.call(async move { inner.collect_all().await })
             }
 
-            fn map(self, f: impl FnOnce(crate::$name) -> crate::$name) -> Self {
+            fn map(self, f: impl FnOnce(crate::paging::$name<O>) -> crate::paging::$name<O>) -> Self {
                 $name {
                     inner: f(self.inner),
                     runtime: self.runtime,
@@ -318,11 +342,15 @@ macro_rules! blocking_listing {
     };
 }
 
-blocking_listing!(ListContacts, "list of contacts");
-blocking_listing!(SearchContacts, "contact search");
+blocking_listing!(
+    CursorListing,
+    CursorOperation,
+    "listing by date-time cursor"
+);
+blocking_listing!(PageListing, PageOperation, "listing by page number");
 
-impl ListContacts {
-    /// Starts with the contacts created strictly before `instant`.
+impl<O: CursorOperation> CursorListing<O> {
+    /// Starts with the items created strictly before `instant`.
     pub fn starting_before(self, instant: DateTime<Utc>) -> Self {
         self.map(|l| l.starting_before(instant))
     }
@@ -338,7 +366,7 @@ impl ListContacts {
     }
 }
 
-impl SearchContacts {
+impl<O: PageOperation> PageListing<O> {
     /// Starts at page `page` (the first page is 1).
     pub fn start_page(self, page: u32) -> Self {
         self.map(|s| s.start_page(page))
@@ -348,8 +376,10 @@ impl SearchContacts {
     pub fn resume(self, position: PagePosition) -> Self {
         self.map(|s| s.resume(position))
     }
+}
 
-    /// Leaves these contact ids out of the results (`hiddenHits`).
+impl<O: Excluding> PageListing<O> {
+    /// Leaves these ids out of the results (`hiddenHits` for the contact search).
     pub fn exclude<I, S>(self, ids: I) -> Self
     where
         I: IntoIterator<Item = S>,

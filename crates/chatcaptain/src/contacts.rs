@@ -6,9 +6,10 @@ use chatcaptain_api::types;
 use futures::FutureExt;
 use serde::de::Error as _;
 
-use crate::paginate::{ListContacts, SearchContacts};
 use crate::retry::Operation;
-use crate::{Client, Contact, ContactUpdate, Error, NewContact, Organization};
+use crate::{
+    Client, Contact, ContactUpdate, Error, ListContacts, NewContact, Organization, SearchContacts,
+};
 
 /// A handle on the contacts of one chatbot; cheap to clone.
 #[derive(Clone, Debug)]
@@ -136,12 +137,13 @@ impl Contacts {
 
     /// All contacts, newest first, fetched page by page as they are consumed.
     pub fn list(&self) -> ListContacts {
-        ListContacts::new(self.client.clone(), self.chatbot_id.clone())
+        self.client.list_contacts(self.chatbot_id.clone())
     }
 
     /// The contacts matching a full-text query, fetched page by page as they are consumed.
     pub fn search(&self, query: impl Into<String>) -> SearchContacts {
-        SearchContacts::new(self.client.clone(), self.chatbot_id.clone(), query.into())
+        self.client
+            .search_contacts(self.chatbot_id.clone(), query.into())
     }
 
     fn bot(&self) -> Result<&str, Error> {

@@ -8,34 +8,10 @@ use futures::future::BoxFuture;
 use reqwest::StatusCode;
 use tracing::Instrument;
 
+// `Envelope` is implemented for every success body by the generated `src/generated.rs`.
+use crate::paginate::operation::{ApiResult, Envelope};
 use crate::retry::Operation;
 use crate::{Client, Error};
-
-/// What the generated client answers for one operation.
-pub(crate) type ApiResult<T> = Result<ResponseValue<T>, ApiError<types::ErrorResponse>>;
-
-/// A response body with the API's optional `error` field, which turns a 200 into a failure.
-pub(crate) trait Envelope {
-    /// The server's error text, if the body carries a non-empty one.
-    fn error(&self) -> Option<&str>;
-}
-
-macro_rules! envelope {
-    ($($ty:ident),*) => {$(
-        impl Envelope for types::$ty {
-            fn error(&self) -> Option<&str> {
-                self.error.as_deref().filter(|e| !e.trim().is_empty())
-            }
-        }
-    )*};
-}
-envelope!(
-    ContactResponse,
-    DeleteContactResponse,
-    ListContactsResponse,
-    ListOrganizationsResponse,
-    SearchContactsResponse
-);
 
 /// What a listing's request answered: the typed body, or, when the generated client refused a
 /// body that is JSON all the same, that JSON, for the listing to take apart item by item.

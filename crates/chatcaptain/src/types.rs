@@ -6,14 +6,26 @@ use chatcaptain_api::types;
 
 pub use chatcaptain_api::types::{Address, Contact, Organization};
 
-macro_rules! text_setters {
-    ($body:tt; $($(#[$doc:meta])* $field:ident),* $(,)?) => {$(
-        $(#[$doc])*
-        pub fn $field(mut self, value: impl Into<String>) -> Self {
-            self.$body.$field = Some(value.into());
-            self
-        }
-    )*};
+/// A wrapper around a generated request body: the generated text setters (one per optional
+/// string property of a schema marked `x-rust-setters` in the spec, in `src/generated.rs`) write
+/// into it.
+pub(crate) trait Wrapper {
+    type Body;
+    fn body(&mut self) -> &mut Self::Body;
+}
+
+impl Wrapper for NewContact {
+    type Body = types::NewContact;
+    fn body(&mut self) -> &mut types::NewContact {
+        &mut self.0
+    }
+}
+
+impl Wrapper for ContactUpdate {
+    type Body = types::ContactUpdate;
+    fn body(&mut self) -> &mut types::ContactUpdate {
+        &mut self.body
+    }
 }
 
 /// The fields of a contact to create: `NewContact::new("EN").name("Max").email("max@example.com")`.
@@ -23,44 +35,14 @@ pub struct NewContact(types::NewContact);
 impl NewContact {
     /// A contact speaking this language (`"EN"`, `"DE"`); the only required field.
     pub fn new(language: impl Into<String>) -> Self {
-        NewContact(types::NewContact {
-            language: language.into(),
-            avatar: None,
-            email: None,
-            facebook_id: None,
-            instagram_id: None,
-            name: None,
-            phone_number: None,
-            provider_id: None,
-            telegram_id: None,
-            web_id: None,
-            whatsapp_id: None,
-        })
+        // The generated builder leaves the optional fields unset, whichever the spec has.
+        NewContact(
+            types::NewContact::builder()
+                .language(language.into())
+                .try_into()
+                .expect("language, the only required field, is set"),
+        )
     }
-
-    text_setters!(
-        0;
-        /// The contact's name.
-        name,
-        /// The contact's e-mail address.
-        email,
-        /// The contact's phone number, international format.
-        phone_number,
-        /// The contact's WhatsApp ID.
-        whatsapp_id,
-        /// The contact's ID in the web chat.
-        web_id,
-        /// The contact's Instagram ID.
-        instagram_id,
-        /// The contact's Facebook ID.
-        facebook_id,
-        /// The contact's Telegram ID.
-        telegram_id,
-        /// The ID of the contact at an external provider.
-        provider_id,
-        /// URL of the contact's avatar image.
-        avatar,
-    );
 
     /// The generated body this wraps.
     pub fn into_inner(self) -> types::NewContact {
@@ -71,6 +53,13 @@ impl NewContact {
 impl From<NewContact> for types::NewContact {
     fn from(c: NewContact) -> Self {
         c.0
+    }
+}
+
+/// Any generated body, for fields this wrapper has no setter for.
+impl From<types::NewContact> for NewContact {
+    fn from(body: types::NewContact) -> Self {
+        NewContact(body)
     }
 }
 
@@ -93,32 +82,6 @@ impl ContactUpdate {
     pub fn new() -> Self {
         Self::default()
     }
-
-    text_setters!(
-        body;
-        /// The contact's language code.
-        language,
-        /// The contact's name.
-        name,
-        /// The contact's e-mail address.
-        email,
-        /// The contact's phone number, international format.
-        phone_number,
-        /// The contact's WhatsApp ID.
-        whatsapp_id,
-        /// The contact's ID in the web chat.
-        web_id,
-        /// The contact's Instagram ID.
-        instagram_id,
-        /// The contact's Facebook ID.
-        facebook_id,
-        /// The contact's Telegram ID.
-        telegram_id,
-        /// The ID of the contact at an external provider.
-        provider_id,
-        /// URL of the contact's avatar image.
-        avatar,
-    );
 
     /// The contact's postal address.
     pub fn address(mut self, address: Address) -> Self {
@@ -178,5 +141,16 @@ impl ContactUpdate {
 impl From<ContactUpdate> for types::ContactUpdate {
     fn from(c: ContactUpdate) -> Self {
         c.into_inner()
+    }
+}
+
+/// Any generated body, for fields this wrapper has no setter for; its `variables`, if any,
+/// replace the stored map as [`ContactUpdate::variables`] does.
+impl From<types::ContactUpdate> for ContactUpdate {
+    fn from(body: types::ContactUpdate) -> Self {
+        ContactUpdate {
+            body,
+            merge: HashMap::new(),
+        }
     }
 }

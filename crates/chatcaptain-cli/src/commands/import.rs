@@ -284,7 +284,7 @@ fn csv_inputs(text: &str) -> anyhow::Result<Vec<Input>> {
         .iter()
         .map(str::to_owned)
         .collect();
-    let columns = <chatcaptain::Contact as Record>::CSV_HEADER;
+    let columns = <chatcaptain::Contact as Record>::csv_header();
     if let Some(unknown) = header.iter().find(|h| !columns.contains(&h.as_str())) {
         return Err(Usage(format!(
             "the CSV has a column {unknown:?}; the columns are those of the CSV export: {}",
@@ -337,7 +337,7 @@ fn csv_object(header: &[String], row: &csv::StringRecord) -> Result<Map<String, 
                     .map_err(|e| format!("variables is not a JSON object: {e}"))?;
                 object.insert(column.clone(), map);
             }
-            "street" | "houseNumber" | "zipcode" | "location" | "country" => {
+            part if chatcaptain::api::fields::ADDRESS.contains(&part) => {
                 address.insert(column.clone(), Value::String(cell.into()));
             }
             _ => {

@@ -23,7 +23,7 @@ impl Rows {
 
     fn header<R: Record>(&mut self) -> io::Result<()> {
         if !self.header_written {
-            self.out.write_record(R::CSV_HEADER).map_err(into_io)?;
+            self.out.write_record(R::csv_header()).map_err(into_io)?;
             self.header_written = true;
         }
         Ok(())

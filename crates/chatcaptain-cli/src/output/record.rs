@@ -1,22 +1,80 @@
 //! What each kind of record shows in a table and in CSV.
+//!
+//! The CSV columns are the record's properties in the spec's order (from the generated
+//! `chatcaptain::api::fields`), an address spread over its own properties: a field added to the
+//! spec shows up here with `cargo xtask codegen`, without an edit.
 
+use std::collections::BTreeMap;
+
+use chatcaptain::api::fields;
 use chatcaptain::{Contact, Organization};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
+use serde_json::Value;
 
 /// A record the output formats know how to print.
 pub trait Record: Serialize {
-    /// CSV columns, fixed so that scripts can rely on their order.
-    const CSV_HEADER: &'static [&'static str];
+    /// The record's properties in the spec's order.
+    const FIELDS: &'static [&'static str];
     /// Columns of a listing shown as a table: the few that fit on a screen.
     const TABLE_HEADER: &'static [&'static str];
 
-    /// The values for [`Self::CSV_HEADER`].
-    fn csv_row(&self) -> Vec<String>;
     /// The values for [`Self::TABLE_HEADER`].
     fn table_row(&self) -> Vec<String>;
+
+    /// CSV columns, fixed by the spec's order so that scripts can rely on it.
+    fn csv_header() -> Vec<&'static str> {
+        Self::FIELDS
+            .iter()
+            .flat_map(|&field| match field {
+                "address" => fields::ADDRESS.to_vec(),
+                _ => vec![field],
+            })
+            .collect()
+    }
+
+    /// The values for [`Self::csv_header`]; an empty cell means "not set".
+    fn csv_row(&self) -> Vec<String> {
+        self.details().into_iter().map(|(_, value)| value).collect()
+    }
+
     /// Every field worth showing when one record is shown as a table, label first.
-    fn details(&self) -> Vec<(&'static str, String)>;
+    fn details(&self) -> Vec<(&'static str, String)> {
+        let json = serde_json::to_value(self).unwrap_or(Value::Null);
+        let mut cells = Vec::new();
+        for &field in Self::FIELDS {
+            match field {
+                "address" => {
+                    let address = json.get(field);
+                    for &part in fields::ADDRESS {
+                        cells.push((part, cell(address.and_then(|a| a.get(part)))));
+                    }
+                }
+                _ => cells.push((field, cell(json.get(field)))),
+            }
+        }
+        cells
+    }
+}
+
+/// One value as a cell: text as it is, a list joined with `;`, a map as JSON with sorted keys
+/// (so that the same record always gives the same cell), nothing for null or an empty list or map.
+fn cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| cell(Some(item)))
+            .collect::<Vec<_>>()
+            .join(";"),
+        Some(Value::Object(map)) if map.is_empty() => String::new(),
+        Some(Value::Object(map)) => {
+            let sorted: BTreeMap<_, _> = map.iter().collect();
+            serde_json::to_string(&sorted).unwrap_or_default()
+        }
+        Some(other) => other.to_string(),
+    }
 }
 
 fn text(value: &Option<String>) -> String {
@@ -29,37 +87,10 @@ fn time(value: Option<DateTime<Utc>>) -> String {
         .unwrap_or_default()
 }
 
-/// `updated`, `address` and `variables` are optional; an empty cell means "not set".
 impl Record for Contact {
-    const CSV_HEADER: &'static [&'static str] = &[
-        "id",
-        "created",
-        "updated",
-        "name",
-        "email",
-        "phoneNumber",
-        "language",
-        "whatsappId",
-        "webId",
-        "instagramId",
-        "facebookId",
-        "telegramId",
-        "providerId",
-        "avatar",
-        "organizationIds",
-        "street",
-        "houseNumber",
-        "zipcode",
-        "location",
-        "country",
-        "variables",
-    ];
+    const FIELDS: &'static [&'static str] = fields::CONTACT;
     const TABLE_HEADER: &'static [&'static str] =
         &["ID", "NAME", "EMAIL", "PHONE", "LANGUAGE", "CREATED"];
-
-    fn csv_row(&self) -> Vec<String> {
-        self.details().into_iter().map(|(_, value)| value).collect()
-    }
 
     fn table_row(&self) -> Vec<String> {
         vec![
@@ -70,61 +101,12 @@ impl Record for Contact {
             text(&self.language),
             time(Some(self.created)),
         ]
-    }
-
-    // In CSV_HEADER's order: csv_row is built from it.
-    fn details(&self) -> Vec<(&'static str, String)> {
-        let address = self.address.clone().unwrap_or_default();
-        let variables = if self.variables.is_empty() {
-            String::new()
-        } else {
-            // Sorted, so that the same contact always gives the same cell.
-            let sorted: std::collections::BTreeMap<_, _> = self.variables.iter().collect();
-            serde_json::to_string(&sorted).unwrap_or_default()
-        };
-        let values = [
-            self.id.clone(),
-            time(Some(self.created)),
-            time(self.updated),
-            text(&self.name),
-            text(&self.email),
-            text(&self.phone_number),
-            text(&self.language),
-            text(&self.whatsapp_id),
-            text(&self.web_id),
-            text(&self.instagram_id),
-            text(&self.facebook_id),
-            text(&self.telegram_id),
-            text(&self.provider_id),
-            text(&self.avatar),
-            self.organization_ids.join(";"),
-            text(&address.street),
-            text(&address.house_number),
-            text(&address.zipcode),
-            text(&address.location),
-            text(&address.country),
-            variables,
-        ];
-        Self::CSV_HEADER.iter().copied().zip(values).collect()
     }
 }
 
 impl Record for Organization {
-    const CSV_HEADER: &'static [&'static str] = &[
-        "id",
-        "name",
-        "email",
-        "phoneNumber",
-        "industry",
-        "size",
-        "website",
-        "created",
-    ];
+    const FIELDS: &'static [&'static str] = fields::ORGANIZATION;
     const TABLE_HEADER: &'static [&'static str] = &["ID", "NAME", "EMAIL", "PHONE", "INDUSTRY"];
-
-    fn csv_row(&self) -> Vec<String> {
-        self.details().into_iter().map(|(_, value)| value).collect()
-    }
 
     fn table_row(&self) -> Vec<String> {
         vec![
@@ -134,19 +116,5 @@ impl Record for Organization {
             text(&self.phone_number),
             text(&self.industry),
         ]
-    }
-
-    fn details(&self) -> Vec<(&'static str, String)> {
-        let values = [
-            self.id.clone(),
-            text(&self.name),
-            text(&self.email),
-            text(&self.phone_number),
-            text(&self.industry),
-            self.size.map(|s| s.to_string()).unwrap_or_default(),
-            text(&self.website),
-            time(self.created),
-        ];
-        Self::CSV_HEADER.iter().copied().zip(values).collect()
     }
 }

@@ -214,16 +214,12 @@ fn delete_without_yes_off_a_terminal_refuses_and_deletes_nothing() {
 
 #[test]
 fn organizations_lists_the_contacts_memberships() {
-    let organization = chatcaptain::Organization {
-        created: None,
-        email: None,
-        id: "ORG1".into(),
-        industry: Some("Shipping".into()),
-        name: Some("Acme".into()),
-        phone_number: None,
-        size: None,
-        website: None,
-    };
+    let organization: chatcaptain::Organization = chatcaptain::Organization::builder()
+        .id("ORG1")
+        .industry(Some("Shipping".to_owned()))
+        .name(Some("Acme".to_owned()))
+        .try_into()
+        .unwrap();
     let fake = fake_with(
         FakeServer::builder()
             .contact(BOT, contact("C1", "Ada"))

@@ -1,7 +1,5 @@
 //! A fake server per test, and the binary pointed at it.
 
-use std::collections::HashMap;
-
 use assert_cmd::Command;
 use chatcaptain::Contact;
 use chatcaptain_fake::{FakeServer, FakeServerBuilder};
@@ -69,25 +67,14 @@ pub fn bare() -> Command {
 
 /// A contact with a known id, for tests that need to name one.
 pub fn contact(id: &str, name: &str) -> Contact {
-    Contact {
-        address: None,
-        avatar: None,
-        created: Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
-        email: Some(format!("{}@example.com", id.to_lowercase())),
-        facebook_id: None,
-        id: id.to_owned(),
-        instagram_id: None,
-        language: Some("EN".into()),
-        name: Some(name.into()),
-        organization_ids: Vec::new(),
-        phone_number: None,
-        provider_id: None,
-        telegram_id: None,
-        updated: None,
-        variables: HashMap::new(),
-        web_id: None,
-        whatsapp_id: None,
-    }
+    Contact::builder()
+        .id(id)
+        .created(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap())
+        .email(Some(format!("{}@example.com", id.to_lowercase())))
+        .language(Some("EN".to_owned()))
+        .name(Some(name.to_owned()))
+        .try_into()
+        .unwrap()
 }
 
 /// Every line of `out` as a JSON object; panics naming the line that is not one.

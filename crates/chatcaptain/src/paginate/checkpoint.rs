@@ -17,6 +17,7 @@ use futures::Stream;
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
+use super::operation::Dated;
 use crate::{Contact, Error};
 
 /// Where the last sync run ended: serializable, to be saved between runs.
@@ -60,15 +61,16 @@ impl Checkpoint {
         self.newest.is_some_and(|at| created < at)
     }
 
-    fn record(&mut self, contact: &Contact) {
+    fn record<T: Dated>(&mut self, item: &T) {
+        let created = item.created();
         match self.newest {
-            Some(at) if contact.created < at => {}
-            Some(at) if contact.created == at => {
-                self.seen.insert(contact.id.clone());
+            Some(at) if created < at => {}
+            Some(at) if created == at => {
+                self.seen.insert(item.id().to_owned());
             }
             _ => {
-                self.newest = Some(contact.created);
-                self.seen = BTreeSet::from([contact.id.clone()]);
+                self.newest = Some(created);
+                self.seen = BTreeSet::from([item.id().to_owned()]);
             }
         }
     }
@@ -77,8 +79,8 @@ impl Checkpoint {
 /// One sync run: the contacts created since a [`Checkpoint`], newest first, and the checkpoint
 /// to save once the run is through ([`SyncContacts::checkpoint`]).
 #[must_use = "a sync run does nothing until its items are consumed"]
-pub struct SyncContacts {
-    items: BoxStream<'static, Result<Contact, Error>>,
+pub struct SyncContacts<T = Contact> {
+    items: BoxStream<'static, Result<T, Error>>,
     state: Arc<Mutex<(Checkpoint, Progress)>>,
 }
 
@@ -89,11 +91,8 @@ enum Progress {
     Complete,
 }
 
-impl SyncContacts {
-    pub(crate) fn new(
-        items: BoxStream<'static, Result<Contact, Error>>,
-        previous: Checkpoint,
-    ) -> Self {
+impl<T> SyncContacts<T> {
+    pub(crate) fn new(items: BoxStream<'static, Result<T, Error>>, previous: Checkpoint) -> Self {
         SyncContacts {
             items,
             state: Arc::new(Mutex::new((previous, Progress::Running))),
@@ -109,8 +108,8 @@ impl SyncContacts {
     }
 }
 
-impl Stream for SyncContacts {
-    type Item = Result<Contact, Error>;
+impl<T: Dated> Stream for SyncContacts<T> {
+    type Item = Result<T, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let next = self.items.as_mut().poll_next(cx);
@@ -129,7 +128,7 @@ impl Stream for SyncContacts {
     }
 }
 
-impl std::fmt::Debug for SyncContacts {
+impl<T> std::fmt::Debug for SyncContacts<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SyncContacts").finish_non_exhaustive()
     }

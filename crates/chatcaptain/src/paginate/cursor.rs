@@ -1,4 +1,4 @@
-//! Listing contacts by the API's date-time cursor, without losing contacts that share a timestamp.
+//! Listing by a date-time cursor, without losing items that share a creation time.
 //!
 //! The spec's description of this cursor is partly guesswork (the public reference documents no
 //! ordering, no maximum `limit`, no timestamp precision, and calls the token "created before"
@@ -28,12 +28,10 @@ use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{Checkpoint, SyncContacts};
 use super::entry::{self, Entry};
+use super::operation::{CursorOperation, Dated, Item};
 use super::{Options, Page, Resume, Step, Strategy};
-use crate::retry::Operation;
 use crate::transport::Lenient;
-use crate::{Client, Contact, Error};
-
-const DEFAULT_PAGE_SIZE: u32 = 100;
+use crate::{Client, Error};
 
 /// Where a contact list stands: a point in time plus the contacts already delivered at it.
 ///
@@ -194,39 +192,41 @@ fn unit_of(at: DateTime<Utc>) -> TimeDelta {
     }
 }
 
-/// Lists the contacts of a chatbot, newest first: build it, then take `.items()`, `.pages()` or
+/// A listing by date-time cursor, newest first (the contact list is
+/// [`ListContacts`](crate::ListContacts)): build it, then take `.items()`, `.pages()` or
 /// `.collect_all()`.
 #[derive(Clone, Debug)]
 #[must_use = "a listing does nothing until its items or pages are consumed"]
-pub struct ListContacts {
+pub struct CursorListing<O> {
     client: Client,
-    chatbot_id: String,
+    params: O,
     page_size: u32,
     start: Cursor,
     options: Options,
     parallel: usize,
 }
 
-impl ListContacts {
-    pub(crate) fn new(client: Client, chatbot_id: String) -> Self {
-        ListContacts {
+impl<O: CursorOperation> CursorListing<O> {
+    pub(crate) fn new(client: Client, params: O) -> Self {
+        CursorListing {
             client,
-            chatbot_id,
-            page_size: DEFAULT_PAGE_SIZE,
+            params,
+            page_size: O::DEFAULT_PAGE_SIZE,
             start: Cursor::newest(),
             options: Options::default(),
             parallel: 1,
         }
     }
 
-    /// Contacts per request (default 100). The API documents no maximum: a size the server
-    /// refuses fails with its answer, one it silently cuts is followed.
+    /// Items per request (the spec's default for the size parameter unless set). The API
+    /// documents no maximum: a size the server refuses fails with its answer, one it silently
+    /// cuts is followed.
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = size;
         self
     }
 
-    /// Starts with the contacts created strictly before `instant`.
+    /// Starts with the items created strictly before `instant`.
     pub fn starting_before(mut self, instant: DateTime<Utc>) -> Self {
         self.start = Cursor::before(instant);
         self
@@ -238,10 +238,29 @@ impl ListContacts {
         self
     }
 
+    super::listing_methods!(O::Item);
+
+    fn page_stream(self) -> futures::stream::BoxStream<'static, Result<Page<O::Item>, Error>> {
+        if self.parallel > 1 {
+            return super::parallel::pages(
+                self.client,
+                self.params,
+                self.page_size,
+                self.start,
+                self.options,
+                self.parallel,
+            );
+        }
+        let strategy = CursorStrategy::new(self.params, self.page_size, self.start);
+        super::pages(self.client, strategy, self.options)
+    }
+}
+
+impl<O: CursorOperation> CursorListing<O> {
     /// Pages `ranges` disjoint time ranges of the list at once, each with its own cursor, so the
-    /// listing takes about pages / `ranges` round trips instead of pages. Every contact still
+    /// listing takes about pages / `ranges` round trips instead of pages. Every item still
     /// comes exactly once, but not newest first across ranges, and the pages carry no resume
-    /// point (`Page::next` is `None`). The ranges are found with a few one-contact probes, and a
+    /// point (`Page::next` is `None`). The ranges are found with a few one-item probes, and a
     /// range that is through hands its worker to the range with the most time left. `1` (the
     /// default) is the plain sequential listing.
     pub fn parallel(mut self, ranges: usize) -> Self {
@@ -249,51 +268,34 @@ impl ListContacts {
         self
     }
 
-    /// Only the contacts created since `checkpoint` (see [`sync`](Self::sync)).
+    /// Only the items created since `checkpoint` (see [`sync`](Self::sync)).
     pub fn since(mut self, checkpoint: Checkpoint) -> Self {
         self.start.since = Some(checkpoint);
         self
     }
 
-    /// An incremental sync run: the contacts created since the checkpoint given to
-    /// [`since`](Self::since) (every contact without one), newest first, and the checkpoint to
+    /// An incremental sync run: the items created since the checkpoint given to
+    /// [`since`](Self::since) (every item without one), newest first, and the checkpoint to
     /// save for the next run once this one is through. `max_items` does not apply: a run that
     /// stops early has no checkpoint to give.
-    pub fn sync(mut self) -> SyncContacts {
+    pub fn sync(mut self) -> SyncContacts<O::Item> {
         let previous = self.start.since.clone().unwrap_or_default();
         self.options.max_items = None;
         SyncContacts::new(super::items(self.page_stream()), previous)
     }
-
-    super::listing_methods!("contacts");
-
-    fn page_stream(self) -> futures::stream::BoxStream<'static, Result<Page<Contact>, Error>> {
-        if self.parallel > 1 {
-            return super::parallel::pages(
-                self.client,
-                self.chatbot_id,
-                self.page_size,
-                self.start,
-                self.options,
-                self.parallel,
-            );
-        }
-        let strategy = CursorStrategy::new(self.chatbot_id, self.page_size, self.start);
-        super::pages(self.client, strategy, self.options)
-    }
 }
 
 /// One answer of the list operation, with what was asked.
-pub(super) struct Fetched {
+pub(super) struct Fetched<T> {
     limit: u32,
     token: Option<DateTime<Utc>>,
     probe: bool,
     /// The items, or the server's refusal of the request (400 or 422), which may be about `limit`.
-    answer: Result<Vec<Entry>, Error>,
+    answer: Result<Vec<Entry<T>>, Error>,
 }
 
-pub(super) struct CursorStrategy {
-    chatbot_id: String,
+pub(super) struct CursorStrategy<O> {
+    params: O,
     page_size: u32,
     cursor: Cursor,
     /// The `limit` the next request wants: the page size plus the contacts it will repeat.
@@ -317,15 +319,15 @@ pub(super) struct CursorStrategy {
     unplaced: HashSet<String>,
 }
 
-impl CursorStrategy {
-    pub(super) fn new(chatbot_id: String, page_size: u32, cursor: Cursor) -> Result<Self, Error> {
-        crate::contacts::path_segment("chatbot id", &chatbot_id)?;
+impl<O: CursorOperation> CursorStrategy<O> {
+    pub(super) fn new(params: O, page_size: u32, cursor: Cursor) -> Result<Self, Error> {
+        params.validate()?;
         if page_size == 0 {
             return Err(Error::InvalidArgument("the page size is 0".into()));
         }
         let want = page_size.saturating_add(saturating_u32(cursor.seen_at_boundary()));
         Ok(CursorStrategy {
-            chatbot_id,
+            params,
             page_size,
             cursor,
             want,
@@ -366,7 +368,7 @@ impl CursorStrategy {
     }
 
     /// The newest contact of the first answer, for a parallel listing's range discovery.
-    pub(super) fn newest_of(fetched: &Fetched) -> Option<DateTime<Utc>> {
+    pub(super) fn newest_of(fetched: &Fetched<O::Item>) -> Option<DateTime<Utc>> {
         fetched
             .answer
             .as_ref()
@@ -382,8 +384,8 @@ impl CursorStrategy {
             .max(self.want.saturating_add(self.page_size));
         if self.limit_for(next) <= sent {
             return Err(self.stalled(format!(
-                "the server answers at most {sent} contacts per request (it refused a larger \
-                 limit), and {returned} contacts already delivered filled the whole answer"
+                "the server answers at most {sent} items per request (it refused a larger \
+                 limit), and {returned} items already delivered filled the whole answer"
             )));
         }
         self.want = next;
@@ -396,7 +398,7 @@ impl CursorStrategy {
             .last_created()
             .map_or("none".into(), |t| t.to_rfc3339());
         Error::PaginationStalled(format!(
-            "{why}: more contacts share the creation time {at} ({} already delivered) than one \
+            "{why}: more items share the creation time {at} ({} already delivered) than one \
              answer holds, and a cursor on `created` cannot page within one instant",
             self.cursor.seen_at_boundary()
         ))
@@ -404,7 +406,7 @@ impl CursorStrategy {
 
     /// The creation times of a page must not rise: the cursor moves to the oldest one, so a page
     /// in another order would leave a gap behind it.
-    fn check_order(entries: &[Entry]) -> Result<(), Error> {
+    fn check_order(entries: &[Entry<O::Item>]) -> Result<(), Error> {
         let mut previous: Option<(DateTime<Utc>, Option<&str>)> = None;
         for entry in entries {
             let Some(created) = entry.created() else {
@@ -414,9 +416,9 @@ impl CursorStrategy {
                 && created > before
             {
                 return Err(Error::PaginationInconsistent(format!(
-                    "the server listed contact {:?} (created {}) after contact {:?} (created \
+                    "the server listed item {:?} (created {}) after item {:?} (created \
                      {}): its pages are not newest first, as the spec assumes, and a cursor \
-                     on `created` over another order would skip contacts",
+                     on `created` over another order would skip items",
                     entry.id().unwrap_or("?"),
                     created.to_rfc3339(),
                     before_id.unwrap_or("?"),
@@ -431,7 +433,7 @@ impl CursorStrategy {
     /// Nothing may be newer than the token; something exactly at it means an inclusive server.
     fn check_token(
         &mut self,
-        entries: &[Entry],
+        entries: &[Entry<O::Item>],
         token: Option<DateTime<Utc>>,
     ) -> Result<(), Error> {
         let Some(token) = token else {
@@ -441,7 +443,7 @@ impl CursorStrategy {
             match entry.created() {
                 Some(created) if created > token => {
                     return Err(Error::PaginationInconsistent(format!(
-                        "asked for contacts created before {}, the server returned {:?} created \
+                        "asked for items created before {}, the server returned {:?} created \
                          {}: it does not honour the cursor, so paging on could loop or repeat",
                         token.to_rfc3339(),
                         entry.id().unwrap_or("?"),
@@ -455,7 +457,7 @@ impl CursorStrategy {
         Ok(())
     }
 
-    fn probed(&self, entries: &[Entry]) -> Result<Step, Error> {
+    fn probed(&self, entries: &[Entry<O::Item>]) -> Result<Step<O::Item>, Error> {
         let at = self.cursor.last_created();
         if let Some(older) = entries
             .iter()
@@ -463,7 +465,7 @@ impl CursorStrategy {
         {
             let cap = self.largest;
             return Err(self.stalled(format!(
-                "the server answered {cap} contacts, all created at one instant, when asked for \
+                "the server answered {cap} items, all created at one instant, when asked for \
                  more, yet holds older ones ({:?}): it returns at most {cap} per request",
                 older.id().unwrap_or("?")
             )));
@@ -484,8 +486,9 @@ fn refused(error: &Error) -> bool {
     matches!(error.status().map(|s| s.as_u16()), Some(400 | 422))
 }
 
-impl Strategy for CursorStrategy {
-    type Raw = Fetched;
+impl<O: CursorOperation> Strategy for CursorStrategy<O> {
+    type Item = O::Item;
+    type Raw = Fetched<O::Item>;
     type Position = Cursor;
 
     fn fetch(&self, client: &Client) -> BoxFuture<'static, Result<Self::Raw, Error>> {
@@ -505,23 +508,26 @@ impl Strategy for CursorStrategy {
                 false,
             )
         };
-        let (client, bot) = (client.clone(), self.chatbot_id.clone());
+        let (client, params) = (client.clone(), self.params.clone());
         async move {
             let limit_nz = NonZeroU32::new(limit).expect("limits are at least 1");
             let answer = client
-                .execute_lenient(Operation::idempotent("list_contacts"), |api| {
-                    let request = api.list_contacts().chatbot_id(bot.as_str()).limit(limit_nz);
-                    match token {
-                        Some(token) => request.page_token(token).send().boxed(),
-                        None => request.send().boxed(),
-                    }
+                .execute_lenient(crate::retry::Operation::idempotent(O::NAME), |api| {
+                    params.send(api, token, limit_nz)
                 })
                 .await;
             let answer = match answer {
-                Ok(Lenient::Typed(page)) => {
-                    Ok(page.contacts.into_iter().map(Entry::Good).collect())
+                Ok(Lenient::Typed(page)) => Ok(O::items(page)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Entry::Good)
+                    .collect()),
+                Ok(Lenient::Raw(body)) => {
+                    let created = Some(<O::Item as Dated>::CREATED_FIELD);
+                    Ok(entry::raw_page::<O>(&body, created)?
+                        .map(|(_, entries)| entries)
+                        .unwrap_or_default())
                 }
-                Ok(Lenient::Raw(body)) => Ok(entry::entries_at(&body, "/contacts", None)?),
                 Err(e) if refused(&e) => Err(e),
                 Err(e) => return Err(e),
             };
@@ -535,7 +541,7 @@ impl Strategy for CursorStrategy {
         .boxed()
     }
 
-    fn advance(&mut self, fetched: Self::Raw) -> Result<Step, Error> {
+    fn advance(&mut self, fetched: Self::Raw) -> Result<Step<O::Item>, Error> {
         let entries = match fetched.answer {
             Ok(entries) => entries,
             // A 400 for a limit above one the server answered: it has an undocumented maximum
@@ -649,7 +655,7 @@ impl Strategy for CursorStrategy {
         }
         if self.cap.is_some_and(|cap| returned >= cap) {
             return Err(self.stalled(format!(
-                "the server returns at most {returned} contacts per request"
+                "the server returns at most {returned} items per request"
             )));
         }
         if single_instant && returned >= largest_before && self.cursor.boundary.is_some() {
@@ -672,7 +678,7 @@ impl Strategy for CursorStrategy {
         self.cursor.clone()
     }
 
-    fn position_within(&self, from: &Cursor, delivered: &[Contact]) -> Cursor {
-        from.after(delivered.iter().map(|c| (c.created, c.id.as_str())))
+    fn position_within(&self, from: &Cursor, delivered: &[O::Item]) -> Cursor {
+        from.after(delivered.iter().map(|item| (item.created(), item.id())))
     }
 }

@@ -1,24 +1,25 @@
 //! The items of a page, decoded one by one so that one odd record does not sink a listing.
 //!
 //! The generated client decodes a whole page or nothing. When it refuses a page that is valid
-//! JSON, the listing takes the page apart here: every item that matches the spec becomes a
-//! [`Contact`], every other one an [`Error::InvalidItem`] that keeps the raw JSON, the item's id
-//! and the path of the field that failed. Paging still needs to know where the odd item sits, so
-//! its `id` and `created` are read leniently on their own.
+//! JSON, the listing takes the page apart here: every item that matches the spec becomes an
+//! item, every other one an [`Error::InvalidItem`] that keeps the raw JSON, the item's id and
+//! the path of the field that failed. Paging still needs to know where the odd item sits, so
+//! its id and creation time are read leniently on their own.
 
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::{Contact, Error};
+use super::operation::{Dated, Item, Operation};
+use crate::Error;
 
 /// One item of a page, as the listing sees it.
 // `Good` is nearly every item: boxing it to shrink the rare `Bad` would allocate per contact.
 #[allow(clippy::large_enum_variant)]
-pub(crate) enum Entry {
+pub(crate) enum Entry<T> {
     /// An item that matches the spec.
-    Good(Contact),
+    Good(T),
     /// An item that does not; `id` and `created` are what could be read of it.
     Bad {
         id: Option<String>,
@@ -27,16 +28,19 @@ pub(crate) enum Entry {
     },
 }
 
-impl Entry {
-    /// Decodes one raw item.
-    pub(crate) fn decode(raw: Value) -> Entry {
-        match serde_path_to_error::deserialize::<_, Contact>(&raw) {
-            Ok(contact) => Entry::Good(contact),
+impl<T: Item> Entry<T> {
+    /// Decodes one raw item; `created_field` names its creation time, for a cursor's items.
+    pub(crate) fn decode(raw: Value, created_field: Option<&str>) -> Entry<T> {
+        match serde_path_to_error::deserialize::<_, T>(&raw) {
+            Ok(item) => Entry::Good(item),
             Err(e) => {
                 let path = e.path().to_string();
-                let id = raw.get("id").and_then(Value::as_str).map(str::to_owned);
-                let created = raw
-                    .get("created")
+                let id = raw
+                    .get(T::ID_FIELD)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                let created = created_field
+                    .and_then(|field| raw.get(field))
                     .and_then(Value::as_str)
                     .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
                     .map(|t| t.with_timezone(&Utc));
@@ -57,23 +61,15 @@ impl Entry {
     /// The item's id, when it has one.
     pub(crate) fn id(&self) -> Option<&str> {
         match self {
-            Entry::Good(c) => Some(&c.id),
+            Entry::Good(item) => Some(item.id()),
             Entry::Bad { id, .. } => id.as_deref(),
-        }
-    }
-
-    /// When the item was created, when that could be read.
-    pub(crate) fn created(&self) -> Option<DateTime<Utc>> {
-        match self {
-            Entry::Good(c) => Some(c.created),
-            Entry::Bad { created, .. } => *created,
         }
     }
 
     /// What identifies an item: its id, else (an odd item without one) its whole text.
     pub(crate) fn identity(&self) -> Cow<'_, str> {
         match self {
-            Entry::Good(c) => Cow::Borrowed(&c.id),
+            Entry::Good(item) => Cow::Borrowed(item.id()),
             Entry::Bad { id: Some(id), .. } => Cow::Borrowed(id),
             Entry::Bad { error, .. } => match error {
                 Error::InvalidItem { raw, .. } => Cow::Owned(raw.to_string()),
@@ -83,9 +79,19 @@ impl Entry {
     }
 }
 
-/// The items of a listing's page, split into what the caller gets: contacts, and one error per
+impl<T: Dated> Entry<T> {
+    /// When the item was created, when that could be read.
+    pub(crate) fn created(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Entry::Good(item) => Some(item.created()),
+            Entry::Bad { created, .. } => *created,
+        }
+    }
+}
+
+/// The items of a listing's page, split into what the caller gets: items, and one error per
 /// item that did not decode (in page order).
-pub(crate) fn split(entries: Vec<Entry>) -> (Vec<Contact>, Vec<Error>) {
+pub(crate) fn split<T>(entries: Vec<Entry<T>>) -> (Vec<T>, Vec<Error>) {
     let mut good = Vec::with_capacity(entries.len());
     let mut bad = Vec::new();
     for entry in entries {
@@ -97,39 +103,51 @@ pub(crate) fn split(entries: Vec<Entry>) -> (Vec<Contact>, Vec<Error>) {
     (good, bad)
 }
 
-/// The items of the array at `pointer` in a page that the generated client refused, one by one;
-/// with `inner`, each element wraps its item under that key (a search hit's `document`).
-pub(crate) fn entries_at(
+/// One answer of a listing: the total, if any, and the items; `None` when a container of the
+/// items is null or absent (a search's `results: null`: no items).
+pub(crate) type Hits<T> = Option<(Option<u64>, Vec<Entry<T>>)>;
+
+/// A page the generated client refused, taken apart where the operation's `x-pagination` says
+/// its items are: the total, if any, and the items one by one. `None` when a container on the
+/// way to the items is null or absent, which is how an answer says it has none (a search's
+/// `results: null`); a missing array itself is an error.
+pub(crate) fn raw_page<O: Operation>(
     body: &Value,
-    pointer: &str,
-    inner: Option<&'static str>,
-) -> Result<Vec<Entry>, Error> {
+    created_field: Option<&str>,
+) -> Result<Hits<O::Item>, Error> {
+    let container = O::ITEMS.rsplit_once('/').map_or("", |(c, _)| c);
+    if body.pointer(container).is_none_or(Value::is_null) {
+        return Ok(None);
+    }
+    let total = O::TOTAL
+        .and_then(|pointer| body.pointer(pointer))
+        .and_then(Value::as_u64);
     let array = body
-        .pointer(pointer)
+        .pointer(O::ITEMS)
         .and_then(Value::as_array)
         .ok_or_else(|| {
             Error::PaginationInconsistent(format!(
-                "the answer has no array at {pointer}: {}",
+                "the answer has no array at {}: {}",
+                O::ITEMS,
                 crate::error::excerpt(body.to_string().as_bytes())
             ))
         })?;
-    Ok(array
+    let within = O::ITEM_IN_ELEMENT;
+    let entries = array
         .iter()
-        .map(|element| match inner {
-            None => Entry::decode(element.clone()),
-            Some(key) => match element.get(key) {
-                Some(item) => Entry::decode(item.clone()),
-                None => Entry::Bad {
+        .map(|element| match element.pointer(within) {
+            Some(item) => Entry::decode(item.clone(), created_field),
+            None => Entry::Bad {
+                id: None,
+                created: None,
+                error: Error::InvalidItem {
                     id: None,
-                    created: None,
-                    error: Error::InvalidItem {
-                        id: None,
-                        path: key.to_owned(),
-                        raw: Box::new(element.clone()),
-                        source: serde::de::Error::missing_field(key),
-                    },
+                    path: within.trim_start_matches('/').to_owned(),
+                    raw: Box::new(element.clone()),
+                    source: serde::de::Error::missing_field(within.trim_start_matches('/')),
                 },
             },
         })
-        .collect())
+        .collect();
+    Ok(Some((total, entries)))
 }

@@ -6,6 +6,7 @@
 mod checkpoint;
 mod cursor;
 mod entry;
+pub(crate) mod operation;
 mod pages;
 mod parallel;
 
@@ -16,13 +17,13 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinHandle;
 
-use crate::{Client, Contact, Error};
+use crate::{Client, Error};
 
-/// The builder methods both listings share, over their `options` and `page_stream`; `$noun`
-/// words the docs ("contacts", "matching contacts").
+/// The builder methods both listings share, over their `options` and `page_stream`, for items
+/// of type `$item`.
 macro_rules! listing_methods {
-    ($noun:literal) => {
-        /// Stops after this many contacts, whatever the page size.
+    ($item:ty) => {
+        /// Stops after this many items, whatever the page size.
         pub fn max_items(mut self, max: usize) -> Self {
             self.options.max_items = Some(max);
             self
@@ -34,22 +35,22 @@ macro_rules! listing_methods {
             self
         }
 
-        #[doc = concat!("The ", $noun, ", one at a time.")]
+        /// The items, one at a time.
         pub fn items(
             self,
-        ) -> impl futures::Stream<Item = Result<Contact, Error>> + Send + Unpin + 'static {
+        ) -> impl futures::Stream<Item = Result<$item, Error>> + Send + Unpin + 'static {
             super::items(self.page_stream())
         }
 
-        #[doc = concat!("The ", $noun, ", a page at a time, each page telling where to resume after it.")]
+        /// The items, a page at a time, each page telling where to resume after it.
         pub fn pages(
             self,
-        ) -> impl futures::Stream<Item = Result<Page<Contact>, Error>> + Send + Unpin + 'static {
+        ) -> impl futures::Stream<Item = Result<Page<$item>, Error>> + Send + Unpin + 'static {
             self.page_stream()
         }
 
-        #[doc = concat!("All the ", $noun, " (up to `max_items`) in one vector.")]
-        pub async fn collect_all(self) -> Result<Vec<Contact>, Error> {
+        /// All the items (up to `max_items`) in one vector.
+        pub async fn collect_all(self) -> Result<Vec<$item>, Error> {
             futures::TryStreamExt::try_collect(self.items()).await
         }
     };
@@ -57,8 +58,8 @@ macro_rules! listing_methods {
 use listing_methods;
 
 pub use checkpoint::{Checkpoint, SyncContacts};
-pub use cursor::{Cursor, ListContacts};
-pub use pages::{PagePosition, SearchContacts};
+pub use cursor::{Cursor, CursorListing};
+pub use pages::{PageListing, PagePosition};
 
 /// One page of a listing, with the point to resume from after it.
 #[derive(Clone, Debug, PartialEq)]
@@ -121,10 +122,9 @@ pub enum Resume {
 }
 
 /// What a strategy made of one fetched page.
-#[derive(Default)]
-pub(crate) struct Step {
+pub(crate) struct Step<T> {
     /// The items the caller has not seen yet.
-    items: Vec<Contact>,
+    items: Vec<T>,
     /// One [`Error::InvalidItem`] per new item that did not decode; they come out before the page.
     invalid: Vec<Error>,
     /// Whether the listing is over.
@@ -133,8 +133,22 @@ pub(crate) struct Step {
     total: Option<u64>,
 }
 
+// Not derived: a derive would want `T: Default`.
+impl<T> Default for Step<T> {
+    fn default() -> Self {
+        Step {
+            items: Vec::new(),
+            invalid: Vec::new(),
+            done: false,
+            total: None,
+        }
+    }
+}
+
 /// One pagination style.
 pub(crate) trait Strategy: Send + 'static {
+    /// What the listing yields.
+    type Item: Send + 'static;
     /// A fetched page, before the strategy has looked at it.
     type Raw: Send + 'static;
     /// Where the listing stands between two pages.
@@ -143,11 +157,11 @@ pub(crate) trait Strategy: Send + 'static {
     /// Fetches the page at the current position; the future owns all it needs so it can be spawned.
     fn fetch(&self, client: &Client) -> BoxFuture<'static, Result<Self::Raw, Error>>;
     /// Digests the page fetched at the current position and moves past it.
-    fn advance(&mut self, raw: Self::Raw) -> Result<Step, Error>;
+    fn advance(&mut self, raw: Self::Raw) -> Result<Step<Self::Item>, Error>;
     /// The current position.
     fn position(&self) -> Self::Position;
     /// The position after only `delivered`, a prefix of the items of the page fetched at `from`.
-    fn position_within(&self, from: &Self::Position, delivered: &[Contact]) -> Self::Position;
+    fn position_within(&self, from: &Self::Position, delivered: &[Self::Item]) -> Self::Position;
 }
 
 /// Knobs the engine reads, the same for every style.
@@ -174,11 +188,11 @@ struct Engine<S: Strategy> {
     ahead: Option<Ahead<S::Raw>>,
     finished: bool,
     /// What one fetch produced beyond its first output: a page behind its items' errors.
-    queued: VecDeque<Result<Page<Contact>, Error>>,
+    queued: VecDeque<Result<Page<S::Item>, Error>>,
 }
 
 impl<S: Strategy> Engine<S> {
-    async fn next_page(&mut self) -> Option<Result<Page<Contact>, Error>> {
+    async fn next_page(&mut self) -> Option<Result<Page<S::Item>, Error>> {
         loop {
             if let Some(queued) = self.queued.pop_front() {
                 return Some(queued);
@@ -260,7 +274,7 @@ pub(crate) fn pages<S: Strategy>(
     client: Client,
     strategy: Result<S, Error>,
     options: Options,
-) -> BoxStream<'static, Result<Page<Contact>, Error>> {
+) -> BoxStream<'static, Result<Page<S::Item>, Error>> {
     let strategy = match strategy {
         Ok(s) => s,
         Err(e) => return stream::once(async { Err(e) }).fuse().boxed(),
@@ -284,9 +298,9 @@ pub(crate) fn pages<S: Strategy>(
 }
 
 /// The items of a listing, one page buffered (two with prefetch).
-pub(crate) fn items(
-    pages: BoxStream<'static, Result<Page<Contact>, Error>>,
-) -> BoxStream<'static, Result<Contact, Error>> {
+pub(crate) fn items<T: Send + 'static>(
+    pages: BoxStream<'static, Result<Page<T>, Error>>,
+) -> BoxStream<'static, Result<T, Error>> {
     // Not `try_flatten`: an item's decode error must pass through without ending the stream.
     pages
         .flat_map(|page| match page {

@@ -1,4 +1,4 @@
-//! Searching contacts, paginated by page number.
+//! Listing by page number (the contact search), without delivering a hit twice.
 //!
 //! Page numbers index a result list the server may change between two requests: a hit inserted
 //! ahead shifts every later page (the next page repeats hits), a hit removed ahead shifts them the
@@ -15,13 +15,11 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
-use super::entry::{self, Entry};
+use super::entry::{self, Entry, Hits};
+use super::operation::{Excluding, PageOperation};
 use super::{Options, Page, Resume, Step, Strategy};
-use crate::retry::Operation;
 use crate::transport::Lenient;
-use crate::{Client, Contact, Error};
-
-const DEFAULT_PAGE_SIZE: u32 = 50;
+use crate::{Client, Error};
 
 /// How many recent pages' ids a search remembers to drop repeated hits.
 const REMEMBERED_PAGES: usize = 4;
@@ -92,35 +90,33 @@ impl From<PagePosition> for Resume {
     }
 }
 
-/// Searches the contacts of a chatbot: build it, then take `.items()`, `.pages()` or
-/// `.collect_all()`.
+/// A listing by page number (the contact search is [`SearchContacts`](crate::SearchContacts)):
+/// build it, then take `.items()`, `.pages()` or `.collect_all()`.
 #[derive(Clone, Debug)]
 #[must_use = "a search does nothing until its items or pages are consumed"]
-pub struct SearchContacts {
+pub struct PageListing<O> {
     client: Client,
-    chatbot_id: String,
-    query: String,
+    params: O,
     page_size: u32,
     start: PagePosition,
     exclude: Vec<String>,
     options: Options,
 }
 
-impl SearchContacts {
-    pub(crate) fn new(client: Client, chatbot_id: String, query: String) -> Self {
-        SearchContacts {
+impl<O: PageOperation> PageListing<O> {
+    pub(crate) fn new(client: Client, params: O) -> Self {
+        PageListing {
             client,
-            chatbot_id,
-            query,
-            page_size: DEFAULT_PAGE_SIZE,
+            params,
+            page_size: O::DEFAULT_PAGE_SIZE,
             start: PagePosition::page(1),
             exclude: Vec::new(),
             options: Options::default(),
         }
     }
 
-    /// Hits per request (default 50). The spec assumes a maximum of 250; a size the server
-    /// refuses fails with its answer, and a page it silently shortens is followed.
+    /// Hits per request (the spec's default, else 50, unless set). A size the server refuses
+    /// fails with its answer, and a page it silently shortens is followed.
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = size;
         self
@@ -138,7 +134,17 @@ impl SearchContacts {
         self
     }
 
-    /// Leaves these contact ids out of the results (`hiddenHits`).
+    super::listing_methods!(O::Item);
+
+    fn page_stream(self) -> futures::stream::BoxStream<'static, Result<Page<O::Item>, Error>> {
+        let strategy = PageStrategy::new(self.params, self.page_size, self.exclude, self.start);
+        super::pages(self.client, strategy, self.options)
+    }
+}
+
+impl<O: Excluding> PageListing<O> {
+    /// Leaves these ids out of the results (the parameter the spec's `exclude` names, such as
+    /// `hiddenHits`).
     pub fn exclude<I, S>(mut self, ids: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -147,24 +153,10 @@ impl SearchContacts {
         self.exclude.extend(ids.into_iter().map(Into::into));
         self
     }
-
-    super::listing_methods!("matching contacts");
-
-    fn page_stream(self) -> futures::stream::BoxStream<'static, Result<Page<Contact>, Error>> {
-        let strategy = PageStrategy::new(
-            self.chatbot_id,
-            self.query,
-            self.page_size,
-            self.exclude,
-            self.start,
-        );
-        super::pages(self.client, strategy, self.options)
-    }
 }
 
-struct PageStrategy {
-    chatbot_id: String,
-    query: String,
+struct PageStrategy<O> {
+    params: O,
     page_size: u32,
     hidden: Option<String>,
     position: PagePosition,
@@ -178,15 +170,14 @@ struct PageStrategy {
     repeated_pages: u32,
 }
 
-impl PageStrategy {
+impl<O: PageOperation> PageStrategy<O> {
     fn new(
-        chatbot_id: String,
-        query: String,
+        params: O,
         page_size: u32,
         exclude: Vec<String>,
         position: PagePosition,
     ) -> Result<Self, Error> {
-        crate::contacts::path_segment("chatbot id", &chatbot_id)?;
+        params.validate()?;
         if page_size == 0 {
             return Err(Error::InvalidArgument("the page size is 0".into()));
         }
@@ -201,8 +192,7 @@ impl PageStrategy {
         let hidden = (!exclude.is_empty()).then(|| exclude.join(","));
         let position = position.in_pages_of(page_size);
         Ok(PageStrategy {
-            chatbot_id,
-            query,
+            params,
             page_size,
             hidden,
             offset: position.offset(page_size),
@@ -218,61 +208,35 @@ impl PageStrategy {
     }
 }
 
-/// One answer of the search operation: `found` and the hits, or nothing when `results` is
-/// null or absent (no hits).
-type Hits = Option<(Option<u64>, Vec<Entry>)>;
-
-impl Strategy for PageStrategy {
-    type Raw = Hits;
+impl<O: PageOperation> Strategy for PageStrategy<O> {
+    type Item = O::Item;
+    type Raw = Hits<O::Item>;
     type Position = PagePosition;
 
     fn fetch(&self, client: &Client) -> BoxFuture<'static, Result<Self::Raw, Error>> {
-        let client = client.clone();
-        let (bot, query, hidden) = (
-            self.chatbot_id.clone(),
-            self.query.clone(),
-            self.hidden.clone(),
-        );
+        let (client, params, hidden) = (client.clone(), self.params.clone(), self.hidden.clone());
         let page = NonZeroU32::new(self.position.page).expect("page is validated to be at least 1");
         let size =
             NonZeroU32::new(self.page_size).expect("page size is validated to be at least 1");
         async move {
             let answer = client
-                .execute_lenient(Operation::idempotent("search_contacts"), |api| {
-                    let request = api
-                        .search_contacts()
-                        .chatbot_id(bot.as_str())
-                        .query(query.as_str())
-                        .page(page)
-                        .page_size(size);
-                    match &hidden {
-                        Some(hidden) => request.hidden_hits(hidden.as_str()).send().boxed(),
-                        None => request.send().boxed(),
-                    }
+                .execute_lenient(crate::retry::Operation::idempotent(O::NAME), |api| {
+                    params.send(api, page, size, hidden.as_deref())
                 })
                 .await?;
             Ok(match answer {
-                Lenient::Typed(response) => response.results.map(|r| {
-                    let found = u64::try_from(r.found).ok();
-                    let hits = r.hits.into_iter().map(|h| Entry::Good(h.document));
-                    (found, hits.collect())
-                }),
-                Lenient::Raw(body) => match body.get("results") {
-                    None | Some(serde_json::Value::Null) => None,
-                    Some(results) => {
-                        let found = results.get("found").and_then(serde_json::Value::as_u64);
-                        Some((
-                            found,
-                            entry::entries_at(results, "/hits", Some("document"))?,
-                        ))
-                    }
-                },
+                Lenient::Typed(response) => {
+                    let total = O::total(&response);
+                    O::items(response)
+                        .map(|items| (total, items.into_iter().map(Entry::Good).collect()))
+                }
+                Lenient::Raw(body) => entry::raw_page::<O>(&body, None)?,
             })
         }
         .boxed()
     }
 
-    fn advance(&mut self, raw: Self::Raw) -> Result<Step, Error> {
+    fn advance(&mut self, raw: Self::Raw) -> Result<Step<O::Item>, Error> {
         // `results: null` is how the API says "no hits", not a failure.
         let Some((found, entries)) = raw else {
             return Ok(Step {
@@ -331,7 +295,7 @@ impl Strategy for PageStrategy {
         self.position.clone()
     }
 
-    fn position_within(&self, from: &PagePosition, delivered: &[Contact]) -> PagePosition {
+    fn position_within(&self, from: &PagePosition, delivered: &[O::Item]) -> PagePosition {
         PagePosition {
             page: from.page,
             skip: from.skip + delivered.len(),

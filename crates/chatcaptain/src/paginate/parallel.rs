@@ -21,49 +21,50 @@ use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 
 use super::cursor::{Cursor, CursorStrategy, Fetched};
+use super::operation::CursorOperation;
 use super::{Options, Page, Strategy};
-use crate::{Client, Contact, Error};
+use crate::{Client, Error};
 
 /// Ranges shorter than this are not cut further (two milliseconds: any precision survives).
 const SMALLEST_SPLIT: TimeDelta = TimeDelta::milliseconds(2);
 /// How far back the probes for the oldest contact reach: 2^40 s, some 35,000 years.
 const PROBES: u32 = 40;
 
-struct Range {
-    strategy: CursorStrategy,
+struct Range<O: CursorOperation> {
+    strategy: CursorStrategy<O>,
     busy: bool,
     done: bool,
 }
 
-struct Parallel {
+struct Parallel<O: CursorOperation> {
     client: Client,
-    chatbot_id: String,
+    params: O,
     page_size: u32,
     start: Cursor,
     workers: usize,
     options: Options,
-    ranges: Vec<Range>,
+    ranges: Vec<Range<O>>,
     /// The oldest creation time the probes found bounds for; it only balances the work.
     oldest: Option<DateTime<Utc>>,
-    in_flight: FuturesUnordered<BoxFuture<'static, (usize, Result<Fetched, Error>)>>,
-    queued: VecDeque<Result<Page<Contact>, Error>>,
+    in_flight: FuturesUnordered<BoxFuture<'static, (usize, Result<Fetched<O::Item>, Error>)>>,
+    queued: VecDeque<Result<Page<O::Item>, Error>>,
     delivered: usize,
     started: bool,
     finished: bool,
 }
 
 /// The pages of a contact list paged by `workers` ranges at once.
-pub(crate) fn pages(
+pub(crate) fn pages<O: CursorOperation>(
     client: Client,
-    chatbot_id: String,
+    params: O,
     page_size: u32,
     start: Cursor,
     options: Options,
     workers: usize,
-) -> BoxStream<'static, Result<Page<Contact>, Error>> {
+) -> BoxStream<'static, Result<Page<O::Item>, Error>> {
     let state = Parallel {
         client,
-        chatbot_id,
+        params,
         page_size,
         start,
         workers: workers.max(1),
@@ -84,8 +85,8 @@ pub(crate) fn pages(
     .boxed()
 }
 
-impl Parallel {
-    async fn next_page(&mut self) -> Option<Result<Page<Contact>, Error>> {
+impl<O: CursorOperation> Parallel<O> {
+    async fn next_page(&mut self) -> Option<Result<Page<O::Item>, Error>> {
         loop {
             if let Some(queued) = self.queued.pop_front() {
                 return Some(queued);
@@ -144,8 +145,8 @@ impl Parallel {
     /// Finds the span of the data and cuts it into the first ranges.
     async fn discover(&mut self) -> Result<(), Error> {
         let upper = self.start.upper();
-        let (client, bot) = (&self.client, self.chatbot_id.as_str());
-        let Some(newest) = probe(client, bot, upper).await? else {
+        let (client, params) = (&self.client, &self.params);
+        let Some(newest) = probe(client, params, upper).await? else {
             return Ok(()); // no contact at all: no range
         };
         // A sync run's checkpoint is the floor: nothing below it is wanted.
@@ -160,7 +161,7 @@ impl Parallel {
         // that still finds a contact and the next.
         let probes = (0..PROBES).map(|i| {
             let at = newest - TimeDelta::seconds(1i64 << i);
-            async move { (i, probe(client, bot, Some(at)).await) }
+            async move { (i, probe(client, params, Some(at)).await) }
         });
         let mut furthest = None;
         {
@@ -202,7 +203,7 @@ impl Parallel {
     }
 
     fn add_range(&mut self, cursor: Cursor) -> Result<(), Error> {
-        let strategy = CursorStrategy::new(self.chatbot_id.clone(), self.page_size, cursor)?;
+        let strategy = CursorStrategy::new(self.params.clone(), self.page_size, cursor)?;
         self.ranges.push(Range {
             strategy,
             busy: false,
@@ -252,13 +253,13 @@ impl Parallel {
 }
 
 /// The newest contact created before `before` (at all, for `None`), asked with `limit=1`.
-async fn probe(
+async fn probe<O: CursorOperation>(
     client: &Client,
-    chatbot_id: &str,
+    params: &O,
     before: Option<DateTime<Utc>>,
 ) -> Result<Option<DateTime<Utc>>, Error> {
     let cursor = before.map_or_else(Cursor::newest, Cursor::before);
-    let strategy = CursorStrategy::new(chatbot_id.to_owned(), 1, cursor)?;
+    let strategy = CursorStrategy::new(params.clone(), 1, cursor)?;
     let fetched = strategy.fetch(client).await?;
-    Ok(CursorStrategy::newest_of(&fetched))
+    Ok(CursorStrategy::<O>::newest_of(&fetched))
 }

@@ -1,0 +1,363 @@
+//! The glue between the generated client and the hand-written pieces of `crates/chatcaptain`:
+//! for each operation with `x-pagination`, a parameters struct, its `Operation` implementation,
+//! a listing type named after the operation, and a constructor on both clients; for each item
+//! type, `Item` (and `Dated`); for every success body, `Envelope`; for each schema marked
+//! `x-rust-setters: true`, a setter per optional string property on the crate's wrapper of the
+//! same name (`NewContact::name`).
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result, bail};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::extract::{items_expr, pointer, total_expr};
+use super::names::{pascal, snake, words};
+use super::shapes::{Shape, Shapes};
+use crate::pagination::{self, Listing, Style};
+use crate::spec_lint::conventions::operations;
+
+/// The glue file's syntax tree, before formatting.
+pub fn generate(doc: &Value, api: &syn::File) -> Result<syn::File> {
+    let shapes = Shapes::read(api);
+    let (listings, problems) = pagination::read(doc);
+    if let Some(problem) = problems.first() {
+        bail!("{problem}");
+    }
+    let mut tokens = quote! {
+        use chatcaptain_api::types;
+    };
+    tokens.extend(envelopes(doc, &shapes)?);
+    tokens.extend(setters(doc, &shapes)?);
+    tokens.extend(items(&listings, &shapes)?);
+    let mut blocking = TokenStream::new();
+    for listing in &listings {
+        let (glue, blocking_glue) = operation(listing, &shapes)
+            .with_context(|| format!("operation `{}`", listing.operation_id))?;
+        tokens.extend(glue);
+        blocking.extend(blocking_glue);
+    }
+    tokens.extend(quote! {
+        /// The blocking listings, one per paginated operation.
+        #[cfg(feature = "blocking")]
+        pub(crate) mod blocking_listings {
+            #blocking
+        }
+    });
+    Ok(syn::parse2(tokens)?)
+}
+
+/// `Envelope` for the success body of every operation: its `error` field, or none.
+fn envelopes(doc: &Value, shapes: &Shapes) -> Result<TokenStream> {
+    let mut bodies = BTreeMap::new();
+    for (_, _, op) in operations(doc) {
+        if let Some((name, _)) = pagination::success_schema(doc, op)
+            && shapes.has_struct(&name)
+        {
+            let error = shapes
+                .field(&name, "error")
+                .ok()
+                .filter(|f| f.shape == Shape::Optional(Box::new(Shape::Named("String".into()))));
+            bodies.insert(name, error.is_some());
+        }
+    }
+    Ok(bodies
+        .into_iter()
+        .map(|(name, has_error)| {
+            let ty = format_ident!("{name}");
+            let body = if has_error {
+                quote!(crate::paging::envelope_error(&self.error))
+            } else {
+                quote!(None)
+            };
+            quote! {
+                impl crate::paging::Envelope for types::#ty {
+                    fn error(&self) -> Option<&str> { #body }
+                }
+            }
+        })
+        .collect())
+}
+
+/// The text setters of each wrapper whose schema says `x-rust-setters: true`; their docs are the
+/// properties' descriptions.
+fn setters(doc: &Value, shapes: &Shapes) -> Result<TokenStream> {
+    let mut tokens = TokenStream::new();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    for (name, schema) in schemas.into_iter().flatten() {
+        if schema.get("x-rust-setters") != Some(&Value::Bool(true)) {
+            continue;
+        }
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut methods = TokenStream::new();
+        for (property, definition) in schema["properties"].as_object().into_iter().flatten() {
+            if required.contains(&property.as_str())
+                || definition.get("type").and_then(Value::as_str) != Some("string")
+            {
+                continue;
+            }
+            let field = &shapes.field(name, property)?.ident;
+            let doc = definition["description"].as_str().unwrap_or("").to_owned();
+            methods.extend(quote! {
+                #[doc = #doc]
+                pub fn #field(mut self, value: impl Into<String>) -> Self {
+                    crate::types::Wrapper::body(&mut self).#field = Some(value.into());
+                    self
+                }
+            });
+        }
+        let wrapper = format_ident!("{name}");
+        tokens.extend(quote! {
+            impl crate::#wrapper { #methods }
+        });
+    }
+    Ok(tokens)
+}
+
+/// `Item` for each item type, `Dated` for those a cursor pages.
+fn items(listings: &[Listing], shapes: &Shapes) -> Result<TokenStream> {
+    let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut dated: BTreeMap<&str, &str> = BTreeMap::new();
+    for listing in listings {
+        if let Some(other) = ids.insert(&listing.item, &listing.id_field)
+            && other != listing.id_field
+        {
+            bail!(
+                "{} is listed with idField `{other}` and `{}`",
+                listing.item,
+                listing.id_field
+            );
+        }
+        if let Style::Cursor { cursor_field, .. } = &listing.style
+            && let Some(other) = dated.insert(&listing.item, cursor_field)
+            && other != cursor_field
+        {
+            bail!(
+                "{} is listed with cursorField `{other}` and `{cursor_field}`",
+                listing.item
+            );
+        }
+    }
+    let mut tokens = TokenStream::new();
+    for (item, id) in ids {
+        let ty = format_ident!("{item}");
+        let field = &shapes.field(item, id)?.ident;
+        tokens.extend(quote! {
+            impl crate::paging::Item for types::#ty {
+                const ID_FIELD: &'static str = #id;
+                fn id(&self) -> &str { &self.#field }
+            }
+        });
+    }
+    for (item, created) in dated {
+        let ty = format_ident!("{item}");
+        let field = &shapes.field(item, created)?.ident;
+        tokens.extend(quote! {
+            impl crate::paging::Dated for types::#ty {
+                const CREATED_FIELD: &'static str = #created;
+                fn created(&self) -> chrono::DateTime<chrono::Utc> { self.#field }
+            }
+        });
+    }
+    Ok(tokens)
+}
+
+/// One operation's glue, and its blocking part.
+fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenStream)> {
+    let op_id = &listing.operation_id;
+    let method = format_ident!("{}", snake(op_id));
+    shapes.require_function(&method.to_string(), "the client method")?;
+    let listing_ty = format_ident!("{}", pascal(op_id));
+    let params = format_ident!("{}Params", pascal(op_id));
+    let item = format_ident!("{}", listing.item);
+    let response = format_ident!("{}", listing.response);
+    let name = snake(op_id);
+    let summary = listing.summary.trim_end_matches('.');
+
+    let mut fields = TokenStream::new();
+    let mut args = TokenStream::new();
+    let mut inits = TokenStream::new();
+    let mut setters = TokenStream::new();
+    let mut checks = TokenStream::new();
+    let mut forward = TokenStream::new();
+    for (arg, in_path) in &listing.arguments {
+        let field = format_ident!("{}", snake(arg));
+        shapes.require_function(&field.to_string(), "a parameter setter")?;
+        let doc = format!("The `{arg}` parameter.");
+        fields.extend(quote!(#[doc = #doc] pub #field: String,));
+        args.extend(quote!(#field: impl Into<String>,));
+        inits.extend(quote!(#field: #field.into(),));
+        forward.extend(quote!(#field,));
+        setters.extend(quote!(.#field(self.#field.clone())));
+        if *in_path {
+            let words = words(arg);
+            checks.extend(quote!(crate::paging::path_segment(#words, &self.#field)?;));
+        }
+    }
+    let size = format_ident!("{}", snake(&listing.size));
+    shapes.require_function(&size.to_string(), "the size setter")?;
+    let default_size = listing.default_size;
+    let items_pointer = pointer(&listing.to_array);
+    let in_element = pointer(&listing.in_element);
+    let items_expr = items_expr(listing, shapes)?;
+    let (total_pointer, total_fn) = match &listing.style {
+        Style::PageNumber {
+            total: Some(total), ..
+        } => {
+            let p = pointer(total);
+            let expr = total_expr(listing, total, shapes)?;
+            (
+                quote!(Some(#p)),
+                quote!(fn total(response: &Self::Response) -> Option<u64> { #expr }),
+            )
+        }
+        _ => (
+            quote!(None),
+            quote!(
+                fn total(_response: &Self::Response) -> Option<u64> {
+                    None
+                }
+            ),
+        ),
+    };
+
+    let (kind, send, generic, blocking_generic, blocking_wrap, extra) = match &listing.style {
+        Style::Cursor { token, .. } => {
+            let token = format_ident!("{}", snake(token));
+            shapes.require_function(&token.to_string(), "the token setter")?;
+            let send = quote! {
+                impl crate::paging::CursorOperation for #params {
+                    fn send<'a>(
+                        &self,
+                        api: &'a chatcaptain_api::Client,
+                        token: Option<chrono::DateTime<chrono::Utc>>,
+                        limit: std::num::NonZeroU32,
+                    ) -> futures::future::BoxFuture<'a, crate::paging::ApiResult<Self::Response>> {
+                        use futures::FutureExt;
+                        let request = api.#method() #setters .#size(limit);
+                        match token {
+                            Some(token) => request.#token(token).send().boxed(),
+                            None => request.send().boxed(),
+                        }
+                    }
+                }
+            };
+            (
+                "a date-time cursor, newest first",
+                send,
+                quote!(crate::paging::CursorListing),
+                quote!(CursorListing),
+                quote!(cursor_listing),
+                TokenStream::new(),
+            )
+        }
+        Style::PageNumber { page, exclude, .. } => {
+            let page = format_ident!("{}", snake(page));
+            shapes.require_function(&page.to_string(), "the page setter")?;
+            let (exclude_arg, send_expr, extra) = match exclude {
+                Some(exclude) => {
+                    let setter = format_ident!("{}", snake(exclude));
+                    shapes.require_function(&setter.to_string(), "the exclude setter")?;
+                    (
+                        quote!(exclude),
+                        quote! {
+                            match exclude {
+                                Some(ids) => request.#setter(ids.to_owned()).send().boxed(),
+                                None => request.send().boxed(),
+                            }
+                        },
+                        quote!(impl crate::paging::Excluding for #params {}),
+                    )
+                }
+                None => (
+                    quote!(_exclude),
+                    quote!(request.send().boxed()),
+                    TokenStream::new(),
+                ),
+            };
+            let send = quote! {
+                impl crate::paging::PageOperation for #params {
+                    fn send<'a>(
+                        &self,
+                        api: &'a chatcaptain_api::Client,
+                        page: std::num::NonZeroU32,
+                        size: std::num::NonZeroU32,
+                        #exclude_arg: Option<&str>,
+                    ) -> futures::future::BoxFuture<'a, crate::paging::ApiResult<Self::Response>> {
+                        use futures::FutureExt;
+                        let request = api.#method() #setters .#page(page).#size(size);
+                        #send_expr
+                    }
+                }
+            };
+            (
+                "page numbers",
+                send,
+                quote!(crate::paging::PageListing),
+                quote!(PageListing),
+                quote!(page_listing),
+                extra,
+            )
+        }
+    };
+    let params_doc = format!("The parameters of `{op_id}` ({summary}) other than the paging ones.");
+    let listing_doc = format!(
+        "{summary} (`{op_id}`), paged by {kind}: build it, then take `.items()`, `.pages()` or \
+         `.collect_all()`."
+    );
+    let method_doc = format!("{summary} (`{op_id}`), fetched page by page as it is consumed.");
+    let glue = quote! {
+        #[doc = #params_doc]
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct #params { #fields }
+
+        #[doc = #listing_doc]
+        pub type #listing_ty = #generic<#params>;
+
+        impl crate::paging::Operation for #params {
+            type Item = types::#item;
+            type Response = types::#response;
+            const NAME: &'static str = #name;
+            const DEFAULT_PAGE_SIZE: u32 = #default_size;
+            const ITEMS: &'static str = #items_pointer;
+            const ITEM_IN_ELEMENT: &'static str = #in_element;
+            const TOTAL: Option<&'static str> = #total_pointer;
+            fn validate(&self) -> Result<(), crate::Error> {
+                #checks
+                Ok(())
+            }
+            fn items(response: Self::Response) -> Option<Vec<Self::Item>> { #items_expr }
+            #total_fn
+        }
+
+        #send
+        #extra
+
+        impl crate::Client {
+            #[doc = #method_doc]
+            pub fn #method(&self, #args) -> #listing_ty {
+                #listing_ty::new(self.clone(), #params { #inits })
+            }
+        }
+    };
+    let blocking = quote! {
+        #[doc = #listing_doc]
+        pub type #listing_ty = crate::blocking::#blocking_generic<super::#params>;
+
+        impl crate::blocking::Client {
+            #[doc = #method_doc]
+            pub fn #method(&self, #args) -> #listing_ty {
+                self.#blocking_wrap(self.as_async().#method(#forward))
+            }
+        }
+    };
+    Ok((glue, blocking))
+}

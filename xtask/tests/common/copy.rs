@@ -1,0 +1,105 @@
+//! A copy of part of the workspace under `target/tmp`, generated from an edited spec and tested
+//! with cargo in this workspace's target directory (shared dependencies are reused).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use super::repo_root;
+
+/// The copy of `crates` (each `crates/<name>`, sources and manifest only) in `target/tmp/<name>`,
+/// with `spec` as its `spec/chatcaptain.yaml`; always the same place, so that a rerun rebuilds
+/// the copied crates in place instead of adding a new set of artifacts.
+pub fn workspace(name: &str, crates: &[&str], spec: &str) -> PathBuf {
+    let root = repo_root();
+    let copy = root.join("target/tmp").join(name);
+    if copy.exists() {
+        std::fs::remove_dir_all(&copy).unwrap();
+    }
+    for krate in crates {
+        let (from, into) = (
+            root.join("crates").join(krate),
+            copy.join("crates").join(krate),
+        );
+        copy_dir(&from.join("src"), &into.join("src"));
+        let mut manifest = std::fs::read_to_string(from.join("Cargo.toml")).unwrap();
+        if !crates.contains(&"chatcaptain-fake") {
+            manifest = manifest.replace("chatcaptain-fake.workspace = true\n", "");
+        }
+        // Cargo names artifacts by package, version and features, not by path: without another
+        // version the copy would overwrite this workspace's own artifacts of the same crates
+        // (and they would look fresh to it). Binaries are copied out of `deps/` by name, so the
+        // copy's get names of their own too.
+        let version = "version = \"0.1.0\"\n";
+        assert!(
+            manifest.contains(version),
+            "{krate}'s manifest has no {version}"
+        );
+        manifest = manifest
+            .replacen(version, &format!("version = \"0.1.0-{name}\"\n"), 1)
+            .replace(
+                "name = \"chatcaptain\"\npath = \"src/main.rs\"",
+                &format!("name = \"chatcaptain-{name}\"\npath = \"src/main.rs\""),
+            );
+        std::fs::write(into.join("Cargo.toml"), manifest).unwrap();
+    }
+    let members: Vec<String> = crates.iter().map(|c| format!("\"crates/{c}\"")).collect();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let all = "members = [\"xtask\", \"crates/*\"]";
+    assert!(manifest.contains(all));
+    let manifest = manifest.replace(all, &format!("members = [{}]", members.join(", ")));
+    std::fs::write(copy.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), copy.join("Cargo.lock")).unwrap();
+    std::fs::create_dir_all(copy.join("spec")).unwrap();
+    std::fs::write(copy.join("spec/chatcaptain.yaml"), spec).unwrap();
+    copy
+}
+
+/// Runs `cargo xtask codegen` on the copy's spec, writing the copy's generated files.
+pub fn codegen(copy: &Path) -> Output {
+    let arg = |p: &str| copy.join(p).to_str().unwrap().to_owned();
+    super::xtask(&[
+        "codegen",
+        "--spec",
+        &arg("spec/chatcaptain.yaml"),
+        "--out",
+        &arg("crates/chatcaptain-api/src/generated.rs"),
+        "--glue",
+        &arg("crates/chatcaptain/src/generated.rs"),
+    ])
+}
+
+/// Puts the fixture `fixture` (under `xtask/tests/fixtures`) into the copy as `test` and runs
+/// it: `cargo test -p <krate> --test <name>` with `args` added.
+pub fn run_test(copy: &Path, fixture: &str, krate: &str, test: &str, args: &[&str]) -> Output {
+    let target = copy
+        .join("crates")
+        .join(krate)
+        .join("tests")
+        .join(format!("{test}.rs"));
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture);
+    std::fs::copy(fixture, &target).unwrap();
+    Command::new(env!("CARGO"))
+        .args(["test", "--offline", "--manifest-path"])
+        .arg(copy.join("Cargo.toml"))
+        .args(["-p", krate, "--test", test])
+        .args(args)
+        .env("CARGO_TARGET_DIR", repo_root().join("target"))
+        .output()
+        .expect("cargo runs")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
