@@ -46,8 +46,20 @@ pub fn workspace(name: &str, crates: &[&str], spec: &str) -> PathBuf {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let all = "members = [\"xtask\", \"crates/*\"]";
     assert!(manifest.contains(all));
-    let manifest = manifest.replace(all, &format!("members = [{}]", members.join(", ")));
+    let manifest = manifest
+        .replace(all, &format!("members = [{}]", members.join(", ")))
+        // The siblings are named by version too; the copy's carry its own.
+        .replace(
+            "\", version = \"0.1.0\" }",
+            &format!("\", version = \"0.1.0-{name}\" }}"),
+        );
     std::fs::write(copy.join("Cargo.toml"), manifest).unwrap();
+    if crates.contains(&"chatcaptain-spec") {
+        // The crate embeds its own copy of the spec (kept equal by codegen in the real tree).
+        let embedded = copy.join("crates/chatcaptain-spec/spec");
+        std::fs::create_dir_all(&embedded).unwrap();
+        std::fs::write(embedded.join("chatcaptain.yaml"), spec).unwrap();
+    }
     std::fs::copy(root.join("Cargo.lock"), copy.join("Cargo.lock")).unwrap();
     std::fs::create_dir_all(copy.join("spec")).unwrap();
     std::fs::write(copy.join("spec/chatcaptain.yaml"), spec).unwrap();
