@@ -30,6 +30,15 @@ const SMALLEST_SPLIT: TimeDelta = TimeDelta::milliseconds(2);
 /// How far back the probes for the oldest contact reach: 2^40 s, some 35,000 years.
 const PROBES: u32 = 40;
 
+/// A page request of the range at that index.
+type RangeFetch<O> = BoxFuture<
+    'static,
+    (
+        usize,
+        Result<Fetched<<O as super::operation::Operation>::Item>, Error>,
+    ),
+>;
+
 struct Range<O: CursorOperation> {
     strategy: CursorStrategy<O>,
     busy: bool,
@@ -46,7 +55,7 @@ struct Parallel<O: CursorOperation> {
     ranges: Vec<Range<O>>,
     /// The oldest creation time the probes found bounds for; it only balances the work.
     oldest: Option<DateTime<Utc>>,
-    in_flight: FuturesUnordered<BoxFuture<'static, (usize, Result<Fetched<O::Item>, Error>)>>,
+    in_flight: FuturesUnordered<RangeFetch<O>>,
     queued: VecDeque<Result<Page<O::Item>, Error>>,
     delivered: usize,
     started: bool,
