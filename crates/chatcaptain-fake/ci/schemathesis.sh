@@ -17,7 +17,9 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VE
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-cargo build --quiet -p chatcaptain-fake --bin chatcaptain-fake
+# The workspace's features, as the test build has them: building the one package alone would
+# unify features differently and rebuild much of the dependency tree.
+cargo build --quiet --workspace --all-features --bin chatcaptain-fake
 # Port 0: the fake picks a free port and prints its URL, so nothing races for a port.
 target/debug/chatcaptain-fake --port 0 --contacts 200 --api-key "$key" >"$log" 2>&1 &
 fake_pid=$!
