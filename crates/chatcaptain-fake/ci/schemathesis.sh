@@ -17,6 +17,9 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VE
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
+# `--install-only`: .ci/run installs while Rust compiles.
+[ "${1:-}" = "--install-only" ] && exit 0
+
 # The workspace's features, as the test build has them: building the one package alone would
 # unify features differently and rebuild much of the dependency tree.
 cargo build --quiet --workspace --all-features --bin chatcaptain-fake
