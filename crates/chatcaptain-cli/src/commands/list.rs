@@ -15,7 +15,9 @@ pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Re
     if let Some(max) = stream::limit(&args.window) {
         listing = listing.max_items(max);
     }
-    if let Some(size) = args.window.page_size {
+    let default =
+        <chatcaptain::ListContactsParams as chatcaptain::paging::Operation>::DEFAULT_PAGE_SIZE;
+    if let Some(size) = stream::page_size(&args.window, default) {
         listing = listing.page_size(size);
     }
     if let Some(before) = args.before {

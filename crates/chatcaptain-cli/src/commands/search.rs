@@ -15,7 +15,9 @@ pub async fn run(client: &Client, args: &SearchArgs, output: Output) -> anyhow::
     if let Some(max) = stream::limit(&args.window) {
         search = search.max_items(max);
     }
-    if let Some(size) = args.window.page_size {
+    let default =
+        <chatcaptain::SearchContactsParams as chatcaptain::paging::Operation>::DEFAULT_PAGE_SIZE;
+    if let Some(size) = stream::page_size(&args.window, default) {
         search = search.page_size(size);
     }
     stream::write_all(search.items(), &args.window, output).await

@@ -22,6 +22,15 @@ pub fn limit(window: &Window) -> Option<usize> {
     }
 }
 
+/// The page size to ask for: the one given, else no more than the contacts wanted (`--limit 1`
+/// asks the API for one contact, not for the operation's default page of `default`).
+pub fn page_size(window: &Window, default: u32) -> Option<u32> {
+    window.page_size.or_else(|| {
+        let wanted = u32::try_from(limit(window)?).unwrap_or(u32::MAX);
+        (wanted < default).then_some(wanted.max(1))
+    })
+}
+
 /// Writes every contact of `contacts` as `output` says, until the listing ends, fails, or Ctrl-C.
 ///
 /// Whatever stops it, the sink is finished, so the output holds whole records only.

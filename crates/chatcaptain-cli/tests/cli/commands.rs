@@ -289,3 +289,17 @@ fn completions_are_printed_for_each_shell_without_a_key() {
         );
     }
 }
+
+#[test]
+fn limit_1_asks_the_api_for_one_contact() {
+    let fake = crate::common::fake(30);
+    fake.contacts(&["list", "--limit", "1", "--output", "ndjson"])
+        .assert()
+        .success();
+    fake.contacts(&["search", "example", "--limit", "2", "--output", "ndjson"])
+        .assert()
+        .success();
+    let requests = fake.server.requests();
+    assert_eq!(requests[0].query_param("limit"), Some("1"));
+    assert_eq!(requests.last().unwrap().query_param("pageSize"), Some("2"));
+}
