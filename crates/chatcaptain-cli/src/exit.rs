@@ -86,16 +86,17 @@ fn line(error: &anyhow::Error) -> String {
         chatcaptain::Error::Api {
             status, message, ..
         } => format!("{status}: {message}"),
-        other => {
-            let chain =
-                std::iter::successors(Some(other as &dyn std::error::Error), |e| e.source());
-            causes(chain.map(ToString::to_string))
-        }
+        other => chain(other),
     };
     match api.attempts() {
         1 => last,
         n => format!("{last} (gave up after {n} attempts)"),
     }
+}
+
+/// An error and its causes on one line, each once (see [`causes`]).
+pub fn chain(error: &dyn std::error::Error) -> String {
+    causes(std::iter::successors(Some(error), |e| e.source()).map(ToString::to_string))
 }
 
 /// An error's text and its causes' on one line, joined with ": ". A cause the line already ends

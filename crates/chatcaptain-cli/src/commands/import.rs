@@ -18,7 +18,7 @@ use futures::StreamExt;
 use serde_json::{Map, Value, json};
 
 use crate::cli::{ImportArgs, ImportFormat};
-use crate::exit::{Outcome, Usage};
+use crate::exit::{self, Outcome, Usage};
 use crate::fields;
 use crate::output::record::Record;
 use crate::progress;
@@ -159,8 +159,8 @@ async fn create(
 ) -> Fate {
     let created = match contacts.create(new).await {
         Ok(contact) => contact,
-        Err(e) if surely_not_created(&e) => return Fate::Rejected(chain(&e)),
-        Err(e) => return Fate::Unknown(chain(&e)),
+        Err(e) if surely_not_created(&e) => return Fate::Rejected(exit::chain(&e)),
+        Err(e) => return Fate::Unknown(exit::chain(&e)),
     };
     match rest {
         None => Fate::Created(created.id),
@@ -169,7 +169,7 @@ async fn create(
             Err(e) => Fate::Unknown(format!(
                 "created as {}, but its address, variables or organizations were not set: {}",
                 created.id,
-                chain(&e)
+                exit::chain(&e)
             )),
         },
     }
@@ -185,20 +185,6 @@ fn surely_not_created(error: &Error) -> bool {
         Error::InvalidArgument(_) | Error::Config(_) | Error::RateLimited { .. } => true,
         _ => false,
     }
-}
-
-fn chain(error: &Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.ends_with(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 fn write_reject(out: &mut dyn Write, input: &Input, fate: &Fate) -> anyhow::Result<()> {
