@@ -1,43 +1,78 @@
 //! A rate limit the fake enforces, as a real API would: a token bucket of `per_second` tokens
 //! (one second's worth of burst), refilled continuously; a request finding it empty is answered
 //! 429 with `Retry-After` in whole seconds.
+//!
+//! It also keeps score of the client: a request that arrives while a `Retry-After` it was given
+//! is still running is counted as early (after a grace of [`IN_FLIGHT`] for requests that were
+//! already on their way when the 429 left).
 
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Requests arriving this soon after a 429 was answered left before the client could read it.
+const IN_FLIGHT: Duration = Duration::from_millis(10);
 
 pub(crate) struct Limiter {
     per_second: f64,
-    state: Mutex<(f64, Instant)>,
-    refused: Mutex<u64>,
+    state: Mutex<State>,
+}
+
+struct State {
+    tokens: f64,
+    at: Instant,
+    refused: u64,
+    early: u64,
+    /// The newest 429: when it was answered and until when it asked the client to wait.
+    told: Option<(Instant, Instant)>,
 }
 
 impl Limiter {
     pub(crate) fn new(per_second: f64) -> Self {
         Limiter {
             per_second,
-            state: Mutex::new((per_second, Instant::now())),
-            refused: Mutex::new(0),
+            state: Mutex::new(State {
+                tokens: per_second,
+                at: Instant::now(),
+                refused: 0,
+                early: 0,
+                told: None,
+            }),
         }
     }
 
     /// Takes a token; `Err(seconds)` to wait when there is none.
     pub(crate) fn take(&self) -> Result<(), u64> {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let (tokens, at) = &mut *state;
+        let mut state = self.lock();
         let now = Instant::now();
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second)
+        if let Some((answered, until)) = state.told
+            && now >= answered + IN_FLIGHT
+            && now < until
+        {
+            state.early += 1;
+        }
+        state.tokens = (state.tokens
+            + now.duration_since(state.at).as_secs_f64() * self.per_second)
             .min(self.per_second.max(1.0));
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
+        state.at = now;
+        if state.tokens >= 1.0 {
+            state.tokens -= 1.0;
             return Ok(());
         }
-        *self.refused.lock().unwrap_or_else(|p| p.into_inner()) += 1;
-        let wait = (1.0 - *tokens) / self.per_second;
-        Err(wait.ceil().max(1.0) as u64)
+        state.refused += 1;
+        let wait = ((1.0 - state.tokens) / self.per_second).ceil().max(1.0) as u64;
+        state.told = Some((now, now + Duration::from_secs(wait)));
+        Err(wait)
     }
 
     pub(crate) fn refused(&self) -> u64 {
-        *self.refused.lock().unwrap_or_else(|p| p.into_inner())
+        self.lock().refused
+    }
+
+    pub(crate) fn early(&self) -> u64 {
+        self.lock().early
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -197,6 +197,13 @@ impl FakeServer {
         self.shared.limiter.as_ref().map_or(0, Limiter::refused)
     }
 
+    /// How many requests arrived while a `Retry-After` the rate limit gave was still running
+    /// (not counting those arriving within 10 ms of the 429: they were already on their way).
+    /// A polite client keeps this at 0.
+    pub fn early_request_count(&self) -> u64 {
+        self.shared.limiter.as_ref().map_or(0, Limiter::early)
+    }
+
     /// Removes every fault.
     pub fn clear_faults(&self) {
         self.shared.log().faults.clear();

@@ -192,3 +192,41 @@ async fn every_nth_fault_repeats() {
     }
     assert_eq!(statuses, [200, 500, 200, 500]);
 }
+
+#[tokio::test]
+async fn the_rate_limit_refuses_beyond_its_burst_and_counts_requests_that_ignore_retry_after() {
+    let server = FakeServer::builder()
+        .seed_contacts(BOT, 3)
+        .rate_limit(5.0)
+        .start()
+        .await;
+    let path = contacts_path(BOT);
+    // A second's worth of burst, then 429 with a whole-second Retry-After (a few more may pass
+    // if the bucket refills meanwhile).
+    let mut statuses = Vec::new();
+    loop {
+        let response = raw(&server, Method::GET, &path).await.unwrap();
+        statuses.push(response.status().as_u16());
+        if response.status() == 429 {
+            assert_eq!(response.headers()["retry-after"], "1");
+            break;
+        }
+        assert!(statuses.len() < 100, "no 429 in {statuses:?}");
+    }
+    assert_eq!(statuses[..5], [200; 5]);
+    assert_eq!(
+        server.early_request_count(),
+        0,
+        "the first 429 is not early"
+    );
+    // A client that ignores Retry-After keeps asking; once past the grace for requests already
+    // on their way, each request inside the second is counted.
+    for _ in 0..10_000 {
+        if server.early_request_count() > 0 {
+            break;
+        }
+        raw(&server, Method::GET, &path).await.unwrap();
+    }
+    assert!(server.early_request_count() > 0);
+    assert!(server.rate_limited_count() >= 1);
+}
