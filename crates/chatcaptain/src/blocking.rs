@@ -32,7 +32,10 @@ use futures::stream::{BoxStream, StreamExt};
 
 pub use crate::generated::blocking_listings::*;
 use crate::paging::{CursorOperation, Excluding, PageOperation};
-use crate::{Contact, ContactUpdate, Cursor, Error, NewContact, Organization, Page, PagePosition};
+use crate::{
+    Contact, ContactUpdate, Cursor, Error, NewContact, Organization, Page, PagePosition,
+    ParallelCursor,
+};
 
 /// A blocking ChatCaptain client; cheap to clone, clones share the runtime thread and connection pool.
 #[derive(Clone)]
@@ -363,6 +366,11 @@ impl<O: CursorOperation> CursorListing<O> {
     /// Pages several time ranges at once; see [`crate::ListContacts::parallel`].
     pub fn parallel(self, ranges: usize) -> Self {
         self.map(|l| l.parallel(ranges))
+    }
+
+    /// Resumes a parallel listing; see [`crate::ListContacts::resume_parallel`].
+    pub fn resume_parallel(self, at: ParallelCursor) -> Self {
+        self.map(|l| l.resume_parallel(at))
     }
 }
 

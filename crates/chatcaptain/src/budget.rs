@@ -9,11 +9,18 @@
 //!   is empty, failures are not retried, so a total outage is met with about one request per call
 //!   instead of `max_attempts`.
 //! - **An optional pace** (`max_requests_per_second`): requests leave at most that often.
+//! - **A learned pace** (on unless `adaptive_pacing(false)`): after a 429, requests leave at a
+//!   rate cut below the one the server refused, grown back slowly (see [`crate::adaptive`]), so a
+//!   rate limit is met with few 429s, each of which stops the whole client for its `Retry-After`.
+//!   The 429s are counted, so a parallel listing can shrink its concurrency too.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+use crate::adaptive::Adaptive;
 
 /// What a retry costs from the quota, as in aws-sdk-rust's standard mode.
 pub(crate) const RETRY_COST: u32 = 5;
@@ -28,6 +35,9 @@ pub(crate) struct Budget {
     hold: Mutex<Option<Instant>>,
     quota: Option<Mutex<Quota>>,
     pace: Option<Mutex<Pace>>,
+    adaptive: Option<Mutex<Adaptive>>,
+    /// 429s answered to requests of this client so far.
+    throttles: AtomicU64,
 }
 
 #[derive(Debug)]
@@ -43,8 +53,10 @@ struct Pace {
 }
 
 impl Budget {
-    pub(crate) fn new(quota: Option<u32>, per_second: Option<f64>) -> Self {
+    pub(crate) fn new(quota: Option<u32>, per_second: Option<f64>, adaptive: bool) -> Self {
         Budget {
+            adaptive: adaptive.then(|| Mutex::new(Adaptive::new(Instant::now()))),
+            throttles: AtomicU64::new(0),
             hold: Mutex::new(None),
             quota: quota.map(|capacity| {
                 Mutex::new(Quota {
@@ -62,8 +74,8 @@ impl Budget {
     }
 
     /// Waits until a request may leave: after any `Retry-After` the client was given, and at the
-    /// client's pace.
-    pub(crate) async fn ready(&self) {
+    /// client's pace and learned pace. Returns when it left, for [`throttled`](Self::throttled).
+    pub(crate) async fn ready(&self) -> Instant {
         loop {
             let hold = *lock(&self.hold);
             match hold {
@@ -80,6 +92,26 @@ impl Budget {
             };
             tokio::time::sleep_until(slot).await;
         }
+        if let Some(adaptive) = &self.adaptive {
+            let slot = lock(adaptive).slot(Instant::now());
+            if let Some(slot) = slot {
+                tokio::time::sleep_until(slot).await;
+            }
+        }
+        Instant::now()
+    }
+
+    /// A request that left at `sent` was answered 429.
+    pub(crate) fn throttled(&self, sent: Instant) {
+        self.throttles.fetch_add(1, Ordering::Relaxed);
+        if let Some(adaptive) = &self.adaptive {
+            lock(adaptive).throttled(sent, Instant::now());
+        }
+    }
+
+    /// How many 429s requests through this client were answered so far.
+    pub(crate) fn throttles(&self) -> u64 {
+        self.throttles.load(Ordering::Relaxed)
     }
 
     /// No request through this client before `until` (a server's `Retry-After`).
@@ -110,6 +142,9 @@ impl Budget {
 
     /// A call succeeded: give back what its retries cost, or one token for a first-try success.
     pub(crate) fn succeeded(&self, retries_cost: u32) {
+        if let Some(adaptive) = &self.adaptive {
+            lock(adaptive).answered(Instant::now());
+        }
         if let Some(quota) = &self.quota {
             let mut quota = lock(quota);
             let refund = if retries_cost == 0 { 1 } else { retries_cost };

@@ -128,6 +128,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry_quota: Option<Option<u32>>,
     per_second: Option<f64>,
+    no_adaptive_pacing: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -220,6 +221,19 @@ impl ClientBuilder {
     /// included (default: no pacing).
     pub fn max_requests_per_second(mut self, rate: f64) -> Self {
         self.per_second = Some(rate);
+        self
+    }
+
+    /// Whether the client paces itself after the server answers 429 (default `true`).
+    ///
+    /// Before any 429 nothing is paced. After one, every request through this client and its
+    /// clones leaves at a learned rate: cut below the rate that was refused, then grown back
+    /// along a cubic curve that lingers near it (the CUBIC scheme of aws-sdk-rust's adaptive
+    /// retry mode). Since each 429 also holds the whole client for its `Retry-After`, few 429s
+    /// is what makes a rate-limited export fast. Parallel listings also halve their
+    /// concurrency on a 429 and grow it back by one per round of answers.
+    pub fn adaptive_pacing(mut self, on: bool) -> Self {
+        self.no_adaptive_pacing = !on;
         self
     }
 
@@ -325,6 +339,7 @@ impl ClientBuilder {
                 budget: Budget::new(
                     self.retry_quota.unwrap_or(Some(DEFAULT_RETRY_QUOTA)),
                     self.per_second,
+                    !self.no_adaptive_pacing,
                 ),
             }),
         })

@@ -134,6 +134,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod adaptive;
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
@@ -160,7 +161,7 @@ pub use client::{
 pub use contacts::Contacts;
 pub use error::Error;
 pub use generated::*;
-pub use paginate::{Checkpoint, Cursor, Page, PagePosition, Resume, SyncContacts};
+pub use paginate::{Checkpoint, Cursor, Page, PagePosition, ParallelCursor, Resume, SyncContacts};
 pub use raw::RawAnswer;
 pub use types::{Address, Contact, ContactUpdate, NewContact, Organization};
 

@@ -100,7 +100,7 @@ impl Client {
         let mut attempt = 1;
         let mut retries_cost = 0;
         loop {
-            budget.ready().await;
+            let sent = budget.ready().await;
             let span = request_span(self, operation, attempt);
             let outcome = call(self.api()).instrument(span.clone()).await;
             record_outcome(&span, &outcome);
@@ -124,6 +124,9 @@ impl Client {
             let Some(retryable) = policy.classify(operation, &error) else {
                 return Err(map_error(error).await);
             };
+            if retryable.status == Some(StatusCode::TOO_MANY_REQUESTS) {
+                budget.throttled(sent);
+            }
             if attempt >= policy.max_attempts {
                 let last = map_error(error).await;
                 return Err(if attempt > 1 {

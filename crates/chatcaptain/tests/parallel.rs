@@ -119,3 +119,133 @@ async fn parallel_listing_stops_at_max_items() {
     let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
     assert_eq!((got.len(), unique.len()), (77, 77));
 }
+
+/// Pages a parallel listing until at least `stop_after` contacts came, then resumes it from the
+/// last page's saved state (through JSON, as another process would): together, every contact
+/// exactly once.
+async fn resumed_once(
+    server: &FakeServer,
+    ranges: usize,
+    stop_after: usize,
+    max_items: Option<usize>,
+) {
+    let client = fake_client(server);
+    let listing = || client.contacts(BOT).list().page_size(20);
+    let mut first = listing().parallel(ranges);
+    if let Some(max) = max_items {
+        first = first.max_items(max);
+    }
+    let mut pages = first.pages();
+    let mut got = Vec::new();
+    let mut saved = None;
+    while let Some(page) = pages.try_next().await.unwrap() {
+        got.extend(page.items().iter().map(|c| c.id.clone()));
+        saved = page.next_parallel().cloned();
+        if got.len() >= stop_after {
+            break;
+        }
+    }
+    drop(pages);
+    let saved =
+        serde_json::to_string(&saved.expect("a listing cut short has a resume point")).unwrap();
+    let rest = listing()
+        .resume_parallel(serde_json::from_str(&saved).unwrap())
+        .collect_all()
+        .await
+        .unwrap();
+    got.extend(rest.into_iter().map(|c| c.id));
+    let unique: HashSet<_> = got.iter().collect();
+    let count = server.contact_count(BOT);
+    assert_eq!(
+        (got.len(), unique.len()),
+        (count, count),
+        "{ranges} ranges, stopped after {stop_after}"
+    );
+}
+
+#[tokio::test]
+async fn a_parallel_listing_resumes_from_a_saved_page_without_repeats_or_gaps() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 900)
+        .seed_contacts_at(BOT, 45, seed_base_time() + TimeDelta::seconds(300))
+        .start()
+        .await;
+    for (ranges, stop_after) in [(4, 1), (4, 300), (8, 700), (3, 940)] {
+        resumed_once(&server, ranges, stop_after, None).await;
+    }
+}
+
+#[tokio::test]
+async fn a_parallel_listing_cut_by_max_items_mid_page_resumes_at_the_next_contact() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 500)
+        .start()
+        .await;
+    resumed_once(&server, 4, usize::MAX, Some(77)).await;
+}
+
+#[tokio::test]
+async fn the_last_page_of_a_parallel_listing_has_no_resume_point() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 100)
+        .start()
+        .await;
+    let pages: Vec<_> = fake_client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(20)
+        .parallel(4)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let last = pages.last().unwrap();
+    // Either the last page knew it was the end, or resuming from it yields nothing.
+    if let Some(at) = last.next_parallel() {
+        let rest = fake_client(&server)
+            .contacts(BOT)
+            .list()
+            .resume_parallel(at.clone())
+            .collect_all()
+            .await
+            .unwrap();
+        assert!(rest.is_empty(), "{} more after the end", rest.len());
+    }
+}
+
+#[tokio::test]
+async fn a_parallel_listing_under_a_rate_limit_waits_out_every_retry_after_and_loses_nothing() {
+    // 100 requests a second with a second of burst; 150 pages and the probes need about two.
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 1500)
+        .rate_limit(100.0)
+        .start()
+        .await;
+    let got = fake_client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(10)
+        .parallel(8)
+        .collect_all()
+        .await
+        .unwrap();
+    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
+    assert_eq!((got.len(), unique.len()), (1500, 1500));
+    assert!(server.rate_limited_count() > 0, "the limit was reached");
+    assert_eq!(
+        server.early_request_count(),
+        0,
+        "a request arrived before a Retry-After had elapsed"
+    );
+    // The requests on their way when the first 429 came, and few more: the listing slows down
+    // instead of running into the limit again and again.
+    assert!(
+        server.rate_limited_count() <= 16,
+        "{} requests were answered 429",
+        server.rate_limited_count()
+    );
+}

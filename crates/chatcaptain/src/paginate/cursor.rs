@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use super::checkpoint::{Checkpoint, SyncContacts};
 use super::entry::{self, Entry};
 use super::operation::{CursorOperation, Dated, Item};
+use super::parallel::ParallelCursor;
 use super::{Options, Page, Resume, Step, Strategy};
 use crate::transport::Lenient;
 use crate::{Client, Error};
@@ -204,6 +205,7 @@ pub struct CursorListing<O> {
     start: Cursor,
     options: Options,
     parallel: usize,
+    resume_parallel: Option<ParallelCursor>,
 }
 
 impl<O: CursorOperation> CursorListing<O> {
@@ -215,6 +217,7 @@ impl<O: CursorOperation> CursorListing<O> {
             start: Cursor::newest(),
             options: Options::default(),
             parallel: 1,
+            resume_parallel: None,
         }
     }
 
@@ -241,14 +244,20 @@ impl<O: CursorOperation> CursorListing<O> {
     super::listing_methods!(O::Item);
 
     fn page_stream(self) -> futures::stream::BoxStream<'static, Result<Page<O::Item>, Error>> {
-        if self.parallel > 1 {
+        if self.parallel > 1 || self.resume_parallel.is_some() {
+            // Resumed without `parallel(n)`: as many at once as there are ranges left.
+            let workers = match (&self.resume_parallel, self.parallel) {
+                (Some(at), 1) => at.ranges(),
+                _ => self.parallel,
+            };
             return super::parallel::pages(
                 self.client,
                 self.params,
                 self.page_size,
                 self.start,
                 self.options,
-                self.parallel,
+                workers,
+                self.resume_parallel,
             );
         }
         let strategy = CursorStrategy::new(self.params, self.page_size, self.start);
@@ -259,12 +268,21 @@ impl<O: CursorOperation> CursorListing<O> {
 impl<O: CursorOperation> CursorListing<O> {
     /// Pages `ranges` disjoint time ranges of the list at once, each with its own cursor, so the
     /// listing takes about pages / `ranges` round trips instead of pages. Every item still
-    /// comes exactly once, but not newest first across ranges, and the pages carry no resume
-    /// point (`Page::next` is `None`). The ranges are found with a few one-item probes, and a
-    /// range that is through hands its worker to the range with the most time left. `1` (the
-    /// default) is the plain sequential listing.
+    /// comes exactly once, but not newest first across ranges. The ranges are found with a few
+    /// one-item probes, and a range that is through hands its worker to the range with the
+    /// most time left. A 429 halves the requests in flight; answers without one grow them back.
+    /// Each page's [`Page::next_parallel`] resumes the listing (with
+    /// [`resume_parallel`](Self::resume_parallel)). `1` (the default) is the plain sequential
+    /// listing.
     pub fn parallel(mut self, ranges: usize) -> Self {
         self.parallel = ranges.max(1);
+        self
+    }
+
+    /// Resumes a parallel listing where a [`Page`] said it goes on
+    /// ([`Page::next_parallel`]); it pages `parallel(n)` ranges at once, or as many as were left.
+    pub fn resume_parallel(mut self, at: ParallelCursor) -> Self {
+        self.resume_parallel = Some(at);
         self
     }
 
@@ -359,6 +377,12 @@ impl<O: CursorOperation> CursorStrategy<O> {
         let top = self.cursor.last_created().or(self.cursor.before);
         let lower = self.cursor.since.as_ref().and_then(Checkpoint::newest);
         (top, lower)
+    }
+
+    /// Puts the listing back at `cursor` (a page cut short by `max_items`, for the resume
+    /// point of a listing that ends there).
+    pub(super) fn reset(&mut self, cursor: Cursor) {
+        self.cursor = cursor;
     }
 
     /// Stops this listing at `lower` (contacts created at `lower` included), and says what

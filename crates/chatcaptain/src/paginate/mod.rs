@@ -60,6 +60,7 @@ use listing_methods;
 pub use checkpoint::{Checkpoint, SyncContacts};
 pub use cursor::{Cursor, CursorListing};
 pub use pages::{PageListing, PagePosition};
+pub use parallel::ParallelCursor;
 
 /// One page of a listing, with the point to resume from after it.
 #[derive(Clone, Debug, PartialEq)]
@@ -102,6 +103,14 @@ impl<T> Page<T> {
         }
     }
 
+    /// The ranges to resume a parallel contact list from, when this page came from one.
+    pub fn next_parallel(&self) -> Option<&ParallelCursor> {
+        match &self.next {
+            Some(Resume::Parallel(c)) => Some(c),
+            _ => None,
+        }
+    }
+
     /// The position to resume a search from, when this page came from one.
     pub fn next_page(&self) -> Option<&PagePosition> {
         match &self.next {
@@ -119,6 +128,8 @@ pub enum Resume {
     Cursor(Cursor),
     /// Where a search goes on.
     Page(PagePosition),
+    /// Where a parallel contact list goes on.
+    Parallel(ParallelCursor),
 }
 
 /// What a strategy made of one fetched page.

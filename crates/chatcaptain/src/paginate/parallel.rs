@@ -13,16 +13,27 @@
 //! with the most time left is cut in two, so data crowded into a short burst still keeps every
 //! worker busy. The estimate of the oldest only balances the work: the bottom range has no lower
 //! bound, so nothing older than the estimate can be missed.
+//!
+//! Each page carries a [`ParallelCursor`]: the cursors of the ranges not yet through, as they
+//! stood when the page was made. Pages come out in the order they were made, so that snapshot
+//! covers exactly the pages delivered up to it, and a listing resumed from it repeats and
+//! misses nothing.
+//!
+//! The ranges at work at once follow the server's rate limit: a 429 (to any request of the
+//! client) halves how many requests the listing keeps in flight, and each answer without one
+//! grows it by a fraction, one more per round of answers, up to the number of ranges asked for
+//! (additive increase, multiplicative decrease).
 
 use std::collections::VecDeque;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
+use serde::{Deserialize, Serialize};
 
 use super::cursor::{Cursor, CursorStrategy, Fetched};
 use super::operation::CursorOperation;
-use super::{Options, Page, Strategy};
+use super::{Options, Page, Resume, Strategy};
 use crate::{Client, Error};
 
 /// Ranges shorter than this are not cut further (two milliseconds: any precision survives).
@@ -30,14 +41,83 @@ const SMALLEST_SPLIT: TimeDelta = TimeDelta::milliseconds(2);
 /// How far back the probes for the oldest contact reach: 2^40 s, some 35,000 years.
 const PROBES: u32 = 40;
 
-/// A page request of the range at that index.
+/// A page request of the range at that index, with the number of requests launched before it.
 type RangeFetch<O> = BoxFuture<
     'static,
     (
         usize,
+        u64,
         Result<Fetched<<O as super::operation::Operation>::Item>, Error>,
     ),
 >;
+
+/// Where a parallel listing stands: the ranges not yet through, each its own cursor.
+///
+/// Serializable like [`Cursor`]; resume with
+/// [`CursorListing::resume_parallel`](super::CursorListing::resume_parallel).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParallelCursor {
+    ranges: Vec<Cursor>,
+    /// The estimate of the oldest contact, which balances later splits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    oldest: Option<DateTime<Utc>>,
+}
+
+impl ParallelCursor {
+    /// How many ranges are left to page.
+    pub fn ranges(&self) -> usize {
+        self.ranges.len()
+    }
+}
+
+impl From<ParallelCursor> for Resume {
+    fn from(c: ParallelCursor) -> Self {
+        Resume::Parallel(c)
+    }
+}
+
+/// How many requests a parallel listing keeps in flight: halved by a 429, grown by one per
+/// round of answers without one.
+struct Concurrency {
+    limit: f64,
+    most: f64,
+    /// The client's 429 count when last looked at.
+    throttles: u64,
+    /// Requests launched so far, and how many had been when the limit was last cut: a 429 to a
+    /// request launched before the cut was already answered by it.
+    launched: u64,
+    cut_at: u64,
+}
+
+impl Concurrency {
+    fn new(most: usize) -> Self {
+        let most = most as f64;
+        Concurrency {
+            limit: most,
+            most,
+            throttles: 0,
+            launched: 0,
+            cut_at: 0,
+        }
+    }
+
+    fn room(&self, in_flight: usize) -> bool {
+        (in_flight as f64) < self.limit.floor()
+    }
+
+    /// A request launched as number `seq` was answered; `throttles` is the client's 429 count.
+    fn answered(&mut self, seq: u64, throttles: u64) {
+        if throttles > self.throttles {
+            self.throttles = throttles;
+            if seq >= self.cut_at {
+                self.limit = (self.limit / 2.0).max(1.0);
+                self.cut_at = self.launched;
+            }
+        } else {
+            self.limit = (self.limit + 1.0 / self.limit).min(self.most);
+        }
+    }
+}
 
 struct Range<O: CursorOperation> {
     strategy: CursorStrategy<O>,
@@ -55,6 +135,9 @@ struct Parallel<O: CursorOperation> {
     ranges: Vec<Range<O>>,
     /// The oldest creation time the probes found bounds for; it only balances the work.
     oldest: Option<DateTime<Utc>>,
+    /// Where a resumed listing picks up (no discovery then).
+    resumed: Option<ParallelCursor>,
+    concurrency: Concurrency,
     in_flight: FuturesUnordered<RangeFetch<O>>,
     queued: VecDeque<Result<Page<O::Item>, Error>>,
     delivered: usize,
@@ -70,16 +153,20 @@ pub(crate) fn pages<O: CursorOperation>(
     start: Cursor,
     options: Options,
     workers: usize,
+    resumed: Option<ParallelCursor>,
 ) -> BoxStream<'static, Result<Page<O::Item>, Error>> {
+    let workers = workers.max(1);
     let state = Parallel {
         client,
         params,
         page_size,
         start,
-        workers: workers.max(1),
+        workers,
         options,
         ranges: Vec::new(),
         oldest: None,
+        resumed,
+        concurrency: Concurrency::new(workers),
         in_flight: FuturesUnordered::new(),
         queued: VecDeque::new(),
         delivered: 0,
@@ -105,19 +192,26 @@ impl<O: CursorOperation> Parallel<O> {
             }
             if !self.started {
                 self.started = true;
-                if let Err(e) = self.discover().await {
+                let begun = match self.resumed.take() {
+                    Some(at) => self.resume(at),
+                    None => self.discover().await,
+                };
+                if let Err(e) = begun {
                     self.finished = true;
                     return Some(Err(e));
                 }
                 continue;
             }
             self.launch();
-            let Some((index, fetched)) = self.in_flight.next().await else {
+            let Some((index, seq, fetched)) = self.in_flight.next().await else {
                 self.finished = true;
                 continue;
             };
+            let throttles = self.client.budget().throttles();
+            self.concurrency.answered(seq, throttles);
             let range = &mut self.ranges[index];
             range.busy = false;
+            let from = range.strategy.position();
             let step = match fetched.and_then(|raw| range.strategy.advance(raw)) {
                 Ok(step) => step,
                 Err(e) => {
@@ -133,22 +227,52 @@ impl<O: CursorOperation> Parallel<O> {
             self.queued.extend(step.invalid.into_iter().map(Err));
             let mut items = step.items;
             if let Some(max) = self.options.max_items {
-                items.truncate(max - self.delivered);
-                if self.delivered + items.len() >= max {
+                let room = max - self.delivered;
+                if items.len() >= room {
+                    if items.len() > room {
+                        items.truncate(room);
+                        let within = self.ranges[index].strategy.position_within(&from, &items);
+                        self.ranges[index].strategy.reset(within);
+                    }
                     self.finished = true;
                     self.in_flight.clear();
                 }
             }
             self.delivered += items.len();
             if !items.is_empty() {
-                // A range's cursor alone cannot resume the whole listing: no resume point.
+                // Made now, delivered after every page made before it: the snapshot of all
+                // ranges covers exactly what has been delivered once this page is.
+                let next = self.snapshot().map(Resume::from);
                 self.queued.push_back(Ok(Page {
                     items,
-                    next: None,
+                    next,
                     total: None,
                 }));
             }
         }
+    }
+
+    /// The ranges not yet through, as they stand; `None` when every one is.
+    fn snapshot(&self) -> Option<ParallelCursor> {
+        let ranges: Vec<Cursor> = self
+            .ranges
+            .iter()
+            .filter(|r| !r.done)
+            .map(|r| r.strategy.position())
+            .collect();
+        (!ranges.is_empty()).then(|| ParallelCursor {
+            ranges,
+            oldest: self.oldest,
+        })
+    }
+
+    /// Takes up the ranges a [`ParallelCursor`] saved.
+    fn resume(&mut self, at: ParallelCursor) -> Result<(), Error> {
+        self.oldest = at.oldest;
+        for cursor in at.ranges {
+            self.add_range(cursor)?;
+        }
+        Ok(())
     }
 
     /// Finds the span of the data and cuts it into the first ranges.
@@ -221,14 +345,20 @@ impl<O: CursorOperation> Parallel<O> {
         Ok(())
     }
 
-    /// Starts a request for every range that is not through and has none on the way.
+    /// Starts a request for ranges that are not through and have none on the way, as many as
+    /// the concurrency allows.
     fn launch(&mut self) {
         for (index, range) in self.ranges.iter_mut().enumerate() {
+            if !self.concurrency.room(self.in_flight.len()) {
+                break;
+            }
             if !range.done && !range.busy {
                 range.busy = true;
                 let fetch = range.strategy.fetch(&self.client);
+                let seq = self.concurrency.launched;
+                self.concurrency.launched += 1;
                 self.in_flight
-                    .push(Box::pin(async move { (index, fetch.await) }));
+                    .push(Box::pin(async move { (index, seq, fetch.await) }));
             }
         }
     }
@@ -271,4 +401,57 @@ async fn probe<O: CursorOperation>(
     let strategy = CursorStrategy::new(params.clone(), 1, cursor)?;
     let fetched = strategy.fetch(client).await?;
     Ok(CursorStrategy::<O>::newest_of(&fetched))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Concurrency;
+
+    /// Launches `n` requests, as `Parallel::launch` numbers them.
+    fn launch(c: &mut Concurrency, n: u64) -> std::ops::Range<u64> {
+        let first = c.launched;
+        c.launched += n;
+        first..c.launched
+    }
+
+    #[test]
+    fn a_429_halves_the_requests_in_flight_once_per_round() {
+        let mut c = Concurrency::new(8);
+        let round = launch(&mut c, 8);
+        // Three of the round were answered 429: the first answer after them cuts.
+        for (i, seq) in round.enumerate() {
+            c.answered(seq, if i < 3 { (i + 1) as u64 } else { 3 });
+        }
+        // One cut for the round's three 429s (those after the first were sent before the cut),
+        // then answers without a 429 grow it by 1/limit each.
+        assert!(c.limit > 4.0 && c.limit < 6.0, "{}", c.limit);
+        assert!(c.room(3) && !c.room(5));
+    }
+
+    #[test]
+    fn answers_without_429_grow_it_by_one_per_round_up_to_the_ranges_asked_for() {
+        let mut c = Concurrency::new(8);
+        let seq = launch(&mut c, 1).start;
+        c.answered(seq, 1);
+        assert_eq!(c.limit, 4.0);
+        for seq in launch(&mut c, 4) {
+            c.answered(seq, 1);
+        }
+        assert!((c.limit - 5.0).abs() < 0.2, "{}", c.limit);
+        for seq in launch(&mut c, 100) {
+            c.answered(seq, 1);
+        }
+        assert_eq!(c.limit, 8.0);
+    }
+
+    #[test]
+    fn it_never_drops_below_one() {
+        let mut c = Concurrency::new(2);
+        for throttles in 1..10 {
+            let seq = launch(&mut c, 1).start;
+            c.answered(seq, throttles);
+        }
+        assert_eq!(c.limit, 1.0);
+        assert!(c.room(0) && !c.room(1));
+    }
 }
