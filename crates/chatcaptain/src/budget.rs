@@ -76,29 +76,44 @@ impl Budget {
     /// Waits until a request may leave: after any `Retry-After` the client was given, and at the
     /// client's pace and learned pace. Returns when it left, for [`throttled`](Self::throttled).
     pub(crate) async fn ready(&self) -> Instant {
+        // A `Retry-After` may arrive while a request waits for its paced slot: it is checked
+        // again after the slot, so no request leaves inside the hold.
+        loop {
+            self.held().await;
+            if let Some(pace) = &self.pace {
+                let slot = {
+                    let mut pace = lock(pace);
+                    let slot = pace.next.max(Instant::now());
+                    pace.next = slot + pace.every;
+                    slot
+                };
+                tokio::time::sleep_until(slot).await;
+            }
+            if let Some(adaptive) = &self.adaptive {
+                let slot = lock(adaptive).slot(Instant::now());
+                if let Some(slot) = slot {
+                    tokio::time::sleep_until(slot).await;
+                }
+            }
+            if self.hold_ended() {
+                return Instant::now();
+            }
+        }
+    }
+
+    /// Waits out the hold a `Retry-After` put on the client, if any.
+    async fn held(&self) {
         loop {
             let hold = *lock(&self.hold);
             match hold {
                 Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
-                _ => break,
+                _ => return,
             }
         }
-        if let Some(pace) = &self.pace {
-            let slot = {
-                let mut pace = lock(pace);
-                let slot = pace.next.max(Instant::now());
-                pace.next = slot + pace.every;
-                slot
-            };
-            tokio::time::sleep_until(slot).await;
-        }
-        if let Some(adaptive) = &self.adaptive {
-            let slot = lock(adaptive).slot(Instant::now());
-            if let Some(slot) = slot {
-                tokio::time::sleep_until(slot).await;
-            }
-        }
-        Instant::now()
+    }
+
+    fn hold_ended(&self) -> bool {
+        lock(&self.hold).is_none_or(|until| until <= Instant::now())
     }
 
     /// A request that left at `sent` was answered 429.

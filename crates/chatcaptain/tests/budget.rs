@@ -167,6 +167,39 @@ async fn max_requests_per_second_spaces_the_requests_of_every_clone() {
     assert!(span >= Duration::from_millis(170), "{span:?}");
 }
 
+#[tokio::test]
+async fn a_request_waiting_for_its_paced_slot_still_waits_out_a_retry_after_given_meanwhile() {
+    let (server, log) = rate_limiting_server().await;
+    // Two requests a second: the second call's slot comes 500 ms after the first, while the
+    // first's 429 asks the client to hold for a second.
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .max_requests_per_second(2.0)
+        .build()
+        .unwrap();
+    let calls: Vec<_> = (0..2)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.contacts(BOT).get("c1").await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    let log = log.lock().unwrap();
+    let limited = log[0].0;
+    assert_eq!(log[0].1, 429);
+    assert_eq!(log.len(), 3, "the 429, its retry and the other call");
+    for (at, _) in &log[1..] {
+        assert!(
+            at.duration_since(limited) >= Duration::from_millis(900),
+            "a request left {:?} after the 429",
+            at.duration_since(limited)
+        );
+    }
+}
+
 #[test]
 fn max_requests_per_second_must_be_positive() {
     for rate in [0.0, -1.0, f64::NAN] {
