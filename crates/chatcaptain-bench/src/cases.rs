@@ -9,8 +9,8 @@ use crate::host::{API_KEY, Hosted};
 use crate::measure::{Comparison, side_by_side};
 use crate::raw;
 
-const CHATBOT: &str = "bench";
-const PAGE_SIZE: u32 = 250;
+pub const CHATBOT: &str = "bench";
+pub const PAGE_SIZE: u32 = 250;
 
 fn sdk(base_url: &str) -> anyhow::Result<chatcaptain::Client> {
     Ok(chatcaptain::Client::builder()

@@ -4,20 +4,22 @@
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
-use chatcaptain_fake::FakeServerBuilder;
+use chatcaptain_fake::{FakeServer, FakeServerBuilder};
 use tokio::sync::oneshot;
 
 pub const API_KEY: &str = "bench-key";
 
 pub struct Hosted {
     pub base_url: String,
+    /// The handle, for its counters; the server's task runs on the thread's runtime.
+    server: Option<FakeServer>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Hosted {
     pub fn start(builder: FakeServerBuilder) -> Hosted {
-        let (url_tx, url_rx) = mpsc::channel();
+        let (server_tx, server_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -27,24 +29,33 @@ impl Hosted {
                 .expect("a runtime for the fake server");
             runtime.block_on(async move {
                 let server = builder.api_key(API_KEY).start().await;
-                url_tx
-                    .send(server.base_url())
-                    .expect("the bench waits for the url");
+                server_tx
+                    .send(server)
+                    .expect("the bench waits for the server");
+                // The runtime serves until the bench is done with it.
                 let _ = stop_rx.await;
-                server.shutdown().await;
             });
         });
-        let base_url = url_rx.recv().expect("the fake server starts");
+        let server = server_rx.recv().expect("the fake server starts");
         Hosted {
-            base_url,
+            base_url: server.base_url(),
+            server: Some(server),
             stop: Some(stop_tx),
             thread: Some(thread),
         }
+    }
+
+    pub fn server(&self) -> &FakeServer {
+        self.server
+            .as_ref()
+            .expect("the server lives as long as its host")
     }
 }
 
 impl Drop for Hosted {
     fn drop(&mut self) {
+        // Dropping the handle stops the server; then its runtime may end.
+        drop(self.server.take());
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -5,6 +5,7 @@ mod cases;
 mod host;
 mod measure;
 mod memory;
+mod rate_limit;
 mod raw;
 mod report;
 
@@ -34,6 +35,12 @@ struct Cli {
     /// Contacts of the parallel listing case.
     #[arg(long, default_value_t = 100_000, global = true)]
     parallel_contacts: u64,
+    /// Requests per second the fake allows in the rate-limit case.
+    #[arg(long, default_value_t = 100.0, global = true)]
+    rate_limit: f64,
+    /// Contacts of the rate-limit case.
+    #[arg(long, default_value_t = 300_000, global = true)]
+    rate_limit_contacts: u64,
     #[command(subcommand)]
     case: Option<Case>,
 }
@@ -52,6 +59,9 @@ enum Case {
     Memory,
     /// parallel(2, 4, 8) against the sequential listing, even and skewed data, 20 ms latency.
     Parallel,
+    /// A parallel(8) export against a fake that enforces a rate limit (429 + Retry-After):
+    /// learned pace + AIMD against Retry-After alone.
+    RateLimit,
     /// Internal: the child process of the memory case.
     #[command(hide = true)]
     StreamCount {
@@ -91,6 +101,16 @@ async fn main() -> anyhow::Result<()> {
     }
     if !rows.is_empty() {
         report::comparisons(&rows);
+    }
+    if all || matches!(case, Case::RateLimit) {
+        let mut rate_rows = Vec::new();
+        for _ in 0..cli.rounds.min(3) {
+            for adaptive in [false, true] {
+                let (contacts, r) = (cli.rate_limit_contacts, cli.rate_limit);
+                rate_rows.push(rate_limit::export(contacts, r, 8, adaptive).await?);
+            }
+        }
+        report::rate_limited(&rate_rows);
     }
     if all || matches!(case, Case::Memory) {
         let (small, large) = (cli.memory_small, cli.memory_large);

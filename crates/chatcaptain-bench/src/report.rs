@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::measure::Comparison;
 use crate::memory::MemoryRow;
+use crate::rate_limit::RateRow;
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
@@ -51,4 +52,26 @@ pub fn memory(rows: &[MemoryRow]) {
             large.peak_rss_kib as f64 / small.peak_rss_kib as f64
         );
     }
+}
+
+pub fn rate_limited(rows: &[RateRow]) {
+    println!(
+        "| client | limit R | contacts | time | answered requests/s | of R | 429s (share of requests) | requests before a Retry-After elapsed |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for row in rows {
+        println!(
+            "| {} | {:.0}/s | {} | {:.2} s | {:.1} | **{:.0}%** | {} ({:.2}%) | {} |",
+            row.variant,
+            row.per_second,
+            row.contacts,
+            row.elapsed.as_secs_f64(),
+            row.pages_per_second(),
+            100.0 * row.pages_per_second() / row.per_second,
+            row.refused,
+            100.0 * row.refused_share(),
+            row.early,
+        );
+    }
+    println!();
 }

@@ -260,7 +260,7 @@ impl<O: CursorOperation> Parallel<O> {
             .filter(|r| !r.done)
             .map(|r| r.strategy.position())
             .collect();
-        (!ranges.is_empty()).then(|| ParallelCursor {
+        (!ranges.is_empty()).then_some(ParallelCursor {
             ranges,
             oldest: self.oldest,
         })

@@ -1,0 +1,75 @@
+//! Case 7 (issue 16): a parallel export against a fake that enforces a rate limit of R
+//! requests a second (429 with a whole-second `Retry-After` above it). The client paces itself
+//! after the first 429 (learned pace plus AIMD concurrency); the baseline is the same client
+//! with the learned pace off, which only waits out each `Retry-After`.
+
+use std::time::{Duration, Instant};
+
+use chatcaptain_fake::{FakeServer, Fault, Route};
+
+use crate::cases::{CHATBOT, PAGE_SIZE, count};
+use crate::host::{API_KEY, Hosted};
+
+pub struct RateRow {
+    pub variant: &'static str,
+    pub per_second: f64,
+    pub contacts: usize,
+    pub elapsed: Duration,
+    /// Answered list requests (pages and probes, no 429s).
+    pub answered: u64,
+    pub refused: u64,
+    pub early: u64,
+}
+
+impl RateRow {
+    pub fn pages_per_second(&self) -> f64 {
+        self.answered as f64 / self.elapsed.as_secs_f64()
+    }
+
+    pub fn refused_share(&self) -> f64 {
+        self.refused as f64 / (self.answered + self.refused) as f64
+    }
+}
+
+/// One export of `contacts` with `ranges` ranges at `per_second`, 20 ms of latency a request;
+/// a fresh fake (a full bucket) and a fresh client each time.
+pub async fn export(
+    contacts: u64,
+    per_second: f64,
+    ranges: usize,
+    adaptive: bool,
+) -> anyhow::Result<RateRow> {
+    let host = Hosted::start(
+        FakeServer::builder()
+            .seed_contacts(CHATBOT, contacts)
+            .rate_limit(per_second)
+            .fault(Fault::latency(Duration::from_millis(20)).on(Route::ListContacts)),
+    );
+    let client = chatcaptain::Client::builder()
+        .api_key(API_KEY)
+        .base_url(&host.base_url)
+        .adaptive_pacing(adaptive)
+        .retry_quota(None)
+        .max_attempts(10)
+        .build()?;
+    let started = Instant::now();
+    let listing = client.contacts(CHATBOT).list().page_size(PAGE_SIZE);
+    let listed = count(listing.parallel(ranges).items()).await?;
+    let elapsed = started.elapsed();
+    let server = host.server();
+    anyhow::ensure!(listed as u64 == contacts, "{listed} of {contacts} listed");
+    let refused = server.rate_limited_count();
+    Ok(RateRow {
+        variant: if adaptive {
+            "learned pace + AIMD"
+        } else {
+            "Retry-After only"
+        },
+        per_second,
+        contacts: listed,
+        elapsed,
+        answered: server.request_count(Route::ListContacts) as u64 - refused,
+        refused,
+        early: server.early_request_count(),
+    })
+}
