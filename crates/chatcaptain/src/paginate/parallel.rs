@@ -40,6 +40,10 @@ use crate::{Client, Error};
 const SMALLEST_SPLIT: TimeDelta = TimeDelta::milliseconds(2);
 /// How far back the probes for the oldest contact reach: 2^40 s, some 35,000 years.
 const PROBES: u32 = 40;
+/// The first round of probes takes every this many exponents.
+const COARSE_STEP: usize = 5;
+/// How many probes the first round sends.
+const COARSE: u32 = PROBES / COARSE_STEP as u32 + 1;
 
 /// A page request of the range at that index, with the number of requests launched before it.
 type RangeFetch<O> = BoxFuture<
@@ -290,23 +294,33 @@ impl<O: CursorOperation> Parallel<O> {
             }
             return self.cut(floor, newest);
         }
-        // Probes 1 s, 2 s, 4 s, ... before the newest: the oldest lies between the furthest
-        // that still finds a contact and the next.
-        let probes = (0..PROBES).map(|i| {
-            let at = newest - TimeDelta::seconds(1i64 << i);
-            async move { (i, probe(client, params, Some(at)).await) }
-        });
-        let mut furthest = None;
-        {
-            let mut answers = stream::iter(probes).buffer_unordered(8);
+        // Probes 2^i s before the newest: the oldest lies between the furthest that still finds
+        // a contact and the next. Two rounds of requests instead of one per few exponents:
+        // every fifth exponent first, then the four between the furthest hit and its miss.
+        let furthest_of = |exponents: Vec<u32>| async move {
+            let probes = exponents.into_iter().map(|i| {
+                let at = newest - TimeDelta::seconds(1i64 << i);
+                async move { (i, probe(client, params, Some(at)).await) }
+            });
+            let mut answers = stream::iter(probes).buffer_unordered(COARSE as usize + 1);
+            let mut furthest = None;
             while let Some((i, answer)) = answers.next().await {
                 if answer?.is_some() {
                     furthest = furthest.max(Some(i));
                 }
             }
-        }
+            Ok::<_, Error>(furthest)
+        };
+        let coarse = furthest_of((0..=PROBES).step_by(COARSE_STEP).collect()).await?;
+        let furthest = match coarse {
+            Some(i) => {
+                let between = (i + 1..i + COARSE_STEP as u32).filter(|&e| e <= PROBES);
+                furthest_of(between.collect()).await?.max(Some(i))
+            }
+            None => None,
+        };
         let oldest = match furthest {
-            Some(i) => newest - TimeDelta::seconds(1i64 << (i + 1).min(PROBES - 1)),
+            Some(i) => newest - TimeDelta::seconds(1i64 << (i + 1).min(PROBES)),
             None => newest - TimeDelta::seconds(1),
         };
         self.cut(oldest, newest)
