@@ -197,3 +197,29 @@ fn debug_of_the_blocking_builder_redacts_the_key() {
         "{printed}"
     );
 }
+
+#[test]
+fn a_blocking_parallel_listing_resumes_from_a_saved_page() {
+    let fake = seeded(300);
+    let client = blocking_client(&fake);
+    let mut pages = client
+        .contacts(BOT)
+        .list()
+        .page_size(20)
+        .parallel(4)
+        .pages();
+    let first = pages.next().unwrap().unwrap();
+    let saved = first.next_parallel().unwrap().clone();
+    drop(pages);
+    let rest = client
+        .contacts(BOT)
+        .list()
+        .page_size(20)
+        .resume_parallel(saved)
+        .collect_all()
+        .unwrap();
+    let mut all: Vec<_> = first.items().iter().chain(&rest).map(|c| &c.id).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!((first.items().len() + rest.len(), all.len()), (300, 300));
+}
