@@ -34,6 +34,8 @@ fn every_case_runs_on_small_sizes_and_prints_its_rows() {
         "900",
         "--parallel-contacts",
         "700",
+        "--rate-limit-contacts",
+        "2000",
     ]);
     assert!(
         out.contains("| list 1200 contacts, page size 250 |"),
@@ -44,4 +46,6 @@ fn every_case_runs_on_small_sizes_and_prints_its_rows() {
     assert!(out.contains("| 300 |") && out.contains("| 900 |"), "{out}");
     assert!(out.contains("ratio large/small"), "{out}");
     assert!(out.contains("| Skewed 700 contacts"), "{out}");
+    assert!(out.contains("| Retry-After only | 100/s | 2000 |"), "{out}");
+    assert!(out.contains("| learned pace + AIMD | 100/s | 2000 |"), "{out}");
 }
