@@ -233,6 +233,8 @@ pub struct IdArgs {
     #[command(flatten)]
     pub chatbot: Chatbot,
     /// The contact's ID.
+    // Not `<ID>`: the usage line also shows `--chatbot <ID>`, and two `<ID>`s read as one.
+    #[arg(value_name = "CONTACT_ID")]
     pub id: String,
 }
 
@@ -252,7 +254,7 @@ pub struct Fields {
     /// Read fields from this JSON object (API field names: name, email, phoneNumber, ...).
     #[arg(long, value_name = "PATH")]
     pub from_file: Option<PathBuf>,
-    /// Language code, e.g. EN or DE (required to create, from a flag or the file).
+    /// Language code, e.g. EN or DE.
     #[arg(long)]
     pub language: Option<String>,
     /// Name.
@@ -289,6 +291,10 @@ pub struct Fields {
 
 /// `contacts create`.
 #[derive(Debug, Args)]
+// Said here, not in `Fields`: `update` shares the flag and needs no language.
+#[command(mut_arg("language", |arg| {
+    arg.help("Language code, e.g. EN or DE (required: from this flag or the file)")
+}))]
 pub struct CreateArgs {
     #[command(flatten)]
     pub chatbot: Chatbot,

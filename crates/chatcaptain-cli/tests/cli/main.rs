@@ -11,3 +11,4 @@ mod hostile;
 mod import;
 mod stopping;
 mod sync;
+mod usage;

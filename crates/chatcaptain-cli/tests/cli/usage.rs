@@ -1,0 +1,83 @@
+//! The help and usage text: what `--help` and a usage error say about each command.
+
+use crate::common::bare;
+
+/// Every command that takes arguments, as words after `chatcaptain`.
+const COMMANDS: &[&[&str]] = &[
+    &["contacts", "list"],
+    &["contacts", "search"],
+    &["contacts", "get"],
+    &["contacts", "create"],
+    &["contacts", "update"],
+    &["contacts", "delete"],
+    &["contacts", "organizations"],
+    &["contacts", "import"],
+    &["doctor"],
+    &["completions"],
+];
+
+/// The `Usage:` line of `chatcaptain <command> --help`.
+fn usage_line(command: &[&str]) -> String {
+    let out = bare().args(command).arg("--help").output().unwrap();
+    assert!(out.status.success(), "{command:?} --help failed: {out:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|line| line.starts_with("Usage: "))
+        .unwrap_or_else(|| panic!("no usage line for {command:?}"))
+        .to_owned()
+}
+
+/// The text of `chatcaptain <command> --help`.
+fn help(command: &[&str]) -> String {
+    let out = bare().args(command).arg("--help").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn get_usage_names_the_contact_id_apart_from_the_chatbot_id() {
+    let usage = usage_line(&["contacts", "get"]);
+    assert!(usage.ends_with(" <CONTACT_ID>"), "{usage}");
+}
+
+#[test]
+fn no_usage_line_shows_the_same_placeholder_twice() {
+    for command in COMMANDS {
+        let usage = usage_line(command);
+        let mut seen = Vec::new();
+        for placeholder in usage.split_whitespace().filter(|w| w.starts_with('<')) {
+            assert!(
+                !seen.contains(&placeholder),
+                "{placeholder} twice in {usage:?}"
+            );
+            seen.push(placeholder);
+        }
+    }
+}
+
+#[test]
+fn update_help_does_not_call_the_language_required() {
+    let text = help(&["contacts", "update"]);
+    let language = text
+        .lines()
+        .skip_while(|line| !line.contains("--language"))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(language.contains("Language code"), "{text}");
+    assert!(
+        !text.to_lowercase().contains("required to create"),
+        "{text}"
+    );
+    assert!(!language.contains("required"), "{text}");
+}
+
+#[test]
+fn create_help_says_the_language_is_required() {
+    let text = help(&["contacts", "create"]);
+    let language = text
+        .lines()
+        .skip_while(|line| !line.contains("--language"))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(language.contains("required"), "{text}");
+}
