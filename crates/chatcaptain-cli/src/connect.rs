@@ -5,26 +5,13 @@ use std::path::Path;
 use chatcaptain::{API_KEY_ENV, Client};
 
 use crate::exit::Usage;
+use crate::key_file;
 
 /// A client for `base_url` (production when it is absent or empty) with the key from
 /// `key_file`, else from `CHATCAPTAIN_API_KEY`.
 pub fn client(key_file: Option<&Path>, base_url: Option<&str>) -> anyhow::Result<Client> {
     let key = match key_file {
-        Some(path) => {
-            // The path is named in errors; the contents never are.
-            // A key file that cannot be read is a mistake in the call, as a missing key is.
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Usage(format!(
-                    "cannot read the API key file {}: {e}",
-                    path.display()
-                ))
-            })?;
-            let key = text.trim().to_owned();
-            if key.is_empty() {
-                return Err(Usage(format!("the API key file {} is empty", path.display())).into());
-            }
-            key
-        }
+        Some(path) => key_file::read(path)?,
         None => match std::env::var(API_KEY_ENV) {
             Ok(key) if !key.trim().is_empty() => key.trim().to_owned(),
             _ => {

@@ -7,6 +7,7 @@ mod commands;
 mod connect;
 mod exit;
 mod fields;
+mod key_file;
 mod output;
 mod progress;
 mod terminal;
