@@ -6,10 +6,19 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_LONG_HELP: &str = "\
-API key:
-  Read from the CHATCAPTAIN_API_KEY environment variable, or from the file named by
-  --api-key-file (which wins). There is deliberately no flag that takes the key itself:
-  a key typed on the command line lands in shell history and in `ps` output.
+Settings:
+  Each setting is taken from the first of: its flag, its environment variable, the profile,
+  the built-in default. A profile named with --profile comes before the environment.
+    setting    flag              variable             profile    default
+    API key    --api-key-file    CHATCAPTAIN_API_KEY  key_file   (none)
+    chatbot    --chatbot         CHATCAPTAIN_CHATBOT  chatbot    (none)
+    base URL   --base-url        CHATCAPTAIN_BASE_URL base_url   https://api.chatcaptain.com
+    profile    --profile         CHATCAPTAIN_PROFILE             default (if configured)
+  Profiles live in $XDG_CONFIG_HOME/chatcaptain/config.toml (~/.config/... without it), one per
+  chatbot; `chatcaptain configure` writes them. A profile names the key's file, never the key.
+  There is deliberately no flag that takes the key itself: a key typed on the command line
+  lands in shell history and in `ps` output. A key file that group or others can read is
+  refused (chmod 600 it), as ssh refuses such a private key.
 
 Output:
   table   a readable table (the default when stdout is a terminal); control characters in
@@ -39,15 +48,22 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "chatcaptain", version, after_long_help = AFTER_LONG_HELP)]
 pub struct Cli {
-    /// Read the API key from this file (instead of CHATCAPTAIN_API_KEY); surrounding whitespace is
-    /// ignored.
+    /// Read the API key from this file, which only its owner may read (chmod 600); surrounding
+    /// whitespace is ignored [else: CHATCAPTAIN_API_KEY, the profile's key_file].
     #[arg(long, global = true, value_name = "PATH")]
     pub api_key_file: Option<PathBuf>,
 
-    /// The API's address, e.g. a local fake server [default: https://api.chatcaptain.com; an
-    /// empty value means the default too].
-    #[arg(long, global = true, env = "CHATCAPTAIN_BASE_URL", value_name = "URL")]
+    /// The API's address, e.g. a local fake server [else: CHATCAPTAIN_BASE_URL, the profile's
+    /// base_url, https://api.chatcaptain.com; an empty value counts as not given].
+    // The variables are read in `settings`, not by clap: the order of flag, variable and
+    // profile is decided there, in one place, and `configure` must store only what was typed.
+    #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
+
+    /// Use this profile of the config file [else: CHATCAPTAIN_PROFILE, the profile named
+    /// default if there is one].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 
     /// Output format [default: table on a terminal, ndjson otherwise].
     #[arg(long, short, global = true, value_enum)]
@@ -99,6 +115,27 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+impl Command {
+    /// The chatbot a command works on; `None` for those that need none.
+    pub fn chatbot_mut(&mut self) -> Option<&mut Chatbot> {
+        match self {
+            Command::Contacts(command) => Some(match command {
+                ContactsCommand::List(args) => &mut args.chatbot,
+                ContactsCommand::Search(args) => &mut args.chatbot,
+                ContactsCommand::Get(args) | ContactsCommand::Organizations(args) => {
+                    &mut args.chatbot
+                }
+                ContactsCommand::Create(args) => &mut args.chatbot,
+                ContactsCommand::Update(args) => &mut args.target.chatbot,
+                ContactsCommand::Delete(args) => &mut args.target.chatbot,
+                ContactsCommand::Import(args) => &mut args.chatbot,
+            }),
+            Command::Doctor(args) => Some(&mut args.chatbot),
+            Command::Completions { .. } => None,
+        }
+    }
 }
 
 /// `doctor`.
@@ -171,14 +208,20 @@ pub enum ImportFormat {
 /// The chatbot whose contacts a command works on.
 #[derive(Debug, Args)]
 pub struct Chatbot {
-    /// The chatbot's ID.
-    #[arg(
-        id = "chatbot",
-        long = "chatbot",
-        env = "CHATCAPTAIN_CHATBOT",
-        value_name = "ID"
-    )]
-    pub id: String,
+    /// The chatbot's ID [else: CHATCAPTAIN_CHATBOT, the profile's chatbot].
+    // Not required here: the variable or the profile may give it, and `settings::chatbot`
+    // fills it in (or says what is missing) before a command runs.
+    #[arg(id = "chatbot", long = "chatbot", value_name = "ID")]
+    pub id: Option<String>,
+}
+
+impl Chatbot {
+    /// The ID, as `settings::chatbot` filled it in.
+    pub fn id(&self) -> &str {
+        self.id
+            .as_deref()
+            .expect("settings::chatbot runs before every command")
+    }
 }
 
 /// How much of a listing to fetch, and how.

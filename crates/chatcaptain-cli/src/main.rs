@@ -4,12 +4,14 @@
 
 mod cli;
 mod commands;
-mod connect;
+mod config;
 mod exit;
 mod fields;
 mod key_file;
 mod output;
+mod profile;
 mod progress;
+mod settings;
 mod terminal;
 
 use std::process::ExitCode;
@@ -29,14 +31,22 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+async fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
     // Needs no key and no network: handled before the client is built.
     if let Command::Completions { shell } = &cli.command {
         let mut command = <Cli as clap::CommandFactory>::command();
         clap_complete::generate(*shell, &mut command, "chatcaptain", &mut std::io::stdout());
         return Ok(Outcome::Done);
     }
-    let client = connect::client(cli.api_key_file.as_deref(), cli.base_url.as_deref())?;
+    let profile = profile::select(cli.profile.as_deref())?;
+    if let Some(chatbot) = cli.command.chatbot_mut() {
+        settings::chatbot(chatbot, profile.as_ref())?;
+    }
+    let client = settings::client(
+        cli.api_key_file.as_deref(),
+        cli.base_url.as_deref(),
+        profile.as_ref(),
+    )?;
     let format = output::resolve(cli.output, !cli.no_csv_guard);
     let command = match &cli.command {
         Command::Contacts(command) => command,

@@ -8,7 +8,7 @@ use crate::output;
 use crate::output::Output;
 
 pub async fn run(client: &Client, args: &IdArgs, output: Output) -> anyhow::Result<Outcome> {
-    let contact = client.contacts(&args.chatbot.id).get(&args.id).await?;
+    let contact = client.contacts(args.chatbot.id()).get(&args.id).await?;
     output::one(output, &contact)?;
     Ok(Outcome::Done)
 }

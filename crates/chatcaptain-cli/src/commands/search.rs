@@ -9,7 +9,7 @@ use crate::output::Output;
 
 pub async fn run(client: &Client, args: &SearchArgs, output: Output) -> anyhow::Result<Outcome> {
     let mut search = client
-        .contacts(&args.chatbot.id)
+        .contacts(args.chatbot.id())
         .search(&args.query)
         .prefetch(true);
     if let Some(max) = stream::limit(&args.window) {

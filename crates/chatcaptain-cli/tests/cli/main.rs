@@ -9,6 +9,7 @@ mod export;
 mod formats;
 mod hostile;
 mod import;
+mod profiles;
 mod stopping;
 mod sync;
 mod usage;

@@ -81,3 +81,25 @@ fn create_help_says_the_language_is_required() {
         .unwrap_or_default();
     assert!(language.contains("required"), "{text}");
 }
+
+#[test]
+fn without_a_chatbot_no_usage_line_shows_optional_arguments_as_required() {
+    let out = bare()
+        .env("CHATCAPTAIN_API_KEY", "any")
+        .args([
+            "contacts",
+            "list",
+            "--limit",
+            "3",
+            "--base-url",
+            "http://127.0.0.1:9",
+        ])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.starts_with("error: no chatbot: "), "{stderr}");
+    assert!(
+        !stderr.contains("<N>") && !stderr.contains("<URL>"),
+        "{stderr}"
+    );
+}
