@@ -13,10 +13,9 @@ mod profile;
 mod progress;
 mod settings;
 mod terminal;
+mod usage;
 
 use std::process::ExitCode;
-
-use clap::Parser;
 
 use crate::cli::{Cli, Command, ContactsCommand};
 use crate::commands::{create, delete, doctor, get, import, list, organizations, search, update};
@@ -24,7 +23,7 @@ use crate::exit::Outcome;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = usage::parse();
     match run(cli).await {
         Ok(outcome) => outcome.into(),
         Err(error) => exit::report(&error),

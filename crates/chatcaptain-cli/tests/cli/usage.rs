@@ -103,3 +103,37 @@ fn without_a_chatbot_no_usage_line_shows_optional_arguments_as_required() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_usage_error_shows_the_commands_usage_line_not_the_arguments_given() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "--base-url",
+                "http://127.0.0.1:9",
+                "contacts",
+                "search",
+                "--limit",
+                "3",
+            ],
+            "Usage: chatcaptain contacts search [OPTIONS] <QUERY>",
+        ),
+        (
+            &["contacts", "get", "--chatbot", "bot1", "-o", "json"],
+            "Usage: chatcaptain contacts get [OPTIONS] <CONTACT_ID>",
+        ),
+        (
+            &["contacts", "list", "--limit", "3", "--all"],
+            "Usage: chatcaptain contacts list [OPTIONS]",
+        ),
+    ];
+    for (args, usage) in cases {
+        let out = bare().args(args).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.lines().any(|line| line == usage),
+            "{args:?}:\n{stderr}"
+        );
+        assert_eq!(stderr.matches("Usage:").count(), 1, "{args:?}:\n{stderr}");
+    }
+}
