@@ -108,6 +108,10 @@ pub enum Command {
     /// organizations): every difference with its JSON pointer, and what the list shows of order,
     /// timestamp precision, `limit` and `pageToken`. Exit 0 when the API matches the spec.
     Doctor(DoctorArgs),
+    /// Save a profile (one per chatbot) in the config file: its chatbot, key file and base URL.
+    /// A new profile needs --chatbot and --key-file; for one that exists, what is given changes
+    /// and the rest stays. The profile is --profile's, else CHATCAPTAIN_PROFILE's, else default.
+    Configure(ConfigureArgs),
     /// Print a shell completion script: `chatcaptain completions bash > /etc/bash_completion.d/chatcaptain`,
     /// zsh into a directory of `$fpath` as `_chatcaptain`, fish into
     /// `~/.config/fish/completions/chatcaptain.fish`, powershell into your profile.
@@ -133,9 +137,38 @@ impl Command {
                 ContactsCommand::Import(args) => &mut args.chatbot,
             }),
             Command::Doctor(args) => Some(&mut args.chatbot),
-            Command::Completions { .. } => None,
+            Command::Configure(_) | Command::Completions { .. } => None,
         }
     }
+}
+
+const CONFIGURE_EXAMPLES: &str = "\
+Examples:
+  chatcaptain configure --profile shop --chatbot ID --key-file ~/.config/chatcaptain/shop.key
+  chatcaptain configure --profile shop --base-url http://127.0.0.1:8080
+  chatcaptain configure --profile shop --base-url ''    (back to the default address)
+  chatcaptain configure list";
+
+/// `configure`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, after_help = CONFIGURE_EXAMPLES)]
+pub struct ConfigureArgs {
+    #[command(subcommand)]
+    pub action: Option<ConfigureAction>,
+    /// The chatbot's ID.
+    #[arg(long, value_name = "ID")]
+    pub chatbot: Option<String>,
+    /// The file the chatbot's API key is in, private to its owner (chmod 600); the profile holds
+    /// its absolute path, never the key.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+}
+
+/// What `configure` can do besides saving a profile.
+#[derive(Debug, Subcommand)]
+pub enum ConfigureAction {
+    /// Show the profiles of the config file (they hold no key).
+    List,
 }
 
 /// `doctor`.

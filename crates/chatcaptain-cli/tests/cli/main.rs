@@ -3,6 +3,7 @@
 mod auth;
 mod commands;
 mod common;
+mod configure;
 mod doctor;
 mod errors;
 mod export;

@@ -13,6 +13,7 @@ const COMMANDS: &[&[&str]] = &[
     &["contacts", "organizations"],
     &["contacts", "import"],
     &["doctor"],
+    &["configure"],
     &["completions"],
 ];
 
