@@ -128,9 +128,8 @@ impl Command {
             Command::Contacts(command) => Some(match command {
                 ContactsCommand::List(args) => &mut args.chatbot,
                 ContactsCommand::Search(args) => &mut args.chatbot,
-                ContactsCommand::Get(args) | ContactsCommand::Organizations(args) => {
-                    &mut args.chatbot
-                }
+                ContactsCommand::Get(args) => &mut args.target.chatbot,
+                ContactsCommand::Organizations(args) => &mut args.chatbot,
                 ContactsCommand::Create(args) => &mut args.chatbot,
                 ContactsCommand::Update(args) => &mut args.target.chatbot,
                 ContactsCommand::Delete(args) => &mut args.target.chatbot,
@@ -192,7 +191,7 @@ pub enum ContactsCommand {
     /// Search contacts by full text.
     Search(SearchArgs),
     /// Show one contact.
-    Get(IdArgs),
+    Get(GetArgs),
     /// Create a contact from flags or a JSON file.
     Create(CreateArgs),
     /// Change fields of a contact; fields not given stay as they are.
@@ -271,6 +270,25 @@ pub struct Window {
     pub page_size: Option<u32>,
 }
 
+/// Which fields of each contact to print.
+#[derive(Debug, Args)]
+pub struct Columns {
+    /// Print only these fields of each contact, in this order, in every format (a table's
+    /// columns, CSV's, the keys of JSON objects), e.g. --fields id,name,email.
+    #[arg(
+        long,
+        value_name = "FIELD,...",
+        value_delimiter = ',',
+        value_parser = clap::builder::PossibleValuesParser::new(contact_columns())
+    )]
+    pub fields: Vec<String>,
+}
+
+/// The names `--fields` takes: the CSV columns, the one list of a contact's fields.
+fn contact_columns() -> Vec<&'static str> {
+    <chatcaptain::Contact as crate::output::Record>::csv_header()
+}
+
 /// `contacts list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -278,6 +296,8 @@ pub struct ListArgs {
     pub chatbot: Chatbot,
     #[command(flatten)]
     pub window: Window,
+    #[command(flatten)]
+    pub columns: Columns,
     /// Only contacts created strictly before this instant (RFC 3339, e.g. 2025-01-31T00:00:00Z).
     #[arg(long, value_name = "TIME")]
     pub before: Option<DateTime<Utc>>,
@@ -301,6 +321,8 @@ pub struct SearchArgs {
     pub query: String,
     #[command(flatten)]
     pub window: Window,
+    #[command(flatten)]
+    pub columns: Columns,
 }
 
 /// Commands on one contact.
@@ -312,6 +334,15 @@ pub struct IdArgs {
     // Not `<ID>`: the usage line also shows `--chatbot <ID>`, and two `<ID>`s read as one.
     #[arg(value_name = "CONTACT_ID")]
     pub id: String,
+}
+
+/// `contacts get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    #[command(flatten)]
+    pub target: IdArgs,
+    #[command(flatten)]
+    pub columns: Columns,
 }
 
 /// `contacts delete`.

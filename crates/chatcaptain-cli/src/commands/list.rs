@@ -11,6 +11,7 @@ use crate::exit::{Outcome, Usage};
 use crate::output::Output;
 
 pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Result<Outcome> {
+    let output = output.with_fields(&args.columns.fields)?;
     let mut listing = client.contacts(args.chatbot.id()).list().prefetch(true);
     if let Some(max) = stream::limit(&args.window) {
         listing = listing.max_items(max);

@@ -8,6 +8,7 @@ use crate::exit::Outcome;
 use crate::output::Output;
 
 pub async fn run(client: &Client, args: &SearchArgs, output: Output) -> anyhow::Result<Outcome> {
+    let output = output.with_fields(&args.columns.fields)?;
     let mut search = client
         .contacts(args.chatbot.id())
         .search(&args.query)

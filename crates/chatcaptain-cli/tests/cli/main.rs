@@ -7,6 +7,7 @@ mod configure;
 mod doctor;
 mod errors;
 mod export;
+mod fields;
 mod formats;
 mod hostile;
 mod import;
