@@ -28,10 +28,10 @@ pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Re
         listing = listing.parallel(ranges);
     }
     let Some(file) = &args.checkpoint else {
-        return stream::write_all(listing.items(), &args.window, output).await;
+        return stream::write_all(stream::uncounted(listing.items()), &args.window, output).await;
     };
     let mut run = listing.since(read_checkpoint(file)?).sync();
-    let outcome = stream::write_all(&mut run, &args.window, output).await?;
+    let outcome = stream::write_all(stream::uncounted(&mut run), &args.window, output).await?;
     if let Some(next) = run.checkpoint() {
         write_checkpoint(file, &next)?;
     }

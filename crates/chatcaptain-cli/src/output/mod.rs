@@ -31,6 +31,9 @@ pub trait Sink<R: Record> {
     fn finish_early(self: Box<Self>) -> io::Result<()> {
         self.finish()
     }
+    /// A line under the output for a person (`3 of 1234 hits`): a table prints it, the formats
+    /// for programs have no place for it.
+    fn footer(&mut self, _line: String) {}
 }
 
 /// How records are written.

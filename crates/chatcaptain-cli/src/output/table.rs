@@ -14,6 +14,7 @@ pub struct Rows {
     out: Box<dyn Write>,
     rows: Vec<Vec<String>>,
     selection: Option<Selection>,
+    footer: Option<String>,
 }
 
 impl Rows {
@@ -22,7 +23,19 @@ impl Rows {
             out,
             rows: Vec::new(),
             selection,
+            footer: None,
         }
+    }
+
+    /// The table of the rows collected.
+    fn print<R: Record>(&mut self) -> io::Result<()> {
+        let mut table = new_table();
+        table.set_header(match &self.selection {
+            Some(selection) => selection.header(),
+            None => R::TABLE_HEADER.to_vec(),
+        });
+        table.add_rows(std::mem::take(&mut self.rows));
+        writeln!(self.out, "{table}")
     }
 }
 
@@ -46,21 +59,22 @@ impl<R: Record> Sink<R> for Rows {
             writeln!(self.out, "(none)")?;
             return self.out.flush();
         }
-        Sink::<R>::finish_early(self)
+        self.print::<R>()?;
+        if let Some(footer) = &self.footer {
+            writeln!(self.out, "{}", shown(footer))?;
+        }
+        self.out.flush()
     }
 
     fn finish_early(mut self: Box<Self>) -> io::Result<()> {
-        if self.rows.is_empty() {
-            return self.out.flush();
+        if !self.rows.is_empty() {
+            self.print::<R>()?;
         }
-        let mut table = new_table();
-        table.set_header(match &self.selection {
-            Some(selection) => selection.header(),
-            None => R::TABLE_HEADER.to_vec(),
-        });
-        table.add_rows(std::mem::take(&mut self.rows));
-        writeln!(self.out, "{table}")?;
         self.out.flush()
+    }
+
+    fn footer(&mut self, line: String) {
+        self.footer = Some(line);
     }
 }
 

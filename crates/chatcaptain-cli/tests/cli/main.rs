@@ -9,6 +9,7 @@ mod errors;
 mod export;
 mod fields;
 mod formats;
+mod hits;
 mod hostile;
 mod import;
 mod profiles;
