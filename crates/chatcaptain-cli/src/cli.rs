@@ -22,7 +22,7 @@ Settings:
 
 Output:
   table   a readable table (the default when stdout is a terminal); control characters in
-          the data (escape sequences, newlines) are shown escaped, e.g. \u{1b}
+          the data (escape sequences, newlines) are shown escaped, e.g. \\u{1b}
   ndjson  one JSON object per line (the default when stdout is not a terminal); streams
   json    a JSON array (an object for single contacts); streams, one record per line
   csv     a header and one row per record; streams. Cells starting with =, +, -, @, tab or
