@@ -9,11 +9,11 @@ const AFTER_LONG_HELP: &str = "\
 Settings:
   Each setting is taken from the first of: its flag, its environment variable, the profile,
   the built-in default. A profile named with --profile comes before the environment.
-    setting    flag              variable             profile    default
-    API key    --api-key-file    CHATCAPTAIN_API_KEY  key_file   (none)
-    chatbot    --chatbot         CHATCAPTAIN_CHATBOT  chatbot    (none)
-    base URL   --base-url        CHATCAPTAIN_BASE_URL base_url   https://api.chatcaptain.com
-    profile    --profile         CHATCAPTAIN_PROFILE             default (if configured)
+    setting   flag            variable              profile   default
+    API key   --api-key-file  CHATCAPTAIN_API_KEY   key_file  (none)
+    chatbot   --chatbot       CHATCAPTAIN_CHATBOT   chatbot   (none)
+    base URL  --base-url      CHATCAPTAIN_BASE_URL  base_url  https://api.chatcaptain.com
+    profile   --profile       CHATCAPTAIN_PROFILE             default, if configured
   Profiles live in $XDG_CONFIG_HOME/chatcaptain/config.toml (~/.config/... without it), one per
   chatbot; `chatcaptain configure` writes them. A profile names the key's file, never the key.
   There is deliberately no flag that takes the key itself: a key typed on the command line
@@ -34,11 +34,14 @@ Output:
   `chatcaptain contacts list --all --output ndjson --chatbot ID > contacts.ndjson`
   works for any number of contacts. A table collects its rows first.
   list and search stop after 50 contacts unless given --limit N or --all.
+  --fields id,name,email (list, search, get) prints only those fields, in that order, in
+  every format; the names are the CSV columns.
 
 Exit codes:
   0    success (also when a reader such as `head` closes the pipe early)
   1    the API answered with an error, could not be reached, or a deletion was declined
-  2    usage error: bad flags, missing API key or unreadable key file, nothing to update,
+  2    usage error: bad flags, no API key or chatbot, a key file that cannot be read or that
+       others can read, an unknown profile or a malformed config file, nothing to update,
        delete without --yes when stdin is not a terminal
   3    authentication or permission refused (401, 403)
   4    not found (404)

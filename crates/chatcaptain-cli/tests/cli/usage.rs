@@ -138,3 +138,17 @@ fn a_usage_error_shows_the_commands_usage_line_not_the_arguments_given() {
         assert_eq!(stderr.matches("Usage:").count(), 1, "{args:?}:\n{stderr}");
     }
 }
+
+#[test]
+fn long_help_documents_where_each_setting_comes_from() {
+    let text = help(&[]);
+    for line in [
+        "API key   --api-key-file  CHATCAPTAIN_API_KEY   key_file  (none)",
+        "chatbot   --chatbot       CHATCAPTAIN_CHATBOT   chatbot   (none)",
+        "profile   --profile       CHATCAPTAIN_PROFILE             default, if configured",
+        "$XDG_CONFIG_HOME/chatcaptain/config.toml",
+        "--fields id,name,email",
+    ] {
+        assert!(text.contains(line), "{line:?} missing from\n{text}");
+    }
+}
