@@ -53,7 +53,12 @@ pub fn select(flag: Option<&str>) -> Result<Option<Selected>, Usage> {
         (Some(name), _) => (Some(name.to_owned()), true),
         (None, from_env) => (from_env, false),
     };
-    let file = config::path()?;
+    let file = match config::path() {
+        Ok(file) => file,
+        // Without a home there is no config to look in; that matters only if one was asked for.
+        Err(_) if name.is_none() => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let config = config::load(&file)?;
     let Some(name) = name else {
         let profile = config.and_then(|mut c| c.profiles.remove(DEFAULT));
