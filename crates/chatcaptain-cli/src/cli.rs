@@ -6,14 +6,23 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_LONG_HELP: &str = "\
-API key:
-  Read from the CHATCAPTAIN_API_KEY environment variable, or from the file named by
-  --api-key-file (which wins). There is deliberately no flag that takes the key itself:
-  a key typed on the command line lands in shell history and in `ps` output.
+Settings:
+  Each setting is taken from the first of: its flag, its environment variable, the profile,
+  the built-in default. A profile named with --profile comes before the environment.
+    setting   flag            variable              profile   default
+    API key   --api-key-file  CHATCAPTAIN_API_KEY   key_file  (none)
+    chatbot   --chatbot       CHATCAPTAIN_CHATBOT   chatbot   (none)
+    base URL  --base-url      CHATCAPTAIN_BASE_URL  base_url  https://api.chatcaptain.com
+    profile   --profile       CHATCAPTAIN_PROFILE             default, if configured
+  Profiles live in $XDG_CONFIG_HOME/chatcaptain/config.toml (~/.config/... without it), one per
+  chatbot; `chatcaptain configure` writes them. A profile names the key's file, never the key.
+  There is deliberately no flag that takes the key itself: a key typed on the command line
+  lands in shell history and in `ps` output. A key file that group or others can read is
+  refused (chmod 600 it), as ssh refuses such a private key.
 
 Output:
   table   a readable table (the default when stdout is a terminal); control characters in
-          the data (escape sequences, newlines) are shown escaped, e.g. \u{1b}
+          the data (escape sequences, newlines) are shown escaped, e.g. \\u{1b}
   ndjson  one JSON object per line (the default when stdout is not a terminal); streams
   json    a JSON array (an object for single contacts); streams, one record per line
   csv     a header and one row per record; streams. Cells starting with =, +, -, @, tab or
@@ -25,11 +34,14 @@ Output:
   `chatcaptain contacts list --all --output ndjson --chatbot ID > contacts.ndjson`
   works for any number of contacts. A table collects its rows first.
   list and search stop after 50 contacts unless given --limit N or --all.
+  --fields id,name,email (list, search, get) prints only those fields, in that order, in
+  every format; the names are the CSV columns.
 
 Exit codes:
   0    success (also when a reader such as `head` closes the pipe early)
   1    the API answered with an error, could not be reached, or a deletion was declined
-  2    usage error: bad flags, missing API key or unreadable key file, nothing to update,
+  2    usage error: bad flags, no API key or chatbot, a key file that cannot be read or that
+       others can read, an unknown profile or a malformed config file, nothing to update,
        delete without --yes when stdin is not a terminal
   3    authentication or permission refused (401, 403)
   4    not found (404)
@@ -39,15 +51,22 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "chatcaptain", version, after_long_help = AFTER_LONG_HELP)]
 pub struct Cli {
-    /// Read the API key from this file (instead of CHATCAPTAIN_API_KEY); surrounding whitespace is
-    /// ignored.
+    /// Read the API key from this file, which only its owner may read (chmod 600); surrounding
+    /// whitespace is ignored [else: CHATCAPTAIN_API_KEY, the profile's key_file].
     #[arg(long, global = true, value_name = "PATH")]
     pub api_key_file: Option<PathBuf>,
 
-    /// The API's address, e.g. a local fake server [default: https://api.chatcaptain.com; an
-    /// empty value means the default too].
-    #[arg(long, global = true, env = "CHATCAPTAIN_BASE_URL", value_name = "URL")]
+    /// The API's address, e.g. a local fake server [else: CHATCAPTAIN_BASE_URL, the profile's
+    /// base_url, https://api.chatcaptain.com; an empty value counts as not given].
+    // The variables are read in `settings`, not by clap: the order of flag, variable and
+    // profile is decided there, in one place, and `configure` must store only what was typed.
+    #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
+
+    /// Use this profile of the config file [else: CHATCAPTAIN_PROFILE, the profile named
+    /// default if there is one].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 
     /// Output format [default: table on a terminal, ndjson otherwise].
     #[arg(long, short, global = true, value_enum)]
@@ -92,6 +111,10 @@ pub enum Command {
     /// organizations): every difference with its JSON pointer, and what the list shows of order,
     /// timestamp precision, `limit` and `pageToken`. Exit 0 when the API matches the spec.
     Doctor(DoctorArgs),
+    /// Save a profile (one per chatbot) in the config file: its chatbot, key file and base URL.
+    /// A new profile needs --chatbot and --key-file; for one that exists, what is given changes
+    /// and the rest stays. The profile is --profile's, else CHATCAPTAIN_PROFILE's, else default.
+    Configure(ConfigureArgs),
     /// Print a shell completion script: `chatcaptain completions bash > /etc/bash_completion.d/chatcaptain`,
     /// zsh into a directory of `$fpath` as `_chatcaptain`, fish into
     /// `~/.config/fish/completions/chatcaptain.fish`, powershell into your profile.
@@ -99,6 +122,55 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+impl Command {
+    /// The chatbot a command works on; `None` for those that need none.
+    pub fn chatbot_mut(&mut self) -> Option<&mut Chatbot> {
+        match self {
+            Command::Contacts(command) => Some(match command {
+                ContactsCommand::List(args) => &mut args.chatbot,
+                ContactsCommand::Search(args) => &mut args.chatbot,
+                ContactsCommand::Get(args) => &mut args.target.chatbot,
+                ContactsCommand::Organizations(args) => &mut args.chatbot,
+                ContactsCommand::Create(args) => &mut args.chatbot,
+                ContactsCommand::Update(args) => &mut args.target.chatbot,
+                ContactsCommand::Delete(args) => &mut args.target.chatbot,
+                ContactsCommand::Import(args) => &mut args.chatbot,
+            }),
+            Command::Doctor(args) => Some(&mut args.chatbot),
+            Command::Configure(_) | Command::Completions { .. } => None,
+        }
+    }
+}
+
+const CONFIGURE_EXAMPLES: &str = "\
+Examples:
+  chatcaptain configure --profile shop --chatbot ID --key-file ~/.config/chatcaptain/shop.key
+  chatcaptain configure --profile shop --base-url http://127.0.0.1:8080
+  chatcaptain configure --profile shop --base-url ''    (back to the default address)
+  chatcaptain configure list";
+
+/// `configure`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, after_help = CONFIGURE_EXAMPLES)]
+pub struct ConfigureArgs {
+    #[command(subcommand)]
+    pub action: Option<ConfigureAction>,
+    /// The chatbot's ID.
+    #[arg(long, value_name = "ID")]
+    pub chatbot: Option<String>,
+    /// The file the chatbot's API key is in, private to its owner (chmod 600); the profile holds
+    /// its absolute path, never the key.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+}
+
+/// What `configure` can do besides saving a profile.
+#[derive(Debug, Subcommand)]
+pub enum ConfigureAction {
+    /// Show the profiles of the config file (they hold no key).
+    List,
 }
 
 /// `doctor`.
@@ -122,7 +194,7 @@ pub enum ContactsCommand {
     /// Search contacts by full text.
     Search(SearchArgs),
     /// Show one contact.
-    Get(IdArgs),
+    Get(GetArgs),
     /// Create a contact from flags or a JSON file.
     Create(CreateArgs),
     /// Change fields of a contact; fields not given stay as they are.
@@ -171,14 +243,20 @@ pub enum ImportFormat {
 /// The chatbot whose contacts a command works on.
 #[derive(Debug, Args)]
 pub struct Chatbot {
-    /// The chatbot's ID.
-    #[arg(
-        id = "chatbot",
-        long = "chatbot",
-        env = "CHATCAPTAIN_CHATBOT",
-        value_name = "ID"
-    )]
-    pub id: String,
+    /// The chatbot's ID [else: CHATCAPTAIN_CHATBOT, the profile's chatbot].
+    // Not required here: the variable or the profile may give it, and `settings::chatbot`
+    // fills it in (or says what is missing) before a command runs.
+    #[arg(id = "chatbot", long = "chatbot", value_name = "ID")]
+    pub id: Option<String>,
+}
+
+impl Chatbot {
+    /// The ID, as `settings::chatbot` filled it in.
+    pub fn id(&self) -> &str {
+        self.id
+            .as_deref()
+            .expect("settings::chatbot runs before every command")
+    }
 }
 
 /// How much of a listing to fetch, and how.
@@ -195,6 +273,25 @@ pub struct Window {
     pub page_size: Option<u32>,
 }
 
+/// Which fields of each contact to print.
+#[derive(Debug, Args)]
+pub struct Columns {
+    /// Print only these fields of each contact, in this order, in every format (a table's
+    /// columns, CSV's, the keys of JSON objects), e.g. --fields id,name,email.
+    #[arg(
+        long,
+        value_name = "FIELD,...",
+        value_delimiter = ',',
+        value_parser = clap::builder::PossibleValuesParser::new(contact_columns())
+    )]
+    pub fields: Vec<String>,
+}
+
+/// The names `--fields` takes: the CSV columns, the one list of a contact's fields.
+fn contact_columns() -> Vec<&'static str> {
+    <chatcaptain::Contact as crate::output::Record>::csv_header()
+}
+
 /// `contacts list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -202,6 +299,8 @@ pub struct ListArgs {
     pub chatbot: Chatbot,
     #[command(flatten)]
     pub window: Window,
+    #[command(flatten)]
+    pub columns: Columns,
     /// Only contacts created strictly before this instant (RFC 3339, e.g. 2025-01-31T00:00:00Z).
     #[arg(long, value_name = "TIME")]
     pub before: Option<DateTime<Utc>>,
@@ -225,6 +324,8 @@ pub struct SearchArgs {
     pub query: String,
     #[command(flatten)]
     pub window: Window,
+    #[command(flatten)]
+    pub columns: Columns,
 }
 
 /// Commands on one contact.
@@ -233,7 +334,18 @@ pub struct IdArgs {
     #[command(flatten)]
     pub chatbot: Chatbot,
     /// The contact's ID.
+    // Not `<ID>`: the usage line also shows `--chatbot <ID>`, and two `<ID>`s read as one.
+    #[arg(value_name = "CONTACT_ID")]
     pub id: String,
+}
+
+/// `contacts get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    #[command(flatten)]
+    pub target: IdArgs,
+    #[command(flatten)]
+    pub columns: Columns,
 }
 
 /// `contacts delete`.
@@ -252,7 +364,7 @@ pub struct Fields {
     /// Read fields from this JSON object (API field names: name, email, phoneNumber, ...).
     #[arg(long, value_name = "PATH")]
     pub from_file: Option<PathBuf>,
-    /// Language code, e.g. EN or DE (required to create, from a flag or the file).
+    /// Language code, e.g. EN or DE.
     #[arg(long)]
     pub language: Option<String>,
     /// Name.
@@ -289,6 +401,10 @@ pub struct Fields {
 
 /// `contacts create`.
 #[derive(Debug, Args)]
+// Said here, not in `Fields`: `update` shares the flag and needs no language.
+#[command(mut_arg("language", |arg| {
+    arg.help("Language code, e.g. EN or DE (required: from this flag or the file)")
+}))]
 pub struct CreateArgs {
     #[command(flatten)]
     pub chatbot: Chatbot,

@@ -4,43 +4,66 @@
 
 mod cli;
 mod commands;
-mod connect;
+mod config;
 mod exit;
 mod fields;
+mod key_file;
 mod output;
+mod profile;
 mod progress;
+mod settings;
 mod terminal;
+mod usage;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::cli::{Cli, Command, ContactsCommand};
-use crate::commands::{create, delete, doctor, get, import, list, organizations, search, update};
+use crate::commands::{
+    configure, create, delete, doctor, get, import, list, organizations, search, update,
+};
 use crate::exit::Outcome;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = usage::parse();
     match run(cli).await {
         Ok(outcome) => outcome.into(),
         Err(error) => exit::report(&error),
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+async fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
     // Needs no key and no network: handled before the client is built.
     if let Command::Completions { shell } = &cli.command {
         let mut command = <Cli as clap::CommandFactory>::command();
         clap_complete::generate(*shell, &mut command, "chatcaptain", &mut std::io::stdout());
         return Ok(Outcome::Done);
     }
-    let client = connect::client(cli.api_key_file.as_deref(), cli.base_url.as_deref())?;
     let format = output::resolve(cli.output, !cli.no_csv_guard);
+    // Needs no key, and works on the config file, whatever its profiles say.
+    if let Command::Configure(args) = &cli.command {
+        let request = configure::Request {
+            profile: cli.profile.as_deref(),
+            base_url: cli.base_url.as_deref(),
+            api_key_file: cli.api_key_file.as_deref(),
+        };
+        return configure::run(args, request, format);
+    }
+    let profile = profile::select(cli.profile.as_deref())?;
+    if let Some(chatbot) = cli.command.chatbot_mut() {
+        settings::chatbot(chatbot, profile.as_ref())?;
+    }
+    let client = settings::client(
+        cli.api_key_file.as_deref(),
+        cli.base_url.as_deref(),
+        profile.as_ref(),
+    )?;
     let command = match &cli.command {
         Command::Contacts(command) => command,
         Command::Doctor(args) => return doctor::run(&client, args).await,
-        Command::Completions { .. } => unreachable!("handled before the client is built"),
+        Command::Configure(_) | Command::Completions { .. } => {
+            unreachable!("handled before the client is built")
+        }
     };
     match command {
         ContactsCommand::List(args) => list::run(&client, args, format).await,

@@ -29,6 +29,23 @@ pub fn contacts(limit: Option<usize>) -> ProgressBar {
     bar
 }
 
+/// Shows how many hits a search has in all (its `found`): the bar runs to that many, or to the
+/// limit when it is lower.
+pub fn found(bar: &ProgressBar, found: u64, limit: Option<usize>) {
+    let length = limit.map_or(found, |limit| found.min(limit as u64));
+    bar.set_message(indicatif::HumanCount(found).to_string());
+    bar.set_length(length);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:30} {human_pos}/{human_len} contacts of {msg} hits ({rate}, {elapsed})",
+        )
+        .expect("the template is valid")
+        .with_key("rate", rate),
+    );
+    // Drawn now, not at the next tick: the count is news, and a short search may be over first.
+    bar.force_draw();
+}
+
 /// Whole contacts per second: indicatif's own `{per_sec}` shows four decimals.
 fn rate(state: &ProgressState, out: &mut dyn std::fmt::Write) {
     let _ = write!(out, "{:.0}/s", state.per_sec());

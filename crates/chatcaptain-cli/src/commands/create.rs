@@ -9,7 +9,7 @@ use crate::{fields, output};
 
 pub async fn run(client: &Client, args: &CreateArgs, output: Output) -> anyhow::Result<Outcome> {
     let contact = fields::new_contact(&args.fields)?;
-    let created = client.contacts(&args.chatbot.id).create(contact).await?;
+    let created = client.contacts(args.chatbot.id()).create(contact).await?;
     output::one(output, &created)?;
     Ok(Outcome::Done)
 }

@@ -16,7 +16,7 @@ pub async fn run(client: &Client, args: &DeleteArgs, output: Output) -> anyhow::
         return Err(anyhow::anyhow!("not confirmed; nothing was deleted"));
     }
     let deleted = client
-        .contacts(&target.chatbot.id)
+        .contacts(target.chatbot.id())
         .delete(&target.id)
         .await?;
     // `deleted: false` is still a success: the contact is gone, as asked (a retried delete whose

@@ -72,7 +72,7 @@ fn excerpt(text: &str) -> String {
 }
 
 pub async fn run(client: &Client, args: &DoctorArgs) -> anyhow::Result<Outcome> {
-    let bot = args.chatbot.id.as_str();
+    let bot = args.chatbot.id();
     let mut report = Report::default();
     report.say(format!(
         "chatcaptain doctor: {} chatbot {bot} (read-only: list, search, get, organizations)",

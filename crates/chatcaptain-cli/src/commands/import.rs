@@ -77,7 +77,7 @@ pub async fn run(client: &Client, args: &ImportArgs) -> anyhow::Result<Outcome> 
         ),
         None => Box::new(std::io::stderr()),
     };
-    let contacts = client.contacts(&args.chatbot.id);
+    let contacts = client.contacts(args.chatbot.id());
     let bar = progress::contacts(Some(inputs.len()));
     let mut failed = 0usize;
 

@@ -11,7 +11,8 @@ use crate::exit::{Outcome, Usage};
 use crate::output::Output;
 
 pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Result<Outcome> {
-    let mut listing = client.contacts(&args.chatbot.id).list().prefetch(true);
+    let output = output.with_fields(&args.columns.fields)?;
+    let mut listing = client.contacts(args.chatbot.id()).list().prefetch(true);
     if let Some(max) = stream::limit(&args.window) {
         listing = listing.max_items(max);
     }
@@ -27,10 +28,10 @@ pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Re
         listing = listing.parallel(ranges);
     }
     let Some(file) = &args.checkpoint else {
-        return stream::write_all(listing.items(), &args.window, output).await;
+        return stream::write_all(stream::uncounted(listing.items()), &args.window, output).await;
     };
     let mut run = listing.since(read_checkpoint(file)?).sync();
-    let outcome = stream::write_all(&mut run, &args.window, output).await?;
+    let outcome = stream::write_all(stream::uncounted(&mut run), &args.window, output).await?;
     if let Some(next) = run.checkpoint() {
         write_checkpoint(file, &next)?;
     }

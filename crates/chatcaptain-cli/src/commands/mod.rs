@@ -1,5 +1,7 @@
-//! One module per subcommand (`contacts ...` and `doctor`), each with one `run` function.
+//! One module per subcommand (`contacts ...`, `configure` and `doctor`), each with one `run`
+//! function.
 
+pub mod configure;
 pub mod create;
 pub mod delete;
 pub mod doctor;

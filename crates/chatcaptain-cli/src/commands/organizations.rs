@@ -9,7 +9,7 @@ use crate::output::Output;
 
 pub async fn run(client: &Client, args: &IdArgs, output: Output) -> anyhow::Result<Outcome> {
     let organizations = client
-        .contacts(&args.chatbot.id)
+        .contacts(args.chatbot.id())
         .organizations(&args.id)
         .await?;
     let mut sink = output::listing::<Organization>(output, output::stdout());

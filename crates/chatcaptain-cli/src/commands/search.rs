@@ -1,6 +1,8 @@
 //! `contacts search`: full-text hits, streamed.
 
 use chatcaptain::Client;
+use futures::StreamExt;
+use futures::future::{self, Either};
 
 use super::stream;
 use crate::cli::SearchArgs;
@@ -8,8 +10,9 @@ use crate::exit::Outcome;
 use crate::output::Output;
 
 pub async fn run(client: &Client, args: &SearchArgs, output: Output) -> anyhow::Result<Outcome> {
+    let output = output.with_fields(&args.columns.fields)?;
     let mut search = client
-        .contacts(&args.chatbot.id)
+        .contacts(args.chatbot.id())
         .search(&args.query)
         .prefetch(true);
     if let Some(max) = stream::limit(&args.window) {
@@ -20,5 +23,17 @@ pub async fn run(client: &Client, args: &SearchArgs, output: Output) -> anyhow::
     if let Some(size) = stream::page_size(&args.window, default) {
         search = search.page_size(size);
     }
-    stream::write_all(search.items(), &args.window, output).await
+    // Pages rather than items: each page says how many hits there are in all (`found`).
+    let hits = search.pages().flat_map(|page| match page {
+        Ok(page) => {
+            let found = page.total();
+            let contacts = page.into_items().into_iter();
+            Either::Left(futures::stream::iter(
+                contacts.map(move |contact| Ok((contact, found))),
+            ))
+        }
+        // Also a contact that does not match the spec: written to stderr, and the search goes on.
+        Err(e) => Either::Right(futures::stream::once(future::ready(Err(e)))),
+    });
+    stream::write_all(hits, &args.window, output).await
 }

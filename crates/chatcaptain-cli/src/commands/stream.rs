@@ -31,16 +31,28 @@ pub fn page_size(window: &Window, default: u32) -> Option<u32> {
     })
 }
 
+/// A contact of a listing, with how many contacts the whole listing has when the server says so
+/// (a search's `found`; the contact list does not count).
+pub type Listed = (Contact, Option<u64>);
+
+/// The contacts of a listing that does not count them, as [`Listed`].
+pub fn uncounted(
+    contacts: impl Stream<Item = Result<Contact, Error>> + Unpin,
+) -> impl Stream<Item = Result<Listed, Error>> + Unpin {
+    contacts.map(|contact| contact.map(|contact| (contact, None)))
+}
+
 /// Writes every contact of `contacts` as `output` says, until the listing ends, fails, or Ctrl-C.
 ///
 /// Whatever stops it, the sink is finished, so the output holds whole records only.
 pub async fn write_all(
-    contacts: impl Stream<Item = Result<Contact, Error>> + Unpin,
+    contacts: impl Stream<Item = Result<Listed, Error>> + Unpin,
     window: &Window,
     output: Output,
 ) -> anyhow::Result<Outcome> {
     let limit = limit(window);
     let bar = progress::contacts(limit);
+    let mut found: Option<u64> = None;
     let mut sink = output::listing::<Contact>(output, output::stdout());
     let mut contacts = contacts;
     let mut written = 0usize;
@@ -79,7 +91,11 @@ pub async fn write_all(
                 ));
             }
             Some(Err(e)) => break Ended::Failed(e),
-            Some(Ok(contact)) => {
+            Some(Ok((contact, total))) => {
+                if total.is_some() && total != found {
+                    found = total;
+                    progress::found(&bar, total.unwrap_or_default(), limit);
+                }
                 if let Err(e) = sink.write(&contact) {
                     bar.finish_and_clear();
                     return Err(e.into());
@@ -91,7 +107,12 @@ pub async fn write_all(
     };
     bar.finish_and_clear();
     match ended {
-        Ended::Done => sink.finish()?,
+        Ended::Done => {
+            if let Some(found) = found {
+                sink.footer(format!("{written} of {found} hits"));
+            }
+            sink.finish()?
+        }
         Ended::Interrupted | Ended::Failed(_) => sink.finish_early()?,
     }
     match ended {
@@ -100,9 +121,17 @@ pub async fn write_all(
              above as sent); the other {written} were"
         )),
         Ended::Done => {
-            if window.limit.is_none() && limit == Some(written) {
+            // The default limit cut the listing short, unless the count says nothing is left.
+            if window.limit.is_none()
+                && limit == Some(written)
+                && found.is_none_or(|found| found > written as u64)
+            {
+                let what = match found {
+                    Some(found) => format!("{written} of {found} hits"),
+                    None => format!("{written} contacts"),
+                };
                 note(&format!(
-                    "showing the first {written} contacts; --limit N or --all for more"
+                    "showing the first {what}; --limit N or --all for more"
                 ));
             }
             Ok(Outcome::Done)

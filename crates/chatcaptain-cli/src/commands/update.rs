@@ -11,7 +11,7 @@ pub async fn run(client: &Client, args: &UpdateArgs, output: Output) -> anyhow::
     let update = fields::update(&args.fields, &args.vars, &args.organization_ids)?;
     let target = &args.target;
     let updated = client
-        .contacts(&target.chatbot.id)
+        .contacts(target.chatbot.id())
         .update(&target.id, update)
         .await?;
     output::one(output, &updated)?;

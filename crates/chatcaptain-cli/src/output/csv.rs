@@ -2,28 +2,34 @@
 
 use std::io::{self, Write};
 
-use super::{Record, Sink};
+use super::{Record, Selection, Sink};
 
 /// Writes the header with the first record (or alone, for an empty listing).
 pub struct Rows {
     out: csv::Writer<Box<dyn Write>>,
     header_written: bool,
     guard: bool,
+    selection: Option<Selection>,
 }
 
 impl Rows {
     /// With `guard`, cells a spreadsheet would run as formulas are written as text.
-    pub fn new(out: Box<dyn Write>, guard: bool) -> Self {
+    pub fn new(out: Box<dyn Write>, guard: bool, selection: Option<Selection>) -> Self {
         Rows {
             out: csv::WriterBuilder::new().from_writer(out),
             header_written: false,
             guard,
+            selection,
         }
     }
 
     fn header<R: Record>(&mut self) -> io::Result<()> {
         if !self.header_written {
-            self.out.write_record(R::csv_header()).map_err(into_io)?;
+            let header = match &self.selection {
+                Some(selection) => selection.header(),
+                None => R::csv_header(),
+            };
+            self.out.write_record(header).map_err(into_io)?;
             self.header_written = true;
         }
         Ok(())
@@ -33,7 +39,10 @@ impl Rows {
 impl<R: Record> Sink<R> for Rows {
     fn write(&mut self, record: &R) -> io::Result<()> {
         self.header::<R>()?;
-        let mut row = record.csv_row();
+        let mut row = match &self.selection {
+            Some(selection) => selection.cells(record),
+            None => record.csv_row(),
+        };
         if self.guard {
             row = row.into_iter().map(guarded).collect();
         }

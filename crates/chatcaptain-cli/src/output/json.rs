@@ -2,18 +2,23 @@
 
 use std::io::{self, Write};
 
-use super::{Record, Sink};
+use super::{Record, Selection, Sink};
 
 /// Opens the array before the first record and closes it in [`Sink::finish`], also after an
 /// interruption or an error, so the file always parses.
 pub struct Array {
     out: Box<dyn Write>,
     written: usize,
+    selection: Option<Selection>,
 }
 
 impl Array {
-    pub fn new(out: Box<dyn Write>) -> Self {
-        Array { out, written: 0 }
+    pub fn new(out: Box<dyn Write>, selection: Option<Selection>) -> Self {
+        Array {
+            out,
+            written: 0,
+            selection,
+        }
     }
 }
 
@@ -24,7 +29,10 @@ impl<R: Record> Sink<R> for Array {
         } else {
             b",\n".to_vec()
         };
-        serde_json::to_writer(&mut chunk, record)?;
+        match &self.selection {
+            Some(selection) => serde_json::to_writer(&mut chunk, &selection.object(record))?,
+            None => serde_json::to_writer(&mut chunk, record)?,
+        }
         self.out.write_all(&chunk)?;
         self.written += 1;
         Ok(())

@@ -7,13 +7,16 @@ mod csv;
 mod json;
 mod ndjson;
 pub mod record;
+mod selection;
 mod table;
 
 use std::io::{self, IsTerminal, Write};
 
 pub use record::Record;
+use selection::Selection;
 
 use crate::cli::Format;
+use crate::exit::Usage;
 
 /// Where records go, one at a time.
 pub trait Sink<R: Record> {
@@ -28,15 +31,37 @@ pub trait Sink<R: Record> {
     fn finish_early(self: Box<Self>) -> io::Result<()> {
         self.finish()
     }
+    /// A line under the output for a person (`3 of 1234 hits`): a table prints it, the formats
+    /// for programs have no place for it.
+    fn footer(&mut self, _line: String) {}
 }
 
 /// How records are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Output {
     /// The format.
     pub format: Format,
     /// Whether CSV cells that a spreadsheet would run as formulas get a leading `'`.
     pub csv_guard: bool,
+    /// The columns `--fields` asked for, in order; empty for each format's usual shape.
+    pub fields: Vec<String>,
+}
+
+impl Output {
+    /// Only `fields` (the names of columns, as clap checked them), in that order; none for all.
+    pub fn with_fields(self, fields: &[String]) -> Result<Self, Usage> {
+        if let Some(twice) = fields
+            .iter()
+            .enumerate()
+            .find_map(|(i, field)| fields[..i].contains(field).then_some(field))
+        {
+            return Err(Usage(format!("--fields names {twice} twice")));
+        }
+        Ok(Output {
+            fields: fields.to_vec(),
+            ..self
+        })
+    }
 }
 
 /// The format asked for, else a table for a person and NDJSON for a pipe or a file.
@@ -48,7 +73,11 @@ pub fn resolve(format: Option<Format>, csv_guard: bool) -> Output {
             Format::Ndjson
         }
     });
-    Output { format, csv_guard }
+    Output {
+        format,
+        csv_guard,
+        fields: Vec::new(),
+    }
 }
 
 /// Standard output, buffered: records are written whole into the buffer, and the buffer is
@@ -59,21 +88,28 @@ pub fn stdout() -> Box<dyn Write> {
 
 /// A sink for a listing of `R`.
 pub fn listing<R: Record + 'static>(output: Output, out: Box<dyn Write>) -> Box<dyn Sink<R>> {
+    let selection = Selection::of::<R>(&output.fields);
     match output.format {
-        Format::Table => Box::new(table::Rows::new(out)),
-        Format::Json => Box::new(json::Array::new(out)),
-        Format::Ndjson => Box::new(ndjson::Lines::new(out)),
-        Format::Csv => Box::new(csv::Rows::new(out, output.csv_guard)),
+        Format::Table => Box::new(table::Rows::new(out, selection)),
+        Format::Json => Box::new(json::Array::new(out, selection)),
+        Format::Ndjson => Box::new(ndjson::Lines::new(out, selection)),
+        Format::Csv => Box::new(csv::Rows::new(out, output.csv_guard, selection)),
     }
 }
 
 /// Prints a single record: as a two-column table, a pretty JSON object, or one NDJSON or CSV row.
 pub fn one<R: Record + 'static>(output: Output, record: &R) -> io::Result<()> {
     let mut out = stdout();
+    let selection = Selection::of::<R>(&output.fields);
     match output.format {
-        Format::Table => table::details(&mut out, record)?,
+        Format::Table => table::details(&mut out, record, selection.as_ref())?,
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, record)?;
+            match &selection {
+                Some(selection) => {
+                    serde_json::to_writer_pretty(&mut out, &selection.object(record))?
+                }
+                None => serde_json::to_writer_pretty(&mut out, record)?,
+            }
             writeln!(out)?;
         }
         Format::Ndjson | Format::Csv => {

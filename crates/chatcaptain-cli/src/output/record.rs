@@ -40,40 +40,45 @@ pub trait Record: Serialize {
 
     /// Every field worth showing when one record is shown as a table, label first.
     fn details(&self) -> Vec<(&'static str, String)> {
+        self.values()
+            .into_iter()
+            .map(|(name, value)| (name, cell(&value)))
+            .collect()
+    }
+
+    /// The value of each column of [`Self::csv_header`] (null when not set), name first.
+    fn values(&self) -> Vec<(&'static str, Value)> {
         let json = serde_json::to_value(self).unwrap_or(Value::Null);
-        let mut cells = Vec::new();
+        let value = |v: Option<&Value>| v.cloned().unwrap_or(Value::Null);
+        let mut values = Vec::new();
         for &field in Self::FIELDS {
             match field {
                 "address" => {
                     let address = json.get(field);
                     for &part in fields::ADDRESS {
-                        cells.push((part, cell(address.and_then(|a| a.get(part)))));
+                        values.push((part, value(address.and_then(|a| a.get(part)))));
                     }
                 }
-                _ => cells.push((field, cell(json.get(field)))),
+                _ => values.push((field, value(json.get(field)))),
             }
         }
-        cells
+        values
     }
 }
 
 /// One value as a cell: text as it is, a list joined with `;`, a map as JSON with sorted keys
 /// (so that the same record always gives the same cell), nothing for null or an empty list or map.
-fn cell(value: Option<&Value>) -> String {
+fn cell(value: &Value) -> String {
     match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|item| cell(Some(item)))
-            .collect::<Vec<_>>()
-            .join(";"),
-        Some(Value::Object(map)) if map.is_empty() => String::new(),
-        Some(Value::Object(map)) => {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(";"),
+        Value::Object(map) if map.is_empty() => String::new(),
+        Value::Object(map) => {
             let sorted: BTreeMap<_, _> = map.iter().collect();
             serde_json::to_string(&sorted).unwrap_or_default()
         }
-        Some(other) => other.to_string(),
+        other => other.to_string(),
     }
 }
 

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
-use super::{Record, Sink};
+use super::{Record, Selection, Sink};
 use crate::terminal::shown;
 
 /// Collects the rows of a listing and prints them in [`Sink::finish`]; the listing's limit
@@ -13,26 +13,40 @@ use crate::terminal::shown;
 pub struct Rows {
     out: Box<dyn Write>,
     rows: Vec<Vec<String>>,
+    selection: Option<Selection>,
+    footer: Option<String>,
 }
 
 impl Rows {
-    pub fn new(out: Box<dyn Write>) -> Self {
+    pub fn new(out: Box<dyn Write>, selection: Option<Selection>) -> Self {
         Rows {
             out,
             rows: Vec::new(),
+            selection,
+            footer: None,
         }
+    }
+
+    /// The table of the rows collected.
+    fn print<R: Record>(&mut self) -> io::Result<()> {
+        let mut table = new_table();
+        table.set_header(match &self.selection {
+            Some(selection) => selection.header(),
+            None => R::TABLE_HEADER.to_vec(),
+        });
+        table.add_rows(std::mem::take(&mut self.rows));
+        writeln!(self.out, "{table}")
     }
 }
 
 impl<R: Record> Sink<R> for Rows {
     fn write(&mut self, record: &R) -> io::Result<()> {
-        self.rows.push(
-            record
-                .table_row()
-                .iter()
-                .map(|cell| shown(cell).into_owned())
-                .collect(),
-        );
+        let row = match &self.selection {
+            Some(selection) => selection.cells(record),
+            None => record.table_row(),
+        };
+        self.rows
+            .push(row.iter().map(|cell| shown(cell).into_owned()).collect());
         Ok(())
     }
 
@@ -45,28 +59,46 @@ impl<R: Record> Sink<R> for Rows {
             writeln!(self.out, "(none)")?;
             return self.out.flush();
         }
-        Sink::<R>::finish_early(self)
+        self.print::<R>()?;
+        if let Some(footer) = &self.footer {
+            writeln!(self.out, "{}", shown(footer))?;
+        }
+        self.out.flush()
     }
 
     fn finish_early(mut self: Box<Self>) -> io::Result<()> {
-        if self.rows.is_empty() {
-            return self.out.flush();
+        if !self.rows.is_empty() {
+            self.print::<R>()?;
         }
-        let mut table = new_table();
-        table.set_header(R::TABLE_HEADER.to_vec());
-        table.add_rows(std::mem::take(&mut self.rows));
-        writeln!(self.out, "{table}")?;
         self.out.flush()
+    }
+
+    fn footer(&mut self, line: String) {
+        self.footer = Some(line);
     }
 }
 
-/// One record, a row per field; empty fields are left out.
-pub fn details<R: Record>(out: &mut dyn Write, record: &R) -> io::Result<()> {
+/// One record, a row per field: the fields asked for, else every field that is set.
+pub fn details<R: Record>(
+    out: &mut dyn Write,
+    record: &R,
+    selection: Option<&Selection>,
+) -> io::Result<()> {
+    let rows: Vec<(&str, String)> = match selection {
+        Some(selection) => selection
+            .header()
+            .into_iter()
+            .zip(selection.cells(record))
+            .collect(),
+        None => record
+            .details()
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .collect(),
+    };
     let mut table = new_table();
-    for (label, value) in record.details() {
-        if !value.is_empty() {
-            table.add_row(vec![label.to_owned(), shown(&value).into_owned()]);
-        }
+    for (label, value) in rows {
+        table.add_row(vec![label.to_owned(), shown(&value).into_owned()]);
     }
     writeln!(out, "{table}")
 }

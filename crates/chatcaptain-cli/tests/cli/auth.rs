@@ -107,3 +107,30 @@ fn long_help_documents_the_exit_codes_and_the_missing_key_flag() {
             )),
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn api_key_file_readable_by_group_or_others_is_refused_as_ssh_does() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let fake = fake(1);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), KEY).unwrap();
+    let path = file.path().to_str().unwrap();
+    for mode in [0o644, 0o640, 0o604, 0o620] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        fake.contacts(&["list", "--api-key-file", path])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!(
+                "error: permissions {mode:04o} for '{path}' are too open; run chmod 600 {path} \
+                 (an API key file must be private to its owner)\n"
+            ));
+    }
+    assert!(fake.server.requests().is_empty(), "a request went out");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    fake.contacts(&["list", "--api-key-file", path])
+        .assert()
+        .success();
+}

@@ -1,5 +1,7 @@
 //! A fake server per test, and the binary pointed at it.
 
+use std::path::{Path, PathBuf};
+
 use assert_cmd::Command;
 use chatcaptain::Contact;
 use chatcaptain_fake::{FakeServer, FakeServerBuilder};
@@ -52,17 +54,33 @@ impl Fake {
     }
 }
 
-/// `chatcaptain` with none of its environment variables inherited from the caller.
-pub fn bare() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chatcaptain"));
+/// The variables the tool reads, none of them inherited from the caller: the config is looked
+/// for in a directory that does not exist, so the real home's is never read.
+pub fn isolated(cmd: &mut std::process::Command) {
+    let nowhere = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-home");
     for var in [
         "CHATCAPTAIN_API_KEY",
         "CHATCAPTAIN_BASE_URL",
         "CHATCAPTAIN_CHATBOT",
+        "CHATCAPTAIN_PROFILE",
     ] {
         cmd.env_remove(var);
     }
-    cmd
+    cmd.env("HOME", &nowhere)
+        .env("XDG_CONFIG_HOME", nowhere.join(".config"));
+}
+
+/// `chatcaptain` with none of its environment variables inherited from the caller.
+pub fn bare() -> Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chatcaptain"));
+    isolated(&mut cmd);
+    Command::from_std(cmd)
+}
+
+/// A loopback address where nothing listens: bound, then let go.
+pub fn refused_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", listener.local_addr().unwrap())
 }
 
 /// A contact with a known id, for tests that need to name one.
@@ -95,4 +113,76 @@ pub fn ids(records: &[serde_json::Value]) -> Vec<String> {
         .iter()
         .map(|r| r["id"].as_str().expect("every record has an id").to_owned())
         .collect()
+}
+
+/// A home directory of its own for one test, with `XDG_CONFIG_HOME` inside it: what the tool
+/// reads and writes there is this test's alone.
+pub struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Self {
+        Home {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `$XDG_CONFIG_HOME` for the tool.
+    pub fn xdg_config_home(&self) -> PathBuf {
+        self.path().join("xdg")
+    }
+
+    /// Where the tool looks for its config.
+    pub fn config_file(&self) -> PathBuf {
+        self.xdg_config_home()
+            .join("chatcaptain")
+            .join("config.toml")
+    }
+
+    /// Writes the config file, creating its directory.
+    pub fn write_config(&self, text: &str) -> PathBuf {
+        let file = self.config_file();
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, text).unwrap();
+        file
+    }
+
+    /// A file holding `key` that only its owner can read.
+    pub fn key_file(&self, name: &str, key: &str) -> PathBuf {
+        let file = self.path().join(name);
+        std::fs::write(&file, format!("{key}\n")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        file
+    }
+
+    /// `chatcaptain` with this home and none of the caller's variables.
+    pub fn cli(&self) -> Command {
+        let mut cmd = bare();
+        cmd.env("HOME", self.path())
+            .env("XDG_CONFIG_HOME", self.xdg_config_home());
+        cmd
+    }
+}
+
+/// A TOML table for `[profiles.NAME]` with the given keys (values quoted as TOML strings).
+pub fn profile_toml(name: &str, settings: &[(&str, &str)]) -> String {
+    let mut text = format!("[profiles.{name}]\n");
+    for (key, value) in settings {
+        text.push_str(&format!("{key} = {}\n", toml_string(value)));
+    }
+    text
+}
+
+/// `value` as a TOML basic string.
+pub fn toml_string(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }

@@ -3,13 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, KEY, bare, fake};
-
-/// A loopback address where nothing listens: bound, then let go.
-fn refused_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    format!("http://{}", listener.local_addr().unwrap())
-}
+use crate::common::{BOT, KEY, bare, fake, refused_url};
 
 #[test]
 fn connection_refused_prints_the_transport_message_once() {

@@ -4,7 +4,7 @@
 use chatcaptain_fake::FakeServer;
 use predicates::prelude::*;
 
-use crate::common::{BOT, contact, fake_with, ndjson};
+use crate::common::{BOT, bare, contact, fake_with, ndjson};
 
 /// Colours the table red and renames the terminal's window, if printed raw.
 const EVIL: &str = "Evil\u{1b}[31mRED\u{1b}[0m\u{1b}]0;pwned\u{7}";
@@ -152,4 +152,10 @@ fn csv_guard_applies_to_a_single_contact_too() {
         .assert()
         .success()
         .stdout(predicate::str::contains("'@SUM(A1:A9)"));
+}
+
+#[test]
+fn the_long_help_holds_no_control_characters() {
+    let out = bare().arg("--help").assert().success();
+    assert_no_control_bytes(&out.get_output().stdout);
 }

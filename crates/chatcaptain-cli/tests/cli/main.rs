@@ -3,11 +3,16 @@
 mod auth;
 mod commands;
 mod common;
+mod configure;
 mod doctor;
 mod errors;
 mod export;
+mod fields;
 mod formats;
+mod hits;
 mod hostile;
 mod import;
+mod profiles;
 mod stopping;
 mod sync;
+mod usage;

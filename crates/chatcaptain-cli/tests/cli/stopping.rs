@@ -7,14 +7,14 @@ use std::time::{Duration, Instant};
 
 use chatcaptain_fake::{FakeServer, Fault, Route};
 
-use crate::common::{BOT, Fake, KEY, fake, fake_with, ids, ndjson};
+use crate::common::{BOT, Fake, KEY, fake, fake_with, ids, isolated, ndjson};
 
 const DEADLINE: Duration = Duration::from_secs(15);
 
 fn export(fake: &Fake, page_size: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_chatcaptain"));
+    isolated(&mut cmd);
     cmd.env("CHATCAPTAIN_API_KEY", KEY)
-        .env_remove("CHATCAPTAIN_BASE_URL")
         .args(["--base-url", &fake.server.base_url()])
         .args(["contacts", "list", "--all", "--output", "ndjson"])
         .args(["--page-size", page_size, "--chatbot", BOT])

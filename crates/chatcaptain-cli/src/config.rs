@@ -1,0 +1,149 @@
+//! The config file: one profile per chatbot, because an API key belongs to one chatbot.
+//!
+//! ```toml
+//! [profiles.default]
+//! chatbot = "aBcDeFgHiJkLmNoPqRsT"
+//! key_file = "/home/ada/.config/chatcaptain/shop.key"
+//! base_url = "https://api.chatcaptain.com"   # optional
+//! ```
+//!
+//! A profile names the file the key is in, never the key: the config can then be shown, shared
+//! and backed up without giving a key away.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::exit::Usage;
+
+/// Every profile in the file, by name.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `[profiles.NAME]` tables.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// The settings of one chatbot; each is optional, a flag or variable can give it instead.
+// Unknown keys are refused: `api_key = "..."` must not sit there quietly unused (and a typo
+// such as `keyfile` must not make the tool fall back to another key).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The chatbot's ID.
+    pub chatbot: Option<String>,
+    /// The file the API key is in; relative to the config file's directory, `~/` for home.
+    pub key_file: Option<PathBuf>,
+    /// The API's address.
+    pub base_url: Option<String>,
+}
+
+/// `$XDG_CONFIG_HOME/chatcaptain/config.toml`, else `~/.config/chatcaptain/config.toml`; the
+/// same on every system, as gh does, so instructions need no per-system variant.
+pub fn path() -> Result<PathBuf, Usage> {
+    // The XDG spec: a relative value is invalid and is ignored, an empty one is unset.
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute());
+    let dir = match xdg {
+        Some(dir) => dir,
+        None => home()?.join(".config"),
+    };
+    Ok(dir.join("chatcaptain").join("config.toml"))
+}
+
+/// The user's home directory.
+pub fn home() -> Result<PathBuf, Usage> {
+    std::env::home_dir()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .ok_or_else(|| {
+            Usage(
+                "cannot find the home directory for the config file: set HOME or XDG_CONFIG_HOME"
+                    .into(),
+            )
+        })
+}
+
+/// The config in `path`; `None` when there is no such file (no profile configured yet).
+pub fn load(path: &Path) -> Result<Option<Config>, Usage> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(path, &text).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Usage(format!(
+            "cannot read the config file {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// The config in `text`, read from `path`; an error names the file, the line and the column.
+pub fn parse(path: &Path, text: &str) -> Result<Config, Usage> {
+    toml::from_str(text).map_err(|e| malformed(path, text, e.span(), e.message()))
+}
+
+/// A malformed config file: where, and what is wrong, on one line, with no value from the file.
+/// toml's own `Display` quotes the offending line and serde's messages quote a string of the
+/// wrong type, and either could be a key pasted into the wrong place (`api_key = "..."`).
+pub fn malformed(
+    path: &Path,
+    text: &str,
+    span: Option<std::ops::Range<usize>>,
+    message: &str,
+) -> Usage {
+    let message = without_strings(message.trim()).replace('\n', "; ");
+    let Some(span) = span else {
+        return Usage(format!("the config file {}: {message}", path.display()));
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    Usage(format!(
+        "the config file {}, line {line}, column {column}: {message}",
+        path.display()
+    ))
+}
+
+/// `message` with the text of each `"..."` left out (names are in backticks, values in quotes).
+fn without_strings(message: &str) -> String {
+    let mut kept = String::with_capacity(message.len());
+    for (i, part) in message.split('"').enumerate() {
+        match i % 2 {
+            0 => kept.push_str(part),
+            _ => kept.push_str("\"...\""),
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::parse;
+
+    #[test]
+    fn an_error_names_the_line_and_column_but_not_the_value() {
+        let text = "[profiles.shop]\nchatbot = \"b1\"\napi_key = \"sk-secret\"\n";
+        let error = parse(Path::new("c.toml"), text).unwrap_err().0;
+        assert!(
+            error.starts_with("the config file c.toml, line 3, column 1: "),
+            "{error}"
+        );
+        assert!(
+            error.contains("api_key") && !error.contains("sk-secret"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_string_of_the_wrong_type_is_not_quoted() {
+        let text = "[profiles]\nshop = \"sk-secret\"\n";
+        let error = parse(Path::new("c.toml"), text).unwrap_err().0;
+        assert!(
+            error.contains("line 2") && !error.contains("sk-secret"),
+            "{error}"
+        );
+    }
+}

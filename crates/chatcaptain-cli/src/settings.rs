@@ -1,0 +1,118 @@
+//! Where each setting comes from, and the client built from them.
+//!
+//! As in the AWS CLI, a flag wins over an environment variable, which wins over the profile,
+//! which wins over the built-in default. One exception: a profile named by `--profile` comes
+//! before the environment. Its key, chatbot and base URL belong together (a key works for one
+//! chatbot), and a `CHATCAPTAIN_BASE_URL` left over from a test must not send the named
+//! profile's key to that server.
+
+use std::path::{Path, PathBuf};
+
+use chatcaptain::{API_KEY_ENV, BASE_URL_ENV, Client};
+
+use crate::cli::Chatbot;
+use crate::config::Profile;
+use crate::exit::Usage;
+use crate::key_file;
+use crate::profile::Selected;
+
+/// The variable that names the chatbot when `--chatbot` does not.
+pub const CHATBOT_ENV: &str = "CHATCAPTAIN_CHATBOT";
+
+/// The value of the variable `name`; one that is empty or only whitespace counts as unset
+/// (`export CHATCAPTAIN_BASE_URL=` undoes a test setup), as in `Client::from_env`.
+pub fn env(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|value| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// A client for the base URL and with the key the flags, the environment and `profile` give.
+pub fn client(
+    key_file: Option<&Path>,
+    base_url: Option<&str>,
+    profile: Option<&Selected>,
+) -> anyhow::Result<Client> {
+    let mut builder = Client::builder().api_key(key(key_file, profile)?);
+    let base_url = pick(
+        base_url
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map(str::to_owned),
+        env(BASE_URL_ENV),
+        profile,
+        |p| p.base_url.clone(),
+    );
+    if let Some(url) = base_url {
+        builder = builder.base_url(url);
+    }
+    Ok(builder.build()?)
+}
+
+/// Fills in the chatbot's ID from the flag, the environment or `profile`.
+pub fn chatbot(chatbot: &mut Chatbot, profile: Option<&Selected>) -> Result<(), Usage> {
+    let given = chatbot.id.take().filter(|id| !id.trim().is_empty());
+    let Some(id) = pick(given, env(CHATBOT_ENV), profile, |p| p.chatbot.clone()) else {
+        return Err(Usage(format!(
+            "no chatbot: pass --chatbot ID, set {CHATBOT_ENV}, or {}",
+            in_profile("chatbot", "--chatbot ID", profile)
+        )));
+    };
+    chatbot.id = Some(id);
+    Ok(())
+}
+
+/// The key: from `--api-key-file`, `CHATCAPTAIN_API_KEY` or the profile's key file.
+fn key(flag: Option<&Path>, profile: Option<&Selected>) -> Result<String, Usage> {
+    if let Some(path) = flag {
+        return key_file::read(path);
+    }
+    let from_profile = profile.and_then(|p| p.key_file().map(|path| (p, path)));
+    let from_env = env(API_KEY_ENV);
+    let profile_first = profile.is_some_and(|p| p.named_by_flag);
+    match (from_profile, from_env) {
+        (Some((selected, path)), Some(_)) if profile_first => profile_key(selected, path),
+        (_, Some(key)) => Ok(key),
+        (Some((selected, path)), None) => profile_key(selected, path),
+        (None, None) => Err(Usage(format!(
+            "no API key: set {API_KEY_ENV}, pass --api-key-file PATH, or {}",
+            in_profile("key_file", "--key-file PATH", profile)
+        ))),
+    }
+}
+
+/// The key in a profile's key file; an error says which profile named the file.
+fn profile_key(selected: &Selected, path: Result<PathBuf, Usage>) -> Result<String, Usage> {
+    key_file::read(&path?)
+        .map_err(|Usage(e)| Usage(format!("{e} (the key_file of {})", selected.describe())))
+}
+
+/// The flag's value, else (for a profile named by `--profile`, the profile's, then) the
+/// environment's, else the profile's.
+fn pick<T>(
+    flag: Option<T>,
+    env: Option<T>,
+    profile: Option<&Selected>,
+    of: impl Fn(&Profile) -> Option<T>,
+) -> Option<T> {
+    let from_profile = || profile.and_then(|p| of(&p.profile));
+    match profile {
+        Some(p) if p.named_by_flag => flag.or_else(from_profile).or(env),
+        _ => flag.or(env).or_else(from_profile),
+    }
+}
+
+/// How to put `field` in a profile: the one in use, else a new `default` one.
+fn in_profile(field: &str, flag: &str, profile: Option<&Selected>) -> String {
+    match profile {
+        Some(selected) => format!(
+            "set {field} in {} (chatcaptain configure --profile {} {flag})",
+            selected.describe(),
+            selected.name
+        ),
+        None => {
+            "save it in a profile (chatcaptain configure --chatbot ID --key-file PATH)".to_owned()
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! `--fields`: only the fields asked for, in the order asked for, in every format.
+
+use chatcaptain_fake::FakeServer;
+use predicates::prelude::*;
+
+use crate::common::{BOT, contact, fake, fake_with, ndjson};
+
+/// The keys of a one-line JSON object in the order written (serde_json's `Value` sorts them).
+fn keys_in_order(line: &str) -> Vec<String> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line).unwrap();
+    let mut keys: Vec<(usize, String)> = object
+        .keys()
+        .map(|key| (line.find(&format!("\"{key}\":")).unwrap(), key.clone()))
+        .collect();
+    keys.sort();
+    keys.into_iter().map(|(_, key)| key).collect()
+}
+
+#[test]
+fn ndjson_has_exactly_the_fields_asked_for_in_that_order() {
+    let fake = fake(3);
+    let full = ndjson(
+        &fake
+            .contacts(&["list", "--limit", "3"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let out = fake
+        .contacts(&[
+            "list",
+            "--limit",
+            "3",
+            "--fields",
+            "email,id,name",
+            "-o",
+            "ndjson",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    for (line, whole) in lines.iter().zip(&full) {
+        assert_eq!(keys_in_order(line), ["email", "id", "name"]);
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        for key in ["email", "id", "name"] {
+            assert_eq!(record[key], whole[key], "{key}");
+        }
+    }
+}
+
+#[test]
+fn csv_has_exactly_the_columns_asked_for_in_that_order() {
+    let fake = fake(2);
+    let full = ndjson(
+        &fake
+            .contacts(&["list", "--limit", "2"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let out = fake
+        .contacts(&["list", "--limit", "2", "--fields", "name,id", "-o", "csv"])
+        .assert()
+        .success();
+    let expected: String = std::iter::once("name,id".to_owned())
+        .chain(full.iter().map(|r| {
+            format!(
+                "{},{}",
+                r["name"].as_str().unwrap(),
+                r["id"].as_str().unwrap()
+            )
+        }))
+        .map(|line| line + "\n")
+        .collect();
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), expected);
+}
+
+#[test]
+fn a_table_has_exactly_the_columns_asked_for_in_that_order() {
+    let fake = fake(2);
+    let out = fake
+        .contacts(&[
+            "list",
+            "--limit",
+            "2",
+            "--fields",
+            "email,name",
+            "-o",
+            "table",
+        ])
+        .assert()
+        .success();
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let header = table.lines().nth(1).unwrap();
+    let columns: Vec<&str> = header
+        .split(['│', '┆'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(columns, ["email", "name"], "{table}");
+    assert!(
+        !table.contains("CREATED") && !table.contains("+49"),
+        "{table}"
+    );
+}
+
+#[test]
+fn get_and_search_take_fields_too() {
+    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada Lovelace")));
+    let out = fake
+        .contacts(&["get", "C1", "--fields", "name,language", "-o", "json"])
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stdout),
+        "{\n  \"name\": \"Ada Lovelace\",\n  \"language\": \"EN\"\n}\n"
+    );
+    fake.contacts(&["get", "C1", "--fields", "name,id", "-o", "table"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Ada Lovelace").and(predicate::str::contains("email").not()),
+        );
+    fake.contacts(&["search", "Lovelace", "--fields", "id", "-o", "ndjson"])
+        .assert()
+        .success()
+        .stdout("{\"id\":\"C1\"}\n");
+}
+
+#[test]
+fn a_field_that_is_not_set_is_null_in_json_and_empty_in_csv() {
+    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada Lovelace")));
+    fake.contacts(&["get", "C1", "--fields", "id,street", "-o", "ndjson"])
+        .assert()
+        .success()
+        .stdout("{\"id\":\"C1\",\"street\":null}\n");
+    fake.contacts(&["get", "C1", "--fields", "id,street", "-o", "csv"])
+        .assert()
+        .success()
+        .stdout("id,street\nC1,\n");
+}
+
+#[test]
+fn an_unknown_field_is_a_usage_error_listing_the_valid_names() {
+    let fake = fake(1);
+    fake.contacts(&["list", "--fields", "id,nmae"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("invalid value 'nmae' for '--fields <FIELD,...>'")
+                .and(predicate::str::contains(
+                    "[possible values: id, created, updated, name, email, phoneNumber,",
+                ))
+                .and(predicate::str::contains("street, houseNumber")),
+        );
+    assert!(fake.server.requests().is_empty());
+}
+
+#[test]
+fn a_field_named_twice_is_a_usage_error() {
+    let fake = fake(1);
+    fake.contacts(&["list", "--fields", "id,name,id"])
+        .assert()
+        .code(2)
+        .stderr("error: --fields names id twice\n");
+    assert!(fake.server.requests().is_empty());
+}

@@ -1,0 +1,339 @@
+//! Profiles in the config file, and the order in which flags, variables, the profile and the
+//! defaults are taken.
+
+use predicates::prelude::*;
+
+use crate::common::{BOT, Fake, Home, KEY, fake, ndjson, profile_toml, refused_url};
+
+/// A home whose `default` profile points at `fake` with the right key and chatbot.
+fn home_with_default(fake: &Fake) -> Home {
+    let home = Home::new();
+    let key_file = home.key_file("bot1.key", KEY);
+    home.write_config(&profile_toml(
+        "default",
+        &[
+            ("chatbot", BOT),
+            ("key_file", key_file.to_str().unwrap()),
+            ("base_url", &fake.server.base_url()),
+        ],
+    ));
+    home
+}
+
+/// The chatbot in the path of the requests the fake has seen, each run of one chatbot once (a
+/// listing may take two requests).
+fn chatbots_asked(fake: &Fake) -> Vec<String> {
+    let mut chatbots: Vec<String> = fake
+        .server
+        .requests()
+        .iter()
+        .map(|r| r.path.split('/').nth(3).unwrap_or_default().to_owned())
+        .collect();
+    chatbots.dedup();
+    chatbots
+}
+
+#[test]
+fn the_default_profile_gives_key_chatbot_and_base_url() {
+    let fake = fake(3);
+    let home = home_with_default(&fake);
+    let out = home.cli().args(["contacts", "list"]).assert().success();
+    assert_eq!(ndjson(&out.get_output().stdout).len(), 3);
+}
+
+#[test]
+fn profile_flag_and_variable_select_a_named_profile() {
+    let fake = fake(2);
+    let home = Home::new();
+    let good = home.key_file("shop.key", KEY);
+    let wrong = home.key_file("other.key", "not-the-key");
+    let url = fake.server.base_url();
+    home.write_config(&format!(
+        "{}\n{}",
+        profile_toml(
+            "default",
+            &[
+                ("chatbot", "other"),
+                ("key_file", wrong.to_str().unwrap()),
+                ("base_url", &url)
+            ]
+        ),
+        profile_toml(
+            "shop",
+            &[
+                ("chatbot", BOT),
+                ("key_file", good.to_str().unwrap()),
+                ("base_url", &url)
+            ]
+        ),
+    ));
+    home.cli()
+        .args(["--profile", "shop", "contacts", "list"])
+        .assert()
+        .success();
+    // Without a name, `default`, whose key the fake refuses.
+    home.cli().args(["contacts", "list"]).assert().code(3);
+    home.cli()
+        .env("CHATCAPTAIN_PROFILE", "shop")
+        .args(["contacts", "list"])
+        .assert()
+        .success();
+    assert_eq!(chatbots_asked(&fake), [BOT, "other", BOT]);
+}
+
+#[test]
+fn the_chatbot_comes_from_the_flag_then_the_variable_then_the_profile() {
+    let fake = fake(1);
+    let home = home_with_default(&fake);
+    home.cli()
+        .env("CHATCAPTAIN_CHATBOT", "from-env")
+        .args(["contacts", "list", "--chatbot", "from-flag"])
+        .assert()
+        .success();
+    home.cli()
+        .env("CHATCAPTAIN_CHATBOT", "from-env")
+        .args(["contacts", "list"])
+        .assert()
+        .success();
+    home.cli().args(["contacts", "list"]).assert().success();
+    assert_eq!(chatbots_asked(&fake), ["from-flag", "from-env", BOT]);
+}
+
+#[test]
+fn the_base_url_comes_from_the_flag_then_the_variable_then_the_profile() {
+    let fake = fake(1);
+    let home = Home::new();
+    let key_file = home.key_file("bot1.key", KEY);
+    home.write_config(&profile_toml(
+        "default",
+        &[
+            ("chatbot", BOT),
+            ("key_file", key_file.to_str().unwrap()),
+            ("base_url", &refused_url()),
+        ],
+    ));
+    // Only the fake answers: each run succeeds only if the setting that should win did.
+    home.cli()
+        .env("CHATCAPTAIN_BASE_URL", refused_url())
+        .args(["--base-url", &fake.server.base_url(), "contacts", "list"])
+        .assert()
+        .success();
+    home.cli()
+        .env("CHATCAPTAIN_BASE_URL", fake.server.base_url())
+        .args(["contacts", "list"])
+        .assert()
+        .success();
+    home.cli()
+        .args(["contacts", "list"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error sending request"));
+}
+
+#[test]
+fn the_key_comes_from_the_flag_then_the_variable_then_the_profile() {
+    let fake = fake(1);
+    let home = Home::new();
+    let wrong = home.key_file("wrong.key", "not-the-key");
+    let good = home.key_file("good.key", KEY);
+    let url = fake.server.base_url();
+    let with_key_file = |file: &std::path::Path| {
+        home.write_config(&profile_toml(
+            "default",
+            &[
+                ("chatbot", BOT),
+                ("key_file", file.to_str().unwrap()),
+                ("base_url", &url),
+            ],
+        ));
+    };
+    with_key_file(&wrong);
+    home.cli()
+        .env("CHATCAPTAIN_API_KEY", "not-the-key")
+        .args(["contacts", "list", "--api-key-file", good.to_str().unwrap()])
+        .assert()
+        .success();
+    home.cli()
+        .env("CHATCAPTAIN_API_KEY", KEY)
+        .args(["contacts", "list"])
+        .assert()
+        .success();
+    with_key_file(&good);
+    home.cli().args(["contacts", "list"]).assert().success();
+}
+
+#[test]
+fn a_profile_named_by_the_flag_comes_before_the_variables() {
+    let fake = fake(1);
+    let home = Home::new();
+    let key_file = home.key_file("shop.key", KEY);
+    home.write_config(&profile_toml(
+        "shop",
+        &[
+            ("chatbot", BOT),
+            ("key_file", key_file.to_str().unwrap()),
+            ("base_url", &fake.server.base_url()),
+        ],
+    ));
+    let leftovers = [
+        ("CHATCAPTAIN_API_KEY", "not-the-key".to_owned()),
+        ("CHATCAPTAIN_BASE_URL", refused_url()),
+        ("CHATCAPTAIN_CHATBOT", "from-env".to_owned()),
+    ];
+    home.cli()
+        .envs(leftovers.clone())
+        .args(["--profile", "shop", "contacts", "list"])
+        .assert()
+        .success();
+    assert_eq!(chatbots_asked(&fake), [BOT]);
+    // Named by the variable, the profile comes after the other variables, as in the AWS CLI.
+    home.cli()
+        .envs(leftovers)
+        .env("CHATCAPTAIN_PROFILE", "shop")
+        .args(["contacts", "list"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error sending request"));
+}
+
+#[test]
+fn an_unknown_profile_is_an_error_listing_the_profiles_and_the_file() {
+    let home = Home::new();
+    let file = home.write_config(&format!(
+        "{}{}",
+        profile_toml("default", &[("chatbot", BOT)]),
+        profile_toml("shop", &[("chatbot", BOT)])
+    ));
+    home.cli()
+        .args(["--profile", "shpo", "contacts", "list"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: unknown profile 'shpo' in {} (it has default, shop)\n",
+            file.display()
+        ));
+}
+
+#[test]
+fn an_unknown_profile_without_a_config_file_says_how_to_create_it() {
+    let home = Home::new();
+    home.cli()
+        .env("CHATCAPTAIN_PROFILE", "shop")
+        .args(["contacts", "list"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("unknown profile 'shop'")
+                .and(predicate::str::contains(
+                    home.config_file().to_str().unwrap(),
+                ))
+                .and(predicate::str::contains(
+                    "chatcaptain configure --profile shop",
+                )),
+        );
+}
+
+#[test]
+fn a_malformed_config_file_is_an_error_naming_the_file_and_the_line() {
+    let home = Home::new();
+    let file = home.write_config("[profiles.default]\nchatbot = \"bot1\"\nkey_file = /no/quotes\n");
+    home.cli()
+        .args(["contacts", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(format!(
+            "error: the config file {}, line 3, column 12: ",
+            file.display()
+        )));
+}
+
+#[test]
+fn a_key_written_into_the_config_file_is_refused_and_not_printed() {
+    let home = Home::new();
+    home.write_config(&profile_toml(
+        "default",
+        &[("chatbot", BOT), ("api_key", KEY)],
+    ));
+    let out = home
+        .cli()
+        .args(["contacts", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 3").and(predicate::str::contains("api_key")));
+    assert!(!String::from_utf8_lossy(&out.get_output().stderr).contains(KEY));
+}
+
+#[test]
+fn a_relative_key_file_is_found_next_to_the_config_file() {
+    let fake = fake(1);
+    let home = Home::new();
+    let config = home.write_config(&profile_toml(
+        "default",
+        &[
+            ("chatbot", BOT),
+            ("key_file", "bot1.key"),
+            ("base_url", &fake.server.base_url()),
+        ],
+    ));
+    let key_file = home.key_file("bot1.key", KEY);
+    std::fs::rename(&key_file, config.with_file_name("bot1.key")).unwrap();
+    home.cli().args(["contacts", "list"]).assert().success();
+}
+
+#[test]
+fn without_xdg_config_home_the_config_is_in_dot_config_under_home() {
+    let fake = fake(1);
+    let home = home_with_default(&fake);
+    let dot_config = home.path().join(".config");
+    std::fs::rename(home.xdg_config_home(), &dot_config).unwrap();
+    home.cli()
+        .env_remove("XDG_CONFIG_HOME")
+        .args(["contacts", "list"])
+        .assert()
+        .success();
+    // A relative XDG_CONFIG_HOME is invalid, and ignored as the XDG spec says.
+    home.cli()
+        .env("XDG_CONFIG_HOME", "relative/dir")
+        .args(["contacts", "list"])
+        .assert()
+        .success();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_profiles_key_file_readable_by_others_is_refused_naming_the_profile() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let fake = fake(1);
+    let home = home_with_default(&fake);
+    let key_file = home.path().join("bot1.key");
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let path = key_file.display();
+    home.cli()
+        .args(["contacts", "list"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains(format!(
+                "permissions 0644 for '{path}' are too open; run chmod 600 {path}"
+            ))
+            .and(predicate::str::contains("profile 'default'")),
+        );
+    assert!(fake.server.requests().is_empty());
+}
+
+#[test]
+fn a_missing_chatbot_says_where_one_can_come_from() {
+    let fake = fake(1);
+    let home = Home::new();
+    home.cli()
+        .env("CHATCAPTAIN_API_KEY", KEY)
+        .args(["--base-url", &fake.server.base_url(), "contacts", "list"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("no chatbot: pass --chatbot ID, set CHATCAPTAIN_CHATBOT")
+                .and(predicate::str::contains("chatcaptain configure")),
+        );
+}
