@@ -47,5 +47,8 @@ fn every_case_runs_on_small_sizes_and_prints_its_rows() {
     assert!(out.contains("ratio large/small"), "{out}");
     assert!(out.contains("| Skewed 700 contacts"), "{out}");
     assert!(out.contains("| Retry-After only | 100/s | 2000 |"), "{out}");
-    assert!(out.contains("| learned pace + AIMD | 100/s | 2000 |"), "{out}");
+    assert!(
+        out.contains("| learned pace + AIMD | 100/s | 2000 |"),
+        "{out}"
+    );
 }

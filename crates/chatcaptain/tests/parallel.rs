@@ -146,14 +146,16 @@ async fn resumed_once(
         }
     }
     drop(pages);
-    let saved =
-        serde_json::to_string(&saved.expect("a listing cut short has a resume point")).unwrap();
-    let rest = listing()
-        .resume_parallel(serde_json::from_str(&saved).unwrap())
-        .collect_all()
-        .await
-        .unwrap();
-    got.extend(rest.into_iter().map(|c| c.id));
+    // The last page may know it is the last: nothing to resume then.
+    if let Some(saved) = saved {
+        let saved = serde_json::to_string(&saved).unwrap();
+        let rest = listing()
+            .resume_parallel(serde_json::from_str(&saved).unwrap())
+            .collect_all()
+            .await
+            .unwrap();
+        got.extend(rest.into_iter().map(|c| c.id));
+    }
     let unique: HashSet<_> = got.iter().collect();
     let count = server.contact_count(BOT);
     assert_eq!(
@@ -171,7 +173,7 @@ async fn a_parallel_listing_resumes_from_a_saved_page_without_repeats_or_gaps() 
         .seed_contacts_at(BOT, 45, seed_base_time() + TimeDelta::seconds(300))
         .start()
         .await;
-    for (ranges, stop_after) in [(4, 1), (4, 300), (8, 700), (3, 940)] {
+    for (ranges, stop_after) in [(4, 1), (4, 300), (8, 700), (3, 900), (2, 940)] {
         resumed_once(&server, ranges, stop_after, None).await;
     }
 }

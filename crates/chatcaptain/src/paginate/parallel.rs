@@ -32,7 +32,7 @@ use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::cursor::{Cursor, CursorStrategy, Fetched};
-use super::operation::CursorOperation;
+use super::operation::{CursorOperation, Dated};
 use super::{Options, Page, Resume, Strategy};
 use crate::{Client, Error};
 
@@ -127,6 +127,34 @@ struct Range<O: CursorOperation> {
     strategy: CursorStrategy<O>,
     busy: bool,
     done: bool,
+    /// Where the range began (its upper bound, or its first contact's `created`) and how many
+    /// contacts it has delivered since: its density, which says how much work is left in it.
+    origin: Option<DateTime<Utc>>,
+    delivered: usize,
+}
+
+impl<O: CursorOperation> Range<O> {
+    /// The range's remaining span: its current top and its lower bound (`oldest` for the
+    /// bottom range, which has none).
+    fn span(&self, oldest: Option<DateTime<Utc>>) -> Option<(DateTime<Utc>, TimeDelta)> {
+        let (top, lower) = self.strategy.remaining();
+        let lower = lower.or(oldest)?;
+        Some((lower, top? - lower))
+    }
+
+    /// How many seconds of the range's time its contacts have covered so far.
+    fn covered(&self) -> f64 {
+        match (self.origin, self.strategy.remaining().0) {
+            (Some(origin), Some(top)) => seconds(origin - top),
+            _ => 0.0,
+        }
+    }
+}
+
+fn seconds(delta: TimeDelta) -> f64 {
+    delta
+        .num_microseconds()
+        .map_or(f64::MAX, |us| us as f64 / 1e6)
 }
 
 struct Parallel<O: CursorOperation> {
@@ -242,6 +270,11 @@ impl<O: CursorOperation> Parallel<O> {
                     self.in_flight.clear();
                 }
             }
+            let range = &mut self.ranges[index];
+            range.delivered += items.len();
+            if range.origin.is_none() {
+                range.origin = items.first().map(Dated::created);
+            }
             self.delivered += items.len();
             if !items.is_empty() {
                 // Made now, delivered after every page made before it: the snapshot of all
@@ -350,11 +383,14 @@ impl<O: CursorOperation> Parallel<O> {
     }
 
     fn add_range(&mut self, cursor: Cursor) -> Result<(), Error> {
+        let cursor_top = cursor.last_created().or(cursor.upper());
         let strategy = CursorStrategy::new(self.params.clone(), self.page_size, cursor)?;
         self.ranges.push(Range {
+            origin: cursor_top,
             strategy,
             busy: false,
             done: false,
+            delivered: 0,
         });
         Ok(())
     }
@@ -377,25 +413,45 @@ impl<O: CursorOperation> Parallel<O> {
         }
     }
 
-    /// A range is through: cut the one with the most time left in two, so every worker has one.
+    /// A range is through: cut the one with the most work left in two, so every worker has one.
+    ///
+    /// The work left in a range is its remaining span times its density (contacts delivered per
+    /// second of its time so far, or the whole listing's before it delivered any). A range with
+    /// less than two pages' worth left is not cut: each cut costs a request of its own, and
+    /// cutting small ranges ends a listing with a string of one-page ranges.
     fn split_largest(&mut self) {
         let active = self.ranges.iter().filter(|r| !r.done).count();
         if active >= self.workers {
             return;
         }
         let oldest = self.oldest;
+        let (delivered, covered) = self
+            .ranges
+            .iter()
+            .fold((0, 0.0), |(d, c), r| (d + r.delivered, c + r.covered()));
+        let overall = (delivered > 0 && covered > 0.0).then(|| delivered as f64 / covered);
+        let enough = 2.0 * f64::from(self.page_size);
         let largest = self
             .ranges
             .iter()
             .enumerate()
             .filter(|(_, r)| !r.done)
             .filter_map(|(i, r)| {
-                let (top, lower) = r.strategy.remaining();
-                let span = top? - lower.or(oldest)?;
-                (span > SMALLEST_SPLIT).then_some((i, span, lower.or(oldest)?))
+                let (lower, span) = r.span(oldest)?;
+                if span <= SMALLEST_SPLIT {
+                    return None;
+                }
+                let own = (r.delivered > 0 && r.covered() > 0.0)
+                    .then(|| r.delivered as f64 / r.covered());
+                // Before anything was delivered, the span is all there is to go by.
+                let work = match own.or(overall) {
+                    Some(density) => density * seconds(span),
+                    None => return Some((i, lower, span, seconds(span))),
+                };
+                (work >= enough).then_some((i, lower, span, work))
             })
-            .max_by_key(|(_, span, _)| *span);
-        let Some((index, span, lower)) = largest else {
+            .max_by(|a, b| a.3.total_cmp(&b.3));
+        let Some((index, lower, span, _)) = largest else {
             return;
         };
         let middle = lower + span / 2;
