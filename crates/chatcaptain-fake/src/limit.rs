@@ -22,7 +22,8 @@ struct State {
     at: Instant,
     refused: u64,
     early: u64,
-    /// The newest 429: when it was answered and until when it asked the client to wait.
+    /// The running hold: when its first 429 was answered and until when the 429s asked the
+    /// client to wait.
     told: Option<(Instant, Instant)>,
 }
 
@@ -60,7 +61,13 @@ impl Limiter {
         }
         state.refused += 1;
         let wait = ((1.0 - state.tokens) / self.per_second).ceil().max(1.0) as u64;
-        state.told = Some((now, now + Duration::from_secs(wait)));
+        // A 429 inside a running hold extends it but keeps its start: requests sent after the
+        // first 429 of the hold was read are early whatever came after it.
+        let until = now + Duration::from_secs(wait);
+        state.told = match state.told {
+            Some((answered, running)) if now < running => Some((answered, running.max(until))),
+            _ => Some((now, until)),
+        };
         Err(wait)
     }
 
