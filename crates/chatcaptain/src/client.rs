@@ -268,6 +268,12 @@ impl ClientBuilder {
         let parsed = reqwest::Url::parse(&base_url)
             .map_err(|e| Error::Config(format!("base URL {base_url:?}: {e}")))?;
         match parsed.scheme() {
+            "https" if self.http.is_none() && chatcaptain_api::tls::BACKEND.is_none() => {
+                return Err(Error::Config(format!(
+                    "base URL {base_url:?} needs TLS, and chatcaptain was built without a TLS \
+                     feature: enable `rustls-ring` (the default), `rustls` or `native-tls`"
+                )));
+            }
             "https" => {}
             "http" if is_loopback(&parsed) => {}
             "http" => {
@@ -309,7 +315,7 @@ impl ClientBuilder {
             );
         let http = match self.http {
             Some(client) => client,
-            None => reqwest::Client::builder()
+            None => chatcaptain_api::tls::client_builder()
                 .redirect(crate::redirect::policy(&parsed))
                 .build()
                 .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,
