@@ -26,6 +26,25 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A ChatCaptain client: cheap to clone, every clone shares one connection pool.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), chatcaptain::Error> {
+/// # let server = chatcaptain_fake::FakeServer::builder().seed_contacts("aBcDeFgHiJkLmNoPqRsT", 3).start().await;
+/// # let (key, base_url) = (server.api_key(), server.base_url());
+/// use std::time::Duration;
+/// use chatcaptain::Client;
+///
+/// // Or Client::from_env()?: CHATCAPTAIN_API_KEY, optional CHATCAPTAIN_BASE_URL.
+/// let client = Client::builder()
+///     .api_key(key)
+///     .base_url(base_url) // default: the production API
+///     .timeout(Duration::from_secs(10))
+///     .build()?;
+/// let newest = client.contacts("aBcDeFgHiJkLmNoPqRsT").list().max_items(1).collect_all().await?;
+/// assert_eq!(newest.len(), 1);
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     shared: Arc<Shared>,
