@@ -181,3 +181,10 @@ pub use types::{Address, Contact, ContactUpdate, NewContact, Organization};
 
 /// The generated client underneath, for what this crate does not wrap.
 pub use chatcaptain_api as api;
+
+/// The README's quick start, compiled with the doc tests with warnings as errors, so that what
+/// a user pastes into a new project builds cleanly.
+#[cfg(doctest)]
+#[doc(test(attr(deny(warnings))))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeQuickStart;
