@@ -15,6 +15,13 @@
 //! With `rustls-ring`, reqwest is built without a crypto provider (`rustls-no-provider`) and each
 //! client gets a rustls configuration of its own with *ring*: nothing is installed process-wide,
 //! so a program's own choice of rustls provider is left alone.
+//!
+//! The price, and the one thing to know: cargo builds one reqwest for the whole program, so every
+//! other `reqwest::Client` in it (`reqwest::Client::new()`, a client of your own for
+//! `Client::new_with_client`, another crate's) is built without a provider too and panics in
+//! `build()` ("No rustls crypto provider is configured"), unless something in the program enables
+//! reqwest's `rustls` or `native-tls` feature. Start such clients from [`client_builder`], or call
+//! `install_process_default()` once at startup, or pick the `rustls` feature instead.
 
 /// The backend [`client_builder`] uses: `"native-tls"`, `"rustls"`, `"rustls-ring"`, or `None`
 /// when no TLS feature is enabled (then only `http://` URLs work).
@@ -39,6 +46,17 @@ pub fn client_builder() -> reqwest::ClientBuilder {
     ))]
     let builder = builder.tls_backend_preconfigured(ring::config());
     builder
+}
+
+/// Makes *ring* the process-wide rustls crypto provider, unless a provider is installed already
+/// (then it changes nothing and answers `false`). For programs that build `reqwest::Client`s of
+/// their own next to this crate's default `rustls-ring` (see the module docs); call it at
+/// startup, before any of them is built.
+#[cfg(feature = "rustls-ring")]
+pub fn install_process_default() -> bool {
+    rustls::crypto::ring::default_provider()
+        .install_default()
+        .is_ok()
 }
 
 /// rustls with *ring* and the platform's roots, for one client.

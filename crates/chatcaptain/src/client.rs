@@ -256,6 +256,11 @@ impl ClientBuilder {
     /// be changed from here, and reqwest's default follows redirects to other hosts with the
     /// key header on. An answer that came from another origin than the base URL is refused
     /// with [`Error::Redirect`], but by then the key has been sent there.
+    ///
+    /// Start it from [`api::tls::client_builder()`](crate::api::tls::client_builder) to have this
+    /// crate's TLS backend: with the default `rustls-ring`, reqwest has no crypto provider of
+    /// its own, and a `reqwest::Client::builder().build()` panics unless your program enables
+    /// reqwest's `rustls` or `native-tls` feature (see [`crate::api::tls`]).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self

@@ -21,7 +21,7 @@ fn remote_client() -> Client {
     // Built without a TLS feature, the crate refuses https unless given a client of one's own.
     let builder = match chatcaptain::api::tls::BACKEND {
         Some(_) => builder,
-        None => builder.http_client(reqwest::Client::new()),
+        None => builder.http_client(chatcaptain::api::tls::client_builder().build().unwrap()),
     };
     builder.build().unwrap()
 }
