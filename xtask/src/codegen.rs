@@ -1,6 +1,7 @@
 //! `cargo xtask codegen`: spec -> progenitor -> prettyplease -> crates/chatcaptain-api, and the
 //! spec's `x-pagination` -> the listings' glue in crates/chatcaptain (see `glue`).
 
+mod client_builder;
 mod extract;
 mod fields;
 mod glue;
@@ -115,7 +116,7 @@ pub fn generate_files(spec_path: &Path) -> Result<(String, String)> {
             list.join("\n")
         );
     }
-    let mut api = generate_syntax(&spec)?;
+    let mut api = client_builder::route_through_tls(generate_syntax(&spec)?)?;
     let glue = glue::generate(&spec.json(), &api).with_context(|| {
         format!(
             "{}: cannot generate the listings' glue",

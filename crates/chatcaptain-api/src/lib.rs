@@ -29,6 +29,7 @@
 #[rustfmt::skip]
 mod generated;
 pub mod hooks;
+pub mod tls;
 
 pub use generated::*;
 pub use hooks::Hooks;

@@ -147,7 +147,11 @@ async fn the_per_request_timeout_applies_to_a_caller_supplied_reqwest_client() {
         .mount(&server)
         .await;
     let hooks = Hooks::new().timeout(Duration::from_millis(50));
-    let client = Client::new_with_client(&server.uri(), reqwest::Client::new(), hooks);
+    let client = Client::new_with_client(
+        &server.uri(),
+        chatcaptain_api::tls::client_builder().build().unwrap(),
+        hooks,
+    );
     match get_contact(&client).await.unwrap_err() {
         Error::CommunicationError(e) => assert!(e.is_timeout(), "{e:?}"),
         other => panic!("expected a timeout, got {other:?}"),
@@ -325,7 +329,11 @@ async fn an_answer_from_another_origin_after_a_followed_redirect_is_refused() {
         .respond_with(ResponseTemplate::new(302).insert_header("location", location.as_str()))
         .mount(&api)
         .await;
-    let client = Client::new_with_client(&api.uri(), reqwest::Client::new(), Hooks::default());
+    let client = Client::new_with_client(
+        &api.uri(),
+        chatcaptain_api::tls::client_builder().build().unwrap(),
+        Hooks::default(),
+    );
     match get_contact(&client).await.unwrap_err() {
         Error::Custom(message) => {
             assert_eq!(

@@ -29,7 +29,7 @@ pub async fn count(
 /// Case 2: `contacts.list().items()` against the hand-written cursor loop.
 pub async fn list_throughput(rounds: usize, contacts: u64) -> anyhow::Result<Comparison> {
     let host = Hosted::start(FakeServer::builder().seed_contacts(CHATBOT, contacts));
-    let http = reqwest::Client::new();
+    let http = plain_reqwest()?;
     let client = sdk(&host.base_url)?;
     let url = host.base_url.clone();
     let (baseline, ours, items) = side_by_side(
@@ -57,7 +57,7 @@ pub async fn list_throughput(rounds: usize, contacts: u64) -> anyhow::Result<Com
 /// Case 5: `contacts.search(q).items()` against the hand-written page loop.
 pub async fn search_throughput(rounds: usize, contacts: u64) -> anyhow::Result<Comparison> {
     let host = Hosted::start(FakeServer::builder().seed_contacts(CHATBOT, contacts));
-    let http = reqwest::Client::new();
+    let http = plain_reqwest()?;
     let client = sdk(&host.base_url)?;
     let url = host.base_url.clone();
     // Every generated contact has an address at example.com, so this matches them all.
@@ -183,4 +183,12 @@ pub async fn parallel_speedup(
             _ => "faster".into(),
         },
     })
+}
+
+/// A reqwest client with reqwest's defaults, as a user without the SDK has. Built from the SDK's
+/// `tls::client_builder()` only because with its default TLS feature (`rustls-ring`) the
+/// workspace's reqwest has no crypto provider of its own and `reqwest::Client::new()` would
+/// panic; the loopback fake speaks plain http anyway.
+fn plain_reqwest() -> anyhow::Result<reqwest::Client> {
+    Ok(chatcaptain_api::tls::client_builder().build()?)
 }

@@ -107,7 +107,9 @@ async fn the_fake_answers_every_operation_of_the_spec_with_a_success() {
     }))
     .unwrap();
     let server = FakeServer::builder().contact(BOT, contact).start().await;
-    let client = reqwest::Client::new();
+    // chatcaptain-api's TLS builder: in a workspace build, reqwest has no crypto provider of its
+    // own (`chatcaptain_api::tls`) and `reqwest::Client::new()` would panic.
+    let client = chatcaptain_api::tls::client_builder().build().unwrap();
 
     let mut missing = Vec::new();
     for operation in operations(doc) {

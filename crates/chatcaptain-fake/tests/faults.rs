@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use chatcaptain_fake::{FakeServer, Fault, Route};
-use common::{BOT, contacts_path, get};
+use common::{BOT, contacts_path, get, http};
 use reqwest::Method;
 use serde_json::json;
 
@@ -14,7 +14,7 @@ async fn raw(
     method: Method,
     path: &str,
 ) -> reqwest::Result<reqwest::Response> {
-    reqwest::Client::new()
+    http()
         .request(method, format!("{}{path}", server.base_url()))
         .header("x-chatcaptain-key", server.api_key())
         .send()
@@ -95,7 +95,7 @@ async fn dropped_connection_fails_the_body_after_the_handler_ran() {
         .fault(Fault::drop_connection().on(Route::CreateContact).nth(1))
         .start()
         .await;
-    let response = reqwest::Client::new()
+    let response = http()
         .post(format!("{}{}", server.base_url(), contacts_path(BOT)))
         .header("x-chatcaptain-key", server.api_key())
         .json(&json!({"language": "EN"}))

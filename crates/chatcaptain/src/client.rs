@@ -26,6 +26,25 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A ChatCaptain client: cheap to clone, every clone shares one connection pool.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), chatcaptain::Error> {
+/// # let server = chatcaptain_fake::FakeServer::builder().seed_contacts("aBcDeFgHiJkLmNoPqRsT", 3).start().await;
+/// # let (key, base_url) = (server.api_key(), server.base_url());
+/// use std::time::Duration;
+/// use chatcaptain::Client;
+///
+/// // Or Client::from_env()?: CHATCAPTAIN_API_KEY, optional CHATCAPTAIN_BASE_URL.
+/// let client = Client::builder()
+///     .api_key(key)
+///     .base_url(base_url) // default: the production API
+///     .timeout(Duration::from_secs(10))
+///     .build()?;
+/// let newest = client.contacts("aBcDeFgHiJkLmNoPqRsT").list().max_items(1).collect_all().await?;
+/// assert_eq!(newest.len(), 1);
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     shared: Arc<Shared>,
@@ -251,6 +270,11 @@ impl ClientBuilder {
     /// be changed from here, and reqwest's default follows redirects to other hosts with the
     /// key header on. An answer that came from another origin than the base URL is refused
     /// with [`Error::Redirect`], but by then the key has been sent there.
+    ///
+    /// Start it from [`api::tls::client_builder()`](crate::api::tls::client_builder) to have this
+    /// crate's TLS backend: with the default `rustls-ring`, reqwest has no crypto provider of
+    /// its own, and a `reqwest::Client::builder().build()` panics unless your program enables
+    /// reqwest's `rustls` or `native-tls` feature (see [`crate::api::tls`]).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -282,6 +306,12 @@ impl ClientBuilder {
         let parsed = reqwest::Url::parse(&base_url)
             .map_err(|e| Error::Config(format!("base URL {base_url:?}: {e}")))?;
         match parsed.scheme() {
+            "https" if self.http.is_none() && chatcaptain_api::tls::BACKEND.is_none() => {
+                return Err(Error::Config(format!(
+                    "base URL {base_url:?} needs TLS, and chatcaptain was built without a TLS \
+                     feature: enable `rustls-ring` (the default), `rustls` or `native-tls`"
+                )));
+            }
             "https" => {}
             "http" if is_loopback(&parsed) => {}
             "http" => {
@@ -323,7 +353,7 @@ impl ClientBuilder {
             );
         let http = match self.http {
             Some(client) => client,
-            None => reqwest::Client::builder()
+            None => chatcaptain_api::tls::client_builder()
                 .redirect(crate::redirect::policy(&parsed))
                 .build()
                 .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,

@@ -12,6 +12,22 @@ use crate::{
 };
 
 /// A handle on the contacts of one chatbot; cheap to clone.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), chatcaptain::Error> {
+/// # let server = chatcaptain_fake::FakeServer::start().await;
+/// # let client = chatcaptain::Client::builder().api_key(server.api_key()).base_url(server.base_url()).build()?;
+/// use chatcaptain::{ContactUpdate, NewContact};
+///
+/// let contacts = client.contacts("aBcDeFgHiJkLmNoPqRsT");
+/// let ada = contacts.create(NewContact::new("EN").name("Ada Lovelace")).await?;
+/// contacts.update(&ada.id, ContactUpdate::new().variable("plan", "premium")).await?;
+/// let hits = contacts.search("Lovelace").collect_all().await?;
+/// assert_eq!(hits[0].id, ada.id);
+/// assert!(contacts.delete(&ada.id).await?);
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Contacts {
     client: Client,

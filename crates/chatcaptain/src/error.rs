@@ -12,6 +12,23 @@ const EXCERPT_LEN: usize = 200;
 /// Variants carry what a caller needs to decide what to do next. As in std, `Display` says this
 /// error's own part and [`source()`](std::error::Error::source) gives the cause: no message
 /// repeats its cause, so print the chain (anyhow's `{:#}`) to see everything.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), chatcaptain::Error> {
+/// # let server = chatcaptain_fake::FakeServer::start().await;
+/// # let client = chatcaptain::Client::builder().api_key(server.api_key()).base_url(server.base_url()).build()?;
+/// use chatcaptain::Error;
+///
+/// match client.contacts("aBcDeFgHiJkLmNoPqRsT").get("no-such-contact").await {
+///     Ok(contact) => println!("found {}", contact.id),
+///     Err(e) if e.is_not_found() => println!("no such contact"),
+///     Err(Error::Api { status, message, .. }) => eprintln!("refused ({status}): {message}"),
+///     // Transport trouble, a 503 that outlasted the retries (`RetriesExhausted`), ...
+///     Err(e) => return Err(e),
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

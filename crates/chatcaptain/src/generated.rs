@@ -157,6 +157,19 @@ pub struct ListContactsParams {
     pub chatbot_id: String,
 }
 ///Lists all contacts for a chatbot (`listContacts`), paged by a date-time cursor, newest first: build it, then take `.items()`, `.pages()` or `.collect_all()`.
+///
+///# Example
+///
+///```no_run
+///# async fn run(client: chatcaptain::Client) -> Result<(), chatcaptain::Error> {
+///use futures::TryStreamExt;
+///
+///let mut items = client.list_contacts("chatbotId").max_items(500).items();
+///while let Some(item) = items.try_next().await? {
+///    println!("{}", item.id); // a Contact; pages are fetched as needed
+///}
+///# Ok(()) }
+///```
 pub type ListContacts = crate::paging::CursorListing<ListContactsParams>;
 impl crate::paging::Operation for ListContactsParams {
     type Item = types::Contact;
@@ -215,6 +228,19 @@ pub struct SearchContactsParams {
     pub query: String,
 }
 ///Search contacts (full-text) (`searchContacts`), paged by page numbers: build it, then take `.items()`, `.pages()` or `.collect_all()`.
+///
+///# Example
+///
+///```no_run
+///# async fn run(client: chatcaptain::Client) -> Result<(), chatcaptain::Error> {
+///use futures::TryStreamExt;
+///
+///let mut items = client.search_contacts("chatbotId", "query").max_items(500).items();
+///while let Some(item) = items.try_next().await? {
+///    println!("{}", item.id); // a Contact; pages are fetched as needed
+///}
+///# Ok(()) }
+///```
 pub type SearchContacts = crate::paging::PageListing<SearchContactsParams>;
 impl crate::paging::Operation for SearchContactsParams {
     type Item = types::Contact;
@@ -279,6 +305,16 @@ impl crate::Client {
 #[cfg(feature = "blocking")]
 pub(crate) mod blocking_listings {
     ///Lists all contacts for a chatbot (`listContacts`), paged by a date-time cursor, newest first: build it, then take `.items()`, `.pages()` or `.collect_all()`.
+    ///
+    ///# Example
+    ///
+    ///```no_run
+    ///# fn run(client: chatcaptain::blocking::Client) -> Result<(), chatcaptain::Error> {
+    ///for item in client.list_contacts("chatbotId").max_items(500).items() {
+    ///    println!("{}", item?.id); // a Contact; pages are fetched as needed
+    ///}
+    ///# Ok(()) }
+    ///```
     pub type ListContacts = crate::blocking::CursorListing<super::ListContactsParams>;
     impl crate::blocking::Client {
         ///Lists all contacts for a chatbot (`listContacts`), fetched page by page as it is consumed.
@@ -287,6 +323,16 @@ pub(crate) mod blocking_listings {
         }
     }
     ///Search contacts (full-text) (`searchContacts`), paged by page numbers: build it, then take `.items()`, `.pages()` or `.collect_all()`.
+    ///
+    ///# Example
+    ///
+    ///```no_run
+    ///# fn run(client: chatcaptain::blocking::Client) -> Result<(), chatcaptain::Error> {
+    ///for item in client.search_contacts("chatbotId", "query").max_items(500).items() {
+    ///    println!("{}", item?.id); // a Contact; pages are fetched as needed
+    ///}
+    ///# Ok(()) }
+    ///```
     pub type SearchContacts = crate::blocking::PageListing<super::SearchContactsParams>;
     impl crate::blocking::Client {
         ///Search contacts (full-text) (`searchContacts`), fetched page by page as it is consumed.

@@ -131,6 +131,21 @@
 //! # #[cfg(not(feature = "blocking"))]
 //! # fn main() {}
 //! ```
+//!
+//! # Features
+//!
+//! | feature | what it gives |
+//! |---|---|
+//! | `rustls-ring` (default) | TLS with rustls and the *ring* crypto provider; certificates checked against the platform's roots (rustls-platform-verifier) |
+//! | `rustls` | rustls with aws-lc-rs (reqwest's default provider), the platform's roots |
+//! | `native-tls` | the platform's TLS library (OpenSSL on Linux, which needs its headers and `pkg-config` to build) |
+//! | `blocking` | [`blocking::Client`](crate#blocking) |
+//!
+//! The TLS features are additive: with several on, the first of `native-tls`, `rustls`,
+//! `rustls-ring` is used ([`api::tls::BACKEND`] says which). `rustls-ring` is the default because
+//! it compiles fastest; `default-features = false, features = ["rustls"]` picks aws-lc-rs instead.
+//! With none, `build()` refuses an `https` base URL, naming these features, unless given a
+//! `reqwest::Client` of your own ([`ClientBuilder::http_client`]).
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -167,3 +182,10 @@ pub use types::{Address, Contact, ContactUpdate, NewContact, Organization};
 
 /// The generated client underneath, for what this crate does not wrap.
 pub use chatcaptain_api as api;
+
+/// The README's quick start, compiled with the doc tests with warnings as errors, so that what
+/// a user pastes into a new project builds cleanly.
+#[cfg(doctest)]
+#[doc(test(attr(deny(warnings))))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeQuickStart;

@@ -152,7 +152,21 @@ impl RetryPolicy {
             .unwrap_or(u32::MAX);
         let ceiling = self.base.saturating_mul(factor).min(self.cap);
         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        Duration::from_nanos(rand::random_range(0..=nanos))
+        Duration::from_nanos(random_up_to(nanos))
+    }
+}
+
+/// A random number in `0..=max`. Jitter only has to spread clients apart, not be unpredictable:
+/// std's randomly keyed hasher does that (every `RandomState` gets keys of its own), and spares
+/// every user of the crate a random number generator to compile.
+fn random_up_to(max: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    match max.checked_add(1) {
+        Some(range) => random % range,
+        None => random,
     }
 }
 
@@ -239,5 +253,17 @@ mod tests {
         }
         let draws: std::collections::HashSet<_> = (0..50).map(|_| policy.backoff(3)).collect();
         assert!(draws.len() > 1, "the wait is drawn, not fixed");
+    }
+
+    #[test]
+    fn jitter_covers_the_whole_range_evenly() {
+        let mut counts = [0u32; 10];
+        for _ in 0..1000 {
+            counts[random_up_to(9) as usize] += 1;
+        }
+        // 100 expected each; 50 is five standard deviations below.
+        assert!(counts.iter().all(|&n| n > 50), "{counts:?}");
+        assert_eq!(random_up_to(0), 0);
+        random_up_to(u64::MAX); // no overflow
     }
 }

@@ -29,7 +29,7 @@ async fn a_caller_supplied_reqwest_client_still_sends_the_key_and_user_agent() {
         .api_key(KEY)
         .base_url(server.uri())
         .user_agent("sync-job/2")
-        .http_client(reqwest::Client::new())
+        .http_client(chatcaptain::api::tls::client_builder().build().unwrap())
         .build()
         .unwrap();
     assert_eq!(client.contacts(BOT).get("c1").await.unwrap().id, "c1");

@@ -137,7 +137,7 @@ async fn a_redirect_followed_by_a_caller_supplied_client_is_refused() {
     let client = Client::builder()
         .api_key(KEY)
         .base_url(api.uri())
-        .http_client(reqwest::Client::new())
+        .http_client(chatcaptain::api::tls::client_builder().build().unwrap())
         .build()
         .unwrap();
     let err = client.contacts(BOT).get("c1").await.unwrap_err();

@@ -17,11 +17,13 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const REMOTE: &str = "https://api.example.test";
 
 fn remote_client() -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(REMOTE)
-        .build()
-        .unwrap()
+    let builder = Client::builder().api_key(KEY).base_url(REMOTE);
+    // Built without a TLS feature, the crate refuses https unless given a client of one's own.
+    let builder = match chatcaptain::api::tls::BACKEND {
+        Some(_) => builder,
+        None => builder.http_client(chatcaptain::api::tls::client_builder().build().unwrap()),
+    };
+    builder.build().unwrap()
 }
 
 const DEFAULT_POLICY: &str = "RetryPolicy { max_attempts: 3, base: 100ms, cap: 20s, \
@@ -211,11 +213,24 @@ fn plain_http_to_loopback_and_https_anywhere_are_allowed() {
         "http://localhost:3000",
         "http://LOCALHOST",
         "http://[::1]:8080",
-        "https://api.chatcaptain.com",
-        "https://10.0.0.1",
     ] {
         let built = Client::builder().api_key(KEY).base_url(url).build();
         assert!(built.is_ok(), "{url}: {built:?}");
+    }
+}
+
+#[test]
+fn https_is_allowed_anywhere_with_a_tls_feature_and_refused_naming_them_without() {
+    for url in ["https://api.chatcaptain.com", "https://10.0.0.1"] {
+        let built = Client::builder().api_key(KEY).base_url(url).build();
+        match chatcaptain::api::tls::BACKEND {
+            Some(_) => assert!(built.is_ok(), "{url}: {built:?}"),
+            // `cargo test -p chatcaptain --no-default-features`
+            None => {
+                let text = built.unwrap_err().to_string();
+                assert!(text.contains(url) && text.contains("rustls-ring"), "{text}");
+            }
+        }
     }
 }
 

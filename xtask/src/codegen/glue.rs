@@ -170,6 +170,48 @@ fn items(listings: &[Listing], shapes: &Shapes) -> Result<TokenStream> {
     Ok(tokens)
 }
 
+/// The doc lines of a listing type's example, async and blocking: the constructor on the client
+/// (each argument given its parameter's name as a placeholder), then its items one at a time.
+fn listing_examples(listing: &Listing) -> (Vec<String>, Vec<String>) {
+    let constructor = format!(
+        "client.{}({})",
+        snake(&listing.operation_id),
+        listing
+            .arguments
+            .iter()
+            .map(|(arg, _)| format!("{arg:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let (item, id) = (&listing.item, snake(&listing.id_field));
+    let lines = |body: &[String]| -> Vec<String> {
+        let mut lines = vec![String::new(), "# Example".into(), String::new()];
+        lines.push("```no_run".into());
+        lines.extend(body.iter().cloned());
+        lines.push("```".into());
+        lines
+    };
+    let example = lines(&[
+        "# async fn run(client: chatcaptain::Client) -> Result<(), chatcaptain::Error> {".into(),
+        "use futures::TryStreamExt;".into(),
+        String::new(),
+        format!("let mut items = {constructor}.max_items(500).items();"),
+        "while let Some(item) = items.try_next().await? {".into(),
+        format!("    println!(\"{{}}\", item.{id}); // a {item}; pages are fetched as needed"),
+        "}".into(),
+        "# Ok(()) }".into(),
+    ]);
+    let blocking_example = lines(&[
+        "# fn run(client: chatcaptain::blocking::Client) -> Result<(), chatcaptain::Error> {"
+            .into(),
+        format!("for item in {constructor}.max_items(500).items() {{"),
+        format!("    println!(\"{{}}\", item?.{id}); // a {item}; pages are fetched as needed"),
+        "}".into(),
+        "# Ok(()) }".into(),
+    ]);
+    (example, blocking_example)
+}
+
 /// One operation's glue, and its blocking part.
 fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenStream)> {
     let op_id = &listing.operation_id;
@@ -314,12 +356,14 @@ fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenSt
          `.collect_all()`."
     );
     let method_doc = format!("{summary} (`{op_id}`), fetched page by page as it is consumed.");
+    let (example, blocking_example) = listing_examples(listing);
     let glue = quote! {
         #[doc = #params_doc]
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub struct #params { #fields }
 
         #[doc = #listing_doc]
+        #(#[doc = #example])*
         pub type #listing_ty = #generic<#params>;
 
         impl crate::paging::Operation for #params {
@@ -350,6 +394,7 @@ fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenSt
     };
     let blocking = quote! {
         #[doc = #listing_doc]
+        #(#[doc = #blocking_example])*
         pub type #listing_ty = crate::blocking::#blocking_generic<super::#params>;
 
         impl crate::blocking::Client {

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use super::repo_root;
 
-/// The copy of `crates` (each `crates/<name>`, sources and manifest only) in `target/tmp/<name>`,
+/// The copy of `crates` (each `crates/<name>`: sources, examples and manifest) in `target/tmp/<name>`,
 /// with `spec` as its `spec/chatcaptain.yaml`; always the same place, so that a rerun rebuilds
 /// the copied crates in place instead of adding a new set of artifacts.
 pub fn workspace(name: &str, crates: &[&str], spec: &str) -> PathBuf {
@@ -21,6 +21,10 @@ pub fn workspace(name: &str, crates: &[&str], spec: &str) -> PathBuf {
             copy.join("crates").join(krate),
         );
         copy_dir(&from.join("src"), &into.join("src"));
+        // The manifest names examples (`required-features`), which must then exist.
+        if from.join("examples").exists() {
+            copy_dir(&from.join("examples"), &into.join("examples"));
+        }
         let mut manifest = std::fs::read_to_string(from.join("Cargo.toml")).unwrap();
         if !crates.contains(&"chatcaptain-fake") {
             manifest = manifest.replace("chatcaptain-fake.workspace = true\n", "");
@@ -48,10 +52,11 @@ pub fn workspace(name: &str, crates: &[&str], spec: &str) -> PathBuf {
     assert!(manifest.contains(all));
     let manifest = manifest
         .replace(all, &format!("members = [{}]", members.join(", ")))
-        // The siblings are named by version too; the copy's carry its own.
+        // The siblings are named by version too (the only `version = "0.1.0"` there); the
+        // copy's carry its own.
         .replace(
-            "\", version = \"0.1.0\" }",
-            &format!("\", version = \"0.1.0-{name}\" }}"),
+            "version = \"0.1.0\"",
+            &format!("version = \"0.1.0-{name}\""),
         );
     std::fs::write(copy.join("Cargo.toml"), manifest).unwrap();
     if crates.contains(&"chatcaptain-spec") {

@@ -47,7 +47,7 @@ pub async fn send(
     body: Option<String>,
 ) -> Reply {
     let url = format!("{}{path_and_query}", server.base_url());
-    let mut request = reqwest::Client::new().request(method.clone(), &url);
+    let mut request = http().request(method.clone(), &url);
     if let Some(key) = key {
         request = request.header("x-chatcaptain-key", key);
     }
@@ -121,4 +121,13 @@ pub async fn walk(server: &FakeServer, chatbot: &str, limit: usize) -> Vec<Vec<S
             return pages;
         }
     }
+}
+
+/// A plain reqwest client. Built from chatcaptain-api's TLS builder because in a workspace build
+/// its default feature, `rustls-ring`, leaves reqwest without a crypto provider of its own, and
+/// `reqwest::Client::new()` would panic (see `chatcaptain_api::tls`).
+pub fn http() -> reqwest::Client {
+    chatcaptain_api::tls::client_builder()
+        .build()
+        .expect("a reqwest client builds")
 }

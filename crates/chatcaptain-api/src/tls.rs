@@ -1,0 +1,185 @@
+//! The TLS backend, chosen with cargo features; every `reqwest::Client` this crate (and
+//! `chatcaptain`) builds starts from [`client_builder`].
+//!
+//! | feature | TLS | crypto | certificates checked against |
+//! |---|---|---|---|
+//! | `rustls-ring` (default) | rustls | *ring* | the platform's roots (rustls-platform-verifier) |
+//! | `rustls` | rustls | aws-lc-rs (reqwest's own default) | the platform's roots |
+//! | `native-tls` | the platform's library (OpenSSL on Linux, which needs its headers and `pkg-config` to build) | | the platform's roots |
+//!
+//! `rustls-ring` is the default because it is the lightest to compile: aws-lc-rs builds a large
+//! C library (aws-lc-sys), *ring* a small one. The features are additive; with several on, the
+//! first of `native-tls`, `rustls`, `rustls-ring` is used (reqwest, too, prefers native-tls when it
+//! has both). With none, only plain `http://` works.
+//!
+//! With `rustls-ring`, reqwest is built without a crypto provider (`rustls-no-provider`) and each
+//! client gets a rustls configuration of its own with *ring*: nothing is installed process-wide,
+//! so a program's own choice of rustls provider is left alone.
+//!
+//! The price, and the one thing to know: cargo builds one reqwest for the whole program, so every
+//! other `reqwest::Client` in it (`reqwest::Client::new()`, a client of your own for
+//! `Client::new_with_client`, another crate's) is built without a provider too and panics in
+//! `build()` ("No rustls crypto provider is configured"), unless something in the program enables
+//! reqwest's `rustls` or `native-tls` feature. Start such clients from [`client_builder`], or call
+//! `install_process_default()` once at startup, or pick the `rustls` feature instead.
+
+/// The backend [`client_builder`] uses: `"native-tls"`, `"rustls"`, `"rustls-ring"`, or `None`
+/// when no TLS feature is enabled (then only `http://` URLs work).
+pub const BACKEND: Option<&str> = if cfg!(feature = "native-tls") {
+    Some("native-tls")
+} else if cfg!(feature = "rustls") {
+    Some("rustls")
+} else if cfg!(feature = "rustls-ring") {
+    Some("rustls-ring")
+} else {
+    None
+};
+
+/// A `reqwest::ClientBuilder` set up with the TLS backend of [`BACKEND`]; the generated
+/// `Client::new` starts from it too. Use it to build a client of your own (proxies, pool
+/// settings) for `Client::new_with_client`.
+pub fn client_builder() -> reqwest::ClientBuilder {
+    let builder = reqwest::ClientBuilder::new();
+    #[cfg(all(
+        feature = "rustls-ring",
+        not(any(feature = "native-tls", feature = "rustls"))
+    ))]
+    let builder = builder.tls_backend_preconfigured(ring::config());
+    builder
+}
+
+/// Makes *ring* the process-wide rustls crypto provider, unless a provider is installed already
+/// (then it changes nothing and answers `false`). For programs that build `reqwest::Client`s of
+/// their own next to this crate's default `rustls-ring` (see the module docs); call it at
+/// startup, before any of them is built.
+#[cfg(feature = "rustls-ring")]
+pub fn install_process_default() -> bool {
+    rustls::crypto::ring::default_provider()
+        .install_default()
+        .is_ok()
+}
+
+/// rustls with *ring* and the platform's roots, for one client.
+#[cfg(feature = "rustls-ring")]
+// Compiled and tested whenever the feature is on, used only when it is the backend chosen.
+#[cfg_attr(any(feature = "native-tls", feature = "rustls"), allow(dead_code))]
+pub(crate) mod ring {
+    use std::sync::Arc;
+
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use rustls::crypto::WebPkiSupportedAlgorithms;
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
+
+    /// The configuration reqwest would build with aws-lc-rs, built with *ring*: TLS 1.2 and 1.3,
+    /// certificates checked by rustls-platform-verifier against the platform's roots, HTTP/1.1
+    /// (the only version this crate's reqwest speaks).
+    pub(crate) fn config() -> ClientConfig {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let algorithms = provider.signature_verification_algorithms;
+        let verifier: Arc<dyn ServerCertVerifier> =
+            match rustls_platform_verifier::Verifier::new(provider.clone()) {
+                Ok(verifier) => Arc::new(verifier),
+                // No roots on this machine (a bare container): building still succeeds, so
+                // plain http to a local server keeps working, and every https handshake fails
+                // with the reason instead of an anonymous "unknown issuer".
+                Err(error) => Arc::new(NoRoots {
+                    reason: format!("no certificate can be checked: {error}"),
+                    algorithms,
+                }),
+            };
+        let mut config = ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(rustls::DEFAULT_VERSIONS)
+            // The same call rustls makes for its own default provider: ring has both versions.
+            .expect("ring supports TLS 1.2 and 1.3")
+            .dangerous() // the platform verifier is a custom verifier to rustls, not a weaker one
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        config
+    }
+
+    /// Refuses every certificate, naming why: the platform's roots could not be loaded.
+    #[derive(Debug)]
+    struct NoRoots {
+        reason: String,
+        algorithms: WebPkiSupportedAlgorithms,
+    }
+
+    impl NoRoots {
+        fn refuse<T>(&self) -> Result<T, rustls::Error> {
+            Err(rustls::Error::General(self.reason.clone()))
+        }
+    }
+
+    impl ServerCertVerifier for NoRoots {
+        fn verify_server_cert(
+            &self,
+            _: &CertificateDer<'_>,
+            _: &[CertificateDer<'_>],
+            _: &ServerName<'_>,
+            _: &[u8],
+            _: UnixTime,
+        ) -> Result<ServerCertVerified, rustls::Error> {
+            self.refuse()
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            _: &[u8],
+            _: &CertificateDer<'_>,
+            _: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            self.refuse()
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            _: &[u8],
+            _: &CertificateDer<'_>,
+            _: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            self.refuse()
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.algorithms.supported_schemes()
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use rustls::crypto::CryptoProvider;
+
+        use super::*;
+
+        #[test]
+        fn ring_config_checks_certificates_and_installs_no_process_default() {
+            let config = config();
+            assert_eq!(config.alpn_protocols, [b"http/1.1".to_vec()]);
+            assert!(config.crypto_provider().cipher_suites.len() > 1);
+            assert!(CryptoProvider::get_default().is_none());
+        }
+
+        #[test]
+        fn without_roots_every_certificate_is_refused_with_the_reason() {
+            let verifier = NoRoots {
+                reason: "no certificate can be checked: none found".into(),
+                algorithms: rustls::crypto::ring::default_provider()
+                    .signature_verification_algorithms,
+            };
+            let name = ServerName::try_from("api.chatcaptain.com").unwrap();
+            let error = verifier
+                .verify_server_cert(
+                    &CertificateDer::from(vec![0u8; 4]),
+                    &[],
+                    &name,
+                    &[],
+                    UnixTime::now(),
+                )
+                .unwrap_err();
+            assert!(error.to_string().contains("none found"), "{error}");
+            assert!(!verifier.supported_verify_schemes().is_empty());
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Every example runs to its end against the in-memory fake, as `cargo run -p chatcaptain
+//! --example NAME` runs it. `cargo test` builds the examples before it runs the tests; this
+//! runs the binaries it built.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// Runs `target/<profile>/examples/<name>` with `args`, away from any real server.
+fn run(name: &str, args: &[&str]) -> Output {
+    let deps = std::env::current_exe().expect("the test binary has a path");
+    let binary: PathBuf = deps
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("test binaries live in target/<profile>/deps")
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: `cargo test -p chatcaptain` builds the examples, `--test examples` alone \
+         does not (`cargo build -p chatcaptain --examples --all-features` first)",
+        binary.display()
+    );
+    let output = Command::new(&binary)
+        .args(args)
+        .env_remove("CHATCAPTAIN_BASE_URL")
+        .env_remove("CHATCAPTAIN_API_KEY")
+        .env_remove("CHATCAPTAIN_CHATBOT")
+        .output()
+        .expect("the example starts");
+    assert!(
+        output.status.success(),
+        "{name} failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("the examples print UTF-8")
+}
+
+#[test]
+fn export_csv_writes_a_header_and_a_row_per_contact() {
+    let output = run("export_csv", &[]);
+    let csv = stdout(&output);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,created,name,email,phoneNumber,language")
+    );
+    assert_eq!(lines.count(), 1_000);
+    assert!(stderr(&output).contains("exported 1000 contacts, set aside 0"));
+}
+
+#[test]
+fn an_exported_file_imports_every_record_but_the_two_the_fake_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.csv");
+    run("export_csv", &[file.to_str().unwrap()]);
+    let output = run("import", &[file.to_str().unwrap()]);
+    // The fake refuses the third create and cuts off the answer to the fifth.
+    assert!(
+        stderr(&output).contains("998 created, 1 rejected, 1 unknown"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn import_accounts_for_every_record_of_the_sample() {
+    let output = run("import", &[]);
+    let text = stderr(&output);
+    assert!(text.contains("4 created, 2 rejected, 1 unknown"), "{text}");
+    assert!(
+        text.contains("line 5: rejected, nothing created: no language"),
+        "{text}"
+    );
+    assert_eq!(stdout(&output).lines().count(), 4);
+}
+
+#[test]
+fn incremental_sync_delivers_everything_then_only_what_was_created_since() {
+    let output = run("incremental_sync", &[]);
+    let text = stderr(&output);
+    assert!(text.contains("run 1: 200 new contacts"), "{text}");
+    assert!(text.contains("run 2: 3 new contacts"), "{text}");
+    assert_eq!(stdout(&output).lines().count(), 203);
+}
+
+#[test]
+fn sync_contacts_resumes_through_the_faults_without_losing_a_contact() {
+    let output = run("sync_contacts", &[]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("synced 20000 contacts (20000 unique)"),
+        "{text}"
+    );
+}
+
+#[cfg(feature = "blocking")]
+#[test]
+fn blocking_lists_creates_searches_and_deletes_without_a_runtime() {
+    let output = run("blocking", &[]);
+    let text = stdout(&output);
+    assert!(text.contains("300 contacts in all"), "{text}");
+    assert!(text.contains("found 1 for \"Lovelace\""), "{text}");
+}
