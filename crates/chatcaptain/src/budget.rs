@@ -9,7 +9,7 @@
 //!   is empty, failures are not retried, so a total outage is met with about one request per call
 //!   instead of `max_attempts`.
 //! - **An optional pace** (`max_requests_per_second`): requests leave at most that often.
-//! - **A learned pace** (on unless `adaptive_pacing(false)`): after a 429, requests leave at a
+//! - **A learned pace** (with `adaptive_pacing(true)`): after a 429, requests leave at a
 //!   rate cut below the one the server refused, grown back slowly (see [`crate::adaptive`]), so a
 //!   rate limit is met with few 429s, each of which stops the whole client for its `Retry-After`.
 //!   The 429s are counted, so a parallel listing can shrink its concurrency too.

@@ -147,7 +147,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry_quota: Option<Option<u32>>,
     per_second: Option<f64>,
-    no_adaptive_pacing: bool,
+    adaptive_pacing: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -243,16 +243,20 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether the client paces itself after the server answers 429 (default `true`).
+    /// Whether the client paces itself after the server answers 429 (default `false`, as
+    /// aws-sdk-rust's adaptive retry mode is opt-in).
     ///
     /// Before any 429 nothing is paced. After one, every request through this client and its
-    /// clones leaves at a learned rate: cut below the rate that was refused, then grown back
-    /// along a cubic curve that lingers near it (the CUBIC scheme of aws-sdk-rust's adaptive
-    /// retry mode). Since each 429 also holds the whole client for its `Retry-After`, few 429s
-    /// is what makes a rate-limited export fast. Parallel listings also halve their
-    /// concurrency on a 429 and grow it back by one per round of answers.
+    /// clones leaves at a learned rate: cut below the rate the server granted over the last
+    /// second, then grown back along a cubic curve that lingers near it (the CUBIC scheme of
+    /// aws-sdk-rust's adaptive retry mode). Since each 429 also holds the whole client for its
+    /// `Retry-After`, few 429s is what makes a rate-limited bulk export fast: turn it on for
+    /// one. It is off by default because a few 429s met by a mostly idle client (another
+    /// program sharing the key used up the limit) would pace that client very slowly for some
+    /// seconds. Parallel listings halve their concurrency on a 429 and grow it back by one per
+    /// round of answers, with this on or off.
     pub fn adaptive_pacing(mut self, on: bool) -> Self {
-        self.no_adaptive_pacing = !on;
+        self.adaptive_pacing = on;
         self
     }
 
@@ -369,7 +373,7 @@ impl ClientBuilder {
                 budget: Budget::new(
                     self.retry_quota.unwrap_or(Some(DEFAULT_RETRY_QUOTA)),
                     self.per_second,
-                    !self.no_adaptive_pacing,
+                    self.adaptive_pacing,
                 ),
             }),
         })
