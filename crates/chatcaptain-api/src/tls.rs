@@ -38,13 +38,23 @@ pub const BACKEND: Option<&str> = if cfg!(feature = "native-tls") {
 /// A `reqwest::ClientBuilder` set up with the TLS backend of [`BACKEND`]; the generated
 /// `Client::new` starts from it too. Use it to build a client of your own (proxies, pool
 /// settings) for `Client::new_with_client`.
+///
+/// With `rustls-ring` and no process-wide rustls provider, its TLS configuration is complete
+/// already (reqwest's `tls_backend_preconfigured`), so reqwest's TLS options on it
+/// (`add_root_certificate`, `tls_certs_only`, ...) have no effect. Once the program has installed
+/// a provider (`install_process_default()`, or its own), it is a plain reqwest builder that uses
+/// that provider, options included.
 pub fn client_builder() -> reqwest::ClientBuilder {
     let builder = reqwest::ClientBuilder::new();
     #[cfg(all(
         feature = "rustls-ring",
         not(any(feature = "native-tls", feature = "rustls"))
     ))]
-    let builder = builder.tls_backend_preconfigured(ring::config());
+    let builder = match rustls::crypto::CryptoProvider::get_default() {
+        // The program's choice, which reqwest takes itself.
+        Some(_) => builder,
+        None => builder.tls_backend_preconfigured(ring::config()),
+    };
     builder
 }
 

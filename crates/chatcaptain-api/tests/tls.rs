@@ -20,6 +20,8 @@ fn a_plain_reqwest_client_needs_the_tls_builder_or_a_process_default() {
     // Installed once at startup, the provider serves every other client too.
     assert!(chatcaptain_api::tls::install_process_default());
     reqwest::Client::new();
+    // ...and the crate's builder leaves TLS to reqwest then, which takes that provider.
+    chatcaptain_api::tls::client_builder().build().unwrap();
     assert!(
         !chatcaptain_api::tls::install_process_default(),
         "already installed"

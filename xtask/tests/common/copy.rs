@@ -85,8 +85,11 @@ pub fn codegen(copy: &Path) -> Output {
     ])
 }
 
-/// Puts the fixture `fixture` (under `xtask/tests/fixtures`) into the copy as `test` and runs
-/// it: `cargo test -p <krate> --test <name>` with `args` added.
+/// Puts the fixture `fixture` (under `xtask/tests/fixtures`) into `krate` of the copy as `test`
+/// and runs it: `cargo test --workspace --all-features --test <name>` with `args` added. All
+/// features, as the workspace's own test build has them, so that the copy reuses what that
+/// build compiled (with default features it would compile reqwest and rustls again: chatcaptain's
+/// TLS features change theirs).
 pub fn run_test(copy: &Path, fixture: &str, krate: &str, test: &str, args: &[&str]) -> Output {
     let target = copy
         .join("crates")
@@ -101,7 +104,7 @@ pub fn run_test(copy: &Path, fixture: &str, krate: &str, test: &str, args: &[&st
     Command::new(env!("CARGO"))
         .args(["test", "--offline", "--manifest-path"])
         .arg(copy.join("Cargo.toml"))
-        .args(["-p", krate, "--test", test])
+        .args(["--workspace", "--all-features", "--test", test])
         .args(args)
         .env("CARGO_TARGET_DIR", repo_root().join("target"))
         .output()
