@@ -38,6 +38,33 @@ async fn rate_limiting_server() -> (MockServer, Arc<Mutex<Vec<(Instant, u16)>>>)
     (server, log)
 }
 
+/// `n` gets of one contact at once, each on a clone of `client`; every one must succeed.
+async fn concurrent_gets(client: &Client, n: usize) {
+    let calls: Vec<_> = (0..n)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.contacts(BOT).get("c1").await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+}
+
+/// The first request was the 429 and nothing left within its `Retry-After: 1`.
+fn assert_nothing_sent_during_the_hold(log: &[(Instant, u16)]) {
+    let limited = log[0].0;
+    assert_eq!(log[0].1, 429);
+    for (at, _) in &log[1..] {
+        // The server asked for a second; the clocks are the same machine's.
+        assert!(
+            at.duration_since(limited) >= Duration::from_millis(900),
+            "a request left {:?} after the 429",
+            at.duration_since(limited)
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_retry_after_holds_every_clone_of_the_client() {
     let (events, _guard) = common::traced::Events::capture();
@@ -59,17 +86,7 @@ async fn a_retry_after_holds_every_clone_of_the_client() {
     let second = client.clone().contacts(BOT).get("c1").await;
     second.unwrap();
     first.await.unwrap().unwrap();
-    let log = log.lock().unwrap();
-    let limited = log[0].0;
-    assert_eq!(log[0].1, 429);
-    for (at, _) in &log[1..] {
-        // The server asked for a second; the clocks are the same machine's.
-        assert!(
-            at.duration_since(limited) >= Duration::from_millis(900),
-            "a request left {:?} after the 429",
-            at.duration_since(limited)
-        );
-    }
+    assert_nothing_sent_during_the_hold(&log.lock().unwrap());
 }
 
 async fn outage() -> FakeServer {
@@ -152,15 +169,7 @@ async fn max_requests_per_second_spaces_the_requests_of_every_clone() {
         .max_requests_per_second(50.0)
         .build()
         .unwrap();
-    let calls: Vec<_> = (0..10)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.contacts(BOT).get("c1").await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
-    }
+    concurrent_gets(&client, 10).await;
     let log = log.lock().unwrap();
     let span = *log.last().unwrap() - log[0];
     // Ten requests at 50 per second: nine gaps of 20 ms at least.
@@ -178,26 +187,10 @@ async fn a_request_waiting_for_its_paced_slot_still_waits_out_a_retry_after_give
         .max_requests_per_second(2.0)
         .build()
         .unwrap();
-    let calls: Vec<_> = (0..2)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.contacts(BOT).get("c1").await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
-    }
+    concurrent_gets(&client, 2).await;
     let log = log.lock().unwrap();
-    let limited = log[0].0;
-    assert_eq!(log[0].1, 429);
     assert_eq!(log.len(), 3, "the 429, its retry and the other call");
-    for (at, _) in &log[1..] {
-        assert!(
-            at.duration_since(limited) >= Duration::from_millis(900),
-            "a request left {:?} after the 429",
-            at.duration_since(limited)
-        );
-    }
+    assert_nothing_sent_during_the_hold(&log);
 }
 
 #[test]
