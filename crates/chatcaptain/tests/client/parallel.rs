@@ -1,7 +1,7 @@
 //! The partitioned parallel listing against the fake: every contact exactly once, whatever the
 //! spread of `created`, ties at range bounds, concurrent inserts, `max_items`.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -1,6 +1,6 @@
 //! Invalid input gets the documented 4xx with an `ErrorResponse` body, never a 500.
 
-mod common;
+use crate::common;
 
 use chatcaptain_fake::FakeServer;
 use common::{BOT, contact_path, contacts_path, get, send};

@@ -1,6 +1,6 @@
 //! "Search contacts": case-insensitive match on name, e-mail, phone and ids, paged, with hidden hits.
 
-mod common;
+use crate::common;
 
 use chatcaptain_api::types::Contact;
 use chatcaptain_fake::FakeServer;

@@ -2,7 +2,7 @@
 //! user agent on a caller's own `reqwest::Client`, the body cap, and the status of a proxy's
 //! non-JSON error page.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

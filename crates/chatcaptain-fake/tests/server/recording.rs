@@ -1,6 +1,6 @@
 //! The fake records each request (method, path, query, headers, body) with the key redacted.
 
-mod common;
+use crate::common;
 
 use chatcaptain_fake::{FakeServer, REDACTED, Route};
 use common::{BOT, call, contacts_path, get};

@@ -1,6 +1,6 @@
 //! Injected faults hit exactly the requests their schedule names, and look as they should on the wire.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

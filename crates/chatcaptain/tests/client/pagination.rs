@@ -1,6 +1,6 @@
 //! Listing and searching over loopback HTTP: page boundaries, ties, stalls, caps, resume, prefetch.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! prefetch off and on: within the retry budget every contact comes exactly once; beyond it the
 //! listing ends with the right error after a prefix without duplicates; never a hang.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! Create, get, update, delete and organizations really change and show the fake's state.
 
-mod common;
+use crate::common;
 
 use chatcaptain_api::types::{Contact, Organization};
 use chatcaptain_fake::FakeServer;

@@ -1,6 +1,6 @@
 //! "List contacts": newest first, a strict-before date-time cursor, `limit` default and maximum.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

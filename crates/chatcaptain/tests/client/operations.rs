@@ -1,6 +1,6 @@
 //! Single operations and client configuration over loopback HTTP.
 
-mod common;
+use crate::common;
 
 use chatcaptain::{Client, ContactUpdate, Error, NewContact};
 use common::*;

@@ -1,7 +1,7 @@
 //! What the client never leaks or lets through: the key in any printout or over plain http to
 //! another machine, ids that would change the path, and answers that could make it panic.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! Keys and permissions: 401 without a known key, 403 "Insufficient permissions." without the permission.
 
-mod common;
+use crate::common;
 
 use chatcaptain_fake::{FakeServer, Permission};
 use common::{BOT, contacts_path, send};

@@ -1,7 +1,7 @@
 //! The retry policy over loopback HTTP: what is retried for which operation, how long it waits,
 //! what it reports, and how it gives up.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

@@ -2,7 +2,7 @@
 //! lose or repeat a contact silently). Each server here differs in one guess: a listing adapts
 //! and yields every contact exactly once, or fails with an error; never `Ok` with a hole.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -1,7 +1,7 @@
 //! Redirects: the key goes only to the configured base URL's scheme, host and port, so a redirect
 //! anywhere else is not followed and surfaces as `Error::Redirect` naming the `Location`.
 
-mod common;
+use crate::common;
 
 use chatcaptain::{Client, Error};
 use common::{BOT, KEY, contact};

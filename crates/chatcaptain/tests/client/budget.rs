@@ -1,7 +1,7 @@
 //! One client, one budget: a `Retry-After` holds every clone, a retry quota caps the load of an
 //! outage, and a pace spaces requests. Over loopback HTTP.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

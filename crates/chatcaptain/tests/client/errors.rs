@@ -1,7 +1,7 @@
 //! What an error says: each message in a `source()` chain says its own part once, so a printer
 //! that walks the chain (as the CLI does) never repeats a cause.
 
-mod common;
+use crate::common;
 
 use std::error::Error as _;
 use std::time::Duration;

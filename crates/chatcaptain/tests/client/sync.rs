@@ -1,7 +1,7 @@
 //! Incremental sync against the fake: each run yields exactly the contacts created since the
 //! last one, none twice, none missed, ties at the checkpoint's instant included.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -1,8 +1,7 @@
 //! The blocking client over loopback HTTP: same answers as the async one, from plain threads,
-//! from inside async runtimes, and dropped anywhere.
-#![cfg(feature = "blocking")]
+//! from inside async runtimes, and dropped anywhere. (Compiled with the `blocking` feature: see `main.rs`.)
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

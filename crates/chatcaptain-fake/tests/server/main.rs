@@ -1,0 +1,13 @@
+//! The fake server's tests over loopback HTTP, one module per concern, in one test binary: each
+//! test binary links the whole dependency graph again, and one is much cheaper to build than eight.
+
+mod common;
+
+mod auth;
+mod contacts;
+mod every_operation;
+mod faults;
+mod list;
+mod recording;
+mod search;
+mod validation;

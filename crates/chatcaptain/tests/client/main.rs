@@ -1,0 +1,21 @@
+//! The client's integration tests over loopback HTTP, one module per concern, in one test binary:
+//! each test binary links the whole dependency graph again, and one is much cheaper to build
+//! than fourteen. (`from_env.rs` stays a binary of its own: it sets the process's environment.)
+
+mod common;
+
+#[cfg(feature = "blocking")]
+mod blocking;
+mod budget;
+mod errors;
+mod fake;
+mod faults;
+mod hooks;
+mod operations;
+mod pagination;
+mod parallel;
+mod redirects;
+mod retries;
+mod security;
+mod server_shapes;
+mod sync;
