@@ -9,16 +9,15 @@ mod entry;
 pub(crate) mod operation;
 mod pages;
 mod parallel;
-mod task;
 
 use std::collections::VecDeque;
 
 use futures::future::{BoxFuture, Either};
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
+use tokio::task::JoinHandle;
 
 use crate::{Client, Error};
-use task::Spawned;
 
 /// The builder methods both listings share, over their `options` and `page_stream`, for items
 /// of type `$item`.
@@ -183,12 +182,21 @@ pub(crate) struct Options {
     pub prefetch: bool,
 }
 
+/// A spawned fetch that dies with its owner, so a dropped stream leaves no request behind.
+struct Ahead<R>(JoinHandle<Result<R, Error>>);
+
+impl<R> Drop for Ahead<R> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 struct Engine<S: Strategy> {
     client: Client,
     strategy: S,
     options: Options,
     delivered: usize,
-    ahead: Option<Spawned<S::Raw>>,
+    ahead: Option<Ahead<S::Raw>>,
     finished: bool,
     /// What one fetch produced beyond its first output: a page behind its items' errors.
     queued: VecDeque<Result<Page<S::Item>, Error>>,
@@ -252,10 +260,12 @@ impl<S: Strategy> Engine<S> {
     }
 
     async fn fetch(&mut self) -> Result<S::Raw, Error> {
-        if let Some(ahead) = self.ahead.take() {
-            // `None`: cancelled by a runtime shutting down; fetch again in the caller's task.
-            if let Some(result) = ahead.finish().await {
-                return result;
+        if let Some(mut ahead) = self.ahead.take() {
+            match (&mut ahead.0).await {
+                Ok(result) => return result,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                // Cancelled by a runtime shutting down: fetch again in the caller's task.
+                Err(_) => {}
             }
         }
         self.strategy.fetch(&self.client).await
@@ -263,7 +273,10 @@ impl<S: Strategy> Engine<S> {
 
     fn spawn_ahead(&mut self) {
         // Without a tokio runtime (another executor), prefetch quietly falls back to sequential.
-        self.ahead = Spawned::start(self.strategy.fetch(&self.client));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let fetch = self.strategy.fetch(&self.client);
+            self.ahead = Some(Ahead(runtime.spawn(fetch)));
+        }
     }
 }
 

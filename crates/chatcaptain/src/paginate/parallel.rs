@@ -404,12 +404,7 @@ impl<O: CursorOperation> Parallel<O> {
             }
             if !range.done && !range.busy {
                 range.busy = true;
-                // Its own task: read and decoded as it arrives, while the caller is busy with
-                // earlier pages, on any of the runtime's threads.
-                let fetch = super::task::in_task(
-                    range.strategy.fetch(&self.client),
-                    range.strategy.fetch(&self.client),
-                );
+                let fetch = range.strategy.fetch(&self.client);
                 let seq = self.concurrency.launched;
                 self.concurrency.launched += 1;
                 self.in_flight
