@@ -184,7 +184,7 @@ impl From<Cursor> for Resume {
 }
 
 /// The finest unit a timestamp shows: 1 s, 1 ms, 1 µs or 1 ns.
-fn unit_of(at: DateTime<Utc>) -> TimeDelta {
+pub(super) fn unit_of(at: DateTime<Utc>) -> TimeDelta {
     match at.timestamp_subsec_nanos() {
         0 => TimeDelta::seconds(1),
         n if n % 1_000_000 == 0 => TimeDelta::milliseconds(1),
@@ -377,6 +377,11 @@ impl<O: CursorOperation> CursorStrategy<O> {
         let top = self.cursor.last_created().or(self.cursor.before);
         let lower = self.cursor.since.as_ref().and_then(Checkpoint::newest);
         (top, lower)
+    }
+
+    /// The finest unit any `created` this listing delivered showed, if it delivered any.
+    pub(super) fn unit_seen(&self) -> Option<TimeDelta> {
+        self.cursor.unit_ns.map(TimeDelta::nanoseconds)
     }
 
     /// Puts the listing back at `cursor` (a page cut short by `max_items`, for the resume

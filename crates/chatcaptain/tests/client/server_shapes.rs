@@ -171,6 +171,66 @@ async fn list_with_inclusive_token_and_ms_data_yields_each_once() {
     assert_each_once(&list_all(&server, 64).await.unwrap(), &data);
 }
 
+/// A parallel listing of `data` in `ranges` ranges against a server that reads `pageToken` only
+/// to `token_unit`.
+async fn list_parallel_with_token_unit(
+    data: &[chatcaptain::Contact],
+    token_unit: TimeDelta,
+    ranges: usize,
+) -> Vec<chatcaptain::Contact> {
+    let quirks = Quirks {
+        token_unit: Some(token_unit),
+        ..Quirks::default()
+    };
+    let (server, _heard) = list_server_with(data.to_vec(), quirks).await;
+    client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(50)
+        .parallel(ranges)
+        .collect_all()
+        .await
+        .unwrap()
+}
+
+fn assert_each_once_in_any_order(got: &[chatcaptain::Contact], data: &[chatcaptain::Contact]) {
+    let unique: HashSet<String> = ids(got).into_iter().collect();
+    let missing: Vec<String> = ids(data)
+        .into_iter()
+        .filter(|id| !unique.contains(id))
+        .collect();
+    assert!(missing.is_empty(), "missing: {missing:?}");
+    assert_eq!(got.len(), data.len(), "a contact came twice");
+}
+
+#[tokio::test]
+async fn parallel_listing_cuts_ranges_where_a_millisecond_server_reads_the_token_as_sent() {
+    // Millisecond data (a JavaScript server): a range cut at an instant finer than a millisecond
+    // would lose, from the range below it, the contacts of the millisecond the server rounds to.
+    let data: Vec<_> = (0..1500)
+        .map(|i| {
+            contact(
+                &format!("m{i:04}"),
+                at(0) + TimeDelta::milliseconds(i * 7 / 3),
+            )
+        })
+        .collect();
+    for ranges in [3, 7] {
+        let got = list_parallel_with_token_unit(&data, TimeDelta::milliseconds(1), ranges).await;
+        assert_each_once_in_any_order(&got, &data);
+    }
+}
+
+#[tokio::test]
+async fn parallel_listing_cuts_ranges_where_a_whole_second_server_reads_the_token_as_sent() {
+    // Whole-second data, from a server that also reads the token in whole seconds.
+    let data = contacts_in_ties(600, 3);
+    for ranges in [3, 8] {
+        let got = list_parallel_with_token_unit(&data, TimeDelta::seconds(1), ranges).await;
+        assert_each_once_in_any_order(&got, &data);
+    }
+}
+
 #[tokio::test]
 async fn list_yields_an_odd_record_as_its_own_error_and_goes_on() {
     let mut raw: Vec<Value> = (0..30)

@@ -82,6 +82,9 @@ pub struct Quirks {
     pub inclusive: bool,
     /// How a page is ordered and cut.
     pub order: Order,
+    /// Reads `pageToken` only to this unit, dropping the rest: a server in JavaScript (`Date`)
+    /// keeps milliseconds, one that stores whole seconds may keep only those.
+    pub token_unit: Option<chrono::TimeDelta>,
 }
 
 /// The order a list server picks and returns a page in.
@@ -124,7 +127,15 @@ impl Respond for ListResponder {
         let token: Option<DateTime<Utc>> = seen
             .param("pageToken")
             .filter(|_| !quirks.ignore_token)
-            .map(|t| t.parse().unwrap());
+            .map(|t| t.parse().unwrap())
+            .map(|t: DateTime<Utc>| match quirks.token_unit {
+                Some(unit) => {
+                    let unit = unit.num_nanoseconds().unwrap();
+                    let dropped = i64::from(t.timestamp_subsec_nanos()) % unit;
+                    t - chrono::TimeDelta::nanoseconds(dropped)
+                }
+                None => t,
+            });
         let _ = self.tell.send(seen);
         if quirks.max_limit.is_some_and(|max| limit > max) {
             return ResponseTemplate::new(400).set_body_json(json!({
