@@ -11,6 +11,7 @@
 //! | `limit` up to 1000 is honoured | a silent cap is followed; a 400 for a large `limit` teaches the largest one accepted |
 //! | the token is exclusive | an inclusive server's repeats are dropped, and the token stops stepping past ties |
 //! | timestamps have one precision | the tick past a tie is the finest unit any `created` of the listing showed |
+//! | the token is read as precisely as it is sent | a server that reads it coarser does not repeat the boundary; tokens are rounded up to whole seconds from then on |
 //! | pages are newest first | a page in another order fails with [`Error::PaginationInconsistent`] |
 //! | the cursor is honoured | a contact newer than the token fails with [`Error::PaginationInconsistent`] |
 //!
@@ -53,6 +54,10 @@ pub struct Cursor {
     /// where it is reached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     since: Option<Checkpoint>,
+    /// The server read a token finer than a second as a coarser one (it did not repeat the
+    /// boundary's contacts): tokens are rounded up to whole seconds from then on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    whole_second_tokens: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,12 +111,37 @@ impl Cursor {
     // of the listing showed, not the boundary's own: a millisecond boundary that happens to
     // fall on a whole second must not step a whole second (re-reading everything in it). A
     // server that includes the token's instant needs no tick at all.
+    //
+    // A server that reads only whole seconds of a finer token (and has finer timestamps) would
+    // skip what lies between the second it read and the boundary; such a server is found out
+    // because it does not repeat the boundary (see `CursorStrategy::advance`), and gets tokens
+    // rounded up to a whole second: later, so it repeats more, never skips.
     fn token(&self, inclusive: bool) -> Option<DateTime<Utc>> {
-        match &self.boundary {
-            Some(b) if inclusive => Some(b.at),
-            Some(b) => Some(b.at + self.unit()),
-            None => self.before,
-        }
+        let token = match &self.boundary {
+            Some(b) if inclusive => b.at,
+            Some(b) => b.at + self.unit(),
+            None => return self.before,
+        };
+        Some(match self.whole_second_tokens {
+            true => round_up_to_second(token),
+            false => token,
+        })
+    }
+
+    /// Whether `answer`, to a token made from the boundary, should have repeated the boundary's
+    /// contacts and did not: the server read the token coarser than it was sent.
+    fn boundary_skipped(
+        &self,
+        answer: &[Option<DateTime<Utc>>],
+        sent: Option<DateTime<Utc>>,
+    ) -> bool {
+        let (Some(b), Some(sent)) = (&self.boundary, sent) else {
+            return false;
+        };
+        // Only a token finer than a second can be read coarser (once rounded up, never again).
+        sent.timestamp_subsec_nanos() != 0
+            && !self.whole_second_tokens
+            && !answer.iter().flatten().any(|created| *created >= b.at)
     }
 
     /// The finest unit seen; before anything was seen, the boundary's own.
@@ -161,6 +191,7 @@ impl Cursor {
             boundary: None,
             unit_ns: self.unit_ns,
             since: self.since.clone(),
+            whole_second_tokens: self.whole_second_tokens,
         };
         for (created, id) in delivered {
             next.learn_unit(created);
@@ -183,8 +214,16 @@ impl From<Cursor> for Resume {
     }
 }
 
+/// `at`, or the next whole second if it has a fraction.
+fn round_up_to_second(at: DateTime<Utc>) -> DateTime<Utc> {
+    match at.timestamp_subsec_nanos() {
+        0 => at,
+        n => at - TimeDelta::nanoseconds(i64::from(n)) + TimeDelta::seconds(1),
+    }
+}
+
 /// The finest unit a timestamp shows: 1 s, 1 ms, 1 µs or 1 ns.
-pub(super) fn unit_of(at: DateTime<Utc>) -> TimeDelta {
+fn unit_of(at: DateTime<Utc>) -> TimeDelta {
     match at.timestamp_subsec_nanos() {
         0 => TimeDelta::seconds(1),
         n if n % 1_000_000 == 0 => TimeDelta::milliseconds(1),
@@ -377,11 +416,6 @@ impl<O: CursorOperation> CursorStrategy<O> {
         let top = self.cursor.last_created().or(self.cursor.before);
         let lower = self.cursor.since.as_ref().and_then(Checkpoint::newest);
         (top, lower)
-    }
-
-    /// The finest unit any `created` this listing delivered showed, if it delivered any.
-    pub(super) fn unit_seen(&self) -> Option<TimeDelta> {
-        self.cursor.unit_ns.map(TimeDelta::nanoseconds)
     }
 
     /// Puts the listing back at `cursor` (a page cut short by `max_items`, for the resume
@@ -591,8 +625,19 @@ impl<O: CursorOperation> Strategy for CursorStrategy<O> {
         self.largest = self.largest.max(returned);
         Self::check_order(&entries)?;
         self.check_token(&entries, fetched.token)?;
+        let created_each: Vec<Option<DateTime<Utc>>> = entries.iter().map(Entry::created).collect();
+        if self.cursor.boundary_skipped(&created_each, fetched.token) {
+            // Perhaps a hole (or the boundary's contacts were deleted meanwhile): nothing of this
+            // answer is used, the same place is asked for again with a whole-second token.
+            tracing::debug!(
+                operation = O::NAME,
+                "the server did not repeat the page boundary: rounding tokens up to whole seconds"
+            );
+            self.cursor.whole_second_tokens = true;
+            return Ok(Step::default());
+        }
 
-        let created_all: Vec<DateTime<Utc>> = entries.iter().filter_map(Entry::created).collect();
+        let created_all: Vec<DateTime<Utc>> = created_each.iter().flatten().copied().collect();
         let mut instants = created_all.iter().copied();
         let first = instants.next();
         let single_instant = first.is_some() && instants.all(|c| Some(c) == first);

@@ -7,11 +7,10 @@
 //! Every contact falls in one range, so each is yielded once; across ranges the order is not
 //! newest first.
 //!
-//! A cut point becomes a `pageToken`, so it is a whole multiple of the unit the data shows (whole
-//! seconds until a `created` with milliseconds was seen, never finer than a millisecond): a
-//! server reads a token no finer than its own timestamps, and one that drops the rest of a finer
-//! token (a JavaScript `Date` keeps milliseconds) would lose, from the range below the cut, the
-//! contacts of the instant it rounded to.
+//! A cut point becomes a `pageToken`, so it falls on a whole second: a server may read a token
+//! no finer than that (a JavaScript `Date` keeps milliseconds, some keep only seconds), and one
+//! that drops the rest of a finer token would lose, from the range below the cut, the contacts
+//! of the instant it rounded to. So a range of two seconds or less is not cut further.
 //!
 //! The API offers no "oldest", so the time span is found with one-contact probes: the newest
 //! contact, then probes ever further back (1 s, 2 s, 4 s, ... before it, concurrently) until one
@@ -37,13 +36,13 @@ use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use super::cursor::{Cursor, CursorStrategy, Fetched, unit_of};
+use super::cursor::{Cursor, CursorStrategy, Fetched};
 use super::operation::{CursorOperation, Dated};
 use super::{Options, Page, Resume, Strategy};
 use crate::{Client, Error};
 
-/// Cut points are never finer than this, whatever the data shows.
-const FINEST_GRID: TimeDelta = TimeDelta::milliseconds(1);
+/// Cut points fall on whole seconds (see the module's docs).
+const GRID: TimeDelta = TimeDelta::seconds(1);
 /// How far back the probes for the oldest contact reach: 2^40 s, some 35,000 years.
 const PROBES: u32 = 40;
 /// The first round of probes takes every this many exponents.
@@ -157,13 +156,9 @@ impl<O: CursorOperation> Range<O> {
     }
 }
 
-/// `at` rounded down to a whole multiple of `grid` (a whole second or millisecond) since the epoch.
-fn align_down(at: DateTime<Utc>, grid: TimeDelta) -> DateTime<Utc> {
-    let grid = grid
-        .num_nanoseconds()
-        .unwrap_or(1_000_000_000)
-        .clamp(1, 1_000_000_000);
-    at - TimeDelta::nanoseconds(i64::from(at.timestamp_subsec_nanos()) % grid)
+/// `at` rounded down to a whole second.
+fn align_down(at: DateTime<Utc>) -> DateTime<Utc> {
+    at - TimeDelta::nanoseconds(i64::from(at.timestamp_subsec_nanos()))
 }
 
 fn seconds(delta: TimeDelta) -> f64 {
@@ -182,8 +177,6 @@ struct Parallel<O: CursorOperation> {
     ranges: Vec<Range<O>>,
     /// The oldest creation time the probes found bounds for; it only balances the work.
     oldest: Option<DateTime<Utc>>,
-    /// The finest unit of the `created` the probes found (ranges learn their own as they go).
-    probed_unit: TimeDelta,
     /// Where a resumed listing picks up (no discovery then).
     resumed: Option<ParallelCursor>,
     concurrency: Concurrency,
@@ -214,7 +207,6 @@ pub(crate) fn pages<O: CursorOperation>(
         options,
         ranges: Vec::new(),
         oldest: None,
-        probed_unit: TimeDelta::seconds(1),
         resumed,
         concurrency: Concurrency::new(workers),
         in_flight: FuturesUnordered::new(),
@@ -337,7 +329,6 @@ impl<O: CursorOperation> Parallel<O> {
         let Some(newest) = probe(client, params, upper).await? else {
             return Ok(()); // no contact at all: no range
         };
-        self.probed_unit = unit_of(newest);
         // A sync run's checkpoint is the floor: nothing below it is wanted.
         let floor = self.start.since().and_then(|since| since.newest());
         if let Some(floor) = floor {
@@ -355,23 +346,19 @@ impl<O: CursorOperation> Parallel<O> {
                 async move { (i, probe(client, params, Some(at)).await) }
             });
             let mut answers = stream::iter(probes).buffer_unordered(COARSE as usize + 1);
-            let (mut furthest, mut unit) = (None, TimeDelta::seconds(1));
+            let mut furthest = None;
             while let Some((i, answer)) = answers.next().await {
-                if let Some(found) = answer? {
+                if answer?.is_some() {
                     furthest = furthest.max(Some(i));
-                    unit = unit.min(unit_of(found));
                 }
             }
-            Ok::<_, Error>((furthest, unit))
+            Ok::<_, Error>(furthest)
         };
-        let (coarse, unit) = furthest_of((0..=PROBES).step_by(COARSE_STEP).collect()).await?;
-        self.probed_unit = self.probed_unit.min(unit);
+        let coarse = furthest_of((0..=PROBES).step_by(COARSE_STEP).collect()).await?;
         let furthest = match coarse {
             Some(i) => {
                 let between = (i + 1..i + COARSE_STEP as u32).filter(|&e| e <= PROBES);
-                let (found, unit) = furthest_of(between.collect()).await?;
-                self.probed_unit = self.probed_unit.min(unit);
-                found.max(Some(i))
+                furthest_of(between.collect()).await?.max(Some(i))
             }
             None => None,
         };
@@ -382,15 +369,14 @@ impl<O: CursorOperation> Parallel<O> {
         self.cut(oldest, newest)
     }
 
-    /// The first ranges: `[oldest, newest]` in equal parts, as far as the grid allows.
+    /// The first ranges: `[oldest, newest]` in equal parts, as far as whole seconds allow.
     fn cut(&mut self, oldest: DateTime<Utc>, newest: DateTime<Utc>) -> Result<(), Error> {
         self.oldest = Some(oldest);
         let top = newest + TimeDelta::seconds(1);
         let workers = i32::try_from(self.workers).unwrap_or(i32::MAX);
         let step = (top - oldest) / workers;
-        let grid = self.grid();
         let mut cuts: Vec<DateTime<Utc>> = (1..workers)
-            .map(|k| align_down(oldest + step * k, grid))
+            .map(|k| align_down(oldest + step * k))
             .filter(|&at| at > oldest)
             .collect();
         cuts.dedup();
@@ -408,16 +394,6 @@ impl<O: CursorOperation> Parallel<O> {
             self.add_range(cursor.with_since(since))?;
         }
         Ok(())
-    }
-
-    /// The unit cut points are whole multiples of: the finest any `created` seen so far showed,
-    /// but no finer than [`FINEST_GRID`].
-    fn grid(&self) -> TimeDelta {
-        self.ranges
-            .iter()
-            .filter_map(|r| r.strategy.unit_seen())
-            .fold(self.probed_unit, TimeDelta::min)
-            .max(FINEST_GRID)
     }
 
     fn add_range(&mut self, cursor: Cursor) -> Result<(), Error> {
@@ -463,7 +439,6 @@ impl<O: CursorOperation> Parallel<O> {
             return;
         }
         let oldest = self.oldest;
-        let grid = self.grid();
         let (delivered, covered) = self
             .ranges
             .iter()
@@ -477,8 +452,8 @@ impl<O: CursorOperation> Parallel<O> {
             .filter(|(_, r)| !r.done)
             .filter_map(|(i, r)| {
                 let (lower, span) = r.span(oldest)?;
-                // The cut, on the grid, must leave both halves a whole unit at least.
-                if span <= grid * 2 {
+                // The cut, on a whole second, must leave both halves a second at least.
+                if span <= GRID * 2 {
                     return None;
                 }
                 let own = (r.delivered > 0 && r.covered() > 0.0)
@@ -494,7 +469,7 @@ impl<O: CursorOperation> Parallel<O> {
         let Some((index, lower, span, _)) = largest else {
             return;
         };
-        let middle = align_down(lower + span / 2, grid);
+        let middle = align_down(lower + span / 2);
         let below = self.ranges[index].strategy.split_at(middle);
         // The new range takes over below the cut, down to the old range's lower bound.
         let _ = self.add_range(Cursor::before(middle).with_since(below));

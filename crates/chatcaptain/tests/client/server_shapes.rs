@@ -232,6 +232,153 @@ async fn parallel_listing_cuts_ranges_where_a_whole_second_server_reads_the_toke
 }
 
 #[tokio::test]
+async fn parallel_listing_against_every_server_shape_yields_each_once_or_fails() {
+    // Millisecond data with ties, and one contact back-dated for the insertion-order server.
+    let mut data: Vec<_> = (0..700)
+        .map(|i| {
+            contact(
+                &format!("c{i:04}"),
+                at(0) + TimeDelta::milliseconds(i / 3 * 11),
+            )
+        })
+        .collect();
+    data.push(contact("imported", at(-1000)));
+    let shapes = [
+        (
+            "inclusive token",
+            Quirks {
+                inclusive: true,
+                ..Quirks::default()
+            },
+        ),
+        (
+            "silent cap of 30",
+            Quirks {
+                cap: Some(30),
+                ..Quirks::default()
+            },
+        ),
+        (
+            "400 above 60",
+            Quirks {
+                max_limit: Some(60),
+                ..Quirks::default()
+            },
+        ),
+        (
+            "oldest first",
+            Quirks {
+                order: Order::OldestFirst,
+                ..Quirks::default()
+            },
+        ),
+        (
+            "insertion order",
+            Quirks {
+                order: Order::Insertion,
+                ..Quirks::default()
+            },
+        ),
+        (
+            "whole-second token",
+            Quirks {
+                token_unit: Some(TimeDelta::seconds(1)),
+                ..Quirks::default()
+            },
+        ),
+    ];
+    for (shape, quirks) in shapes {
+        for ranges in [2, 5] {
+            let (server, _heard) = list_server_with(data.clone(), quirks.clone()).await;
+            let listed = client(&server)
+                .contacts(BOT)
+                .list()
+                .page_size(50)
+                .parallel(ranges)
+                .collect_all()
+                .await;
+            match listed {
+                Ok(got) => {
+                    let unique: HashSet<String> = ids(&got).into_iter().collect();
+                    let missing: Vec<String> = ids(&data)
+                        .into_iter()
+                        .filter(|id| !unique.contains(id))
+                        .collect();
+                    assert!(
+                        missing.is_empty(),
+                        "{shape}, {ranges} ranges: Ok without {missing:?}"
+                    );
+                    assert_eq!(got.len(), data.len(), "{shape}, {ranges} ranges: a repeat");
+                }
+                Err(e) => assert!(
+                    matches!(
+                        e,
+                        Error::PaginationInconsistent(_) | Error::PaginationStalled(_)
+                    ),
+                    "{shape}, {ranges} ranges: {e}"
+                ),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn list_rounds_tokens_to_whole_seconds_for_a_server_that_reads_them_so() {
+    // Millisecond data, but the server reads only the whole seconds of a token: the token past a
+    // page's last contact (10:00:02.124) would be read as 10:00:02 and skip what lies between.
+    let data: Vec<_> = (0..700)
+        .map(|i| {
+            contact(
+                &format!("c{i:04}"),
+                at(0) + TimeDelta::milliseconds(i / 3 * 11),
+            )
+        })
+        .collect();
+    let quirks = Quirks {
+        token_unit: Some(TimeDelta::seconds(1)),
+        ..Quirks::default()
+    };
+    let (server, mut heard) = list_server_with(data.clone(), quirks).await;
+    assert_each_once(&list_all(&server, 50).await.unwrap(), &data);
+    let tokens: Vec<String> = drain(&mut heard)
+        .iter()
+        .filter_map(|seen| seen.param("pageToken").map(str::to_owned))
+        .collect();
+    // One token with milliseconds found it out; whole seconds from then on.
+    assert!(tokens[0].contains('.'), "{tokens:?}");
+    assert!(tokens[1..].iter().all(|t| !t.contains('.')), "{tokens:?}");
+}
+
+#[tokio::test]
+async fn list_with_millisecond_tokens_asks_once_more_when_the_boundary_was_deleted() {
+    // The contacts at a page's boundary are gone by the next request: the server's answer does
+    // not repeat them, as one that read the token coarser would not. Nothing is lost either way.
+    let data: Vec<_> = (0..300)
+        .map(|i| contact(&format!("c{i:04}"), at(0) + TimeDelta::milliseconds(i * 7)))
+        .collect();
+    let (server, _heard) = list_server(data.clone()).await;
+    let listed = client(&server).contacts(BOT).list().page_size(50);
+    let mut pages = Box::pin(listed.pages());
+    let first = pages.next().await.unwrap().unwrap();
+    assert_eq!(first.items().len(), 50);
+    drop(pages);
+    // Resumed after the first page against a server without its last contact.
+    let boundary = first.items().last().unwrap().id.clone();
+    let rest: Vec<_> = data.iter().filter(|c| c.id != boundary).cloned().collect();
+    let (server, _heard) = list_server(rest).await;
+    let resumed = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(50)
+        .resume(first.next_cursor().unwrap().clone())
+        .collect_all()
+        .await
+        .unwrap();
+    let older: Vec<_> = data.iter().take(300 - 50).cloned().collect();
+    assert_each_once(&resumed, &older);
+}
+
+#[tokio::test]
 async fn list_yields_an_odd_record_as_its_own_error_and_goes_on() {
     let mut raw: Vec<Value> = (0..30)
         .map(|i| json!({ "id": format!("c{i:02}"), "created": at(i).to_rfc3339(), "language": "EN" }))
