@@ -414,6 +414,8 @@ impl<O: CursorOperation> CursorStrategy<O> {
     /// (`None`: no lower bound, the oldest contact).
     pub(super) fn remaining(&self) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
         let top = self.cursor.last_created().or(self.cursor.before);
+        // A sync run's lookback below its checkpoint's newest instant is not part of the span:
+        // only the range holding the checkpoint's ids may list there (see `parallel`).
         let lower = self.cursor.since.as_ref().and_then(Checkpoint::newest);
         (top, lower)
     }

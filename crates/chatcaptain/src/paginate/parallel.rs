@@ -36,6 +36,7 @@ use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
+use super::checkpoint::Checkpoint;
 use super::cursor::{Cursor, CursorStrategy, Fetched};
 use super::operation::{CursorOperation, Dated};
 use super::{Options, Page, Resume, Strategy};
@@ -330,12 +331,18 @@ impl<O: CursorOperation> Parallel<O> {
             return Ok(()); // no contact at all: no range
         };
         // A sync run's checkpoint is the floor: nothing below it is wanted.
-        let floor = self.start.since().and_then(|since| since.newest());
-        if let Some(floor) = floor {
+        let since = self.start.since();
+        if let (Some(floor), Some(checkpoint)) = (
+            since.as_ref().and_then(Checkpoint::floor),
+            since.as_ref().and_then(Checkpoint::newest),
+        ) {
             if newest < floor {
                 return Ok(()); // nothing since the checkpoint
             }
-            return self.cut(floor, newest);
+            // Cut only above the checkpoint's newest instant: the bottom range lists down to the
+            // floor (the lookback) with the checkpoint's ids, which drop what earlier runs
+            // delivered there; a range cut from it below that instant would not have them.
+            return self.cut(checkpoint.min(newest), newest);
         }
         // Probes 2^i s before the newest: the oldest lies between the furthest that still finds
         // a contact and the next. Two rounds of requests instead of one per few exponents:
@@ -389,7 +396,7 @@ impl<O: CursorOperation> Parallel<O> {
             };
             let since = match k.checked_sub(1) {
                 None => self.start.since(),
-                Some(below) => Some(super::checkpoint::Checkpoint::at(cuts[below])),
+                Some(below) => Some(Checkpoint::at(cuts[below])),
             };
             self.add_range(cursor.with_since(since))?;
         }
