@@ -309,6 +309,11 @@ pub struct ListArgs {
     /// new checkpoint; after a failed or interrupted one it is left as it was. Needs --all.
     #[arg(long, value_name = "FILE", requires = "all", conflicts_with = "before")]
     pub checkpoint: Option<PathBuf>,
+    /// With --checkpoint: list again the contacts created up to SECONDS before the checkpoint and
+    /// print those earlier runs did not, so a contact that became visible late (a slow insert,
+    /// server clocks apart) is not missed. Kept in FILE for later runs; 0 turns it off.
+    #[arg(long, value_name = "SECONDS", requires = "checkpoint")]
+    pub lookback: Option<u32>,
     /// Page N time ranges of the list at once (every contact still once, not newest first across
     /// ranges): about N times faster on a slow link. Needs --all.
     #[arg(long, value_name = "N", requires = "all")]

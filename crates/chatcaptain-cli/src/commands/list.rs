@@ -30,7 +30,11 @@ pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Re
     let Some(file) = &args.checkpoint else {
         return stream::write_all(stream::uncounted(listing.items()), &args.window, output).await;
     };
-    let mut run = listing.since(read_checkpoint(file)?).sync();
+    let mut checkpoint = read_checkpoint(file)?;
+    if let Some(seconds) = args.lookback {
+        checkpoint = checkpoint.lookback(std::time::Duration::from_secs(seconds.into()));
+    }
+    let mut run = listing.since(checkpoint).sync();
     let outcome = stream::write_all(stream::uncounted(&mut run), &args.window, output).await?;
     if let Some(next) = run.checkpoint() {
         write_checkpoint(file, &next)?;

@@ -38,6 +38,43 @@ fn checkpoint_runs_yield_only_the_new_contacts_and_keep_the_file_after_a_failure
 }
 
 #[test]
+fn a_lookback_prints_a_contact_that_became_visible_late_once() {
+    let fake = fake(30);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.checkpoint");
+    let file = file.to_str().unwrap();
+    let sync = |extra: &[&str]| {
+        let mut args = vec!["list", "--all", "--checkpoint", file, "--output", "ndjson"];
+        args.extend_from_slice(extra);
+        let mut cmd = fake.contacts(&args);
+        ids(&ndjson(&cmd.assert().success().get_output().stdout.clone()))
+    };
+    assert_eq!(sync(&["--lookback", "10"]).len(), 30);
+    // Stamped 3 s before the newest contact of the first run, visible only now.
+    let first_newest =
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(file).unwrap()).unwrap()
+            ["newest"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap();
+    let mut late = contact("LATE", "Ada");
+    late.created = first_newest - chrono::TimeDelta::seconds(3);
+    fake.server.insert_contact(BOT, late);
+    // The lookback was kept in the file: no flag needed on later runs.
+    assert_eq!(sync(&[]), vec!["LATE".to_owned()]);
+    assert!(sync(&[]).is_empty());
+}
+
+#[test]
+fn lookback_needs_a_checkpoint() {
+    let fake = fake(1);
+    fake.contacts(&["list", "--all", "--lookback", "5"])
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn checkpoint_needs_all() {
     let fake = fake(1);
     fake.contacts(&["list", "--checkpoint", "x.json"])
