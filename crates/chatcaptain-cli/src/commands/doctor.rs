@@ -8,7 +8,7 @@
 //! written to the account.
 
 use chatcaptain::{Client, RawAnswer};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
 use crate::cli::DoctorArgs;
@@ -225,6 +225,39 @@ async fn list_facts(
         );
     } else {
         report.say("  fact: pageToken is exclusive (strictly before), as the spec assumes".into());
+    }
+
+    // A token one unit past the newest contact: a server that reads it as sent answers that
+    // contact first; one that reads only its whole seconds leaves it out.
+    match newest.timestamp_subsec_nanos() {
+        0 => report.say(
+            "  fact: how finely pageToken is read was not checked (the newest `created` is a whole second)".into(),
+        ),
+        fraction => {
+            let unit = [1_000_000, 1_000, 1]
+                .into_iter()
+                .find(|u| fraction % u == 0)
+                .unwrap_or(1);
+            let token = (*newest + TimeDelta::nanoseconds(unit.into()))
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            let answer = client
+                .get_raw(contacts, &[("limit", "1".into()), ("pageToken", token.clone())])
+                .await?;
+            let first = answer.body["contacts"][0]["created"]
+                .as_str()
+                .and_then(|t| t.parse::<DateTime<Utc>>().ok());
+            if first == Some(*newest) {
+                report.say("  fact: pageToken is read as finely as it is sent".into());
+            } else {
+                report.differ(
+                    "listContacts",
+                    format!(
+                        "pageToken={token} did not return the contact created at {}: the server reads a token coarser than its timestamps; listings then round their tokens up to whole seconds",
+                        newest.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                    ),
+                );
+            }
+        }
     }
 
     // A short page: the end, or a cap below the limit asked for?

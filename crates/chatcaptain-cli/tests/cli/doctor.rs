@@ -116,3 +116,48 @@ fn doctor_against_a_different_server_names_every_difference_and_exits_1() {
     );
     assert!(!text.contains(KEY));
 }
+
+#[test]
+fn doctor_finds_a_server_that_reads_page_tokens_in_whole_seconds() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(async {
+        use wiremock::matchers::{method, path};
+        let server = wiremock::MockServer::start().await;
+        // Millisecond timestamps, newest first; the token is read without its fraction.
+        let all: Vec<Value> = (0..3)
+            .rev()
+            .map(|i| json!({ "id": format!("c{i}"), "created": format!("2025-01-01T00:00:0{i}.250Z") }))
+            .collect();
+        wiremock::Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
+            .respond_with(move |request: &wiremock::Request| {
+                let token = request
+                    .url
+                    .query_pairs()
+                    .find(|(k, _)| k == "pageToken")
+                    .map(|(_, v)| v.split('.').next().unwrap().trim_end_matches('Z').to_owned());
+                let page: Vec<Value> = all
+                    .iter()
+                    .filter(|c| {
+                        let created = c["created"].as_str().unwrap();
+                        token.as_deref().is_none_or(|t| created < t)
+                    })
+                    .cloned()
+                    .collect();
+                wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contacts": page }))
+            })
+            .mount(&server)
+            .await;
+        server
+    });
+    let assert = bare()
+        .env("CHATCAPTAIN_API_KEY", KEY)
+        .args(["--base-url", &server.uri(), "doctor", "--chatbot", BOT])
+        .assert()
+        .code(1);
+    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("did not return the contact created at 2025-01-01T00:00:02.250Z"),
+        "{text}"
+    );
+}
