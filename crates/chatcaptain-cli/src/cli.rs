@@ -9,11 +9,13 @@ const AFTER_LONG_HELP: &str = "\
 Settings:
   Each setting is taken from the first of: its flag, its environment variable, the profile,
   the built-in default. A profile named with --profile comes before the environment.
-    setting   flag            variable              profile   default
-    API key   --api-key-file  CHATCAPTAIN_API_KEY   key_file  (none)
-    chatbot   --chatbot       CHATCAPTAIN_CHATBOT   chatbot   (none)
-    base URL  --base-url      CHATCAPTAIN_BASE_URL  base_url  https://api.chatcaptain.com
-    profile   --profile       CHATCAPTAIN_PROFILE             default, if configured
+    setting     flag            variable                profile     default
+    API key     --api-key-file  CHATCAPTAIN_API_KEY     key_file    (none)
+    chatbot     --chatbot       CHATCAPTAIN_CHATBOT     chatbot     (none)
+    base URL    --base-url      CHATCAPTAIN_BASE_URL    base_url    https://api.chatcaptain.com
+    max rate    --max-rate      CHATCAPTAIN_MAX_RATE    max_rate    (none: the server's 429s)
+    retry mode  --retry-mode    CHATCAPTAIN_RETRY_MODE  retry_mode  standard
+    profile     --profile       CHATCAPTAIN_PROFILE                 default, if configured
   Profiles live in $XDG_CONFIG_HOME/chatcaptain/config.toml (~/.config/... without it), one per
   chatbot; `chatcaptain configure` writes them. A profile names the key's file, never the key.
   There is deliberately no flag that takes the key itself: a key typed on the command line
@@ -82,8 +84,30 @@ pub struct Cli {
     #[arg(long, global = true, overrides_with = "csv_guard")]
     pub no_csv_guard: bool,
 
+    /// Send at most this many requests per second, all of the command's calls together (import
+    /// --parallel and list --parallel share it) [else: CHATCAPTAIN_MAX_RATE, the profile's
+    /// max_rate; default: no limit but the server's 429s].
+    #[arg(long, global = true, value_name = "PER_SECOND")]
+    pub max_rate: Option<f64>,
+
+    /// How to meet 429s: standard waits out each Retry-After (every call at once); adaptive also
+    /// learns the rate the server grants and keeps below it, for long imports and exports
+    /// [else: CHATCAPTAIN_RETRY_MODE, the profile's retry_mode; default: standard].
+    #[arg(long, global = true, value_enum, value_name = "MODE")]
+    pub retry_mode: Option<RetryMode>,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How the tool meets 429s (as the AWS CLI's `retry_mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RetryMode {
+    /// Wait out each Retry-After, every call of the command at once.
+    Standard,
+    /// Also learn the rate the server grants and keep below it.
+    Adaptive,
 }
 
 /// How records are printed.

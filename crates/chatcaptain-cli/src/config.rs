@@ -5,6 +5,8 @@
 //! chatbot = "aBcDeFgHiJkLmNoPqRsT"
 //! key_file = "/home/ada/.config/chatcaptain/shop.key"
 //! base_url = "https://api.chatcaptain.com"   # optional
+//! max_rate = 10                              # optional: requests per second
+//! retry_mode = "adaptive"                    # optional: or "standard"
 //! ```
 //!
 //! A profile names the file the key is in, never the key: the config can then be shown, shared
@@ -38,6 +40,10 @@ pub struct Profile {
     pub key_file: Option<PathBuf>,
     /// The API's address.
     pub base_url: Option<String>,
+    /// Requests per second at most.
+    pub max_rate: Option<f64>,
+    /// How 429s are met.
+    pub retry_mode: Option<crate::cli::RetryMode>,
 }
 
 /// `$XDG_CONFIG_HOME/chatcaptain/config.toml`, else `~/.config/chatcaptain/config.toml`; the

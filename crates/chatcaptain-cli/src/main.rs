@@ -53,9 +53,14 @@ async fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
     if let Some(chatbot) = cli.command.chatbot_mut() {
         settings::chatbot(chatbot, profile.as_ref())?;
     }
+    let pacing = settings::Pacing {
+        max_rate: cli.max_rate,
+        retry_mode: cli.retry_mode,
+    };
     let client = settings::client(
         cli.api_key_file.as_deref(),
         cli.base_url.as_deref(),
+        pacing,
         profile.as_ref(),
     )?;
     let command = match &cli.command {

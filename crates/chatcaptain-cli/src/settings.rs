@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use chatcaptain::{API_KEY_ENV, BASE_URL_ENV, Client};
 
-use crate::cli::Chatbot;
+use crate::cli::{Chatbot, RetryMode};
 use crate::config::Profile;
 use crate::exit::Usage;
 use crate::key_file;
@@ -28,13 +28,42 @@ pub fn env(name: &str) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
+/// The variable for the requests per second at most.
+pub const MAX_RATE_ENV: &str = "CHATCAPTAIN_MAX_RATE";
+/// The variable for how 429s are met.
+pub const RETRY_MODE_ENV: &str = "CHATCAPTAIN_RETRY_MODE";
+
+/// The pacing flags.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Pacing {
+    pub max_rate: Option<f64>,
+    pub retry_mode: Option<RetryMode>,
+}
+
 /// A client for the base URL and with the key the flags, the environment and `profile` give.
 pub fn client(
     key_file: Option<&Path>,
     base_url: Option<&str>,
+    pacing: Pacing,
     profile: Option<&Selected>,
 ) -> anyhow::Result<Client> {
     let mut builder = Client::builder().api_key(key(key_file, profile)?);
+    let max_rate = pick(pacing.max_rate, env_max_rate()?, profile, |p| p.max_rate);
+    if let Some(rate) = max_rate {
+        if !(rate.is_finite() && rate > 0.0) {
+            return Err(Usage(format!(
+                "max rate {rate}: give a positive number of requests per second"
+            ))
+            .into());
+        }
+        builder = builder.max_requests_per_second(rate);
+    }
+    let mode = pick(pacing.retry_mode, env_retry_mode()?, profile, |p| {
+        p.retry_mode
+    });
+    if mode == Some(RetryMode::Adaptive) {
+        builder = builder.adaptive_pacing(true);
+    }
     let base_url = pick(
         base_url
             .map(str::trim)
@@ -48,6 +77,30 @@ pub fn client(
         builder = builder.base_url(url);
     }
     Ok(builder.build()?)
+}
+
+fn env_max_rate() -> Result<Option<f64>, Usage> {
+    env(MAX_RATE_ENV)
+        .map(|value| {
+            value.parse().map_err(|_| {
+                Usage(format!(
+                    "{MAX_RATE_ENV}={value} is not a number of requests per second"
+                ))
+            })
+        })
+        .transpose()
+}
+
+fn env_retry_mode() -> Result<Option<RetryMode>, Usage> {
+    env(RETRY_MODE_ENV)
+        .map(|value| {
+            <RetryMode as clap::ValueEnum>::from_str(&value, true).map_err(|_| {
+                Usage(format!(
+                    "{RETRY_MODE_ENV}={value}: use standard or adaptive"
+                ))
+            })
+        })
+        .transpose()
 }
 
 /// Fills in the chatbot's ID from the flag, the environment or `profile`.

@@ -237,6 +237,7 @@ fn list(output: Output) -> anyhow::Result<Outcome> {
             chatbot,
             key_file,
             base_url,
+            .. // pacing: set by hand in the file, shown there
         },
     ) in profiles
     {

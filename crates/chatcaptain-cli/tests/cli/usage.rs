@@ -143,9 +143,11 @@ fn a_usage_error_shows_the_commands_usage_line_not_the_arguments_given() {
 fn long_help_documents_where_each_setting_comes_from() {
     let text = help(&[]);
     for line in [
-        "API key   --api-key-file  CHATCAPTAIN_API_KEY   key_file  (none)",
-        "chatbot   --chatbot       CHATCAPTAIN_CHATBOT   chatbot   (none)",
-        "profile   --profile       CHATCAPTAIN_PROFILE             default, if configured",
+        "API key     --api-key-file  CHATCAPTAIN_API_KEY     key_file    (none)",
+        "chatbot     --chatbot       CHATCAPTAIN_CHATBOT     chatbot     (none)",
+        "max rate    --max-rate      CHATCAPTAIN_MAX_RATE    max_rate    (none: the server's 429s)",
+        "retry mode  --retry-mode    CHATCAPTAIN_RETRY_MODE  retry_mode  standard",
+        "profile     --profile       CHATCAPTAIN_PROFILE                 default, if configured",
         "$XDG_CONFIG_HOME/chatcaptain/config.toml",
         "--fields id,name,email",
     ] {
