@@ -109,11 +109,28 @@ pub fn run_tests(copy: &Path, tests: &[(&str, &str, &str)]) -> Output {
         std::fs::copy(fixture, &target).unwrap();
         cargo.args(["--test", test]);
     }
+    // Not the variables cargo set for this test (`CARGO_MANIFEST_DIR`, `CARGO_PKG_NAME`, ...):
+    // ring's build script reruns when they change (`rerun-if-env-changed`), and with it
+    // everything above ring, in the copy and again in the workspace's next build (~50 s).
+    // `RUSTC_WORKSPACE_WRAPPER` (CI's clippy) stays, for the same reason.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_for_tests = name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_BIN_")
+            || name.starts_with("CARGO_MANIFEST_")
+            || [
+                "CARGO_CRATE_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref());
+        if set_for_tests {
+            cargo.env_remove(name.as_ref());
+        }
+    }
     cargo
         .env("CARGO_TARGET_DIR", repo_root().join("target"))
-        // CI lints the workspace as it builds (clippy-driver as the workspace's rustc); the
-        // copy is generated from an edited spec and needs no lint, only a build.
-        .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .output()
         .expect("cargo runs")
 }
