@@ -160,6 +160,23 @@ pub async fn run(client: &Client, args: &DoctorArgs) -> anyhow::Result<Outcome> 
     Ok(Outcome::Done)
 }
 
+/// The units a timestamp can show, finest last, with their length in nanoseconds.
+const UNITS: [(&str, i64); 4] = [
+    ("seconds", 1_000_000_000),
+    ("milliseconds", 1_000_000),
+    ("microseconds", 1_000),
+    ("nanoseconds", 1),
+];
+
+/// The index in [`UNITS`] of the finest unit `at` shows.
+fn precision(at: &DateTime<Utc>) -> usize {
+    let fraction = i64::from(at.timestamp_subsec_nanos());
+    UNITS
+        .iter()
+        .position(|(_, ns)| fraction % ns == 0)
+        .unwrap_or(UNITS.len() - 1)
+}
+
 /// What one page of the list shows of the guesses the cursor depends on.
 async fn list_facts(
     client: &Client,
@@ -182,18 +199,8 @@ async fn list_facts(
             ),
         ),
     }
-    let precision = created
-        .iter()
-        .map(|c| c.timestamp_subsec_nanos())
-        .map(|n| match n {
-            0 => 0,
-            n if n % 1_000_000 == 0 => 1,
-            n if n % 1_000 == 0 => 2,
-            _ => 3,
-        })
-        .max()
-        .unwrap_or(0);
-    let unit = ["seconds", "milliseconds", "microseconds", "nanoseconds"][precision];
+    let finest = created.iter().map(precision).max().unwrap_or(0);
+    let unit = UNITS[finest].0;
     report.say(format!(
         "  fact: timestamps show {unit} (the finest unit of any `created`)"
     ));
@@ -229,16 +236,12 @@ async fn list_facts(
 
     // A token one unit past the newest contact: a server that reads it as sent answers that
     // contact first; one that reads only its whole seconds leaves it out.
-    match newest.timestamp_subsec_nanos() {
+    match precision(newest) {
         0 => report.say(
             "  fact: how finely pageToken is read was not checked (the newest `created` is a whole second)".into(),
         ),
-        fraction => {
-            let unit = [1_000_000, 1_000, 1]
-                .into_iter()
-                .find(|u| fraction % u == 0)
-                .unwrap_or(1);
-            let token = (*newest + TimeDelta::nanoseconds(unit.into()))
+        finest => {
+            let token = (*newest + TimeDelta::nanoseconds(UNITS[finest].1))
                 .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
             let answer = client
                 .get_raw(contacts, &[("limit", "1".into()), ("pageToken", token.clone())])

@@ -88,16 +88,21 @@ fn different_server(runtime: &tokio::runtime::Runtime) -> wiremock::MockServer {
     })
 }
 
-#[test]
-fn doctor_against_a_different_server_names_every_difference_and_exits_1() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = different_server(&runtime);
+/// The report of `doctor` against `server`, which must exit 1 (the API differs from the spec).
+fn doctor_finds_differences(server: &wiremock::MockServer) -> String {
     let assert = bare()
         .env("CHATCAPTAIN_API_KEY", KEY)
         .args(["--base-url", &server.uri(), "doctor", "--chatbot", BOT])
         .assert()
         .code(1);
-    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn doctor_against_a_different_server_names_every_difference_and_exits_1() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = different_server(&runtime);
+    let text = doctor_finds_differences(&server);
     // Each with its operation and JSON pointer or the guess it contradicts.
     assert!(
         text.contains("DIFFERS listContacts: /contacts/0/variables/age"),
@@ -150,12 +155,7 @@ fn doctor_finds_a_server_that_reads_page_tokens_in_whole_seconds() {
             .await;
         server
     });
-    let assert = bare()
-        .env("CHATCAPTAIN_API_KEY", KEY)
-        .args(["--base-url", &server.uri(), "doctor", "--chatbot", BOT])
-        .assert()
-        .code(1);
-    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let text = doctor_finds_differences(&server);
     assert!(
         text.contains("did not return the contact created at 2025-01-01T00:00:02.250Z"),
         "{text}"

@@ -218,8 +218,13 @@ impl From<Cursor> for Resume {
 fn round_up_to_second(at: DateTime<Utc>) -> DateTime<Utc> {
     match at.timestamp_subsec_nanos() {
         0 => at,
-        n => at - TimeDelta::nanoseconds(i64::from(n)) + TimeDelta::seconds(1),
+        _ => round_down_to_second(at) + TimeDelta::seconds(1),
     }
+}
+
+/// `at` without its fraction of a second.
+pub(super) fn round_down_to_second(at: DateTime<Utc>) -> DateTime<Utc> {
+    at - TimeDelta::nanoseconds(i64::from(at.timestamp_subsec_nanos()))
 }
 
 /// The finest unit a timestamp shows: 1 s, 1 ms, 1 µs or 1 ns.

@@ -37,7 +37,7 @@ use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::Checkpoint;
-use super::cursor::{Cursor, CursorStrategy, Fetched};
+use super::cursor::{Cursor, CursorStrategy, Fetched, round_down_to_second};
 use super::operation::{CursorOperation, Dated};
 use super::{Options, Page, Resume, Strategy};
 use crate::{Client, Error};
@@ -155,11 +155,6 @@ impl<O: CursorOperation> Range<O> {
             _ => 0.0,
         }
     }
-}
-
-/// `at` rounded down to a whole second.
-fn align_down(at: DateTime<Utc>) -> DateTime<Utc> {
-    at - TimeDelta::nanoseconds(i64::from(at.timestamp_subsec_nanos()))
 }
 
 fn seconds(delta: TimeDelta) -> f64 {
@@ -383,7 +378,7 @@ impl<O: CursorOperation> Parallel<O> {
         let workers = i32::try_from(self.workers).unwrap_or(i32::MAX);
         let step = (top - oldest) / workers;
         let mut cuts: Vec<DateTime<Utc>> = (1..workers)
-            .map(|k| align_down(oldest + step * k))
+            .map(|k| round_down_to_second(oldest + step * k))
             .filter(|&at| at > oldest)
             .collect();
         cuts.dedup();
@@ -476,7 +471,7 @@ impl<O: CursorOperation> Parallel<O> {
         let Some((index, lower, span, _)) = largest else {
             return;
         };
-        let middle = align_down(lower + span / 2);
+        let middle = round_down_to_second(lower + span / 2);
         let below = self.ranges[index].strategy.split_at(middle);
         // The new range takes over below the cut, down to the old range's lower bound.
         let _ = self.add_range(Cursor::before(middle).with_since(below));

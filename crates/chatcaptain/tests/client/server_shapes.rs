@@ -193,14 +193,19 @@ async fn list_parallel_with_token_unit(
         .unwrap()
 }
 
-fn assert_each_once_in_any_order(got: &[chatcaptain::Contact], data: &[chatcaptain::Contact]) {
+/// Every contact of `data` in `got`, each once, in any order; `case` names the run in a failure.
+fn assert_each_once_in_any_order(
+    got: &[chatcaptain::Contact],
+    data: &[chatcaptain::Contact],
+    case: &str,
+) {
     let unique: HashSet<String> = ids(got).into_iter().collect();
     let missing: Vec<String> = ids(data)
         .into_iter()
         .filter(|id| !unique.contains(id))
         .collect();
-    assert!(missing.is_empty(), "missing: {missing:?}");
-    assert_eq!(got.len(), data.len(), "a contact came twice");
+    assert!(missing.is_empty(), "{case}: Ok without {missing:?}");
+    assert_eq!(got.len(), data.len(), "{case}: a contact came twice");
 }
 
 #[tokio::test]
@@ -217,7 +222,7 @@ async fn parallel_listing_cuts_ranges_where_a_millisecond_server_reads_the_token
         .collect();
     for ranges in [3, 7] {
         let got = list_parallel_with_token_unit(&data, TimeDelta::milliseconds(1), ranges).await;
-        assert_each_once_in_any_order(&got, &data);
+        assert_each_once_in_any_order(&got, &data, &format!("{ranges} ranges"));
     }
 }
 
@@ -227,7 +232,7 @@ async fn parallel_listing_cuts_ranges_where_a_whole_second_server_reads_the_toke
     let data = contacts_in_ties(600, 3);
     for ranges in [3, 8] {
         let got = list_parallel_with_token_unit(&data, TimeDelta::seconds(1), ranges).await;
-        assert_each_once_in_any_order(&got, &data);
+        assert_each_once_in_any_order(&got, &data, &format!("{ranges} ranges"));
     }
 }
 
@@ -299,16 +304,7 @@ async fn parallel_listing_against_every_server_shape_yields_each_once_or_fails()
                 .await;
             match listed {
                 Ok(got) => {
-                    let unique: HashSet<String> = ids(&got).into_iter().collect();
-                    let missing: Vec<String> = ids(&data)
-                        .into_iter()
-                        .filter(|id| !unique.contains(id))
-                        .collect();
-                    assert!(
-                        missing.is_empty(),
-                        "{shape}, {ranges} ranges: Ok without {missing:?}"
-                    );
-                    assert_eq!(got.len(), data.len(), "{shape}, {ranges} ranges: a repeat");
+                    assert_each_once_in_any_order(&got, &data, &format!("{shape}, {ranges} ranges"))
                 }
                 Err(e) => assert!(
                     matches!(

@@ -33,6 +33,30 @@ async fn run(
     (got, next)
 }
 
+/// A sync run in `ranges` parallel ranges, and the checkpoint it ends with.
+async fn parallel_run(
+    client: &chatcaptain::Client,
+    checkpoint: Checkpoint,
+    page_size: u32,
+    ranges: usize,
+) -> (Vec<Contact>, Checkpoint) {
+    let mut run = client
+        .contacts(BOT)
+        .list()
+        .page_size(page_size)
+        .parallel(ranges)
+        .since(checkpoint)
+        .sync();
+    let mut got = Vec::new();
+    while let Some(contact) = run.try_next().await.unwrap() {
+        got.push(contact);
+    }
+    (
+        got,
+        run.checkpoint().expect("a complete run has a checkpoint"),
+    )
+}
+
 fn ids(contacts: &[Contact]) -> HashSet<String> {
     contacts.iter().map(|c| c.id.clone()).collect()
 }
@@ -149,29 +173,12 @@ async fn a_parallel_sync_run_yields_the_same_as_a_sequential_one() {
         .start()
         .await;
     let client = fake_client(&server);
-    let parallel_run = |checkpoint: Checkpoint| {
-        let client = client.clone();
-        async move {
-            let mut run = client
-                .contacts(BOT)
-                .list()
-                .page_size(40)
-                .parallel(4)
-                .since(checkpoint)
-                .sync();
-            let mut got = Vec::new();
-            while let Some(contact) = run.try_next().await.unwrap() {
-                got.push(contact);
-            }
-            (got, run.checkpoint().unwrap())
-        }
-    };
-    let (first, checkpoint) = parallel_run(Checkpoint::start()).await;
+    let (first, checkpoint) = parallel_run(&client, Checkpoint::start(), 40, 4).await;
     assert_eq!((first.len(), ids(&first).len()), (600, 600));
     let at = checkpoint.newest().unwrap();
     server.insert_contact(BOT, contact("late-tie", at));
     server.insert_contact(BOT, contact("newer", at + TimeDelta::seconds(5)));
-    let (second, _) = parallel_run(checkpoint).await;
+    let (second, _) = parallel_run(&client, checkpoint, 40, 4).await;
     assert_eq!(
         ids(&second),
         HashSet::from(["late-tie".to_owned(), "newer".to_owned()])
@@ -208,17 +215,7 @@ async fn a_lookback_delivers_a_contact_that_became_visible_late_and_nothing_twic
 
     // The same, run in parallel ranges.
     server.insert_contact(BOT, contact("late-2", newest - TimeDelta::seconds(1)));
-    let mut parallel = client
-        .contacts(BOT)
-        .list()
-        .page_size(30)
-        .parallel(3)
-        .since(checkpoint.clone())
-        .sync();
-    let mut got = Vec::new();
-    while let Some(contact) = parallel.try_next().await.unwrap() {
-        got.push(contact);
-    }
+    let (got, _) = parallel_run(&client, checkpoint, 30, 3).await;
     assert_eq!(ids(&got), HashSet::from(["late-2".to_owned()]));
     assert_eq!(got.len(), 1);
 }
