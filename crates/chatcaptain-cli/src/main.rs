@@ -8,6 +8,7 @@ mod config;
 mod exit;
 mod fields;
 mod key_file;
+mod lock;
 mod output;
 mod profile;
 mod progress;

@@ -8,6 +8,7 @@ use chatcaptain::{Checkpoint, Client};
 use super::stream;
 use crate::cli::ListArgs;
 use crate::exit::{Outcome, Usage};
+use crate::lock;
 use crate::output::Output;
 
 pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Result<Outcome> {
@@ -30,6 +31,11 @@ pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Re
     let Some(file) = &args.checkpoint else {
         return stream::write_all(stream::uncounted(listing.items()), &args.window, output).await;
     };
+    // Held to the end of the run: a second sync on this file would undo this one's progress.
+    let _lock = lock::exclusive(
+        &lock::beside(file),
+        &format!("the checkpoint {}", file.display()),
+    )?;
     let mut checkpoint = read_checkpoint(file)?;
     if let Some(seconds) = args.lookback {
         checkpoint = checkpoint.lookback(std::time::Duration::from_secs(seconds.into()));
