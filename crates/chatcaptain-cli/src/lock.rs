@@ -29,7 +29,12 @@ pub fn exclusive(path: &Path, what: &str) -> anyhow::Result<Held> {
         .read(true)
         .write(true)
         .open(path)
-        .map_err(|e| Usage(format!("cannot open {} to lock {what}: {e}", path.display())))?;
+        .map_err(|e| {
+            Usage(format!(
+                "cannot open {} to lock {what}: {e}",
+                path.display()
+            ))
+        })?;
     match file.try_lock() {
         Ok(()) => Ok(Held { _file: file }),
         Err(TryLockError::WouldBlock) => Err(Usage(format!(

@@ -23,14 +23,15 @@ use std::collections::{BTreeSet, HashSet};
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use futures::FutureExt;
 use futures::future::BoxFuture;
+use futures::{FutureExt, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use super::checkpoint::{Checkpoint, SyncContacts};
+use super::checkpoint::Checkpoint;
 use super::entry::{self, Entry};
 use super::operation::{CursorOperation, Dated, Item};
 use super::parallel::ParallelCursor;
+use super::sync::SyncContacts;
 use super::{Options, Page, Resume, Step, Strategy};
 use crate::transport::Lenient;
 use crate::{Client, Error};
@@ -338,12 +339,32 @@ impl<O: CursorOperation> CursorListing<O> {
 
     /// An incremental sync run: the items created since the checkpoint given to
     /// [`since`](Self::since) (every item without one), newest first, and the checkpoint to
-    /// save for the next run once this one is through. `max_items` does not apply: a run that
-    /// stops early has no checkpoint to give.
+    /// save for the next run: once this one is through, or for whatever it yielded when it
+    /// stops early ([`SyncContacts::progress`]). `max_items` does not apply: stop consuming
+    /// instead, and save the progress.
     pub fn sync(mut self) -> SyncContacts<O::Item> {
-        let previous = self.start.since.clone().unwrap_or_default();
+        let previous = self.start.since.take().unwrap_or_default();
         self.options.max_items = None;
-        SyncContacts::new(super::items(self.page_stream()), previous)
+        let start = self.start.clone();
+        let listing = self;
+        let open = Box::new(move |at: Resume| {
+            let mut listing = listing.clone();
+            match at {
+                Resume::Cursor(cursor) => {
+                    listing.start = cursor;
+                    listing.resume_parallel = None;
+                }
+                Resume::Parallel(ranges) => listing.resume_parallel = Some(ranges),
+                Resume::Page(_) => {
+                    let error = Error::InvalidArgument(
+                        "a sync run resumes from a list cursor, not a search position".into(),
+                    );
+                    return futures::stream::once(async { Err(error) }).boxed();
+                }
+            }
+            listing.page_stream()
+        });
+        SyncContacts::new(open, start, previous)
     }
 }
 

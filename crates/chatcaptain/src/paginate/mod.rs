@@ -9,6 +9,7 @@ mod entry;
 pub(crate) mod operation;
 mod pages;
 mod parallel;
+mod sync;
 
 use std::collections::VecDeque;
 
@@ -57,10 +58,11 @@ macro_rules! listing_methods {
 }
 use listing_methods;
 
-pub use checkpoint::{Checkpoint, SyncContacts};
+pub use checkpoint::Checkpoint;
 pub use cursor::{Cursor, CursorListing};
 pub use pages::{PageListing, PagePosition};
 pub use parallel::ParallelCursor;
+pub use sync::SyncContacts;
 
 /// One page of a listing, with the point to resume from after it.
 #[derive(Clone, Debug, PartialEq)]

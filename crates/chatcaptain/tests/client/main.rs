@@ -19,3 +19,4 @@ mod retries;
 mod security;
 mod server_shapes;
 mod sync;
+mod sync_stopped;
