@@ -329,10 +329,18 @@ pub struct ListArgs {
     #[arg(long, value_name = "TIME")]
     pub before: Option<DateTime<Utc>>,
     /// Incremental sync: only the contacts created since the checkpoint in FILE (all of them
-    /// when FILE does not exist yet); after a complete run, FILE is replaced (atomically) by the
-    /// new checkpoint; after a failed or interrupted one it is left as it was. Needs --all.
+    /// when FILE does not exist yet), then FILE is replaced (atomically) by the new checkpoint.
+    /// A run that is stopped (Ctrl-C), fails or meets an odd record saves how far it got, and the
+    /// next run goes on from there: nothing it wrote comes again (after a kill, at most the
+    /// contacts of one page size written after its last save). FILE is locked while a run uses
+    /// it. The API lists by creation time only: a sync never sees updates or deletions (run a
+    /// full export now and then for those; --parallel makes it cheap). Needs --all.
     #[arg(long, value_name = "FILE", requires = "all", conflicts_with = "before")]
     pub checkpoint: Option<PathBuf>,
+    /// With --checkpoint: list every contact again, whatever FILE holds (even a file that is not
+    /// a checkpoint), and replace FILE with the new checkpoint.
+    #[arg(long, requires = "checkpoint")]
+    pub from_start: bool,
     /// With --checkpoint: list again the contacts created up to SECONDS before the checkpoint and
     /// print those earlier runs did not, so a contact that became visible late (a slow insert,
     /// server clocks apart) is not missed. Kept in FILE for later runs; 0 turns it off.

@@ -1,14 +1,12 @@
 //! `contacts list`: newest first, streamed; with `--checkpoint`, an incremental sync.
 
-use std::path::Path;
+use chatcaptain::{Checkpoint, Client, Contact, SyncContacts};
+use chrono::{DateTime, TimeDelta, Utc};
 
-use anyhow::Context;
-use chatcaptain::{Checkpoint, Client};
-
-use super::stream;
+use super::checkpoint_file::CheckpointFile;
+use super::stream::{self, NoProgress, Progress, Uncounted};
 use crate::cli::ListArgs;
-use crate::exit::{Outcome, Usage};
-use crate::lock;
+use crate::exit::Outcome;
 use crate::output::Output;
 
 pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Result<Outcome> {
@@ -19,7 +17,8 @@ pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Re
     }
     let default =
         <chatcaptain::ListContactsParams as chatcaptain::paging::Operation>::DEFAULT_PAGE_SIZE;
-    if let Some(size) = stream::page_size(&args.window, default) {
+    let page_size = stream::page_size(&args.window, default);
+    if let Some(size) = page_size {
         listing = listing.page_size(size);
     }
     if let Some(before) = args.before {
@@ -28,48 +27,57 @@ pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Re
     if let Some(ranges) = args.parallel {
         listing = listing.parallel(ranges);
     }
-    let Some(file) = &args.checkpoint else {
-        return stream::write_all(stream::uncounted(listing.items()), &args.window, output).await;
+    let Some(path) = &args.checkpoint else {
+        let mut contacts = stream::uncounted(listing.items());
+        return stream::write_all(&mut contacts, &args.window, output, &mut NoProgress).await;
     };
-    // Held to the end of the run: a second sync on this file would undo this one's progress.
-    let _lock = lock::exclusive(
-        &lock::beside(file),
-        &format!("the checkpoint {}", file.display()),
-    )?;
-    let mut checkpoint = read_checkpoint(file)?;
+    // Locked until the run ends: a second sync on this file would undo this one's progress.
+    let (file, mut checkpoint) = CheckpointFile::open(path, args.from_start)?;
     if let Some(seconds) = args.lookback {
         checkpoint = checkpoint.lookback(std::time::Duration::from_secs(seconds.into()));
     }
-    let mut run = listing.since(checkpoint).sync();
-    let outcome = stream::write_all(stream::uncounted(&mut run), &args.window, output).await?;
-    if let Some(next) = run.checkpoint() {
-        write_checkpoint(file, &next)?;
+    let every = page_size.unwrap_or(default) as usize;
+    if checkpoint.is_interrupted() {
+        stream::note(&format!(
+            "resuming the interrupted run saved in {} before listing what is new (if it was \
+             killed rather than stopped, up to {every} contacts it wrote after its last save \
+             are written again)",
+            path.display()
+        ));
     }
-    Ok(outcome)
+    let mut run = stream::uncounted(listing.since(checkpoint).sync());
+    let mut saver = Saver { file, every };
+    stream::write_all(&mut run, &args.window, output, &mut saver).await
 }
 
-/// The checkpoint saved in `file`; the start when there is no such file yet.
-fn read_checkpoint(file: &Path) -> anyhow::Result<Checkpoint> {
-    match std::fs::read_to_string(file) {
-        Ok(text) => serde_json::from_str(&text)
-            .map_err(|e| Usage(format!("{} is not a checkpoint: {e}", file.display())).into()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Checkpoint::start()),
-        Err(e) => Err(Usage(format!("cannot read {}: {e}", file.display())).into()),
-    }
+/// Saves a sync run's progress into its checkpoint file.
+struct Saver {
+    file: CheckpointFile,
+    every: usize,
 }
 
-/// Replaces `file` at once: written beside it, then renamed over it, so a crash leaves either
-/// the old checkpoint or the new one, never half of one.
-fn write_checkpoint(file: &Path, checkpoint: &Checkpoint) -> anyhow::Result<()> {
-    let dir = match file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write a checkpoint next to {}", file.display()))?;
-    serde_json::to_writer(&mut temp, checkpoint)?;
-    temp.as_file().sync_all()?;
-    temp.persist(file)
-        .with_context(|| format!("cannot replace {}", file.display()))?;
-    Ok(())
+type Run = Uncounted<SyncContacts>;
+
+impl Progress<Run> for Saver {
+    fn save(&mut self, run: &Run) -> anyhow::Result<()> {
+        self.file.save(&run.get_ref().progress())
+    }
+
+    fn every(&self) -> Option<usize> {
+        Some(self.every)
+    }
+
+    fn written(&mut self, contact: &Contact) {
+        let now = DateTime::<Utc>::from(std::time::SystemTime::now());
+        let tolerance = TimeDelta::from_std(Checkpoint::CLOCK_TOLERANCE).unwrap_or_default();
+        if contact.created > now + tolerance {
+            stream::note(&format!(
+                "contact {} is dated {}, ahead of this machine's clock: it is written once, and \
+                 the checkpoint does not move past the clock (check the server's clock and this \
+                 machine's)",
+                contact.id,
+                contact.created.to_rfc3339()
+            ));
+        }
+    }
 }

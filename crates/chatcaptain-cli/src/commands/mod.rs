@@ -12,4 +12,5 @@ pub mod organizations;
 pub mod search;
 pub mod update;
 
+mod checkpoint_file;
 mod stream;

@@ -35,5 +35,6 @@ pub async fn run(client: &Client, args: &SearchArgs, output: Output) -> anyhow::
         // Also a contact that does not match the spec: written to stderr, and the search goes on.
         Err(e) => Either::Right(futures::stream::once(future::ready(Err(e)))),
     });
-    stream::write_all(hits, &args.window, output).await
+    let mut hits = hits;
+    stream::write_all(&mut hits, &args.window, output, &mut stream::NoProgress).await
 }

@@ -31,30 +31,63 @@ pub fn page_size(window: &Window, default: u32) -> Option<u32> {
     })
 }
 
+/// A listing of contacts as [`Listed`] items.
+pub type Uncounted<S> =
+    futures::stream::Map<S, fn(Result<Contact, Error>) -> Result<Listed, Error>>;
+
 /// A contact of a listing, with how many contacts the whole listing has when the server says so
 /// (a search's `found`; the contact list does not count).
 pub type Listed = (Contact, Option<u64>);
 
-/// The contacts of a listing that does not count them, as [`Listed`].
-pub fn uncounted(
-    contacts: impl Stream<Item = Result<Contact, Error>> + Unpin,
-) -> impl Stream<Item = Result<Listed, Error>> + Unpin {
+/// The contacts of a listing that does not count them, as [`Listed`] (`get_ref` reaches the
+/// listing, for a sync run's progress).
+pub fn uncounted<S: Stream<Item = Result<Contact, Error>> + Unpin>(contacts: S) -> Uncounted<S> {
     contacts.map(|contact| contact.map(|contact| (contact, None)))
+}
+
+/// A listing's progress, saved where the records written so far have reached the reader.
+pub trait Progress<S> {
+    /// Saves how far `listing` got.
+    fn save(&mut self, listing: &S) -> anyhow::Result<()>;
+    /// Saves at least every this many records (`None`: only at the end).
+    fn every(&self) -> Option<usize> {
+        None
+    }
+    /// Sees each record as it is written.
+    fn written(&mut self, _contact: &Contact) {}
+}
+
+/// No progress to save: a plain listing.
+pub struct NoProgress;
+
+impl<S> Progress<S> for NoProgress {
+    fn save(&mut self, _: &S) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// Writes every contact of `contacts` as `output` says, until the listing ends, fails, or Ctrl-C.
 ///
-/// Whatever stops it, the sink is finished, so the output holds whole records only.
-pub async fn write_all(
-    contacts: impl Stream<Item = Result<Listed, Error>> + Unpin,
+/// Whatever stops it, the sink is finished, so the output holds whole records only, and then
+/// `progress` is saved (also when the listing failed: it covers exactly what was written).
+/// While it runs, `progress` is saved whenever the output is flushed, and at least every
+/// [`Progress::every`] records, so a kill repeats no more than that many on the next run.
+pub async fn write_all<S>(
+    contacts: &mut S,
     window: &Window,
     output: Output,
-) -> anyhow::Result<Outcome> {
+    progress: &mut impl Progress<S>,
+) -> anyhow::Result<Outcome>
+where
+    S: Stream<Item = Result<Listed, Error>> + Unpin,
+{
     let limit = limit(window);
     let bar = progress::contacts(limit);
     let mut found: Option<u64> = None;
     let mut sink = output::listing::<Contact>(output, output::stdout());
-    let mut contacts = contacts;
+    let streams = sink.streams();
+    let every = progress.every().unwrap_or(usize::MAX).max(1);
+    let mut unsaved = 0usize;
     let mut written = 0usize;
     let mut rejected = 0usize;
     // Polled from the first turn of the loop on, so SIGINT is ours before any record is out;
@@ -71,6 +104,10 @@ pub async fn write_all(
                 if let Err(e) = sink.flush() {
                     bar.finish_and_clear();
                     return Err(e.into());
+                }
+                if streams && unsaved > 0 {
+                    progress.save(contacts)?;
+                    unsaved = 0;
                 }
                 tokio::select! {
                     biased;
@@ -92,6 +129,7 @@ pub async fn write_all(
             }
             Some(Err(e)) => break Ended::Failed(e),
             Some(Ok((contact, total))) => {
+                progress.written(&contact);
                 if total.is_some() && total != found {
                     found = total;
                     progress::found(&bar, total.unwrap_or_default(), limit);
@@ -101,7 +139,16 @@ pub async fn write_all(
                     return Err(e.into());
                 }
                 written += 1;
+                unsaved += 1;
                 bar.inc(1);
+                if streams && unsaved >= every {
+                    if let Err(e) = sink.flush() {
+                        bar.finish_and_clear();
+                        return Err(e.into());
+                    }
+                    progress.save(contacts)?;
+                    unsaved = 0;
+                }
             }
         }
     };
@@ -115,6 +162,8 @@ pub async fn write_all(
         }
         Ended::Interrupted | Ended::Failed(_) => sink.finish_early()?,
     }
+    // Everything written has reached the reader: the progress covers exactly that.
+    progress.save(contacts)?;
     match ended {
         Ended::Done if rejected > 0 => Err(anyhow::anyhow!(
             "{rejected} contact(s) did not match the spec and were not written (each is shown \
@@ -163,6 +212,6 @@ async fn interrupt() {
 }
 
 /// A line for the person at the terminal; lost quietly if stderr is gone.
-fn note(text: &str) {
+pub fn note(text: &str) {
     let _ = writeln!(io::stderr(), "{}", crate::terminal::shown(text));
 }

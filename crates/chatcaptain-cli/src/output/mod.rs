@@ -31,6 +31,12 @@ pub trait Sink<R: Record> {
     fn finish_early(self: Box<Self>) -> io::Result<()> {
         self.finish()
     }
+    /// Whether a flushed record has reached the reader: true for the formats that stream, false
+    /// for a table, which prints nothing before [`Sink::finish`] (a sync saves its progress
+    /// only past records the reader has).
+    fn streams(&self) -> bool {
+        true
+    }
     /// A line under the output for a person (`3 of 1234 hits`): a table prints it, the formats
     /// for programs have no place for it.
     fn footer(&mut self, _line: String) {}

@@ -50,6 +50,10 @@ impl<R: Record> Sink<R> for Rows {
         Ok(())
     }
 
+    fn streams(&self) -> bool {
+        false
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }

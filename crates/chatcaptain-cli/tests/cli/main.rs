@@ -16,4 +16,5 @@ mod pacing;
 mod profiles;
 mod stopping;
 mod sync;
+mod sync_stopped;
 mod usage;

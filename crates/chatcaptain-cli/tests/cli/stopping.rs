@@ -24,7 +24,7 @@ fn export(fake: &Fake, page_size: &str) -> Command {
 }
 
 /// Waits for `child` to exit, killing it if it has not by the deadline.
-fn wait(child: &mut Child) -> ExitStatus {
+pub fn wait(child: &mut Child) -> ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
