@@ -342,6 +342,10 @@ impl<O: CursorOperation> CursorListing<O> {
     /// save for the next run: once this one is through, or for whatever it yielded when it
     /// stops early ([`SyncContacts::progress`]). `max_items` does not apply: stop consuming
     /// instead, and save the progress.
+    ///
+    /// The API lists by `created` only: a sync sees new contacts, never updates or deletions
+    /// (nor a contact inserted with a `created` older than the checkpoint). Run a full export now
+    /// and then for those; [`parallel`](Self::parallel) makes it cheap.
     pub fn sync(mut self) -> SyncContacts<O::Item> {
         let previous = self.start.since.take().unwrap_or_default();
         self.options.max_items = None;
