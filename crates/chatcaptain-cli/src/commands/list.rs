@@ -59,8 +59,8 @@ struct Saver {
 type Run = Uncounted<SyncContacts>;
 
 impl Progress<Run> for Saver {
-    fn save(&mut self, run: &Run) -> anyhow::Result<()> {
-        self.file.save(&run.get_ref().progress())
+    fn save(&mut self, run: &Run, end: bool) -> anyhow::Result<()> {
+        self.file.save(&run.get_ref().progress(), end)
     }
 
     fn every(&self) -> Option<usize> {

@@ -47,8 +47,8 @@ pub fn uncounted<S: Stream<Item = Result<Contact, Error>> + Unpin>(contacts: S) 
 
 /// A listing's progress, saved where the records written so far have reached the reader.
 pub trait Progress<S> {
-    /// Saves how far `listing` got.
-    fn save(&mut self, listing: &S) -> anyhow::Result<()>;
+    /// Saves how far `listing` got; `end` for the last save of the run.
+    fn save(&mut self, listing: &S, end: bool) -> anyhow::Result<()>;
     /// Saves at least every this many records (`None`: only at the end).
     fn every(&self) -> Option<usize> {
         None
@@ -61,7 +61,7 @@ pub trait Progress<S> {
 pub struct NoProgress;
 
 impl<S> Progress<S> for NoProgress {
-    fn save(&mut self, _: &S) -> anyhow::Result<()> {
+    fn save(&mut self, _: &S, _: bool) -> anyhow::Result<()> {
         Ok(())
     }
 }
@@ -106,7 +106,7 @@ where
                     return Err(e.into());
                 }
                 if streams && unsaved > 0 {
-                    progress.save(contacts)?;
+                    progress.save(contacts, false)?;
                     unsaved = 0;
                 }
                 tokio::select! {
@@ -146,7 +146,7 @@ where
                         bar.finish_and_clear();
                         return Err(e.into());
                     }
-                    progress.save(contacts)?;
+                    progress.save(contacts, false)?;
                     unsaved = 0;
                 }
             }
@@ -163,7 +163,7 @@ where
         Ended::Interrupted | Ended::Failed(_) => sink.finish_early()?,
     }
     // Everything written has reached the reader: the progress covers exactly that.
-    progress.save(contacts)?;
+    progress.save(contacts, true)?;
     match ended {
         Ended::Done if rejected > 0 => Err(anyhow::anyhow!(
             "{rejected} contact(s) did not match the spec and were not written (each is shown \
