@@ -7,7 +7,7 @@ use crate::common;
 use std::collections::HashSet;
 
 use chatcaptain::{Checkpoint, Contact};
-use chatcaptain_fake::{FakeServer, Fault, Route};
+use chatcaptain_fake::{FakeServer, Fault, ListShape, Route, seed_base_time};
 use chrono::{DateTime, TimeDelta, Utc};
 use common::fake::{FAKE_KEY, fake_client};
 use common::{BOT, contact};
@@ -65,44 +65,66 @@ fn assert_each_once(case: &str, got: &[String], expected: usize) {
     assert_eq!(got.len(), expected, "{case}: contacts missing");
 }
 
+/// 218 contacts a second apart and 5 more sharing the newest one's instant (ties at a page
+/// boundary), listed the way `shape` says.
+async fn server(shape: ListShape) -> FakeServer {
+    FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, SEEDED as u64 - 5)
+        .seed_contacts_at(BOT, 5, seed_base_time() + TimeDelta::seconds(100))
+        .list_shape(shape)
+        .start()
+        .await
+}
+
 #[tokio::test]
 async fn a_run_stopped_after_any_contact_is_resumed_with_nothing_twice_and_nothing_missed() {
-    for ranges in [1, 3] {
-        // Cut points across the first page, page boundaries and the end, and two stops in a row.
-        for (first, second) in [
-            (1, None),
-            (19, None),
-            (20, Some(5)),
-            (21, None),
-            (57, Some(100)),
-            (140, Some(1)),
-            (222, None),
-        ] {
-            let server = FakeServer::builder()
-                .api_key(FAKE_KEY)
-                .seed_contacts(BOT, SEEDED as u64)
-                .start()
-                .await;
-            let client = fake_client(&server);
-            let case = format!("{ranges} ranges, stopped after {first} then {second:?}");
-            let (mut got, mut checkpoint) =
-                run(&client, &Checkpoint::start(), ranges, Some(first)).await;
-            assert!(checkpoint.is_interrupted(), "{case}");
-            // Created while no run was going: the next run delivers them too.
-            server.insert_contact(BOT, contact("new-1", now()));
-            if let Some(second) = second {
-                let (more, stopped) = run(&client, &checkpoint, ranges, Some(second)).await;
-                got.extend(more);
-                checkpoint = stopped;
-                server.insert_contact(BOT, contact("new-2", now()));
+    let shapes = [
+        ("spec", ListShape::spec()),
+        ("silent cap of 7", ListShape::spec().limit_cap(7)),
+        ("inclusive token", ListShape::spec().inclusive_token(true)),
+    ];
+    // Cut points across the first page, page boundaries and the end, and two stops in a row.
+    let cuts = [
+        (1, None),
+        (19, None),
+        (20, Some(5)),
+        (21, None),
+        (57, Some(100)),
+        (140, Some(1)),
+        (222, None),
+    ];
+    for (name, shape) in shapes {
+        for ranges in [1, 3] {
+            // Every cut on the spec's shape; the page-boundary ones on the others.
+            let cuts = match name {
+                "spec" => &cuts[..],
+                _ => &cuts[1..4],
+            };
+            for &(first, second) in cuts {
+                let server = server(shape.clone()).await;
+                let client = fake_client(&server);
+                let case =
+                    format!("{name}, {ranges} ranges, stopped after {first} then {second:?}");
+                let (mut got, mut checkpoint) =
+                    run(&client, &Checkpoint::start(), ranges, Some(first)).await;
+                assert!(checkpoint.is_interrupted(), "{case}");
+                // Created while no run was going: the next run delivers them too.
+                server.insert_contact(BOT, contact("new-1", now()));
+                if let Some(second) = second {
+                    let (more, stopped) = run(&client, &checkpoint, ranges, Some(second)).await;
+                    got.extend(more);
+                    checkpoint = stopped;
+                    server.insert_contact(BOT, contact("new-2", now()));
+                }
+                let (rest, through) = run(&client, &checkpoint, ranges, None).await;
+                got.extend(rest);
+                assert!(!through.is_interrupted(), "{case}");
+                let ids: Vec<String> = got.iter().map(|c| c.id.clone()).collect();
+                assert_each_once(&case, &ids, SEEDED + 1 + usize::from(second.is_some()));
+                let (none, _) = run(&client, &through, ranges, None).await;
+                assert!(none.is_empty(), "{case}: {none:?}");
             }
-            let (rest, through) = run(&client, &checkpoint, ranges, None).await;
-            got.extend(rest);
-            assert!(!through.is_interrupted(), "{case}");
-            let ids: Vec<String> = got.iter().map(|c| c.id.clone()).collect();
-            assert_each_once(&case, &ids, SEEDED + 1 + usize::from(second.is_some()));
-            let (none, _) = run(&client, &through, ranges, None).await;
-            assert!(none.is_empty(), "{case}: {none:?}");
         }
     }
 }
