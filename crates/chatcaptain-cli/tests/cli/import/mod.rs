@@ -325,3 +325,27 @@ fn the_first_request_goes_out_while_stdin_is_still_open() {
     assert!(child.wait().unwrap().success());
     assert_eq!(names(&fake, BOT), ["early1", "late1"]);
 }
+
+#[test]
+fn rejects_naming_the_input_is_refused_before_the_input_is_emptied() {
+    let fake = fake(0);
+    let dir = Dir::new();
+    let input = dir.file("in.ndjson", &records("r", 2));
+    let out = import(
+        &fake,
+        &dir,
+        &[
+            input.to_str().unwrap(),
+            "--rejects",
+            input.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .code(2);
+    assert!(
+        stderr_of(&out).contains("is the input"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), records("r", 2));
+}
