@@ -125,6 +125,8 @@ pub struct ImportMemoryRow {
     pub records: u64,
     pub peak_rss_kib: u64,
     pub elapsed: Duration,
+    /// From the start of the process to the first create the server saw.
+    pub first_request: Option<Duration>,
 }
 
 /// Imports a file of `mib` MiB (records of ~1 KiB, generated into `dir` unless there) and
@@ -137,7 +139,22 @@ pub fn memory(dir: &Path, mib: u64) -> anyhow::Result<ImportMemoryRow> {
         write_records(&file, records, SIZE)?;
     }
     let host = Hosted::start(FakeServer::builder());
-    let (peak_rss_kib, elapsed) = run_import(&file, &host.base_url, &["--parallel", "8"])?;
+    let server = host.server();
+    let started = Instant::now();
+    let (run, first_request) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| {
+            while server.request_count(Route::CreateContact) == 0 {
+                if started.elapsed() > Duration::from_secs(600) {
+                    return None;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Some(started.elapsed())
+        });
+        let run = run_import(&file, &host.base_url, &["--parallel", "8"]);
+        (run, first.join().ok().flatten())
+    });
+    let (peak_rss_kib, elapsed) = run?;
     let created = host.server().contact_count(CHATBOT) as u64;
     anyhow::ensure!(created == records, "{created} of {records} created");
     Ok(ImportMemoryRow {
@@ -145,5 +162,6 @@ pub fn memory(dir: &Path, mib: u64) -> anyhow::Result<ImportMemoryRow> {
         records,
         peak_rss_kib,
         elapsed,
+        first_request,
     })
 }

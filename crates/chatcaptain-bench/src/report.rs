@@ -78,14 +78,20 @@ pub fn rate_limited(rows: &[RateRow]) {
 }
 
 pub fn import_memory(rows: &[ImportMemoryRow]) {
-    println!("| input (ndjson) | records | time | peak RSS of `chatcaptain contacts import` |");
-    println!("|---|---|---|---|");
+    println!(
+        "| input (ndjson) | records | time | first request after | peak RSS of `chatcaptain contacts import` |"
+    );
+    println!("|---|---|---|---|---|");
     for row in rows {
         println!(
-            "| {:.0} MiB | {} | {:.1} s | {:.1} MiB |",
+            "| {:.0} MiB | {} | {:.1} s | {} | {:.1} MiB |",
             row.bytes as f64 / (1024.0 * 1024.0),
             row.records,
             row.elapsed.as_secs_f64(),
+            row.first_request.map_or("-".to_owned(), |d| format!(
+                "{:.0} ms",
+                d.as_secs_f64() * 1e3
+            )),
             row.peak_rss_kib as f64 / 1024.0
         );
     }
