@@ -3,6 +3,7 @@
 
 mod cases;
 mod host;
+mod import;
 mod measure;
 mod memory;
 mod rate_limit;
@@ -41,6 +42,15 @@ struct Cli {
     /// Contacts of the rate-limit case.
     #[arg(long, default_value_t = 300_000, global = true)]
     rate_limit_contacts: u64,
+    /// Records of the import rate-limit case.
+    #[arg(long, default_value_t = 3_000, global = true)]
+    import_contacts: u64,
+    /// MiB of the smaller and the larger input of the import memory case.
+    #[arg(long, num_args = 2, default_values_t = [16, 1024], global = true)]
+    import_mib: Vec<u64>,
+    /// Where the import memory case writes (and reuses) its inputs.
+    #[arg(long, default_value = "/tmp", global = true)]
+    import_dir: std::path::PathBuf,
     #[command(subcommand)]
     case: Option<Case>,
 }
@@ -62,6 +72,11 @@ enum Case {
     /// A parallel(8) export against a fake that enforces a rate limit (429 + Retry-After):
     /// learned pace + AIMD against Retry-After alone.
     RateLimit,
+    /// `chatcaptain contacts import --parallel 8` (the release binary) against the same
+    /// rate-limited fake, standard against adaptive retry mode.
+    ImportRateLimit,
+    /// Peak RSS of `chatcaptain contacts import` for a small and a large ndjson file.
+    ImportMemory,
     /// Internal: the child process of the memory case.
     #[command(hide = true)]
     StreamCount {
@@ -111,6 +126,27 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         report::rate_limited(&rate_rows);
+    }
+    if matches!(case, Case::ImportRateLimit) {
+        let mut rate_rows = Vec::new();
+        for _ in 0..cli.rounds.min(3) {
+            for adaptive in [false, true] {
+                let (contacts, r) = (cli.import_contacts, cli.rate_limit);
+                let row = tokio::task::spawn_blocking(move || {
+                    import::rate_limited(contacts, r, adaptive)
+                });
+                rate_rows.push(row.await??);
+            }
+        }
+        report::rate_limited(&rate_rows);
+    }
+    if matches!(case, Case::ImportMemory) {
+        let mut rows = Vec::new();
+        for mib in cli.import_mib.clone() {
+            let dir = cli.import_dir.clone();
+            rows.push(tokio::task::spawn_blocking(move || import::memory(&dir, mib)).await??);
+        }
+        report::import_memory(&rows);
     }
     if all || matches!(case, Case::Memory) {
         let (small, large) = (cli.memory_small, cli.memory_large);

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::import::ImportMemoryRow;
 use crate::measure::Comparison;
 use crate::memory::MemoryRow;
 use crate::rate_limit::RateRow;
@@ -74,4 +75,30 @@ pub fn rate_limited(rows: &[RateRow]) {
         );
     }
     println!();
+}
+
+pub fn import_memory(rows: &[ImportMemoryRow]) {
+    println!(
+        "| input (ndjson) | records | time | first request after | peak RSS of `chatcaptain contacts import` |"
+    );
+    println!("|---|---|---|---|---|");
+    for row in rows {
+        println!(
+            "| {:.0} MiB | {} | {:.1} s | {} | {:.1} MiB |",
+            row.bytes as f64 / (1024.0 * 1024.0),
+            row.records,
+            row.elapsed.as_secs_f64(),
+            row.first_request.map_or("-".to_owned(), |d| format!(
+                "{:.0} ms",
+                d.as_secs_f64() * 1e3
+            )),
+            row.peak_rss_kib as f64 / 1024.0
+        );
+    }
+    if let [small, large] = rows {
+        println!(
+            "\nratio large/small: **{:.3}**",
+            large.peak_rss_kib as f64 / small.peak_rss_kib as f64
+        );
+    }
 }

@@ -249,10 +249,17 @@ pub struct ImportArgs {
     /// [default: stderr].
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
-    /// A journal of what was sent and what came of it: an interrupted import run again with the
-    /// same journal skips what was done and never re-sends a record whose answer was lost.
-    #[arg(long, value_name = "FILE")]
+    /// The journal of what was sent and what came of it, so that the same import run again
+    /// resumes: it creates what is left, retries what was rejected, and never sends twice a
+    /// record that may have been created [default: a journal in the state directory
+    /// ($CHATCAPTAIN_STATE_DIR, else $XDG_STATE_HOME/chatcaptain, else
+    /// ~/.local/state/chatcaptain) found by chatbot, base URL and input file].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_journal")]
     pub journal: Option<PathBuf>,
+    /// Keep no journal: running the command again creates every record again (how to import the
+    /// same records a second time on purpose).
+    #[arg(long)]
+    pub no_journal: bool,
 }
 
 /// The format of an import file.
