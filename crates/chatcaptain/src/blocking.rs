@@ -272,7 +272,9 @@ impl<T: Send + 'static> Iterator for Iter<T> {
             Ok(answer) => answer,
             Err(gone) => return Some(Err(gone)),
         };
-        if matches!(item, Some(Ok(_))) {
+        // An item that did not decode is the one error a listing goes on after (as the async
+        // stream does); any other error, or the end, ends the iterator.
+        if matches!(item, Some(Ok(_) | Err(Error::InvalidItem { .. }))) {
             self.stream = Some(stream);
         }
         item

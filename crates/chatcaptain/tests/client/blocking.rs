@@ -222,3 +222,42 @@ fn a_blocking_parallel_listing_resumes_from_a_saved_page() {
     all.dedup();
     assert_eq!((first.items().len() + rest.len(), all.len()), (300, 300));
 }
+
+#[test]
+fn blocking_iterators_go_on_after_an_odd_record_as_the_async_stream_does() {
+    let server_runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut raw: Vec<serde_json::Value> = (0..100)
+        .map(|i| {
+            serde_json::json!({ "id": format!("c{i:03}"), "created": at(i).to_rfc3339(), "language": "EN" })
+        })
+        .collect();
+    raw[79]["variables"] = serde_json::json!({ "age": 42 });
+    let (server, _heard) = server_runtime.block_on(raw_list_server(raw, Quirks::default()));
+    let client = blocking::Client::from_async(client(&server)).unwrap();
+    for ranges in [1, 3] {
+        let (mut good, mut odd) = (Vec::new(), Vec::new());
+        for item in client
+            .contacts(BOT)
+            .list()
+            .page_size(10)
+            .parallel(ranges)
+            .items()
+        {
+            match item {
+                Ok(contact) => good.push(contact.id),
+                Err(e) => odd.push(e),
+            }
+        }
+        assert!(
+            matches!(odd[..], [chatcaptain::Error::InvalidItem { .. }]),
+            "{ranges} ranges: {odd:?}"
+        );
+        good.sort();
+        good.dedup();
+        assert_eq!(
+            good.len(),
+            99,
+            "{ranges} ranges: contacts after the odd one"
+        );
+    }
+}
