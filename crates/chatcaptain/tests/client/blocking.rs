@@ -167,6 +167,7 @@ fn blocking_builder_options_take_effect() {
         .base_url(fake.server.base_url())
         .backoff(Duration::from_millis(1), Duration::from_millis(2))
         .max_attempts(5)
+        .adaptive_pacing(true)
         .user_agent("blocking-test/1")
         .build()
         .unwrap();
@@ -259,5 +260,82 @@ fn blocking_iterators_go_on_after_an_odd_record_as_the_async_stream_does() {
             99,
             "{ranges} ranges: contacts after the odd one"
         );
+    }
+}
+
+/// The `pub fn`s of each `impl` block of `ClientBuilder` in `source`, by the block's header.
+fn builder_blocks(source: &str) -> Vec<(String, Vec<String>)> {
+    source
+        .split("\nimpl")
+        .skip(1)
+        .filter_map(|block| {
+            let (header, body) = block.split_once('{')?;
+            let header = header.trim().to_owned();
+            if !header.contains("ClientBuilder") || header.contains(" for ") {
+                return None;
+            }
+            let body = body.split("\n}\n").next().unwrap_or_default();
+            let methods = body
+                .split("pub fn ")
+                .skip(1)
+                .filter_map(|rest| rest.split(['(', '<']).next())
+                .map(str::to_owned)
+                .collect();
+            Some((header, methods))
+        })
+        .collect()
+}
+
+#[test]
+fn every_option_of_the_async_builder_is_an_option_of_the_blocking_one() {
+    // The blocking builder is the async one (`ClientBuilder<blocking::Client>`): its options are
+    // those of the block generic over the client kind. An option written in a block for one
+    // kind only would be missing from the other; only `build` may be.
+    let blocks = [
+        builder_blocks(include_str!("../../src/client.rs")),
+        builder_blocks(include_str!("../../src/blocking.rs")),
+    ]
+    .concat();
+    let generic: Vec<_> = blocks
+        .iter()
+        .filter(|(h, _)| h.starts_with("<C>"))
+        .collect();
+    assert_eq!(generic.len(), 1, "{blocks:?}");
+    assert!(generic[0].1.len() > 10 && generic[0].1.contains(&"adaptive_pacing".to_owned()));
+    for (header, methods) in blocks.iter().filter(|(h, _)| !h.starts_with("<C>")) {
+        assert_eq!(
+            methods,
+            &["build"],
+            "impl {header}: an option for one kind of client"
+        );
+    }
+    let _same: fn(blocking::ClientBuilder) -> chatcaptain::ClientBuilder<blocking::Client> = |b| b;
+}
+
+#[test]
+fn a_blocking_sync_run_hands_out_the_checkpoint_and_the_next_run_only_new_contacts() {
+    let fake = seeded(40);
+    let client = blocking_client(&fake);
+    let contacts = client.contacts(BOT);
+    for ranges in [1, 3] {
+        let mut run = contacts
+            .list()
+            .page_size(7)
+            .parallel(ranges)
+            .since(chatcaptain::Checkpoint::start())
+            .sync();
+        assert_eq!(run.checkpoint(), None, "before the run is through");
+        let first = run.by_ref().collect::<Result<Vec<_>, _>>().unwrap();
+        let saved = run.checkpoint().expect("the run is through");
+        let created = contacts.create(NewContact::new("EN")).unwrap();
+        let mut next = contacts.list().parallel(ranges).since(saved).sync();
+        let new = next.by_ref().collect::<Result<Vec<_>, _>>().unwrap();
+        assert_eq!(
+            first.len(),
+            fake.server.contact_count(BOT) - 1,
+            "{ranges} ranges"
+        );
+        assert_eq!(ids(&new), [created.id], "{ranges} ranges");
+        assert!(next.checkpoint().is_some());
     }
 }
