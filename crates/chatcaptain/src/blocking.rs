@@ -23,7 +23,6 @@ use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, mpsc};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::FutureExt;
@@ -31,10 +30,10 @@ use futures::future::BoxFuture;
 use futures::stream::{BoxStream, StreamExt};
 
 pub use crate::generated::blocking_listings::*;
-use crate::paging::{CursorOperation, Excluding, PageOperation};
+use crate::paging::{CursorOperation, Dated, Excluding, PageOperation};
 use crate::{
-    Contact, ContactUpdate, Cursor, Error, NewContact, Organization, Page, PagePosition,
-    ParallelCursor,
+    Checkpoint, Contact, ContactUpdate, Cursor, Error, NewContact, Organization, Page,
+    PagePosition, ParallelCursor,
 };
 
 /// A blocking ChatCaptain client; cheap to clone, clones share the runtime thread and connection pool.
@@ -65,7 +64,7 @@ impl Client {
 
     /// Starts configuring a client, with the options of [`crate::Client::builder`].
     pub fn builder() -> ClientBuilder {
-        ClientBuilder(crate::Client::builder())
+        ClientBuilder::default()
     }
 
     /// Wraps an async client (built with [`crate::Client::builder`]) for blocking use.
@@ -112,81 +111,15 @@ impl Client {
     }
 }
 
-/// Configures a blocking [`Client`]: each method forwards to [`crate::ClientBuilder`]'s.
-#[derive(Debug)]
-#[must_use = "a builder does nothing until .build() is called"]
-pub struct ClientBuilder(crate::ClientBuilder);
+/// Configures a blocking [`Client`]: it is the async [`crate::ClientBuilder`], every option
+/// included, whose `build` starts the blocking client. (A `reqwest::Client` given to
+/// `http_client` keeps its connections on the blocking client's runtime thread.)
+pub type ClientBuilder = crate::ClientBuilder<Client>;
 
-impl ClientBuilder {
-    /// The API key; see [`crate::ClientBuilder::api_key`].
-    pub fn api_key(self, key: impl Into<String>) -> Self {
-        ClientBuilder(self.0.api_key(key))
-    }
-
-    /// Another server than production; see [`crate::ClientBuilder::base_url`].
-    pub fn base_url(self, url: impl Into<String>) -> Self {
-        ClientBuilder(self.0.base_url(url))
-    }
-
-    /// How long one request may take; see [`crate::ClientBuilder::timeout`].
-    pub fn timeout(self, timeout: Duration) -> Self {
-        ClientBuilder(self.0.timeout(timeout))
-    }
-
-    /// How long one call may take, retries included; see [`crate::ClientBuilder::call_timeout`].
-    pub fn call_timeout(self, limit: Duration) -> Self {
-        ClientBuilder(self.0.call_timeout(limit))
-    }
-
-    /// Requests per call, the first included; see [`crate::ClientBuilder::max_attempts`].
-    pub fn max_attempts(self, attempts: u32) -> Self {
-        ClientBuilder(self.0.max_attempts(attempts))
-    }
-
-    /// The backoff between attempts; see [`crate::ClientBuilder::backoff`].
-    pub fn backoff(self, base: Duration, cap: Duration) -> Self {
-        ClientBuilder(self.0.backoff(base, cap))
-    }
-
-    /// The longest `Retry-After` waited out; see [`crate::ClientBuilder::max_retry_wait`].
-    pub fn max_retry_wait(self, limit: Duration) -> Self {
-        ClientBuilder(self.0.max_retry_wait(limit))
-    }
-
-    /// Also retries `create`; see [`crate::ClientBuilder::retry_non_idempotent`].
-    pub fn retry_non_idempotent(self, retry: bool) -> Self {
-        ClientBuilder(self.0.retry_non_idempotent(retry))
-    }
-
-    /// The retry quota shared by the client's calls; see [`crate::ClientBuilder::retry_quota`].
-    pub fn retry_quota(self, tokens: Option<u32>) -> Self {
-        ClientBuilder(self.0.retry_quota(tokens))
-    }
-
-    /// Paces the client's requests; see [`crate::ClientBuilder::max_requests_per_second`].
-    pub fn max_requests_per_second(self, rate: f64) -> Self {
-        ClientBuilder(self.0.max_requests_per_second(rate))
-    }
-
-    /// The `User-Agent` header; see [`crate::ClientBuilder::user_agent`].
-    pub fn user_agent(self, agent: impl Into<String>) -> Self {
-        ClientBuilder(self.0.user_agent(agent))
-    }
-
-    /// Sends through this `reqwest::Client`; see [`crate::ClientBuilder::http_client`]. Its
-    /// connections then live on the blocking client's runtime thread.
-    pub fn http_client(self, client: reqwest::Client) -> Self {
-        ClientBuilder(self.0.http_client(client))
-    }
-
-    /// The largest answer body read; see [`crate::ClientBuilder::max_response_bytes`].
-    pub fn max_response_bytes(self, limit: u64) -> Self {
-        ClientBuilder(self.0.max_response_bytes(limit))
-    }
-
+impl crate::ClientBuilder<Client> {
     /// Builds the client and starts its runtime thread; fails as [`crate::ClientBuilder::build`] does.
     pub fn build(self) -> Result<Client, Error> {
-        Client::from_async(self.0.build()?)
+        Client::from_async(self.build_async()?)
     }
 }
 
@@ -272,7 +205,9 @@ impl<T: Send + 'static> Iterator for Iter<T> {
             Ok(answer) => answer,
             Err(gone) => return Some(Err(gone)),
         };
-        if matches!(item, Some(Ok(_))) {
+        // An item that did not decode is the one error a listing goes on after (as the async
+        // stream does); any other error, or the end, ends the iterator.
+        if matches!(item, Some(Ok(_) | Err(Error::InvalidItem { .. }))) {
             self.stream = Some(stream);
         }
         item
@@ -371,6 +306,83 @@ impl<O: CursorOperation> CursorListing<O> {
     /// Resumes a parallel listing; see [`crate::ListContacts::resume_parallel`].
     pub fn resume_parallel(self, at: ParallelCursor) -> Self {
         self.map(|l| l.resume_parallel(at))
+    }
+
+    /// Only the items created since `checkpoint`; see [`crate::ListContacts::since`].
+    pub fn since(self, checkpoint: Checkpoint) -> Self {
+        self.map(|l| l.since(checkpoint))
+    }
+
+    /// An incremental sync run, the async one ([`crate::ListContacts::sync`]) driven on the
+    /// client's runtime thread: the items, then the checkpoint to save.
+    pub fn sync(self) -> SyncContacts<O::Item> {
+        SyncContacts {
+            run: Some(self.inner.sync()),
+            ended: false,
+            runtime: self.runtime,
+        }
+    }
+}
+
+/// A blocking sync run: an iterator over the items created since the checkpoint, and the
+/// checkpoint to save once it is through ([`SyncContacts::checkpoint`]).
+///
+/// Fused: after the run ends or fails, `next()` keeps returning `None`.
+#[must_use = "a sync run does nothing until its items are consumed"]
+pub struct SyncContacts<T = Contact> {
+    /// The async run; `None` only once the runtime thread is gone with it.
+    run: Option<crate::SyncContacts<T>>,
+    ended: bool,
+    runtime: Arc<Runtime>,
+}
+
+impl<T> SyncContacts<T> {
+    /// The checkpoint to save, as [`crate::SyncContacts::checkpoint`] says: `Some` once the run
+    /// has yielded its last item without an error that ended it.
+    pub fn checkpoint(&self) -> Option<Checkpoint> {
+        self.run.as_ref()?.checkpoint()
+    }
+
+    /// The checkpoint for exactly what this run has yielded so far, as
+    /// [`crate::SyncContacts::progress`] says: save it when the run stops early or fails, and
+    /// the next run repeats nothing and misses nothing. `None` only when the client's runtime
+    /// thread is gone, and the run with it.
+    pub fn progress(&self) -> Option<Checkpoint> {
+        Some(self.run.as_ref()?.progress())
+    }
+}
+
+impl<T: Dated> Iterator for SyncContacts<T> {
+    type Item = Result<T, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.ended {
+            return None;
+        }
+        let mut run = self.run.take()?;
+        // The run comes back with its item, so its checkpoint stays readable here.
+        match self.runtime.run(async move {
+            let item = run.next().await;
+            (item, run)
+        }) {
+            Ok((item, run)) => {
+                self.run = Some(run);
+                self.ended = !matches!(item, Some(Ok(_) | Err(Error::InvalidItem { .. })));
+                item
+            }
+            Err(gone) => {
+                self.ended = true;
+                Some(Err(gone))
+            }
+        }
+    }
+}
+
+impl<T: Dated> std::iter::FusedIterator for SyncContacts<T> {}
+
+impl<T> std::fmt::Debug for SyncContacts<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("blocking::SyncContacts")
     }
 }
 

@@ -1,6 +1,7 @@
 //! The client: configuration, the API key, and the shared connection pool.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -135,8 +136,12 @@ impl Client {
 }
 
 /// Configures a [`Client`]; every method consumes and returns the builder.
-#[derive(Default)]
-pub struct ClientBuilder {
+///
+/// `C` is the client [`build`](Self::build) makes: this [`Client`], or with the `blocking`
+/// feature a `blocking::Client` (`blocking::ClientBuilder` is this type for it). Both take
+/// every option of this one builder, so the two cannot drift apart.
+#[must_use = "a builder does nothing until .build() is called"]
+pub struct ClientBuilder<C = Client> {
     api_key: Option<SecretString>,
     base_url: Option<String>,
     timeout: Option<Duration>,
@@ -148,9 +153,30 @@ pub struct ClientBuilder {
     retry_quota: Option<Option<u32>>,
     per_second: Option<f64>,
     adaptive_pacing: bool,
+    builds: PhantomData<fn() -> C>,
 }
 
-impl fmt::Debug for ClientBuilder {
+// Not derived: a derive would want `C: Default`.
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        ClientBuilder {
+            api_key: None,
+            base_url: None,
+            timeout: None,
+            call_timeout: None,
+            retry: RetryPolicy::default(),
+            user_agent: None,
+            max_response_bytes: None,
+            http: None,
+            retry_quota: None,
+            per_second: None,
+            adaptive_pacing: false,
+            builds: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
@@ -164,7 +190,9 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+// Every option lives in this one block, for every kind of client; the only other block of
+// this type is `build` for each kind (a test of the blocking client checks that).
+impl<C> ClientBuilder<C> {
     /// The API key, sent as `x-chatcaptain-key` on every request.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(SecretString::from(key.into()));
@@ -291,8 +319,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails without an API key or with an unusable base URL.
-    pub fn build(self) -> Result<Client, Error> {
+    /// The async client these options make, whatever kind `build` hands out.
+    pub(crate) fn build_async(self) -> Result<Client, Error> {
         let api_key = self.api_key.ok_or_else(|| {
             Error::Config("no API key: call .api_key(..) or set CHATCAPTAIN_API_KEY".into())
         })?;
@@ -377,6 +405,13 @@ impl ClientBuilder {
                 ),
             }),
         })
+    }
+}
+
+impl ClientBuilder<Client> {
+    /// Builds the client; fails without an API key or with an unusable base URL.
+    pub fn build(self) -> Result<Client, Error> {
+        self.build_async()
     }
 }
 

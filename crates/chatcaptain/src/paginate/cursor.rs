@@ -32,7 +32,7 @@ use super::entry::{self, Entry};
 use super::operation::{CursorOperation, Dated, Item};
 use super::parallel::ParallelCursor;
 use super::sync::SyncContacts;
-use super::{Options, Page, Resume, Step, Strategy};
+use super::{Odd, Options, Page, Resume, Step, Strategy};
 use crate::transport::Lenient;
 use crate::{Client, Error};
 
@@ -784,7 +784,16 @@ impl<O: CursorOperation> Strategy for CursorStrategy<O> {
         self.cursor.clone()
     }
 
-    fn position_within(&self, from: &Cursor, delivered: &[O::Item]) -> Cursor {
-        from.after(delivered.iter().map(|item| (item.created(), item.id())))
+    fn position_within(&self, from: &Cursor, delivered: &[O::Item], odd: &[Odd]) -> Cursor {
+        // The odd items yielded count as delivered, as `advance` counts them.
+        let odd = odd
+            .iter()
+            .filter_map(|o| Some((o.created?, o.id.as_deref().unwrap_or_default())));
+        from.after(
+            delivered
+                .iter()
+                .map(|item| (item.created(), item.id()))
+                .chain(odd),
+        )
     }
 }

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::Odd;
 use super::operation::{Dated, Item, Operation};
 use crate::Error;
 
@@ -89,15 +90,20 @@ impl<T: Dated> Entry<T> {
     }
 }
 
-/// The items of a listing's page, split into what the caller gets: items, and one error per
-/// item that did not decode (in page order).
-pub(crate) fn split<T>(entries: Vec<Entry<T>>) -> (Vec<T>, Vec<Error>) {
+/// The items of a listing's page, split into what the caller gets: items, and one [`Odd`] per
+/// item that did not decode (in page order), placed among the items.
+pub(crate) fn split<T>(entries: Vec<Entry<T>>) -> (Vec<T>, Vec<Odd>) {
     let mut good = Vec::with_capacity(entries.len());
     let mut bad = Vec::new();
     for entry in entries {
         match entry {
             Entry::Good(c) => good.push(c),
-            Entry::Bad { error, .. } => bad.push(error),
+            Entry::Bad { id, created, error } => bad.push(Odd {
+                before: good.len(),
+                id,
+                created,
+                error,
+            }),
         }
     }
     (good, bad)

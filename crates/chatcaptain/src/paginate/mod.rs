@@ -139,7 +139,7 @@ pub(crate) struct Step<T> {
     /// The items the caller has not seen yet.
     items: Vec<T>,
     /// One [`Error::InvalidItem`] per new item that did not decode; they come out before the page.
-    invalid: Vec<Error>,
+    invalid: Vec<Odd>,
     /// Whether the listing is over.
     done: bool,
     /// The size of the whole listing, if the page said.
@@ -158,6 +158,31 @@ impl<T> Default for Step<T> {
     }
 }
 
+/// An item of a page that did not decode, and where it sat among the page's items.
+pub(crate) struct Odd {
+    /// How many items of the page came before it: `max_items` cuts the odd ones too.
+    before: usize,
+    /// Its id and creation time, as far as they could be read, for a cursor that stops at it.
+    id: Option<String>,
+    created: Option<chrono::DateTime<chrono::Utc>>,
+    /// The [`Error::InvalidItem`] the caller gets.
+    error: Error,
+}
+
+/// What `max_items` leaves of a page when `room` items may still come: `None` when the cap is
+/// not reached; `Some(cut)` when it is, `cut` saying whether anything of the page (an item, or
+/// an odd item after the last one let through) was left out, for the resume point to cover.
+fn cap_page<T>(items: &mut Vec<T>, invalid: &mut Vec<Odd>, room: usize) -> Option<bool> {
+    if items.len() < room {
+        return None;
+    }
+    // An odd item after the last item let through lies beyond the cap, as an item would.
+    let cut = items.len() > room || invalid.iter().any(|odd| odd.before >= room);
+    items.truncate(room);
+    invalid.retain(|odd| odd.before < room);
+    Some(cut)
+}
+
 /// One pagination style.
 pub(crate) trait Strategy: Send + 'static {
     /// What the listing yields.
@@ -173,8 +198,13 @@ pub(crate) trait Strategy: Send + 'static {
     fn advance(&mut self, raw: Self::Raw) -> Result<Step<Self::Item>, Error>;
     /// The current position.
     fn position(&self) -> Self::Position;
-    /// The position after only `delivered`, a prefix of the items of the page fetched at `from`.
-    fn position_within(&self, from: &Self::Position, delivered: &[Self::Item]) -> Self::Position;
+    /// The position after only `delivered` and `odd`, a prefix of the page fetched at `from`.
+    fn position_within(
+        &self,
+        from: &Self::Position,
+        delivered: &[Self::Item],
+        odd: &[Odd],
+    ) -> Self::Position;
 }
 
 /// Knobs the engine reads, the same for every style.
@@ -226,18 +256,19 @@ impl<S: Strategy> Engine<S> {
                     return Some(Err(e));
                 }
             };
-            let mut items = step.items;
+            let (mut items, mut invalid) = (step.items, step.invalid);
             let room = self
                 .options
                 .max_items
                 .map_or(usize::MAX, |m| m - self.delivered);
-            let next = if items.len() > room {
-                items.truncate(room);
-                Some(self.strategy.position_within(&from, &items).into())
-            } else if step.done {
-                None
-            } else {
-                Some(self.strategy.position().into())
+            let next = match cap_page(&mut items, &mut invalid, room) {
+                Some(true) => Some(
+                    self.strategy
+                        .position_within(&from, &items, &invalid)
+                        .into(),
+                ),
+                _ if step.done => None,
+                _ => Some(self.strategy.position().into()),
             };
             self.delivered += items.len();
             self.finished = step.done || self.cap_reached();
@@ -246,7 +277,8 @@ impl<S: Strategy> Engine<S> {
             }
             // An item that did not decode is its own error, ahead of the page it came in; the
             // listing goes on after it, so a million-contact export survives one odd record.
-            self.queued.extend(step.invalid.into_iter().map(Err));
+            self.queued
+                .extend(invalid.into_iter().map(|odd| Err(odd.error)));
             if !items.is_empty() {
                 self.queued.push_back(Ok(Page {
                     items,

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::entry::{self, Entry, Hits};
 use super::operation::{Excluding, PageOperation};
-use super::{Options, Page, Resume, Step, Strategy};
+use super::{Odd, Options, Page, Resume, Step, Strategy};
 use crate::transport::Lenient;
 use crate::{Client, Error};
 
@@ -295,10 +295,16 @@ impl<O: PageOperation> Strategy for PageStrategy<O> {
         self.position.clone()
     }
 
-    fn position_within(&self, from: &PagePosition, delivered: &[O::Item]) -> PagePosition {
+    fn position_within(
+        &self,
+        from: &PagePosition,
+        delivered: &[O::Item],
+        odd: &[Odd],
+    ) -> PagePosition {
+        // An odd hit yielded takes its place in the page as a hit does.
         PagePosition {
             page: from.page,
-            skip: from.skip + delivered.len(),
+            skip: from.skip + delivered.len() + odd.len(),
             size: Some(self.page_size),
         }
     }

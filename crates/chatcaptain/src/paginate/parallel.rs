@@ -258,24 +258,31 @@ impl<O: CursorOperation> Parallel<O> {
                     return Some(Err(e));
                 }
             };
-            if step.done {
-                range.done = true;
-                self.split_largest();
+            let (mut items, mut invalid) = (step.items, step.invalid);
+            let mut done = step.done;
+            let room = self
+                .options
+                .max_items
+                .map_or(usize::MAX, |m| m - self.delivered);
+            if let Some(cut) = super::cap_page(&mut items, &mut invalid, room) {
+                if cut {
+                    // The rest of the page is not delivered: the range stands after what is,
+                    // and is not through, whatever its answer said (a resume goes on there).
+                    let within = range.strategy.position_within(&from, &items, &invalid);
+                    range.strategy.reset(within);
+                    done = false;
+                }
+                self.finished = true;
+                self.in_flight.clear();
             }
-            self.queued.extend(step.invalid.into_iter().map(Err));
-            let mut items = step.items;
-            if let Some(max) = self.options.max_items {
-                let room = max - self.delivered;
-                if items.len() >= room {
-                    if items.len() > room {
-                        items.truncate(room);
-                        let within = self.ranges[index].strategy.position_within(&from, &items);
-                        self.ranges[index].strategy.reset(within);
-                    }
-                    self.finished = true;
-                    self.in_flight.clear();
+            if done {
+                range.done = true;
+                if !self.finished {
+                    self.split_largest();
                 }
             }
+            self.queued
+                .extend(invalid.into_iter().map(|odd| Err(odd.error)));
             let range = &mut self.ranges[index];
             range.delivered += items.len();
             if range.origin.is_none() {

@@ -103,23 +103,7 @@ impl<T> Segment<T> {
     }
 }
 
-impl<T: Dated> SyncContacts<T> {
-    pub(super) fn new(open: Open<T>, start: super::Cursor, previous: Checkpoint) -> Self {
-        let (state, pending) = previous.take_pending();
-        let phase = match pending {
-            Some(_) => Phase::Pending,
-            None => Phase::New,
-        };
-        SyncContacts {
-            open,
-            start,
-            state,
-            pending,
-            segment: None,
-            phase,
-        }
-    }
-
+impl<T> SyncContacts<T> {
     /// The checkpoint to save: `Some` once the run has yielded its last contact without an error
     /// that ended it; `None` while it runs or after it failed (save [`progress`](Self::progress)
     /// then).
@@ -141,6 +125,24 @@ impl<T: Dated> SyncContacts<T> {
             (_, None) => self.pending.clone(),
         };
         self.state.clone().with_pending(pending)
+    }
+}
+
+impl<T: Dated> SyncContacts<T> {
+    pub(super) fn new(open: Open<T>, start: super::Cursor, previous: Checkpoint) -> Self {
+        let (state, pending) = previous.take_pending();
+        let phase = match pending {
+            Some(_) => Phase::Pending,
+            None => Phase::New,
+        };
+        SyncContacts {
+            open,
+            start,
+            state,
+            pending,
+            segment: None,
+            phase,
+        }
     }
 
     /// Opens the next segment, or ends the run.

@@ -167,6 +167,7 @@ fn blocking_builder_options_take_effect() {
         .base_url(fake.server.base_url())
         .backoff(Duration::from_millis(1), Duration::from_millis(2))
         .max_attempts(5)
+        .adaptive_pacing(true)
         .user_agent("blocking-test/1")
         .build()
         .unwrap();
@@ -221,4 +222,142 @@ fn a_blocking_parallel_listing_resumes_from_a_saved_page() {
     all.sort();
     all.dedup();
     assert_eq!((first.items().len() + rest.len(), all.len()), (300, 300));
+}
+
+#[test]
+fn blocking_iterators_go_on_after_an_odd_record_as_the_async_stream_does() {
+    let server_runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut raw: Vec<serde_json::Value> = (0..100)
+        .map(|i| {
+            serde_json::json!({ "id": format!("c{i:03}"), "created": at(i).to_rfc3339(), "language": "EN" })
+        })
+        .collect();
+    raw[79]["variables"] = serde_json::json!({ "age": 42 });
+    let (server, _heard) = server_runtime.block_on(raw_list_server(raw, Quirks::default()));
+    let client = blocking::Client::from_async(client(&server)).unwrap();
+    for ranges in [1, 3] {
+        let (mut good, mut odd) = (Vec::new(), Vec::new());
+        for item in client
+            .contacts(BOT)
+            .list()
+            .page_size(10)
+            .parallel(ranges)
+            .items()
+        {
+            match item {
+                Ok(contact) => good.push(contact.id),
+                Err(e) => odd.push(e),
+            }
+        }
+        assert!(
+            matches!(odd[..], [chatcaptain::Error::InvalidItem { .. }]),
+            "{ranges} ranges: {odd:?}"
+        );
+        good.sort();
+        good.dedup();
+        assert_eq!(
+            good.len(),
+            99,
+            "{ranges} ranges: contacts after the odd one"
+        );
+    }
+}
+
+/// The `pub fn`s of each `impl` block of `ClientBuilder` in `source`, by the block's header.
+fn builder_blocks(source: &str) -> Vec<(String, Vec<String>)> {
+    source
+        .split("\nimpl")
+        .skip(1)
+        .filter_map(|block| {
+            let (header, body) = block.split_once('{')?;
+            let header = header.trim().to_owned();
+            if !header.contains("ClientBuilder") || header.contains(" for ") {
+                return None;
+            }
+            let body = body.split("\n}\n").next().unwrap_or_default();
+            let methods = body
+                .split("pub fn ")
+                .skip(1)
+                .filter_map(|rest| rest.split(['(', '<']).next())
+                .map(str::to_owned)
+                .collect();
+            Some((header, methods))
+        })
+        .collect()
+}
+
+#[test]
+fn every_option_of_the_async_builder_is_an_option_of_the_blocking_one() {
+    // The blocking builder is the async one (`ClientBuilder<blocking::Client>`): its options are
+    // those of the block generic over the client kind. An option written in a block for one
+    // kind only would be missing from the other; only `build` may be.
+    let blocks = [
+        builder_blocks(include_str!("../../src/client.rs")),
+        builder_blocks(include_str!("../../src/blocking.rs")),
+    ]
+    .concat();
+    let generic: Vec<_> = blocks
+        .iter()
+        .filter(|(h, _)| h.starts_with("<C>"))
+        .collect();
+    assert_eq!(generic.len(), 1, "{blocks:?}");
+    assert!(generic[0].1.len() > 10 && generic[0].1.contains(&"adaptive_pacing".to_owned()));
+    for (header, methods) in blocks.iter().filter(|(h, _)| !h.starts_with("<C>")) {
+        assert_eq!(
+            methods,
+            &["build"],
+            "impl {header}: an option for one kind of client"
+        );
+    }
+    let _same: fn(blocking::ClientBuilder) -> chatcaptain::ClientBuilder<blocking::Client> = |b| b;
+}
+
+#[test]
+fn a_blocking_sync_run_hands_out_the_checkpoint_and_the_next_run_only_new_contacts() {
+    let fake = seeded(40);
+    let client = blocking_client(&fake);
+    let contacts = client.contacts(BOT);
+    for ranges in [1, 3] {
+        let mut run = contacts
+            .list()
+            .page_size(7)
+            .parallel(ranges)
+            .since(chatcaptain::Checkpoint::start())
+            .sync();
+        assert_eq!(run.checkpoint(), None, "before the run is through");
+        let first = run.by_ref().collect::<Result<Vec<_>, _>>().unwrap();
+        let saved = run.checkpoint().expect("the run is through");
+        let created = contacts.create(NewContact::new("EN")).unwrap();
+        let mut next = contacts.list().parallel(ranges).since(saved).sync();
+        let new = next.by_ref().collect::<Result<Vec<_>, _>>().unwrap();
+        assert_eq!(
+            first.len(),
+            fake.server.contact_count(BOT) - 1,
+            "{ranges} ranges"
+        );
+        assert_eq!(ids(&new), [created.id], "{ranges} ranges");
+        assert!(next.checkpoint().is_some());
+    }
+}
+
+#[test]
+fn a_blocking_sync_run_stopped_part_way_resumes_from_its_progress() {
+    let fake = seeded(40);
+    let client = blocking_client(&fake);
+    let contacts = client.contacts(BOT);
+    let mut run = contacts.list().page_size(7).sync();
+    let first: Vec<_> = run.by_ref().take(10).map(Result::unwrap).collect();
+    let saved = run.progress().expect("the runtime is alive");
+    assert!(saved.is_interrupted());
+    let rest = contacts
+        .list()
+        .page_size(7)
+        .since(saved)
+        .sync()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let mut all = ids(&first);
+    all.extend(ids(&rest));
+    let unique: std::collections::HashSet<_> = all.iter().collect();
+    assert_eq!((all.len(), unique.len()), (40, 40));
 }

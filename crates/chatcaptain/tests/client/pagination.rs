@@ -498,3 +498,57 @@ async fn search_start_page_skips_earlier_pages() {
         .unwrap();
     assert_eq!(ids(&got), ["c2", "c3", "c4"]);
 }
+
+/// 30 contacts one second apart (`c29` the newest), `c25` odd (it does not decode).
+async fn server_with_an_odd_record() -> wiremock::MockServer {
+    let mut raw: Vec<serde_json::Value> = (0..30)
+        .map(|i| {
+            serde_json::json!({ "id": format!("c{i}"), "created": at(i).to_rfc3339(), "language": "EN" })
+        })
+        .collect();
+    raw[25]["variables"] = serde_json::json!({ "age": 42 });
+    raw_list_server(raw, Quirks::default()).await.0
+}
+
+/// Every page of a listing (an odd item counted in `odd`) and the last page's resume point.
+async fn drain_pages(
+    pages: impl futures::Stream<Item = Result<chatcaptain::Page<chatcaptain::Contact>, Error>>,
+) -> (Vec<String>, usize, Option<chatcaptain::Resume>) {
+    let mut pages = Box::pin(pages);
+    let (mut good, mut odd, mut next) = (Vec::new(), 0, None);
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => {
+                good.extend(page.items().iter().map(|c| c.id.clone()));
+                next = page.next().cloned();
+            }
+            Err(Error::InvalidItem { .. }) => odd += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    (good, odd, next)
+}
+
+#[tokio::test]
+async fn list_max_items_yields_an_odd_record_before_the_cap_and_not_one_past_it() {
+    let server = server_with_an_odd_record().await;
+    let contacts = client(&server).contacts(BOT);
+    // Newest first: c29 c28 c27 c26 [c25] c24 ... in the first page of 10.
+    for (max, odd_within) in [(3, 0), (4, 0), (5, 1), (7, 1), (12, 1)] {
+        let listing = contacts.list().page_size(10).max_items(max);
+        let (good, odd, next) = drain_pages(listing.pages()).await;
+        assert_eq!((good.len(), odd), (max, odd_within), "max_items({max})");
+        // Resumed after the cut: the rest, the odd record included unless it came already.
+        let Some(chatcaptain::Resume::Cursor(cursor)) = next else {
+            panic!("max_items({max}): no cursor to resume from");
+        };
+        let rest = contacts.list().page_size(10).resume(cursor);
+        let (rest_good, rest_odd, _) = drain_pages(rest.pages()).await;
+        let mut all: Vec<_> = good.iter().chain(&rest_good).collect();
+        assert_eq!(odd + rest_odd, 1, "max_items({max}): the odd record once");
+        assert_eq!(all.len(), 29, "max_items({max})");
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 29, "max_items({max}): a contact came twice");
+    }
+}

@@ -5,7 +5,7 @@ use crate::common;
 
 use std::collections::HashSet;
 
-use chatcaptain::NewContact;
+use chatcaptain::{Client, NewContact};
 use chatcaptain_fake::{FakeServer, FakeServerBuilder, seed_base_time};
 use chrono::TimeDelta;
 use common::BOT;
@@ -254,4 +254,105 @@ async fn a_parallel_listing_under_a_rate_limit_waits_out_every_retry_after_and_l
         "{} requests were answered 429",
         server.rate_limited_count()
     );
+}
+
+/// Lists `max_items(cut)` of a parallel listing, then resumes from the last page's
+/// `next_parallel()` through JSON: every id of both parts, in order.
+async fn cut_then_resumed(
+    client: &Client,
+    ranges: usize,
+    page_size: u32,
+    cut: usize,
+) -> Vec<String> {
+    let listing = || client.contacts(BOT).list().page_size(page_size);
+    let pages: Vec<_> = listing()
+        .parallel(ranges)
+        .max_items(cut)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let mut got: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.items().iter().map(|c| c.id.clone()))
+        .collect();
+    assert_eq!(got.len(), cut, "{ranges} ranges, max_items({cut})");
+    if let Some(saved) = pages.last().and_then(|p| p.next_parallel()) {
+        let saved = serde_json::to_string(saved).unwrap();
+        let rest = listing()
+            .resume_parallel(serde_json::from_str(&saved).unwrap())
+            .collect_all()
+            .await
+            .unwrap();
+        got.extend(rest.into_iter().map(|c| c.id));
+    }
+    got
+}
+
+/// Cut points all along a list of `n`: the first and last few, and every `step`th between.
+fn cut_points(n: usize, step: usize) -> Vec<usize> {
+    let mut cuts: Vec<usize> = (1..4)
+        .chain((4..n - 3).step_by(step))
+        .chain(n - 3..=n)
+        .collect();
+    cuts.dedup();
+    cuts
+}
+
+fn assert_all_once(got: &[String], want: &HashSet<String>, case: &str) {
+    let unique: HashSet<String> = got.iter().cloned().collect();
+    let missing = want.difference(&unique).count();
+    assert_eq!(missing, 0, "{case}: {missing} never delivered");
+    assert_eq!(got.len(), want.len(), "{case}: a contact came twice");
+}
+
+#[tokio::test]
+async fn a_parallel_listing_cut_by_max_items_anywhere_resumes_with_nothing_missed_or_repeated() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 200)
+        .start()
+        .await;
+    let client = fake_client(&server);
+    let want: HashSet<String> = client
+        .contacts(BOT)
+        .list()
+        .collect_all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    for ranges in [2, 4, 7] {
+        for cut in cut_points(200, 11) {
+            let got = cut_then_resumed(&client, ranges, 10, cut).await;
+            assert_all_once(&got, &want, &format!("{ranges} ranges, max_items({cut})"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_parallel_listing_cut_by_max_items_resumes_whole_on_an_inclusive_server_with_ties() {
+    // Millisecond data over ~90 s in ties of three, from a server whose token is inclusive.
+    let data: Vec<_> = (0..200)
+        .map(|i| {
+            common::contact(
+                &format!("c{i:03}"),
+                common::at(0) + TimeDelta::milliseconds(i / 3 * 1370),
+            )
+        })
+        .collect();
+    let quirks = common::Quirks {
+        inclusive: true,
+        ..common::Quirks::default()
+    };
+    let (server, _heard) = common::list_server_with(data.clone(), quirks).await;
+    let client = common::client(&server);
+    let want: HashSet<String> = common::ids(&data).into_iter().collect();
+    for ranges in [3, 8] {
+        for cut in cut_points(200, 13) {
+            let got = cut_then_resumed(&client, ranges, 10, cut).await;
+            assert_all_once(&got, &want, &format!("{ranges} ranges, max_items({cut})"));
+        }
+    }
 }
