@@ -51,6 +51,8 @@ pub struct FakeServerBuilder {
     faults: Vec<Fault>,
     list_shape: ListShape,
     rate_limit: Option<f64>,
+    /// Whether the rate limit's bucket starts empty.
+    exhausted: bool,
     addr: SocketAddr,
 }
 
@@ -65,6 +67,7 @@ impl Default for FakeServerBuilder {
             faults: Vec::new(),
             list_shape: ListShape::default(),
             rate_limit: None,
+            exhausted: false,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         }
     }
@@ -182,6 +185,16 @@ impl FakeServerBuilder {
     /// check; [`FakeServer::rate_limited_count`] says how many.
     pub fn rate_limit(mut self, per_second: f64) -> Self {
         self.rate_limit = Some(per_second);
+        self.exhausted = false;
+        self
+    }
+
+    /// The rate limit of [`rate_limit`](Self::rate_limit), already used up when the server starts
+    /// (its bucket empty), as when another program sharing the key has just spent it: the first
+    /// requests are answered 429 until the bucket refills at `per_second`.
+    pub fn rate_limit_exhausted(mut self, per_second: f64) -> Self {
+        self.rate_limit = Some(per_second);
+        self.exhausted = true;
         self
     }
 
@@ -238,7 +251,8 @@ impl FakeServerBuilder {
                 keys,
                 self.faults,
                 self.list_shape,
-                self.rate_limit.map(crate::limit::Limiter::new),
+                self.rate_limit
+                    .map(|r| crate::limit::Limiter::new(r, self.exhausted)),
             ),
         )
         .await

@@ -1,6 +1,7 @@
 //! A rate limit the fake enforces, as a real API would: a token bucket of `per_second` tokens
 //! (one second's worth of burst), refilled continuously; a request finding it empty is answered
-//! 429 with `Retry-After` in whole seconds.
+//! 429 with `Retry-After` in whole seconds. The bucket starts full, or empty (a limit another
+//! program sharing the key has just used up).
 //!
 //! It also keeps score of the client: a request that arrives while a `Retry-After` it was given
 //! is still running is counted as early (after a grace of [`IN_FLIGHT`] for requests that were
@@ -28,11 +29,12 @@ struct State {
 }
 
 impl Limiter {
-    pub(crate) fn new(per_second: f64) -> Self {
+    /// A limit of `per_second`, its bucket full, or empty when `exhausted`.
+    pub(crate) fn new(per_second: f64, exhausted: bool) -> Self {
         Limiter {
             per_second,
             state: Mutex::new(State {
-                tokens: per_second,
+                tokens: if exhausted { 0.0 } else { per_second },
                 at: Instant::now(),
                 refused: 0,
                 early: 0,

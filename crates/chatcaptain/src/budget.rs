@@ -10,14 +10,17 @@
 //!   instead of `max_attempts`.
 //! - **An optional pace** (`max_requests_per_second`): requests leave at most that often.
 //! - **A learned pace** (with `adaptive_pacing(true)`): after a 429, requests leave at a
-//!   rate cut below the one the server refused, grown back slowly (see [`crate::adaptive`]), so a
+//!   rate cut below the one the server granted, grown back slowly (see [`crate::adaptive`]), so a
 //!   rate limit is met with few 429s, each of which stops the whole client for its `Retry-After`.
-//!   The 429s are counted, so a parallel listing can shrink its concurrency too.
+//!   Requests waiting for it look again when it rises. The 429s are counted, so a parallel
+//!   listing can shrink its concurrency too.
 
+use std::ops::RangeInclusive;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::adaptive::Adaptive;
@@ -29,6 +32,12 @@ pub(crate) const TIMEOUT_RETRY_COST: u32 = 10;
 /// The quota's size unless configured.
 pub(crate) const DEFAULT_RETRY_QUOTA: u32 = 500;
 
+/// The rates [`ClientBuilder::max_requests_per_second`](crate::ClientBuilder::max_requests_per_second)
+/// accepts, in requests per second: from one request every 1,000 seconds to a million a second.
+/// Outside it (zero, negative, NaN, infinite, `1e-300`), [`build`](crate::ClientBuilder::build)
+/// fails with [`Error::Config`](crate::Error::Config).
+pub const MAX_REQUESTS_PER_SECOND: RangeInclusive<f64> = 0.001..=1_000_000.0;
+
 /// The shared state; see the module docs.
 #[derive(Debug)]
 pub(crate) struct Budget {
@@ -36,6 +45,8 @@ pub(crate) struct Budget {
     quota: Option<Mutex<Quota>>,
     pace: Option<Mutex<Pace>>,
     adaptive: Option<Mutex<Adaptive>>,
+    /// Wakes the requests waiting for the learned pace when it rises.
+    pace_rose: Notify,
     /// 429s answered to requests of this client so far.
     throttles: AtomicU64,
 }
@@ -56,6 +67,7 @@ impl Budget {
     pub(crate) fn new(quota: Option<u32>, per_second: Option<f64>, adaptive: bool) -> Self {
         Budget {
             adaptive: adaptive.then(|| Mutex::new(Adaptive::new(Instant::now()))),
+            pace_rose: Notify::new(),
             throttles: AtomicU64::new(0),
             hold: Mutex::new(None),
             quota: quota.map(|capacity| {
@@ -90,9 +102,14 @@ impl Budget {
                 tokio::time::sleep_until(slot).await;
             }
             if let Some(adaptive) = &self.adaptive {
-                let slot = lock(adaptive).slot(Instant::now());
-                if let Some(slot) = slot {
-                    tokio::time::sleep_until(slot).await;
+                loop {
+                    // Registered before looking, so a rise in between is not missed.
+                    let mut rose = std::pin::pin!(self.pace_rose.notified());
+                    rose.as_mut().enable();
+                    let Err(wake) = lock(adaptive).depart(Instant::now()) else {
+                        break;
+                    };
+                    let _ = tokio::time::timeout_at(wake, rose).await;
                 }
             }
             if self.hold_ended() {
@@ -131,6 +148,9 @@ impl Budget {
 
     /// No request through this client before `until` (a server's `Retry-After`).
     pub(crate) fn hold_until(&self, until: Instant) {
+        if let Some(adaptive) = &self.adaptive {
+            lock(adaptive).held(until);
+        }
         let mut hold = lock(&self.hold);
         if hold.is_none_or(|h| h < until) {
             *hold = Some(until);
@@ -155,10 +175,13 @@ impl Budget {
         Some(cost)
     }
 
-    /// A call succeeded: give back what its retries cost, or one token for a first-try success.
-    pub(crate) fn succeeded(&self, retries_cost: u32) {
-        if let Some(adaptive) = &self.adaptive {
-            lock(adaptive).answered(Instant::now());
+    /// A call whose last request left at `sent` succeeded: give back what its retries cost, or
+    /// one token for a first-try success.
+    pub(crate) fn succeeded(&self, sent: Instant, retries_cost: u32) {
+        if let Some(adaptive) = &self.adaptive
+            && lock(adaptive).answered(sent, Instant::now())
+        {
+            self.pace_rose.notify_waiters();
         }
         if let Some(quota) = &self.quota {
             let mut quota = lock(quota);

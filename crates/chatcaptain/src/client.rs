@@ -265,7 +265,9 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Sends at most `rate` requests per second through this client and its clones, retries
-    /// included (default: no pacing).
+    /// included (default: no pacing). `rate` must lie in [`MAX_REQUESTS_PER_SECOND`](crate::MAX_REQUESTS_PER_SECOND)
+    /// (0.001 to 1,000,000); any other value, NaN and infinities included, makes
+    /// [`build`](Self::build) fail with [`Error::Config`].
     pub fn max_requests_per_second(mut self, rate: f64) -> Self {
         self.per_second = Some(rate);
         self
@@ -358,10 +360,13 @@ impl<C> ClientBuilder<C> {
                 )));
             }
         }
-        if self.per_second.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
-            return Err(Error::Config(
-                "max_requests_per_second must be a positive number".into(),
-            ));
+        if let Some(rate) = self.per_second
+            && !crate::MAX_REQUESTS_PER_SECOND.contains(&rate)
+        {
+            return Err(Error::Config(format!(
+                "max_requests_per_second {rate}: give a positive number of requests per second \
+                 from 0.001 to 1000000"
+            )));
         }
         if self.retry.max_attempts == 0 {
             return Err(Error::Config(

@@ -169,6 +169,7 @@ mod retry;
 mod transport;
 mod types;
 
+pub use budget::MAX_REQUESTS_PER_SECOND;
 pub use client::{
     API_KEY_ENV, API_KEY_HEADER, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_BYTES,

@@ -116,7 +116,7 @@ impl Client {
             };
             let error = match answered {
                 Ok(result) => {
-                    budget.succeeded(retries_cost);
+                    budget.succeeded(sent, retries_cost);
                     return result;
                 }
                 Err(e) => e,

@@ -230,3 +230,23 @@ async fn the_rate_limit_refuses_beyond_its_burst_and_counts_requests_that_ignore
     assert!(server.early_request_count() > 0);
     assert!(server.rate_limited_count() >= 1);
 }
+
+#[tokio::test]
+async fn an_exhausted_rate_limit_refuses_the_first_request_and_grants_once_refilled() {
+    // 5 a second: the first token comes back 200 ms after the start.
+    let server = FakeServer::builder()
+        .seed_contacts(BOT, 3)
+        .rate_limit_exhausted(5.0)
+        .start()
+        .await;
+    let path = contacts_path(BOT);
+    let first = raw(&server, Method::GET, &path).await.unwrap();
+    assert_eq!(first.status(), 429);
+    assert_eq!(first.headers()["retry-after"], "1");
+    let mut tries = 0;
+    while raw(&server, Method::GET, &path).await.unwrap().status() == 429 {
+        tries += 1;
+        assert!(tries < 100_000, "the bucket never refilled");
+    }
+    assert_eq!(server.rate_limited_count(), 1 + tries);
+}

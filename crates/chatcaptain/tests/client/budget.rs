@@ -39,7 +39,7 @@ async fn rate_limiting_server() -> (MockServer, Arc<Mutex<Vec<(Instant, u16)>>>)
 }
 
 /// `n` gets of one contact at once, each on a clone of `client`; every one must succeed.
-async fn concurrent_gets(client: &Client, n: usize) {
+pub(crate) async fn concurrent_gets(client: &Client, n: usize) {
     let calls: Vec<_> = (0..n)
         .map(|_| {
             let client = client.clone();
@@ -194,12 +194,36 @@ async fn a_request_waiting_for_its_paced_slot_still_waits_out_a_retry_after_give
 }
 
 #[test]
-fn max_requests_per_second_must_be_positive() {
-    for rate in [0.0, -1.0, f64::NAN] {
+fn max_requests_per_second_outside_its_range_is_a_config_error_not_a_panic() {
+    for rate in [
+        0.0,
+        -1.0,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        1e-300,
+        5e-324,
+        f64::MIN_POSITIVE,
+        1e300,
+        f64::MAX,
+    ] {
         let built = Client::builder()
             .api_key("k")
             .max_requests_per_second(rate)
             .build();
-        assert!(matches!(built, Err(chatcaptain::Error::Config(_))));
+        match built {
+            Err(chatcaptain::Error::Config(message)) => {
+                assert!(message.contains("0.001 to 1000000"), "{message}")
+            }
+            other => panic!("{rate}: {other:?}"),
+        }
+    }
+    let range = chatcaptain::MAX_REQUESTS_PER_SECOND;
+    for rate in [*range.start(), *range.end()] {
+        let built = Client::builder()
+            .api_key("k")
+            .max_requests_per_second(rate)
+            .build();
+        assert!(built.is_ok(), "{rate}");
     }
 }

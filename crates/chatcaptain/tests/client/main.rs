@@ -12,6 +12,7 @@ mod fake;
 mod faults;
 mod hooks;
 mod operations;
+mod pacing;
 mod pagination;
 mod parallel;
 mod redirects;
