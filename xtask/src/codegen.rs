@@ -6,6 +6,7 @@ mod extract;
 mod fields;
 mod glue;
 mod names;
+mod non_exhaustive;
 mod shapes;
 
 use std::path::{Path, PathBuf};
@@ -116,7 +117,7 @@ pub fn generate_files(spec_path: &Path) -> Result<(String, String)> {
             list.join("\n")
         );
     }
-    let mut api = client_builder::route_through_tls(generate_syntax(&spec)?)?;
+    let mut api = generate_api(&spec)?;
     let glue = glue::generate(&spec.json(), &api).with_context(|| {
         format!(
             "{}: cannot generate the listings' glue",
@@ -142,6 +143,14 @@ fn header(spec: &Spec, what: &str) -> String {
          // progenitor {PROGENITOR_VERSION}, typify {TYPIFY_VERSION}, prettyplease {PRETTYPLEASE_VERSION}\n\n",
         spec.sha256()
     )
+}
+
+/// The generated client as committed, before formatting: progenitor's output with its reqwest
+/// client routed through the TLS module and every type `#[non_exhaustive]`. spec-diff judges
+/// this, the Rust API users compile against.
+pub fn generate_api(spec: &Spec) -> Result<syn::File> {
+    let api = client_builder::route_through_tls(generate_syntax(spec)?)?;
+    non_exhaustive::mark(api)
 }
 
 /// progenitor's output as a syntax tree, before formatting.

@@ -35,7 +35,7 @@ pub fn run(base: Source, head: Source, format: Format) -> Result<bool> {
     let (old, new) = (Api::from_spec(&old_spec), Api::from_spec(&new_spec));
     let changes = rules::diff(&old, &new);
     let surface = |spec| -> Result<Surface> {
-        let file = codegen::generate_syntax(spec)
+        let file = codegen::generate_api(spec)
             .context("cannot generate the Rust client to compare its API")?;
         Ok(Surface::of(&file))
     };

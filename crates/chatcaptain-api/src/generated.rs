@@ -12,6 +12,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///A postal address (field names from the vendor's integration; all optional).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct Address {
         ///Country.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -39,6 +40,7 @@ pub mod types {
     }
     ///A contact of a chatbot. Assumed shape: the create fields, plus the `address`, `variables` and `organizationIds` the vendor's integration sends, plus `id`, `created` and `updated`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Contact {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
@@ -127,6 +129,7 @@ pub mod types {
     }
     ///One contact in its envelope (assumed, following the API's envelope convention).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ContactResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact: ::std::option::Option<Contact>,
@@ -141,6 +144,7 @@ pub mod types {
     }
     ///The fields of "update contact"; every field is optional and an omitted field is left unchanged. Assumed: the reference does not list them; these are the create fields plus those the vendor's own integration sends.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ContactUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
@@ -219,6 +223,7 @@ pub mod types {
     }
     ///The answer of "delete contact".
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct DeleteContactResponse {
         ///Whether the contact was deleted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -234,6 +239,7 @@ pub mod types {
     }
     ///The body of an error status. 403 carries `error` only; other statuses come in the backend framework's default shape `{statusCode, message, error}` (assumed). Read `error`, fall back to `message`. The framework's validation errors (400) send `message` as a list of strings; the client's hooks join such a list with "; " (and turn any other undecodable error body into this shape), so the type stays a string.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         ///The error text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -255,6 +261,7 @@ pub mod types {
     }
     ///One page of "list contacts", newest first. Assumed envelope, as the sibling list operations answer; it carries no next-page token.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ListContactsResponse {
         ///The contacts of this page; absent only when `error` is set.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -270,6 +277,7 @@ pub mod types {
     }
     ///The organizations of a contact in their envelope (assumed, as the sibling organizations list).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ListOrganizationsResponse {
         ///Optional error message; a 200 answer that carries one has failed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -285,6 +293,7 @@ pub mod types {
     }
     ///The body of "create contact". Only `language` is required.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct NewContact {
         ///URL of the contact's avatar image.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -347,6 +356,7 @@ pub mod types {
     }
     ///An organization a contact belongs to (fields seen on the reference's organization pages).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Organization {
         ///When the organization was created (UTC).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -382,6 +392,7 @@ pub mod types {
     }
     ///The answer of "search contacts" (assumed from the sibling conversation search). `results` may be null (nothing matches) or absent (a 200 that carries only `error`, or `{}`): both are answers the client must read, so it is neither required nor non-null.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SearchContactsResponse {
         ///Optional error message; a 200 answer that carries one has failed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -397,6 +408,7 @@ pub mod types {
     }
     ///One search hit, wrapping the found contact (assumed).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct SearchHit {
         pub document: Contact,
     }
@@ -407,6 +419,7 @@ pub mod types {
     }
     ///One page of search hits (assumed from the sibling conversation search).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct SearchResult {
         ///Facet counts of the search engine; opaque here (assumed).
         #[serde(
@@ -429,6 +442,7 @@ pub mod types {
     }
     ///The body of "update contact", wrapped in `contact` as the vendor's integration sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UpdateContactRequest {
         pub contact: ContactUpdate,
     }

@@ -93,7 +93,8 @@ impl Contacts {
             variables.extend(merge);
             contact.variables = Some(variables);
         }
-        let body = types::UpdateContactRequest { contact };
+        // The generated types are #[non_exhaustive]: built with their builders.
+        let body = types::UpdateContactRequest::builder().contact(contact);
         let response = self
             .client
             .execute(Operation::idempotent("update_contact"), |api| {
