@@ -63,11 +63,14 @@ pub fn isolated(cmd: &mut std::process::Command) {
         "CHATCAPTAIN_BASE_URL",
         "CHATCAPTAIN_CHATBOT",
         "CHATCAPTAIN_PROFILE",
+        "CHATCAPTAIN_STATE_DIR",
     ] {
         cmd.env_remove(var);
     }
+    // The state directory too: an import keeps its journal there by default.
     cmd.env("HOME", &nowhere)
-        .env("XDG_CONFIG_HOME", nowhere.join(".config"));
+        .env("XDG_CONFIG_HOME", nowhere.join(".config"))
+        .env("XDG_STATE_HOME", nowhere.join(".local/state"));
 }
 
 /// `chatcaptain` with none of its environment variables inherited from the caller.
