@@ -300,12 +300,12 @@ fn response_minimum_raised_is_compatible_on_the_wire_but_changes_the_rust_type()
 }
 
 #[test]
-fn optional_property_added_to_a_request_struct_breaks_struct_literals() {
+fn optional_property_added_to_a_request_struct_is_compatible_as_the_struct_is_non_exhaustive() {
     let found = levels(&diff_base_with(
         "        name: {type: string}\n",
         "        name: {type: string}\n        color: {type: string}\n",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_eq!(found.code, Some(0), "{}", found.report);
     assert_line(
         &found.wire,
         "ok",
@@ -314,19 +314,24 @@ fn optional_property_added_to_a_request_struct_breaks_struct_literals() {
     );
     assert_line(
         &found.rust,
-        "BREAKING",
-        "field `types::NewThing.color` added (the struct has no #[non_exhaustive]",
+        "ok",
+        "field `types::NewThing.color` added",
         &found.report,
+    );
+    assert!(
+        found.report.contains("need a patch bump"),
+        "{}",
+        found.report
     );
 }
 
 #[test]
-fn enum_value_added_to_a_request_parameter_breaks_exhaustive_matches() {
+fn enum_value_added_to_a_request_parameter_is_compatible_as_the_enum_is_non_exhaustive() {
     let found = levels(&diff_base_with(
         "enum: [asc, desc]",
         "enum: [asc, desc, random]",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_eq!(found.code, Some(0), "{}", found.report);
     assert_line(
         &found.wire,
         "ok",
@@ -335,8 +340,35 @@ fn enum_value_added_to_a_request_parameter_breaks_exhaustive_matches() {
     );
     assert_line(
         &found.rust,
-        "BREAKING",
+        "ok",
         "variant `types::PutThingSort::Random` added",
+        &found.report,
+    );
+}
+
+#[test]
+fn field_added_to_a_response_struct_is_compatible_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "        size: {type: integer}\n",
+        "        size: {type: integer}\n        color: {type: string}\n",
+    ));
+    assert_eq!(found.code, Some(0), "{}", found.report);
+    assert_line(
+        &found.rust,
+        "ok",
+        "field `types::Thing.color` added",
+        &found.report,
+    );
+}
+
+#[test]
+fn field_removed_from_a_response_struct_is_still_breaking() {
+    let found = levels(&diff_base_with("        size: {type: integer}\n", ""));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.size` removed",
         &found.report,
     );
 }
