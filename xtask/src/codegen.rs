@@ -1,6 +1,7 @@
 //! `cargo xtask codegen`: spec -> progenitor -> prettyplease -> crates/chatcaptain-api, and the
 //! spec's `x-pagination` -> the listings' glue in crates/chatcaptain (see `glue`).
 
+mod catch_all;
 mod client_builder;
 mod extract;
 mod fields;
@@ -146,10 +147,12 @@ fn header(spec: &Spec, what: &str) -> String {
 }
 
 /// The generated client as committed, before formatting: progenitor's output with its reqwest
-/// client routed through the TLS module and every type `#[non_exhaustive]`. spec-diff judges
-/// this, the Rust API users compile against.
+/// client routed through the TLS module, a catch-all variant in every string enum an answer can
+/// hold, and every type `#[non_exhaustive]`. spec-diff judges this, the Rust API users compile
+/// against.
 pub fn generate_api(spec: &Spec) -> Result<syn::File> {
     let api = client_builder::route_through_tls(generate_syntax(spec)?)?;
+    let (api, _) = catch_all::add(api)?;
     non_exhaustive::mark(api)
 }
 

@@ -2,7 +2,7 @@
 //! for each operation with `x-pagination`, a parameters struct, its `Operation` implementation,
 //! a listing type named after the operation, and a constructor on both clients; for each item
 //! type, `Item` (and `Dated`); for every success body, `Envelope`; for each schema marked
-//! `x-rust-setters: true`, a setter per optional string property on the crate's wrapper of the
+//! `x-rust-setters: true`, a setter per optional `String` field on the crate's wrapper of the
 //! same name (`NewContact::name`).
 
 use std::collections::BTreeMap;
@@ -99,12 +99,15 @@ fn setters(doc: &Value, shapes: &Shapes) -> Result<TokenStream> {
             .collect();
         let mut methods = TokenStream::new();
         for (property, definition) in schema["properties"].as_object().into_iter().flatten() {
+            // The generated field's type, not the schema's `type`: a string `enum` is a
+            // generated enum, not a `String`.
+            let field = shapes.field(name, property)?;
             if required.contains(&property.as_str())
-                || definition.get("type").and_then(Value::as_str) != Some("string")
+                || field.shape != Shape::Optional(Box::new(Shape::Named("String".into())))
             {
                 continue;
             }
-            let field = &shapes.field(name, property)?.ident;
+            let field = &field.ident;
             let doc = definition["description"].as_str().unwrap_or("").to_owned();
             methods.extend(quote! {
                 #[doc = #doc]
