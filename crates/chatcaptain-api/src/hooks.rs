@@ -220,15 +220,17 @@ fn as_error_response(status: StatusCode, body: &[u8]) -> Option<Vec<u8>> {
             (None, Some(message), None)
         }
     };
-    let synthesized = ErrorResponse {
-        error: Some(error.unwrap_or_else(|| reason.to_owned())),
-        message,
-        status_code: Some(
+    // The builder, not a struct literal: a field the spec adds to the type is then no edit here.
+    let synthesized: ErrorResponse = ErrorResponse::builder()
+        .error(Some(error.unwrap_or_else(|| reason.to_owned())))
+        .message(message)
+        .status_code(Some(
             status_code
                 .and_then(|c| i32::try_from(c).ok())
                 .unwrap_or(i32::from(status.as_u16())),
-        ),
-    };
+        ))
+        .try_into()
+        .expect("an ErrorResponse has no required field");
     Some(serde_json::to_vec(&synthesized).expect("an ErrorResponse serializes"))
 }
 
