@@ -6,6 +6,7 @@ mod client_builder;
 mod extract;
 mod fields;
 mod glue;
+mod listing_methods;
 mod names;
 mod non_exhaustive;
 mod shapes;

@@ -20,8 +20,9 @@
 //!   idField: id
 //! ```
 //!
-//! The operation's other parameters become the arguments of the listing's constructor: they
-//! must be required strings (that is all the glue knows how to pass).
+//! The operation's other parameters belong to the listing: a required one is an argument of its
+//! constructor (`client.search_contacts(bot, query)`), an optional one a setter of the listing
+//! (`.contact_id(id)`), of the type progenitor gives the parameter.
 
 use serde_json::Value;
 
@@ -52,8 +53,18 @@ pub struct Listing {
     /// The item's component name and its id property.
     pub item: String,
     pub id_field: String,
-    /// The operation's other parameters, in spec order: (name, whether it is in the path).
-    pub arguments: Vec<(String, bool)>,
+    /// The operation's other parameters, in spec order.
+    pub arguments: Vec<Argument>,
+}
+
+/// A parameter of a paginated operation that is not a paging one.
+#[derive(Debug, Clone)]
+pub struct Argument {
+    pub name: String,
+    pub in_path: bool,
+    /// Required: an argument of the listing's constructor; optional: a setter of the listing.
+    pub required: bool,
+    pub description: String,
 }
 
 #[derive(Debug, Clone)]
@@ -215,27 +226,20 @@ fn resolve(doc: &Value, op: &Value, ext: &Value, report: &mut Report) -> Option<
             }
         }
     }
-    let mut arguments = Vec::new();
-    for (name, p) in &params {
-        if paging.contains(name) {
-            continue;
-        }
-        let ok = p.get("required").and_then(Value::as_bool) == Some(true)
-            && p.get("schema").is_some_and(|s| string(resolve_ref(doc, s)));
-        if !ok {
-            report(
-                "",
-                format!(
-                    "parameter `{name}` is not one of the paging parameters, so it becomes an \
-                     argument of the listing, which must be a required string"
-                ),
-            );
-        }
-        arguments.push((
-            name.clone(),
-            p.get("in").and_then(Value::as_str) == Some("path"),
-        ));
-    }
+    let arguments = params
+        .iter()
+        .filter(|(name, _)| !paging.contains(name))
+        .map(|(name, p)| Argument {
+            name: name.clone(),
+            in_path: p.get("in").and_then(Value::as_str) == Some("path"),
+            required: p.get("required").and_then(Value::as_bool) == Some(true),
+            description: p
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+        })
+        .collect();
 
     // The success body, the items path in it, and the item's fields.
     let Some((response, body)) = success_schema(doc, op) else {

@@ -336,3 +336,95 @@ fn two_runs_produce_identical_glue() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     assert_eq!(glue(a.path()), glue(b.path()));
 }
+
+/// The committed spec with one more query parameter of `listContacts`, its first.
+fn list_contacts_with_parameter(name: &str, required: bool, schema: &str) -> String {
+    let spec = std::fs::read_to_string(repo_spec()).unwrap();
+    let anchor = "      operationId: listContacts\n";
+    let at = spec.find(anchor).expect("listContacts is in the spec");
+    let list = "      parameters:\n";
+    let parameters = at + spec[at..].find(list).unwrap() + list.len();
+    let parameter = format!(
+        "        - name: {name}\n          in: query\n          required: {required}\n          \
+         description: A filter.\n          schema: {schema}\n"
+    );
+    format!("{}{parameter}{}", &spec[..parameters], &spec[parameters..])
+}
+
+/// The glue generated from `spec`, or the failed run.
+fn glue_of(spec: &str) -> Result<String, Output> {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, out, glue) = (
+        dir.path().join("spec.yaml"),
+        dir.path().join("generated.rs"),
+        dir.path().join("glue.rs"),
+    );
+    std::fs::write(&path, spec).unwrap();
+    let output = codegen(&[
+        "--spec",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--glue",
+        glue.to_str().unwrap(),
+    ]);
+    match output.status.success() {
+        true => Ok(std::fs::read_to_string(glue).unwrap()),
+        false => Err(output),
+    }
+}
+
+#[test]
+fn an_optional_parameter_of_a_listing_is_a_setter_of_its_type_on_both_clients() {
+    let glue = glue_of(&list_contacts_with_parameter(
+        "minScore",
+        false,
+        "{type: integer, format: int64}",
+    ))
+    .unwrap_or_else(|output| panic!("{}", stderr(&output)));
+    let squeezed: String = glue.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "pub min_score: Option<i64>,",
+        // The async listing and the blocking one (`map` onto the async setter).
+        "pub fn min_score(self, value: impl Into<i64>) -> Self { let value = value.into(); \
+         self.with_params(|params| params.min_score = Some(value)) }",
+        "pub fn min_score(self, value: impl Into<i64>) -> Self { self.map(|listing| listing.min_score(value)) }",
+        // Sent only when set.
+        "if let Some(value) = &self.min_score { request = request.min_score(value.clone()); }",
+    ] {
+        assert!(squeezed.contains(expected), "no `{expected}` in:\n{glue}");
+    }
+}
+
+#[test]
+fn a_required_parameter_of_a_listing_is_an_argument_of_its_type() {
+    let glue = glue_of(&list_contacts_with_parameter(
+        "year",
+        true,
+        "{type: integer, format: int32}",
+    ))
+    .unwrap_or_else(|output| panic!("{}", stderr(&output)));
+    let squeezed: String = glue.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        squeezed.contains(
+            "pub fn list_contacts( &self, year: impl Into<i32>, chatbot_id: impl Into<String>, ) -> ListContacts"
+        ),
+        "{glue}"
+    );
+}
+
+#[test]
+fn an_optional_parameter_named_like_a_listing_method_is_refused_by_name() {
+    let output = glue_of(&list_contacts_with_parameter(
+        "maxItems",
+        false,
+        "{type: integer}",
+    ))
+    .expect_err("a setter `max_items` would clash with the listing's own");
+    let err = stderr(&output);
+    assert!(
+        err.contains("optional parameter `maxItems` would be the listing's setter `max_items`"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked at"), "{err}");
+}

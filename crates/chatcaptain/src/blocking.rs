@@ -270,7 +270,8 @@ macro_rules! blocking_listing {
                 self.runtime.call(async move { inner.collect_all().await })
             }
 
-            fn map(self, f: impl FnOnce(crate::paging::$name<O>) -> crate::paging::$name<O>) -> Self {
+            /// The same listing changed by `f` (the generated setters of optional parameters too).
+            pub(crate) fn map(self, f: impl FnOnce(crate::paging::$name<O>) -> crate::paging::$name<O>) -> Self {
                 $name {
                     inner: f(self.inner),
                     runtime: self.runtime,

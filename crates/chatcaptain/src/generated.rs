@@ -151,9 +151,10 @@ impl crate::paging::Dated for types::Contact {
     }
 }
 ///The parameters of `listContacts` (Lists all contacts for a chatbot) other than the paging ones.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ListContactsParams {
-    ///The `chatbotId` parameter.
+    ///The `chatbotId` parameter: The ID of the chatbot.
     pub chatbot_id: String,
 }
 ///Lists all contacts for a chatbot (`listContacts`), paged by a date-time cursor, newest first: build it, then take `.items()`, `.pages()` or `.collect_all()`.
@@ -220,11 +221,12 @@ impl crate::Client {
     }
 }
 ///The parameters of `searchContacts` (Search contacts (full-text)) other than the paging ones.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SearchContactsParams {
-    ///The `chatbotId` parameter.
+    ///The `chatbotId` parameter: The ID of the chatbot.
     pub chatbot_id: String,
-    ///The `query` parameter.
+    ///The `query` parameter: The search term.
     pub query: String,
 }
 ///Search contacts (full-text) (`searchContacts`), paged by page numbers: build it, then take `.items()`, `.pages()` or `.collect_all()`.

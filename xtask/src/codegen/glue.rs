@@ -5,7 +5,7 @@
 //! `x-rust-setters: true`, a setter per optional `String` field on the crate's wrapper of the
 //! same name (`NewContact::name`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, Result, bail};
 use proc_macro2::TokenStream;
@@ -13,8 +13,9 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::extract::{items_expr, pointer, total_expr};
+use super::listing_methods;
 use super::names::{pascal, snake, words};
-use super::shapes::{Shape, Shapes};
+use super::shapes::{Shape, Shapes, is_string};
 use crate::pagination::{self, Listing, Style};
 use crate::spec_lint::conventions::operations;
 
@@ -31,17 +32,37 @@ pub fn generate(doc: &Value, api: &syn::File) -> Result<syn::File> {
     tokens.extend(envelopes(doc, &shapes)?);
     tokens.extend(setters(doc, &shapes)?);
     tokens.extend(items(&listings, &shapes)?);
+    // Only read when there is a setter to check.
+    let reserved = if listings
+        .iter()
+        .any(|l| l.arguments.iter().any(|a| !a.required))
+    {
+        listing_methods::read(&crate::spec::workspace_root())?
+    } else {
+        BTreeSet::new()
+    };
     let mut blocking = TokenStream::new();
     for listing in &listings {
-        let (glue, blocking_glue) = operation(listing, &shapes)
+        let (glue, blocking_glue) = operation(listing, &shapes, &reserved)
             .with_context(|| format!("operation `{}`", listing.operation_id))?;
         tokens.extend(glue);
         blocking.extend(blocking_glue);
     }
+    // The setters of optional parameters may name generated types.
+    let types = match listings
+        .iter()
+        .any(|l| l.arguments.iter().any(|a| !a.required))
+    {
+        true => quote!(
+            use super::types;
+        ),
+        false => quote!(),
+    };
     tokens.extend(quote! {
         /// The blocking listings, one per paginated operation.
         #[cfg(feature = "blocking")]
         pub(crate) mod blocking_listings {
+            #types
             #blocking
         }
     });
@@ -182,7 +203,8 @@ fn listing_examples(listing: &Listing) -> (Vec<String>, Vec<String>) {
         listing
             .arguments
             .iter()
-            .map(|(arg, _)| format!("{arg:?}"))
+            .filter(|a| a.required)
+            .map(|a| format!("{:?}", a.name))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -216,7 +238,11 @@ fn listing_examples(listing: &Listing) -> (Vec<String>, Vec<String>) {
 }
 
 /// One operation's glue, and its blocking part.
-fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenStream)> {
+fn operation(
+    listing: &Listing,
+    shapes: &Shapes,
+    reserved: &BTreeSet<String>,
+) -> Result<(TokenStream, TokenStream)> {
     let op_id = &listing.operation_id;
     let method = format_ident!("{}", snake(op_id));
     shapes.require_function(&method.to_string(), "the client method")?;
@@ -231,22 +257,64 @@ fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenSt
     let mut args = TokenStream::new();
     let mut inits = TokenStream::new();
     let mut setters = TokenStream::new();
+    let mut optional_setters = TokenStream::new();
+    let mut listing_setters = TokenStream::new();
+    let mut blocking_setters = TokenStream::new();
     let mut checks = TokenStream::new();
     let mut forward = TokenStream::new();
-    for (arg, in_path) in &listing.arguments {
+    for argument in &listing.arguments {
+        let arg = &argument.name;
         let field = format_ident!("{}", snake(arg));
         shapes.require_function(&field.to_string(), "a parameter setter")?;
-        let doc = format!("The `{arg}` parameter.");
-        fields.extend(quote!(#[doc = #doc] pub #field: String,));
-        args.extend(quote!(#field: impl Into<String>,));
-        inits.extend(quote!(#field: #field.into(),));
-        forward.extend(quote!(#field,));
-        setters.extend(quote!(.#field(self.#field.clone())));
-        if *in_path {
-            let words = words(arg);
-            checks.extend(quote!(crate::paging::path_segment(#words, &self.#field)?;));
+        let ty = &shapes.parameter(&pascal(op_id), &field.to_string())?;
+        let description = argument.description.trim();
+        let doc = if description.is_empty() {
+            format!("The `{arg}` parameter.")
+        } else {
+            format!("The `{arg}` parameter: {description}")
+        };
+        if argument.required {
+            fields.extend(quote!(#[doc = #doc] pub #field: #ty,));
+            args.extend(quote!(#field: impl Into<#ty>,));
+            inits.extend(quote!(#field: #field.into(),));
+            forward.extend(quote!(#field,));
+            setters.extend(quote!(.#field(self.#field.clone())));
+            if argument.in_path && is_string(ty) {
+                let words = words(arg);
+                checks.extend(quote!(crate::paging::path_segment(#words, &self.#field)?;));
+            }
+            continue;
         }
+        if reserved.contains(&field.to_string()) {
+            bail!(
+                "optional parameter `{arg}` would be the listing's setter `{field}`, but every                  listing has a method of that name already (crates/chatcaptain/src/paginate)"
+            );
+        }
+        fields.extend(quote!(#[doc = #doc] pub #field: Option<#ty>,));
+        inits.extend(quote!(#field: None,));
+        optional_setters.extend(quote! {
+            if let Some(value) = &self.#field {
+                request = request.#field(value.clone());
+            }
+        });
+        listing_setters.extend(quote! {
+            #[doc = #doc]
+            pub fn #field(self, value: impl Into<#ty>) -> Self {
+                let value = value.into();
+                self.with_params(|params| params.#field = Some(value))
+            }
+        });
+        blocking_setters.extend(quote! {
+            #[doc = #doc]
+            pub fn #field(self, value: impl Into<#ty>) -> Self {
+                self.map(|listing| listing.#field(value))
+            }
+        });
     }
+    let request = match optional_setters.is_empty() {
+        true => quote!(request),
+        false => quote!(mut request),
+    };
     let size = format_ident!("{}", snake(&listing.size));
     shapes.require_function(&size.to_string(), "the size setter")?;
     let default_size = listing.default_size;
@@ -287,7 +355,8 @@ fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenSt
                         limit: std::num::NonZeroU32,
                     ) -> futures::future::BoxFuture<'a, crate::paging::ApiResult<Self::Response>> {
                         use futures::FutureExt;
-                        let request = api.#method() #setters .#size(limit);
+                        let #request = api.#method() #setters .#size(limit);
+                        #optional_setters
                         match token {
                             Some(token) => request.#token(token).send().boxed(),
                             None => request.send().boxed(),
@@ -338,7 +407,8 @@ fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenSt
                         #exclude_arg: Option<&str>,
                     ) -> futures::future::BoxFuture<'a, crate::paging::ApiResult<Self::Response>> {
                         use futures::FutureExt;
-                        let request = api.#method() #setters .#page(page).#size(size);
+                        let #request = api.#method() #setters .#page(page).#size(size);
+                        #optional_setters
                         #send_expr
                     }
                 }
@@ -360,9 +430,12 @@ fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenSt
     );
     let method_doc = format!("{summary} (`{op_id}`), fetched page by page as it is consumed.");
     let (example, blocking_example) = listing_examples(listing);
+    // Not `Eq`: a parameter may be a float. `#[non_exhaustive]`: a parameter the spec adds is
+    // a field added.
     let glue = quote! {
         #[doc = #params_doc]
-        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub struct #params { #fields }
 
         #[doc = #listing_doc]
@@ -394,6 +467,11 @@ fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenSt
                 #listing_ty::new(self.clone(), #params { #inits })
             }
         }
+
+    };
+    let glue = match listing_setters.is_empty() {
+        true => glue,
+        false => quote!(#glue impl #listing_ty { #listing_setters }),
     };
     let blocking = quote! {
         #[doc = #listing_doc]
@@ -406,6 +484,11 @@ fn operation(listing: &Listing, shapes: &Shapes) -> Result<(TokenStream, TokenSt
                 self.#blocking_wrap(self.as_async().#method(#forward))
             }
         }
+
+    };
+    let blocking = match blocking_setters.is_empty() {
+        true => blocking,
+        false => quote!(#blocking impl #listing_ty { #blocking_setters }),
     };
     Ok((glue, blocking))
 }

@@ -22,10 +22,12 @@ pub struct Field {
     pub shape: Shape,
 }
 
-/// The structs of the generated `types` module by name, each with its fields by JSON name, and
-/// the name of every function in the file (client methods, builder setters).
+/// The structs of the generated `types` module by name, each with its fields by JSON name, the
+/// type of each operation builder's fields (its parameters), and the name of every function in
+/// the file (client methods, builder setters).
 pub struct Shapes {
     structs: BTreeMap<String, BTreeMap<String, Field>>,
+    builders: BTreeMap<String, BTreeMap<String, syn::Type>>,
     functions: BTreeSet<String>,
 }
 
@@ -33,21 +35,36 @@ impl Shapes {
     pub fn read(file: &syn::File) -> Shapes {
         let mut shapes = Shapes {
             structs: BTreeMap::new(),
+            builders: BTreeMap::new(),
             functions: BTreeSet::new(),
         };
-        shapes.walk(&file.items, false);
+        shapes.walk(&file.items, "");
         shapes
     }
 
-    fn walk(&mut self, items: &[syn::Item], in_types: bool) {
+    /// `module` is the path of the module the items are in (`types`, `builder`, `types::builder`).
+    fn walk(&mut self, items: &[syn::Item], module: &str) {
         for item in items {
             match item {
                 syn::Item::Mod(m) => {
                     if let Some((_, inner)) = &m.content {
-                        self.walk(inner, m.ident == "types");
+                        let path = match module {
+                            "" => m.ident.to_string(),
+                            outer => format!("{outer}::{}", m.ident),
+                        };
+                        self.walk(inner, &path);
                     }
                 }
-                syn::Item::Struct(s) if in_types => {
+                syn::Item::Struct(s) if module == "builder" => {
+                    // `field: Result<T, String>`, or `Result<Option<T>, String>` when optional.
+                    let fields = s
+                        .fields
+                        .iter()
+                        .filter_map(|f| Some((f.ident.as_ref()?.to_string(), ok_type(&f.ty)?)))
+                        .collect();
+                    self.builders.insert(s.ident.to_string(), fields);
+                }
+                syn::Item::Struct(s) if module == "types" => {
                     let fields = s
                         .fields
                         .iter()
@@ -90,6 +107,23 @@ impl Shapes {
             .ok_or_else(|| anyhow!("generated struct `types::{name}` has no field for `{json}`"))
     }
 
+    /// The type of parameter `field` of operation `builder` (`ListContacts`), without the
+    /// `Option` of an optional one: `types::Kind`, `String`.
+    pub fn parameter(&self, builder: &str, field: &str) -> Result<syn::Type> {
+        let ty = self
+            .builders
+            .get(builder)
+            .ok_or_else(|| anyhow!("progenitor generated no builder `builder::{builder}`"))?
+            .get(field)
+            .ok_or_else(|| anyhow!("builder `builder::{builder}` has no field `{field}`"))?;
+        let ty = generic_argument(ty, "Option").unwrap_or(ty);
+        // Read as it is written by hand everywhere else in the crate.
+        Ok(match is_string(ty) {
+            true => syn::parse_quote!(String),
+            false => ty.clone(),
+        })
+    }
+
     pub fn has_struct(&self, name: &str) -> bool {
         self.structs.contains_key(name)
     }
@@ -111,6 +145,32 @@ fn rename(field: &syn::Field) -> Option<String> {
         let start = text.find("rename = \"")? + "rename = \"".len();
         let end = text[start..].find('"')?;
         Some(text[start..start + end].to_owned())
+    })
+}
+
+/// `String`, however it is spelled.
+pub fn is_string(ty: &syn::Type) -> bool {
+    let text = ty.to_token_stream().to_string().replace(' ', "");
+    ["::std::string::String", "std::string::String", "String"].contains(&text.as_str())
+}
+
+/// `T` of `Result<T, _>`.
+fn ok_type(ty: &syn::Type) -> Option<syn::Type> {
+    generic_argument(ty, "Result").cloned()
+}
+
+/// The first type argument of `ty` when its last segment is `name` (`Option<T>` -> `T`).
+fn generic_argument<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last().filter(|l| l.ident == name)?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
     })
 }
 

@@ -90,12 +90,10 @@ pub fn codegen(copy: &Path) -> Output {
 /// --test NAME ...`). All features, as the workspace's own test build has them, so that the copy
 /// reuses what that build compiled (with default features it would compile reqwest and rustls
 /// again: chatcaptain's TLS features change theirs).
+/// A fixture given by an absolute path is taken from there (a test module of the workspace).
 pub fn run_tests(copy: &Path, tests: &[(&str, &str, &str)]) -> Output {
-    let mut cargo = Command::new(env!("CARGO"));
-    cargo
-        .args(["test", "--offline", "--manifest-path"])
-        .arg(copy.join("Cargo.toml"))
-        .args(["--workspace", "--all-features"]);
+    let mut cargo = cargo(copy);
+    cargo.args(["--workspace", "--all-features"]);
     for (fixture, krate, test) in tests {
         let target = copy
             .join("crates")
@@ -109,6 +107,24 @@ pub fn run_tests(copy: &Path, tests: &[(&str, &str, &str)]) -> Output {
         std::fs::copy(fixture, &target).unwrap();
         cargo.args(["--test", test]);
     }
+    cargo.output().expect("cargo runs")
+}
+
+/// Builds, without running, test `test` (put there by `run_tests`) after the copy was generated
+/// again: whether it still compiles. The features of `run_tests`, so its build is reused.
+pub fn build_test(copy: &Path, test: &str) -> Output {
+    cargo(copy)
+        .args(["--no-run", "--workspace", "--all-features", "--test", test])
+        .output()
+        .expect("cargo runs")
+}
+
+/// `cargo test` on the copy, in this workspace's target directory.
+fn cargo(copy: &Path) -> Command {
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
+        .args(["test", "--offline", "--manifest-path"])
+        .arg(copy.join("Cargo.toml"));
     // Not the variables cargo set for this test (`CARGO_MANIFEST_DIR`, `CARGO_PKG_NAME`, ...):
     // ring's build script reruns when they change (`rerun-if-env-changed`), and with it
     // everything above ring, in the copy and again in the workspace's next build (~50 s).
@@ -129,10 +145,8 @@ pub fn run_tests(copy: &Path, tests: &[(&str, &str, &str)]) -> Output {
             cargo.env_remove(name.as_ref());
         }
     }
+    cargo.env("CARGO_TARGET_DIR", repo_root().join("target"));
     cargo
-        .env("CARGO_TARGET_DIR", repo_root().join("target"))
-        .output()
-        .expect("cargo runs")
 }
 
 fn copy_dir(from: &Path, to: &Path) {

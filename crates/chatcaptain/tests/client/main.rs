@@ -21,3 +21,4 @@ mod security;
 mod server_shapes;
 mod sync;
 mod sync_stopped;
+mod user_program;
