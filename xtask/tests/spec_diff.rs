@@ -121,8 +121,8 @@ fn bad_revision_exits_2() {
 // ---------------------------------------------------------------------------------------------
 // Both levels: the wire and the Rust API of the generated crate. Each case edits DIFF_BASE.
 
-/// One operation that sends (`id`, `sort`, `limit`, body `NewThing`) and receives (`Thing`),
-/// with a security scheme, a map, a `$ref` property and an `allOf`.
+/// One operation that sends (`id`, `sort`, `limit`, body `NewThing`) and receives (`Thing`, with
+/// an enum), with a security scheme, a map, a `$ref` property and an `allOf`.
 const DIFF_BASE: &str = r#"openapi: 3.0.3
 info: {title: t, version: 1.0.0}
 security: [{key: []}]
@@ -164,6 +164,7 @@ components:
         size: {type: integer}
         labels: {type: object, additionalProperties: {type: string}}
         owner: {$ref: '#/components/schemas/Owner'}
+        status: {type: string, enum: [open, closed]}
     Owner:
       type: object
       properties:
@@ -583,5 +584,207 @@ fn markdown_report_has_a_rust_api_section() {
     assert!(
         report.contains("| **breaking** | field `types::Thing.size`: type changed"),
         "{report}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// What an API that grows does (compatible at both levels, a minor wire bump and a patch crate
+// bump), and what stays breaking at both levels.
+
+#[test]
+fn optional_parameter_added_is_compatible_at_both_levels_and_needs_minor_and_patch_bumps() {
+    let found = levels(&diff_base_with(
+        "        - {name: limit,",
+        "        - {name: color, in: query, schema: {type: string}}\n        - {name: limit,",
+    ));
+    assert_eq!(found.code, Some(0), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "optional parameter `color` added (query)",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "ok",
+        "method `builder::PutThing::color` added",
+        &found.report,
+    );
+    for line in [
+        "info.version (wire) 1.0.0 → 1.0.0: NOT bumped (these changes need a minor bump)",
+        // Both sides are files: the crate version is the working tree's on both.
+        ": NOT bumped (these changes need a patch bump)",
+    ] {
+        assert!(
+            found.report.contains(line),
+            "no `{line}` in:\n{}",
+            found.report
+        );
+    }
+}
+
+#[test]
+fn additions_with_a_minor_wire_bump_are_bumped_accordingly_and_a_patch_one_is_not_enough() {
+    let added = diff_base_with(
+        "        size: {type: integer}\n",
+        "        size: {type: integer}\n        color: {type: string}\n",
+    );
+    let minor = levels(&added.replace("version: 1.0.0", "version: 1.1.0"));
+    assert!(
+        minor
+            .report
+            .contains("1.0.0 → 1.1.0: bumped accordingly (these changes need a minor bump)"),
+        "{}",
+        minor.report
+    );
+    let patch = levels(&added.replace("version: 1.0.0", "version: 1.0.1"));
+    assert!(
+        patch
+            .report
+            .contains("1.0.0 → 1.0.1: NOT bumped enough (these changes need a minor bump)"),
+        "{}",
+        patch.report
+    );
+}
+
+#[test]
+fn response_enum_value_added_is_compatible_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "enum: [open, closed]",
+        "enum: [open, closed, archived]",
+    ));
+    assert_eq!(found.code, Some(0), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "`status` enum value \"archived\" added",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "ok",
+        "variant `types::ThingStatus::Archived` added",
+        &found.report,
+    );
+}
+
+#[test]
+fn response_enum_value_removed_breaks_the_rust_api() {
+    let found = levels(&diff_base_with("enum: [open, closed]", "enum: [open]"));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "`status` enum value \"closed\" removed",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "variant `types::ThingStatus::Closed` removed",
+        &found.report,
+    );
+}
+
+#[test]
+fn operation_removed_is_breaking_at_both_levels() {
+    let with_health = minimal_with(
+        "components:",
+        "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200':\n          \
+         description: ok\n          content:\n            application/json:\n              schema:\n                \
+         type: string\ncomponents:",
+    );
+    let output = spec_diff(&with_health, MINIMAL, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout(&output);
+    let rust = &report[report.find("\nRust API (").expect("a Rust section")..];
+    assert!(report.contains("BREAKING  operation removed"), "{report}");
+    assert!(
+        rust.contains("BREAKING  method `Client::health` removed"),
+        "{report}"
+    );
+}
+
+#[test]
+fn parameter_removed_is_breaking_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "        - {name: limit, in: query, schema: {type: integer, format: int32, default: 10}}\n",
+        "",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "parameter `limit` removed",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "method `builder::PutThing::limit` removed",
+        &found.report,
+    );
+}
+
+#[test]
+fn response_property_renamed_is_breaking_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "        size: {type: integer}\n",
+        "        bulk: {type: integer}\n",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "property `size` removed",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.size` removed",
+        &found.report,
+    );
+}
+
+#[test]
+fn property_type_changed_is_breaking_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "size: {type: integer}",
+        "size: {type: string}",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "`size` type changed from `integer` to `string`",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.size`: type changed from `Option<i64>` to `Option<String>`",
+        &found.report,
+    );
+}
+
+#[test]
+fn request_field_made_required_is_breaking_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "      required: [name]\n",
+        "      required: [name, origin]\n",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "property `origin` became required",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::NewThing.origin`: type changed from `Option<Owner>` to `Owner`",
+        &found.report,
     );
 }

@@ -7,13 +7,20 @@
 //! does not look at field types; `public-api` lists items but needs a nightly rustdoc build of each
 //! side. The generated code is one `syn::File` already, so walking it is enough.)
 //!
-//! | change | Rust API |
-//! |---|---|
-//! | item, field, variant, method or trait impl removed (or renamed) | breaking |
-//! | field type, variant shape, method signature or alias changed | breaking |
-//! | pub field added to a struct without `#[non_exhaustive]` (struct literals break) | breaking |
-//! | variant added to an enum without `#[non_exhaustive]` (exhaustive matches break) | breaking |
-//! | item, method, trait impl added; field or variant added to a `#[non_exhaustive]` one | compatible |
+//! | change | Rust API | why |
+//! |---|---|---|
+//! | item, field, variant, method or trait impl removed (or renamed) | breaking | code that names it no longer compiles |
+//! | field type, variant shape, method signature or alias changed | breaking | code that uses it with the old type no longer compiles |
+//! | pub field added to a struct without `#[non_exhaustive]` | breaking | struct literals and exhaustive patterns no longer compile |
+//! | variant added to an enum without `#[non_exhaustive]` | breaking | exhaustive matches no longer compile |
+//! | item, method or trait impl added | compatible | nothing compiled against the old API names it |
+//! | field added to a `#[non_exhaustive]` struct (every generated type is one) | compatible | users read fields, match with `..` and build with the builder, never a literal |
+//! | variant added to a `#[non_exhaustive]` enum (every generated enum is one) | compatible | matches need a `_` arm already; a string enum an answer holds also kept the value before, in `Unknown` |
+//!
+//! So the common changes of an API that grows (a field added to an answer, an optional request
+//! field or parameter, an operation, a value of an answer's enum) are compatible here: below 1.0
+//! a patch bump of `chatcaptain-api`. A field or variant removed or renamed, a type changed, a
+//! request field made required (`Option<T>` becomes `T`) stay breaking.
 
 use std::collections::{BTreeMap, BTreeSet};
 
