@@ -182,7 +182,8 @@ fn additions_to_the_spec_work_from_the_spec_alone_and_break_no_program() {
         &[
             ("organizations/listing.rs", "chatcaptain", "organizations"),
             ("new_field/cli.rs", "chatcaptain-cli", "new_field"),
-            (program.to_str().unwrap(), "chatcaptain", "user_program"),
+            // A module of the organizations' test binary.
+            (program.to_str().unwrap(), "chatcaptain", "organizations"),
         ],
     );
     assert!(
@@ -192,10 +193,13 @@ fn additions_to_the_spec_work_from_the_spec_alone_and_break_no_program() {
         stderr(&output)
     );
     let passed = stdout(&output);
+    assert!(
+        passed.contains("test user_program::a_program_written_against_todays_api"),
+        "the user program did not run:\n{passed}"
+    );
     for (count, what) in [
-        (7, "organization listings"),
+        (8, "organization listings and user program"),
         (2, "new field"),
-        (1, "user program"),
     ] {
         assert!(
             passed.contains(&format!("test result: ok. {count} passed")),
@@ -215,7 +219,7 @@ fn additions_to_the_spec_work_from_the_spec_alone_and_break_no_program() {
     std::fs::write(copy.join("spec/chatcaptain.yaml"), &shrunk).unwrap();
     let output = copy::codegen(&copy);
     assert!(output.status.success(), "{}", stderr(&output));
-    let output = copy::build_test(&copy, "user_program");
+    let output = copy::build_test(&copy, "organizations");
     let errors = stderr(&output);
     assert!(!output.status.success(), "it still compiles:\n{errors}");
     assert!(

@@ -90,22 +90,34 @@ pub fn codegen(copy: &Path) -> Output {
 /// --test NAME ...`). All features, as the workspace's own test build has them, so that the copy
 /// reuses what that build compiled (with default features it would compile reqwest and rustls
 /// again: chatcaptain's TLS features change theirs).
-/// A fixture given by an absolute path is taken from there (a test module of the workspace).
+/// A fixture given by an absolute path is taken from there (a test module of the workspace). A
+/// test named a second time gets the fixture as a module (named for its file): one test binary
+/// less to link.
 pub fn run_tests(copy: &Path, tests: &[(&str, &str, &str)]) -> Output {
     let mut cargo = cargo(copy);
     cargo.args(["--workspace", "--all-features"]);
+    let mut written: Vec<&str> = Vec::new();
     for (fixture, krate, test) in tests {
-        let target = copy
-            .join("crates")
-            .join(krate)
-            .join("tests")
-            .join(format!("{test}.rs"));
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        let dir = copy.join("crates").join(krate).join("tests");
+        let root = dir.join(format!("{test}.rs"));
         let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(fixture);
-        std::fs::copy(fixture, &target).unwrap();
+        if written.contains(test) {
+            let name = fixture.file_stem().unwrap().to_str().unwrap();
+            let module = dir.join(test).join(format!("{name}.rs"));
+            std::fs::create_dir_all(module.parent().unwrap()).unwrap();
+            std::fs::copy(&fixture, module).unwrap();
+            let mut text = std::fs::read_to_string(&root).unwrap();
+            // Beside the root, a file would be a test target of its own.
+            text.push_str(&format!("\n#[path = \"{test}/{name}.rs\"]\nmod {name};\n"));
+            std::fs::write(&root, text).unwrap();
+            continue;
+        }
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(fixture, &root).unwrap();
         cargo.args(["--test", test]);
+        written.push(test);
     }
     cargo.output().expect("cargo runs")
 }
