@@ -214,7 +214,8 @@ fn rewrite(e: &mut syn::ItemEnum) -> Result<TokenStream> {
     }
     e.variants.push(syn::parse_quote! {
         /// A value this version of the crate does not know, kept as the server sent it (a
-        /// newer API may send values the spec it was generated from did not list).
+        /// newer API may send values the spec it was generated from did not list). A known value
+        /// is never read into it: build those with their own variant (or `parse()`).
         #catch_all(::std::string::String)
     });
     let (idents, wires): (Vec<_>, Vec<_>) = known.into_iter().unzip();
