@@ -47,6 +47,7 @@ Exit codes:
        delete without --yes when stdin is not a terminal
   3    authentication or permission refused (401, 403)
   4    not found (404)
+  5    doctor: nothing differs, but not everything could be checked (NOT CHECKED lines)
   130  interrupted (Ctrl-C): what was written is flushed, up to the last whole record";
 
 /// Look at and move the contacts of a ChatCaptain chatbot.
@@ -133,7 +134,11 @@ pub enum Command {
     Contacts(ContactsCommand),
     /// Check the API against the spec with read-only requests (list, search, get,
     /// organizations): every difference with its JSON pointer, and what the list shows of order,
-    /// timestamp precision, `limit` and `pageToken`. Exit 0 when the API matches the spec.
+    /// timestamp precision, `limit` and `pageToken`, and whether search pages (page 2).
+    ///
+    /// Exit 0 when everything was checked and matches the spec, 1 when something differs, 5 when
+    /// nothing differs but something could not be checked (no contacts, too few hits for a page
+    /// 2, a probe the server failed): "not checked" is not "matches".
     Doctor(DoctorArgs),
     /// Save a profile (one per chatbot) in the config file: its chatbot, key file and base URL.
     /// A new profile needs --chatbot and --key-file; for one that exists, what is given changes
