@@ -41,6 +41,15 @@ struct Cli {
     /// Contacts of the rate-limit case.
     #[arg(long, default_value_t = 300_000, global = true)]
     rate_limit_contacts: u64,
+    /// The limits of the pacing case, requests per second.
+    #[arg(long, value_delimiter = ',', default_values_t = [20.0, 100.0], global = true)]
+    pacing_rates: Vec<f64>,
+    /// The numbers of workers of the pacing case.
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 8, 32], global = true)]
+    pacing_workers: Vec<usize>,
+    /// Calls of each pacing run, in seconds' worth of the limit.
+    #[arg(long, default_value_t = 3.0, global = true)]
+    pacing_seconds: f64,
     #[command(subcommand)]
     case: Option<Case>,
 }
@@ -62,6 +71,9 @@ enum Case {
     /// A parallel(8) export against a fake that enforces a rate limit (429 + Retry-After):
     /// learned pace + AIMD against Retry-After alone.
     RateLimit,
+    /// Gets by 1, 8 and 32 workers against a rate limit whose bucket is full or used up at
+    /// the start: standard (Retry-After only) against adaptive, 429s counted. Not part of `all`.
+    Pacing,
     /// Internal: the child process of the memory case.
     #[command(hide = true)]
     StreamCount {
@@ -111,6 +123,18 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         report::rate_limited(&rate_rows);
+    }
+    if matches!(case, Case::Pacing) {
+        let mut rows = Vec::new();
+        for &rate in &cli.pacing_rates {
+            for exhausted in [false, true] {
+                for &workers in &cli.pacing_workers {
+                    let calls = (rate * cli.pacing_seconds).ceil() as usize;
+                    rows.push(rate_limit::pacing(rate, exhausted, workers, calls.max(1)).await?);
+                }
+            }
+        }
+        report::pacing(&rows);
     }
     if all || matches!(case, Case::Memory) {
         let (small, large) = (cli.memory_small, cli.memory_large);
