@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::import::ImportMemoryRow;
 use crate::measure::Comparison;
 use crate::memory::MemoryRow;
-use crate::rate_limit::RateRow;
+use crate::rate_limit::{PacingRow, RateRow};
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
@@ -101,4 +101,31 @@ pub fn import_memory(rows: &[ImportMemoryRow]) {
             large.peak_rss_kib as f64 / small.peak_rss_kib as f64
         );
     }
+}
+
+pub fn pacing(rows: &[PacingRow]) {
+    println!(
+        "| limit R | bucket at start | workers | calls | standard: time | 429s (early) | adaptive: time | 429s (early) | adaptive/standard time |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for row in rows {
+        let (s, a) = (&row.standard, &row.adaptive);
+        println!(
+            "| {:.0}/s | {} | {} | {} | {:.2} s | {} ({}) | {:.2} s | {} ({}) | **{:.2}** |",
+            row.per_second,
+            if row.exhausted { "used up" } else { "full" },
+            row.concurrency,
+            row.calls,
+            s.elapsed.as_secs_f64(),
+            s.refused,
+            s.early,
+            a.elapsed.as_secs_f64(),
+            a.refused,
+            a.early,
+            a.elapsed.as_secs_f64() / s.elapsed.as_secs_f64(),
+        );
+    }
+    println!(
+        "\n(early: requests that reached the fake while a Retry-After it gave was still running)\n"
+    );
 }
