@@ -34,6 +34,22 @@ pub fn comparisons(rows: &[Comparison]) {
         let per_sec = row.items as f64 / row.ours.median().as_secs_f64();
         println!("- {}: ours {:.0} items/s", row.case, per_sec);
     }
+    for row in rows {
+        if let Some((baseline, ours)) = row.requests {
+            let per = |n: usize| n as f64 / row.items.max(1) as f64;
+            println!(
+                "- {}: requests {} {} ({:.4} per contact), {} {} ({:.4} per contact): **{:.3}x**",
+                row.case,
+                row.baseline_name,
+                baseline,
+                per(baseline),
+                row.ours_name,
+                ours,
+                per(ours),
+                ours as f64 / baseline.max(1) as f64,
+            );
+        }
+    }
     println!();
 }
 
