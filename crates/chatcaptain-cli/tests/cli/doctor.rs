@@ -285,3 +285,35 @@ fn doctor_finds_a_search_that_ignores_page() {
     );
     assert!(text.contains("summary: 1 difference(s)"), "{text}");
 }
+
+#[test]
+fn doctor_without_a_query_probes_search_paging_with_a_term_the_contacts_share() {
+    // 30 contacts: the first one's name has one hit, their e-mail domain 30.
+    let fake = fake(30);
+    let out = fake
+        .cli()
+        .args(["doctor", "--chatbot", BOT])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("probed with query=\"example.com\""), "{text}");
+    assert!(
+        text.contains("fact: page 2 (pageSize=10) continues page 1"),
+        "{text}"
+    );
+    assert!(text.contains("summary: the API matches the spec"), "{text}");
+}
+
+#[test]
+fn doctor_counts_a_server_error_as_not_checked_not_as_a_match() {
+    let fake = fake_with(
+        FakeServer::builder()
+            .seed_contacts(BOT, 30)
+            .fault(Fault::status(500).on(Route::GetContact)),
+    );
+    let text = doctor_cannot_check_everything(&fake);
+    assert!(
+        text.contains("NOT CHECKED getContact: answered 500 Internal Server Error"),
+        "{text}"
+    );
+}
