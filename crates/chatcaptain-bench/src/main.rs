@@ -51,6 +51,15 @@ struct Cli {
     /// Where the import memory case writes (and reuses) its inputs.
     #[arg(long, default_value = "/tmp", global = true)]
     import_dir: std::path::PathBuf,
+    /// The limits of the pacing case, requests per second.
+    #[arg(long, value_delimiter = ',', default_values_t = [20.0, 100.0], global = true)]
+    pacing_rates: Vec<f64>,
+    /// The numbers of workers of the pacing case.
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 8, 32], global = true)]
+    pacing_workers: Vec<usize>,
+    /// Calls of each pacing run, in seconds' worth of the limit.
+    #[arg(long, default_value_t = 3.0, global = true)]
+    pacing_seconds: f64,
     #[command(subcommand)]
     case: Option<Case>,
 }
@@ -77,6 +86,9 @@ enum Case {
     ImportRateLimit,
     /// Peak RSS of `chatcaptain contacts import` for a small and a large ndjson file.
     ImportMemory,
+    /// Gets by 1, 8 and 32 workers against a rate limit whose bucket is full or used up at
+    /// the start: standard (Retry-After only) against adaptive, 429s counted. Not part of `all`.
+    Pacing,
     /// Internal: the child process of the memory case.
     #[command(hide = true)]
     StreamCount {
@@ -147,6 +159,18 @@ async fn main() -> anyhow::Result<()> {
             rows.push(tokio::task::spawn_blocking(move || import::memory(&dir, mib)).await??);
         }
         report::import_memory(&rows);
+    }
+    if matches!(case, Case::Pacing) {
+        let mut rows = Vec::new();
+        for &rate in &cli.pacing_rates {
+            for exhausted in [false, true] {
+                for &workers in &cli.pacing_workers {
+                    let calls = (rate * cli.pacing_seconds).ceil() as usize;
+                    rows.push(rate_limit::pacing(rate, exhausted, workers, calls.max(1)).await?);
+                }
+            }
+        }
+        report::pacing(&rows);
     }
     if all || matches!(case, Case::Memory) {
         let (small, large) = (cli.memory_small, cli.memory_large);

@@ -28,6 +28,8 @@ pub struct Comparison {
     pub ours: Samples,
     pub items: usize,
     pub target: String,
+    /// Requests the baseline and ours sent for one run, where the case counts them.
+    pub requests: Option<(usize, usize)>,
 }
 
 impl Comparison {

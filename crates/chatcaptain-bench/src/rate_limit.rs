@@ -73,3 +73,89 @@ pub async fn export(
         early: server.early_request_count(),
     })
 }
+
+/// Case 8 (issue 22): `calls` gets by `concurrency` workers against a fake limited to R requests
+/// a second, its bucket full or already used up when the run starts; the default client
+/// (`standard`, waiting out each `Retry-After`) against `adaptive_pacing(true)`, each on a fresh
+/// fake of its own.
+pub struct PacingRow {
+    pub per_second: f64,
+    pub exhausted: bool,
+    pub concurrency: usize,
+    pub calls: usize,
+    pub standard: Run,
+    pub adaptive: Run,
+}
+
+pub struct Run {
+    pub elapsed: Duration,
+    pub refused: u64,
+    pub early: u64,
+}
+
+/// Both clients, one after the other, on identical fakes.
+pub async fn pacing(
+    per_second: f64,
+    exhausted: bool,
+    concurrency: usize,
+    calls: usize,
+) -> anyhow::Result<PacingRow> {
+    Ok(PacingRow {
+        per_second,
+        exhausted,
+        concurrency,
+        calls,
+        standard: gets(per_second, exhausted, concurrency, calls, false).await?,
+        adaptive: gets(per_second, exhausted, concurrency, calls, true).await?,
+    })
+}
+
+async fn gets(
+    per_second: f64,
+    exhausted: bool,
+    concurrency: usize,
+    calls: usize,
+    adaptive: bool,
+) -> anyhow::Result<Run> {
+    let contact: chatcaptain::Contact = serde_json::from_value(serde_json::json!({
+        "id": "c1", "created": "2025-01-01T00:00:00Z", "language": "EN"
+    }))?;
+    let builder = FakeServer::builder()
+        .contact(CHATBOT, contact)
+        .fault(Fault::latency(Duration::from_millis(20)).on(Route::GetContact));
+    let builder = match exhausted {
+        true => builder.rate_limit_exhausted(per_second),
+        false => builder.rate_limit(per_second),
+    };
+    let host = Hosted::start(builder);
+    let client = chatcaptain::Client::builder()
+        .api_key(API_KEY)
+        .base_url(&host.base_url)
+        .adaptive_pacing(adaptive)
+        .retry_quota(None)
+        .max_attempts(20)
+        .build()?;
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (client, next) = (client.clone(), next.clone());
+            tokio::spawn(async move {
+                while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < calls {
+                    client.contacts(CHATBOT).get("c1").await?;
+                }
+                anyhow::Ok(())
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await??;
+    }
+    let elapsed = started.elapsed();
+    let server = host.server();
+    Ok(Run {
+        elapsed,
+        refused: server.rate_limited_count(),
+        early: server.early_request_count(),
+    })
+}

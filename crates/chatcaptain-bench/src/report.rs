@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::import::ImportMemoryRow;
 use crate::measure::Comparison;
 use crate::memory::MemoryRow;
-use crate::rate_limit::RateRow;
+use crate::rate_limit::{PacingRow, RateRow};
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
@@ -33,6 +33,22 @@ pub fn comparisons(rows: &[Comparison]) {
     for row in rows {
         let per_sec = row.items as f64 / row.ours.median().as_secs_f64();
         println!("- {}: ours {:.0} items/s", row.case, per_sec);
+    }
+    for row in rows {
+        if let Some((baseline, ours)) = row.requests {
+            let per = |n: usize| n as f64 / row.items.max(1) as f64;
+            println!(
+                "- {}: requests {} {} ({:.4} per contact), {} {} ({:.4} per contact): **{:.3}x**",
+                row.case,
+                row.baseline_name,
+                baseline,
+                per(baseline),
+                row.ours_name,
+                ours,
+                per(ours),
+                ours as f64 / baseline.max(1) as f64,
+            );
+        }
     }
     println!();
 }
@@ -101,4 +117,31 @@ pub fn import_memory(rows: &[ImportMemoryRow]) {
             large.peak_rss_kib as f64 / small.peak_rss_kib as f64
         );
     }
+}
+
+pub fn pacing(rows: &[PacingRow]) {
+    println!(
+        "| limit R | bucket at start | workers | calls | standard: time | 429s (early) | adaptive: time | 429s (early) | adaptive/standard time |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for row in rows {
+        let (s, a) = (&row.standard, &row.adaptive);
+        println!(
+            "| {:.0}/s | {} | {} | {} | {:.2} s | {} ({}) | {:.2} s | {} ({}) | **{:.2}** |",
+            row.per_second,
+            if row.exhausted { "used up" } else { "full" },
+            row.concurrency,
+            row.calls,
+            s.elapsed.as_secs_f64(),
+            s.refused,
+            s.early,
+            a.elapsed.as_secs_f64(),
+            a.refused,
+            a.early,
+            a.elapsed.as_secs_f64() / s.elapsed.as_secs_f64(),
+        );
+    }
+    println!(
+        "\n(early: requests that reached the fake while a Retry-After it gave was still running)\n"
+    );
 }

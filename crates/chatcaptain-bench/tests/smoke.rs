@@ -52,3 +52,18 @@ fn every_case_runs_on_small_sizes_and_prints_its_rows() {
         "{out}"
     );
 }
+
+#[test]
+fn the_pacing_case_runs_both_clients_on_both_buckets() {
+    let out = bench(&[
+        "pacing",
+        "--pacing-rates",
+        "50",
+        "--pacing-workers",
+        "8",
+        "--pacing-seconds",
+        "0.2",
+    ]);
+    assert!(out.contains("| 50/s | full | 8 | 10 |"), "{out}");
+    assert!(out.contains("| 50/s | used up | 8 | 10 |"), "{out}");
+}

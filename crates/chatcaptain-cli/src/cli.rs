@@ -20,7 +20,9 @@ Settings:
   chatbot; `chatcaptain configure` writes them. A profile names the key's file, never the key.
   There is deliberately no flag that takes the key itself: a key typed on the command line
   lands in shell history and in `ps` output. A key file that group or others can read is
-  refused (chmod 600 it), as ssh refuses such a private key.
+  refused (chmod 600 it), as ssh refuses such a private key; so is a config file that group or
+  others can write, or that sits in a directory they can write (chmod go-w it): it chooses
+  where the key is sent.
 
 Output:
   table   a readable table (the default when stdout is a terminal); control characters in
@@ -43,10 +45,11 @@ Exit codes:
   0    success (also when a reader such as `head` closes the pipe early)
   1    the API answered with an error, could not be reached, or a deletion was declined
   2    usage error: bad flags, no API key or chatbot, a key file that cannot be read or that
-       others can read, an unknown profile or a malformed config file, nothing to update,
-       delete without --yes when stdin is not a terminal
+       others can read, an unknown profile, a malformed config file or one (or its directory)
+       others can write, nothing to update, delete without --yes when stdin is not a terminal
   3    authentication or permission refused (401, 403)
   4    not found (404)
+  5    doctor: nothing differs, but not everything could be checked (NOT CHECKED lines)
   130  interrupted (Ctrl-C): what was written is flushed, up to the last whole record";
 
 /// Look at and move the contacts of a ChatCaptain chatbot.
@@ -133,7 +136,11 @@ pub enum Command {
     Contacts(ContactsCommand),
     /// Check the API against the spec with read-only requests (list, search, get,
     /// organizations): every difference with its JSON pointer, and what the list shows of order,
-    /// timestamp precision, `limit` and `pageToken`. Exit 0 when the API matches the spec.
+    /// timestamp precision, `limit` and `pageToken`, and whether search pages (page 2).
+    ///
+    /// Exit 0 when everything was checked and matches the spec, 1 when something differs, 5 when
+    /// nothing differs but something could not be checked (no contacts, too few hits for a page
+    /// 2, a probe the server failed): "not checked" is not "matches".
     Doctor(DoctorArgs),
     /// Save a profile (one per chatbot) in the config file: its chatbot, key file and base URL.
     /// A new profile needs --chatbot and --key-file; for one that exists, what is given changes

@@ -72,8 +72,10 @@ pub fn home() -> Result<PathBuf, Usage> {
         })
 }
 
-/// The config in `path`; `None` when there is no such file (no profile configured yet).
+/// The config in `path`; `None` when there is no such file (no profile configured yet). A file
+/// that is not [`trusted`] is refused before it is read.
 pub fn load(path: &Path) -> Result<Option<Config>, Usage> {
+    trusted(path)?;
     match std::fs::read_to_string(path) {
         Ok(text) => parse(path, &text).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -82,6 +84,75 @@ pub fn load(path: &Path) -> Result<Option<Config>, Usage> {
             path.display()
         ))),
     }
+}
+
+/// Refuses a config file that anyone but the user could have written, as ssh refuses such a
+/// `~/.ssh/config`: it chooses the key file and the server the key is sent to, so whoever can
+/// change it can have the key sent to them. The file and its directory (and, for a linked file,
+/// the directory it is really in) must belong to the user or root, and be writable by no group
+/// and no other user. No file: nothing to trust.
+#[cfg(unix)]
+pub fn trusted(path: &Path) -> Result<(), Usage> {
+    use std::os::unix::fs::MetadataExt;
+
+    // A file that cannot be looked at is reported by the read that follows.
+    let Ok(file) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    let mut checked = vec![(path.to_owned(), file)];
+    let mut dirs: Vec<PathBuf> = path.parent().map(Path::to_owned).into_iter().collect();
+    if let Ok(real) = std::fs::canonicalize(path)
+        && let Some(dir) = real.parent()
+        && !dirs
+            .iter()
+            .any(|d| std::fs::canonicalize(d).is_ok_and(|d| d == dir))
+    {
+        dirs.push(dir.to_owned());
+    }
+    for dir in dirs {
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+        if let Ok(metadata) = std::fs::metadata(&dir) {
+            checked.push((dir, metadata));
+        }
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let user = unsafe { libc::geteuid() };
+    for (checked, metadata) in checked {
+        let what = if metadata.is_dir() {
+            "the directory of the config file"
+        } else {
+            "the config file"
+        };
+        let shown = checked.display();
+        let owner = metadata.uid();
+        if owner != user && owner != 0 {
+            return Err(Usage(format!(
+                "{what} {shown} belongs to another user (uid {owner}), who could make it send \
+                 your API key to a server of theirs; refusing to use the config file {}: make it \
+                 yours (chown) or move it away",
+                path.display()
+            )));
+        }
+        let mode = metadata.mode() & 0o7777;
+        if mode & 0o022 != 0 {
+            return Err(Usage(format!(
+                "permissions {mode:04o} for '{shown}' are too open: others could make the config \
+                 file send your API key to a server of theirs; run chmod go-w {shown} ({what} \
+                 must be writable by its owner only)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Windows has no mode bits to check; its ACLs are the user profile's.
+#[cfg(not(unix))]
+pub fn trusted(_path: &Path) -> Result<(), Usage> {
+    Ok(())
 }
 
 /// The config in `text`, read from `path`; an error names the file, the line and the column.

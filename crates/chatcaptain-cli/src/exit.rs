@@ -14,6 +14,9 @@ pub const USAGE: u8 = 2;
 pub const AUTH: u8 = 3;
 /// The contact does not exist (404).
 pub const NOT_FOUND: u8 = 4;
+/// `doctor` found no difference but could not check everything (no contacts to look at, too
+/// few search hits for a second page, a probe the server failed).
+pub const UNCHECKED: u8 = 5;
 /// Ctrl-C: the output was flushed up to the last whole record.
 pub const INTERRUPTED: u8 = 130;
 
@@ -62,6 +65,12 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
 fn code(error: &anyhow::Error) -> u8 {
     if error.downcast_ref::<Usage>().is_some() {
         return USAGE;
+    }
+    if error
+        .downcast_ref::<crate::commands::doctor::Unchecked>()
+        .is_some()
+    {
+        return UNCHECKED;
     }
     let Some(api) = error.downcast_ref::<chatcaptain::Error>() else {
         return FAILURE;

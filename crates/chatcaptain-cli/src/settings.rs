@@ -48,14 +48,7 @@ pub fn client(
     profile: Option<&Selected>,
 ) -> anyhow::Result<Client> {
     let mut builder = Client::builder().api_key(key(key_file, profile)?);
-    let max_rate = pick(pacing.max_rate, env_max_rate()?, profile, |p| p.max_rate);
-    if let Some(rate) = max_rate {
-        if !(rate.is_finite() && rate > 0.0) {
-            return Err(Usage(format!(
-                "max rate {rate}: give a positive number of requests per second"
-            ))
-            .into());
-        }
+    if let Some(rate) = max_rate(pacing.max_rate, profile)? {
         builder = builder.max_requests_per_second(rate);
     }
     let mode = pick(pacing.retry_mode, env_retry_mode()?, profile, |p| {
@@ -77,6 +70,47 @@ pub fn client(
         builder = builder.base_url(url);
     }
     Ok(builder.build()?)
+}
+
+/// The requests per second at most, from the flag, the variable or the profile; one outside
+/// what the client accepts (zero, negative, NaN, infinite, `1e-300`) is an error naming where it
+/// came from.
+fn max_rate(flag: Option<f64>, profile: Option<&Selected>) -> Result<Option<f64>, Usage> {
+    let from_profile = |p: &Profile| p.max_rate.map(|rate| (rate, Source::Profile));
+    let Some((rate, source)) = pick(
+        flag.map(|rate| (rate, Source::Flag)),
+        env_max_rate()?.map(|rate| (rate, Source::Env)),
+        profile,
+        from_profile,
+    ) else {
+        return Ok(None);
+    };
+    let range = chatcaptain::MAX_REQUESTS_PER_SECOND;
+    if range.contains(&rate) {
+        return Ok(Some(rate));
+    }
+    // `{:?}` shows 1e-300 as such (`{}` would print 300 zeros).
+    let given = match source {
+        Source::Flag => format!("--max-rate {rate:?}"),
+        Source::Env => format!("{MAX_RATE_ENV}={rate:?}"),
+        Source::Profile => format!(
+            "max_rate = {rate:?} in {}",
+            profile.map_or_else(String::new, Selected::describe)
+        ),
+    };
+    Err(Usage(format!(
+        "{given}: give a positive number of requests per second, from {} to {}",
+        range.start(),
+        range.end()
+    )))
+}
+
+/// Where a setting came from, for messages.
+#[derive(Clone, Copy)]
+enum Source {
+    Flag,
+    Env,
+    Profile,
 }
 
 fn env_max_rate() -> Result<Option<f64>, Usage> {

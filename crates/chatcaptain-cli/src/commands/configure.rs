@@ -128,6 +128,7 @@ fn base_url(url: &str) -> Result<Option<String>, Usage> {
 fn save(path: &Path, name: &str, change: &Change) -> anyhow::Result<()> {
     // A config kept elsewhere and linked here (dotfiles) is edited where it is; renaming over the
     // link would replace it with a copy.
+    config::trusted(path)?;
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,

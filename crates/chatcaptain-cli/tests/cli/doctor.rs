@@ -1,6 +1,7 @@
 //! `chatcaptain doctor`: the spec's guesses checked against a server, read-only.
 
-use chatcaptain_fake::Route;
+use chatcaptain_fake::{FakeServer, Fault, Route};
+use predicates::prelude::*;
 use serde_json::{Value, json};
 
 use crate::common::*;
@@ -158,6 +159,161 @@ fn doctor_finds_a_server_that_reads_page_tokens_in_whole_seconds() {
     let text = doctor_finds_differences(&server);
     assert!(
         text.contains("did not return the contact created at 2025-01-01T00:00:02.250Z"),
+        "{text}"
+    );
+}
+
+/// `doctor` against `fake` (searching for a term every generated contact matches), which must
+/// exit 5: nothing differs, but not everything was checked.
+fn doctor_cannot_check_everything(fake: &Fake) -> String {
+    let assert = fake
+        .cli()
+        .args(["doctor", "--chatbot", BOT, "--query", "example.com"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("could not be made"));
+    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(!text.contains("the API matches the spec"), "{text}");
+    assert!(!text.contains("DIFFERS"), "{text}");
+    text
+}
+
+#[test]
+fn doctor_on_a_chatbot_without_contacts_says_what_it_could_not_check_and_exits_5() {
+    let text = doctor_cannot_check_everything(&fake(0));
+    for guess in [
+        "NOT CHECKED order",
+        "NOT CHECKED timestamp precision",
+        "NOT CHECKED pageToken strictly before",
+        "NOT CHECKED the end of the list",
+        "NOT CHECKED searchContacts paging",
+        "NOT CHECKED getContact",
+        "NOT CHECKED listContactOrganizations",
+    ] {
+        assert!(text.contains(guess), "{guess}: {text}");
+    }
+    assert!(!text.contains("fact: order"), "{text}");
+}
+
+#[test]
+fn doctor_with_one_contact_does_not_call_its_order_newest_first() {
+    let text = doctor_cannot_check_everything(&fake(1));
+    assert!(text.contains("NOT CHECKED order"), "{text}");
+}
+
+#[test]
+fn doctor_whose_probe_the_server_fails_says_it_could_not_check_that_guess() {
+    // The list's probes: 2 is the token at the newest instant, 3 the one-contact probe past a
+    // short page (the parallel listing's span probe is the same request).
+    for (nth, guess) in [
+        (
+            2,
+            "NOT CHECKED pageToken strictly before: its probe was answered 500",
+        ),
+        (
+            3,
+            "NOT CHECKED the end of the list (limit cap): its probe was answered 500",
+        ),
+    ] {
+        let fake = fake_with(
+            FakeServer::builder()
+                .seed_contacts(BOT, 30)
+                .fault(Fault::status(500).on(Route::ListContacts).nth(nth)),
+        );
+        let text = doctor_cannot_check_everything(&fake);
+        assert!(text.contains(guess), "{guess}: {text}");
+        assert_eq!(text.matches("NOT CHECKED").count(), 1, "{text}");
+        assert!(text.contains("fact: page 2 (pageSize=10) continues page 1"));
+    }
+}
+
+/// A server whose search answers the same first hits whatever `page` says; the rest as the spec.
+fn search_ignoring_page(runtime: &tokio::runtime::Runtime) -> wiremock::MockServer {
+    runtime.block_on(async {
+        use wiremock::matchers::{method, path};
+        let server = wiremock::MockServer::start().await;
+        let all: Vec<Value> = (0..30)
+            .rev()
+            .map(|i| json!({ "id": format!("c{i}"), "created": format!("2025-01-01T00:00:{i:02}Z"), "language": "EN", "name": "Ada" }))
+            .collect();
+        let list = all.clone();
+        wiremock::Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
+            .respond_with(move |request: &wiremock::Request| {
+                let token = request.url.query_pairs().find(|(k, _)| k == "pageToken").map(|(_, v)| v.into_owned());
+                let page: Vec<Value> = list
+                    .iter()
+                    .filter(|c| token.as_deref().is_none_or(|t| c["created"].as_str().unwrap() < t))
+                    .cloned()
+                    .collect();
+                wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contacts": page }))
+            })
+            .mount(&server)
+            .await;
+        let hits: Vec<Value> = all.iter().take(10).map(|c| json!({ "document": c })).collect();
+        wiremock::Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts/search")))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(
+                json!({ "results": { "found": 30, "facetCounts": [], "hits": hits } }),
+            ))
+            .mount(&server)
+            .await;
+        wiremock::Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts/c29")))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contact": all[0] })))
+            .mount(&server)
+            .await;
+        wiremock::Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts/c29/organizations")))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "organizations": [] })))
+            .mount(&server)
+            .await;
+        server
+    })
+}
+
+#[test]
+fn doctor_finds_a_search_that_ignores_page() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = search_ignoring_page(&runtime);
+    let text = doctor_finds_differences(&server);
+    assert!(
+        text.contains(
+            "DIFFERS searchContacts: page=2 with pageSize=10 returned hits of page 1 again"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("summary: 1 difference(s)"), "{text}");
+}
+
+#[test]
+fn doctor_without_a_query_probes_search_paging_with_a_term_the_contacts_share() {
+    // 30 contacts: the first one's name has one hit, their e-mail domain 30.
+    let fake = fake(30);
+    let out = fake
+        .cli()
+        .args(["doctor", "--chatbot", BOT])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("probed with query=\"example.com\""), "{text}");
+    assert!(
+        text.contains("fact: page 2 (pageSize=10) continues page 1"),
+        "{text}"
+    );
+    assert!(text.contains("summary: the API matches the spec"), "{text}");
+}
+
+#[test]
+fn doctor_counts_a_server_error_as_not_checked_not_as_a_match() {
+    let fake = fake_with(
+        FakeServer::builder()
+            .seed_contacts(BOT, 30)
+            .fault(Fault::status(500).on(Route::GetContact)),
+    );
+    let text = doctor_cannot_check_everything(&fake);
+    assert!(
+        text.contains("NOT CHECKED getContact: answered 500 Internal Server Error"),
         "{text}"
     );
 }

@@ -86,3 +86,49 @@ fn a_profile_with_a_malformed_retry_mode_names_the_file() {
         .code(2)
         .stderr(predicate::str::contains("config.toml"));
 }
+
+/// Values no pace can be kept at, as typed on a command line, in a variable and in TOML.
+const ABSURD_RATES: [&str; 8] = ["1e-300", "5e-324", "NaN", "inf", "-1", "0", "1e300", "-inf"];
+
+#[test]
+fn an_absurd_max_rate_is_a_usage_error_from_the_flag_the_variable_and_the_profile() {
+    let fake = fake(1);
+    let range = predicate::str::contains("from 0.001 to 1000000");
+    for value in ABSURD_RATES {
+        fake.contacts(&["list", &format!("--max-rate={value}")])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("error: --max-rate ").and(range.clone()));
+        fake.contacts(&["list"])
+            .env("CHATCAPTAIN_MAX_RATE", value)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("CHATCAPTAIN_MAX_RATE=").and(range.clone()));
+        let home = Home::new();
+        let key_file = home.key_file("bot1.key", KEY);
+        let mut config = profile_toml(
+            "default",
+            &[
+                ("chatbot", BOT),
+                ("key_file", key_file.to_str().unwrap()),
+                ("base_url", &fake.server.base_url()),
+            ],
+        );
+        let toml = match value {
+            "NaN" => "nan",
+            other => other,
+        };
+        config.push_str(&format!("max_rate = {toml}\n"));
+        home.write_config(&config);
+        home.cli()
+            .args(["contacts", "list"])
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("max_rate = ")
+                    .and(predicate::str::contains("profile 'default'"))
+                    .and(range.clone()),
+            );
+    }
+    assert!(fake.server.requests().is_empty());
+}

@@ -337,3 +337,88 @@ fn a_missing_chatbot_says_where_one_can_come_from() {
                 .and(predicate::str::contains("chatcaptain configure")),
         );
 }
+
+/// `path` with these permission bits.
+#[cfg(unix)]
+fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+// The tests run as whoever runs cargo, so they cannot make a file another user's (only root could,
+// and then root-owned files count as the user's, as in ssh): they test the modes.
+#[cfg(unix)]
+#[test]
+fn a_config_file_others_or_the_group_can_write_is_refused_and_nothing_is_sent() {
+    let fake = fake(1);
+    let home = home_with_default(&fake);
+    let file = home.config_file();
+    for mode in [0o666, 0o646, 0o664, 0o620] {
+        chmod(&file, mode);
+        let shown = file.display();
+        home.cli()
+            .args(["contacts", "list"])
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains(format!("permissions {mode:04o} for '{shown}'"))
+                    .and(predicate::str::contains(format!("run chmod go-w {shown}"))),
+            );
+    }
+    assert!(fake.server.requests().is_empty());
+    chmod(&file, 0o644);
+    home.cli().args(["contacts", "list"]).assert().success();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_in_a_directory_others_can_write_is_refused() {
+    // Whoever can write the directory can put another config.toml in the file's place.
+    let fake = fake(1);
+    let home = home_with_default(&fake);
+    let dir = home.config_file().parent().unwrap().to_owned();
+    chmod(&dir, 0o777);
+    let shown = dir.display();
+    home.cli()
+        .args(["contacts", "list"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains(format!("permissions 0777 for '{shown}'"))
+                .and(predicate::str::contains(format!("run chmod go-w {shown}"))),
+        );
+    // `configure` does not edit it either, nor does `configure list` show it.
+    home.cli()
+        .args(["configure", "--chatbot", "other"])
+        .assert()
+        .code(2);
+    home.cli().args(["configure", "list"]).assert().code(2);
+    assert!(fake.server.requests().is_empty());
+    chmod(&dir, 0o755);
+    home.cli().args(["contacts", "list"]).assert().success();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_config_file_is_checked_where_it_really_is() {
+    let fake = fake(1);
+    let home = home_with_default(&fake);
+    let file = home.config_file();
+    let elsewhere = home.path().join("dotfiles");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let real = elsewhere.join("config.toml");
+    std::fs::rename(&file, &real).unwrap();
+    std::os::unix::fs::symlink(&real, &file).unwrap();
+    home.cli().args(["contacts", "list"]).assert().success();
+    let sent = fake.server.requests().len();
+    chmod(&elsewhere, 0o757);
+    home.cli()
+        .args(["contacts", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "run chmod go-w {}",
+            elsewhere.display()
+        )));
+    assert_eq!(fake.server.requests().len(), sent);
+}

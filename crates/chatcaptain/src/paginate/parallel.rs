@@ -12,12 +12,17 @@
 //! that drops the rest of a finer token would lose, from the range below the cut, the contacts
 //! of the instant it rounded to. So a range of two seconds or less is not cut further.
 //!
-//! The API offers no "oldest", so the time span is found with one-contact probes: the newest
-//! contact, then probes ever further back (1 s, 2 s, 4 s, ... before it, concurrently) until one
-//! finds nothing older. The span is cut into equal ranges; whenever a range is through, the range
-//! with the most time left is cut in two, so data crowded into a short burst still keeps every
-//! worker busy. The estimate of the oldest only balances the work: the bottom range has no lower
-//! bound, so nothing older than the estimate can be missed.
+//! The API offers no "oldest", so the listing starts as one range and its first page, an
+//! ordinary page of the top range, shows the newest contact and how dense the data is. The span
+//! below is found with one-contact probes, a few at a time, going back from that page's oldest
+//! contact by the page's own span times 1, 4, 16, ..., until one finds nothing older; a round of
+//! probes between the last two narrows it down as far as the cuts need. Every probe asks for an
+//! instant of years 0001-9999 (a `pageToken` is an RFC 3339 date-time). The span is cut into
+//! equal ranges; whenever a worker is idle, the range with the most work left (its span times
+//! the density of its last page) is cut in two, so data crowded into a short burst still keeps
+//! every worker busy. The estimate of the oldest only balances the work: the bottom range has no
+//! lower bound, so nothing older than the estimate can be missed. So a listing costs the
+//! sequential listing's requests plus the probes (about ten) and part of a page per range.
 //!
 //! Each page carries a [`ParallelCursor`]: the cursors of the ranges not yet through, as they
 //! stood when the page was made. Pages come out in the order they were made, so that snapshot
@@ -44,12 +49,17 @@ use crate::{Client, Error};
 
 /// Cut points fall on whole seconds (see the module's docs).
 const GRID: TimeDelta = TimeDelta::seconds(1);
-/// How far back the probes for the oldest contact reach: 2^40 s, some 35,000 years.
-const PROBES: u32 = 40;
-/// The first round of probes takes every this many exponents.
-const COARSE_STEP: usize = 5;
-/// How many probes the first round sends.
-const COARSE: u32 = PROBES / COARSE_STEP as u32 + 1;
+/// How many probes for the oldest contact go out at once, each four times as far back as the
+/// one before it: the first round reaches 64 pages' worth back, the second 16,384.
+const BATCH: u32 = 4;
+
+/// The earliest instant a probe asks for: a `pageToken` is an RFC 3339 date-time, whose year
+/// has four digits.
+fn earliest() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("0001-01-01T00:00:00Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
 
 /// A page request of the range at that index, with the number of requests launched before it.
 type RangeFetch<O> = BoxFuture<
@@ -137,6 +147,9 @@ struct Range<O: CursorOperation> {
     /// contacts it has delivered since: its density, which says how much work is left in it.
     origin: Option<DateTime<Utc>>,
     delivered: usize,
+    /// Contacts per second of the range's last page: a burst below sparse contacts shows
+    /// here long before it shows in the density of the whole range so far.
+    recent: Option<f64>,
 }
 
 impl<O: CursorOperation> Range<O> {
@@ -175,6 +188,8 @@ struct Parallel<O: CursorOperation> {
     oldest: Option<DateTime<Utc>>,
     /// Where a resumed listing picks up (no discovery then).
     resumed: Option<ParallelCursor>,
+    /// The span is still to be found, below the first page of the top range.
+    discovering: bool,
     concurrency: Concurrency,
     in_flight: FuturesUnordered<RangeFetch<O>>,
     queued: VecDeque<Result<Page<O::Item>, Error>>,
@@ -204,6 +219,7 @@ pub(crate) fn pages<O: CursorOperation>(
         ranges: Vec::new(),
         oldest: None,
         resumed,
+        discovering: false,
         concurrency: Concurrency::new(workers),
         in_flight: FuturesUnordered::new(),
         queued: VecDeque::new(),
@@ -230,9 +246,14 @@ impl<O: CursorOperation> Parallel<O> {
             }
             if !self.started {
                 self.started = true;
+                // A fresh listing starts as one range, whose first page shows where the data
+                // begins and how dense it is; the span below is found before that page is out.
                 let begun = match self.resumed.take() {
                     Some(at) => self.resume(at),
-                    None => self.discover().await,
+                    None => {
+                        self.discovering = true;
+                        self.add_range(self.start.clone())
+                    }
                 };
                 if let Err(e) = begun {
                     self.finished = true;
@@ -250,6 +271,7 @@ impl<O: CursorOperation> Parallel<O> {
             let range = &mut self.ranges[index];
             range.busy = false;
             let from = range.strategy.position();
+            let top_before = range.strategy.remaining().0;
             let step = match fetched.and_then(|raw| range.strategy.advance(raw)) {
                 Ok(step) => step,
                 Err(e) => {
@@ -275,20 +297,32 @@ impl<O: CursorOperation> Parallel<O> {
                 self.finished = true;
                 self.in_flight.clear();
             }
-            if done {
-                range.done = true;
-                if !self.finished {
-                    self.split_largest();
-                }
-            }
-            self.queued
-                .extend(invalid.into_iter().map(|odd| Err(odd.error)));
-            let range = &mut self.ranges[index];
+            range.done = done;
             range.delivered += items.len();
+            if let (Some(before), Some(after)) = (top_before, range.strategy.remaining().0)
+                && !items.is_empty()
+            {
+                // A page all at one instant is as dense as it gets: a second's worth of it.
+                range.recent = Some(items.len() as f64 / seconds(before - after).max(1.0));
+            }
             if range.origin.is_none() {
                 range.origin = items.first().map(Dated::created);
             }
+            self.queued
+                .extend(invalid.into_iter().map(|odd| Err(odd.error)));
             self.delivered += items.len();
+            if self.discovering && !items.is_empty() && !self.finished {
+                self.discovering = false;
+                let newest = items[0].created();
+                if let Err(e) = self.discover(newest).await {
+                    self.finished = true;
+                    return Some(Err(e));
+                }
+            } else if !self.finished {
+                // Not only when a range is through: a page can show that a range is denser
+                // than its first pages said (a burst below sparse contacts) while a worker idles.
+                self.split_largest();
+            }
             if !items.is_empty() {
                 // Made now, delivered after every page made before it: the snapshot of all
                 // ranges covers exactly what has been delivered once this page is.
@@ -325,82 +359,111 @@ impl<O: CursorOperation> Parallel<O> {
         Ok(())
     }
 
-    /// Finds the span of the data and cuts it into the first ranges.
-    async fn discover(&mut self) -> Result<(), Error> {
-        let upper = self.start.upper();
-        let (client, params) = (&self.client, &self.params);
-        let Some(newest) = probe(client, params, upper).await? else {
-            return Ok(()); // no contact at all: no range
+    /// Finds the span of the data below the top range's first page (whose newest contact is
+    /// `newest`) and cuts it into ranges.
+    ///
+    /// Probes with `limit=1` go back from the page's oldest contact by the page's own span
+    /// times 1, 4, 16, ..., a few at once, until one finds nothing older: the data begins
+    /// between that one and the last that found something. Probes between the two narrow that
+    /// down to about a range; the estimate only balances the work (the bottom range has no
+    /// lower bound), so it need be no finer.
+    async fn discover(&mut self, newest: DateTime<Utc>) -> Result<(), Error> {
+        let Some(top) = self.ranges[0].strategy.remaining().0 else {
+            return Ok(());
         };
-        // A sync run's checkpoint is the floor: nothing below it is wanted.
-        let since = self.start.since();
-        if let (Some(floor), Some(checkpoint)) = (
-            since.as_ref().and_then(Checkpoint::floor),
-            since.as_ref().and_then(Checkpoint::newest),
-        ) {
-            if newest < floor {
-                return Ok(()); // nothing since the checkpoint
-            }
-            // Cut only above the checkpoint's newest instant: the bottom range lists down to the
-            // floor (the lookback) with the checkpoint's ids, which drop what earlier runs
-            // delivered there; a range cut from it below that instant would not have them.
-            return self.cut(checkpoint.min(newest), newest);
+        // A sync run's checkpoint is the floor: cut only above the checkpoint's newest instant.
+        // The bottom range lists down to the floor (the lookback) with the checkpoint's ids,
+        // which drop what earlier runs delivered there; a range cut from it below that instant
+        // would not have them.
+        if let Some(checkpoint) = self.start.since().as_ref().and_then(Checkpoint::newest) {
+            return self.cut(checkpoint.min(top), top);
         }
-        // Probes 2^i s before the newest: the oldest lies between the furthest that still finds
-        // a contact and the next. Two rounds of requests instead of one per few exponents:
-        // every fifth exponent first, then the four between the furthest hit and its miss.
-        let furthest_of = |exponents: Vec<u32>| async move {
-            let probes = exponents.into_iter().map(|i| {
-                let at = newest - TimeDelta::seconds(1i64 << i);
-                async move { (i, probe(client, params, Some(at)).await) }
-            });
-            let mut answers = stream::iter(probes).buffer_unordered(COARSE as usize + 1);
-            let mut furthest = None;
-            while let Some((i, answer)) = answers.next().await {
-                if answer?.is_some() {
-                    furthest = furthest.max(Some(i));
+        let step = (newest - top).max(GRID);
+        let back = |quadruplings: u32| {
+            let far = 4i32
+                .checked_pow(quadruplings)
+                .and_then(|factor| step.checked_mul(factor))
+                .and_then(|delta| top.checked_sub_signed(delta));
+            far.map_or(earliest(), |t| t.max(earliest()))
+        };
+        // The newest probe that found a contact older than it, and the oldest that found none.
+        let mut found = top;
+        let mut empty = None;
+        let mut quadruplings = 0;
+        while empty.is_none() {
+            let mut at: Vec<_> = (quadruplings..quadruplings + BATCH).map(back).collect();
+            at.dedup();
+            quadruplings += BATCH;
+            for (t, hit) in at
+                .iter()
+                .zip(probe_all(&self.client, &self.params, &at).await?)
+            {
+                match hit {
+                    true => found = *t,
+                    false => {
+                        empty = Some(*t);
+                        break;
+                    }
                 }
             }
-            Ok::<_, Error>(furthest)
-        };
-        let coarse = furthest_of((0..=PROBES).step_by(COARSE_STEP).collect()).await?;
-        let furthest = match coarse {
-            Some(i) => {
-                let between = (i + 1..i + COARSE_STEP as u32).filter(|&e| e <= PROBES);
-                furthest_of(between.collect()).await?.max(Some(i))
+            if at.last() == Some(&earliest()) {
+                empty = empty.or(Some(earliest()));
             }
-            None => None,
-        };
-        let oldest = match furthest {
-            Some(i) => newest - TimeDelta::seconds(1i64 << (i + 1).min(PROBES)),
-            None => newest - TimeDelta::seconds(1),
-        };
-        self.cut(oldest, newest)
+        }
+        let mut oldest = empty.unwrap_or(earliest());
+        if found == top {
+            // What is left lies within one step, about a page's worth: cutting it into ranges
+            // would cost more requests than it saves. (A burst there is split as it shows.)
+            self.oldest = Some(oldest);
+            return Ok(());
+        }
+        // The oldest lies between `oldest` and `found`, up to three quarters of the span.
+        // Probes spread over that stretch, up to one per range, place it to within a range or
+        // so: the cuts need it no finer. A probe costs a request, and a listing of few pages
+        // gains less from the balance than that: one probe per eight pages' worth above.
+        let pages = seconds(top - found) / seconds(step);
+        let between = (self.workers.saturating_sub(1) as f64).min(pages / 8.0) as u32;
+        if between > 0 && found - oldest > GRID * 2 {
+            let gap = (found - oldest) / (between as i32 + 1);
+            let at: Vec<_> = (1..=between as i32)
+                .map(|k| round_down_to_second(found - gap * k))
+                .collect();
+            for (t, hit) in at
+                .iter()
+                .zip(probe_all(&self.client, &self.params, &at).await?)
+            {
+                if !hit {
+                    oldest = *t;
+                    break;
+                }
+            }
+        }
+        self.cut(oldest, top)
     }
 
-    /// The first ranges: `[oldest, newest]` in equal parts, as far as whole seconds allow.
-    fn cut(&mut self, oldest: DateTime<Utc>, newest: DateTime<Utc>) -> Result<(), Error> {
+    /// Cuts the top range's remaining span, `[oldest, top]`, into equal ranges, as far as whole
+    /// seconds allow: the top range keeps the part above the highest cut, a new range takes
+    /// each part below, the bottom one down to the top range's old lower bound.
+    fn cut(&mut self, oldest: DateTime<Utc>, top: DateTime<Utc>) -> Result<(), Error> {
         self.oldest = Some(oldest);
-        let top = newest + TimeDelta::seconds(1);
+        let end = top + GRID;
         let workers = i32::try_from(self.workers).unwrap_or(i32::MAX);
-        let step = (top - oldest) / workers;
+        let step = (end - oldest) / workers;
         let mut cuts: Vec<DateTime<Utc>> = (1..workers)
             .map(|k| round_down_to_second(oldest + step * k))
-            .filter(|&at| at > oldest)
+            .filter(|&at| at > oldest && at <= top)
             .collect();
         cuts.dedup();
-        // Between consecutive cuts, newest first; the top range starts where the listing was
-        // asked to, the bottom one has no lower bound.
-        for k in (0..=cuts.len()).rev() {
-            let cursor = match cuts.get(k) {
-                None => self.start.clone(),
-                Some(&upper) => Cursor::before(upper),
-            };
+        let Some(&highest) = cuts.last() else {
+            return Ok(());
+        };
+        let bottom = self.ranges[0].strategy.split_at(highest);
+        for k in (0..cuts.len()).rev() {
             let since = match k.checked_sub(1) {
-                None => self.start.since(),
+                None => bottom.clone(),
                 Some(below) => Some(Checkpoint::at(cuts[below])),
             };
-            self.add_range(cursor.with_since(since))?;
+            self.add_range(Cursor::before(cuts[k]).with_since(since))?;
         }
         Ok(())
     }
@@ -414,6 +477,7 @@ impl<O: CursorOperation> Parallel<O> {
             busy: false,
             done: false,
             delivered: 0,
+            recent: None,
         });
         Ok(())
     }
@@ -436,10 +500,11 @@ impl<O: CursorOperation> Parallel<O> {
         }
     }
 
-    /// A range is through: cut the one with the most work left in two, so every worker has one.
+    /// Fewer ranges are at work than asked for: cut the one with the most work left in two, so
+    /// every worker has one.
     ///
-    /// The work left in a range is its remaining span times its density (contacts delivered per
-    /// second of its time so far, or the whole listing's before it delivered any). A range with
+    /// The work left in a range is its remaining span times its density (contacts per second of
+    /// its last page, or the whole listing's before it delivered any). A range with
     /// less than two pages' worth left is not cut: each cut costs a request of its own, and
     /// cutting small ranges ends a listing with a string of one-page ranges.
     fn split_largest(&mut self) {
@@ -465,8 +530,9 @@ impl<O: CursorOperation> Parallel<O> {
                 if span <= GRID * 2 {
                     return None;
                 }
-                let own = (r.delivered > 0 && r.covered() > 0.0)
-                    .then(|| r.delivered as f64 / r.covered());
+                let own = r.recent.or_else(|| {
+                    (r.delivered > 0 && r.covered() > 0.0).then(|| r.delivered as f64 / r.covered())
+                });
                 // Before anything was delivered, the span is all there is to go by.
                 let work = match own.or(overall) {
                     Some(density) => density * seconds(span),
@@ -485,14 +551,25 @@ impl<O: CursorOperation> Parallel<O> {
     }
 }
 
-/// The newest contact created before `before` (at all, for `None`), asked with `limit=1`.
+/// Whether a contact was created before each instant, asked all at once, in order.
+async fn probe_all<O: CursorOperation>(
+    client: &Client,
+    params: &O,
+    at: &[DateTime<Utc>],
+) -> Result<Vec<bool>, Error> {
+    let probes = at
+        .iter()
+        .map(|&t| async move { Ok::<_, Error>(probe(client, params, t).await?.is_some()) });
+    futures::future::try_join_all(probes).await
+}
+
+/// The newest contact created before `before`, asked with `limit=1`.
 async fn probe<O: CursorOperation>(
     client: &Client,
     params: &O,
-    before: Option<DateTime<Utc>>,
+    before: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, Error> {
-    let cursor = before.map_or_else(Cursor::newest, Cursor::before);
-    let strategy = CursorStrategy::new(params.clone(), 1, cursor)?;
+    let strategy = CursorStrategy::new(params.clone(), 1, Cursor::before(before))?;
     let fetched = strategy.fetch(client).await?;
     Ok(CursorStrategy::<O>::newest_of(&fetched))
 }

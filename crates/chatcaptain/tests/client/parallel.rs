@@ -6,7 +6,7 @@ use crate::common;
 use std::collections::HashSet;
 
 use chatcaptain::{Client, NewContact};
-use chatcaptain_fake::{FakeServer, FakeServerBuilder, seed_base_time};
+use chatcaptain_fake::{FakeServer, FakeServerBuilder, Route, seed_base_time};
 use chrono::TimeDelta;
 use common::BOT;
 use common::fake::{FAKE_KEY, fake_client};
@@ -310,7 +310,7 @@ fn assert_all_once(got: &[String], want: &HashSet<String>, case: &str) {
 async fn a_parallel_listing_cut_by_max_items_anywhere_resumes_with_nothing_missed_or_repeated() {
     let server = FakeServer::builder()
         .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 200)
+        .seed_contacts(BOT, 120)
         .start()
         .await;
     let client = fake_client(&server);
@@ -323,8 +323,8 @@ async fn a_parallel_listing_cut_by_max_items_anywhere_resumes_with_nothing_misse
         .into_iter()
         .map(|c| c.id)
         .collect();
-    for ranges in [2, 4, 7] {
-        for cut in cut_points(200, 11) {
+    for ranges in [2, 5] {
+        for cut in cut_points(120, 9) {
             let got = cut_then_resumed(&client, ranges, 10, cut).await;
             assert_all_once(&got, &want, &format!("{ranges} ranges, max_items({cut})"));
         }
@@ -332,9 +332,43 @@ async fn a_parallel_listing_cut_by_max_items_anywhere_resumes_with_nothing_misse
 }
 
 #[tokio::test]
+async fn a_parallel_listing_resumes_from_the_saved_cursor_of_every_page() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 100)
+        .seed_contacts_at(BOT, 12, seed_base_time() + TimeDelta::seconds(40))
+        .start()
+        .await;
+    let client = fake_client(&server);
+    let listing = || client.contacts(BOT).list().page_size(10);
+    let pages: Vec<_> = listing().parallel(4).pages().try_collect().await.unwrap();
+    let mut want = HashSet::new();
+    for page in &pages {
+        want.extend(page.items().iter().map(|c| c.id.clone()));
+    }
+    assert_eq!(want.len(), 112);
+    for (k, page) in pages.iter().enumerate() {
+        let mut got: Vec<String> = pages[..=k]
+            .iter()
+            .flat_map(|p| p.items().iter().map(|c| c.id.clone()))
+            .collect();
+        if let Some(saved) = page.next_parallel() {
+            let saved = serde_json::to_string(saved).unwrap();
+            let rest = listing()
+                .resume_parallel(serde_json::from_str(&saved).unwrap())
+                .collect_all()
+                .await
+                .unwrap();
+            got.extend(rest.into_iter().map(|c| c.id));
+        }
+        assert_all_once(&got, &want, &format!("resumed after page {k}"));
+    }
+}
+
+#[tokio::test]
 async fn a_parallel_listing_cut_by_max_items_resumes_whole_on_an_inclusive_server_with_ties() {
-    // Millisecond data over ~90 s in ties of three, from a server whose token is inclusive.
-    let data: Vec<_> = (0..200)
+    // Millisecond data over ~55 s in ties of three, from a server whose token is inclusive.
+    let data: Vec<_> = (0..120)
         .map(|i| {
             common::contact(
                 &format!("c{i:03}"),
@@ -350,9 +384,79 @@ async fn a_parallel_listing_cut_by_max_items_resumes_whole_on_an_inclusive_serve
     let client = common::client(&server);
     let want: HashSet<String> = common::ids(&data).into_iter().collect();
     for ranges in [3, 8] {
-        for cut in cut_points(200, 13) {
+        for cut in cut_points(120, 13) {
             let got = cut_then_resumed(&client, ranges, 10, cut).await;
             assert_all_once(&got, &want, &format!("{ranges} ranges, max_items({cut})"));
         }
+    }
+}
+
+/// How many list requests a listing of `server`'s contacts sends, at `ranges` ranges.
+async fn list_requests(server: &FakeServer, page_size: u32, ranges: usize) -> usize {
+    server.clear_requests();
+    let got = fake_client(server)
+        .contacts(BOT)
+        .list()
+        .page_size(page_size)
+        .parallel(ranges)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(got.len(), server.contact_count(BOT));
+    server.request_count(Route::ListContacts)
+}
+
+#[tokio::test]
+async fn a_parallel_listing_costs_at_most_a_fifth_more_requests_than_a_sequential_one_plus_16() {
+    // Even and bursty data; the span probes are what a small listing pays for most.
+    let shapes = [
+        FakeServer::builder().seed_contacts(BOT, 300),
+        FakeServer::builder()
+            .seed_contacts_every(BOT, 60, TimeDelta::seconds(1000))
+            .seed_contacts_every(BOT, 540, TimeDelta::milliseconds(300)),
+    ];
+    for (shape, builder) in shapes.into_iter().enumerate() {
+        let server = builder.api_key(FAKE_KEY).start().await;
+        for (page_size, ranges) in [(20, 4), (50, 8)] {
+            let sequential = list_requests(&server, page_size, 1).await;
+            let parallel = list_requests(&server, page_size, ranges).await;
+            let bound = sequential * 6 / 5 + 16;
+            assert!(
+                parallel <= bound,
+                "shape {shape}, page size {page_size}, {ranges} ranges: {parallel} requests, \
+                 sequential {sequential}, bound {bound}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_parallel_listing_probes_only_with_rfc_3339_date_times_down_to_year_one() {
+    // Contacts from the first instant RFC 3339 can write to the present: the probes for the
+    // oldest reach as far back as the data does, and no further than year 1.
+    let mut data = common::contacts_one_second_apart(120);
+    let first = chrono::DateTime::parse_from_rfc3339("0001-01-01T00:00:00Z").unwrap();
+    data.push(common::contact("first", first.with_timezone(&chrono::Utc)));
+    data.push(common::contact("middle", common::at(-40_000_000_000)));
+    let (server, mut heard) = common::list_server(data.clone()).await;
+    let got = common::client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(20)
+        .parallel(4)
+        .collect_all()
+        .await
+        .unwrap();
+    let unique: HashSet<String> = common::ids(&got).into_iter().collect();
+    assert_eq!((got.len(), unique.len()), (data.len(), data.len()));
+    for seen in common::drain(&mut heard) {
+        let Some(token) = seen.param("pageToken") else {
+            continue;
+        };
+        let year = token.split('-').next().unwrap_or_default();
+        assert!(
+            year.len() == 4 && chrono::DateTime::parse_from_rfc3339(token).is_ok(),
+            "pageToken={token}"
+        );
     }
 }
