@@ -36,6 +36,9 @@ struct Cli {
     /// Contacts of the parallel listing case.
     #[arg(long, default_value_t = 100_000, global = true)]
     parallel_contacts: u64,
+    /// Range counts of the parallel listing case (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [2, 4, 8], global = true)]
+    parallel_ranges: Vec<usize>,
     /// Requests per second the fake allows in the rate-limit case.
     #[arg(long, default_value_t = 100.0, global = true)]
     rate_limit: f64,
@@ -119,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
     }
     if all || matches!(case, Case::Parallel) {
         for spread in [cases::Spread::Even, cases::Spread::Skewed] {
-            for ranges in [2, 4, 8] {
+            for &ranges in &cli.parallel_ranges {
                 let row =
                     cases::parallel_speedup(cli.rounds, cli.parallel_contacts, spread, ranges);
                 rows.push(row.await?);

@@ -87,11 +87,6 @@ impl Cursor {
         self
     }
 
-    /// The lower bound of the listing (a sync run's checkpoint), if any.
-    pub(super) fn since(&self) -> Option<Checkpoint> {
-        self.since.clone()
-    }
-
     /// The exclusive upper bound the listing started from, if any.
     pub(super) fn upper(&self) -> Option<DateTime<Utc>> {
         self.before
@@ -300,9 +295,9 @@ impl<O: CursorOperation> CursorListing<O> {
 
     fn page_stream(self) -> futures::stream::BoxStream<'static, Result<Page<O::Item>, Error>> {
         if self.parallel > 1 || self.resume_parallel.is_some() {
-            // Resumed without `parallel(n)`: as many at once as there are ranges left.
+            // Resumed without `parallel(n)`: as many at once as the saved listing paged.
             let workers = match (&self.resume_parallel, self.parallel) {
-                (Some(at), 1) => at.ranges(),
+                (Some(at), 1) => at.workers(),
                 _ => self.parallel,
             };
             return super::parallel::pages(
@@ -335,7 +330,8 @@ impl<O: CursorOperation> CursorListing<O> {
     }
 
     /// Resumes a parallel listing where a [`Page`] said it goes on
-    /// ([`Page::next_parallel`]); it pages `parallel(n)` ranges at once, or as many as were left.
+    /// ([`Page::next_parallel`]); it pages `parallel(n)` ranges at once, or as many as the saved
+    /// listing did.
     pub fn resume_parallel(mut self, at: ParallelCursor) -> Self {
         self.resume_parallel = Some(at);
         self

@@ -53,6 +53,9 @@ const GRID: TimeDelta = TimeDelta::seconds(1);
 /// one before it: the first round reaches 64 pages' worth back, the second 16,384.
 const BATCH: u32 = 4;
 
+/// At most this many probes at once narrow down the oldest contact after the rounds of [`BATCH`].
+const MOST_BETWEEN: usize = 8;
+
 /// The earliest instant a probe asks for: a `pageToken` is an RFC 3339 date-time, whose year
 /// has four digits.
 fn earliest() -> DateTime<Utc> {
@@ -81,12 +84,20 @@ pub struct ParallelCursor {
     /// The estimate of the oldest contact, which balances later splits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     oldest: Option<DateTime<Utc>>,
+    /// How many ranges the listing paged at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    workers: Option<usize>,
 }
 
 impl ParallelCursor {
     /// How many ranges are left to page.
     pub fn ranges(&self) -> usize {
         self.ranges.len()
+    }
+
+    /// How many ranges the saved listing paged at once (at least the ranges left).
+    pub(super) fn workers(&self) -> usize {
+        self.workers.unwrap_or(0).max(self.ranges.len())
     }
 }
 
@@ -347,11 +358,14 @@ impl<O: CursorOperation> Parallel<O> {
         (!ranges.is_empty()).then_some(ParallelCursor {
             ranges,
             oldest: self.oldest,
+            workers: Some(self.workers),
         })
     }
 
     /// Takes up the ranges a [`ParallelCursor`] saved.
     fn resume(&mut self, at: ParallelCursor) -> Result<(), Error> {
+        // Saved before the span was found (`max_items` within the first page): find it now.
+        self.discovering = at.oldest.is_none() && at.ranges.len() == 1;
         self.oldest = at.oldest;
         for cursor in at.ranges {
             self.add_range(cursor)?;
@@ -375,7 +389,7 @@ impl<O: CursorOperation> Parallel<O> {
         // The bottom range lists down to the floor (the lookback) with the checkpoint's ids,
         // which drop what earlier runs delivered there; a range cut from it below that instant
         // would not have them.
-        if let Some(checkpoint) = self.start.since().as_ref().and_then(Checkpoint::newest) {
+        if let (_, Some(checkpoint)) = self.ranges[0].strategy.remaining() {
             return self.cut(checkpoint.min(top), top);
         }
         let step = (newest - top).max(GRID);
@@ -417,23 +431,37 @@ impl<O: CursorOperation> Parallel<O> {
             self.oldest = Some(oldest);
             return Ok(());
         }
-        // The oldest lies between `oldest` and `found`, up to three quarters of the span.
-        // Probes spread over that stretch, up to one per range, place it to within a range or
-        // so: the cuts need it no finer. A probe costs a request, and a listing of few pages
-        // gains less from the balance than that: one probe per eight pages' worth above.
-        let pages = seconds(top - found) / seconds(step);
-        let between = (self.workers.saturating_sub(1) as f64).min(pages / 8.0) as u32;
-        if between > 0 && found - oldest > GRID * 2 {
-            let gap = (found - oldest) / (between as i32 + 1);
+        // The oldest lies between `oldest` (nothing before it) and `found` (something before
+        // it), up to three quarters of the span. Rounds of probes spread over that stretch (up
+        // to one per range and 8, two rounds at most) narrow it to half a range: an error of
+        // that much the idle workers' splits make up for, the cuts need it no finer. A probe
+        // costs a request, and a listing of few pages gains less from the balance than that:
+        // one probe per four pages' worth above `found`.
+        let workers = i32::try_from(self.workers).unwrap_or(i32::MAX);
+        let mut budget = (seconds(top - found) / seconds(step) / 4.0) as usize;
+        for _ in 0..2 {
+            let half_range = ((top - oldest) / workers.saturating_mul(2)).max(GRID);
+            let stretch = found - oldest;
+            let needed = (seconds(stretch) / seconds(half_range)).ceil() as usize;
+            let between = needed
+                .saturating_sub(1)
+                .min(self.workers.saturating_sub(1))
+                .min(MOST_BETWEEN)
+                .min(budget);
+            if between == 0 || stretch <= GRID * 2 {
+                break;
+            }
+            budget -= between;
+            let gap = stretch / (between as i32 + 1);
             let at: Vec<_> = (1..=between as i32)
                 .map(|k| round_down_to_second(found - gap * k))
                 .collect();
-            for (t, hit) in at
-                .iter()
-                .zip(probe_all(&self.client, &self.params, &at).await?)
-            {
-                if !hit {
-                    oldest = *t;
+            let hits = probe_all(&self.client, &self.params, &at).await?;
+            for (t, hit) in at.into_iter().zip(hits) {
+                if hit {
+                    found = t;
+                } else {
+                    oldest = t;
                     break;
                 }
             }

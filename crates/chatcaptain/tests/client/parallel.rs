@@ -220,15 +220,17 @@ async fn the_last_page_of_a_parallel_listing_has_no_resume_point() {
 
 #[tokio::test]
 async fn a_parallel_listing_under_a_rate_limit_waits_out_every_retry_after_and_loses_nothing() {
-    // 20 requests a second with a second of burst; 30 pages and the probes (~45 requests) run
-    // into it however slow the machine, and need about two seconds.
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 300)
-        .rate_limit(20.0)
-        .start()
-        .await;
-    let got = common::fake::builder_for(&server)
+    // 20 requests a second with a second of burst; 30 pages and the probes (~40 requests) run
+    // into it however slow the machine, and need about two seconds. The fake answers on a
+    // runtime of its own, as a server does: on the listing's thread, requests already sent
+    // would wait behind the listing's work and reach it after its 10 ms of grace.
+    let fake = common::fake::start_apart(
+        FakeServer::builder()
+            .seed_contacts(BOT, 300)
+            .rate_limit(20.0),
+    );
+    let server = &fake.server;
+    let got = common::fake::builder_for(server)
         .adaptive_pacing(true)
         .build()
         .unwrap()
@@ -329,6 +331,39 @@ async fn a_parallel_listing_cut_by_max_items_anywhere_resumes_with_nothing_misse
             assert_all_once(&got, &want, &format!("{ranges} ranges, max_items({cut})"));
         }
     }
+}
+
+#[tokio::test]
+async fn a_parallel_listing_cut_within_its_first_page_resumes_in_parallel() {
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, 300)
+        .start()
+        .await;
+    let client = fake_client(&server);
+    let listing = || client.contacts(BOT).list().page_size(10);
+    let first: Vec<_> = listing()
+        .parallel(4)
+        .max_items(3)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let saved = first[0].next_parallel().unwrap().clone();
+    server.clear_requests();
+    // Without `parallel(n)`: the saved listing's four ranges, the span found again.
+    let rest = listing()
+        .resume_parallel(saved)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 297);
+    let probes = server
+        .requests()
+        .iter()
+        .filter(|r| r.query_param("limit") == Some("1"))
+        .count();
+    assert!(probes > 0, "the resumed listing went on as one range");
 }
 
 #[tokio::test]
