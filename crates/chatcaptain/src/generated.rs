@@ -201,7 +201,7 @@ impl crate::paging::CursorOperation for ListContactsParams {
         use futures::FutureExt;
         let request = api
             .list_contacts()
-            .chatbot_id(self.chatbot_id.clone())
+            .chatbot_id(::std::clone::Clone::clone(&self.chatbot_id))
             .limit(limit);
         match token {
             Some(token) => request.page_token(token).send().boxed(),
@@ -276,8 +276,8 @@ impl crate::paging::PageOperation for SearchContactsParams {
         use futures::FutureExt;
         let request = api
             .search_contacts()
-            .chatbot_id(self.chatbot_id.clone())
-            .query(self.query.clone())
+            .chatbot_id(::std::clone::Clone::clone(&self.chatbot_id))
+            .query(::std::clone::Clone::clone(&self.query))
             .page(page)
             .page_size(size);
         match exclude {

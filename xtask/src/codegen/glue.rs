@@ -278,7 +278,9 @@ fn operation(
             args.extend(quote!(#field: impl Into<#ty>,));
             inits.extend(quote!(#field: #field.into(),));
             forward.extend(quote!(#field,));
-            setters.extend(quote!(.#field(self.#field.clone())));
+            // A parameter may be `Copy` or not: `Clone::clone` suits both without clippy's
+            // clone_on_copy (which CI runs on the generated code of a workspace copy).
+            setters.extend(quote!(.#field(::std::clone::Clone::clone(&self.#field))));
             if argument.in_path && is_string(ty) {
                 let words = words(arg);
                 checks.extend(quote!(crate::paging::path_segment(#words, &self.#field)?;));
@@ -287,14 +289,15 @@ fn operation(
         }
         if reserved.contains(&field.to_string()) {
             bail!(
-                "optional parameter `{arg}` would be the listing's setter `{field}`, but every                  listing has a method of that name already (crates/chatcaptain/src/paginate)"
+                "optional parameter `{arg}` would be the listing's setter `{field}`, but every \
+                 listing has a method of that name already (crates/chatcaptain/src/paginate)"
             );
         }
         fields.extend(quote!(#[doc = #doc] pub #field: Option<#ty>,));
         inits.extend(quote!(#field: None,));
         optional_setters.extend(quote! {
             if let Some(value) = &self.#field {
-                request = request.#field(value.clone());
+                request = request.#field(::std::clone::Clone::clone(value));
             }
         });
         listing_setters.extend(quote! {
