@@ -22,7 +22,8 @@
 //! the density of its last page) is cut in two, so data crowded into a short burst still keeps
 //! every worker busy. The estimate of the oldest only balances the work: the bottom range has no
 //! lower bound, so nothing older than the estimate can be missed. So a listing costs the
-//! sequential listing's requests plus the probes (about ten) and part of a page per range.
+//! sequential listing's requests plus the probes (5 to 20 for most data) and part of a page per
+//! range.
 //!
 //! Each page carries a [`ParallelCursor`]: the cursors of the ranges not yet through, as they
 //! stood when the page was made. Pages come out in the order they were made, so that snapshot

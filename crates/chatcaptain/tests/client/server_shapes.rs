@@ -632,3 +632,39 @@ async fn search_fails_instead_of_looping_on_a_server_that_ignores_page() {
     );
     assert_eq!(requests.load(Ordering::SeqCst), 3);
 }
+
+#[tokio::test]
+async fn search_cut_by_max_items_after_an_odd_hit_resumes_at_the_next_hit() {
+    let (server, _requests) = search_server_with(
+        |_| {
+            let mut all = raw_hits("h", 25);
+            all[2]["variables"] = json!({ "n": 1 });
+            all
+        },
+        by_page,
+    )
+    .await;
+    let search = || client(&server).contacts(BOT).search("x").page_size(10);
+    let (mut good, mut odd, mut next) = (Vec::new(), 0, None);
+    let mut pages = Box::pin(search().max_items(4).pages());
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => {
+                good.extend(ids(page.items()));
+                next = page.next_page().cloned();
+            }
+            Err(Error::InvalidItem { .. }) => odd += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((good.len(), odd), (4, 1));
+    let rest = search()
+        .resume(next.unwrap())
+        .items()
+        .collect::<Vec<_>>()
+        .await;
+    assert!(rest.iter().all(Result::is_ok), "the odd hit came again");
+    good.extend(rest.into_iter().map(|c| c.unwrap().id));
+    let unique: HashSet<_> = good.iter().collect();
+    assert_eq!((good.len(), unique.len()), (24, 24), "{good:?}");
+}
