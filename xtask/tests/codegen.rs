@@ -390,7 +390,7 @@ fn an_optional_parameter_of_a_listing_is_a_setter_of_its_type_on_both_clients() 
          self.with_params(|params| params.min_score = Some(value)) }",
         "pub fn min_score(self, value: impl Into<i64>) -> Self { self.map(|listing| listing.min_score(value)) }",
         // Sent only when set.
-        "if let Some(value) = &self.min_score { request = request.min_score(value.clone()); }",
+        "if let Some(value) = &self.min_score { request = request.min_score(::std::clone::Clone::clone(value)); }",
     ] {
         assert!(squeezed.contains(expected), "no `{expected}` in:\n{glue}");
     }

@@ -189,3 +189,33 @@ pub fn profile_toml(name: &str, settings: &[(&str, &str)]) -> String {
 pub fn toml_string(value: &str) -> String {
     format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
+
+/// A list endpoint on wiremock whose one page holds `c3`, `c1` and, between them, `c2`, whose
+/// `variables.age` is a number where the spec says string: an odd record. The runtime serves it
+/// while the test runs the binary.
+pub fn odd_record_server() -> (Runtime, wiremock::MockServer) {
+    let runtime = Runtime::new().expect("a tokio runtime");
+    let server = runtime.block_on(async {
+        use wiremock::matchers::{method, path};
+        let server = wiremock::MockServer::start().await;
+        let contacts = serde_json::json!({ "contacts": [
+            { "id": "c3", "created": "2025-01-01T00:00:03Z", "language": "EN" },
+            { "id": "c2", "created": "2025-01-01T00:00:02Z", "variables": { "age": 42 } },
+            { "id": "c1", "created": "2025-01-01T00:00:01Z", "language": "DE" },
+        ]});
+        wiremock::Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
+            .respond_with(move |request: &wiremock::Request| {
+                let first = !request.url.query().unwrap_or("").contains("pageToken");
+                let body = match first {
+                    true => contacts.clone(),
+                    false => serde_json::json!({ "contacts": [] }),
+                };
+                wiremock::ResponseTemplate::new(200).set_body_json(body)
+            })
+            .mount(&server)
+            .await;
+        server
+    });
+    (runtime, server)
+}

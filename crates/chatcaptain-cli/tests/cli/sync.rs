@@ -1,7 +1,6 @@
 //! `contacts list --all --checkpoint FILE`: incremental sync from the shell, and odd records.
 
 use chatcaptain_fake::{Fault, Route};
-use serde_json::json;
 
 use crate::common::*;
 
@@ -84,30 +83,7 @@ fn checkpoint_needs_all() {
 
 #[test]
 fn an_odd_record_is_shown_on_stderr_and_the_export_goes_on_with_exit_1() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(async {
-        use wiremock::matchers::{method, path};
-        let server = wiremock::MockServer::start().await;
-        let contacts = json!({ "contacts": [
-            { "id": "c3", "created": "2025-01-01T00:00:03Z", "language": "EN" },
-            { "id": "c2", "created": "2025-01-01T00:00:02Z", "variables": { "age": 42 } },
-            { "id": "c1", "created": "2025-01-01T00:00:01Z", "language": "DE" },
-        ]});
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-            .respond_with(move |request: &wiremock::Request| {
-                let first = !request.url.query().unwrap_or("").contains("pageToken");
-                let body = if first {
-                    contacts.clone()
-                } else {
-                    json!({ "contacts": [] })
-                };
-                wiremock::ResponseTemplate::new(200).set_body_json(body)
-            })
-            .mount(&server)
-            .await;
-        server
-    });
+    let (_runtime, server) = odd_record_server();
     let out = bare()
         .env("CHATCAPTAIN_API_KEY", KEY)
         .args([

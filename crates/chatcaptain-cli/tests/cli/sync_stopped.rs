@@ -139,29 +139,7 @@ fn a_failed_run_saves_its_progress_and_the_next_writes_only_the_rest() {
 
 #[test]
 fn an_odd_record_is_reported_and_the_checkpoint_still_moves_past_the_good_ones() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(async {
-        use wiremock::matchers::{method, path};
-        let server = wiremock::MockServer::start().await;
-        let contacts = serde_json::json!({ "contacts": [
-            { "id": "c3", "created": "2025-01-01T00:00:03Z", "language": "EN" },
-            { "id": "c2", "created": "2025-01-01T00:00:02Z", "variables": { "age": 42 } },
-            { "id": "c1", "created": "2025-01-01T00:00:01Z", "language": "DE" },
-        ]});
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-            .respond_with(move |request: &wiremock::Request| {
-                let first = !request.url.query().unwrap_or("").contains("pageToken");
-                let body = match first {
-                    true => contacts.clone(),
-                    false => serde_json::json!({ "contacts": [] }),
-                };
-                wiremock::ResponseTemplate::new(200).set_body_json(body)
-            })
-            .mount(&server)
-            .await;
-        server
-    });
+    let (_runtime, server) = odd_record_server();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sync.checkpoint");
     let sync = || {
