@@ -13,8 +13,8 @@
 //! - a program written against today's API keeps compiling and working:
 //!   `crates/chatcaptain/tests/client/user_program.rs`.
 //!
-//! Then `Address` loses `location`: spec-diff calls it breaking (exit 1) and the same program no
-//! longer compiles.
+//! Then `Address` loses `location`: spec-diff calls it breaking (exit 1) and, with
+//! `CHATCAPTAIN_FULL_TESTS=1` (out of CI for time), the same program no longer compiles.
 //!
 //! One copy for all: each copy compiles the generated client again (~30 s). It is built with
 //! cargo in this workspace's target directory, so shared dependencies are reused; only the copied
@@ -216,6 +216,12 @@ fn additions_to_the_spec_work_from_the_spec_alone_and_break_no_program() {
         report.contains("BREAKING  field `types::Address.location` removed"),
         "{report}"
     );
+    // That the program then fails to compile costs a rebuild of the copy's client, crate and
+    // fake (~10 s), which CI has no room for: `CHATCAPTAIN_FULL_TESTS=1` runs it (the README's
+    // "Before a release" does).
+    if std::env::var_os("CHATCAPTAIN_FULL_TESTS").is_none() {
+        return;
+    }
     std::fs::write(copy.join("spec/chatcaptain.yaml"), &shrunk).unwrap();
     let output = copy::codegen(&copy);
     assert!(output.status.success(), "{}", stderr(&output));

@@ -326,7 +326,7 @@ async fn a_parallel_listing_cut_by_max_items_anywhere_resumes_with_nothing_misse
         .map(|c| c.id)
         .collect();
     for ranges in [2, 5] {
-        for cut in cut_points(120, 9) {
+        for cut in cut_points(120, 14) {
             let got = cut_then_resumed(&client, ranges, 10, cut).await;
             assert_all_once(&got, &want, &format!("{ranges} ranges, max_items({cut})"));
         }
