@@ -172,8 +172,11 @@ async fn max_requests_per_second_spaces_the_requests_of_every_clone() {
     concurrent_gets(&client, 10).await;
     let log = log.lock().unwrap();
     let span = *log.last().unwrap() - log[0];
-    // Ten requests at 50 per second: nine gaps of 20 ms at least.
-    assert!(span >= Duration::from_millis(170), "{span:?}");
+    // Ten requests at 50 per second: nine gaps of 20 ms, 180 ms, as the client sends them. The
+    // server sees them later by each one's connect and scheduling delay, and the first one's
+    // (a new connection) can be the longest: on a loaded machine, 161 ms was seen. Unpaced, the
+    // ten arrive within a few milliseconds, so 140 still tells the two apart.
+    assert!(span >= Duration::from_millis(140), "{span:?}");
 }
 
 #[tokio::test]
