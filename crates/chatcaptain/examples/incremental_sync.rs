@@ -50,8 +50,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
 }
 
 /// One run: the contacts created since the checkpoint saved in `path` (all of them when there
-/// is none), then the new checkpoint in its place. A run that fails saves nothing, so the next
-/// one starts from the same point and still misses nothing.
+/// is none), then the new checkpoint in its place. A run that fails part way saves its progress
+/// (`SyncContacts::progress`): the next one goes on from there, and nothing this run wrote comes
+/// again. A contact that does not match the spec is reported and the run goes on.
 async fn sync(contacts: &Contacts, path: &Path) -> Result<usize, Box<dyn Error>> {
     let since = match std::fs::read(path) {
         Ok(saved) => serde_json::from_slice(&saved)?,
@@ -61,17 +62,29 @@ async fn sync(contacts: &Contacts, path: &Path) -> Result<usize, Box<dyn Error>>
     let mut run = contacts.list().since(since).sync();
     let mut out = std::io::stdout().lock();
     let mut delivered = 0;
-    while let Some(contact) = run.try_next().await? {
-        // Store the contact: here, one JSON line on stdout.
-        serde_json::to_writer(&mut out, &contact)?;
-        writeln!(out)?;
-        delivered += 1;
-    }
+    let ended = loop {
+        match run.try_next().await {
+            // Store the contact: here, one JSON line on stdout.
+            Ok(Some(contact)) => {
+                serde_json::to_writer(&mut out, &contact)?;
+                writeln!(out)?;
+                delivered += 1;
+            }
+            Ok(None) => break Ok(()),
+            Err(chatcaptain::Error::InvalidItem { id, path, .. }) => {
+                eprintln!("contact {id:?} does not match the spec at `{path}`");
+            }
+            Err(e) => break Err(e),
+        }
+    };
+    // What was written is stored before the checkpoint that covers it is saved.
     out.flush()?;
-    let checkpoint = run.checkpoint().expect("the run went through to its end");
+    // Through or not, the progress covers exactly what was written.
+    let checkpoint = run.progress();
     // Write the new checkpoint beside the old, then swap: a crash leaves one or the other.
     let temporary = path.with_extension("tmp");
     std::fs::write(&temporary, serde_json::to_vec(&checkpoint)?)?;
     std::fs::rename(&temporary, path)?;
+    ended?;
     Ok(delivered)
 }
