@@ -9,6 +9,8 @@ mod glue;
 mod listing_methods;
 mod names;
 mod non_exhaustive;
+mod operations;
+mod resources;
 mod shapes;
 
 use std::path::{Path, PathBuf};
@@ -127,6 +129,7 @@ pub fn generate_files(spec_path: &Path) -> Result<(String, String)> {
         )
     })?;
     api.items.extend(fields::generate(&spec.openapi).items);
+    api.items.extend(operations::generate(&spec.json())?.items);
     Ok((
         format!("{}{}", header(&spec, ""), prettyplease::unparse(&api)),
         format!(

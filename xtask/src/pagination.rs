@@ -8,7 +8,7 @@
 //!   items: contacts          # where the items are in the success body: fields joined by `.`,
 //!                            # `[]` after the array (`results.hits[].document`)
 //!   order: newest-first      # the only order a cursor on a creation time can page
-//!   cursorField: created     # required date-time property of the item
+//!   cursorField: created     # date-time property of the item (an item without it is odd)
 //!   idField: id              # required string property of the item
 //! x-pagination:
 //!   style: page-number
@@ -304,11 +304,11 @@ fn resolve(doc: &Value, op: &Value, ext: &Value, report: &mut Report) -> Option<
         );
     }
     if let Style::Cursor { cursor_field, .. } = &style
-        && (!item_required(cursor_field) || !field_schema(cursor_field).is_some_and(date_time))
+        && !field_schema(cursor_field).is_some_and(date_time)
     {
         report(
             "cursorField",
-            format!("`{cursor_field}` must be a required date-time property of {item}"),
+            format!("`{cursor_field}` must be a date-time property of {item}"),
         );
     }
     if let Style::PageNumber {

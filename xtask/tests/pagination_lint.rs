@@ -57,12 +57,12 @@ fn pagination_items_path_missing_from_the_success_body_is_an_error() {
 }
 
 #[test]
-fn pagination_cursor_field_that_is_not_required_is_an_error() {
-    let report = lint_spec_with("cursorField: created", "cursorField: updated");
+fn pagination_cursor_field_that_is_not_a_date_time_is_an_error() {
+    let report = lint_spec_with("cursorField: created", "cursorField: name");
     assert_error(
         &report,
         &format!("{LIST}/cursorField"),
-        "required date-time property of Contact",
+        "must be a date-time property of Contact",
     );
 }
 

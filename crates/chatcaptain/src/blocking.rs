@@ -88,6 +88,15 @@ impl Client {
         &self.inner
     }
 
+    /// Runs one call of the async client on this client's runtime thread and waits for it.
+    pub(crate) fn call<T, F>(&self, call: F) -> Result<T, Error>
+    where
+        F: Future<Output = Result<T, Error>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.runtime.call(call)
+    }
+
     /// An async listing, driven on this client's runtime thread.
     pub(crate) fn cursor_listing<O: CursorOperation>(
         &self,

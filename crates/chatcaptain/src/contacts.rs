@@ -4,9 +4,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chatcaptain_api::types;
 use futures::FutureExt;
-use serde::de::Error as _;
 
-use crate::retry::Operation;
+use chatcaptain_api::operations::Operation;
 use crate::{
     Client, Contact, ContactUpdate, Error, ListContacts, NewContact, Organization, SearchContacts,
 };
@@ -51,7 +50,7 @@ impl Contacts {
         let body = types::NewContact::from(contact);
         let response = self
             .client
-            .execute(Operation::non_idempotent("create_contact"), |api| {
+            .execute(Operation::CreateContact, |api| {
                 api.create_contact()
                     .chatbot_id(bot)
                     .body(body.clone())
@@ -67,7 +66,7 @@ impl Contacts {
         let (bot, id) = (self.bot()?, contact_id(id)?);
         let response = self
             .client
-            .execute(Operation::idempotent("get_contact"), |api| {
+            .execute(Operation::GetContact, |api| {
                 api.get_contact()
                     .chatbot_id(bot)
                     .contact_id(id)
@@ -97,7 +96,7 @@ impl Contacts {
         let body = types::UpdateContactRequest::builder().contact(contact);
         let response = self
             .client
-            .execute(Operation::idempotent("update_contact"), |api| {
+            .execute(Operation::UpdateContact, |api| {
                 api.update_contact()
                     .chatbot_id(bot)
                     .contact_id(id)
@@ -120,7 +119,7 @@ impl Contacts {
         let sent = AtomicU32::new(0);
         let result = self
             .client
-            .execute(Operation::idempotent("delete_contact"), |api| {
+            .execute(Operation::DeleteContact, |api| {
                 sent.fetch_add(1, Ordering::Relaxed);
                 api.delete_contact()
                     .chatbot_id(bot)
@@ -141,7 +140,7 @@ impl Contacts {
         let (bot, id) = (self.bot()?, contact_id(id)?);
         let response = self
             .client
-            .execute(Operation::idempotent("list_contact_organizations"), |api| {
+            .execute(Operation::ListContactOrganizations, |api| {
                 api.list_contact_organizations()
                     .chatbot_id(bot)
                     .contact_id(id)
@@ -188,13 +187,9 @@ pub(crate) fn path_segment<'a>(what: &str, value: &'a str) -> Result<&'a str, Er
     }
 }
 
-fn unwrap_contact(response: types::ContactResponse) -> Result<Contact, Error> {
-    match response.contact {
+fn unwrap_contact(mut response: types::ContactResponse) -> Result<Contact, Error> {
+    match response.contact.take() {
         Some(contact) => Ok(contact),
-        None => Err(Error::decode(
-            Some(reqwest::StatusCode::OK),
-            &serde_json::to_vec(&response).unwrap_or_default(),
-            serde_json::Error::missing_field("contact"),
-        )),
+        None => Err(crate::paging::missing_field(&response, "contact")),
     }
 }

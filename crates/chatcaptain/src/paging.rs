@@ -10,6 +10,6 @@
 pub(crate) use crate::contacts::path_segment;
 pub use crate::paginate::operation::{
     ApiResult, CursorOperation, Dated, Envelope, Excluding, Item, Operation, PageOperation,
-    envelope_error,
+    envelope_error, missing_field,
 };
 pub use crate::paginate::{CursorListing, PageListing};

@@ -23,6 +23,7 @@
 use std::time::{Duration, SystemTime};
 
 use chatcaptain_api::Error as ApiError;
+use chatcaptain_api::operations::Operation;
 use chatcaptain_api::hooks::ResponseTooLarge;
 use chatcaptain_api::types;
 use reqwest::StatusCode;
@@ -59,31 +60,6 @@ impl Default for RetryPolicy {
     }
 }
 
-/// One operation as the retry policy sees it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Operation {
-    pub(crate) name: &'static str,
-    pub(crate) idempotent: bool,
-}
-
-impl Operation {
-    /// An operation whose repetition leaves the same state (GET, DELETE, the merging PATCH).
-    pub(crate) const fn idempotent(name: &'static str) -> Self {
-        Operation {
-            name,
-            idempotent: true,
-        }
-    }
-
-    /// An operation that must not run twice (`createContact`).
-    pub(crate) const fn non_idempotent(name: &'static str) -> Self {
-        Operation {
-            name,
-            idempotent: false,
-        }
-    }
-}
-
 /// Why a failure may be retried, and what the server asked for.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Retryable {
@@ -102,7 +78,7 @@ impl RetryPolicy {
         if too_large(error).is_some() {
             return None; // the same answer would be as large the next time
         }
-        let repeatable = operation.idempotent || self.retry_non_idempotent;
+        let repeatable = operation.idempotent() || self.retry_non_idempotent;
         let (reason, status, headers, safe) = match error {
             ApiError::ErrorResponse(rv) => {
                 let status = rv.status();

@@ -10,7 +10,7 @@ use tracing::Instrument;
 
 // `Envelope` is implemented for every success body by the generated `src/generated.rs`.
 use crate::paginate::operation::{ApiResult, Envelope};
-use crate::retry::Operation;
+use chatcaptain_api::operations::Operation;
 use crate::{Client, Error};
 
 /// What a listing's request answered: the typed body, or, when the generated client refused a
@@ -67,7 +67,7 @@ impl Client {
             self.attempt(operation, call, lenient, deadline)
                 .instrument(tracing::debug_span!(
                     "chatcaptain",
-                    operation = operation.name
+                    operation = operation.name()
                 ));
         let result = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline.at, attempts)
@@ -79,7 +79,7 @@ impl Client {
             None => attempts.await,
         };
         if let Err(e) = &result {
-            tracing::debug!(operation = operation.name, error = %e, "request failed");
+            tracing::debug!(operation = operation.name(), error = %e, "request failed");
         }
         result
     }
@@ -168,7 +168,7 @@ impl Client {
             // rather than add to the load.
             let Some(cost) = budget.take_retry(retryable.reason == "timeout") else {
                 tracing::warn!(
-                    operation = operation.name,
+                    operation = operation.name(),
                     attempt,
                     reason = retryable.reason,
                     "not retrying a ChatCaptain request: the client's retry quota is empty"
@@ -185,7 +185,7 @@ impl Client {
             };
             retries_cost += cost;
             tracing::warn!(
-                operation = operation.name,
+                operation = operation.name(),
                 attempt,
                 status = retryable.status.map(|s| s.as_u16()),
                 delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
@@ -234,12 +234,12 @@ fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> 
 /// carry personal data or the key is recorded: the route's template stands for the URL, whose
 /// path holds ids and whose query holds search terms.
 fn request_span(client: &Client, operation: Operation, attempt: u32) -> tracing::Span {
-    let (method, template) = route(operation.name);
+    let (method, template) = (operation.method(), operation.path());
     tracing::info_span!(
         "chatcaptain.request",
         otel.kind = "client",
         otel.name = %format_args!("{method} {template}"),
-        operation = operation.name,
+        operation = operation.name(),
         http.request.method = method,
         url.template = template,
         server.address = client.host(),
@@ -247,23 +247,6 @@ fn request_span(client: &Client, operation: Operation, attempt: u32) -> tracing:
         http.response.status_code = tracing::field::Empty,
         error.type = tracing::field::Empty,
     )
-}
-
-/// The method and path template of each operation, as the spec has them.
-fn route(operation: &str) -> (&'static str, &'static str) {
-    match operation {
-        "list_contacts" => ("GET", "/v1/chatbots/{chatbotId}/contacts"),
-        "create_contact" => ("POST", "/v1/chatbots/{chatbotId}/contacts"),
-        "search_contacts" => ("GET", "/v1/chatbots/{chatbotId}/contacts/search"),
-        "get_contact" => ("GET", "/v1/chatbots/{chatbotId}/contacts/{contactId}"),
-        "update_contact" => ("PATCH", "/v1/chatbots/{chatbotId}/contacts/{contactId}"),
-        "delete_contact" => ("DELETE", "/v1/chatbots/{chatbotId}/contacts/{contactId}"),
-        "list_contact_organizations" => (
-            "GET",
-            "/v1/chatbots/{chatbotId}/contacts/{contactId}/organizations",
-        ),
-        _ => ("GET", "unknown"),
-    }
 }
 
 fn record_outcome<T>(span: &tracing::Span, outcome: &ApiResult<T>) {

@@ -6,60 +6,18 @@ use chatcaptain_api::types;
 
 pub use chatcaptain_api::types::{Address, Contact, Organization};
 
-/// A wrapper around a generated request body: the generated text setters (one per optional
-/// string property of a schema marked `x-rust-setters` in the spec, in `src/generated.rs`) write
-/// into it.
+/// A wrapper around a generated request body: the generated setters (one per optional plain
+/// property of a schema marked `x-rust-setters` in the spec, in `src/generated.rs`) write into it.
+/// `NewContact` and `NewOrganization` are generated whole (`x-rust-wrapper`).
 pub(crate) trait Wrapper {
     type Body;
     fn body(&mut self) -> &mut Self::Body;
-}
-
-impl Wrapper for NewContact {
-    type Body = types::NewContact;
-    fn body(&mut self) -> &mut types::NewContact {
-        &mut self.0
-    }
 }
 
 impl Wrapper for ContactUpdate {
     type Body = types::ContactUpdate;
     fn body(&mut self) -> &mut types::ContactUpdate {
         &mut self.body
-    }
-}
-
-/// The fields of a contact to create: `NewContact::new("EN").name("Max").email("max@example.com")`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewContact(types::NewContact);
-
-impl NewContact {
-    /// A contact speaking this language (`"EN"`, `"DE"`); the only required field.
-    pub fn new(language: impl Into<String>) -> Self {
-        // The generated builder leaves the optional fields unset, whichever the spec has.
-        NewContact(
-            types::NewContact::builder()
-                .language(language.into())
-                .try_into()
-                .expect("language, the only required field, is set"),
-        )
-    }
-
-    /// The generated body this wraps.
-    pub fn into_inner(self) -> types::NewContact {
-        self.0
-    }
-}
-
-impl From<NewContact> for types::NewContact {
-    fn from(c: NewContact) -> Self {
-        c.0
-    }
-}
-
-/// Any generated body, for fields this wrapper has no setter for.
-impl From<types::NewContact> for NewContact {
-    fn from(body: types::NewContact) -> Self {
-        NewContact(body)
     }
 }
 

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::extract::{items_expr, pointer, total_expr};
 use super::listing_methods;
+use super::resources;
 use super::names::{pascal, snake, words};
 use super::shapes::{Shape, Shapes, is_string};
 use crate::pagination::{self, Listing, Style};
@@ -30,8 +31,11 @@ pub fn generate(doc: &Value, api: &syn::File) -> Result<syn::File> {
         use chatcaptain_api::types;
     };
     tokens.extend(envelopes(doc, &shapes)?);
+    tokens.extend(resources::wrappers(doc, &shapes)?);
     tokens.extend(setters(doc, &shapes)?);
     tokens.extend(items(&listings, &shapes)?);
+    let (handles, blocking_handles) = resources::handles(doc, &shapes, &listings)?;
+    tokens.extend(handles);
     // Only read when there is a setter to check.
     let reserved = if listings
         .iter()
@@ -41,7 +45,8 @@ pub fn generate(doc: &Value, api: &syn::File) -> Result<syn::File> {
     } else {
         BTreeSet::new()
     };
-    let mut blocking = TokenStream::new();
+    let uses_types = !blocking_handles.is_empty();
+    let mut blocking = blocking_handles;
     for listing in &listings {
         let (glue, blocking_glue) = operation(listing, &shapes, &reserved)
             .with_context(|| format!("operation `{}`", listing.operation_id))?;
@@ -49,9 +54,10 @@ pub fn generate(doc: &Value, api: &syn::File) -> Result<syn::File> {
         blocking.extend(blocking_glue);
     }
     // The setters of optional parameters may name generated types.
-    let types = match listings
-        .iter()
-        .any(|l| l.arguments.iter().any(|a| !a.required))
+    let types = match uses_types
+        || listings
+            .iter()
+            .any(|l| l.arguments.iter().any(|a| !a.required))
     {
         true => quote!(
             use super::types;
@@ -123,16 +129,23 @@ fn setters(doc: &Value, shapes: &Shapes) -> Result<TokenStream> {
             // The generated field's type, not the schema's `type`: a string `enum` is a
             // generated enum, not a `String`.
             let field = shapes.field(name, property)?;
-            if required.contains(&property.as_str())
-                || field.shape != Shape::Optional(Box::new(Shape::Named("String".into())))
-            {
+            let Shape::Optional(inner) = &field.shape else {
+                continue;
+            };
+            let Shape::Named(named) = inner.as_ref() else {
+                continue;
+            };
+            if required.contains(&property.as_str()) {
                 continue;
             }
+            let Some(ty) = resources::scalar(named) else {
+                continue; // a struct, a map: set through the wrapper's `From` the generated body
+            };
             let field = &field.ident;
             let doc = definition["description"].as_str().unwrap_or("").to_owned();
             methods.extend(quote! {
                 #[doc = #doc]
-                pub fn #field(mut self, value: impl Into<String>) -> Self {
+                pub fn #field(mut self, value: impl Into<#ty>) -> Self {
                     crate::types::Wrapper::body(&mut self).#field = Some(value.into());
                     self
                 }
@@ -183,11 +196,19 @@ fn items(listings: &[Listing], shapes: &Shapes) -> Result<TokenStream> {
     }
     for (item, created) in dated {
         let ty = format_ident!("{item}");
-        let field = &shapes.field(item, created)?.ident;
+        let field = shapes.field(item, created)?;
+        let ident = &field.ident;
+        // An optional cursor field (a schema shared with answers that may lack it) is read as
+        // is: the listing reports an item without one as odd, as it cannot page past it.
+        let value = if field.shape.optional() {
+            quote!(self.#ident)
+        } else {
+            quote!(Some(self.#ident))
+        };
         tokens.extend(quote! {
             impl crate::paging::Dated for types::#ty {
                 const CREATED_FIELD: &'static str = #created;
-                fn created(&self) -> chrono::DateTime<chrono::Utc> { self.#field }
+                fn created(&self) -> Option<chrono::DateTime<chrono::Utc>> { #value }
             }
         });
     }
@@ -250,7 +271,7 @@ fn operation(
     let params = format_ident!("{}Params", pascal(op_id));
     let item = format_ident!("{}", listing.item);
     let response = format_ident!("{}", listing.response);
-    let name = snake(op_id);
+    let variant = format_ident!("{}", pascal(op_id));
     let summary = listing.summary.trim_end_matches('.');
 
     let mut fields = TokenStream::new();
@@ -448,7 +469,8 @@ fn operation(
         impl crate::paging::Operation for #params {
             type Item = types::#item;
             type Response = types::#response;
-            const NAME: &'static str = #name;
+            const OPERATION: chatcaptain_api::operations::Operation =
+                chatcaptain_api::operations::Operation::#variant;
             const DEFAULT_PAGE_SIZE: u32 = #default_size;
             const ITEMS: &'static str = #items_pointer;
             const ITEM_IN_ELEMENT: &'static str = #in_element;

@@ -16,6 +16,13 @@ pub enum Shape {
     Named(String),
 }
 
+impl Shape {
+    /// Whether the field may be absent (`Option<..>`).
+    pub fn optional(&self) -> bool {
+        matches!(self, Shape::Optional(_))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
     pub ident: syn::Ident,

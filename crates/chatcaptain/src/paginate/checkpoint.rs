@@ -28,7 +28,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Resume;
-use super::operation::Dated;
+use super::operation::{Dated, created_of};
 
 /// The version a saved checkpoint carries; a file without it is no checkpoint of this crate's
 /// (unless it is one of the first format, which always had `newest`).
@@ -177,7 +177,7 @@ impl Checkpoint {
 
     /// Takes a delivered item into the checkpoint; `now` is this machine's clock.
     pub(super) fn record<T: Dated>(&mut self, item: &T, now: DateTime<Utc>) {
-        let created = item.created();
+        let created = created_of(item);
         let id = item.id().to_owned();
         let tolerance = TimeDelta::from_std(Self::CLOCK_TOLERANCE).unwrap_or_default();
         if created > now + tolerance {

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use super::checkpoint::Checkpoint;
 use super::entry::{self, Entry};
-use super::operation::{CursorOperation, Dated, Item};
+use super::operation::{CursorOperation, Dated, Item, created_of};
 use super::parallel::ParallelCursor;
 use super::sync::SyncContacts;
 use super::{Odd, Options, Page, Resume, Step, Strategy};
@@ -613,7 +613,7 @@ impl<O: CursorOperation> Strategy for CursorStrategy<O> {
         async move {
             let limit_nz = NonZeroU32::new(limit).expect("limits are at least 1");
             let answer = client
-                .execute_lenient(crate::retry::Operation::idempotent(O::NAME), |api| {
+                .execute_lenient(O::OPERATION, |api| {
                     params.send(api, token, limit_nz)
                 })
                 .await;
@@ -621,12 +621,12 @@ impl<O: CursorOperation> Strategy for CursorStrategy<O> {
                 Ok(Lenient::Typed(page)) => Ok(O::items(page)
                     .unwrap_or_default()
                     .into_iter()
-                    .map(Entry::Good)
+                    .map(|item| Entry::Good(item).dated())
                     .collect()),
                 Ok(Lenient::Raw(body)) => {
                     let created = Some(<O::Item as Dated>::CREATED_FIELD);
                     Ok(entry::raw_page::<O>(&body, created)?
-                        .map(|(_, entries)| entries)
+                        .map(|(_, entries)| entries.into_iter().map(Entry::dated).collect())
                         .unwrap_or_default())
                 }
                 Err(e) if refused(&e) => Err(e),
@@ -668,7 +668,7 @@ impl<O: CursorOperation> Strategy for CursorStrategy<O> {
             // Perhaps a hole (or the boundary's contacts were deleted meanwhile): nothing of this
             // answer is used, the same place is asked for again with a whole-second token.
             tracing::debug!(
-                operation = O::NAME,
+                operation = O::OPERATION.name(),
                 "the server did not repeat the page boundary: rounding tokens up to whole seconds"
             );
             self.cursor.whole_second_tokens = true;
@@ -798,7 +798,7 @@ impl<O: CursorOperation> Strategy for CursorStrategy<O> {
         from.after(
             delivered
                 .iter()
-                .map(|item| (item.created(), item.id()))
+                .map(|item| (created_of(item), item.id()))
                 .chain(odd),
         )
     }

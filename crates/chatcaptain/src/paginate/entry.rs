@@ -84,8 +84,30 @@ impl<T: Dated> Entry<T> {
     /// When the item was created, when that could be read.
     pub(crate) fn created(&self) -> Option<DateTime<Utc>> {
         match self {
-            Entry::Good(item) => Some(item.created()),
+            Entry::Good(item) => item.created(),
             Entry::Bad { created, .. } => *created,
+        }
+    }
+
+    /// An entry of a cursor's page: an item that matches the spec but has no creation time (its
+    /// schema, shared with answers that may lack it, leaves the field optional) is odd, as the
+    /// cursor cannot place it; it is reported whole rather than dropped.
+    pub(crate) fn dated(self) -> Entry<T> {
+        match self {
+            Entry::Good(item) if item.created().is_none() => {
+                let id = Some(item.id().to_owned());
+                Entry::Bad {
+                    id: id.clone(),
+                    created: None,
+                    error: Error::InvalidItem {
+                        id,
+                        path: T::CREATED_FIELD.to_owned(),
+                        raw: Box::new(serde_json::to_value(&item).unwrap_or_default()),
+                        source: serde::de::Error::missing_field(T::CREATED_FIELD),
+                    },
+                }
+            }
+            other => other,
         }
     }
 }

@@ -32,11 +32,19 @@ pub trait Item: DeserializeOwned + Clone + Send + Sync + 'static {
 }
 
 /// An item a date-time cursor can page: it knows when it was created.
-pub trait Dated: Item {
+pub trait Dated: Item + serde::Serialize {
     /// The JSON name of the creation time, read on its own from an item that does not decode.
     const CREATED_FIELD: &'static str;
-    /// When the item was created.
-    fn created(&self) -> DateTime<Utc>;
+    /// When the item was created; `None` when a schema shared with other answers leaves the
+    /// field optional and this item lacks it. A listing yields such an item as an
+    /// [`Error::InvalidItem`](crate::Error::InvalidItem): it cannot page past it.
+    fn created(&self) -> Option<DateTime<Utc>>;
+}
+
+/// The creation time of an item a listing delivered. Every such item has one: an item without
+/// it is odd from the moment its page is read (`Entry::dated`).
+pub(crate) fn created_of<T: Dated>(item: &T) -> DateTime<Utc> {
+    item.created().unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// A paginated operation with its parameters other than the paging ones (a chatbot id, a query).
@@ -45,8 +53,8 @@ pub trait Operation: Clone + std::fmt::Debug + Send + Sync + 'static {
     type Item: Item;
     /// The typed answer of one page.
     type Response: Envelope + Send + 'static;
-    /// The operation's name in logs and retry decisions.
-    const NAME: &'static str;
+    /// The operation, from the generated table: its name in logs and spans, its retries.
+    const OPERATION: chatcaptain_api::operations::Operation;
     /// The page size used when the caller sets none.
     const DEFAULT_PAGE_SIZE: u32;
     /// The JSON pointer of the items' array in an answer.
@@ -94,4 +102,14 @@ pub trait Excluding: PageOperation {}
 /// The server's error text when it is not blank: the body of every generated [`Envelope`].
 pub fn envelope_error(error: &Option<String>) -> Option<&str> {
     error.as_deref().filter(|e| !e.trim().is_empty())
+}
+
+/// The error for a success answer whose envelope lacks the object it exists to carry
+/// (`{"contact": ..}` without `contact`): a decode error that shows the whole answer.
+pub fn missing_field<R: serde::Serialize>(response: &R, field: &'static str) -> Error {
+    Error::decode(
+        None,
+        &serde_json::to_vec(response).unwrap_or_default(),
+        serde::de::Error::missing_field(field),
+    )
 }

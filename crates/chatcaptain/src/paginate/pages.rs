@@ -230,7 +230,7 @@ impl<O: PageOperation> Strategy for PageStrategy<O> {
             NonZeroU32::new(self.page_size).expect("page size is validated to be at least 1");
         async move {
             let answer = client
-                .execute_lenient(crate::retry::Operation::idempotent(O::NAME), |api| {
+                .execute_lenient(O::OPERATION, |api| {
                     params.send(api, page, size, hidden.as_deref())
                 })
                 .await?;

@@ -44,7 +44,7 @@ use serde::{Deserialize, Serialize};
 
 use super::checkpoint::Checkpoint;
 use super::cursor::{Cursor, CursorStrategy, Fetched, round_down_to_second};
-use super::operation::{CursorOperation, Dated};
+use super::operation::{CursorOperation, created_of};
 use super::{Options, Page, Resume, Strategy};
 use crate::{Client, Error};
 
@@ -318,14 +318,14 @@ impl<O: CursorOperation> Parallel<O> {
                 range.recent = Some(items.len() as f64 / seconds(before - after).max(1.0));
             }
             if range.origin.is_none() {
-                range.origin = items.first().map(Dated::created);
+                range.origin = items.first().map(created_of);
             }
             self.queued
                 .extend(invalid.into_iter().map(|odd| Err(odd.error)));
             self.delivered += items.len();
             if self.discovering && !items.is_empty() && !self.finished {
                 self.discovering = false;
-                let newest = items[0].created();
+                let newest = created_of(&items[0]);
                 if let Err(e) = self.discover(newest).await {
                     self.finished = true;
                     return Some(Err(e));

@@ -17,7 +17,7 @@ use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 
 use super::checkpoint::{Checkpoint, Pending};
-use super::operation::Dated;
+use super::operation::{Dated, created_of};
 use super::{Page, Resume};
 use crate::{Contact, Error};
 
@@ -192,7 +192,7 @@ impl<T: Dated> Stream for SyncContacts<T> {
             };
             while let Some(item) = segment.items.pop_front() {
                 if segment.carried.contains(item.id())
-                    || this.state.delivered_ahead(item.created(), item.id())
+                    || this.state.delivered_ahead(created_of(&item), item.id())
                 {
                     continue;
                 }
