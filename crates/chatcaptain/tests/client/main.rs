@@ -12,6 +12,7 @@ mod fake;
 mod faults;
 mod hooks;
 mod operations;
+mod organizations;
 mod pacing;
 mod pagination;
 mod parallel;
