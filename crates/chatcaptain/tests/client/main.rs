@@ -8,6 +8,7 @@ mod common;
 mod blocking;
 mod budget;
 mod errors;
+mod every_operation;
 mod fake;
 mod faults;
 mod hooks;
