@@ -20,6 +20,7 @@
 //! `Hooks::default()` adds nothing and caps nothing.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::TryStreamExt;
@@ -30,10 +31,20 @@ use reqwest::{Response, StatusCode};
 use serde_json::Value;
 
 use crate::Client;
+use crate::operations::Operation;
 use crate::types::ErrorResponse;
 
 /// The characters of an undecodable error body kept in the synthesized `message`.
 const EXCERPT_CHARS: usize = 200;
+
+/// A caller's function run on every request before it is sent (retries included): it may add
+/// headers or change the request. It runs before the client's own headers are added, so it never
+/// sees the API key and cannot replace it. The operation is `None` for a raw request to a path
+/// the spec does not have.
+pub type RequestHook = Arc<dyn Fn(&mut reqwest::Request, Option<Operation>) + Send + Sync>;
+
+/// A caller's function run on every answer (retries included), before its body is read.
+pub type ResponseHook = Arc<dyn Fn(&Response, Option<Operation>) + Send + Sync>;
 
 /// Per-client settings the hooks apply to every request; see the module docs.
 #[derive(Clone, Default)]
@@ -41,6 +52,8 @@ pub struct Hooks {
     headers: HeaderMap,
     timeout: Option<Duration>,
     max_response_bytes: Option<u64>,
+    on_request: Vec<RequestHook>,
+    on_response: Vec<ResponseHook>,
 }
 
 impl fmt::Debug for Hooks {
@@ -51,6 +64,8 @@ impl fmt::Debug for Hooks {
             .field("headers", &names)
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("on_request", &self.on_request.len())
+            .field("on_response", &self.on_response.len())
             .finish()
     }
 }
@@ -71,6 +86,23 @@ impl Hooks {
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
+    }
+
+    /// Runs `hook` on every request before it is sent, after the hooks added before it.
+    pub fn on_request(mut self, hook: RequestHook) -> Self {
+        self.on_request.push(hook);
+        self
+    }
+
+    /// Runs `hook` on every answer, after the hooks added before it.
+    pub fn on_response(mut self, hook: ResponseHook) -> Self {
+        self.on_response.push(hook);
+        self
+    }
+
+    /// The per-request timeout, when one is set.
+    pub fn request_timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 
     /// Fails a response whose body grows past `limit` bytes with [`ResponseTooLarge`].
@@ -264,12 +296,17 @@ impl ClientHooks<Hooks> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         // progenitor sends the spec's `info.version` as `api-version`; the API documents no such
         // header, and the spec's version numbers our description, not the server's API.
         request.headers_mut().remove("api-version");
         let hooks = self.inner();
+        // The caller's hooks first: the key is added after them, so they never see it.
+        let operation = operation_of(info, request);
+        for hook in &hooks.on_request {
+            hook(request, operation);
+        }
         for (name, value) in &hooks.headers {
             request.headers_mut().insert(name.clone(), value.clone());
         }
@@ -296,10 +333,14 @@ impl ClientHooks<Hooks> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<Response> {
         let origin = request.url().origin();
+        let operation = operation_of(info, &request);
         let mut response = self.client().execute(request).await?;
+        for hook in &self.inner().on_response {
+            hook(&response, operation);
+        }
         // A `reqwest::Client` the caller supplied may follow redirects, and reqwest strips only
         // `Authorization` and `Cookie` when it leaves the host, not our key header. The key may
         // be gone already; at least the answer of another origin is not taken for the API's:
@@ -311,4 +352,16 @@ impl ClientHooks<Hooks> for Client {
         }
         self.inner().shape(response).await
     }
+}
+
+/// The operation of the spec a request is for: by the generated method's name, else (a raw
+/// request) by its method and path below the base URL's.
+fn operation_of(info: &OperationInfo, request: &reqwest::Request) -> Option<Operation> {
+    Operation::from_name(info.operation_id).or_else(|| {
+        let path = request.url().path();
+        // A base URL with a path (`https://host/api`) puts the API's paths below it.
+        (0..path.len())
+            .filter(|&i| i == 0 || path.as_bytes()[i] == b'/')
+            .find_map(|i| Operation::find(request.method().as_str(), &path[i..]))
+    })
 }

@@ -75,6 +75,15 @@ impl Client {
         })
     }
 
+    /// This client with `options` overriding its settings for the calls made through the copy
+    /// (see [`crate::Client::with`]); it shares this one's runtime thread.
+    pub fn with(&self, options: crate::CallOptions) -> Client {
+        Client {
+            inner: self.inner.with(options),
+            runtime: self.runtime.clone(),
+        }
+    }
+
     /// The contacts of one chatbot.
     pub fn contacts(&self, chatbot_id: impl Into<String>) -> Contacts {
         Contacts {
@@ -140,6 +149,14 @@ pub struct Contacts {
 }
 
 impl Contacts {
+    /// This handle with `options` overriding the client's settings for its calls and listings.
+    pub fn with(&self, options: crate::CallOptions) -> Contacts {
+        Contacts {
+            inner: self.inner.with(options),
+            runtime: self.runtime.clone(),
+        }
+    }
+
     /// Creates a contact and returns it as stored.
     pub fn create(&self, contact: NewContact) -> Result<Contact, Error> {
         let inner = self.inner.clone();

@@ -6,12 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chatcaptain_api::Hooks;
+use chatcaptain_api::hooks::{RequestHook, ResponseHook};
+use chatcaptain_api::operations::Operation;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::budget::{Budget, DEFAULT_RETRY_QUOTA};
 use crate::retry::{RetryMode, RetryPolicy};
-use crate::{Contacts, Error};
+use crate::{CallOptions, Contacts, Error};
 
 /// Where ChatCaptain lives unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.chatcaptain.com";
@@ -51,12 +53,14 @@ pub struct Client {
     shared: Arc<Shared>,
 }
 
+#[derive(Clone)]
 struct Shared {
     api: chatcaptain_api::Client,
     base_url: String,
     retry: RetryPolicy,
     call_timeout: Option<Duration>,
-    budget: Budget,
+    /// Shared by the clients [`Client::with`] makes: one pace, one quota, one hold.
+    budget: Arc<Budget>,
     /// The base URL's host, for request spans.
     host: String,
 }
@@ -97,6 +101,32 @@ impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// This client with `options` overriding its settings, for the calls made through the
+    /// copy (and the handles and listings it makes); this client is left as it was. Cheap: the
+    /// copy shares the connection pool, the pace, the retry quota and the hooks.
+    pub fn with(&self, options: CallOptions) -> Client {
+        let mut shared = Shared::clone(&self.shared);
+        if let Some(timeout) = options.timeout {
+            use chatcaptain_api::ClientInfo as _;
+            let api = &self.shared.api;
+            let hooks = api.inner().clone().timeout(timeout);
+            shared.api = chatcaptain_api::Client::new_with_client(
+                api.baseurl(),
+                api.client().clone(),
+                hooks,
+            );
+        }
+        if let Some(limit) = options.call_timeout {
+            shared.call_timeout = Some(limit);
+        }
+        if let Some(attempts) = options.max_attempts {
+            shared.retry.max_attempts = attempts;
+        }
+        Client {
+            shared: Arc::new(shared),
+        }
     }
 
     /// The contacts of one chatbot.
@@ -153,6 +183,8 @@ pub struct ClientBuilder<C = Client> {
     retry_quota: Option<Option<u32>>,
     per_second: Option<f64>,
     retry_mode: RetryMode,
+    on_request: Vec<RequestHook>,
+    on_response: Vec<ResponseHook>,
     builds: PhantomData<fn() -> C>,
 }
 
@@ -171,6 +203,8 @@ impl<C> Default for ClientBuilder<C> {
             retry_quota: None,
             per_second: None,
             retry_mode: RetryMode::Standard,
+            on_request: Vec::new(),
+            on_response: Vec::new(),
             builds: PhantomData,
         }
     }
@@ -186,6 +220,9 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry_mode", &self.retry_mode)
+            .field("on_request", &self.on_request.len())
+            .field("on_response", &self.on_response.len())
             .finish_non_exhaustive()
     }
 }
@@ -291,6 +328,44 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Runs `hook` on every request before it is sent, retries included, after the hooks added
+    /// before it: to add a header (a trace id, a proxy's credentials), log or count attempts.
+    /// The operation comes from the spec's table (`None` for a raw call to a path the spec
+    /// does not have). The hook runs before the client adds its own headers: it never sees the
+    /// API key, and a header it sets of the same name (the key's, `user-agent`) is replaced.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), chatcaptain::Error> {
+    /// let client = chatcaptain::Client::builder()
+    ///     .api_key("...")
+    ///     .on_request(|request, operation| {
+    ///         let id = reqwest::header::HeaderValue::from_static("trace-123");
+    ///         request.headers_mut().insert("x-trace-id", id);
+    ///         tracing::debug!(operation = operation.map(|o| o.id()), "sending");
+    ///     })
+    ///     .build()?;
+    /// # drop(client); Ok(()) }
+    /// ```
+    pub fn on_request<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&mut reqwest::Request, Option<Operation>) + Send + Sync + 'static,
+    {
+        self.on_request.push(Arc::new(hook));
+        self
+    }
+
+    /// Runs `hook` on every answer, retries included, after the hooks added before it and
+    /// before the body is read: to log or meter statuses and headers (a rate-limit header, the
+    /// server's request id). A request that got no answer (a refused connection, a timeout)
+    /// does not come here; its error does come back from the call.
+    pub fn on_response<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&reqwest::Response, Option<Operation>) + Send + Sync + 'static,
+    {
+        self.on_response.push(Arc::new(hook));
+        self
+    }
+
     /// The `User-Agent` header (default `chatcaptain-rs/<version>`).
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = Some(agent.into());
@@ -381,7 +456,14 @@ impl<C> ClientBuilder<C> {
         let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
             Error::Config(format!("user agent {user_agent:?} is not a header value"))
         })?;
-        let hooks = Hooks::new()
+        let mut hooks = Hooks::new();
+        for hook in self.on_request {
+            hooks = hooks.on_request(hook);
+        }
+        for hook in self.on_response {
+            hooks = hooks.on_response(hook);
+        }
+        let hooks = hooks
             .header(API_KEY_HEADER, key)
             .header("user-agent", user_agent)
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
@@ -404,11 +486,11 @@ impl<C> ClientBuilder<C> {
                 retry: self.retry,
                 call_timeout: self.call_timeout,
                 host: parsed.host_str().unwrap_or_default().to_owned(),
-                budget: Budget::new(
+                budget: Arc::new(Budget::new(
                     self.retry_quota.unwrap_or(Some(DEFAULT_RETRY_QUOTA)),
                     self.per_second,
                     self.retry_mode == RetryMode::Adaptive,
-                ),
+                )),
             }),
         })
     }

@@ -38,6 +38,12 @@ impl Contacts {
         Contacts { client, chatbot_id }
     }
 
+    /// This handle with `options` overriding the client's settings for its calls and listings
+    /// (see [`Client::with`]).
+    pub fn with(&self, options: crate::CallOptions) -> Contacts {
+        Contacts::new(self.client.with(options), self.chatbot_id.clone())
+    }
+
     /// The chatbot these contacts belong to.
     pub fn chatbot_id(&self) -> &str {
         &self.chatbot_id

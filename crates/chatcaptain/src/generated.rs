@@ -289,6 +289,14 @@ impl crate::Client {
     }
 }
 impl Organizations {
+    /// This handle with `options` overriding the client's settings for its calls and
+    /// listings (see [`Client::with`](crate::Client::with)).
+    pub fn with(&self, options: crate::CallOptions) -> Self {
+        Organizations {
+            client: self.client.with(options),
+            chatbot_id: ::std::clone::Clone::clone(&self.chatbot_id),
+        }
+    }
     ///The `chatbotId` these operations address.
     pub fn chatbot_id(&self) -> &str {
         &self.chatbot_id
@@ -661,6 +669,14 @@ pub(crate) mod blocking_listings {
         }
     }
     impl Organizations {
+        /// This handle with `options` overriding the client's settings for its calls and
+        /// listings.
+        pub fn with(&self, options: crate::CallOptions) -> Self {
+            Organizations {
+                inner: self.inner.with(options),
+                client: ::std::clone::Clone::clone(&self.client),
+            }
+        }
         ///The `chatbotId` these operations address.
         pub fn chatbot_id(&self) -> &str {
             self.inner.chatbot_id()

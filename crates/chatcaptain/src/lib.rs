@@ -154,6 +154,7 @@ mod adaptive;
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 mod budget;
+mod call_options;
 mod client;
 mod contacts;
 mod error;
@@ -170,6 +171,8 @@ mod transport;
 mod types;
 
 pub use budget::MAX_REQUESTS_PER_SECOND;
+pub use call_options::CallOptions;
+pub use chatcaptain_api::operations::Operation;
 pub use client::{
     API_KEY_ENV, API_KEY_HEADER, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_BYTES,

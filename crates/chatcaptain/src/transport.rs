@@ -60,6 +60,12 @@ impl Client {
         T: Envelope,
         F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
     {
+        // The builder refuses 0; `CallOptions` can only refuse it here.
+        if self.retry_policy().max_attempts == 0 {
+            return Err(Error::InvalidArgument(
+                "max_attempts is 0: a call needs at least one attempt".into(),
+            ));
+        }
         let deadline = self
             .call_timeout()
             .map(|limit| Deadline::after(limit, tokio::time::Instant::now()));

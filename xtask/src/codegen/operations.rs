@@ -141,6 +141,11 @@ pub fn generate(doc: &Value) -> Result<syn::File> {
                     match self { #(Operation::#v => #pagination,)* }
                 }
 
+                /// The operation whose generated `Client` method has this name (`list_contacts`).
+                pub fn from_name(name: &str) -> Option<Operation> {
+                    Operation::ALL.iter().copied().find(|op| op.name() == name)
+                }
+
                 /// The operation a request addresses, from its method and path alone (no query);
                 /// a literal segment wins over a parameter (`/contacts/search` is not a contact
                 /// id). `None` for a method or path the spec does not have.

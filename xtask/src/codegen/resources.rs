@@ -237,6 +237,11 @@ fn handle_of(
         }
 
         impl #ty {
+            /// This handle with `options` overriding the client's settings for its calls and
+            /// listings (see [`Client::with`](crate::Client::with)).
+            pub fn with(&self, options: crate::CallOptions) -> Self {
+                #ty { client: self.client.with(options), #(#fields: ::std::clone::Clone::clone(&self.#fields),)* }
+            }
             #(#getters)*
             #methods
         }
@@ -257,6 +262,11 @@ fn handle_of(
         }
 
         impl #ty {
+            /// This handle with `options` overriding the client's settings for its calls and
+            /// listings.
+            pub fn with(&self, options: crate::CallOptions) -> Self {
+                #ty { inner: self.inner.with(options), client: ::std::clone::Clone::clone(&self.client) }
+            }
             #(#blocking_getters)*
             #blocking_methods
         }

@@ -22,6 +22,7 @@ mod request_ids;
 mod retries;
 mod security;
 mod server_shapes;
+mod stack;
 mod sync;
 mod sync_stopped;
 mod user_program;
