@@ -160,7 +160,8 @@ impl FakeServerBuilder {
         self
     }
 
-    /// Makes "list contacts" differ from the spec's guesses (see [`ListShape`]).
+    /// Makes the cursor listings (contacts, organizations) differ from the spec's guesses (see
+    /// [`ListShape`]).
     pub fn list_shape(mut self, shape: ListShape) -> Self {
         self.list_shape = shape;
         self

@@ -1,4 +1,5 @@
-//! An in-memory fake of the ChatCaptain contacts API, served over real HTTP on loopback.
+//! An in-memory fake of the ChatCaptain contacts and organizations API, served over real HTTP on
+//! loopback.
 //!
 //! It keeps state (chatbots, their contacts and organizations), enforces the spec's semantics (auth and
 //! permissions, newest-first cursor listing, paged search, request validation), records every request,
@@ -24,7 +25,8 @@
 //!
 //! Fixed behaviour worth knowing: `limit` defaults to [`DEFAULT_LIST_LIMIT`] and is at most
 //! [`MAX_LIST_LIMIT`]; `pageSize` is at most [`MAX_SEARCH_PAGE_SIZE`]; an empty search `query` matches
-//! every contact; unknown chatbots have no contacts (an empty list, 404 for a contact).
+//! every record; unknown chatbots have no contacts or organizations (an empty list, 404 for a
+//! contact). Organizations are listed, searched and created as contacts are.
 #![warn(missing_docs)]
 
 mod auth;

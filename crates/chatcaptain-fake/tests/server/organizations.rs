@@ -141,7 +141,33 @@ async fn a_created_organization_lists_first_and_a_body_without_a_name_is_400() {
         "{}",
         refused.json
     );
+    let negative = json!({"name": "n", "size": -1});
+    let refused = call(
+        &server,
+        Method::POST,
+        &organizations_path(BOT),
+        Some(negative),
+    )
+    .await;
+    assert_eq!(refused.status, 400);
     assert_eq!(server.organization_count(BOT), 4);
+}
+
+#[tokio::test]
+async fn organizations_sharing_a_timestamp_come_in_a_stable_order_and_ties_are_skipped_by_the_cursor()
+ {
+    let t = seed_base_time();
+    let server = FakeServer::builder()
+        .seed_organizations_at(BOT, 5, t)
+        .seed_organizations_at(BOT, 2, t - chrono::Duration::seconds(1))
+        .start()
+        .await;
+    let path = organizations_path(BOT);
+    let first = get(&server, &path).await;
+    assert_eq!(first.json, get(&server, &path).await.json);
+    // A page of 3 ends among the 5 at `t`: the strict cursor skips the other 2, as for contacts.
+    let pages = walk_list(&server, &path, "organizations", 3).await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [3, 2]);
 }
 
 #[tokio::test]
