@@ -17,7 +17,7 @@ use crate::state::{Spacing, Store};
 pub const DEFAULT_SEED: u64 = 0x00C4_A7CA_9741;
 
 /// A change to the store before the server starts, in the order the builder's methods were called.
-type SeedOp = Box<dyn FnOnce(&mut Store) + Send>;
+type SeedOp = Box<dyn FnOnce(&mut Store) + Send + Sync>;
 
 /// Builds a [`FakeServer`]; every method consumes and returns the builder.
 pub struct FakeServerBuilder {
