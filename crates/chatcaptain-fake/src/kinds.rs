@@ -2,6 +2,7 @@
 //! search looks at, how one is generated and where a chatbot keeps them. Everything else (storage,
 //! listing, search, create) is shared, in `records` and `routes`.
 
+use chatcaptain_api::operations::Operation;
 use chatcaptain_api::types::{Contact, NewContact, NewOrganization, Organization};
 use chrono::{DateTime, Utc};
 
@@ -13,7 +14,7 @@ impl Item for Contact {
     type New = NewContact;
     const ONE: &'static str = "contact";
     const MANY: &'static str = "contacts";
-    const CREATE: &'static str = "createContact";
+    const CREATE: Operation = Operation::CreateContact;
 
     fn id(&self) -> &str {
         &self.id
@@ -52,7 +53,7 @@ impl Item for Organization {
     type New = NewOrganization;
     const ONE: &'static str = "organization";
     const MANY: &'static str = "organizations";
-    const CREATE: &'static str = "createOrganization";
+    const CREATE: Operation = Operation::CreateOrganization;
 
     fn id(&self) -> &str {
         &self.id

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 
+use chatcaptain_api::operations::Operation;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -19,8 +20,8 @@ pub(crate) trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'sta
     /// The envelope's field for one of them (`contact`) and for a page of them (`contacts`).
     const ONE: &'static str;
     const MANY: &'static str;
-    /// Its create operation's `operationId`, whose request schema validates the body.
-    const CREATE: &'static str;
+    /// Its create operation, whose request schema validates the body.
+    const CREATE: Operation;
 
     fn id(&self) -> &str;
     fn created(&self) -> DateTime<Utc>;

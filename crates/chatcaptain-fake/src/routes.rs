@@ -147,7 +147,7 @@ async fn create<T: Item>(
     body: Bytes,
 ) -> Answer {
     let Path(chatbot) = chatbot.map_err(bad_path)?;
-    let body = validated_body(T::CREATE, &body)?;
+    let body = validated_body(T::CREATE.id(), &body)?;
     let new: T::New =
         serde_json::from_value(body).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let created = shared
