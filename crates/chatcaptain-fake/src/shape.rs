@@ -1,10 +1,11 @@
-//! How the fake's "list contacts" may differ from what the spec assumes.
+//! How the fake's cursor listings ("list contacts", "list organizations") may differ from what the
+//! spec assumes.
 //!
 //! The public API reference documents no page-size maximum, no order and no meaning of a tie with
 //! the `pageToken`; the spec guesses. A client that depends on a guess should be tested against a
 //! server that guessed otherwise: these switches make the fake that server.
 
-/// The shape of the fake's list operation; the default is the spec's (see [`crate::MAX_LIST_LIMIT`]).
+/// The shape of the fake's cursor listings; the default is the spec's (see [`crate::MAX_LIST_LIMIT`]).
 ///
 /// ```
 /// use chatcaptain_fake::{FakeServer, ListShape};
