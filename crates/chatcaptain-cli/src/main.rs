@@ -12,6 +12,7 @@ mod lock;
 mod output;
 mod profile;
 mod progress;
+mod resource;
 mod settings;
 mod terminal;
 mod usage;
