@@ -3,12 +3,13 @@
 use std::marker::PhantomData;
 use std::path::PathBuf;
 
-use chatcaptain::Contact;
 use chatcaptain::paging::Operation;
+use chatcaptain::{Contact, Organization};
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::resource::Resource;
+use crate::resource::{Creatable, Resource};
+use crate::spec_flags::BodyFlags;
 
 const AFTER_LONG_HELP: &str = "\
 Settings:
@@ -139,6 +140,9 @@ pub enum Command {
     /// The contacts of a chatbot.
     #[command(subcommand)]
     Contacts(ContactsCommand),
+    /// The organizations of a chatbot (the companies its contacts belong to).
+    #[command(subcommand)]
+    Organizations(OrganizationsCommand),
     /// Check the API against the spec with read-only requests (list, search, get,
     /// organizations): every difference with its JSON pointer, and what the list shows of order,
     /// timestamp precision, `limit` and `pageToken`, and whether search pages (page 2).
@@ -173,6 +177,11 @@ impl Command {
                 ContactsCommand::Update(args) => &mut args.target.chatbot,
                 ContactsCommand::Delete(args) => &mut args.target.chatbot,
                 ContactsCommand::Import(args) => &mut args.chatbot,
+            }),
+            Command::Organizations(command) => Some(match command {
+                OrganizationsCommand::List(args) => &mut args.chatbot,
+                OrganizationsCommand::Search(args) => &mut args.chatbot,
+                OrganizationsCommand::Create(args) => &mut args.chatbot,
             }),
             Command::Doctor(args) => Some(&mut args.chatbot),
             Command::Configure(_) | Command::Completions { .. } => None,
@@ -241,6 +250,26 @@ pub enum ContactsCommand {
     Organizations(IdArgs),
     /// Create one contact per record of an ndjson or CSV file (the export's columns).
     Import(ImportArgs),
+}
+
+/// What can be done with organizations.
+#[derive(Debug, Subcommand)]
+pub enum OrganizationsCommand {
+    /// List organizations, newest first.
+    List(ListArgs<Organization>),
+    /// Search organizations by full text.
+    Search(SearchArgs<Organization>),
+    /// Create an organization from flags or a JSON file.
+    Create(NewArgs<Organization>),
+}
+
+/// `create`, with a flag per field of the spec's body.
+#[derive(Debug, Args)]
+pub struct NewArgs<R: Creatable> {
+    #[command(flatten)]
+    pub chatbot: Chatbot,
+    #[command(flatten)]
+    pub body: BodyFlags<R>,
 }
 
 /// `contacts import`.

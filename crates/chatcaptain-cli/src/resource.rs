@@ -4,8 +4,13 @@
 //! Fields, CSV and table columns come from [`Record`] (the spec's properties); the operations
 //! from the generated listings. A resource adds its nouns and which listings are its own.
 
+use std::future::Future;
+
+use chatcaptain::api::fields;
+use chatcaptain::api::types::NewOrganization;
 use chatcaptain::paging::{CursorListing, CursorOperation, Dated, PageListing, PageOperation};
-use chatcaptain::{Client, Contact, ListContactsParams, SearchContactsParams};
+use chatcaptain::{Client, Contact, Error, ListContactsParams, SearchContactsParams};
+use chatcaptain::{ListOrganizationsParams, Organization, SearchOrganizationsParams};
 
 use crate::output::Record;
 
@@ -26,6 +31,21 @@ pub trait Resource: Record + Dated + 'static {
     fn search(client: &Client, chatbot: &str, query: &str) -> PageListing<Self::Search>;
 }
 
+/// A resource created from flags its body's schema defines ([`crate::spec_flags`]).
+pub trait Creatable: Resource {
+    /// The body's schema in the spec, its properties in the spec's order, its generated type.
+    const NEW: &'static str;
+    const NEW_FIELDS: &'static [&'static str];
+    type New: serde::de::DeserializeOwned;
+
+    /// Creates one, answering the record as stored.
+    fn create(
+        client: &Client,
+        chatbot: &str,
+        body: Self::New,
+    ) -> impl Future<Output = Result<Self, Error>> + Send;
+}
+
 impl Resource for Contact {
     const ONE: &'static str = "contact";
     const MANY: &'static str = "contacts";
@@ -38,5 +58,30 @@ impl Resource for Contact {
 
     fn search(client: &Client, chatbot: &str, query: &str) -> PageListing<Self::Search> {
         client.contacts(chatbot).search(query)
+    }
+}
+
+impl Resource for Organization {
+    const ONE: &'static str = "organization";
+    const MANY: &'static str = "organizations";
+    type List = ListOrganizationsParams;
+    type Search = SearchOrganizationsParams;
+
+    fn list(client: &Client, chatbot: &str) -> CursorListing<Self::List> {
+        client.organizations(chatbot).list()
+    }
+
+    fn search(client: &Client, chatbot: &str, query: &str) -> PageListing<Self::Search> {
+        client.organizations(chatbot).search(query)
+    }
+}
+
+impl Creatable for Organization {
+    const NEW: &'static str = "NewOrganization";
+    const NEW_FIELDS: &'static [&'static str] = fields::NEW_ORGANIZATION;
+    type New = NewOrganization;
+
+    async fn create(client: &Client, chatbot: &str, body: NewOrganization) -> Result<Self, Error> {
+        client.organizations(chatbot).create(body).await
     }
 }
