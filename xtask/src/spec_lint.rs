@@ -10,6 +10,7 @@
 
 pub(crate) mod conventions;
 mod examples;
+mod extensions;
 mod parameters;
 mod progenitor;
 mod schema_keywords;
@@ -55,6 +56,7 @@ pub fn problems(spec: &Spec) -> Vec<Problem> {
     all.extend(schema_keywords::problems(&doc));
     all.extend(conventions::problems(&doc));
     all.extend(examples::problems(&doc));
+    all.extend(extensions::problems(&doc));
     all.extend(crate::pagination::read(&doc).1);
     // The OpenAPI schema's errors only where no specific rule has said more about the same
     // object: the schema's verdict on a failed `oneOf` is vaguer (a path parameter with

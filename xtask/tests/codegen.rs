@@ -428,3 +428,51 @@ fn an_optional_parameter_named_like_a_listing_method_is_refused_by_name() {
     );
     assert!(!err.contains("panicked at"), "{err}");
 }
+
+/// The operation table has one entry per operation of the spec, with the spec's method and path
+/// and an idempotency that follows the method unless `x-idempotent` says otherwise: an
+/// operation with no entry would be retried and traced as nothing at all.
+#[test]
+fn the_operation_table_has_every_operation_with_its_method_path_and_idempotency() {
+    let spec = MINIMAL.replacen(
+        "components:",
+        "    post:\n      operationId: makeThing\n      summary: Make\n      tags: [things]\n      \
+         parameters:\n        - name: id\n          in: path\n          required: true\n          \
+         schema:\n            type: string\n      \
+         responses:\n        '201':\n          description: ok\n          content:\n            \
+         application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\n    \
+         patch:\n      operationId: mergeThing\n      summary: Merge\n      tags: [things]\n      \
+         x-idempotent: true\n      \
+         parameters:\n        - name: id\n          in: path\n          required: true\n          \
+         schema:\n            type: string\n      responses:\n        '200':\n          description: ok\n          \
+         content:\n            application/json:\n              schema:\n                \
+         $ref: '#/components/schemas/Thing'\ncomponents:",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spec.yaml");
+    std::fs::write(&path, &spec).unwrap();
+    let code = generate_into(dir.path(), &path);
+    let table = &code[code.find("pub mod operations").expect("an operations module")..];
+    let doc: serde_json::Value = serde_yaml::from_str(&spec).unwrap();
+    let mut count = 0;
+    for (template, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            let variant = format!("Operation::{}{}", id[..1].to_uppercase(), &id[1..]);
+            count += 1;
+            for expected in [
+                format!("{variant} => \"{id}\""),
+                format!("{variant} => \"{}\"", method.to_uppercase()),
+                format!("{variant} => \"{template}\""),
+            ] {
+                assert!(table.contains(&expected), "no `{expected}` in:\n{table}");
+            }
+        }
+    }
+    assert_eq!(count, 3);
+    for (variant, idempotent) in [("GetThing", true), ("MakeThing", false), ("MergeThing", true)] {
+        let expected = format!("Operation::{variant} => {idempotent}");
+        assert!(table.contains(&expected), "no `{expected}` in:\n{table}");
+    }
+}

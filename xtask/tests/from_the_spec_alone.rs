@@ -1,13 +1,13 @@
 //! The proof that the client follows the spec alone, and that additions to the spec are
 //! compatible releases. A copy of the workspace gets a spec that only adds to the committed one:
-//! two paginated organization operations (with optional parameters of three types, a required
+//! two paginated partner operations (with optional parameters of three types, a required
 //! integer one, and a plan enum the answers can hold), a new optional contact field
 //! (`nickname`), a field in every schema and an optional parameter of `listContacts`.
 //! `cargo xtask spec-diff` calls that compatible (exit 0), `cargo xtask codegen` regenerates the
 //! copy's crates, and the copy's own tests show that:
-//! - the organization listings page every item once over loopback HTTP (ties at page boundaries,
+//! - the partner listings page every item once over loopback HTTP (ties at page boundaries,
 //!   prefetch, resume, exclusion, the blocking iterators), their optional parameters are setters,
-//!   and a plan the spec does not list is kept: `fixtures/organizations/listing.rs`;
+//!   and a plan the spec does not list is kept: `fixtures/partners/listing.rs`;
 //! - the field goes from a file through the CLI to the fake and back into the CLI's CSV and
 //!   table, and gets setters: `fixtures/new_field/cli.rs`;
 //! - a program written against today's API keeps compiling and working:
@@ -26,14 +26,17 @@ use std::path::Path;
 
 use common::{copy, repo_root, stderr, stdout, xtask};
 
-const FIXTURES: &str = "tests/fixtures/organizations";
+const FIXTURES: &str = "tests/fixtures/partners";
 
-/// The committed spec with the organization operations and schemas added.
-fn with_organizations(spec: String) -> String {
+/// The committed spec with the partner operations and schemas added.
+fn with_partners(spec: String) -> String {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURES);
     let paths = std::fs::read_to_string(fixtures.join("paths.yaml")).unwrap();
     let schemas = std::fs::read_to_string(fixtures.join("schemas.yaml")).unwrap();
+    // A third resource, with a handle (`client.partners(bot)`) generated from its tag.
+    let tag = "  - name: partners\n    description: The partners of a chatbot\n    x-rust-handle: partners\n";
     let edits = [
+        ("\npaths:\n", format!("\n{tag}paths:\n")),
         ("\ncomponents:\n", format!("\n{paths}components:\n")),
         ("\n  schemas:\n", format!("\n  schemas:\n{schemas}")),
     ];
@@ -128,7 +131,7 @@ fn spec_diff(copy: &Path, name: &str, spec: &str) -> std::process::Output {
 #[test]
 fn additions_to_the_spec_work_from_the_spec_alone_and_break_no_program() {
     let committed = std::fs::read_to_string(repo_root().join("spec/chatcaptain.yaml")).unwrap();
-    let spec = with_additions(with_nickname(with_organizations(committed)));
+    let spec = with_additions(with_nickname(with_partners(committed)));
     let copy = copy::workspace(
         "spec-alone",
         &[
@@ -163,11 +166,12 @@ fn additions_to_the_spec_work_from_the_spec_alone_and_break_no_program() {
     let glue = copy.join("crates/chatcaptain/src/generated.rs");
     let glue_code = std::fs::read_to_string(&glue).unwrap();
     for expected in [
-        "pub type ListOrganizations = crate::paging::CursorListing<ListOrganizationsParams>;",
-        "pub type SearchOrganizations = crate::paging::PageListing<SearchOrganizationsParams>;",
-        "impl crate::paging::Dated for types::ListedOrganization",
+        "pub type ListPartners = crate::paging::CursorListing<ListPartnersParams>;",
+        "pub type SearchPartners = crate::paging::PageListing<SearchPartnersParams>;",
+        "impl crate::paging::Dated for types::ListedPartner",
         "pub fn min_size(self, value: impl Into<i64>) -> Self",
         "pub fn channel(self, value: impl Into<String>) -> Self",
+        "pub fn partners(&self, chatbot_id: impl Into<String>) -> Partners",
     ] {
         assert!(
             glue_code.contains(expected),
@@ -180,10 +184,10 @@ fn additions_to_the_spec_work_from_the_spec_alone_and_break_no_program() {
     let output = copy::run_tests(
         &copy,
         &[
-            ("organizations/listing.rs", "chatcaptain", "organizations"),
+            ("partners/listing.rs", "chatcaptain", "partners"),
             ("new_field/cli.rs", "chatcaptain-cli", "new_field"),
-            // A module of the organizations' test binary.
-            (program.to_str().unwrap(), "chatcaptain", "organizations"),
+            // A module of the partners' test binary.
+            (program.to_str().unwrap(), "chatcaptain", "partners"),
         ],
     );
     assert!(
@@ -197,10 +201,7 @@ fn additions_to_the_spec_work_from_the_spec_alone_and_break_no_program() {
         passed.contains("test user_program::a_program_written_against_todays_api"),
         "the user program did not run:\n{passed}"
     );
-    for (count, what) in [
-        (8, "organization listings and user program"),
-        (2, "new field"),
-    ] {
+    for (count, what) in [(8, "partner listings and user program"), (2, "new field")] {
         assert!(
             passed.contains(&format!("test result: ok. {count} passed")),
             "not all {count} tests of the {what} passed:\n{passed}"
@@ -225,7 +226,7 @@ fn additions_to_the_spec_work_from_the_spec_alone_and_break_no_program() {
     std::fs::write(copy.join("spec/chatcaptain.yaml"), &shrunk).unwrap();
     let output = copy::codegen(&copy);
     assert!(output.status.success(), "{}", stderr(&output));
-    let output = copy::build_test(&copy, "organizations");
+    let output = copy::build_test(&copy, "partners");
     let errors = stderr(&output);
     assert!(!output.status.success(), "it still compiles:\n{errors}");
     assert!(

@@ -527,3 +527,38 @@ fn security_requirement_naming_no_scheme_is_an_error() {
         "security scheme `apiKey` is not defined",
     );
 }
+
+#[test]
+fn codegen_extensions_of_the_wrong_kind_are_errors_at_their_pointer() {
+    let spec = minimal_with(
+        "      operationId: getThing\n",
+        "      operationId: getThing\n      x-idempotent: 'yes'\n      x-rust-method: Fetch\n",
+    );
+    let spec = spec.replacen("    Thing:\n", "    Thing:\n      x-rust-wrapper: 1\n", 1);
+    let spec = spec.replacen(
+        "paths:\n",
+        "tags:\n  - name: things\n    x-rust-handle: Things\npaths:\n",
+        1,
+    );
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1, "{report}");
+    assert_reported(
+        &report,
+        "error",
+        &format!("{GET}/x-idempotent"),
+        "true or false",
+    );
+    assert_reported(
+        &report,
+        "error",
+        &format!("{GET}/x-rust-method"),
+        "snake_case",
+    );
+    assert_reported(&report, "error", "/tags/0/x-rust-handle", "snake_case");
+    assert_reported(
+        &report,
+        "error",
+        "/components/schemas/Thing/x-rust-wrapper",
+        "true or false",
+    );
+}

@@ -5,10 +5,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use chatcaptain_api::types;
 use futures::FutureExt;
 
-use chatcaptain_api::operations::Operation;
 use crate::{
     Client, Contact, ContactUpdate, Error, ListContacts, NewContact, Organization, SearchContacts,
 };
+use chatcaptain_api::operations::Operation;
 
 /// A handle on the contacts of one chatbot; cheap to clone.
 ///

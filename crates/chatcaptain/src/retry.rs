@@ -23,8 +23,8 @@
 use std::time::{Duration, SystemTime};
 
 use chatcaptain_api::Error as ApiError;
-use chatcaptain_api::operations::Operation;
 use chatcaptain_api::hooks::ResponseTooLarge;
+use chatcaptain_api::operations::Operation;
 use chatcaptain_api::types;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};

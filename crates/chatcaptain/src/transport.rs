@@ -10,8 +10,8 @@ use tracing::Instrument;
 
 // `Envelope` is implemented for every success body by the generated `src/generated.rs`.
 use crate::paginate::operation::{ApiResult, Envelope};
-use chatcaptain_api::operations::Operation;
 use crate::{Client, Error};
+use chatcaptain_api::operations::Operation;
 
 /// What a listing's request answered: the typed body, or, when the generated client refused a
 /// body that is JSON all the same, that JSON, for the listing to take apart item by item.

@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use super::extract::{items_expr, pointer, total_expr};
 use super::listing_methods;
-use super::resources;
 use super::names::{pascal, snake, words};
+use super::resources;
 use super::shapes::{Shape, Shapes, is_string};
 use crate::pagination::{self, Listing, Style};
 use crate::spec_lint::conventions::operations;

@@ -35,7 +35,9 @@ pub fn entries(doc: &Value) -> Result<Vec<Entry>> {
             let idempotent = match op.get(IDEMPOTENT) {
                 None => idempotent_method(method),
                 Some(Value::Bool(b)) => *b,
-                Some(other) => bail!("operation `{id}`: `{IDEMPOTENT}` must be true or false, not {other}"),
+                Some(other) => {
+                    bail!("operation `{id}`: `{IDEMPOTENT}` must be true or false, not {other}")
+                }
             };
             let pagination = op
                 .pointer("/x-pagination/style")
@@ -64,7 +66,10 @@ fn idempotent_method(method: &str) -> bool {
 
 pub fn generate(doc: &Value) -> Result<syn::File> {
     let entries = entries(doc)?;
-    let variants: Vec<_> = entries.iter().map(|e| format_ident!("{}", pascal(&e.id))).collect();
+    let variants: Vec<_> = entries
+        .iter()
+        .map(|e| format_ident!("{}", pascal(&e.id)))
+        .collect();
     let docs = entries
         .iter()
         .map(|e| format!("`{} {}` (`{}`).", e.method, e.path, e.id));

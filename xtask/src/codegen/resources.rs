@@ -25,7 +25,9 @@ pub const WRAPPER: &str = "x-rust-wrapper";
 /// The wrapper of each schema marked `x-rust-wrapper: true`.
 pub fn wrappers(doc: &Value, shapes: &Shapes) -> Result<TokenStream> {
     let mut tokens = TokenStream::new();
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
     for (name, schema) in schemas.into_iter().flatten() {
         if schema.get(WRAPPER) != Some(&Value::Bool(true)) {
             continue;
@@ -37,7 +39,9 @@ pub fn wrappers(doc: &Value, shapes: &Shapes) -> Result<TokenStream> {
             let field = shapes.field(name, property)?;
             let ident = &field.ident;
             let Shape::Named(named) = &field.shape else {
-                bail!("{name}: required property `{property}` is not a plain value; `{WRAPPER}` takes strings, numbers and booleans");
+                bail!(
+                    "{name}: required property `{property}` is not a plain value; `{WRAPPER}` takes strings, numbers and booleans"
+                );
             };
             let arg_ty = scalar(named).with_context(|| {
                 format!("{name}: required property `{property}` is a {named}; `{WRAPPER}` takes strings, numbers and booleans")
@@ -150,7 +154,12 @@ fn handle_of(
 ) -> Result<(TokenStream, TokenStream)> {
     let tag_name = tag["name"].as_str().unwrap_or_default();
     let mut operations = Vec::new();
-    for item in doc["paths"].as_object().into_iter().flatten().map(|(_, i)| i) {
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(_, i)| i)
+    {
         for (_, op) in item.as_object().into_iter().flatten() {
             let tagged = op["tags"]
                 .as_array()
@@ -177,8 +186,14 @@ fn handle_of(
         .collect();
     let ty = format_ident!("{}", pascal(method));
     let ctor = format_ident!("{}", snake(method));
-    let fields: Vec<_> = shared.iter().map(|s| format_ident!("{}", snake(s))).collect();
-    let tag_doc = tag["description"].as_str().unwrap_or("").trim_end_matches('.');
+    let fields: Vec<_> = shared
+        .iter()
+        .map(|s| format_ident!("{}", snake(s)))
+        .collect();
+    let tag_doc = tag["description"]
+        .as_str()
+        .unwrap_or("")
+        .trim_end_matches('.');
     let handle_doc = format!("{tag_doc}: one method per operation; cheap to clone.");
     let ctor_doc = format!("{tag_doc}.");
 
@@ -367,9 +382,11 @@ fn method_of(
             let field = shapes.field(&response, only)?;
             match &field.shape {
                 Shape::Optional(inner) => match inner.as_ref() {
-                    Shape::Named(named) if shapes.has_struct(named) => {
-                        Some((field.ident.clone(), format_ident!("{named}"), only.to_string()))
-                    }
+                    Shape::Named(named) if shapes.has_struct(named) => Some((
+                        field.ident.clone(),
+                        format_ident!("{named}"),
+                        only.to_string(),
+                    )),
                     _ => None,
                 },
                 _ => None,
@@ -438,5 +455,7 @@ fn parameters(doc: &Value, op: &Value) -> Vec<Param> {
 
 /// Doc text as one attribute per line, which prettyplease prints as `///` lines.
 fn lines(text: &str) -> Vec<String> {
-    text.lines().map(|line| format!(" {line}").trim_end().to_owned()).collect()
+    text.lines()
+        .map(|line| format!(" {line}").trim_end().to_owned())
+        .collect()
 }

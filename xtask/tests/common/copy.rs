@@ -33,13 +33,14 @@ pub fn workspace(name: &str, crates: &[&str], spec: &str) -> PathBuf {
         // version the copy would overwrite this workspace's own artifacts of the same crates
         // (and they would look fresh to it). Binaries are copied out of `deps/` by name, so the
         // copy's get names of their own too.
-        let version = "version = \"0.1.0\"\n";
-        assert!(
-            manifest.contains(version),
-            "{krate}'s manifest has no {version}"
-        );
+        let version = package_version(&manifest)
+            .unwrap_or_else(|| panic!("{krate}'s manifest has no version"));
         manifest = manifest
-            .replacen(version, &format!("version = \"0.1.0-{name}\"\n"), 1)
+            .replacen(
+                &format!("\"{version}\""),
+                &format!("\"{version}-{name}\""),
+                1,
+            )
             .replace(
                 "name = \"chatcaptain\"\npath = \"src/main.rs\"",
                 &format!("name = \"chatcaptain-{name}\"\npath = \"src/main.rs\""),
@@ -52,12 +53,16 @@ pub fn workspace(name: &str, crates: &[&str], spec: &str) -> PathBuf {
     assert!(manifest.contains(all));
     let manifest = manifest
         .replace(all, &format!("members = [{}]", members.join(", ")))
-        // The siblings are named by version too (the only `version = "0.1.0"` there); the
-        // copy's carry its own.
-        .replace(
-            "version = \"0.1.0\"",
-            &format!("version = \"0.1.0-{name}\""),
-        );
+        .lines()
+        // The siblings are named by version too; the copy's carry its own.
+        .map(|line| match package_version(line) {
+            Some(version) if line.starts_with("chatcaptain") => {
+                let named = format!("\"{version}-{name}\"");
+                format!("{}\n", line.replacen(&format!("\"{version}\""), &named, 1))
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect::<String>();
     std::fs::write(copy.join("Cargo.toml"), manifest).unwrap();
     if crates.contains(&"chatcaptain-spec") {
         // The crate embeds its own copy of the spec (kept equal by codegen in the real tree).
@@ -172,4 +177,11 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// The first `version = "x.y.z"` of a manifest (its package's) or of one line: `x.y.z`.
+fn package_version(text: &str) -> Option<String> {
+    let start = text.find("version = \"")? + "version = \"".len();
+    let end = start + text[start..].find('"')?;
+    Some(text[start..end].to_owned())
 }

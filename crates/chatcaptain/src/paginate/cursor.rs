@@ -613,9 +613,7 @@ impl<O: CursorOperation> Strategy for CursorStrategy<O> {
         async move {
             let limit_nz = NonZeroU32::new(limit).expect("limits are at least 1");
             let answer = client
-                .execute_lenient(O::OPERATION, |api| {
-                    params.send(api, token, limit_nz)
-                })
+                .execute_lenient(O::OPERATION, |api| params.send(api, token, limit_nz))
                 .await;
             let answer = match answer {
                 Ok(Lenient::Typed(page)) => Ok(O::items(page)
