@@ -24,16 +24,22 @@ pub enum Permission {
     ContactsEdit,
     /// `chatbots.contacts.delete`: delete contacts.
     ContactsDelete,
+    /// `chatbots.organizations.list`: list and search organizations.
+    OrganizationsList,
+    /// `chatbots.organizations.create`: create organizations.
+    OrganizationsCreate,
 }
 
 impl Permission {
     /// Every permission; what the main key has unless some are revoked.
-    pub const ALL: [Permission; 5] = [
+    pub const ALL: [Permission; 7] = [
         Permission::ContactsList,
         Permission::ContactsCreate,
         Permission::ContactsGet,
         Permission::ContactsEdit,
         Permission::ContactsDelete,
+        Permission::OrganizationsList,
+        Permission::OrganizationsCreate,
     ];
 
     /// The permission's name in the API reference, e.g. `chatbots.contacts.list`.
@@ -44,6 +50,8 @@ impl Permission {
             Permission::ContactsGet => "chatbots.contacts.get",
             Permission::ContactsEdit => "chatbots.contacts.edit",
             Permission::ContactsDelete => "chatbots.contacts.delete",
+            Permission::OrganizationsList => "chatbots.organizations.list",
+            Permission::OrganizationsCreate => "chatbots.organizations.create",
         }
     }
 
@@ -56,6 +64,8 @@ impl Permission {
             Route::GetContact | Route::ListContactOrganizations => Permission::ContactsGet,
             Route::UpdateContact => Permission::ContactsEdit,
             Route::DeleteContact => Permission::ContactsDelete,
+            Route::SearchOrganizations | Route::ListOrganizations => Permission::OrganizationsList,
+            Route::CreateOrganization => Permission::OrganizationsCreate,
         })
     }
 }

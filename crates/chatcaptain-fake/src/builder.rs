@@ -4,42 +4,20 @@ use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr};
 
 use chatcaptain_api::types::{Contact, Organization};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::auth::{DEFAULT_API_KEY, Keys, Permission};
 use crate::faults::Fault;
+use crate::records::Item;
 use crate::server::{FakeServer, Shared, StartError};
 use crate::shape::ListShape;
-use crate::state::Store;
+use crate::state::{Spacing, Store};
 
 /// The seed of generated data when none is given.
 pub const DEFAULT_SEED: u64 = 0x00C4_A7CA_9741;
 
-enum SeedOp {
-    Generated {
-        chatbot: String,
-        n: u64,
-    },
-    GeneratedAt {
-        chatbot: String,
-        n: u64,
-        created: DateTime<Utc>,
-    },
-    GeneratedEvery {
-        chatbot: String,
-        n: u64,
-        step: chrono::TimeDelta,
-    },
-    Contact {
-        chatbot: String,
-        contact: Box<Contact>,
-    },
-    Organization {
-        chatbot: String,
-        contact_id: String,
-        organization: Organization,
-    },
-}
+/// A change to the store before the server starts, in the order the builder's methods were called.
+type SeedOp = Box<dyn FnOnce(&mut Store) + Send>;
 
 /// Builds a [`FakeServer`]; every method consumes and returns the builder.
 pub struct FakeServerBuilder {
@@ -48,6 +26,9 @@ pub struct FakeServerBuilder {
     extra_keys: Vec<(String, HashSet<Permission>)>,
     seed: u64,
     data: Vec<SeedOp>,
+    /// Organizations of contacts: after all contacts, so a contact seeded later still gets its
+    /// `organizationIds`.
+    memberships: Vec<SeedOp>,
     faults: Vec<Fault>,
     list_shape: ListShape,
     rate_limit: Option<f64>,
@@ -64,6 +45,7 @@ impl Default for FakeServerBuilder {
             extra_keys: Vec::new(),
             seed: DEFAULT_SEED,
             data: Vec::new(),
+            memberships: Vec::new(),
             faults: Vec::new(),
             list_shape: ListShape::default(),
             rate_limit: None,
@@ -105,66 +87,70 @@ impl FakeServerBuilder {
 
     /// Adds `n` generated contacts to `chatbot`, each with its own `created`, one second apart and newer
     /// than the chatbot's earlier generated ones, counting from 2025-01-01T00:00:00Z.
-    pub fn seed_contacts(mut self, chatbot: impl Into<String>, n: u64) -> Self {
-        self.data.push(SeedOp::Generated {
-            chatbot: chatbot.into(),
-            n,
-        });
-        self
+    pub fn seed_contacts(self, chatbot: impl Into<String>, n: u64) -> Self {
+        self.generated::<Contact>(chatbot, n, Spacing::Every(TimeDelta::seconds(1)))
     }
 
     /// Adds `n` generated contacts to `chatbot` that all share `created` (ties for the list cursor).
     pub fn seed_contacts_at(
-        mut self,
+        self,
         chatbot: impl Into<String>,
         n: u64,
         created: DateTime<Utc>,
     ) -> Self {
-        self.data.push(SeedOp::GeneratedAt {
-            chatbot: chatbot.into(),
-            n,
-            created,
-        });
-        self
+        self.generated::<Contact>(chatbot, n, Spacing::At(created))
     }
 
     /// Like [`seed_contacts`](Self::seed_contacts), but `step` apart instead of a second: a
     /// millisecond step gives data of millisecond precision, some of it on whole seconds.
-    pub fn seed_contacts_every(
-        mut self,
+    pub fn seed_contacts_every(self, chatbot: impl Into<String>, n: u64, step: TimeDelta) -> Self {
+        self.generated::<Contact>(chatbot, n, Spacing::Every(step))
+    }
+
+    /// Adds `n` generated organizations to `chatbot`, as [`seed_contacts`](Self::seed_contacts)
+    /// adds contacts (one second apart, counting from 2025-01-01T00:00:00Z).
+    pub fn seed_organizations(self, chatbot: impl Into<String>, n: u64) -> Self {
+        self.generated::<Organization>(chatbot, n, Spacing::Every(TimeDelta::seconds(1)))
+    }
+
+    /// Adds `n` generated organizations to `chatbot` that all share `created`.
+    pub fn seed_organizations_at(
+        self,
         chatbot: impl Into<String>,
         n: u64,
-        step: chrono::TimeDelta,
+        created: DateTime<Utc>,
     ) -> Self {
-        self.data.push(SeedOp::GeneratedEvery {
-            chatbot: chatbot.into(),
-            n,
-            step,
-        });
+        self.generated::<Organization>(chatbot, n, Spacing::At(created))
+    }
+
+    fn generated<T: Item>(mut self, chatbot: impl Into<String>, n: u64, spacing: Spacing) -> Self {
+        let chatbot = chatbot.into();
+        self.data
+            .push(Box::new(move |store| store.seed::<T>(&chatbot, n, spacing)));
         self
     }
 
     /// Adds `contact` to `chatbot` exactly as given (replacing an earlier one with the same id).
     pub fn contact(mut self, chatbot: impl Into<String>, contact: Contact) -> Self {
-        self.data.push(SeedOp::Contact {
-            chatbot: chatbot.into(),
-            contact: Box::new(contact),
-        });
+        let chatbot = chatbot.into();
+        self.data
+            .push(Box::new(move |store| store.put(&chatbot, contact)));
         self
     }
 
-    /// Makes `contact_id` a member of `organization`; the contact's `organizationIds` gains its id.
+    /// Makes `contact_id` a member of `organization`; the contact's `organizationIds` gains its id,
+    /// and the chatbot's organizations gain the organization (unless one with its id is there; as
+    /// created at 2025-01-01T00:00:00Z when it has no `created`).
     pub fn organization(
         mut self,
         chatbot: impl Into<String>,
         contact_id: impl Into<String>,
         organization: Organization,
     ) -> Self {
-        self.data.push(SeedOp::Organization {
-            chatbot: chatbot.into(),
-            contact_id: contact_id.into(),
-            organization,
-        });
+        let (chatbot, contact_id) = (chatbot.into(), contact_id.into());
+        self.memberships.push(Box::new(move |store| {
+            store.put_organization(&chatbot, &contact_id, organization)
+        }));
         self
     }
 
@@ -218,29 +204,8 @@ impl FakeServerBuilder {
     /// Seeds the data and starts serving, or says why it cannot listen.
     pub async fn try_start(self) -> Result<FakeServer, StartError> {
         let mut store = Store::new(self.seed);
-        let mut organizations = Vec::new();
-        for op in self.data {
-            match op {
-                SeedOp::Generated { chatbot, n } => store.seed_contacts(&chatbot, n),
-                SeedOp::GeneratedAt {
-                    chatbot,
-                    n,
-                    created,
-                } => store.seed_contacts_at(&chatbot, n, created),
-                SeedOp::GeneratedEvery { chatbot, n, step } => {
-                    store.seed_contacts_every(&chatbot, n, step)
-                }
-                SeedOp::Contact { chatbot, contact } => store.put_contact(&chatbot, *contact),
-                // After all contacts, so a contact seeded later still gets its organizationIds.
-                SeedOp::Organization {
-                    chatbot,
-                    contact_id,
-                    organization,
-                } => organizations.push((chatbot, contact_id, organization)),
-            }
-        }
-        for (chatbot, contact_id, organization) in organizations {
-            store.put_organization(&chatbot, &contact_id, organization);
+        for op in self.data.into_iter().chain(self.memberships) {
+            op(&mut store);
         }
         let keys = Keys::new(self.api_key.clone(), &self.revoked, self.extra_keys);
         FakeServer::serve(

@@ -22,6 +22,12 @@ pub enum Route {
     DeleteContact,
     /// `GET /v1/chatbots/{chatbotId}/contacts/{contactId}/organizations` (`listContactOrganizations`).
     ListContactOrganizations,
+    /// `GET /v1/chatbots/{chatbotId}/organizations/search` (`searchOrganizations`).
+    SearchOrganizations,
+    /// `GET /v1/chatbots/{chatbotId}/organizations` (`listOrganizations`).
+    ListOrganizations,
+    /// `POST /v1/chatbots/{chatbotId}/organizations` (`createOrganization`).
+    CreateOrganization,
 }
 
 impl Route {
@@ -38,6 +44,11 @@ impl Route {
             ("GET", ["", "v1", "chatbots", _, "contacts", _, "organizations"]) => {
                 Route::ListContactOrganizations
             }
+            ("GET", ["", "v1", "chatbots", _, "organizations", "search"]) => {
+                Route::SearchOrganizations
+            }
+            ("GET", ["", "v1", "chatbots", _, "organizations"]) => Route::ListOrganizations,
+            ("POST", ["", "v1", "chatbots", _, "organizations"]) => Route::CreateOrganization,
             _ => return None,
         };
         Some(route)
@@ -54,6 +65,9 @@ impl Route {
             Route::UpdateContact => "updateContact",
             Route::DeleteContact => "deleteContact",
             Route::ListContactOrganizations => "listContactOrganizations",
+            Route::SearchOrganizations => "searchOrganizations",
+            Route::ListOrganizations => "listOrganizations",
+            Route::CreateOrganization => "createOrganization",
         })
     }
 

@@ -1,4 +1,5 @@
-//! The seven operations of the spec, each answering with the envelope and status the spec documents.
+//! The operations of the spec, each answering with the envelope and status the spec documents; the
+//! router is built from the spec's operation table.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -9,49 +10,67 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::Response;
-use axum::routing::get;
-use chatcaptain_api::types::NewContact;
+use axum::routing::{MethodFilter, MethodRouter, on};
+use chatcaptain_api::operations::Operation;
+use chatcaptain_api::types::{Contact, Organization};
 use chrono::{DateTime, SubsecRound, Utc};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, json_response};
+use crate::records::Item;
 use crate::server::Shared;
 
-/// `limit` of "list contacts" when the request gives none (spec: assumed default).
+/// `limit` of the cursor listings ("list contacts", "list organizations") when the request gives
+/// none (spec: assumed default).
 pub const DEFAULT_LIST_LIMIT: usize = 100;
-/// The largest `limit` of "list contacts" (spec: assumed maximum).
+/// The largest `limit` of the cursor listings (spec: assumed maximum).
 pub const MAX_LIST_LIMIT: usize = 1000;
-/// The largest `pageSize` of "search contacts" (spec: assumed maximum).
+/// The largest `pageSize` of the searches (spec: assumed maximum).
 pub const MAX_SEARCH_PAGE_SIZE: usize = 250;
 
 type Answer = Result<Response, ApiError>;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route(
-            "/v1/chatbots/{chatbot}/contacts/search",
-            get(search_contacts),
-        )
-        .route(
-            "/v1/chatbots/{chatbot}/contacts",
-            get(list_contacts).post(create_contact),
-        )
-        .route(
-            "/v1/chatbots/{chatbot}/contacts/{contact}",
-            get(get_contact)
-                .patch(update_contact)
-                .delete(delete_contact),
-        )
-        .route(
-            "/v1/chatbots/{chatbot}/contacts/{contact}/organizations",
-            get(list_organizations),
-        )
+    // The paths and methods come from the spec's operation table; axum writes path parameters as
+    // OpenAPI does (`{chatbotId}`), and prefers a literal segment (`/contacts/search`) to one.
+    Operation::ALL
+        .iter()
+        .fold(Router::new(), |router, &op| {
+            router.route(op.path(), handler(op))
+        })
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared)
 }
 
-async fn list_contacts(
+/// The handler of each operation; an operation of the spec without one answers 501, naming it.
+fn handler(op: Operation) -> MethodRouter<Arc<Shared>> {
+    let method = Method::from_bytes(op.method().as_bytes())
+        .ok()
+        .and_then(|m| MethodFilter::try_from(m).ok())
+        .unwrap_or_else(|| panic!("axum cannot route the spec's method {}", op.method()));
+    match op {
+        Operation::ListContacts => on(method, list::<Contact>),
+        Operation::SearchContacts => on(method, search::<Contact>),
+        Operation::CreateContact => on(method, create::<Contact>),
+        Operation::GetContact => on(method, get_contact),
+        Operation::UpdateContact => on(method, update_contact),
+        Operation::DeleteContact => on(method, delete_contact),
+        Operation::ListContactOrganizations => on(method, list_contact_organizations),
+        Operation::ListOrganizations => on(method, list::<Organization>),
+        Operation::SearchOrganizations => on(method, search::<Organization>),
+        Operation::CreateOrganization => on(method, create::<Organization>),
+        _ => on(method, move || async move {
+            ApiError::new(
+                StatusCode::NOT_IMPLEMENTED,
+                format!("the fake does not implement {}", op.id()),
+            )
+        }),
+    }
+}
+
+async fn list<T: Item>(
     State(shared): State<Arc<Shared>>,
     chatbot: Result<Path<String>, PathRejection>,
     uri: Uri,
@@ -71,11 +90,14 @@ async fn list_contacts(
         .integer("limit", 1, shape.max_limit)?
         .unwrap_or(DEFAULT_LIST_LIMIT)
         .min(shape.limit_cap.unwrap_or(usize::MAX));
-    let contacts = shared.store().list(&chatbot, before, limit, shape);
-    ok(StatusCode::OK, json!({ "contacts": contacts }))
+    let page = shared
+        .store()
+        .records::<T>(&chatbot)
+        .map_or_else(Vec::new, |r| r.list(before, limit, shape));
+    ok(StatusCode::OK, envelope(T::MANY, page))
 }
 
-async fn search_contacts(
+async fn search<T: Item>(
     State(shared): State<Arc<Shared>>,
     chatbot: Result<Path<String>, PathRejection>,
     uri: Uri,
@@ -102,11 +124,12 @@ async fn search_contacts(
         .unwrap_or_default();
     let result = shared
         .store()
-        .search(&chatbot, term, page, page_size, &hidden);
-    if result.found == 0 {
+        .records::<T>(&chatbot)
+        .map(|r| r.search(term, page, page_size, &hidden));
+    let Some(result) = result.filter(|r| r.found > 0) else {
         // The reference: `results` is null when nothing matches.
         return ok(StatusCode::OK, json!({ "results": null }));
-    }
+    };
     let hits: Vec<Value> = result
         .hits
         .iter()
@@ -118,17 +141,20 @@ async fn search_contacts(
     )
 }
 
-async fn create_contact(
+async fn create<T: Item>(
     State(shared): State<Arc<Shared>>,
     chatbot: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Answer {
     let Path(chatbot) = chatbot.map_err(bad_path)?;
-    let body = validated_body("createContact", &body)?;
-    let new: NewContact =
+    let body = validated_body(T::CREATE, &body)?;
+    let new: T::New =
         serde_json::from_value(body).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let contact = shared.store_mut().create(&chatbot, new, now());
-    ok(StatusCode::CREATED, json!({ "contact": contact }))
+    let created = shared
+        .store_mut()
+        .create::<T>(&chatbot, new, now())
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    ok(StatusCode::CREATED, envelope(T::ONE, created))
 }
 
 async fn get_contact(
@@ -175,7 +201,7 @@ async fn delete_contact(
     ok(StatusCode::OK, json!({ "deleted": true }))
 }
 
-async fn list_organizations(
+async fn list_contact_organizations(
     State(shared): State<Arc<Shared>>,
     ids: Result<Path<(String, String)>, PathRejection>,
 ) -> Answer {
@@ -205,7 +231,13 @@ fn ok(status: StatusCode, body: Value) -> Answer {
     Ok(json_response(status, &body))
 }
 
-/// Timestamps of new and changed contacts, to the millisecond as the API writes them.
+/// `{name: value}`: the API's envelope of an answer.
+fn envelope(name: &str, value: impl Serialize) -> Value {
+    let value = serde_json::to_value(value).expect("a record serializes");
+    Value::Object([(name.to_owned(), value)].into_iter().collect())
+}
+
+/// Timestamps of new and changed records, to the millisecond as the API writes them.
 fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(3)
 }

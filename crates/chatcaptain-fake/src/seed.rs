@@ -1,6 +1,7 @@
-//! Deterministic generated contacts: the same seed always yields the same ids, names and timestamps.
+//! Deterministic generated contacts and organizations: the same seed always yields the same ids, names
+//! and timestamps.
 
-use chatcaptain_api::types::Contact;
+use chatcaptain_api::types::{Contact, Organization};
 use chrono::{DateTime, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -28,6 +29,8 @@ const LAST: [&str; 16] = [
     "Zimmermann",
 ];
 const LANGUAGES: [&str; 4] = ["EN", "DE", "FR", "ES"];
+const LEGAL_FORMS: [&str; 4] = ["GmbH", "AG", "KG", "SE"];
+const INDUSTRIES: [&str; 4] = ["Software", "E-Commerce", "Logistics", "Consulting"];
 const ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /// The instant generated contacts count from: the `n`th contact of a chatbot is created `n` seconds
@@ -78,5 +81,23 @@ impl Generator {
             .phone_number(Some(format!("+49151{n:08}")))
             .try_into()
             .expect("id and created are set")
+    }
+
+    /// A plausible organization; `n` keeps names and e-mail addresses distinct.
+    pub(crate) fn organization(&mut self, n: u64, created: DateTime<Utc>) -> Organization {
+        let last = LAST[self.rng.random_range(0..LAST.len())];
+        let form = LEGAL_FORMS[self.rng.random_range(0..LEGAL_FORMS.len())];
+        let industry = INDUSTRIES[self.rng.random_range(0..INDUSTRIES.len())];
+        let domain = format!("{}{n}.example.com", last.to_ascii_lowercase());
+        Organization::builder()
+            .id(self.id())
+            .created(Some(created))
+            .name(Some(format!("{last} {n} {form}")))
+            .email(Some(format!("info@{domain}")))
+            .website(Some(format!("https://{domain}")))
+            .industry(Some(industry.to_owned()))
+            .size(Some(self.rng.random_range(1..=5000)))
+            .try_into()
+            .expect("id is set")
     }
 }

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use axum::middleware;
-use chatcaptain_api::types::Contact;
+use chatcaptain_api::types::{Contact, Organization};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -216,12 +216,23 @@ impl FakeServer {
 
     /// How many contacts a chatbot has.
     pub fn contact_count(&self, chatbot: &str) -> usize {
-        self.shared.store().contact_count(chatbot)
+        self.shared.store().count::<Contact>(chatbot)
     }
 
     /// Stores a contact as given (replacing one with the same id) while the server runs.
     pub fn insert_contact(&self, chatbot: &str, contact: Contact) {
-        self.shared.store_mut().put_contact(chatbot, contact);
+        self.shared.store_mut().put(chatbot, contact);
+    }
+
+    /// An organization of a chatbot, to check what a client's requests did.
+    pub fn organization(&self, chatbot: &str, id: &str) -> Option<Organization> {
+        let store = self.shared.store();
+        store.records::<Organization>(chatbot)?.get(id).cloned()
+    }
+
+    /// How many organizations a chatbot has.
+    pub fn organization_count(&self, chatbot: &str) -> usize {
+        self.shared.store().count::<Organization>(chatbot)
     }
 
     /// Stops accepting requests and waits until the open connections have finished.

@@ -1,39 +1,41 @@
 //! The fake's data: chatbots, their contacts and organizations, and the operations on them.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ops::Bound;
+use std::collections::HashMap;
 
-use chatcaptain_api::types::{Contact, NewContact, Organization};
+use chatcaptain_api::types::{Contact, Organization};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};
 
+use crate::records::{Item, Records};
 use crate::seed::{self, Generator};
-use crate::shape::ListShape;
 
 /// The fields `updateContact` may change, from the spec's `ContactUpdate`; anything else in its
 /// body (an `id`, a `created`) is ignored.
 const UPDATABLE: &[&str] = chatcaptain_api::fields::CONTACT_UPDATE;
 
-/// All chatbots and a generator for the ids of new contacts.
+/// All chatbots and a generator for the ids of new records.
 pub(crate) struct Store {
     chatbots: HashMap<String, Chatbot>,
     generator: Generator,
 }
 
+/// One chatbot's data.
 #[derive(Default)]
-struct Chatbot {
-    // Keyed by (created, id): newest-first listing is a reverse range scan from the cursor, and the id
-    // orders contacts that share a `created` so every page is deterministic.
-    by_created: BTreeMap<(DateTime<Utc>, String), Contact>,
-    created_of: HashMap<String, DateTime<Utc>>,
-    organizations: HashMap<String, Vec<Organization>>,
-    generated: u64,
+pub(crate) struct Chatbot {
+    pub(crate) contacts: Records<Contact>,
+    pub(crate) organizations: Records<Organization>,
+    /// The organizations of each contact, by contact id.
+    members: HashMap<String, Vec<Organization>>,
 }
 
-/// One page of search hits and the number of hits over all pages.
-pub(crate) struct SearchPage {
-    pub(crate) found: u64,
-    pub(crate) hits: Vec<Contact>,
+/// When generated records are created.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Spacing {
+    /// `step` apart, each newer than the chatbot's earlier generated ones of its kind, counting
+    /// from [`seed::base_time`].
+    Every(Duration),
+    /// All at one instant (ties for the cursor).
+    At(DateTime<Utc>),
 }
 
 impl Store {
@@ -48,38 +50,57 @@ impl Store {
         self.chatbots.entry(chatbot.to_owned()).or_default()
     }
 
-    /// Adds `n` generated contacts, each created one second after the chatbot's previous generated one.
-    pub(crate) fn seed_contacts(&mut self, chatbot: &str, n: u64) {
-        self.seed_contacts_every(chatbot, n, Duration::seconds(1));
+    /// The records of one kind of a chatbot; `None` for a chatbot the fake has never seen.
+    pub(crate) fn records<T: Item>(&self, chatbot: &str) -> Option<&Records<T>> {
+        self.chatbots.get(chatbot).map(T::of)
     }
 
-    /// Adds `n` generated contacts, each created `step` after the chatbot's previous generated one.
-    pub(crate) fn seed_contacts_every(&mut self, chatbot: &str, n: u64, step: Duration) {
-        let start = self.bot(chatbot).generated;
+    pub(crate) fn records_mut<T: Item>(&mut self, chatbot: &str) -> &mut Records<T> {
+        T::of_mut(self.bot(chatbot))
+    }
+
+    /// Adds `n` generated records of kind `T`, created as `spacing` says.
+    pub(crate) fn seed<T: Item>(&mut self, chatbot: &str, n: u64, spacing: Spacing) {
+        let start = self.records_mut::<T>(chatbot).generated;
         for i in start..start + n {
-            let created = seed::base_time() + step * i as i32;
-            let contact = self.generator.contact(i, created);
-            self.bot(chatbot).insert(contact);
+            let created = match spacing {
+                Spacing::Every(step) => seed::base_time() + step * i as i32,
+                Spacing::At(t) => t,
+            };
+            let item = T::generate(&mut self.generator, i, created);
+            self.records_mut::<T>(chatbot).insert(item);
         }
-        self.bot(chatbot).generated = start + n;
+        self.records_mut::<T>(chatbot).generated = start + n;
     }
 
-    /// Adds `n` generated contacts that all share `created` (ties for the cursor).
-    pub(crate) fn seed_contacts_at(&mut self, chatbot: &str, n: u64, created: DateTime<Utc>) {
-        let start = self.bot(chatbot).generated;
-        for i in start..start + n {
-            let contact = self.generator.contact(i, created);
-            self.bot(chatbot).insert(contact);
+    /// Stores a record as given, replacing one of its kind with the same id.
+    pub(crate) fn put<T: Item>(&mut self, chatbot: &str, item: T) {
+        self.records_mut::<T>(chatbot).insert(item);
+    }
+
+    /// Creates a record from its (validated) create body, with a new id and `now` as its times.
+    pub(crate) fn create<T: Item>(
+        &mut self,
+        chatbot: &str,
+        new: T::New,
+        now: DateTime<Utc>,
+    ) -> Result<T, serde_json::Error> {
+        // Through JSON, so that every field the spec gives the body lands in the record without a
+        // list of them here; `updated` is dropped by a kind that has none.
+        let mut fields = serde_json::to_value(&new)?;
+        if let Value::Object(fields) = &mut fields {
+            fields.insert("id".to_owned(), Value::String(self.generator.id()));
+            fields.insert("created".to_owned(), serde_json::to_value(now)?);
+            fields.insert("updated".to_owned(), serde_json::to_value(now)?);
         }
-        self.bot(chatbot).generated = start + n;
+        let item: T = serde_json::from_value(fields)?;
+        self.put(chatbot, item.clone());
+        Ok(item)
     }
 
-    /// Stores `contact` as given, replacing a contact with the same id.
-    pub(crate) fn put_contact(&mut self, chatbot: &str, contact: Contact) {
-        self.bot(chatbot).insert(contact);
-    }
-
-    /// Attaches `organization` to a contact, and its id to the contact's `organizationIds`.
+    /// Attaches `organization` to a contact, and its id to the contact's `organizationIds`; the
+    /// chatbot's organizations gain it too (unless one with its id is there), as of the seed's base
+    /// time when it has no `created`.
     pub(crate) fn put_organization(
         &mut self,
         chatbot: &str,
@@ -87,100 +108,24 @@ impl Store {
         organization: Organization,
     ) {
         let bot = self.bot(chatbot);
-        if let Some(contact) = bot.get_mut(contact_id)
+        if let Some(contact) = bot.contacts.get_mut(contact_id)
             && !contact.organization_ids.contains(&organization.id)
         {
             contact.organization_ids.push(organization.id.clone());
         }
-        bot.organizations
+        if bot.organizations.get(&organization.id).is_none() {
+            let mut listed = organization.clone();
+            listed.created = listed.created.or(Some(seed::base_time()));
+            bot.organizations.insert(listed);
+        }
+        bot.members
             .entry(contact_id.to_owned())
             .or_default()
             .push(organization);
     }
 
-    /// Contacts created strictly before `before` (all when `None`), newest first, at most `limit`;
-    /// `shape` may make the bound inclusive and the order oldest first.
-    pub(crate) fn list(
-        &self,
-        chatbot: &str,
-        before: Option<DateTime<Utc>>,
-        limit: usize,
-        shape: &ListShape,
-    ) -> Vec<Contact> {
-        let Some(bot) = self.chatbots.get(chatbot) else {
-            return Vec::new();
-        };
-        // (t, "") is the smallest key at instant t, so excluding it excludes every contact created at t:
-        // the cursor is strictly "before", ties with the cursor included. The inclusive shape takes
-        // every key up to the next instant instead.
-        let upper = match before {
-            Some(t) if shape.inclusive_token => {
-                Bound::Excluded((t + Duration::nanoseconds(1), String::new()))
-            }
-            Some(t) => Bound::Excluded((t, String::new())),
-            None => Bound::Unbounded,
-        };
-        let range = bot.by_created.range((Bound::Unbounded, upper));
-        let page = |it: &mut dyn Iterator<Item = (&(DateTime<Utc>, String), &Contact)>| {
-            it.take(limit).map(|(_, c)| c.clone()).collect()
-        };
-        if shape.oldest_first {
-            page(&mut range.into_iter())
-        } else {
-            page(&mut range.rev())
-        }
-    }
-
-    /// Case-insensitive substring search over names, e-mails, phone numbers and ids, newest first.
-    pub(crate) fn search(
-        &self,
-        chatbot: &str,
-        query: &str,
-        page: usize,
-        page_size: usize,
-        hidden: &HashSet<&str>,
-    ) -> SearchPage {
-        let Some(bot) = self.chatbots.get(chatbot) else {
-            return SearchPage {
-                found: 0,
-                hits: Vec::new(),
-            };
-        };
-        let needle = query.trim().to_lowercase();
-        let skip = page.saturating_sub(1).saturating_mul(page_size);
-        let mut found = 0u64;
-        let mut hits = Vec::new();
-        for contact in bot.by_created.values().rev() {
-            if hidden.contains(contact.id.as_str()) || !matches(contact, &needle) {
-                continue;
-            }
-            if found as usize >= skip && hits.len() < page_size {
-                hits.push(contact.clone());
-            }
-            found += 1;
-        }
-        SearchPage { found, hits }
-    }
-
     pub(crate) fn get(&self, chatbot: &str, id: &str) -> Option<&Contact> {
-        let bot = self.chatbots.get(chatbot)?;
-        let created = bot.created_of.get(id)?;
-        bot.by_created.get(&(*created, id.to_owned()))
-    }
-
-    pub(crate) fn create(&mut self, chatbot: &str, new: NewContact, now: DateTime<Utc>) -> Contact {
-        // Through JSON, so that every field the spec gives `NewContact` lands in the contact
-        // without a list of them here.
-        let mut fields = serde_json::to_value(&new).expect("a NewContact serializes");
-        if let Value::Object(fields) = &mut fields {
-            fields.insert("id".to_owned(), Value::String(self.generator.id()));
-            fields.insert("created".to_owned(), json_time(now));
-            fields.insert("updated".to_owned(), json_time(now));
-        }
-        let contact: Contact = serde_json::from_value(fields)
-            .expect("a NewContact with an id and its times is a Contact");
-        self.bot(chatbot).insert(contact.clone());
-        contact
+        self.records::<Contact>(chatbot)?.get(id)
     }
 
     /// Merges `changes` (a validated `ContactUpdate` object) into a stored contact: each field present
@@ -195,7 +140,7 @@ impl Store {
         let Some(contact) = self
             .chatbots
             .get_mut(chatbot)
-            .and_then(|bot| bot.get_mut(id))
+            .and_then(|bot| bot.contacts.get_mut(id))
         else {
             return Ok(None);
         };
@@ -223,111 +168,66 @@ impl Store {
         let Some(bot) = self.chatbots.get_mut(chatbot) else {
             return false;
         };
-        let Some(created) = bot.created_of.remove(id) else {
-            return false;
-        };
-        bot.by_created.remove(&(created, id.to_owned()));
-        bot.organizations.remove(id);
-        true
+        bot.members.remove(id);
+        bot.contacts.remove(id)
     }
 
     /// The organizations of a contact; `None` when the contact does not exist.
     pub(crate) fn organizations(&self, chatbot: &str, id: &str) -> Option<Vec<Organization>> {
         self.get(chatbot, id)?;
         let bot = self.chatbots.get(chatbot)?;
-        Some(bot.organizations.get(id).cloned().unwrap_or_default())
+        Some(bot.members.get(id).cloned().unwrap_or_default())
     }
 
-    /// How many contacts a chatbot has.
-    pub(crate) fn contact_count(&self, chatbot: &str) -> usize {
-        self.chatbots
-            .get(chatbot)
-            .map_or(0, |bot| bot.by_created.len())
-    }
-}
-
-fn json_time(at: DateTime<Utc>) -> Value {
-    serde_json::to_value(at).expect("a time serializes")
-}
-
-impl Chatbot {
-    fn insert(&mut self, contact: Contact) {
-        if let Some(old) = self.created_of.insert(contact.id.clone(), contact.created) {
-            self.by_created.remove(&(old, contact.id.clone()));
-        }
-        self.by_created
-            .insert((contact.created, contact.id.clone()), contact);
-    }
-
-    fn get_mut(&mut self, id: &str) -> Option<&mut Contact> {
-        let created = *self.created_of.get(id)?;
-        self.by_created.get_mut(&(created, id.to_owned()))
-    }
-}
-
-fn matches(contact: &Contact, needle: &str) -> bool {
-    if needle.is_empty() {
-        return true;
-    }
-    let fields = [
-        Some(&contact.id),
-        contact.name.as_ref(),
-        contact.email.as_ref(),
-        contact.phone_number.as_ref(),
-        contact.whatsapp_id.as_ref(),
-        contact.web_id.as_ref(),
-        contact.instagram_id.as_ref(),
-        contact.facebook_id.as_ref(),
-        contact.telegram_id.as_ref(),
-        contact.provider_id.as_ref(),
-    ];
-    fields
-        .into_iter()
-        .flatten()
-        .any(|field| contains_ignoring_case(field, needle))
-}
-
-/// `needle` is already lower-case; ASCII needles are compared without allocating, since a search walks
-/// every contact of a chatbot.
-fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
-    if needle.is_ascii() {
-        let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-        h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-    } else {
-        haystack.to_lowercase().contains(needle)
+    /// How many records of kind `T` a chatbot has.
+    pub(crate) fn count<T: Item>(&self, chatbot: &str) -> usize {
+        self.records::<T>(chatbot).map_or(0, Records::len)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shape::ListShape;
 
-    #[test]
-    fn case_insensitive_match_handles_ascii_and_unicode() {
-        assert!(contains_ignoring_case("Max Example", "max ex"));
-        assert!(contains_ignoring_case("JÜRGEN", "jür"));
-        assert!(!contains_ignoring_case("Max", "maxi"));
+    fn list(
+        store: &Store,
+        before: Option<DateTime<Utc>>,
+        n: usize,
+        shape: &ListShape,
+    ) -> Vec<Contact> {
+        let contacts = store.records::<Contact>("b").unwrap();
+        contacts.list(before, n, shape)
     }
 
     #[test]
     fn cursor_excludes_contacts_created_at_the_cursor_itself() {
         let mut store = Store::new(1);
         let t = seed::base_time();
-        store.seed_contacts_at("b", 3, t);
-        store.seed_contacts_at("b", 2, t - Duration::seconds(1));
-        assert_eq!(store.list("b", Some(t), 10, &ListShape::spec()).len(), 2);
-        assert_eq!(store.list("b", None, 10, &ListShape::spec()).len(), 5);
+        store.seed::<Contact>("b", 3, Spacing::At(t));
+        store.seed::<Contact>("b", 2, Spacing::At(t - Duration::seconds(1)));
+        assert_eq!(list(&store, Some(t), 10, &ListShape::spec()).len(), 2);
+        assert_eq!(list(&store, None, 10, &ListShape::spec()).len(), 5);
     }
 
     #[test]
     fn list_shapes_include_the_cursor_instant_and_turn_the_order() {
         let mut store = Store::new(1);
         let t = seed::base_time();
-        store.seed_contacts_at("b", 3, t);
-        store.seed_contacts_at("b", 2, t - Duration::seconds(1));
+        store.seed::<Contact>("b", 3, Spacing::At(t));
+        store.seed::<Contact>("b", 2, Spacing::At(t - Duration::seconds(1)));
         let inclusive = ListShape::spec().inclusive_token(true);
-        assert_eq!(store.list("b", Some(t), 10, &inclusive).len(), 5);
-        let oldest = store.list("b", None, 2, &ListShape::spec().oldest_first(true));
+        assert_eq!(list(&store, Some(t), 10, &inclusive).len(), 5);
+        let oldest = list(&store, None, 2, &ListShape::spec().oldest_first(true));
         assert!(oldest.iter().all(|c| c.created == t - Duration::seconds(1)));
+    }
+
+    #[test]
+    fn an_organization_of_a_contact_joins_the_chatbots_organizations() {
+        let mut store = Store::new(1);
+        let org: Organization = serde_json::from_value(serde_json::json!({"id": "o1"})).unwrap();
+        store.put_organization("b", "c1", org);
+        let listed = store.records::<Organization>("b").unwrap().get("o1");
+        assert_eq!(listed.and_then(|o| o.created), Some(seed::base_time()));
     }
 }

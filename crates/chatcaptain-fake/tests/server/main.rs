@@ -8,6 +8,7 @@ mod contacts;
 mod every_operation;
 mod faults;
 mod list;
+mod organizations;
 mod recording;
 mod search;
 mod validation;

@@ -89,11 +89,20 @@ pub fn contact_path(chatbot: &str, id: &str) -> String {
     format!("/v1/chatbots/{chatbot}/contacts/{id}")
 }
 
-/// The ids of a list page, in order.
+pub fn organizations_path(chatbot: &str) -> String {
+    format!("/v1/chatbots/{chatbot}/organizations")
+}
+
+/// The ids of a page of "list contacts", in order.
 pub fn ids(page: &Reply) -> Vec<String> {
-    page.json["contacts"]
+    ids_in(page, "contacts")
+}
+
+/// The ids of a list page whose records are under `key`, in order.
+pub fn ids_in(page: &Reply, key: &str) -> Vec<String> {
+    page.json[key]
         .as_array()
-        .expect("a contacts array")
+        .unwrap_or_else(|| panic!("a {key} array"))
         .iter()
         .map(|c| c["id"].as_str().expect("an id").to_owned())
         .collect()
@@ -102,21 +111,31 @@ pub fn ids(page: &Reply) -> Vec<String> {
 /// Walks "list contacts" the way the reference says: pass the last `created` as `pageToken` until a page
 /// is shorter than `limit`. Returns every page's ids.
 pub async fn walk(server: &FakeServer, chatbot: &str, limit: usize) -> Vec<Vec<String>> {
+    walk_list(server, &contacts_path(chatbot), "contacts", limit).await
+}
+
+/// Walks the cursor listing at `path`, whose records are under `key`, as [`walk`] does.
+pub async fn walk_list(
+    server: &FakeServer,
+    path: &str,
+    key: &str,
+    limit: usize,
+) -> Vec<Vec<String>> {
     let mut pages = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let mut path = format!("{}?limit={limit}", contacts_path(chatbot));
+        let mut path = format!("{path}?limit={limit}");
         if let Some(t) = &token {
             path.push_str(&format!("&pageToken={t}"));
         }
         let page = get(server, &path).await;
         assert_eq!(page.status, 200);
-        let contacts = page.json["contacts"].as_array().unwrap();
-        token = contacts
+        let items = page.json[key].as_array().unwrap();
+        token = items
             .last()
             .map(|c| c["created"].as_str().unwrap().to_owned());
-        let done = contacts.len() < limit;
-        pages.push(ids(&page));
+        let done = items.len() < limit;
+        pages.push(ids_in(&page, key));
         if done {
             return pages;
         }
