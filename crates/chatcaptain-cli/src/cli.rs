@@ -143,13 +143,14 @@ pub enum Command {
     /// The organizations of a chatbot (the companies its contacts belong to).
     #[command(subcommand)]
     Organizations(OrganizationsCommand),
-    /// Check the API against the spec with read-only requests (list, search, get,
-    /// organizations): every difference with its JSON pointer, and what the list shows of order,
-    /// timestamp precision, `limit` and `pageToken`, and whether search pages (page 2).
+    /// Check the API against the spec with read-only requests (contacts: list, search, get,
+    /// organizations; organizations: list, search): every difference with its JSON pointer, and
+    /// what each list shows of order, timestamp precision, `limit` and `pageToken`, and whether
+    /// each search pages (page 2).
     ///
     /// Exit 0 when everything was checked and matches the spec, 1 when something differs, 5 when
-    /// nothing differs but something could not be checked (no contacts, too few hits for a page
-    /// 2, a probe the server failed): "not checked" is not "matches".
+    /// nothing differs but something could not be checked (no contacts or no organizations, too
+    /// few hits for a page 2, a probe the server failed): "not checked" is not "matches".
     Doctor(DoctorArgs),
     /// Save a profile (one per chatbot) in the config file: its chatbot, key file and base URL.
     /// A new profile needs --chatbot and --key-file; for one that exists, what is given changes
@@ -223,10 +224,11 @@ pub enum ConfigureAction {
 pub struct DoctorArgs {
     #[command(flatten)]
     pub chatbot: Chatbot,
-    /// The `limit` of the list page asked for (the spec assumes a maximum of 1000).
+    /// The `limit` of each list page asked for (the spec assumes a maximum of 1000).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub limit: u32,
-    /// The search term [default: the first listed contact's name].
+    /// The search term of both searches [default: the name of the first contact listed, and of
+    /// the first organization].
     #[arg(long, value_name = "TEXT")]
     pub query: Option<String>,
 }
