@@ -43,9 +43,9 @@ Output:
   Streamed formats hold one record in memory at a time, so
   `chatcaptain contacts list --all --output ndjson --chatbot ID > contacts.ndjson`
   works for any number of contacts. A table collects its rows first.
-  list and search stop after 50 contacts unless given --limit N or --all.
+  list and search stop after 50 records unless given --limit N or --all.
   --fields id,name,email (list, search, get) prints only those fields, in that order, in
-  every format; the names are the CSV columns.
+  every format; the names are the CSV columns (a contact's, an organization's).
 
 Exit codes:
   0    success (also when a reader such as `head` closes the pipe early)
