@@ -453,7 +453,9 @@ fn the_operation_table_has_every_operation_with_its_method_path_and_idempotency(
     let path = dir.path().join("spec.yaml");
     std::fs::write(&path, &spec).unwrap();
     let code = generate_into(dir.path(), &path);
-    let table = &code[code.find("pub mod operations").expect("an operations module")..];
+    let table = &code[code
+        .find("pub mod operations")
+        .expect("an operations module")..];
     let doc: serde_json::Value = serde_yaml::from_str(&spec).unwrap();
     let mut count = 0;
     for (template, item) in doc["paths"].as_object().unwrap() {
@@ -471,7 +473,11 @@ fn the_operation_table_has_every_operation_with_its_method_path_and_idempotency(
         }
     }
     assert_eq!(count, 3);
-    for (variant, idempotent) in [("GetThing", true), ("MakeThing", false), ("MergeThing", true)] {
+    for (variant, idempotent) in [
+        ("GetThing", true),
+        ("MakeThing", false),
+        ("MergeThing", true),
+    ] {
         let expected = format!("Operation::{variant} => {idempotent}");
         assert!(table.contains(&expected), "no `{expected}` in:\n{table}");
     }

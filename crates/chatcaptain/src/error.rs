@@ -33,7 +33,10 @@ const EXCERPT_LEN: usize = 200;
 #[non_exhaustive]
 pub enum Error {
     /// The server refused the request (any status), or answered 200 with an `error` in the body.
-    #[error("ChatCaptain answered {status}: {message}")]
+    #[error(
+        "ChatCaptain answered {status}: {message}{}",
+        request_suffix(request_id)
+    )]
     Api {
         /// The HTTP status; 200 when the body of a success carried an `error`.
         status: StatusCode,
@@ -41,15 +44,23 @@ pub enum Error {
         message: String,
         /// The wait the answer's `Retry-After` asked for, when it carried one (a 429 or 503).
         retry_after: Option<Duration>,
+        /// The server's id of the request, when the answer carried one (see [`Error::request_id`]).
+        request_id: Option<String>,
     },
     /// The request never got an answer: connection, TLS or timeout trouble.
     #[error("could not reach ChatCaptain")]
     Transport(#[source] reqwest::Error),
     /// An answer arrived but its body is not what the API promises.
-    #[error("could not decode the answer{}; body starts with {excerpt:?}", status_suffix(*.status))]
+    #[error(
+        "could not decode the answer{}; body starts with {excerpt:?}{}",
+        status_suffix(*.status),
+        request_suffix(request_id)
+    )]
     Decode {
         /// The HTTP status, when it is known (progenitor drops it for some undecodable bodies).
         status: Option<StatusCode>,
+        /// The server's id of the request, when it is known (see [`Error::request_id`]).
+        request_id: Option<String>,
         /// The first characters of the body.
         excerpt: String,
         /// What the decoder objected to.
@@ -114,7 +125,8 @@ pub enum Error {
     },
     /// The server asked to wait longer before retrying than the client allows (`max_retry_wait`).
     #[error(
-        "ChatCaptain answered {status} and asks to wait {retry_after:?} before retrying, more than the {max_wait:?} allowed (max_retry_wait)"
+        "ChatCaptain answered {status} and asks to wait {retry_after:?} before retrying, more than the {max_wait:?} allowed (max_retry_wait){}",
+        request_suffix(request_id)
     )]
     RateLimited {
         /// The status that carried the `Retry-After` (usually 429).
@@ -123,6 +135,8 @@ pub enum Error {
         retry_after: Duration,
         /// The longest wait the client accepts (`ClientBuilder::max_retry_wait`).
         max_wait: Duration,
+        /// The server's id of the request, when the answer carried one (see [`Error::request_id`]).
+        request_id: Option<String>,
     },
     /// The call, retries and waits included, could not finish within
     /// `ClientBuilder::call_timeout`: the time ran out, or the wait before the next retry (a
@@ -155,6 +169,13 @@ fn redirect_message(status: Option<StatusCode>, location: &str) -> String {
     }
 }
 
+fn request_suffix(request_id: &Option<String>) -> String {
+    request_id
+        .as_deref()
+        .map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
+}
+
 fn status_suffix(status: Option<StatusCode>) -> String {
     status.map(|s| format!(" ({s})")).unwrap_or_default()
 }
@@ -173,6 +194,23 @@ impl Error {
             } => cause.status(),
             Error::RateLimited { status, .. } => Some(*status),
             Error::Redirect { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// The server's id of the request that failed the call, for a support ticket: the first of
+    /// `x-request-id`, `x-amzn-requestid`, `x-correlation-id` and the trace id of `traceparent`
+    /// the answer carried. `None` when no answer carried one, or there was no answer. Sees
+    /// through [`Error::RetriesExhausted`] and the cause of an [`Error::Timeout`].
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. }
+            | Error::Decode { request_id, .. }
+            | Error::RateLimited { request_id, .. } => request_id.as_deref(),
+            Error::RetriesExhausted { last, .. } => last.request_id(),
+            Error::Timeout {
+                cause: Some(cause), ..
+            } => cause.request_id(),
             _ => None,
         }
     }
@@ -228,6 +266,7 @@ impl Error {
     ) -> Self {
         Error::Decode {
             status,
+            request_id: None,
             excerpt: excerpt(body),
             source,
         }
@@ -241,4 +280,28 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.into_owned(),
     }
+}
+
+/// The headers that carry a server's id of a request, in the order they are looked for.
+pub(crate) const REQUEST_ID_HEADERS: [&str; 3] =
+    ["x-request-id", "x-amzn-requestid", "x-correlation-id"];
+
+/// The server's id of a request, from an answer's headers (see [`Error::request_id`]). Only a
+/// short printable value is taken: it goes into error lines and logs.
+pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let printable =
+        |v: &str| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic());
+    let named = REQUEST_ID_HEADERS
+        .iter()
+        .filter_map(|name| headers.get(*name)?.to_str().ok())
+        .map(str::trim)
+        .find(|v| printable(v));
+    if let Some(id) = named {
+        return Some(id.to_owned());
+    }
+    // W3C trace context: version-traceid-parentid-flags; the trace id names the request's trace.
+    let traceparent = headers.get("traceparent")?.to_str().ok()?;
+    let trace_id = traceparent.trim().split('-').nth(1)?;
+    (trace_id.len() == 32 && trace_id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| trace_id.to_owned())
 }

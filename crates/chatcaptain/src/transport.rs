@@ -103,7 +103,8 @@ impl Client {
             let sent = budget.ready().await;
             let span = request_span(self, operation, attempt);
             let outcome = call(self.api()).instrument(span.clone()).await;
-            record_outcome(&span, &outcome);
+            let request_id = answer_request_id(&outcome);
+            record_outcome(&span, &outcome, request_id.as_deref());
             let answered = match outcome {
                 Ok(response) => Ok(unwrap_envelope(response).map(Lenient::Typed)),
                 Err(ApiError::InvalidResponsePayload(body, source)) if lenient => {
@@ -141,6 +142,7 @@ impl Client {
             let delay = match retryable.retry_after {
                 Some(wait) if wait > policy.max_retry_wait => {
                     return Err(Error::RateLimited {
+                        request_id,
                         status: retryable.status.unwrap_or(StatusCode::TOO_MANY_REQUESTS),
                         retry_after: wait,
                         max_wait: policy.max_retry_wait,
@@ -219,12 +221,14 @@ impl Deadline {
 /// The body of a success, or the failure its `error` field announces.
 fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> {
     let status = response.status();
+    let request_id = crate::error::request_id(response.headers());
     let body = response.into_inner();
     if let Some(message) = body.error() {
         return Err(Error::Api {
             status,
             message: message.to_owned(),
             retry_after: None,
+            request_id,
         });
     }
     Ok(body)
@@ -245,11 +249,26 @@ fn request_span(client: &Client, operation: Operation, attempt: u32) -> tracing:
         server.address = client.host(),
         http.request.resend_count = attempt - 1,
         http.response.status_code = tracing::field::Empty,
+        http.response.request_id = tracing::field::Empty,
         error.type = tracing::field::Empty,
     )
 }
 
-fn record_outcome<T>(span: &tracing::Span, outcome: &ApiResult<T>) {
+/// The server's id of the request, from whatever answer the attempt got.
+fn answer_request_id<T>(outcome: &ApiResult<T>) -> Option<String> {
+    let headers = match outcome {
+        Ok(response) => response.headers(),
+        Err(ApiError::ErrorResponse(rv)) => rv.headers(),
+        Err(ApiError::UnexpectedResponse(response)) => response.headers(),
+        Err(_) => return None,
+    };
+    crate::error::request_id(headers)
+}
+
+fn record_outcome<T>(span: &tracing::Span, outcome: &ApiResult<T>, request_id: Option<&str>) {
+    if let Some(id) = request_id {
+        span.record("http.response.request_id", id);
+    }
     let status = match outcome {
         Ok(response) => Some(response.status()),
         Err(ApiError::ErrorResponse(rv)) => Some(rv.status()),
@@ -282,6 +301,8 @@ fn raw_envelope(body: serde_json::Value) -> Result<serde_json::Value, Error> {
             status: StatusCode::OK,
             message: message.to_owned(),
             retry_after: None,
+            // progenitor keeps no headers of a body that does not match the spec.
+            request_id: None,
         }),
         _ => Ok(body),
     }
@@ -296,10 +317,12 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
         ApiError::ErrorResponse(rv) => {
             let status = rv.status();
             let retry_after = crate::retry::retry_after(rv.headers());
+            let request_id = crate::error::request_id(rv.headers());
             Error::Api {
                 status,
                 message: server_message(&rv.into_inner(), status),
                 retry_after,
+                request_id,
             }
         }
         ApiError::UnexpectedResponse(response) if response.status().is_redirection() => {
@@ -321,12 +344,14 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
         ApiError::UnexpectedResponse(response) => {
             let status = response.status();
             let retry_after = crate::retry::retry_after(response.headers());
+            let request_id = crate::error::request_id(response.headers());
             match response.bytes().await {
                 Ok(body) => match serde_json::from_slice::<types::ErrorResponse>(&body) {
                     Ok(parsed) if !status.is_success() => Error::Api {
                         status,
                         message: server_message(&parsed, status),
                         retry_after,
+                        request_id,
                     },
                     Ok(_) => Error::Api {
                         status,
@@ -335,8 +360,22 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
                             crate::error::excerpt(&body)
                         ),
                         retry_after,
+                        request_id,
                     },
-                    Err(source) => Error::decode(Some(status), &body, source),
+                    Err(source) => match Error::decode(Some(status), &body, source) {
+                        Error::Decode {
+                            status,
+                            excerpt,
+                            source,
+                            ..
+                        } => Error::Decode {
+                            status,
+                            request_id,
+                            excerpt,
+                            source,
+                        },
+                        other => other,
+                    },
                 },
                 Err(e) => Error::Transport(e),
             }

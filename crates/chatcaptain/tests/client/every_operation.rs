@@ -37,13 +37,23 @@ async fn every_operation_of_the_spec_has_a_client_method() {
         .unwrap();
     contacts.organizations(&contact.id).await.unwrap();
     contacts.list().max_items(1).collect_all().await.unwrap();
-    contacts.search("Tour").max_items(1).collect_all().await.unwrap();
+    contacts
+        .search("Tour")
+        .max_items(1)
+        .collect_all()
+        .await
+        .unwrap();
     let organizations = client.organizations(BOT);
     organizations
         .create(NewOrganization::new("Tour GmbH"))
         .await
         .unwrap();
-    organizations.list().max_items(1).collect_all().await.unwrap();
+    organizations
+        .list()
+        .max_items(1)
+        .collect_all()
+        .await
+        .unwrap();
     organizations
         .search("Tour")
         .max_items(1)

@@ -18,6 +18,7 @@ mod pacing;
 mod pagination;
 mod parallel;
 mod redirects;
+mod request_ids;
 mod retries;
 mod security;
 mod server_shapes;

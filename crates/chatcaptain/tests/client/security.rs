@@ -70,6 +70,7 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
         status: StatusCode::NOT_FOUND,
         message: "Contact not found".into(),
         retry_after: None,
+        request_id: None,
     };
     let cases: Vec<(Error, &str, &str)> = vec![
         (
@@ -77,26 +78,29 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 status: StatusCode::TOO_MANY_REQUESTS,
                 message: "Slow down".into(),
                 retry_after: Some(Duration::from_secs(2)),
+                request_id: Some("req-7".into()),
             },
-            "Api { status: 429, message: \"Slow down\", retry_after: Some(2s) }",
-            "ChatCaptain answered 429 Too Many Requests: Slow down",
+            "Api { status: 429, message: \"Slow down\", retry_after: Some(2s), request_id: Some(\"req-7\") }",
+            "ChatCaptain answered 429 Too Many Requests: Slow down (request id req-7)",
         ),
         (
             Error::Api {
                 status: StatusCode::NOT_FOUND,
                 message: "Contact not found".into(),
                 retry_after: None,
+                request_id: None,
             },
-            "Api { status: 404, message: \"Contact not found\", retry_after: None }",
+            "Api { status: 404, message: \"Contact not found\", retry_after: None, request_id: None }",
             "ChatCaptain answered 404 Not Found: Contact not found",
         ),
         (
             Error::Decode {
                 status: Some(StatusCode::OK),
+                request_id: None,
                 excerpt: "{".into(),
                 source: decode_source,
             },
-            "Decode { status: Some(200), excerpt: \"{\", source: Error(\"EOF while parsing an object\", line: 1, column: 1) }",
+            "Decode { status: Some(200), request_id: None, excerpt: \"{\", source: Error(\"EOF while parsing an object\", line: 1, column: 1) }",
             "could not decode the answer (200 OK); body starts with \"{\"",
         ),
         (
@@ -119,7 +123,7 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 attempts: 3,
                 last: Box::new(api),
             },
-            "RetriesExhausted { attempts: 3, last: Api { status: 404, message: \"Contact not found\", retry_after: None } }",
+            "RetriesExhausted { attempts: 3, last: Api { status: 404, message: \"Contact not found\", retry_after: None, request_id: None } }",
             "gave up after 3 attempts",
         ),
         (
@@ -127,8 +131,9 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 status: StatusCode::TOO_MANY_REQUESTS,
                 retry_after: Duration::from_secs(120),
                 max_wait: Duration::from_secs(60),
+                request_id: None,
             },
-            "RateLimited { status: 429, retry_after: 120s, max_wait: 60s }",
+            "RateLimited { status: 429, retry_after: 120s, max_wait: 60s, request_id: None }",
             "ChatCaptain answered 429 Too Many Requests and asks to wait 120s before retrying, more than the 60s allowed (max_retry_wait)",
         ),
         (
