@@ -1,9 +1,11 @@
-//! `cargo xtask codegen`: spec -> progenitor -> prettyplease -> crates/chatcaptain-api, and the
-//! spec's `x-pagination` -> the listings' glue in crates/chatcaptain (see `glue`).
+//! `cargo xtask codegen`: spec -> progenitor -> prettyplease -> crates/chatcaptain-api, the spec's
+//! `x-pagination` -> the listings' glue in crates/chatcaptain (see `glue`), and its operations ->
+//! the fake server's routes and permissions (see `fake_route`).
 
 mod catch_all;
 mod client_builder;
 mod extract;
+mod fake_route;
 mod fields;
 mod glue;
 mod listing_methods;
@@ -35,13 +37,20 @@ pub fn default_glue_path() -> PathBuf {
     spec::workspace_root().join("crates/chatcaptain/src/generated.rs")
 }
 
-/// Writes the generated client to `out` and, when given, the listings' glue to `glue`; a file
-/// is only written when both generated.
-pub fn write(spec_path: &Path, out: &Path, glue: Option<&Path>) -> Result<()> {
+pub fn default_fake_route_path() -> PathBuf {
+    spec::workspace_root().join("crates/chatcaptain-fake/src/generated.rs")
+}
+
+/// Writes the generated client to `out` and, when given, the listings' glue to `glue` and the
+/// fake's routes to `fake_route`; a file is only written when all generated.
+pub fn write(
+    spec_path: &Path,
+    out: &Path,
+    glue: Option<&Path>,
+    fake_route: Option<&Path>,
+) -> Result<()> {
     let started = Instant::now();
-    let (code, glue_code) = generate_files(spec_path)?;
-    let mut files = vec![(out, code)];
-    files.extend(glue.map(|g| (g, glue_code)));
+    let files = files(spec_path, out, glue, fake_route)?;
     for (path, code) in files {
         let unchanged = std::fs::read_to_string(path).is_ok_and(|old| old == code);
         if !unchanged {
@@ -59,13 +68,16 @@ pub fn write(spec_path: &Path, out: &Path, glue: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-/// Fails with a diff when `out` (or `glue`, when given) differs from what the spec generates.
-pub fn check(spec_path: &Path, out: &Path, glue: Option<&Path>) -> Result<()> {
-    let (code, glue_code) = generate_files(spec_path)?;
+/// Fails with a diff when `out` (or `glue` or `fake_route`, when given) differs from what the
+/// spec generates.
+pub fn check(
+    spec_path: &Path,
+    out: &Path,
+    glue: Option<&Path>,
+    fake_route: Option<&Path>,
+) -> Result<()> {
     let mut stale = Vec::new();
-    let mut files = vec![(out, code)];
-    files.extend(glue.map(|g| (g, glue_code)));
-    for (path, code) in files {
+    for (path, code) in files(spec_path, out, glue, fake_route)? {
         if let Err(e) = check_one(path, &code) {
             stale.push(format!("{e:#}"));
         }
@@ -74,6 +86,34 @@ pub fn check(spec_path: &Path, out: &Path, glue: Option<&Path>) -> Result<()> {
         return Ok(());
     }
     bail!("{}", stale.join("\n"))
+}
+
+/// Each file asked for, with what the spec generates for it.
+fn files<'a>(
+    spec_path: &Path,
+    out: &'a Path,
+    glue: Option<&'a Path>,
+    fake_route: Option<&'a Path>,
+) -> Result<Vec<(&'a Path, String)>> {
+    let (code, glue_code) = generate_files(spec_path)?;
+    let mut files = vec![(out, code)];
+    files.extend(glue.map(|g| (g, glue_code)));
+    if let Some(path) = fake_route {
+        files.push((path, generate_fake_route(spec_path)?));
+    }
+    Ok(files)
+}
+
+/// The fake server's `Route` and `Permission`, header included.
+pub fn generate_fake_route(spec_path: &Path) -> Result<String> {
+    let spec = Spec::load(spec_path)?;
+    let code = fake_route::generate(&spec.json())
+        .with_context(|| format!("{}: cannot generate the fake's routes", spec.path.display()))?;
+    Ok(format!(
+        "{}{}",
+        header(&spec, " (its operations and `x-permission`)"),
+        prettyplease::unparse(&code)
+    ))
 }
 
 fn check_one(out: &Path, code: &str) -> Result<()> {

@@ -41,6 +41,10 @@ enum Command {
         /// unless --out is given, then none].
         #[arg(long, value_name = "PATH")]
         glue: Option<PathBuf>,
+        /// The fake server's routes and permissions to write (or compare against) [default:
+        /// crates/chatcaptain-fake/src/generated.rs, unless --out is given, then none].
+        #[arg(long, value_name = "PATH")]
+        fake_route: Option<PathBuf>,
     },
     /// Benchmark codegen and spec-lint's scale, then the SDK against hand-written baselines
     /// (writes nothing).
@@ -109,6 +113,7 @@ fn main() -> ExitCode {
             spec,
             out,
             glue,
+            fake_route,
         } => {
             // The embedded copy follows the committed spec only: a run on another spec or into
             // another file (tests, experiments) leaves it alone.
@@ -116,16 +121,22 @@ fn main() -> ExitCode {
             let spec = spec.unwrap_or_else(spec::default_path);
             // A client written elsewhere (a trial) does not replace the committed glue.
             let glue = glue.or_else(|| out.is_none().then(codegen::default_glue_path));
+            let fake_route =
+                fake_route.or_else(|| out.is_none().then(codegen::default_fake_route_path));
             let out = out.unwrap_or_else(codegen::default_out_path);
             if check {
-                codegen::check(&spec, &out, glue.as_deref()).and_then(|()| match copy {
-                    true => spec_copy::check(&spec),
-                    false => Ok(()),
+                codegen::check(&spec, &out, glue.as_deref(), fake_route.as_deref()).and_then(|()| {
+                    match copy {
+                        true => spec_copy::check(&spec),
+                        false => Ok(()),
+                    }
                 })
             } else {
-                codegen::write(&spec, &out, glue.as_deref()).and_then(|()| match copy {
-                    true => spec_copy::write(&spec),
-                    false => Ok(()),
+                codegen::write(&spec, &out, glue.as_deref(), fake_route.as_deref()).and_then(|()| {
+                    match copy {
+                        true => spec_copy::write(&spec),
+                        false => Ok(()),
+                    }
                 })
             }
         }

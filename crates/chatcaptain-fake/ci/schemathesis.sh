@@ -25,7 +25,7 @@ fi
 # in and it would compile chatcaptain-api and the fake again (~20 s).
 cargo test --quiet --workspace --all-features --no-run
 # Port 0: the fake picks a free port and prints its URL, so nothing races for a port.
-target/debug/chatcaptain-fake --port 0 --contacts 200 --api-key "$key" >"$log" 2>&1 &
+target/debug/chatcaptain-fake --port 0 --contacts 200 --organizations 50 --api-key "$key" >"$log" 2>&1 &
 fake_pid=$!
 trap 'kill "$fake_pid" 2>/dev/null || true' EXIT
 

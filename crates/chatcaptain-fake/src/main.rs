@@ -22,7 +22,10 @@ struct Args {
     /// How many generated contacts to seed.
     #[arg(long, default_value_t = 0)]
     contacts: u64,
-    /// The chatbot that gets the seeded contacts.
+    /// How many generated organizations to seed.
+    #[arg(long, default_value_t = 0)]
+    organizations: u64,
+    /// The chatbot that gets the seeded contacts and organizations.
     #[arg(long, default_value = "bot1")]
     chatbot: String,
     /// Seed of the generated data.
@@ -37,6 +40,7 @@ async fn main() {
         .api_key(args.api_key.clone())
         .seed(args.seed)
         .seed_contacts(args.chatbot.clone(), args.contacts)
+        .seed_organizations(args.chatbot.clone(), args.organizations)
         .bind(SocketAddr::new(args.host, args.port))
         .try_start()
         .await;
@@ -48,10 +52,12 @@ async fn main() {
         }
     };
     println!(
-        "chatcaptain-fake listening on {} (key {:?}, {} contacts in chatbot {:?}); Ctrl-C stops it",
+        "chatcaptain-fake listening on {} (key {:?}, {} contacts and {} organizations in chatbot {:?}); \
+         Ctrl-C stops it",
         server.base_url(),
         args.api_key,
         args.contacts,
+        args.organizations,
         args.chatbot
     );
     if let Err(error) = server.run_until_ctrl_c().await {
