@@ -58,6 +58,8 @@ fn summary(description: &str) -> String {
     description[..end].trim_end_matches('.').to_owned()
 }
 
+// A property named as another flag of the command (`output`) would clash: clap's debug checks
+// (`command_line_definition_is_consistent`) fail on it before any release.
 impl<R: Creatable> Args for BodyFlags<R> {
     fn augment_args(mut command: Command) -> Command {
         let names: Vec<&str> = properties::<R>().map(|(name, ..)| name).collect();

@@ -241,6 +241,31 @@ fn create_from_a_file_lets_flags_override_it_and_refuses_what_the_spec_does_not_
 }
 
 #[test]
+fn create_has_a_flag_per_property_of_the_spec_body_with_its_description() {
+    let out = bare()
+        .args(["organizations", "create", "--help"])
+        .assert()
+        .success();
+    let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for property in fields::NEW_ORGANIZATION {
+        let flag: String = property
+            .chars()
+            .flat_map(|c| match c.is_uppercase() {
+                true => vec!['-', c.to_ascii_lowercase()],
+                false => vec![c],
+            })
+            .collect();
+        assert!(
+            help.contains(&format!("--{flag} <")),
+            "--{flag} missing:\n{help}"
+        );
+    }
+    // The first sentence of the spec's description, not the rest.
+    assert!(help.contains("Number of employees\n"), "{help}");
+    assert!(!help.contains("The reference types it"), "{help}");
+}
+
+#[test]
 fn completions_offer_the_organizations_commands_and_their_flags() {
     let out = bare().args(["completions", "bash"]).assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
