@@ -48,7 +48,11 @@ pub async fn export(
     let client = chatcaptain::Client::builder()
         .api_key(API_KEY)
         .base_url(&host.base_url)
-        .adaptive_pacing(adaptive)
+        .retry_mode(if adaptive {
+            chatcaptain::RetryMode::Adaptive
+        } else {
+            chatcaptain::RetryMode::Standard
+        })
         .retry_quota(None)
         .max_attempts(10)
         .build()?;
@@ -76,7 +80,7 @@ pub async fn export(
 
 /// Case 8 (issue 22): `calls` gets by `concurrency` workers against a fake limited to R requests
 /// a second, its bucket full or already used up when the run starts; the default client
-/// (`standard`, waiting out each `Retry-After`) against `adaptive_pacing(true)`, each on a fresh
+/// (`standard`, waiting out each `Retry-After`) against `retry_mode(RetryMode::Adaptive)`, each on a fresh
 /// fake of its own.
 pub struct PacingRow {
     pub per_second: f64,
@@ -131,7 +135,11 @@ async fn gets(
     let client = chatcaptain::Client::builder()
         .api_key(API_KEY)
         .base_url(&host.base_url)
-        .adaptive_pacing(adaptive)
+        .retry_mode(if adaptive {
+            chatcaptain::RetryMode::Adaptive
+        } else {
+            chatcaptain::RetryMode::Standard
+        })
         .retry_quota(None)
         .max_attempts(20)
         .build()?;

@@ -102,21 +102,21 @@ pub struct Cli {
     /// How to meet 429s: standard waits out each Retry-After (every call at once); adaptive also
     /// learns the rate the server grants and keeps below it, for long imports and exports
     /// [else: CHATCAPTAIN_RETRY_MODE, the profile's retry_mode; default: standard].
-    #[arg(long, global = true, value_enum, value_name = "MODE")]
+    #[arg(long, global = true, value_parser = retry_mode_parser(), value_name = "MODE")]
     pub retry_mode: Option<RetryMode>,
 
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// How the tool meets 429s (as the AWS CLI's `retry_mode`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RetryMode {
-    /// Wait out each Retry-After, every call of the command at once.
-    Standard,
-    /// Also learn the rate the server grants and keep below it.
-    Adaptive,
+/// How the tool meets 429s (as the AWS CLI's `retry_mode`): the library's one value.
+pub use chatcaptain::RetryMode;
+
+/// `--retry-mode`'s parser: the library's names, listed in the help and the completions.
+fn retry_mode_parser() -> impl clap::builder::TypedValueParser<Value = RetryMode> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(RetryMode::ALL.map(RetryMode::name))
+        .map(|name| name.parse::<RetryMode>().expect("a listed name"))
 }
 
 /// How records are printed.

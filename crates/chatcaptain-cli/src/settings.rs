@@ -54,8 +54,8 @@ pub fn client(
     let mode = pick(pacing.retry_mode, env_retry_mode()?, profile, |p| {
         p.retry_mode
     });
-    if mode == Some(RetryMode::Adaptive) {
-        builder = builder.adaptive_pacing(true);
+    if let Some(mode) = mode {
+        builder = builder.retry_mode(mode);
     }
     let base_url = pick(
         base_url
@@ -128,11 +128,9 @@ fn env_max_rate() -> Result<Option<f64>, Usage> {
 fn env_retry_mode() -> Result<Option<RetryMode>, Usage> {
     env(RETRY_MODE_ENV)
         .map(|value| {
-            <RetryMode as clap::ValueEnum>::from_str(&value, true).map_err(|_| {
-                Usage(format!(
-                    "{RETRY_MODE_ENV}={value}: use standard or adaptive"
-                ))
-            })
+            value
+                .parse::<RetryMode>()
+                .map_err(|e| Usage(format!("{RETRY_MODE_ENV}: {e}")))
         })
         .transpose()
 }

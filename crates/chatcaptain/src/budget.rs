@@ -9,7 +9,7 @@
 //!   is empty, failures are not retried, so a total outage is met with about one request per call
 //!   instead of `max_attempts`.
 //! - **An optional pace** (`max_requests_per_second`): requests leave at most that often.
-//! - **A learned pace** (with `adaptive_pacing(true)`): after a 429, requests leave at a
+//! - **A learned pace** (with `retry_mode(RetryMode::Adaptive)`): after a 429, requests leave at a
 //!   rate cut below the one the server granted, grown back slowly (see [`crate::adaptive`]), so a
 //!   rate limit is met with few 429s, each of which stops the whole client for its `Retry-After`.
 //!   Requests waiting for it look again when it rises. The 429s are counted, so a parallel

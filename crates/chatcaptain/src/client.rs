@@ -10,7 +10,7 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::budget::{Budget, DEFAULT_RETRY_QUOTA};
-use crate::retry::RetryPolicy;
+use crate::retry::{RetryMode, RetryPolicy};
 use crate::{Contacts, Error};
 
 /// Where ChatCaptain lives unless told otherwise.
@@ -152,7 +152,7 @@ pub struct ClientBuilder<C = Client> {
     http: Option<reqwest::Client>,
     retry_quota: Option<Option<u32>>,
     per_second: Option<f64>,
-    adaptive_pacing: bool,
+    retry_mode: RetryMode,
     builds: PhantomData<fn() -> C>,
 }
 
@@ -170,7 +170,7 @@ impl<C> Default for ClientBuilder<C> {
             http: None,
             retry_quota: None,
             per_second: None,
-            adaptive_pacing: false,
+            retry_mode: RetryMode::Standard,
             builds: PhantomData,
         }
     }
@@ -273,20 +273,21 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Whether the client paces itself after the server answers 429 (default `false`, as
-    /// aws-sdk-rust's adaptive retry mode is opt-in).
+    /// How the client meets 429s (default [`RetryMode::Standard`], as in aws-sdk-rust, where
+    /// the adaptive mode is opt-in too).
     ///
-    /// Before any 429 nothing is paced. After one, every request through this client and its
-    /// clones leaves at a learned rate: cut below the rate the server granted over the last
-    /// second, then grown back along a cubic curve that lingers near it (the CUBIC scheme of
-    /// aws-sdk-rust's adaptive retry mode). Since each 429 also holds the whole client for its
-    /// `Retry-After`, few 429s is what makes a rate-limited bulk export fast: turn it on for
-    /// one. It is off by default because a few 429s met by a mostly idle client (another
+    /// Standard retries with backoff and holds the whole client for each `Retry-After`. Adaptive
+    /// also paces itself after a 429: every request through this client and its clones then
+    /// leaves at a learned rate, cut below the rate the server granted over the last second,
+    /// then grown back along a cubic curve that lingers near it (the CUBIC scheme of
+    /// aws-sdk-rust's adaptive retry mode). Since each 429 holds the client for its
+    /// `Retry-After`, few 429s is what makes a rate-limited bulk export fast: use adaptive for
+    /// one. It is not the default because a few 429s met by a mostly idle client (another
     /// program sharing the key used up the limit) would pace that client very slowly for some
     /// seconds. Parallel listings halve their concurrency on a 429 and grow it back by one per
-    /// round of answers, with this on or off.
-    pub fn adaptive_pacing(mut self, on: bool) -> Self {
-        self.adaptive_pacing = on;
+    /// round of answers, in either mode.
+    pub fn retry_mode(mut self, mode: RetryMode) -> Self {
+        self.retry_mode = mode;
         self
     }
 
@@ -406,7 +407,7 @@ impl<C> ClientBuilder<C> {
                 budget: Budget::new(
                     self.retry_quota.unwrap_or(Some(DEFAULT_RETRY_QUOTA)),
                     self.per_second,
-                    self.adaptive_pacing,
+                    self.retry_mode == RetryMode::Adaptive,
                 ),
             }),
         })

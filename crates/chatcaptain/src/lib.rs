@@ -179,6 +179,7 @@ pub use error::Error;
 pub use generated::*;
 pub use paginate::{Checkpoint, Cursor, Page, PagePosition, ParallelCursor, Resume, SyncContacts};
 pub use raw::RawAnswer;
+pub use retry::RetryMode;
 pub use types::{Address, Contact, ContactUpdate, Organization};
 
 /// The generated client underneath, for what this crate does not wrap.

@@ -13,12 +13,13 @@
 //!
 //! # Which operations are idempotent
 //!
-//! The `GET`s (get, list, search, organizations), `DELETE` (deleting twice leaves the same state;
-//! the second answer may say nothing was deleted) and `PATCH`: the spec's `updateContact` merges
-//! the fields sent into the stored contact, so sending the same merge twice leaves the same
-//! contact. `createContact` (`POST`) is not: a repeat after the server processed the first try
-//! creates a second contact. It is retried only for 429 and failed connects, unless the client
-//! was built with [`ClientBuilder::retry_non_idempotent`](crate::ClientBuilder::retry_non_idempotent).
+//! The generated operation table says ([`Operation::idempotent`]): from the method (RFC 9110: the
+//! `GET`s and `DELETE`, as deleting twice leaves the same state), unless the spec says otherwise
+//! with `x-idempotent`, as for `updateContact`, whose `PATCH` merges the fields sent, so the same
+//! merge twice leaves the same contact. The `POST`s (`createContact`, `createOrganization`) are
+//! not: a repeat after the server processed the first try creates a second one. They are
+//! retried only for 429 and failed connects, unless the client was built with
+//! [`ClientBuilder::retry_non_idempotent`](crate::ClientBuilder::retry_non_idempotent).
 
 use std::time::{Duration, SystemTime};
 
@@ -57,6 +58,54 @@ impl Default for RetryPolicy {
             max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
             retry_non_idempotent: false,
         }
+    }
+}
+
+/// How the client meets 429s: the two modes of aws-sdk-rust and the AWS CLI's `retry_mode`
+/// (the CLI's `--retry-mode` is this value). Set with
+/// [`ClientBuilder::retry_mode`](crate::ClientBuilder::retry_mode).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum RetryMode {
+    /// Retry with backoff, and wait out each `Retry-After`, every call through the client at
+    /// once. The default.
+    #[default]
+    Standard,
+    /// Standard, and after a 429 pace every request at a rate learned from the server's answers.
+    Adaptive,
+}
+
+impl RetryMode {
+    /// Every mode, by its name.
+    pub const ALL: [RetryMode; 2] = [RetryMode::Standard, RetryMode::Adaptive];
+
+    /// Its name: `standard`, `adaptive`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            RetryMode::Standard => "standard",
+            RetryMode::Adaptive => "adaptive",
+        }
+    }
+}
+
+impl std::fmt::Display for RetryMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Parses a mode's name, in any case; the error names the modes there are.
+impl std::str::FromStr for RetryMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        RetryMode::ALL
+            .into_iter()
+            .find(|mode| mode.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("{s:?} is not a retry mode: use standard or adaptive"))
     }
 }
 
@@ -241,5 +290,24 @@ mod tests {
         assert!(counts.iter().all(|&n| n > 50), "{counts:?}");
         assert_eq!(random_up_to(0), 0);
         random_up_to(u64::MAX); // no overflow
+    }
+}
+
+#[cfg(test)]
+mod retry_mode_tests {
+    use super::RetryMode;
+
+    #[test]
+    fn a_retry_mode_reads_and_writes_by_its_name_in_any_case() {
+        assert_eq!("Adaptive".parse::<RetryMode>(), Ok(RetryMode::Adaptive));
+        assert_eq!(" standard ".parse::<RetryMode>(), Ok(RetryMode::Standard));
+        let err = "fast".parse::<RetryMode>().unwrap_err();
+        assert!(err.contains("use standard or adaptive"), "{err}");
+        assert_eq!(
+            serde_json::to_string(&RetryMode::Adaptive).unwrap(),
+            "\"adaptive\""
+        );
+        let read: RetryMode = serde_json::from_str("\"standard\"").unwrap();
+        assert_eq!(read, RetryMode::default());
     }
 }

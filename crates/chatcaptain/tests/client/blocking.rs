@@ -167,7 +167,7 @@ fn blocking_builder_options_take_effect() {
         .base_url(fake.server.base_url())
         .backoff(Duration::from_millis(1), Duration::from_millis(2))
         .max_attempts(5)
-        .adaptive_pacing(true)
+        .retry_mode(chatcaptain::RetryMode::Adaptive)
         .user_agent("blocking-test/1")
         .build()
         .unwrap();
@@ -301,7 +301,7 @@ fn every_option_of_the_async_builder_is_an_option_of_the_blocking_one() {
         .filter(|(h, _)| h.starts_with("<C>"))
         .collect();
     assert_eq!(generic.len(), 1, "{blocks:?}");
-    assert!(generic[0].1.len() > 10 && generic[0].1.contains(&"adaptive_pacing".to_owned()));
+    assert!(generic[0].1.len() > 10 && generic[0].1.contains(&"retry_mode".to_owned()));
     for (header, methods) in blocks.iter().filter(|(h, _)| !h.starts_with("<C>")) {
         assert_eq!(
             methods,

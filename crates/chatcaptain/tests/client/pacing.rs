@@ -32,7 +32,7 @@ async fn exhausted(per_second: f64) -> FakeServer {
 
 fn adaptive(server: &FakeServer) -> Client {
     builder_for(server)
-        .adaptive_pacing(true)
+        .retry_mode(chatcaptain::RetryMode::Adaptive)
         .max_attempts(10)
         .retry_quota(None)
         .build()

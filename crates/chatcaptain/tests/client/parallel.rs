@@ -231,7 +231,7 @@ async fn a_parallel_listing_under_a_rate_limit_waits_out_every_retry_after_and_l
     );
     let server = &fake.server;
     let got = common::fake::builder_for(server)
-        .adaptive_pacing(true)
+        .retry_mode(chatcaptain::RetryMode::Adaptive)
         .build()
         .unwrap()
         .contacts(BOT)
