@@ -1,9 +1,15 @@
 //! The command line, as clap sees it: every flag, its help text, and the long help.
 
+use std::marker::PhantomData;
 use std::path::PathBuf;
 
+use chatcaptain::paging::Operation;
+use chatcaptain::{Contact, Organization};
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::resource::{Creatable, Resource};
+use crate::spec_flags::BodyFlags;
 
 const AFTER_LONG_HELP: &str = "\
 Settings:
@@ -37,9 +43,9 @@ Output:
   Streamed formats hold one record in memory at a time, so
   `chatcaptain contacts list --all --output ndjson --chatbot ID > contacts.ndjson`
   works for any number of contacts. A table collects its rows first.
-  list and search stop after 50 contacts unless given --limit N or --all.
+  list and search stop after 50 records unless given --limit N or --all.
   --fields id,name,email (list, search, get) prints only those fields, in that order, in
-  every format; the names are the CSV columns.
+  every format; the names are the CSV columns (a contact's, an organization's).
 
 Exit codes:
   0    success (also when a reader such as `head` closes the pipe early)
@@ -134,13 +140,17 @@ pub enum Command {
     /// The contacts of a chatbot.
     #[command(subcommand)]
     Contacts(ContactsCommand),
-    /// Check the API against the spec with read-only requests (list, search, get,
-    /// organizations): every difference with its JSON pointer, and what the list shows of order,
-    /// timestamp precision, `limit` and `pageToken`, and whether search pages (page 2).
+    /// The organizations of a chatbot (the companies its contacts belong to).
+    #[command(subcommand)]
+    Organizations(OrganizationsCommand),
+    /// Check the API against the spec with read-only requests (contacts: list, search, get,
+    /// organizations; organizations: list, search): every difference with its JSON pointer, and
+    /// what each list shows of order, timestamp precision, `limit` and `pageToken`, and whether
+    /// each search pages (page 2).
     ///
     /// Exit 0 when everything was checked and matches the spec, 1 when something differs, 5 when
-    /// nothing differs but something could not be checked (no contacts, too few hits for a page
-    /// 2, a probe the server failed): "not checked" is not "matches".
+    /// nothing differs but something could not be checked (no contacts or no organizations, too
+    /// few hits for a page 2, a probe the server failed): "not checked" is not "matches".
     Doctor(DoctorArgs),
     /// Save a profile (one per chatbot) in the config file: its chatbot, key file and base URL.
     /// A new profile needs --chatbot and --key-file; for one that exists, what is given changes
@@ -168,6 +178,11 @@ impl Command {
                 ContactsCommand::Update(args) => &mut args.target.chatbot,
                 ContactsCommand::Delete(args) => &mut args.target.chatbot,
                 ContactsCommand::Import(args) => &mut args.chatbot,
+            }),
+            Command::Organizations(command) => Some(match command {
+                OrganizationsCommand::List(args) => &mut args.chatbot,
+                OrganizationsCommand::Search(args) => &mut args.chatbot,
+                OrganizationsCommand::Create(args) => &mut args.chatbot,
             }),
             Command::Doctor(args) => Some(&mut args.chatbot),
             Command::Configure(_) | Command::Completions { .. } => None,
@@ -209,10 +224,11 @@ pub enum ConfigureAction {
 pub struct DoctorArgs {
     #[command(flatten)]
     pub chatbot: Chatbot,
-    /// The `limit` of the list page asked for (the spec assumes a maximum of 1000).
+    /// The `limit` of each list page asked for (the spec assumes a maximum of 1000).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub limit: u32,
-    /// The search term [default: the first listed contact's name].
+    /// The search term of both searches [default: the name of the first contact listed, and of
+    /// the first organization].
     #[arg(long, value_name = "TEXT")]
     pub query: Option<String>,
 }
@@ -221,9 +237,9 @@ pub struct DoctorArgs {
 #[derive(Debug, Subcommand)]
 pub enum ContactsCommand {
     /// List contacts, newest first.
-    List(ListArgs),
+    List(ListArgs<Contact>),
     /// Search contacts by full text.
-    Search(SearchArgs),
+    Search(SearchArgs<Contact>),
     /// Show one contact.
     Get(GetArgs),
     /// Create a contact from flags or a JSON file.
@@ -236,6 +252,26 @@ pub enum ContactsCommand {
     Organizations(IdArgs),
     /// Create one contact per record of an ndjson or CSV file (the export's columns).
     Import(ImportArgs),
+}
+
+/// What can be done with organizations.
+#[derive(Debug, Subcommand)]
+pub enum OrganizationsCommand {
+    /// List organizations, newest first.
+    List(ListArgs<Organization>),
+    /// Search organizations by full text.
+    Search(SearchArgs<Organization>),
+    /// Create an organization from flags or a JSON file.
+    Create(NewArgs<Organization>),
+}
+
+/// `create`, with a flag per field of the spec's body.
+#[derive(Debug, Args)]
+pub struct NewArgs<R: Creatable> {
+    #[command(flatten)]
+    pub chatbot: Chatbot,
+    #[command(flatten)]
+    pub body: BodyFlags<R>,
 }
 
 /// `contacts import`.
@@ -297,86 +333,116 @@ impl Chatbot {
     }
 }
 
-/// How much of a listing to fetch, and how.
+/// How much of a listing of `R` to fetch, and how.
 #[derive(Debug, Args)]
-pub struct Window {
-    /// Fetch every contact (a table collects them all; prefer ndjson or csv for big exports).
-    #[arg(long, conflicts_with = "limit")]
+pub struct Window<R: Resource> {
+    #[arg(long, conflicts_with = "limit", help = format!(
+        "Fetch every {} (a table collects them all; prefer ndjson or csv for big exports)",
+        R::ONE
+    ))]
     pub all: bool,
-    /// Stop after this many contacts [default: 50].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help = format!("Stop after this many {} [default: 50]", R::MANY))]
     pub limit: Option<usize>,
-    /// Contacts per request (list: 1-1000, default 100; search: 1-250, default 50).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help = page_size_help::<R>())]
     pub page_size: Option<u32>,
+    #[arg(skip)]
+    _resource: PhantomData<R>,
 }
 
-/// Which fields of each contact to print.
+/// `--page-size`'s help: the default page sizes are the generated listings'.
+fn page_size_help<R: Resource>() -> String {
+    let list = <R::List as Operation>::DEFAULT_PAGE_SIZE;
+    let search = <R::Search as Operation>::DEFAULT_PAGE_SIZE;
+    let many = R::MANY;
+    let mut many = many.chars();
+    let capital: String = many
+        .next()
+        .into_iter()
+        .flat_map(char::to_uppercase)
+        .collect();
+    format!(
+        "{capital}{} per request (list: 1-1000, default {list}; search: 1-250, default {search})",
+        many.as_str()
+    )
+}
+
+/// Which fields of each record to print.
 #[derive(Debug, Args)]
-pub struct Columns {
-    /// Print only these fields of each contact, in this order, in every format (a table's
-    /// columns, CSV's, the keys of JSON objects), e.g. --fields id,name,email.
+pub struct Columns<R: Resource> {
     #[arg(
         long,
         value_name = "FIELD,...",
         value_delimiter = ',',
-        value_parser = clap::builder::PossibleValuesParser::new(contact_columns())
+        value_parser = clap::builder::PossibleValuesParser::new(R::csv_header()),
+        help = format!(
+            "Print only these fields of each {}, in this order, in every format (a table's \
+             columns, CSV's, the keys of JSON objects), e.g. --fields id,name,email",
+            R::ONE
+        )
     )]
     pub fields: Vec<String>,
+    #[arg(skip)]
+    _resource: PhantomData<R>,
 }
 
-/// The names `--fields` takes: the CSV columns, the one list of a contact's fields.
-fn contact_columns() -> Vec<&'static str> {
-    <chatcaptain::Contact as crate::output::Record>::csv_header()
-}
-
-/// `contacts list`.
+/// `list`.
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub struct ListArgs<R: Resource> {
     #[command(flatten)]
     pub chatbot: Chatbot,
     #[command(flatten)]
-    pub window: Window,
+    pub window: Window<R>,
     #[command(flatten)]
-    pub columns: Columns,
-    /// Only contacts created strictly before this instant (RFC 3339, e.g. 2025-01-31T00:00:00Z).
-    #[arg(long, value_name = "TIME")]
+    pub columns: Columns<R>,
+    #[arg(long, value_name = "TIME", help = format!(
+        "Only {} created strictly before this instant (RFC 3339, e.g. 2025-01-31T00:00:00Z)",
+        R::MANY
+    ))]
     pub before: Option<DateTime<Utc>>,
-    /// Incremental sync: only the contacts created since the checkpoint in FILE (all of them
-    /// when FILE does not exist yet), then FILE is replaced (atomically) by the new checkpoint.
-    /// A run that is stopped (Ctrl-C), fails or meets an odd record saves how far it got, and the
-    /// next run goes on from there: nothing it wrote comes again (after a kill, at most the
-    /// contacts of one page size written after its last save). FILE is locked while a run uses
-    /// it. The API lists by creation time only: a sync never sees updates or deletions (run a
-    /// full export now and then for those; --parallel makes it cheap). Needs --all.
-    #[arg(long, value_name = "FILE", requires = "all", conflicts_with = "before")]
+    #[arg(long, value_name = "FILE", requires = "all", conflicts_with = "before", help = format!(
+        "Incremental sync: only the {many} created since the checkpoint in FILE (all of them \
+         when FILE does not exist yet), then FILE is replaced (atomically) by the new checkpoint. \
+         A run that is stopped (Ctrl-C), fails or meets an odd record saves how far it got, and \
+         the next run goes on from there: nothing it wrote comes again (after a kill, at most the \
+         {many} of one page size written after its last save). FILE is locked while a run uses \
+         it. The API lists by creation time only: a sync never sees updates or deletions (run a \
+         full export now and then for those; --parallel makes it cheap). Needs --all",
+        many = R::MANY
+    ))]
     pub checkpoint: Option<PathBuf>,
-    /// With --checkpoint: list every contact again, whatever FILE holds (even a file that is not
-    /// a checkpoint), and replace FILE with the new checkpoint.
-    #[arg(long, requires = "checkpoint")]
+    #[arg(long, requires = "checkpoint", help = format!(
+        "With --checkpoint: list every {} again, whatever FILE holds (even a file that is not a \
+         checkpoint), and replace FILE with the new checkpoint",
+        R::ONE
+    ))]
     pub from_start: bool,
-    /// With --checkpoint: list again the contacts created up to SECONDS before the checkpoint and
-    /// print those earlier runs did not, so a contact that became visible late (a slow insert,
-    /// server clocks apart) is not missed. Kept in FILE for later runs; 0 turns it off.
-    #[arg(long, value_name = "SECONDS", requires = "checkpoint")]
+    #[arg(long, value_name = "SECONDS", requires = "checkpoint", help = format!(
+        "With --checkpoint: list again the {many} created up to SECONDS before the checkpoint and \
+         print those earlier runs did not, so a {one} that became visible late (a slow insert, \
+         server clocks apart) is not missed. Kept in FILE for later runs; 0 turns it off",
+        many = R::MANY,
+        one = R::ONE
+    ))]
     pub lookback: Option<u32>,
-    /// Page N time ranges of the list at once (every contact still once, not newest first across
-    /// ranges): about N times faster on a slow link. Needs --all.
-    #[arg(long, value_name = "N", requires = "all")]
+    #[arg(long, value_name = "N", requires = "all", help = format!(
+        "Page N time ranges of the list at once (every {} still once, not newest first across \
+         ranges): about N times faster on a slow link. Needs --all",
+        R::ONE
+    ))]
     pub parallel: Option<usize>,
 }
 
-/// `contacts search`.
+/// `search`.
 #[derive(Debug, Args)]
-pub struct SearchArgs {
+pub struct SearchArgs<R: Resource> {
     #[command(flatten)]
     pub chatbot: Chatbot,
     /// The text to look for.
     pub query: String,
     #[command(flatten)]
-    pub window: Window,
+    pub window: Window<R>,
     #[command(flatten)]
-    pub columns: Columns,
+    pub columns: Columns<R>,
 }
 
 /// Commands on one contact.
@@ -396,7 +462,7 @@ pub struct GetArgs {
     #[command(flatten)]
     pub target: IdArgs,
     #[command(flatten)]
-    pub columns: Columns,
+    pub columns: Columns<Contact>,
 }
 
 /// `contacts delete`.

@@ -12,15 +12,18 @@ mod lock;
 mod output;
 mod profile;
 mod progress;
+mod resource;
 mod settings;
+mod spec_flags;
 mod terminal;
 mod usage;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, ContactsCommand};
+use crate::cli::{Cli, Command, ContactsCommand, OrganizationsCommand};
 use crate::commands::{
-    configure, create, delete, doctor, get, import, list, organizations, search, update,
+    configure, create, create_from_spec, delete, doctor, get, import, list, organizations, search,
+    update,
 };
 use crate::exit::Outcome;
 
@@ -66,6 +69,15 @@ async fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
     )?;
     let command = match &cli.command {
         Command::Contacts(command) => command,
+        Command::Organizations(command) => {
+            return match command {
+                OrganizationsCommand::List(args) => list::run(&client, args, format).await,
+                OrganizationsCommand::Search(args) => search::run(&client, args, format).await,
+                OrganizationsCommand::Create(args) => {
+                    create_from_spec::run(&client, args, format).await
+                }
+            };
+        }
         Command::Doctor(args) => return doctor::run(&client, args).await,
         Command::Configure(_) | Command::Completions { .. } => {
             unreachable!("handled before the client is built")

@@ -5,24 +5,26 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
-/// A bar counting contacts, with their rate; hidden when stderr is not a terminal (a log file
-/// or CI must not fill up with redraws).
-pub fn contacts(limit: Option<usize>) -> ProgressBar {
+/// A bar counting records (`many`: `contacts`), with their rate; hidden when stderr is not a
+/// terminal (a log file or CI must not fill up with redraws).
+pub fn bar(limit: Option<usize>, many: &str) -> ProgressBar {
     if !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = match limit {
         Some(n) => ProgressBar::new(n as u64).with_style(
-            ProgressStyle::with_template(
-                "{bar:30} {human_pos}/{human_len} contacts ({rate}, {elapsed})",
-            )
+            ProgressStyle::with_template(&format!(
+                "{{bar:30}} {{human_pos}}/{{human_len}} {many} ({{rate}}, {{elapsed}})"
+            ))
             .expect("the template is valid")
             .with_key("rate", rate),
         ),
         None => ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {human_pos} contacts ({rate}, {elapsed})")
-                .expect("the template is valid")
-                .with_key("rate", rate),
+            ProgressStyle::with_template(&format!(
+                "{{spinner}} {{human_pos}} {many} ({{rate}}, {{elapsed}})"
+            ))
+            .expect("the template is valid")
+            .with_key("rate", rate),
         ),
     };
     bar.enable_steady_tick(Duration::from_millis(120));
@@ -31,14 +33,14 @@ pub fn contacts(limit: Option<usize>) -> ProgressBar {
 
 /// Shows how many hits a search has in all (its `found`): the bar runs to that many, or to the
 /// limit when it is lower.
-pub fn found(bar: &ProgressBar, found: u64, limit: Option<usize>) {
+pub fn found(bar: &ProgressBar, found: u64, limit: Option<usize>, many: &str) {
     let length = limit.map_or(found, |limit| found.min(limit as u64));
     bar.set_message(indicatif::HumanCount(found).to_string());
     bar.set_length(length);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{bar:30} {human_pos}/{human_len} contacts of {msg} hits ({rate}, {elapsed})",
-        )
+        ProgressStyle::with_template(&format!(
+            "{{bar:30}} {{human_pos}}/{{human_len}} {many} of {{msg}} hits ({{rate}}, {{elapsed}})"
+        ))
         .expect("the template is valid")
         .with_key("rate", rate),
     );
@@ -46,7 +48,7 @@ pub fn found(bar: &ProgressBar, found: u64, limit: Option<usize>) {
     bar.force_draw();
 }
 
-/// Whole contacts per second: indicatif's own `{per_sec}` shows four decimals.
+/// Whole records per second: indicatif's own `{per_sec}` shows four decimals.
 fn rate(state: &ProgressState, out: &mut dyn std::fmt::Write) {
     let _ = write!(out, "{:.0}/s", state.per_sec());
 }

@@ -3,20 +3,25 @@
 //! The spec is partly guesswork (the reference documents no response bodies, no page-size
 //! maximum, no order, no timestamp precision). With a real key, this turns the guesses into
 //! facts in a minute: one page of the list, one page of search, then get and organizations of one
-//! listed contact; each raw answer is validated against the spec's schema for its status, and
-//! what the list shows of order, precision, `limit` and `pageToken` is reported. Nothing is
-//! written to the account.
+//! listed contact; the same list and search probes for the organizations. Each raw answer is
+//! validated against the spec's schema for its status, and what each list shows of order,
+//! precision, `limit` and `pageToken` is reported. Nothing is written to the account.
 //!
 //! A check that could not run (no contacts to look at, too few search hits for a second page, a
 //! probe the server failed) is reported as not checked, never as a match: the run then exits
 //! [`UNCHECKED`](crate::exit::UNCHECKED) unless something differs.
+//!
+//! The probes of a resource are written once over [`Resource`]: its operations, their paths and
+//! where an answer keeps its items and its count come from the generated listings.
 
-use chatcaptain::{Client, RawAnswer};
+use chatcaptain::paging::Operation;
+use chatcaptain::{Client, Contact, Organization, RawAnswer};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
 use crate::cli::DoctorArgs;
 use crate::exit::Outcome;
+use crate::resource::Resource;
 use crate::terminal::shown;
 
 /// What one check found.
@@ -43,10 +48,10 @@ impl Report {
         self.lines.push(format!("  NOT CHECKED {guess}: {why}"));
     }
 
-    /// The page of contacts a probe of `guess` got, or `None` (reported as not checked) when the
-    /// server did not answer it with one.
-    fn probed(&mut self, guess: &str, answer: &RawAnswer) -> Option<Vec<Value>> {
-        match answer.body["contacts"].as_array() {
+    /// The page of records (at the JSON pointer `items`) a probe of `guess` got, or `None`
+    /// (reported as not checked) when the server did not answer it with one.
+    fn probed(&mut self, guess: &str, answer: &RawAnswer, items: &str) -> Option<Vec<Value>> {
+        match answer.body.pointer(items).and_then(Value::as_array) {
             Some(page) if answer.status.is_success() => Some(page.clone()),
             _ => {
                 self.not_checked(
@@ -108,69 +113,16 @@ pub async fn run(client: &Client, args: &DoctorArgs) -> anyhow::Result<Outcome> 
     let bot = args.chatbot.id();
     let mut report = Report::default();
     report.say(format!(
-        "chatcaptain doctor: {} chatbot {bot} (read-only: list, search, get, organizations)",
+        "chatcaptain doctor: {} chatbot {bot} (read-only: list, search, get, organizations; \
+         list and search of organizations)",
         client.base_url()
     ));
-    let contacts = ["v1", "chatbots", bot, "contacts"];
 
-    // 1. One page of the list, as large as the spec says a page may be.
-    let limit = args.limit;
-    let list = client
-        .get_raw(&contacts, &[("limit", limit.to_string())])
-        .await?;
-    report.check("listContacts", &format!("limit={limit}"), &list);
-    let items: Vec<Value> = list.body["contacts"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let created: Vec<DateTime<Utc>> = items
-        .iter()
-        .filter_map(|c| c["created"].as_str()?.parse().ok())
-        .collect();
-    report.say(format!(
-        "  fact: a limit of {limit} returned {} contacts",
-        items.len()
-    ));
-    list_facts(client, &contacts, limit, &items, &created, &mut report).await?;
-
-    // 2. One page of search, for a term the first contact matches.
-    let first = items.first();
-    let query = args.query.clone().unwrap_or_else(|| {
-        first
-            .and_then(|c| c["name"].as_str().or(c["id"].as_str()))
-            .unwrap_or("a")
-            .to_owned()
-    });
-    let search = client
-        .get_raw(
-            &["v1", "chatbots", bot, "contacts", "search"],
-            &[
-                ("query", query.clone()),
-                ("page", "1".into()),
-                ("pageSize", "10".into()),
-            ],
-        )
-        .await?;
-    report.check(
-        "searchContacts",
-        &format!("query={query:?}, pageSize=10"),
-        &search,
-    );
-    if let Some(found) = search.body["results"]["found"].as_u64() {
-        let hits = search.body["results"]["hits"]
-            .as_array()
-            .map_or(0, Vec::len);
-        report.say(format!("  fact: found {found}, {hits} hits on page 1"));
-    }
-    // Without --query, a term the listed contacts share stands in when the name has too few hits.
-    let fallback = match &args.query {
-        None => shared_term(&items),
-        Some(_) => None,
-    };
-    search_paging(client, bot, (&query, &search), fallback, &mut report).await?;
+    // 1, 2. One page of the contacts' list, one of their search.
+    let items = listing::<Contact>(client, bot, args, &mut report).await?;
 
     // 3, 4. One listed contact, and its organizations.
-    match first.and_then(|c| c["id"].as_str()) {
+    match items.first().and_then(|c| c["id"].as_str()) {
         Some(id) => {
             let one = ["v1", "chatbots", bot, "contacts", id];
             let get = client.get_raw(&one, &[]).await?;
@@ -185,6 +137,9 @@ pub async fn run(client: &Client, args: &DoctorArgs) -> anyhow::Result<Outcome> 
             report.not_checked("listContactOrganizations", why);
         }
     }
+
+    // 5, 6. The same of the organizations.
+    listing::<Organization>(client, bot, args, &mut report).await?;
 
     let verdict = match (report.differences, report.unchecked) {
         (0, 0) => "the API matches the spec".to_owned(),
@@ -205,13 +160,104 @@ pub async fn run(client: &Client, args: &DoctorArgs) -> anyhow::Result<Outcome> 
     Ok(Outcome::Done)
 }
 
-/// The e-mail domain most of the listed contacts share (at least two of them), a term likely to
-/// find more than one page of hits.
+/// The path of `operation` for `bot`, as segments (its one parameter is the chatbot).
+fn segments(operation: chatcaptain::api::operations::Operation, bot: &str) -> Vec<&str> {
+    operation
+        .path()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| if s.starts_with('{') { bot } else { s })
+        .collect()
+}
+
+/// One page of `R`'s list, checked, with what it shows of the cursor's guesses, and one page of
+/// its search with its paging; the listed records, for the probes that follow.
+async fn listing<R: Resource>(
+    client: &Client,
+    bot: &str,
+    args: &DoctorArgs,
+    report: &mut Report,
+) -> anyhow::Result<Vec<Value>> {
+    let operation = <R::List as Operation>::OPERATION;
+    let path = segments(operation, bot);
+    let limit = args.limit;
+    let list = client
+        .get_raw(&path, &[("limit", limit.to_string())])
+        .await?;
+    report.check(operation.id(), &format!("limit={limit}"), &list);
+    let items: Vec<Value> = list
+        .body
+        .pointer(<R::List as Operation>::ITEMS)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let created: Vec<DateTime<Utc>> = items
+        .iter()
+        .filter_map(|c| c["created"].as_str()?.parse().ok())
+        .collect();
+    report.say(format!(
+        "  fact: a limit of {limit} returned {} {}",
+        items.len(),
+        R::MANY
+    ));
+    list_facts::<R>(client, &path, limit, &items, &created, report).await?;
+
+    // A term the first listed record matches.
+    let query = args.query.clone().unwrap_or_else(|| {
+        items
+            .first()
+            .and_then(|c| c["name"].as_str().or(c["id"].as_str()))
+            .unwrap_or("a")
+            .to_owned()
+    });
+    let operation = <R::Search as Operation>::OPERATION;
+    let search = client
+        .get_raw(
+            &segments(operation, bot),
+            &[
+                ("query", query.clone()),
+                ("page", "1".into()),
+                ("pageSize", "10".into()),
+            ],
+        )
+        .await?;
+    report.check(
+        operation.id(),
+        &format!("query={query:?}, pageSize=10"),
+        &search,
+    );
+    if let Some(found) = found::<R>(&search) {
+        let hits = hit_ids::<R>(&search).len();
+        report.say(format!("  fact: found {found}, {hits} hits on page 1"));
+    }
+    // Without --query, a term the listed records share stands in when the name has too few hits.
+    let fallback = match &args.query {
+        None => shared_term(&items),
+        Some(_) => None,
+    };
+    search_paging::<R>(client, bot, (&query, &search), fallback, report).await?;
+    Ok(items)
+}
+
+/// The total count of a search answer (its `found`).
+fn found<R: Resource>(answer: &RawAnswer) -> Option<u64> {
+    let total = <R::Search as Operation>::TOTAL?;
+    answer.body.pointer(total)?.as_u64()
+}
+
+/// The e-mail domain most of the listed records share (at least two of them), a term likely to
+/// find more than one page of hits. A parent domain counts too (`example.com` for
+/// `info@acme.example.com`): organizations seldom share a whole one.
 fn shared_term(items: &[Value]) -> Option<String> {
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
-    for contact in items {
-        if let Some((_, domain)) = contact["email"].as_str().and_then(|e| e.rsplit_once('@')) {
-            *counts.entry(domain.to_lowercase()).or_default() += 1;
+    for record in items {
+        if let Some((_, domain)) = record["email"].as_str().and_then(|e| e.rsplit_once('@')) {
+            let domain = domain.to_lowercase();
+            let labels: Vec<&str> = domain.split('.').collect();
+            // Down to two labels: `com` alone is no term.
+            for start in 0..labels.len().saturating_sub(1).max(1) {
+                *counts.entry(labels[start..].join(".")).or_default() += 1;
+            }
         }
     }
     let (term, count) = counts.into_iter().max_by_key(|(_, count)| *count)?;
@@ -219,33 +265,37 @@ fn shared_term(items: &[Value]) -> Option<String> {
 }
 
 /// The ids of the hits of a search answer, in order.
-fn hit_ids(answer: &RawAnswer) -> Vec<String> {
-    answer.body["results"]["hits"]
-        .as_array()
+fn hit_ids<R: Resource>(answer: &RawAnswer) -> Vec<String> {
+    let item = <R::Search as Operation>::ITEM_IN_ELEMENT;
+    answer
+        .body
+        .pointer(<R::Search as Operation>::ITEMS)
+        .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|hit| Some(hit["document"]["id"].as_str()?.to_owned()))
+        .filter_map(|hit| Some(hit.pointer(item)?["id"].as_str()?.to_owned()))
         .collect()
 }
 
 /// Page 2 of the search: a server that ignores `page` answers page 1 again, and a listing of
 /// the hits would repeat them for ever (or, counting on `found`, stop with the rest missing).
-async fn search_paging(
+async fn search_paging<R: Resource>(
     client: &Client,
     bot: &str,
     (query, first): (&str, &RawAnswer),
     fallback: Option<String>,
     report: &mut Report,
 ) -> anyhow::Result<()> {
-    const GUESS: &str = "searchContacts paging";
+    let operation = <R::Search as Operation>::OPERATION.id();
+    let guess = &format!("{operation} paging");
     if !first.status.is_success() {
-        report.not_checked(GUESS, format!("page 1 was answered {}", first.status));
+        report.not_checked(guess, format!("page 1 was answered {}", first.status));
         return Ok(());
     }
-    let search = ["v1", "chatbots", bot, "contacts", "search"];
+    let search = segments(<R::Search as Operation>::OPERATION, bot);
     let mut query = query.to_owned();
     let mut first = first.clone();
-    let found_of = |answer: &RawAnswer| answer.body["results"]["found"].as_u64().unwrap_or(0);
+    let found_of = |answer: &RawAnswer| found::<R>(answer).unwrap_or(0);
     if let Some(term) = fallback.filter(|term| *term != query)
         && found_of(&first) < 2
     {
@@ -268,13 +318,14 @@ async fn search_paging(
         }
     }
     let found = found_of(&first);
-    let page_one = hit_ids(&first);
+    let page_one = hit_ids::<R>(&first);
     if found < 2 || page_one.is_empty() {
         report.not_checked(
-            GUESS,
+            guess,
             format!(
                 "the query {query:?} has {found} hit(s), and page 2 needs 2 or more (give --query \
-                 a term more contacts match)"
+                 a term more {} match)",
+                R::MANY
             ),
         );
         return Ok(());
@@ -294,7 +345,7 @@ async fn search_paging(
         .await?;
     if !answer.status.is_success() {
         report.not_checked(
-            GUESS,
+            guess,
             format!(
                 "page 2 was answered {} ({})",
                 answer.status,
@@ -303,11 +354,11 @@ async fn search_paging(
         );
         return Ok(());
     }
-    let page_two = hit_ids(&answer);
+    let page_two = hit_ids::<R>(&answer);
     let repeated: Vec<&String> = page_two.iter().filter(|id| before.contains(id)).collect();
     if page_two.is_empty() {
         report.differ(
-            "searchContacts",
+            operation,
             format!(
                 "page=2 with pageSize={size} returned no hits although `found` is {found}: the \
                  spec assumes `page` pages through the hits"
@@ -315,7 +366,7 @@ async fn search_paging(
         );
     } else if !repeated.is_empty() {
         report.differ(
-            "searchContacts",
+            operation,
             format!(
                 "page=2 with pageSize={size} returned hits of page 1 again ({}): the server \
                  ignores `page`, the spec assumes it pages through the hits",
@@ -351,17 +402,20 @@ fn precision(at: &DateTime<Utc>) -> usize {
         .unwrap_or(UNITS.len() - 1)
 }
 
-/// What one page of the list shows of the guesses the cursor depends on.
-async fn list_facts(
+/// What one page of `R`'s list shows of the guesses the cursor depends on.
+async fn list_facts<R: Resource>(
     client: &Client,
-    contacts: &[&str],
+    path: &[&str],
     limit: u32,
     items: &[Value],
     created: &[DateTime<Utc>],
     report: &mut Report,
 ) -> anyhow::Result<()> {
+    let operation = <R::List as Operation>::OPERATION.id();
+    let pointer = <R::List as Operation>::ITEMS;
+    let (one, many) = (R::ONE, R::MANY);
     let (Some(newest), Some(oldest)) = (created.first(), created.last()) else {
-        let why = "the list gave no contact with a `created` to look at".to_owned();
+        let why = format!("the list gave no {one} with a `created` to look at");
         for guess in [
             "order",
             "timestamp precision",
@@ -376,13 +430,13 @@ async fn list_facts(
     match created.windows(2).position(|w| w[1] > w[0]) {
         None if created.len() < 2 => report.not_checked(
             "order",
-            "the list gave one contact, and an order needs two".into(),
+            format!("the list gave one {one}, and an order needs two"),
         ),
         None => report.say("  fact: order: newest first, as the spec assumes".into()),
         Some(i) => report.differ(
-            "listContacts",
+            operation,
             format!(
-                "order: not newest first (contact {} created {} comes after one created {}); the spec assumes newest first",
+                "order: not newest first ({one} {} created {} comes after one created {}); the spec assumes newest first",
                 items[i + 1]["id"], created[i + 1].to_rfc3339(), created[i].to_rfc3339()
             ),
         ),
@@ -394,18 +448,15 @@ async fn list_facts(
     ));
     let ties = created.windows(2).filter(|w| w[0] == w[1]).count();
     report.say(format!(
-        "  fact: {ties} contact(s) share a `created` with the one before"
+        "  fact: {ties} {one}(s) share a `created` with the one before"
     ));
 
     // A token at the newest contact's own instant: a strict server leaves it out.
     let at = newest.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
     let same = client
-        .get_raw(
-            contacts,
-            &[("limit", "5".into()), ("pageToken", at.clone())],
-        )
+        .get_raw(path, &[("limit", "5".into()), ("pageToken", at.clone())])
         .await?;
-    if let Some(page) = report.probed("pageToken strictly before", &same) {
+    if let Some(page) = report.probed("pageToken strictly before", &same, pointer) {
         let again = page.iter().any(|c| {
             c["created"]
                 .as_str()
@@ -414,8 +465,8 @@ async fn list_facts(
         });
         if again {
             report.differ(
-                "listContacts",
-                format!("pageToken={at} returned contacts created at {at}: the token includes its instant; the spec assumes strictly before"),
+                operation,
+                format!("pageToken={at} returned {many} created at {at}: the token includes its instant; the spec assumes strictly before"),
             );
         } else {
             report.say(
@@ -432,9 +483,9 @@ async fn list_facts(
             let token = (*sample + TimeDelta::nanoseconds(UNITS[finest].1))
                 .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
             let answer = client
-                .get_raw(contacts, &[("limit", "1".into()), ("pageToken", token.clone())])
+                .get_raw(path, &[("limit", "1".into()), ("pageToken", token.clone())])
                 .await?;
-            if let Some(page) = report.probed("pageToken precision", &answer) {
+            if let Some(page) = report.probed("pageToken precision", &answer, pointer) {
                 let first = page
                     .first()
                     .and_then(|c| c["created"].as_str()?.parse::<DateTime<Utc>>().ok());
@@ -442,9 +493,9 @@ async fn list_facts(
                     report.say("  fact: pageToken is read as finely as it is sent".into());
                 } else {
                     report.differ(
-                        "listContacts",
+                        operation,
                         format!(
-                            "pageToken={token} did not return the contact created at {}: the server reads a token coarser than its timestamps; listings then round their tokens up to whole seconds",
+                            "pageToken={token} did not return the {one} created at {}: the server reads a token coarser than its timestamps; listings then round their tokens up to whole seconds",
                             sample.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
                         ),
                     );
@@ -460,16 +511,16 @@ async fn list_facts(
     if items.len() < limit as usize {
         let at = oldest.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
         let next = client
-            .get_raw(contacts, &[("limit", "1".into()), ("pageToken", at)])
+            .get_raw(path, &[("limit", "1".into()), ("pageToken", at)])
             .await?;
-        let Some(page) = report.probed("the end of the list (limit cap)", &next) else {
+        let Some(page) = report.probed("the end of the list (limit cap)", &next, pointer) else {
             return Ok(());
         };
         if !page.is_empty() {
             report.differ(
-                "listContacts",
+                operation,
                 format!(
-                    "a limit of {limit} returned {} contacts although older ones exist: the server caps `limit` at {}, the spec assumes a maximum of 1000",
+                    "a limit of {limit} returned {} {many} although older ones exist: the server caps `limit` at {}, the spec assumes a maximum of 1000",
                     items.len(),
                     items.len()
                 ),

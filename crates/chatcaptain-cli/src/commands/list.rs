@@ -1,6 +1,8 @@
-//! `contacts list`: newest first, streamed; with `--checkpoint`, an incremental sync.
+//! `list` (of contacts, organizations): newest first, streamed; with `--checkpoint`, an
+//! incremental sync.
 
-use chatcaptain::{Checkpoint, Client, Contact, SyncContacts};
+use chatcaptain::paging::Operation;
+use chatcaptain::{Checkpoint, Client, SyncContacts};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::checkpoint_file::CheckpointFile;
@@ -8,15 +10,19 @@ use super::stream::{self, NoProgress, Progress, Uncounted};
 use crate::cli::ListArgs;
 use crate::exit::Outcome;
 use crate::output::Output;
+use crate::resource::Resource;
 
-pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Result<Outcome> {
+pub async fn run<R: Resource>(
+    client: &Client,
+    args: &ListArgs<R>,
+    output: Output,
+) -> anyhow::Result<Outcome> {
     let output = output.with_fields(&args.columns.fields)?;
-    let mut listing = client.contacts(args.chatbot.id()).list().prefetch(true);
+    let mut listing = R::list(client, args.chatbot.id()).prefetch(true);
     if let Some(max) = stream::limit(&args.window) {
         listing = listing.max_items(max);
     }
-    let default =
-        <chatcaptain::ListContactsParams as chatcaptain::paging::Operation>::DEFAULT_PAGE_SIZE;
+    let default = <R::List as Operation>::DEFAULT_PAGE_SIZE;
     let page_size = stream::page_size(&args.window, default);
     if let Some(size) = page_size {
         listing = listing.page_size(size);
@@ -28,8 +34,8 @@ pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Re
         listing = listing.parallel(ranges);
     }
     let Some(path) = &args.checkpoint else {
-        let mut contacts = stream::uncounted(listing.items());
-        return stream::write_all(&mut contacts, &args.window, output, &mut NoProgress).await;
+        let mut records = stream::uncounted(listing.items());
+        return stream::write_all(&mut records, &args.window, output, &mut NoProgress).await;
     };
     // Locked until the run ends: a second sync on this file would undo this one's progress.
     let (file, mut checkpoint) = CheckpointFile::open(path, args.from_start)?;
@@ -40,9 +46,10 @@ pub async fn run(client: &Client, args: &ListArgs, output: Output) -> anyhow::Re
     if checkpoint.is_interrupted() {
         stream::note(&format!(
             "resuming the interrupted run saved in {} before listing what is new (if it was \
-             killed rather than stopped, up to {every} contacts it wrote after its last save \
-             are written again)",
-            path.display()
+             killed rather than stopped, up to {every} {} it wrote after its last save are \
+             written again)",
+            path.display(),
+            R::MANY
         ));
     }
     let mut run = stream::uncounted(listing.since(checkpoint).sync());
@@ -56,10 +63,10 @@ struct Saver {
     every: usize,
 }
 
-type Run = Uncounted<SyncContacts>;
+type Run<R> = Uncounted<SyncContacts<R>, R>;
 
-impl Progress<Run> for Saver {
-    fn save(&mut self, run: &Run, end: bool) -> anyhow::Result<()> {
+impl<R: Resource> Progress<Run<R>, R> for Saver {
+    fn save(&mut self, run: &Run<R>, end: bool) -> anyhow::Result<()> {
         self.file.save(&run.get_ref().progress(), end)
     }
 
@@ -67,16 +74,21 @@ impl Progress<Run> for Saver {
         Some(self.every)
     }
 
-    fn written(&mut self, contact: &Contact) {
+    fn written(&mut self, record: &R) {
         let now = DateTime::<Utc>::from(std::time::SystemTime::now());
         let tolerance = TimeDelta::from_std(Checkpoint::CLOCK_TOLERANCE).unwrap_or_default();
-        if contact.created > now + tolerance {
+        // A listing yields no record without a `created` (it is an odd one).
+        let Some(created) = record.created() else {
+            return;
+        };
+        if created > now + tolerance {
             stream::note(&format!(
-                "contact {} is dated {}, ahead of this machine's clock: it is written once, and \
-                 the checkpoint does not move past the clock (check the server's clock and this \
+                "{} {} is dated {}, ahead of this machine's clock: it is written once, and the \
+                 checkpoint does not move past the clock (check the server's clock and this \
                  machine's)",
-                contact.id,
-                contact.created.to_rfc3339()
+                R::ONE,
+                record.id(),
+                created.to_rfc3339()
             ));
         }
     }

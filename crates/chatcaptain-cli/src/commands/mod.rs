@@ -3,6 +3,7 @@
 
 pub mod configure;
 pub mod create;
+pub mod create_from_spec;
 pub mod delete;
 pub mod doctor;
 pub mod get;

@@ -17,8 +17,8 @@ pub struct Selection {
 impl Selection {
     /// The columns of `R` named in `fields`; `None` when none are (every format's usual shape).
     ///
-    /// clap checked the names against the contact's columns, the only records `--fields` is
-    /// offered for; a name `R` lacks (none can) would be left out.
+    /// clap checked the names against `R`'s columns; a name `R` lacks (none can) would be left
+    /// out.
     pub fn of<R: Record>(fields: &[String]) -> Option<Self> {
         if fields.is_empty() {
             return None;

@@ -46,6 +46,13 @@ impl Fake {
         cmd
     }
 
+    /// `chatcaptain organizations <args> --chatbot bot1`, ready to run.
+    pub fn organizations(&self, args: &[&str]) -> Command {
+        let mut cmd = self.cli();
+        cmd.arg("organizations").args(args).args(["--chatbot", BOT]);
+        cmd
+    }
+
     /// `chatcaptain contacts <args> --chatbot bot1`, ready to run.
     pub fn contacts(&self, args: &[&str]) -> Command {
         let mut cmd = self.cli();

@@ -6,9 +6,18 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
+/// A fake holding `n` generated contacts and as many organizations in [`BOT`].
+fn fake_with_organizations(n: u64) -> Fake {
+    fake_with(
+        FakeServer::builder()
+            .seed_contacts(BOT, n)
+            .seed_organizations(BOT, n),
+    )
+}
+
 #[test]
 fn doctor_against_the_fake_finds_no_difference_and_writes_nothing() {
-    let fake = fake(300);
+    let fake = fake_with_organizations(300);
     let output = fake
         .cli()
         .args(["doctor", "--chatbot", BOT])
@@ -23,15 +32,17 @@ fn doctor_against_the_fake_finds_no_difference_and_writes_nothing() {
         "searchContacts",
         "getContact",
         "listContactOrganizations",
+        "listOrganizations",
+        "searchOrganizations",
     ] {
         assert!(text.contains(&format!("{operation} (")), "{text}");
     }
     assert_eq!(
         text.matches("ok: the answer matches the spec").count(),
-        4,
+        6,
         "{text}"
     );
-    assert!(text.contains("order: newest first"), "{text}");
+    assert_eq!(text.matches("order: newest first").count(), 2, "{text}");
     assert!(text.contains("summary: the API matches the spec"), "{text}");
     let requests = fake.server.requests();
     assert!(!requests.is_empty());
@@ -218,6 +229,7 @@ fn doctor_whose_probe_the_server_fails_says_it_could_not_check_that_guess() {
         let fake = fake_with(
             FakeServer::builder()
                 .seed_contacts(BOT, 30)
+                .seed_organizations(BOT, 30)
                 .fault(Fault::status(500).on(Route::ListContacts).nth(nth)),
         );
         let text = doctor_cannot_check_everything(&fake);
@@ -268,6 +280,19 @@ fn search_ignoring_page(runtime: &tokio::runtime::Runtime) -> wiremock::MockServ
             .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "organizations": [] })))
             .mount(&server)
             .await;
+        // No organizations: their checks are not made, and nothing of them differs.
+        wiremock::Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/organizations")))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "organizations": [] })))
+            .mount(&server)
+            .await;
+        wiremock::Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/organizations/search")))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(
+                json!({ "results": { "found": 0, "facetCounts": [], "hits": [] } }),
+            ))
+            .mount(&server)
+            .await;
         server
     })
 }
@@ -287,18 +312,25 @@ fn doctor_finds_a_search_that_ignores_page() {
 }
 
 #[test]
-fn doctor_without_a_query_probes_search_paging_with_a_term_the_contacts_share() {
-    // 30 contacts: the first one's name has one hit, their e-mail domain 30.
-    let fake = fake(30);
+fn doctor_without_a_query_probes_search_paging_with_a_term_the_records_share() {
+    // 30 contacts: the first one's name has one hit, their e-mail domain 30. 30 organizations:
+    // each has a domain of its own under example.com.
+    let fake = fake_with_organizations(30);
     let out = fake
         .cli()
         .args(["doctor", "--chatbot", BOT])
         .assert()
         .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.contains("probed with query=\"example.com\""), "{text}");
-    assert!(
-        text.contains("fact: page 2 (pageSize=10) continues page 1"),
+    assert_eq!(
+        text.matches("probed with query=\"example.com\"").count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("fact: page 2 (pageSize=10) continues page 1")
+            .count(),
+        2,
         "{text}"
     );
     assert!(text.contains("summary: the API matches the spec"), "{text}");
@@ -309,6 +341,7 @@ fn doctor_counts_a_server_error_as_not_checked_not_as_a_match() {
     let fake = fake_with(
         FakeServer::builder()
             .seed_contacts(BOT, 30)
+            .seed_organizations(BOT, 30)
             .fault(Fault::status(500).on(Route::GetContact)),
     );
     let text = doctor_cannot_check_everything(&fake);
@@ -316,4 +349,45 @@ fn doctor_counts_a_server_error_as_not_checked_not_as_a_match() {
         text.contains("NOT CHECKED getContact: answered 500 Internal Server Error"),
         "{text}"
     );
+}
+
+#[test]
+fn doctor_on_a_chatbot_without_organizations_checks_their_list_but_not_its_guesses_and_exits_5() {
+    let text = doctor_cannot_check_everything(&fake(30));
+    let organizations = text
+        .split("listOrganizations (")
+        .nth(1)
+        .expect("the organizations are probed");
+    for line in [
+        "ok: the answer matches the spec",
+        "fact: a limit of 1000 returned 0 organizations",
+        "NOT CHECKED order: the list gave no organization with a `created` to look at",
+        "NOT CHECKED searchOrganizations paging",
+    ] {
+        assert!(organizations.contains(line), "{line}: {text}");
+    }
+    // The contacts' guesses were all checked.
+    let contacts = text.split("listOrganizations (").next().unwrap();
+    assert!(!contacts.contains("NOT CHECKED"), "{text}");
+}
+
+#[test]
+fn doctor_names_an_organizations_probe_the_server_refuses_as_a_difference() {
+    let fake = fake_with(
+        FakeServer::builder()
+            .seed_contacts(BOT, 30)
+            .seed_organizations(BOT, 30)
+            .fault(Fault::status(403).on(Route::SearchOrganizations)),
+    );
+    let out = fake
+        .cli()
+        .args(["doctor", "--chatbot", BOT])
+        .assert()
+        .code(1);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("DIFFERS searchOrganizations: answered 403 Forbidden"),
+        "{text}"
+    );
+    assert!(text.contains("summary: 1 difference(s)"), "{text}");
 }

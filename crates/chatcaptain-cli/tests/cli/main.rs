@@ -12,6 +12,7 @@ mod formats;
 mod hits;
 mod hostile;
 mod import;
+mod organizations;
 mod pacing;
 mod profiles;
 mod stopping;

@@ -250,7 +250,7 @@ impl Run<'_> {
         known: &mut Known,
         report: &mut Report<'_>,
     ) -> Ended {
-        let bar = progress::contacts(None);
+        let bar = progress::bar(None, "contacts");
         let mut pending = head;
         let mut in_flight = FuturesUnordered::new();
         let mut flying: HashMap<u64, Flying> = HashMap::new();
