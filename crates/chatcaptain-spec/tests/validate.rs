@@ -7,18 +7,21 @@ fn spec() -> &'static chatcaptain_spec::Spec {
 }
 
 #[test]
-fn bundled_spec_loads_with_all_seven_operations() {
+fn bundled_spec_loads_with_all_ten_operations() {
     let mut ids = spec().operation_ids();
     ids.sort_unstable();
     assert_eq!(
         ids,
         [
             "createContact",
+            "createOrganization",
             "deleteContact",
             "getContact",
             "listContactOrganizations",
             "listContacts",
+            "listOrganizations",
             "searchContacts",
+            "searchOrganizations",
             "updateContact"
         ]
     );

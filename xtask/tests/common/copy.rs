@@ -79,15 +79,22 @@ pub fn workspace(name: &str, crates: &[&str], spec: &str) -> PathBuf {
 /// Runs `cargo xtask codegen` on the copy's spec, writing the copy's generated files.
 pub fn codegen(copy: &Path) -> Output {
     let arg = |p: &str| copy.join(p).to_str().unwrap().to_owned();
-    super::xtask(&[
-        "codegen",
-        "--spec",
-        &arg("spec/chatcaptain.yaml"),
-        "--out",
-        &arg("crates/chatcaptain-api/src/generated.rs"),
-        "--glue",
-        &arg("crates/chatcaptain/src/generated.rs"),
-    ])
+    let mut args = vec![
+        "codegen".to_owned(),
+        "--spec".to_owned(),
+        arg("spec/chatcaptain.yaml"),
+        "--out".to_owned(),
+        arg("crates/chatcaptain-api/src/generated.rs"),
+        "--glue".to_owned(),
+        arg("crates/chatcaptain/src/generated.rs"),
+    ];
+    // The fake's routes and permissions, when the copy has the fake.
+    if copy.join("crates/chatcaptain-fake").exists() {
+        args.push("--fake-route".to_owned());
+        args.push(arg("crates/chatcaptain-fake/src/generated.rs"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    super::xtask(&args)
 }
 
 /// Puts each fixture (under `xtask/tests/fixtures`) into its crate of the copy as a test of the

@@ -46,7 +46,7 @@ fn debug_of_the_client_and_its_builder_is_pinned_and_redacts_the_key() {
         format!("{builder:?}"),
         format!(
             "ClientBuilder {{ api_key: Some(\"[redacted]\"), base_url: Some(\"{REMOTE}\"), \
-             timeout: None, call_timeout: Some(5s), retry: {DEFAULT_POLICY}, user_agent: None, max_response_bytes: None, .. }}"
+             timeout: None, call_timeout: Some(5s), retry: {DEFAULT_POLICY}, user_agent: None, max_response_bytes: None, retry_mode: Standard, on_request: 0, on_response: 0, .. }}"
         )
     );
 }
