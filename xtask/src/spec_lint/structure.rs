@@ -32,12 +32,11 @@ fn validator() -> &'static Validator {
 
 /// Every place the document breaks the OpenAPI 3.0 schema, as errors.
 pub(super) fn problems(spec: &Spec) -> Vec<Problem> {
-    // The text as written: openapiv3's canonical form drops unknown keywords, which are
-    // exactly the typos to catch. YAML with non-string keys (an unquoted `200:`) does not map
-    // onto JSON; the canonical form is then the best there is.
-    let doc = serde_yaml::from_str::<Value>(&spec.text).unwrap_or_else(|_| spec.json());
+    // The document as written: openapiv3's canonical form drops unknown keywords, which are
+    // exactly the typos to catch.
+    let doc = &spec.raw;
     let mut found: Vec<Problem> = Vec::new();
-    for error in validator().iter_errors(&doc) {
+    for error in validator().iter_errors(doc) {
         let error = best_match(&error);
         let pointer = error.instance_path().as_str().to_owned();
         if found.iter().any(|p| p.pointer == pointer) {
