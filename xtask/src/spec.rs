@@ -1,5 +1,8 @@
 //! Reading the spec once, with errors that name the file and the place.
 
+pub mod lint_rules;
+pub mod walk;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};

@@ -2,7 +2,7 @@
 //! `spec/chatcaptain.yaml`, judged at two levels:
 //!
 //! - the wire: each change grouped by operation and classified as breaking or compatible for a
-//!   client (the rules are in `spec_diff/rules.rs`), and whether `info.version` got the bump;
+//!   client (the rules are in `spec_diff/kinds.rs`), and whether `info.version` got the bump;
 //! - the Rust API: both sides generated in-process and the public surface of the generated code
 //!   compared (`spec_diff/rust_surface.rs`), and whether the `chatcaptain-api` crate version got
 //!   the bump its users need.
@@ -15,10 +15,13 @@
 //! `operationId`, a `deepObject` parameter, a body with two media types): the wire can always be
 //! judged, so then it is judged alone, and the report says why the Rust API was not.
 
+mod kinds;
 mod model;
+mod operations;
 mod render;
-mod rules;
 mod rust_surface;
+mod schemas;
+mod security;
 mod versions;
 
 use anyhow::Result;
@@ -33,6 +36,11 @@ use render::{Report, RustLevel};
 use rust_surface::Surface;
 use versions::{Scheme, bump_line};
 
+/// The wire rules as the README's table, for `spec-diff --rules`.
+pub fn rules_table() -> String {
+    kinds::table()
+}
+
 /// Prints the report; returns whether the API changed in a breaking way at either level.
 /// An error means the two sides could not be compared: one is not an OpenAPI 3.0 document (or
 /// cannot be read). When progenitor cannot generate a side, the wire is judged alone and the
@@ -40,7 +48,7 @@ use versions::{Scheme, bump_line};
 pub fn run(base: Source, head: Source, format: Format) -> Result<bool> {
     let (old_spec, new_spec) = (base.load()?, head.load()?);
     let (old, new) = (Api::from_spec(&old_spec), Api::from_spec(&new_spec));
-    let changes = rules::diff(&old, &new);
+    let changes = operations::diff(&old, &new);
     let rust = match (surface(&old_spec), surface(&new_spec)) {
         (Ok(a), Ok(b)) => RustLevel::Judged(rust_surface::diff(&a, &b)),
         (a, b) => RustLevel::NotJudged(match (a.err(), b.err()) {
@@ -55,7 +63,7 @@ pub fn run(base: Source, head: Source, format: Format) -> Result<bool> {
             ),
         }),
     };
-    let wire_breaking = changes.iter().any(|c| c.breaking);
+    let wire_breaking = changes.iter().any(kinds::Change::breaking);
     let rust_breaking = rust.breaking();
     let crate_line = match &rust {
         RustLevel::Judged(found) => bump_line(
@@ -129,10 +137,7 @@ fn why_progenitor_fails(spec: &Spec, message: &str) -> String {
     }
     let from_lint = crate::spec_lint::problems(spec)
         .into_iter()
-        .find(|p| {
-            p.severity == crate::spec_lint::Severity::Error
-                && !p.message.starts_with("not valid OpenAPI 3.0")
-        })
+        .find(|p| p.rule.stops_progenitor())
         .map(|p| p.message);
     match from_lint {
         Some(why) => first_line(&why),

@@ -66,7 +66,9 @@ fn breaking_change_exits_1_and_says_the_version_was_not_bumped() {
         "{report}"
     );
     assert!(
-        report.contains("BREAKING  response 200 body: property `size` removed"),
+        report.contains(
+            "BREAKING  response 200 body: property `size` removed [response-property-removed]"
+        ),
         "{report}"
     );
     assert!(report.contains("NOT bumped"), "{report}");
@@ -93,7 +95,10 @@ fn markdown_format_is_a_table_per_operation() {
     );
     assert!(report.contains("| | change |\n|---|---|\n"), "{report}");
     assert!(
-        report.contains("| **breaking** | response 200 body: property `size` removed |"),
+        report.contains(
+            "| | change | rule |\n|---|---|---|\n| **breaking** | response 200 body: property `size` \
+             removed | `response-property-removed` |"
+        ),
         "{report}"
     );
 }
@@ -105,6 +110,18 @@ fn unreadable_spec_exits_2_naming_the_file_and_line() {
     let err = stderr(&output);
     assert!(err.contains("head.yaml:"), "{err}");
     assert!(err.contains("cannot compare"), "{err}");
+}
+
+#[test]
+fn rules_flag_prints_the_wire_rules_as_a_table() {
+    let output = xtask(&["spec-diff", "--rules"]);
+    assert_eq!(output.status.code(), Some(0));
+    let table = stdout(&output);
+    assert!(table.starts_with("| rule | verdict | why |\n"), "{table}");
+    assert!(
+        table.contains("| `request-property-removed` | breaking |"),
+        "{table}"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::rules::Change;
+use super::kinds::Change;
 use super::rust_surface::RustChange;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -73,7 +73,10 @@ fn summary(changes: &[Change], level: &RustLevel) -> String {
     };
     format!(
         "wire: {}; Rust API: {rust}",
-        count(changes.iter().filter(|c| c.breaking).count(), changes.len()),
+        count(
+            changes.iter().filter(|c| c.breaking()).count(),
+            changes.len()
+        ),
     )
 }
 
@@ -101,8 +104,9 @@ pub fn render(report: &Report, format: Format) -> String {
             for (operation, list) in grouped(changes) {
                 writeln!(out, "\n{operation}").unwrap();
                 for change in list {
-                    let tag = if change.breaking { "BREAKING" } else { "ok" };
-                    writeln!(out, "  {tag:<8}  {}", change.text).unwrap();
+                    let tag = if change.breaking() { "BREAKING" } else { "ok" };
+                    let id = change.kind.rule().id;
+                    writeln!(out, "  {tag:<8}  {} [{id}]", change.text).unwrap();
                 }
             }
             if let RustLevel::NotJudged(why) = level {
@@ -127,14 +131,16 @@ pub fn render(report: &Report, format: Format) -> String {
             writeln!(out, "**{}**\n", summary(changes, level)).unwrap();
             for (operation, list) in grouped(changes) {
                 writeln!(out, "#### `{operation}`\n").unwrap();
-                writeln!(out, "| | change |\n|---|---|").unwrap();
+                writeln!(out, "| | change | rule |\n|---|---|---|").unwrap();
                 for change in list {
-                    let tag = if change.breaking {
+                    let tag = if change.breaking() {
                         "**breaking**"
                     } else {
                         "compatible"
                     };
-                    writeln!(out, "| {tag} | {} |", change.text.replace('|', "\\|")).unwrap();
+                    let id = change.kind.rule().id;
+                    let text = change.text.replace('|', "\\|");
+                    writeln!(out, "| {tag} | {text} | `{id}` |").unwrap();
                 }
                 writeln!(out).unwrap();
             }

@@ -11,7 +11,7 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, ValidationError, Validator};
 use serde_json::Value;
 
-use super::{Problem, Severity};
+use super::{LintRule, Problem};
 use crate::spec::Spec;
 
 const SCHEMA: &str = include_str!("openapi-3.0-schema.json");
@@ -51,11 +51,11 @@ pub(super) fn problems(spec: &Spec) -> Vec<Problem> {
             message.truncate(cut);
             message.push('…');
         }
-        found.push(Problem {
-            severity: Severity::Error,
+        found.push(Problem::new(
+            LintRule::OpenApiSchema,
             pointer,
-            message: format!("not valid OpenAPI 3.0: {message}"),
-        });
+            format!("not valid OpenAPI 3.0: {message}"),
+        ));
     }
     found
 }
