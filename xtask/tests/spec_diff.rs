@@ -469,7 +469,7 @@ fn response_media_type_changed_is_breaking_on_the_wire() {
     assert_line(
         &found.wire,
         "BREAKING",
-        "response 200: media type changed from [\"application/json\"] to [\"application/vnd.thing+json\"]",
+        "response 200: media type `application/json` removed [response-media-type-removed]",
         &found.report,
     );
 }

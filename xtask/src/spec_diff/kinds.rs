@@ -46,9 +46,28 @@ pub enum Kind {
     BodyBecameOptional,
     ResponseAdded,
     ResponseRemoved,
-    MediaTypeChanged,
+    RequestMediaTypeAdded,
+    RequestMediaTypeRemoved,
+    ResponseMediaTypeAdded,
+    ResponseMediaTypeRemoved,
+    ResponseHeaderAdded,
+    ResponseHeaderRemoved,
+    ResponseHeaderBecameOptional,
+    ResponseHeaderBecameRequired,
+    OperationDeprecated,
+    OperationReactivated,
+    ParameterDeprecated,
+    SecurityAdded,
+    SecurityRemoved,
+    SecurityRequirementAdded,
+    SecurityRequirementRemoved,
+    SecurityScopeAdded,
+    SecurityScopeRemoved,
     SecuritySchemeAdded,
+    SecuritySchemeRemoved,
     SecuritySchemeChanged,
+    UnusedSecuritySchemeRemoved,
+    UnusedSecuritySchemeChanged,
     Request(SchemaChange),
     Response(SchemaChange),
 }
@@ -74,6 +93,15 @@ pub enum SchemaChange {
     DefaultChanged,
     AllOfBranchAdded,
     AllOfBranchRemoved,
+    OneOfBranchAdded,
+    OneOfBranchRemoved,
+    AnyOfBranchAdded,
+    AnyOfBranchRemoved,
+    OneOfBecameAnyOf,
+    AnyOfBecameOneOf,
+    TypesWidened,
+    TypesNarrowed,
+    Deprecated,
 }
 
 /// One change, under the operation it affects.
@@ -86,9 +114,24 @@ pub struct Change {
     pub text: String,
 }
 
+/// Ends the text of a removal of what was not deprecated first: the markdown report calls
+/// those out in a list of their own, and shows every change without it.
+pub const NOT_DEPRECATED_FIRST: &str = " (not deprecated first)";
+
 impl Change {
     pub fn breaking(&self) -> bool {
         self.kind.breaking()
+    }
+
+    pub fn removed_without_deprecation(&self) -> bool {
+        self.text.ends_with(NOT_DEPRECATED_FIRST)
+    }
+
+    /// The text as the report shows it.
+    pub fn shown(&self) -> &str {
+        self.text
+            .strip_suffix(NOT_DEPRECATED_FIRST)
+            .unwrap_or(&self.text)
     }
 }
 
@@ -180,20 +223,99 @@ impl Kind {
                 B,
                 "the generated client's types follow the statuses declared (a body type may go)",
             ),
-            MediaTypeChanged => (
-                "media-type-changed",
+            RequestMediaTypeAdded => (
+                "request-media-type-added",
+                C,
+                "the server reads one more; old clients send the old one",
+            ),
+            RequestMediaTypeRemoved => ("request-media-type-removed", B, "old clients may send it"),
+            ResponseMediaTypeAdded => (
+                "response-media-type-added",
+                C,
+                "a client gets it only when it asks for it",
+            ),
+            ResponseMediaTypeRemoved => {
+                ("response-media-type-removed", B, "a client may ask for it")
+            }
+            ResponseHeaderAdded => (
+                "response-header-added",
+                C,
+                "clients ignore a header they do not know",
+            ),
+            ResponseHeaderRemoved => ("response-header-removed", B, "clients read it"),
+            ResponseHeaderBecameOptional => {
+                ("response-header-became-optional", B, "clients expect it")
+            }
+            ResponseHeaderBecameRequired => (
+                "response-header-became-required",
+                C,
+                "clients already handle it present",
+            ),
+            OperationDeprecated => (
+                "endpoint-deprecated",
+                C,
+                "reported: its callers should move before it is removed",
+            ),
+            OperationReactivated => ("endpoint-reactivated", C, "no longer deprecated"),
+            ParameterDeprecated => (
+                "request-parameter-deprecated",
+                C,
+                "reported: old clients may still send it",
+            ),
+            SecurityAdded => (
+                "security-added",
                 B,
-                "old clients send or read the old one",
+                "credentials needed where none were: old clients send none",
+            ),
+            SecurityRemoved => (
+                "security-removed",
+                C,
+                "no credentials needed any more: old clients' are ignored",
+            ),
+            SecurityRequirementAdded => (
+                "security-requirement-added",
+                C,
+                "another way to authenticate, beside the old ones",
+            ),
+            SecurityRequirementRemoved => (
+                "security-requirement-removed",
+                B,
+                "a way to authenticate is gone: old clients that use it are refused",
+            ),
+            SecurityScopeAdded => (
+                "security-scope-added",
+                B,
+                "a client's token without the new scope is refused",
+            ),
+            SecurityScopeRemoved => (
+                "security-scope-removed",
+                C,
+                "old clients' tokens have the scope anyway",
             ),
             SecuritySchemeAdded => (
                 "security-scheme-added",
                 C,
                 "clients that send the old one still do",
             ),
+            SecuritySchemeRemoved => (
+                "security-scheme-removed",
+                B,
+                "a requirement named it: old clients authenticate with it",
+            ),
             SecuritySchemeChanged => (
                 "security-scheme-changed",
                 B,
-                "removed or changed (the key's header renamed): old clients authenticate the old way",
+                "where the key goes changed (its header renamed): old clients send it the old way",
+            ),
+            UnusedSecuritySchemeRemoved => (
+                "unused-security-scheme-removed",
+                C,
+                "no requirement named it: no client used it",
+            ),
+            UnusedSecuritySchemeChanged => (
+                "unused-security-scheme-changed",
+                C,
+                "no requirement names it: no client uses it",
             ),
             Request(change) => {
                 let row = change.row();
@@ -361,6 +483,69 @@ impl SchemaChange {
                 "all-of-branch-removed",
                 (C, "fewer constraints: as a bound widened"),
                 (B, "fewer constraints: as a bound widened"),
+            ),
+            OneOfBranchAdded => (
+                "one-of-branch-added",
+                (C, "one more shape accepted: old clients send the old ones"),
+                (B, "one more shape: clients may not read it"),
+            ),
+            OneOfBranchRemoved => (
+                "one-of-branch-removed",
+                (B, "old clients may send the shape removed"),
+                (C, "clients read the shapes left"),
+            ),
+            AnyOfBranchAdded => (
+                "any-of-branch-added",
+                (C, "one more shape accepted: old clients send the old ones"),
+                (B, "one more shape: clients may not read it"),
+            ),
+            AnyOfBranchRemoved => (
+                "any-of-branch-removed",
+                (B, "old clients may send the shape removed"),
+                (C, "clients read the shapes left"),
+            ),
+            OneOfBecameAnyOf => (
+                "one-of-became-any-of",
+                (
+                    C,
+                    "a value may now match several branches: more is accepted",
+                ),
+                (
+                    B,
+                    "a value may now match several branches: clients that pick one may not read it",
+                ),
+            ),
+            AnyOfBecameOneOf => (
+                "any-of-became-one-of",
+                (B, "a value that matched several branches is refused"),
+                (C, "each value matches one branch: clients read it"),
+            ),
+            TypesWidened => (
+                "list-of-types-widened",
+                (
+                    C,
+                    "a `oneOf`/`anyOf` of types accepts one more: old values still fit",
+                ),
+                (
+                    B,
+                    "a `oneOf`/`anyOf` of types may hold one more: clients may not read it",
+                ),
+            ),
+            TypesNarrowed => (
+                "list-of-types-narrowed",
+                (
+                    B,
+                    "a `oneOf`/`anyOf` of types accepts one fewer: old clients may send it",
+                ),
+                (
+                    C,
+                    "a `oneOf`/`anyOf` of types holds one fewer: clients read the rest",
+                ),
+            ),
+            Deprecated => (
+                "property-deprecated",
+                (C, "reported: old clients may still send it"),
+                (C, "reported: clients should stop relying on it"),
             ),
         };
         SchemaRow {

@@ -4,10 +4,10 @@
 
 use serde_json::Value;
 
-use super::kinds::{Change, Direction, Kind, Kind::*, SchemaChange};
-use super::model::{Api, Operation};
+use super::kinds::{Change, Direction, Kind, Kind::*, NOT_DEPRECATED_FIRST, SchemaChange};
+use super::model::{Api, Operation, Security};
 use super::schemas::diff_schema;
-use super::security::diff_security_schemes;
+use super::security::{diff_operation_security, diff_security};
 
 /// Every change from `base` to `head`, operations in key order, then the security schemes.
 pub fn diff(base: &Api, head: &Api) -> Vec<Change> {
@@ -30,14 +30,21 @@ pub fn diff(base: &Api, head: &Api) -> Vec<Change> {
         match head.operations.get(key) {
             Some(new) => {
                 let mut found = Vec::new();
-                diff_operation(old, new, &mut found);
+                diff_operation((old, &base.security), (new, &head.security), &mut found);
                 for (kind, text) in found {
                     push(kind, text);
                 }
             }
             None => match moved_to(&old.id, head).filter(|k| !base.operations.contains_key(k)) {
                 Some(to) => push(OperationMoved, format!("operation moved to {to}")),
-                None => push(OperationRemoved, "operation removed".into()),
+                None => {
+                    let first = if old.deprecated {
+                        ""
+                    } else {
+                        NOT_DEPRECATED_FIRST
+                    };
+                    push(OperationRemoved, format!("operation removed{first}"))
+                }
             },
         }
     }
@@ -51,7 +58,7 @@ pub fn diff(base: &Api, head: &Api) -> Vec<Change> {
             });
         }
     }
-    diff_security_schemes(base, head, &mut changes);
+    diff_security(base, head, &mut changes);
     changes
 }
 
@@ -74,7 +81,11 @@ fn schemas(out: &mut Found) -> impl FnMut(SchemaChange, Direction, String) + '_ 
     |change, direction, text| out.push((Kind::schema(direction, change), text))
 }
 
-fn diff_operation(old: &Operation, new: &Operation, out: &mut Found) {
+fn diff_operation(
+    (old, old_root): (&Operation, &Security),
+    (new, new_root): (&Operation, &Security),
+    out: &mut Found,
+) {
     use Direction::*;
     if let (Some(a), Some(b)) = (&old.id, &new.id)
         && a != b
@@ -85,23 +96,52 @@ fn diff_operation(old: &Operation, new: &Operation, out: &mut Found) {
             format!("operationId changed from `{a}` to `{b}`"),
         );
     }
+    match (old.deprecated, new.deprecated) {
+        (false, true) => add(out, OperationDeprecated, "operation deprecated".into()),
+        (true, false) => add(out, OperationReactivated, "no longer deprecated".into()),
+        _ => {}
+    }
     for (place, a) in &old.media_types {
-        if let Some(b) = new.media_types.get(place)
-            && a != b
-        {
+        let Some(b) = new.media_types.get(place) else {
+            continue;
+        };
+        let request = place.starts_with("request");
+        for removed in a.iter().filter(|m| !b.contains(m)) {
+            let kind = if request {
+                RequestMediaTypeRemoved
+            } else {
+                ResponseMediaTypeRemoved
+            };
             add(
                 out,
-                MediaTypeChanged,
-                format!("{place}: media type changed from {a:?} to {b:?}"),
+                kind,
+                format!("{place}: media type `{removed}` removed"),
             );
         }
+        for added in b.iter().filter(|m| !a.contains(m)) {
+            let kind = if request {
+                RequestMediaTypeAdded
+            } else {
+                ResponseMediaTypeAdded
+            };
+            add(out, kind, format!("{place}: media type `{added}` added"));
+        }
     }
+    diff_operation_security((old, old_root), (new, new_root), out);
     for (name, p) in &old.parameters {
         let place = format!("parameter `{name}`");
         let Some(q) = new.parameters.get(name) else {
-            add(out, ParameterRemoved, format!("{place} removed"));
+            let first = if p.deprecated {
+                ""
+            } else {
+                NOT_DEPRECATED_FIRST
+            };
+            add(out, ParameterRemoved, format!("{place} removed{first}"));
             continue;
         };
+        if q.deprecated && !p.deprecated {
+            add(out, ParameterDeprecated, format!("{place} deprecated"));
+        }
         if p.location != q.location {
             add(
                 out,
@@ -192,6 +232,58 @@ fn diff_operation(old: &Operation, new: &Operation, out: &mut Found) {
     for status in new.responses.keys() {
         if !old.responses.contains_key(status) {
             add(out, ResponseAdded, format!("response {status} added"));
+        }
+    }
+    diff_headers(old, new, out);
+}
+
+fn diff_headers(old: &Operation, new: &Operation, out: &mut Found) {
+    let none = Default::default();
+    for (status, a) in &old.headers {
+        // A status removed is reported as such.
+        let Some(b) = new.headers.get(status) else {
+            continue;
+        };
+        for (name, ha) in a {
+            let place = format!("response {status} header `{name}`");
+            let Some(hb) = b.get(name) else {
+                add(out, ResponseHeaderRemoved, format!("{place} removed"));
+                continue;
+            };
+            match (ha.required, hb.required) {
+                (true, false) => add(
+                    out,
+                    ResponseHeaderBecameOptional,
+                    format!("{place} became optional"),
+                ),
+                (false, true) => add(
+                    out,
+                    ResponseHeaderBecameRequired,
+                    format!("{place} became required"),
+                ),
+                _ => {}
+            }
+            diff_schema(
+                &ha.schema,
+                &hb.schema,
+                &place,
+                "",
+                Direction::Response,
+                &mut schemas(out),
+            );
+        }
+    }
+    for (status, b) in &new.headers {
+        let a = old.headers.get(status).unwrap_or(&none);
+        if !old.headers.contains_key(status) {
+            continue;
+        }
+        for name in b.keys().filter(|n| !a.contains_key(*n)) {
+            add(
+                out,
+                ResponseHeaderAdded,
+                format!("response {status} header `{name}` added"),
+            );
         }
     }
 }

@@ -106,7 +106,7 @@ pub fn render(report: &Report, format: Format) -> String {
                 for change in list {
                     let tag = if change.breaking() { "BREAKING" } else { "ok" };
                     let id = change.kind.rule().id;
-                    writeln!(out, "  {tag:<8}  {} [{id}]", change.text).unwrap();
+                    writeln!(out, "  {tag:<8}  {} [{id}]", change.shown()).unwrap();
                 }
             }
             if let RustLevel::NotJudged(why) = level {
@@ -139,8 +139,24 @@ pub fn render(report: &Report, format: Format) -> String {
                         "compatible"
                     };
                     let id = change.kind.rule().id;
-                    let text = change.text.replace('|', "\\|");
+                    let text = change.shown().replace('|', "\\|");
                     writeln!(out, "| {tag} | {text} | `{id}` |").unwrap();
+                }
+                writeln!(out).unwrap();
+            }
+            let unannounced: Vec<&Change> = changes
+                .iter()
+                .filter(|c| c.removed_without_deprecation())
+                .collect();
+            if !unannounced.is_empty() {
+                writeln!(
+                    out,
+                    "> **Removed without being deprecated first** (mark it `deprecated: true` \
+                     in a release before, so its users hear of it):\n>"
+                )
+                .unwrap();
+                for change in unannounced {
+                    writeln!(out, "> - `{}`: {}", change.operation, change.shown()).unwrap();
                 }
                 writeln!(out).unwrap();
             }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::kinds::{Direction, SchemaChange, SchemaChange::*};
+use super::kinds::{Direction, NOT_DEPRECATED_FIRST, SchemaChange, SchemaChange::*};
 
 /// Where a schema change is reported: the kind, the direction the schema travels, the text.
 pub(super) type Push<'a> = dyn FnMut(SchemaChange, Direction, String) + 'a;
@@ -74,8 +74,11 @@ pub(super) fn diff_schema(
         );
         return;
     }
+    // A plain schema that becomes a choice (or the other way) is compared branch by branch.
+    let choice = |s: &Value| s.get("oneOf").is_some() || s.get("anyOf").is_some();
+    let wrapped = choice(a) != choice(b);
     for (key, kind) in [("type", TypeChanged), ("format", FormatChanged)] {
-        if a.get(key) != b.get(key) {
+        if a.get(key) != b.get(key) && !wrapped {
             push(
                 kind,
                 dir,
@@ -105,12 +108,21 @@ pub(super) fn diff_schema(
             )),
         );
     }
-    let pattern_kind = match (a.get("pattern"), b.get("pattern")) {
+    // A pattern that matches everything says nothing.
+    let pattern = |s: &Value| {
+        s.get("pattern")
+            .filter(|p| !matches!(p.as_str(), Some("" | ".*" | "^.*$" | "^.*" | ".*$")))
+            .cloned()
+    };
+    let pattern_kind = match (pattern(a), pattern(b)) {
         (None, Some(_)) => Some(BoundNarrowed),
         (Some(_), None) => Some(BoundWidened),
         (Some(x), Some(y)) if x != y => Some(PatternChanged),
         _ => None,
     };
+    if !is_true(a, "deprecated") && is_true(b, "deprecated") {
+        push(Deprecated, dir, here("deprecated"));
+    }
     if let Some(kind) = pattern_kind {
         push(
             kind,
@@ -167,15 +179,27 @@ pub(super) fn diff_schema(
             .collect()
     };
     let (req_a, req_b) = (required(a), required(b));
-    let empty = serde_json::Map::new();
-    let props_a = a
-        .get("properties")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let props_b = b
-        .get("properties")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    // A request never carries a `readOnly` property, a response never a `writeOnly` one: each
+    // side is compared as what travels in this direction.
+    let hidden = match dir {
+        Direction::Request => "readOnly",
+        Direction::Response => "writeOnly",
+    };
+    let travels = |s: &Value| -> serde_json::Map<String, Value> {
+        s.get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(_, p)| !is_true(p, hidden))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let (props_a, props_b) = (&travels(a), &travels(b));
+    let was_hidden = |name: &str| {
+        a.get("properties")
+            .and_then(|p| p.get(name))
+            .is_some_and(|p| is_true(p, hidden))
+    };
     for (name, pa) in props_a {
         let path = format!("{at}.{name}");
         let prop = |what: &str| {
@@ -185,7 +209,14 @@ pub(super) fn diff_schema(
             )
         };
         match props_b.get(name) {
-            None => push(PropertyRemoved, dir, prop("removed")),
+            None => {
+                let first = if is_true(pa, "deprecated") {
+                    ""
+                } else {
+                    NOT_DEPRECATED_FIRST
+                };
+                push(PropertyRemoved, dir, prop(&format!("removed{first}")))
+            }
             Some(pb) => {
                 match (req_a.contains(name), req_b.contains(name)) {
                     (false, true) => push(PropertyBecameRequired, dir, prop("became required")),
@@ -198,17 +229,23 @@ pub(super) fn diff_schema(
     }
     for name in props_b.keys().filter(|n| !props_a.contains_key(*n)) {
         let path = format!("{at}.{name}").trim_start_matches('.').to_owned();
+        // A property that stops being read-only now travels in requests too.
+        let why = if was_hidden(name) {
+            format!(" (no longer {hidden})")
+        } else {
+            String::new()
+        };
         if req_b.contains(name) {
             push(
                 RequiredPropertyAdded,
                 dir,
-                format!("{place}: required property `{path}` added"),
+                format!("{place}: required property `{path}` added{why}"),
             );
         } else {
             push(
                 OptionalPropertyAdded,
                 dir,
-                format!("{place}: optional property `{path}` added"),
+                format!("{place}: optional property `{path}` added{why}"),
             );
         }
     }
@@ -225,26 +262,152 @@ pub(super) fn diff_schema(
     if let (Some(xa), Some(xb)) = (extra(a), extra(b)) {
         diff_schema(&xa, &xb, place, &format!("{at}{{*}}"), dir, push);
     }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        let (la, lb) = (
-            a.get(key).and_then(Value::as_array),
-            b.get(key).and_then(Value::as_array),
-        );
-        let (la, lb) = (
-            la.map(Vec::as_slice).unwrap_or_default(),
-            lb.map(Vec::as_slice).unwrap_or_default(),
-        );
-        for (sa, sb) in la.iter().zip(lb) {
-            diff_schema(sa, sb, place, at, dir, push);
-        }
-        if key == "allOf" {
-            for _ in lb.iter().skip(la.len()) {
-                push(AllOfBranchAdded, dir, here("`allOf` branch added"));
+    diff_all_of(a, b, place, at, dir, push, &here);
+    diff_choice(a, b, place, at, dir, push, &here);
+}
+
+fn is_true(schema: &Value, key: &str) -> bool {
+    schema.get(key) == Some(&Value::Bool(true))
+}
+
+fn branches<'a>(schema: &'a Value, key: &str) -> &'a [Value] {
+    schema
+        .get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn diff_all_of(
+    a: &Value,
+    b: &Value,
+    place: &str,
+    at: &str,
+    dir: Direction,
+    push: &mut Push,
+    here: &dyn Fn(&str) -> String,
+) {
+    let (la, lb) = (branches(a, "allOf"), branches(b, "allOf"));
+    for (sa, sb) in la.iter().zip(lb) {
+        diff_schema(sa, sb, place, at, dir, push);
+    }
+    for _ in lb.iter().skip(la.len()) {
+        push(AllOfBranchAdded, dir, here("`allOf` branch added"));
+    }
+    for _ in la.iter().skip(lb.len()) {
+        push(AllOfBranchRemoved, dir, here("`allOf` branch removed"));
+    }
+}
+
+/// `oneOf` and `anyOf`: the branches matched (equal ones, then by `title`, then by `type`), a
+/// switch between the two, and a list of plain types compared as the types it accepts.
+#[allow(clippy::too_many_arguments)]
+fn diff_choice(
+    a: &Value,
+    b: &Value,
+    place: &str,
+    at: &str,
+    dir: Direction,
+    push: &mut Push,
+    here: &dyn Fn(&str) -> String,
+) {
+    let choice = |s: &Value| {
+        ["oneOf", "anyOf"]
+            .into_iter()
+            .find(|k| s.get(*k).is_some_and(Value::is_array))
+    };
+    let (ka, kb) = match (choice(a), choice(b)) {
+        (None, None) => return,
+        (Some(k), None) => (k, k),
+        (None, Some(k)) => (k, k),
+        (Some(x), Some(y)) => (x, y),
+    };
+    // A plain schema facing a choice is a choice of one: `X` -> `oneOf: [X, Y]` adds Y.
+    let list = |s: &Value, k: &str| -> Vec<Value> {
+        match s.get(k).and_then(Value::as_array) {
+            Some(l) => l.clone(),
+            None if choice(s).is_none() => {
+                let mut plain = s.as_object().cloned().unwrap_or_default();
+                for key in ["nullable", "description", "deprecated", "default"] {
+                    plain.remove(key);
+                }
+                vec![Value::Object(plain)]
             }
-            for _ in la.iter().skip(lb.len()) {
-                push(AllOfBranchRemoved, dir, here("`allOf` branch removed"));
-            }
+            None => Vec::new(),
         }
+    };
+    let (la, lb) = (list(a, ka), list(b, kb));
+    match (ka, kb) {
+        ("oneOf", "anyOf") => push(OneOfBecameAnyOf, dir, here("`oneOf` became `anyOf`")),
+        ("anyOf", "oneOf") => push(AnyOfBecameOneOf, dir, here("`anyOf` became `oneOf`")),
+        _ => {}
+    }
+    let plain_type = |s: &Value| -> Option<String> {
+        let map = s.as_object()?;
+        let ty = map.get("type")?.as_str()?;
+        let only_type = map
+            .keys()
+            .all(|k| matches!(k.as_str(), "type" | "format" | "description" | "title"));
+        (only_type && ty != "object" && ty != "array").then(|| ty.to_owned())
+    };
+    let types = |l: &[Value]| -> Option<BTreeSet<String>> { l.iter().map(plain_type).collect() };
+    if let (Some(ta), Some(tb)) = (types(&la), types(&lb)) {
+        let covers = |set: &BTreeSet<String>, t: &str| {
+            set.contains(t) || (t == "integer" && set.contains("number"))
+        };
+        let added: Vec<&String> = tb.iter().filter(|t| !covers(&ta, t)).collect();
+        let removed: Vec<&String> = ta.iter().filter(|t| !covers(&tb, t)).collect();
+        if !added.is_empty() {
+            push(
+                TypesWidened,
+                dir,
+                here(&format!("types widened from {ta:?} to {tb:?}")),
+            );
+        }
+        if !removed.is_empty() {
+            push(
+                TypesNarrowed,
+                dir,
+                here(&format!("types narrowed from {ta:?} to {tb:?}")),
+            );
+        }
+        return;
+    }
+    let mut unmatched_b: Vec<usize> = (0..lb.len()).collect();
+    let mut unmatched_a = Vec::new();
+    for sa in &la {
+        let title = sa.get("title");
+        let ty = sa.get("type");
+        let found = unmatched_b
+            .iter()
+            .position(|&j| lb[j] == *sa)
+            .or_else(|| {
+                title.and_then(|t| {
+                    unmatched_b
+                        .iter()
+                        .position(|&j| lb[j].get("title") == Some(t))
+                })
+            })
+            .or_else(|| unmatched_b.iter().position(|&j| lb[j].get("type") == ty));
+        match found {
+            Some(i) => {
+                let j = unmatched_b.remove(i);
+                diff_schema(sa, &lb[j], place, at, dir, push);
+            }
+            None => unmatched_a.push(sa),
+        }
+    }
+    let (added, removed) = if kb == "oneOf" {
+        (OneOfBranchAdded, OneOfBranchRemoved)
+    } else {
+        (AnyOfBranchAdded, AnyOfBranchRemoved)
+    };
+    for _ in &unmatched_b {
+        push(added, dir, here(&format!("`{kb}` branch added")));
+    }
+    for _ in &unmatched_a {
+        push(removed, dir, here(&format!("`{kb}` branch removed")));
     }
 }
 

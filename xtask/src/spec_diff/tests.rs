@@ -412,7 +412,13 @@ fn changing_a_media_type_is_breaking() {
         "          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Thing'}",
         "          content:\n            text/plain:\n              schema: {$ref: '#/components/schemas/Thing'}",
     );
-    assert_eq!(classified(&head), ids(&[("media-type-changed", true)]));
+    assert_eq!(
+        classified(&head),
+        ids(&[
+            ("response-media-type-removed", true),
+            ("response-media-type-added", false)
+        ])
+    );
 }
 
 #[test]
@@ -481,6 +487,7 @@ fn wrapping_a_ref_in_a_nullable_all_of_is_only_a_nullability_change() {
 fn renaming_the_key_header_of_a_security_scheme_is_breaking() {
     let with = |header: &str| {
         format!("{BASE}  securitySchemes:\n    key: {{type: apiKey, in: header, name: {header}}}\n")
+            .replace("paths:", "security: [{key: []}]\npaths:")
     };
     let changes = diff(&api(&with("x-key")), &api(&with("x-api-key")));
     assert_eq!(
