@@ -63,6 +63,9 @@ enum Command {
     SpecLint {
         /// The OpenAPI spec to check [default: spec/chatcaptain.yaml].
         path: Option<PathBuf>,
+        /// Print the rules (id, severity, what each finds) as a markdown table, and check nothing.
+        #[arg(long)]
+        rules: bool,
     },
     /// Compare two versions of the spec semantically and classify each change.
     ///
@@ -79,16 +82,24 @@ enum Command {
         /// Exit 0 even when something breaking changed.
         #[arg(long)]
         allow_breaking: bool,
+        /// Print the wire rules (id, verdict, why) as a markdown table, and compare nothing.
+        #[arg(long)]
+        rules: bool,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::SpecDiff { rules: true, .. } = cli.command {
+        print!("{}", spec_diff::rules_table());
+        return ExitCode::SUCCESS;
+    }
     if let Command::SpecDiff {
         base,
         head,
         format,
         allow_breaking,
+        ..
     } = cli.command
     {
         let base = base.map_or_else(spec_diff::Source::default_base, |a| {
@@ -145,7 +156,11 @@ fn main() -> ExitCode {
             codegen_only,
             bench_args,
         } => bench::run(rounds, codegen_only, &bench_args),
-        Command::SpecLint { path } => spec_lint::run(&path.unwrap_or_else(spec::default_path)),
+        Command::SpecLint { rules: true, .. } => {
+            print!("{}", spec_lint::rules_table());
+            Ok(())
+        }
+        Command::SpecLint { path, .. } => spec_lint::run(&path.unwrap_or_else(spec::default_path)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

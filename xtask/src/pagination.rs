@@ -31,8 +31,8 @@ mod schema;
 pub use schema::success_schema;
 use schema::{parameters, property, required_of, resolve_ref, walk};
 
-use crate::spec_lint::conventions::operations;
-use crate::spec_lint::{Problem, Severity, escape};
+use crate::spec::lint_rules::{LintRule, Problem};
+use crate::spec::walk::{escape, operations};
 
 pub const EXTENSION: &str = "x-pagination";
 
@@ -108,11 +108,11 @@ pub fn read(doc: &Value) -> (Vec<Listing>, Vec<Problem>) {
             } else {
                 format!("{at}/{}", escape(key))
             };
-            problems.push(Problem {
-                severity: Severity::Error,
+            problems.push(Problem::new(
+                LintRule::PaginationExtension,
                 pointer,
-                message: format!("{name}: {EXTENSION}: {message}"),
-            });
+                format!("{name}: {EXTENSION}: {message}"),
+            ));
         };
         if !pointer.ends_with("/get") {
             report("", "only GET operations can be paginated".into());

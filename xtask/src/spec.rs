@@ -1,5 +1,8 @@
 //! Reading the spec once, with errors that name the file and the place.
 
+pub mod lint_rules;
+pub mod walk;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -29,6 +32,9 @@ pub struct Spec {
     pub path: PathBuf,
     pub text: String,
     pub openapi: OpenAPI,
+    /// The document as written (unknown keywords kept, which the canonical form drops), as JSON
+    /// with every mapping key a string.
+    pub raw: Value,
 }
 
 impl Spec {
@@ -40,11 +46,12 @@ impl Spec {
 
     /// A spec read from somewhere other than a file (a git revision); `path` names it in errors.
     pub fn from_text(path: &Path, text: String) -> Result<Spec> {
-        let openapi = parse(path, &text)?;
+        let (openapi, raw) = parse(path, &text)?;
         Ok(Spec {
             path: path.to_path_buf(),
             text,
             openapi,
+            raw,
         })
     }
 
@@ -62,12 +69,14 @@ impl Spec {
     }
 }
 
-/// Parses in two passes: first as plain YAML, so syntax errors and a wrong OpenAPI
-/// version are reported before openapiv3's stricter (and vaguer) structural errors.
-pub fn parse(path: &Path, text: &str) -> Result<OpenAPI> {
+/// The document, and the same as written (see [`Spec::raw`]). Parses in two passes: first as
+/// plain YAML, so syntax errors and a wrong OpenAPI version are reported before openapiv3's
+/// stricter (and vaguer) structural errors.
+fn parse(path: &Path, text: &str) -> Result<(OpenAPI, Value)> {
     let file = path.display();
     let value: serde_yaml::Value =
         serde_yaml::from_str(text).map_err(|e| located(&file.to_string(), &e, ""))?;
+    let value = string_keys(value);
     let version = value.get("openapi").and_then(|v| v.as_str());
     match version {
         None => bail!("{file}: no `openapi` version field: OpenAPI 3.0.x required"),
@@ -80,8 +89,52 @@ pub fn parse(path: &Path, text: &str) -> Result<OpenAPI> {
         }
         Some(_) => {}
     }
-    serde_yaml::from_str(text)
-        .map_err(|e| located(&format!("{file}"), &e, "not a valid OpenAPI 3.0 document: "))
+    let raw = serde_json::to_value(&value).unwrap_or(Value::Null);
+    match serde_yaml::from_value(value) {
+        Ok(openapi) => Ok((openapi, raw)),
+        // Read again from the text for an error with its line and column.
+        Err(_) => match serde_yaml::from_str(text) {
+            Ok(openapi) => Ok((openapi, raw)),
+            Err(located_err) => Err(located(
+                &format!("{file}"),
+                &located_err,
+                "not a valid OpenAPI 3.0 document: ",
+            )),
+        },
+    }
+}
+
+/// YAML reads `0:`, `true:` and `1.5:` as keys that are not strings; JSON, and so OpenAPI, has
+/// only string keys, and every OpenAPI tool reads these as the strings they spell (an `examples`
+/// entry named `0`, a status `200`).
+fn string_keys(value: serde_yaml::Value) -> serde_yaml::Value {
+    use serde_yaml::Value as Y;
+    match value {
+        Y::Mapping(map) => Y::Mapping(
+            map.into_iter()
+                .map(|(k, v)| (Y::String(key_text(k)), string_keys(v)))
+                .collect(),
+        ),
+        Y::Sequence(items) => Y::Sequence(items.into_iter().map(string_keys).collect()),
+        Y::Tagged(tagged) => string_keys(tagged.value),
+        other => other,
+    }
+}
+
+fn key_text(key: serde_yaml::Value) -> String {
+    use serde_yaml::Value as Y;
+    match key {
+        Y::String(s) => s,
+        Y::Bool(b) => b.to_string(),
+        Y::Number(n) => n.to_string(),
+        Y::Null => "null".to_owned(),
+        Y::Tagged(tagged) => key_text(tagged.value),
+        // A sequence or mapping as a key: as YAML writes it on one line.
+        other => serde_yaml::to_string(&other)
+            .unwrap_or_default()
+            .trim()
+            .replace('\n', " "),
+    }
 }
 
 fn located(file: &str, err: &serde_yaml::Error, what: &str) -> anyhow::Error {

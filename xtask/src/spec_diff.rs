@@ -2,7 +2,7 @@
 //! `spec/chatcaptain.yaml`, judged at two levels:
 //!
 //! - the wire: each change grouped by operation and classified as breaking or compatible for a
-//!   client (the rules are in `spec_diff/rules.rs`), and whether `info.version` got the bump;
+//!   client (the rules are in `spec_diff/kinds.rs`), and whether `info.version` got the bump;
 //! - the Rust API: both sides generated in-process and the public surface of the generated code
 //!   compared (`spec_diff/rust_surface.rs`), and whether the `chatcaptain-api` crate version got
 //!   the bump its users need.
@@ -10,39 +10,75 @@
 //! A change harmless on the wire (a request field made nullable) can still break every program
 //! compiled against the generated crate (`Vec<String>` became `Option<Vec<String>>`), and the
 //! other way round (an auth header renamed): so both verdicts are given, side by side.
+//!
+//! progenitor cannot generate every valid OpenAPI 3.0 document (an operation without an
+//! `operationId`, a `deepObject` parameter, a body with two media types): the wire can always be
+//! judged, so then it is judged alone, and the report says why the Rust API was not.
 
+mod kinds;
 mod model;
+mod operations;
 mod render;
-mod rules;
 mod rust_surface;
+mod schemas;
+mod security;
 mod versions;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 pub use model::Source;
 pub use render::Format;
 
 use crate::codegen;
+use crate::spec::Spec;
 use model::Api;
-use render::Report;
+use render::{Report, RustLevel};
 use rust_surface::Surface;
 use versions::{Scheme, bump_line};
 
+/// The wire rules as the README's table, for `spec-diff --rules`.
+pub fn rules_table() -> String {
+    kinds::table()
+}
+
 /// Prints the report; returns whether the API changed in a breaking way at either level.
-/// An error means the two sides could not be compared.
+/// An error means the two sides could not be compared: one is not an OpenAPI 3.0 document (or
+/// cannot be read). When progenitor cannot generate a side, the wire is judged alone and the
+/// report says why the Rust API was not.
 pub fn run(base: Source, head: Source, format: Format) -> Result<bool> {
     let (old_spec, new_spec) = (base.load()?, head.load()?);
     let (old, new) = (Api::from_spec(&old_spec), Api::from_spec(&new_spec));
-    let changes = rules::diff(&old, &new);
-    let surface = |spec| -> Result<Surface> {
-        let file = codegen::generate_api(spec)
-            .context("cannot generate the Rust client to compare its API")?;
-        Ok(Surface::of(&file))
+    let changes = operations::diff(&old, &new);
+    let rust = match (surface(&old_spec), surface(&new_spec)) {
+        (Ok(a), Ok(b)) => RustLevel::Judged(rust_surface::diff(&a, &b)),
+        (a, b) => RustLevel::NotJudged(match (a.err(), b.err()) {
+            (Some(a), Some(b)) if a == b => format!("progenitor cannot generate either side: {a}"),
+            (Some(a), Some(b)) => {
+                format!("progenitor cannot generate the base ({a}) nor the head ({b})")
+            }
+            (Some(a), None) => format!("progenitor cannot generate the base: {a}"),
+            (None, b) => format!(
+                "progenitor cannot generate the head: {}",
+                b.unwrap_or_default()
+            ),
+        }),
     };
-    let rust = rust_surface::diff(&surface(&old_spec)?, &surface(&new_spec)?);
-    let wire_breaking = changes.iter().any(|c| c.breaking);
-    let rust_breaking = rust.iter().any(|c| c.breaking);
-    let (old_crate, new_crate) = (base.crate_version()?, head.crate_version()?);
+    let wire_breaking = changes.iter().any(kinds::Change::breaking);
+    let rust_breaking = rust.breaking();
+    let crate_line = match &rust {
+        RustLevel::Judged(found) => bump_line(
+            "chatcaptain-api crate version (Rust API)",
+            Scheme::Crate,
+            &base.crate_version()?,
+            &head.crate_version()?,
+            rust_breaking,
+            !found.is_empty(),
+        ),
+        RustLevel::NotJudged(_) => {
+            "chatcaptain-api crate version (Rust API): not checked (the Rust API was not judged)"
+                .to_owned()
+        }
+    };
     let report = Report {
         base: &base.label(),
         head: &head.label(),
@@ -57,18 +93,60 @@ pub fn run(base: Source, head: Source, format: Format) -> Result<bool> {
                 wire_breaking,
                 !changes.is_empty(),
             ),
-            bump_line(
-                "chatcaptain-api crate version (Rust API)",
-                Scheme::Crate,
-                &old_crate,
-                &new_crate,
-                rust_breaking,
-                !rust.is_empty(),
-            ),
+            crate_line,
         ],
     };
     print!("{}", render::render(&report, format));
     Ok(wire_breaking || rust_breaking)
+}
+
+/// The public surface of the code generated from `spec`, or, in one line, why there is none.
+fn surface(spec: &Spec) -> Result<Surface, String> {
+    match codegen::generate_api(spec) {
+        Ok(file) => Ok(Surface::of(&file)),
+        Err(err) => match codegen::generate_syntax(spec) {
+            // progenitor generated it, and a later step (marking the types `#[non_exhaustive]`)
+            // refused because there are no types to mark: the surface is progenitor's as is.
+            Ok(file) if !has_types(&file) => Ok(Surface::of(&file)),
+            Ok(_) => Err(first_line(&format!("{err:#}"))),
+            Err(err) => Err(why_progenitor_fails(spec, &format!("{err:#}"))),
+        },
+    }
+}
+
+fn has_types(file: &syn::File) -> bool {
+    file.items.iter().any(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().is_some_and(|(_, items)| {
+            items
+                .iter()
+                .any(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
+        }),
+        _ => false,
+    })
+}
+
+/// progenitor's own words when it returns an error ("path /pets is missing operation ID"); when
+/// it panics, its message is an internal one (`not yet implemented: ...`), so the lint's error
+/// for the shape it cannot handle says it instead.
+fn why_progenitor_fails(spec: &Spec, message: &str) -> String {
+    const REJECTED: &str = "progenitor rejected the spec: ";
+    const VAGUE: &str = "unexpected or unhandled format in the OpenAPI document ";
+    if let Some(i) = message.find(REJECTED) {
+        let said = &message[i + REJECTED.len()..];
+        return first_line(said.strip_prefix(VAGUE).unwrap_or(said));
+    }
+    let from_lint = crate::spec_lint::problems(spec)
+        .into_iter()
+        .find(|p| p.rule.stops_progenitor())
+        .map(|p| p.message);
+    match from_lint {
+        Some(why) => first_line(&why),
+        None => "it fails inside on a shape spec-lint does not name".to_owned(),
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().to_owned()
 }
 
 #[cfg(test)]

@@ -66,7 +66,9 @@ fn breaking_change_exits_1_and_says_the_version_was_not_bumped() {
         "{report}"
     );
     assert!(
-        report.contains("BREAKING  response 200 body: property `size` removed"),
+        report.contains(
+            "BREAKING  response 200 body: property `size` removed [response-property-removed]"
+        ),
         "{report}"
     );
     assert!(report.contains("NOT bumped"), "{report}");
@@ -93,7 +95,10 @@ fn markdown_format_is_a_table_per_operation() {
     );
     assert!(report.contains("| | change |\n|---|---|\n"), "{report}");
     assert!(
-        report.contains("| **breaking** | response 200 body: property `size` removed |"),
+        report.contains(
+            "| | change | rule |\n|---|---|---|\n| **breaking** | response 200 body: property `size` \
+             removed | `response-property-removed` |"
+        ),
         "{report}"
     );
 }
@@ -105,6 +110,18 @@ fn unreadable_spec_exits_2_naming_the_file_and_line() {
     let err = stderr(&output);
     assert!(err.contains("head.yaml:"), "{err}");
     assert!(err.contains("cannot compare"), "{err}");
+}
+
+#[test]
+fn rules_flag_prints_the_wire_rules_as_a_table() {
+    let output = xtask(&["spec-diff", "--rules"]);
+    assert_eq!(output.status.code(), Some(0));
+    let table = stdout(&output);
+    assert!(table.starts_with("| rule | verdict | why |\n"), "{table}");
+    assert!(
+        table.contains("| `request-property-removed` | breaking |"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -452,7 +469,7 @@ fn response_media_type_changed_is_breaking_on_the_wire() {
     assert_line(
         &found.wire,
         "BREAKING",
-        "response 200: media type changed from [\"application/json\"] to [\"application/vnd.thing+json\"]",
+        "response 200: media type `application/json` removed [response-media-type-removed]",
         &found.report,
     );
 }
@@ -786,5 +803,342 @@ fn request_field_made_required_is_breaking_at_both_levels() {
         "BREAKING",
         "field `types::NewThing.origin`: type changed from `Option<Owner>` to `Owner`",
         &found.report,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A verdict for every valid OpenAPI 3.0 pair: when progenitor cannot generate a side, the wire
+// is judged alone and the report says why the Rust API was not.
+
+/// Valid OpenAPI 3.0 that progenitor cannot generate: the operation has no operationId.
+const NO_OPERATION_ID: &str = r#"openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /v1/things:
+    get:
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: string}
+                  size: {type: integer}
+"#;
+
+#[test]
+fn a_side_progenitor_cannot_generate_gets_the_wire_verdict_and_says_why_the_rust_api_was_not() {
+    let head = NO_OPERATION_ID.replace("                  size: {type: integer}\n", "");
+    let output = spec_diff(NO_OPERATION_ID, &head, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains("BREAKING  response 200 body: property `size` removed"),
+        "{report}"
+    );
+    assert!(report.contains("Rust API: not judged"), "{report}");
+    let why = report
+        .lines()
+        .find(|l| l.starts_with("Rust API not judged: "))
+        .unwrap_or_else(|| panic!("no reason line in:\n{report}"));
+    assert_eq!(
+        why,
+        "Rust API not judged: progenitor cannot generate either side: path /v1/things is missing operation ID"
+    );
+
+    let compatible = NO_OPERATION_ID.replace(
+        "                  size: {type: integer}\n",
+        "                  size: {type: integer}\n                  color: {type: string}\n",
+    );
+    let output = spec_diff(NO_OPERATION_ID, &compatible, &["--format", "markdown"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains(
+            "#### Rust API (chatcaptain-api, generated code compared)\n\nNot judged: progenitor \
+             cannot generate either side: path /v1/things is missing operation ID\n"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_progenitor_panic_is_named_by_the_shape_it_cannot_handle_without_its_panic_text() {
+    // Two media types for one body: progenitor panics ("not yet implemented").
+    let two = DIFF_BASE.replace(
+        "          application/json:\n            schema: {$ref: '#/components/schemas/NewThing'}",
+        "          application/json:\n            schema: {$ref: '#/components/schemas/NewThing'}\n          \
+         application/xml:\n            schema: {$ref: '#/components/schemas/NewThing'}",
+    );
+    assert_ne!(two, DIFF_BASE);
+    let output = spec_diff(&two, &two, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = stdout(&output);
+    let why = report
+        .lines()
+        .find(|l| l.starts_with("Rust API not judged: "))
+        .unwrap_or_else(|| panic!("no reason line in:\n{report}"));
+    assert!(why.contains("2 media types"), "{why}");
+    assert!(
+        !why.contains("panic") && !why.contains("not yet implemented"),
+        "{why}"
+    );
+}
+
+#[test]
+fn only_a_document_that_is_not_openapi_3_0_exits_2_and_says_what_is_wrong() {
+    let output = spec_diff(
+        MINIMAL,
+        &MINIMAL.replace("openapi: 3.0.3", "openapi: 3.1.0"),
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("head.yaml:1: OpenAPI version 3.1.0 is not supported"),
+        "{err}"
+    );
+    let output = spec_diff(
+        MINIMAL,
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\n",
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no `openapi` version field"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn yaml_keys_that_are_not_strings_are_read_as_strings() {
+    // `0:` in `examples`, `1.5:` and `true:` in `properties`, `200:` in `responses`.
+    let base = r#"openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /v1/things:
+    get:
+      operationId: getThings
+      parameters:
+        - name: q
+          in: query
+          schema: {type: string}
+          examples:
+            0: {value: abc}
+      responses:
+        200:
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  1.5: {type: string}
+                  true: {type: integer}
+"#;
+    let output = spec_diff(base, base, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains(": no changes"),
+        "{}",
+        stdout(&output)
+    );
+    let head = base.replace("true: {type: integer}", "true: {type: string}");
+    let output = spec_diff(base, &head, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains("response 200 body: `true` type changed from `integer` to `string`"),
+        "{report}"
+    );
+    assert!(!report.contains("not judged"), "{report}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A corpus of small valid OpenAPI 3.0 pairs (`tests/fixtures/pairs/NAME.{base,head}.yaml`):
+// without operationIds, with deepObject, two media types, XML, security, oneOf/anyOf, headers,
+// readOnly/writeOnly. Each is judged with exit 0 or 1, never 2, and names the rule expected.
+
+/// (pair, exit code, the rule ids the report names; none: no wire change).
+const PAIRS: &[(&str, i32, &[&str])] = &[
+    ("security_added", 1, &["security-added"]),
+    ("security_removed", 0, &["security-removed"]),
+    ("security_scope_added", 1, &["security-scope-added"]),
+    (
+        "security_requirement_added",
+        0,
+        &["security-requirement-added"],
+    ),
+    (
+        "security_requirement_removed",
+        1,
+        &["security-requirement-removed"],
+    ),
+    (
+        "unused_security_scheme_removed",
+        0,
+        &["unused-security-scheme-removed"],
+    ),
+    (
+        "response_one_of_branch_added",
+        1,
+        &["response-one-of-branch-added"],
+    ),
+    (
+        "request_one_of_branch_added",
+        0,
+        &["request-one-of-branch-added"],
+    ),
+    (
+        "request_any_of_branch_removed",
+        1,
+        &["request-any-of-branch-removed"],
+    ),
+    (
+        "response_types_widened",
+        1,
+        &[
+            "response-one-of-became-any-of",
+            "response-list-of-types-widened",
+        ],
+    ),
+    (
+        "request_plain_became_one_of",
+        0,
+        &["request-list-of-types-widened"],
+    ),
+    ("request_read_only_removed", 0, &[]),
+    (
+        "request_read_only_became_required",
+        1,
+        &["request-required-property-added"],
+    ),
+    ("response_write_only_removed", 0, &[]),
+    ("response_header_added", 0, &["response-header-added"]),
+    ("response_header_removed", 1, &["response-header-removed"]),
+    (
+        "response_header_became_optional",
+        1,
+        &["response-header-became-optional"],
+    ),
+    (
+        "response_header_type_changed",
+        1,
+        &["response-type-changed"],
+    ),
+    ("match_all_pattern_added", 0, &[]),
+    (
+        "response_media_type_added",
+        0,
+        &["response-media-type-added"],
+    ),
+    (
+        "request_media_type_removed",
+        1,
+        &["request-media-type-removed"],
+    ),
+    ("endpoint_deprecated", 0, &["endpoint-deprecated"]),
+    (
+        "response_property_deprecated",
+        0,
+        &["response-property-deprecated"],
+    ),
+    (
+        "deep_object_parameter_added",
+        0,
+        &["new-optional-request-parameter"],
+    ),
+    (
+        "xml_body_property_removed",
+        1,
+        &["response-property-removed"],
+    ),
+    (
+        "two_media_types_property_added",
+        0,
+        &["request-optional-property-added"],
+    ),
+];
+
+#[test]
+fn every_pair_of_the_corpus_gets_its_verdict_and_names_its_rules() {
+    let dir = common::repo_root().join("xtask/tests/fixtures/pairs");
+    let mut wrong = Vec::new();
+    for (name, code, ids) in PAIRS {
+        let side = |s: &str| dir.join(format!("{name}.{s}.yaml"));
+        let (base, head) = (side("base"), side("head"));
+        let output = xtask(&["spec-diff", base.to_str().unwrap(), head.to_str().unwrap()]);
+        let report = stdout(&output);
+        let wire = report.split("\nRust API").next().unwrap_or_default();
+        let named: Vec<&str> = wire
+            .lines()
+            .filter_map(|l| l.rsplit_once(" [").map(|(_, id)| id.trim_end_matches(']')))
+            .collect();
+        if output.status.code() != Some(*code) || named != *ids {
+            wrong.push(format!(
+                "{name}: exit {:?} (want {code}), rules {named:?} (want {ids:?})\n{report}{}",
+                output.status.code(),
+                stderr(&output)
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Every pair on disk is in the table.
+    let on_disk = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(
+        on_disk,
+        2 * PAIRS.len(),
+        "a pair in {} is not in PAIRS",
+        dir.display()
+    );
+}
+
+#[test]
+fn a_removal_of_what_was_not_deprecated_first_is_called_out_in_the_markdown_report() {
+    let dir = common::repo_root().join("xtask/tests/fixtures/pairs");
+    let side = |s: &str| dir.join(format!("xml_body_property_removed.{s}.yaml"));
+    let (base, head) = (side("base"), side("head"));
+    let args = |extra: &[&'static str]| {
+        let mut all = vec![
+            "spec-diff".to_owned(),
+            base.display().to_string(),
+            head.display().to_string(),
+        ];
+        all.extend(extra.iter().map(|s| (*s).to_owned()));
+        all
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        stdout(&xtask(&a))
+    };
+    let report = run(args(&["--format", "markdown"]));
+    assert!(
+        report.contains("> **Removed without being deprecated first**"),
+        "{report}"
+    );
+    assert!(
+        report
+            .contains("> - `POST /things (postThing)`: response 200 body: property `size` removed"),
+        "{report}"
+    );
+    // Deprecated first: no call-out.
+    let deprecated = std::fs::read_to_string(&base).unwrap().replace(
+        "size: {type: integer}",
+        "size: {type: integer, deprecated: true}",
+    );
+    let output = spec_diff(
+        &deprecated,
+        &std::fs::read_to_string(&head).unwrap(),
+        &["--format", "markdown"],
+    );
+    assert!(
+        !stdout(&output).contains("Removed without"),
+        "{}",
+        stdout(&output)
     );
 }

@@ -124,7 +124,13 @@ pub struct Api {
     /// `components/securitySchemes` by name: where the key goes (a renamed header breaks every
     /// client on the wire, though progenitor generates no code for it).
     pub security_schemes: BTreeMap<String, Value>,
+    /// The root `security`: what an operation without its own requires.
+    pub security: Security,
 }
+
+/// A `security` list: alternatives (any one will do), each a set of schemes used together, each
+/// scheme with the OAuth scopes it needs. No alternative, or an empty one (`{}`), needs nothing.
+pub type Security = Vec<BTreeMap<String, Vec<String>>>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -137,6 +143,18 @@ pub struct Operation {
     /// The media types of the request body (`request body`) and of each response
     /// (`response 200`), in the spec's order.
     pub media_types: BTreeMap<String, Vec<String>>,
+    /// Response headers by status, then by name (lower-cased: header names are not case
+    /// sensitive).
+    pub headers: BTreeMap<String, BTreeMap<String, Header>>,
+    /// The operation's own `security`, when it has one.
+    pub security: Option<Security>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub required: bool,
+    pub schema: Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -144,6 +162,7 @@ pub struct Parameter {
     pub location: String,
     pub required: bool,
     pub schema: Value,
+    pub deprecated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -174,6 +193,7 @@ impl Api {
             version: spec.openapi.info.version.clone(),
             operations,
             security_schemes,
+            security: security(doc.get("security")),
         }
     }
 }
@@ -191,7 +211,13 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
                 Parameter {
                     location: str_of(param, "in"),
                     required: param.get("required") == Some(&Value::Bool(true)),
-                    schema: param.get("schema").cloned().unwrap_or(Value::Null),
+                    // A parameter described by `content` has its schema there.
+                    schema: param
+                        .get("schema")
+                        .cloned()
+                        .or_else(|| json_schema(param))
+                        .unwrap_or(Value::Null),
+                    deprecated: param.get("deprecated") == Some(&Value::Bool(true)),
                 },
             );
         }
@@ -226,7 +252,36 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
             .unwrap_or_default();
         media_types.insert(place, types);
     }
+    let headers = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(status, response)| {
+            let headers = response
+                .get("headers")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(name, h)| {
+                    let header = Header {
+                        required: h.get("required") == Some(&Value::Bool(true)),
+                        schema: h
+                            .get("schema")
+                            .cloned()
+                            .or_else(|| json_schema(h))
+                            .unwrap_or(Value::Null),
+                    };
+                    (name.to_lowercase(), header)
+                })
+                .collect();
+            (status.clone(), headers)
+        })
+        .collect();
     Operation {
+        headers,
+        security: op.get("security").map(|s| security(Some(s))),
+        deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
         id: op
             .get("operationId")
             .and_then(Value::as_str)
@@ -236,6 +291,30 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
         responses,
         media_types,
     }
+}
+
+fn security(list: Option<&Value>) -> Security {
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|requirement| {
+            requirement
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(scheme, scopes)| {
+                    let mut scopes: Vec<String> = scopes
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|s| s.as_str().map(str::to_owned))
+                        .collect();
+                    scopes.sort();
+                    (scheme.clone(), scopes)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The `application/json` schema of a body, else the first media type's.

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::model::Api;
-use super::rules::{Kind, Kind::*, diff};
+use super::operations::diff;
 use crate::spec::Spec;
 
 /// One operation that both sends (`id`, `limit`, body `NewThing`) and receives (`Thing`).
@@ -56,17 +56,24 @@ fn edit(from: &str, to: &str) -> String {
     BASE.replacen(from, to, 1)
 }
 
-/// The changes from BASE to `head` as (kind, breaking), in order.
-fn classified(head: &str) -> Vec<(Kind, bool)> {
+fn ids(expected: &[(&str, bool)]) -> Vec<(String, bool)> {
+    expected
+        .iter()
+        .map(|(id, b)| ((*id).to_owned(), *b))
+        .collect()
+}
+
+/// The changes from BASE to `head` as (rule id, breaking), in order.
+fn classified(head: &str) -> Vec<(String, bool)> {
     diff(&api(BASE), &api(head))
         .into_iter()
-        .map(|c| (c.kind, c.breaking))
+        .map(|c| (c.kind.rule().id, c.breaking()))
         .collect()
 }
 
 #[test]
 fn identical_specs_have_no_changes() {
-    assert_eq!(classified(BASE), vec![]);
+    assert_eq!(classified(BASE), Vec::<(String, bool)>::new());
 }
 
 #[test]
@@ -76,7 +83,7 @@ fn inlining_a_referenced_schema_is_no_change() {
         "schema: {type: object, required: [name], properties: {name: {type: string}, \
          color: {type: string, enum: [red, blue]}, note: {type: string, nullable: true}}}",
     );
-    assert_eq!(classified(&inlined), vec![]);
+    assert_eq!(classified(&inlined), Vec::<(String, bool)>::new());
 }
 
 #[test]
@@ -85,27 +92,27 @@ fn description_changes_are_not_api_changes() {
         "        name: {type: string}",
         "        name: {type: string, description: The name.}",
     );
-    assert_eq!(classified(&head), vec![]);
+    assert_eq!(classified(&head), Vec::<(String, bool)>::new());
 }
 
 #[test]
 fn removing_an_operation_is_breaking() {
     let head = edit("    post:", "    put:");
     // same operationId at a new method: reported as a move, not remove + add
-    assert_eq!(classified(&head), vec![(OperationMoved, true)]);
+    assert_eq!(classified(&head), ids(&[("endpoint-moved", true)]));
     let removed = BASE
         .replace("/v1/things/{id}:", "/v1/others/{id}:")
         .replace("putThing", "other");
     assert_eq!(
         classified(&removed),
-        vec![(OperationRemoved, true), (OperationAdded, false)]
+        ids(&[("endpoint-removed", true), ("endpoint-added", false)])
     );
 }
 
 #[test]
 fn changing_the_path_of_an_operation_is_breaking() {
     let head = edit("/v1/things/{id}:", "/v2/things/{id}:");
-    assert_eq!(classified(&head), vec![(OperationMoved, true)]);
+    assert_eq!(classified(&head), ids(&[("endpoint-moved", true)]));
 }
 
 #[test]
@@ -114,7 +121,7 @@ fn adding_an_operation_is_compatible() {
         "components:",
         "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200': {description: ok}\ncomponents:",
     );
-    assert_eq!(classified(&head), vec![(OperationAdded, false)]);
+    assert_eq!(classified(&head), ids(&[("endpoint-added", false)]));
 }
 
 #[test]
@@ -123,7 +130,10 @@ fn adding_a_required_parameter_is_breaking() {
         "      requestBody:",
         "        - {name: q, in: query, required: true, schema: {type: string}}\n      requestBody:",
     );
-    assert_eq!(classified(&head), vec![(RequiredParameterAdded, true)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("new-required-request-parameter", true)])
+    );
 }
 
 #[test]
@@ -132,7 +142,10 @@ fn adding_an_optional_parameter_is_compatible() {
         "      requestBody:",
         "        - {name: q, in: query, schema: {type: string}}\n      requestBody:",
     );
-    assert_eq!(classified(&head), vec![(OptionalParameterAdded, false)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("new-optional-request-parameter", false)])
+    );
 }
 
 #[test]
@@ -141,7 +154,10 @@ fn removing_a_parameter_is_breaking() {
         "        - {name: limit, in: query, required: false, schema: {type: integer, format: int32, minimum: 1, maximum: 100}}\n",
         "",
     );
-    assert_eq!(classified(&head), vec![(ParameterRemoved, true)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("request-parameter-removed", true)])
+    );
 }
 
 #[test]
@@ -150,16 +166,19 @@ fn a_parameter_becoming_required_is_breaking_and_optional_is_compatible() {
         "name: limit, in: query, required: false",
         "name: limit, in: query, required: true",
     );
-    assert_eq!(classified(&head), vec![(ParameterBecameRequired, true)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("request-parameter-became-required", true)])
+    );
     let back = diff(&api(&head), &api(BASE));
-    assert_eq!(back[0].kind, ParameterBecameOptional);
-    assert!(!back[0].breaking);
+    assert_eq!(back[0].kind.rule().id, "request-parameter-became-optional");
+    assert!(!back[0].breaking());
 }
 
 #[test]
 fn moving_a_parameter_to_another_location_is_breaking() {
     let head = edit("name: limit, in: query", "name: limit, in: header");
-    assert_eq!(classified(&head), vec![(ParameterLocationChanged, true)]);
+    assert_eq!(classified(&head), ids(&[("request-parameter-moved", true)]));
 }
 
 #[test]
@@ -168,15 +187,21 @@ fn changing_a_parameter_type_is_breaking() {
         "{name: id, in: path, required: true, schema: {type: string}}",
         "{name: id, in: path, required: true, schema: {type: integer}}",
     );
-    assert_eq!(classified(&head), vec![(TypeChanged, true)]);
+    assert_eq!(classified(&head), ids(&[("request-type-changed", true)]));
 }
 
 #[test]
 fn narrowing_a_request_bound_is_breaking_and_widening_is_compatible() {
     let narrowed = edit("minimum: 1, maximum: 100", "minimum: 1, maximum: 50");
-    assert_eq!(classified(&narrowed), vec![(BoundNarrowed, true)]);
+    assert_eq!(
+        classified(&narrowed),
+        ids(&[("request-bound-narrowed", true)])
+    );
     let widened = edit("minimum: 1, maximum: 100", "minimum: 1, maximum: 500");
-    assert_eq!(classified(&widened), vec![(BoundWidened, false)]);
+    assert_eq!(
+        classified(&widened),
+        ids(&[("request-bound-widened", false)])
+    );
 }
 
 #[test]
@@ -185,7 +210,10 @@ fn adding_a_required_request_property_is_breaking() {
         "      required: [name]\n      properties:\n        name: {type: string}\n",
         "      required: [name, kind]\n      properties:\n        name: {type: string}\n        kind: {type: string}\n",
     );
-    assert_eq!(classified(&head), vec![(RequiredPropertyAdded, true)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("request-required-property-added", true)])
+    );
 }
 
 #[test]
@@ -194,13 +222,19 @@ fn adding_an_optional_request_property_is_compatible() {
         "        name: {type: string}\n",
         "        name: {type: string}\n        kind: {type: string}\n",
     );
-    assert_eq!(classified(&head), vec![(OptionalPropertyAdded, false)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("request-optional-property-added", false)])
+    );
 }
 
 #[test]
 fn removing_a_request_property_is_breaking() {
     let head = edit("        note: {type: string, nullable: true}\n", "");
-    assert_eq!(classified(&head), vec![(PropertyRemoved, true)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("request-property-removed", true)])
+    );
 }
 
 #[test]
@@ -209,7 +243,10 @@ fn a_request_property_becoming_required_is_breaking() {
         "      required: [name]\n",
         "      required: [name, color]\n",
     );
-    assert_eq!(classified(&head), vec![(PropertyBecameRequired, true)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("request-property-became-required", true)])
+    );
 }
 
 #[test]
@@ -218,12 +255,18 @@ fn removing_a_request_enum_value_is_breaking_and_adding_one_is_compatible() {
         "color: {type: string, enum: [red, blue]}",
         "color: {type: string, enum: [red]}",
     );
-    assert_eq!(classified(&narrowed), vec![(EnumNarrowed, true)]);
+    assert_eq!(
+        classified(&narrowed),
+        ids(&[("request-enum-narrowed", true)])
+    );
     let widened = edit(
         "color: {type: string, enum: [red, blue]}",
         "color: {type: string, enum: [red, blue, green]}",
     );
-    assert_eq!(classified(&widened), vec![(EnumWidened, false)]);
+    assert_eq!(
+        classified(&widened),
+        ids(&[("request-enum-widened", false)])
+    );
 }
 
 #[test]
@@ -232,7 +275,10 @@ fn a_request_property_no_longer_nullable_is_breaking() {
         "note: {type: string, nullable: true}",
         "note: {type: string}",
     );
-    assert_eq!(classified(&head), vec![(NoLongerNullable, true)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("request-no-longer-nullable", true)])
+    );
 }
 
 #[test]
@@ -241,17 +287,23 @@ fn making_the_request_body_optional_is_compatible_and_removing_it_is_breaking() 
         "      requestBody:\n        required: true\n",
         "      requestBody:\n        required: false\n",
     );
-    assert_eq!(classified(&optional), vec![(BodyBecameOptional, false)]);
+    assert_eq!(
+        classified(&optional),
+        ids(&[("request-body-became-optional", false)])
+    );
     let start = BASE.find("      requestBody:").unwrap();
     let end = BASE.find("      responses:").unwrap();
     let removed = format!("{}{}", &BASE[..start], &BASE[end..]);
-    assert_eq!(classified(&removed), vec![(BodyRemoved, true)]);
+    assert_eq!(classified(&removed), ids(&[("request-body-removed", true)]));
 }
 
 #[test]
 fn removing_a_response_property_is_breaking() {
     let head = edit("        tags: {type: array, items: {type: string}}\n", "");
-    assert_eq!(classified(&head), vec![(PropertyRemoved, true)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("response-property-removed", true)])
+    );
 }
 
 #[test]
@@ -260,13 +312,19 @@ fn adding_a_response_property_is_compatible_even_when_required() {
         "      required: [id]\n      properties:\n        id: {type: string}\n",
         "      required: [id, kind]\n      properties:\n        id: {type: string}\n        kind: {type: string}\n",
     );
-    assert_eq!(classified(&head), vec![(RequiredPropertyAdded, false)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("response-required-property-added", false)])
+    );
 }
 
 #[test]
 fn a_response_property_becoming_optional_is_breaking() {
     let head = edit("      required: [id]\n", "");
-    assert_eq!(classified(&head), vec![(PropertyBecameOptional, true)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("response-property-became-optional", true)])
+    );
 }
 
 #[test]
@@ -275,7 +333,10 @@ fn a_response_property_becoming_nullable_is_breaking() {
         "        size: {type: integer, format: int32}",
         "        size: {type: integer, format: int32, nullable: true}",
     );
-    assert_eq!(classified(&head), vec![(BecameNullable, true)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("response-became-nullable", true)])
+    );
 }
 
 #[test]
@@ -284,7 +345,7 @@ fn changing_a_response_format_is_breaking() {
         "size: {type: integer, format: int32}",
         "size: {type: integer, format: int64}",
     );
-    assert_eq!(classified(&head), vec![(FormatChanged, true)]);
+    assert_eq!(classified(&head), ids(&[("response-format-changed", true)]));
 }
 
 #[test]
@@ -295,9 +356,15 @@ fn adding_a_response_enum_value_is_compatible_as_is_removing_one() {
         &thing_color.replace("[red, blue]", "[red, blue, green]"),
     );
     // The generated enum keeps a value it does not know (`Unknown`).
-    assert_eq!(classified(&widened), vec![(EnumWidened, false)]);
+    assert_eq!(
+        classified(&widened),
+        ids(&[("response-enum-widened", false)])
+    );
     let narrowed = edit(thing_color, &thing_color.replace("[red, blue]", "[red]"));
-    assert_eq!(classified(&narrowed), vec![(EnumNarrowed, false)]);
+    assert_eq!(
+        classified(&narrowed),
+        ids(&[("response-enum-narrowed", false)])
+    );
 }
 
 #[test]
@@ -308,7 +375,7 @@ fn a_change_inside_an_array_item_is_reported_at_its_path() {
     );
     let changes = diff(&api(BASE), &api(&head));
     assert_eq!(changes.len(), 1);
-    assert!(changes[0].breaking);
+    assert!(changes[0].breaking());
     assert!(changes[0].text.contains("`tags[]`"), "{}", changes[0].text);
     assert!(
         changes[0].text.starts_with("response 200 body"),
@@ -323,20 +390,20 @@ fn adding_and_removing_response_statuses() {
         "components:",
         "        '404': {description: missing}\ncomponents:",
     );
-    assert_eq!(classified(&head), vec![(ResponseAdded, false)]);
+    assert_eq!(classified(&head), ids(&[("response-status-added", false)]));
     let back = diff(&api(&head), &api(BASE));
     assert_eq!(
         back.iter()
-            .map(|c| (c.kind, c.breaking))
+            .map(|c| (c.kind.rule().id, c.breaking()))
             .collect::<Vec<_>>(),
-        vec![(ResponseRemoved, true)]
+        ids(&[("response-status-removed", true)])
     );
 }
 
 #[test]
 fn renaming_the_operation_id_is_compatible_on_the_wire() {
     let head = edit("operationId: putThing", "operationId: storeThing");
-    assert_eq!(classified(&head), vec![(OperationIdChanged, false)]);
+    assert_eq!(classified(&head), ids(&[("operation-id-changed", false)]));
 }
 
 #[test]
@@ -345,7 +412,13 @@ fn changing_a_media_type_is_breaking() {
         "          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Thing'}",
         "          content:\n            text/plain:\n              schema: {$ref: '#/components/schemas/Thing'}",
     );
-    assert_eq!(classified(&head), vec![(MediaTypeChanged, true)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[
+            ("response-media-type-removed", true),
+            ("response-media-type-added", false)
+        ])
+    );
 }
 
 #[test]
@@ -354,9 +427,15 @@ fn changing_a_default_is_breaking_in_both_directions() {
         "note: {type: string, nullable: true}",
         "note: {type: string, nullable: true, default: x}",
     );
-    assert_eq!(classified(&request), vec![(DefaultChanged, true)]);
+    assert_eq!(
+        classified(&request),
+        ids(&[("request-default-changed", true)])
+    );
     let response = edit("id: {type: string}", "id: {type: string, default: x}");
-    assert_eq!(classified(&response), vec![(DefaultChanged, true)]);
+    assert_eq!(
+        classified(&response),
+        ids(&[("response-default-changed", true)])
+    );
 }
 
 #[test]
@@ -365,10 +444,10 @@ fn a_pattern_added_narrows_and_a_changed_one_breaks() {
         "        name: {type: string}",
         "        name: {type: string, pattern: '^a'}",
     );
-    assert_eq!(classified(&added), vec![(BoundNarrowed, true)]);
+    assert_eq!(classified(&added), ids(&[("request-bound-narrowed", true)]));
     let changed = diff(&api(&added), &api(&added.replace("'^a'", "'^b'")));
-    assert_eq!(changed[0].kind, PatternChanged);
-    assert!(changed[0].breaking);
+    assert_eq!(changed[0].kind.rule().id, "request-pattern-changed");
+    assert!(changed[0].breaking());
 }
 
 #[test]
@@ -378,12 +457,18 @@ fn an_all_of_branch_added_narrows_a_request_and_is_compatible_in_a_response() {
         "schema: {$ref: '#/components/schemas/NewThing'}",
         &format!("schema: {{allOf: [{{$ref: '#/components/schemas/NewThing'}}, {branch}]}}"),
     );
-    assert_eq!(classified(&request), vec![(AllOfBranchAdded, true)]);
+    assert_eq!(
+        classified(&request),
+        ids(&[("request-all-of-branch-added", true)])
+    );
     let response = edit(
         "schema: {$ref: '#/components/schemas/Thing'}",
         &format!("schema: {{allOf: [{{$ref: '#/components/schemas/Thing'}}, {branch}]}}"),
     );
-    assert_eq!(classified(&response), vec![(AllOfBranchAdded, false)]);
+    assert_eq!(
+        classified(&response),
+        ids(&[("response-all-of-branch-added", false)])
+    );
 }
 
 #[test]
@@ -392,21 +477,25 @@ fn wrapping_a_ref_in_a_nullable_all_of_is_only_a_nullability_change() {
         "schema: {$ref: '#/components/schemas/NewThing'}",
         "schema: {nullable: true, allOf: [{$ref: '#/components/schemas/NewThing'}]}",
     );
-    assert_eq!(classified(&head), vec![(BecameNullable, false)]);
+    assert_eq!(
+        classified(&head),
+        ids(&[("request-became-nullable", false)])
+    );
 }
 
 #[test]
 fn renaming_the_key_header_of_a_security_scheme_is_breaking() {
     let with = |header: &str| {
         format!("{BASE}  securitySchemes:\n    key: {{type: apiKey, in: header, name: {header}}}\n")
+            .replace("paths:", "security: [{key: []}]\npaths:")
     };
     let changes = diff(&api(&with("x-key")), &api(&with("x-api-key")));
     assert_eq!(
         changes
             .iter()
-            .map(|c| (c.kind, c.breaking))
+            .map(|c| (c.kind.rule().id, c.breaking()))
             .collect::<Vec<_>>(),
-        vec![(SecuritySchemeChanged, true)]
+        ids(&[("security-scheme-changed", true)])
     );
     assert_eq!(changes[0].operation, "security scheme `key`");
 }

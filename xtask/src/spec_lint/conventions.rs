@@ -4,39 +4,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use super::{Problem, Severity, escape};
-use crate::spec::{METHODS, lookup};
-
-/// Each operation as (pointer, its display name, the operation object).
-pub fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
-    let mut found = Vec::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return found;
-    };
-    for (path, item) in paths {
-        for method in METHODS {
-            if let Some(op) = item.get(method) {
-                let pointer = format!("/paths/{}/{method}", escape(path));
-                let name = match op.get("operationId").and_then(Value::as_str) {
-                    Some(id) => format!("operation `{id}` ({} {path})", method.to_uppercase()),
-                    None => format!("operation {} {path}", method.to_uppercase()),
-                };
-                found.push((pointer, name, op));
-            }
-        }
-    }
-    found
-}
+use super::{LintRule, Problem};
+use crate::spec::lookup;
+pub use crate::spec::walk::{escape, media_types, operations, parameters, schemas, walk_schema};
 
 pub(super) fn problems(doc: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
-    let mut report = |severity, pointer: String, message: String| {
-        out.push(Problem {
-            severity,
-            pointer,
-            message,
-        })
-    };
+    let mut report =
+        |rule, pointer: String, message: String| out.push(Problem::new(rule, pointer, message));
     check_refs(doc, "", doc, &mut report);
     check_operations(doc, &mut report);
     check_descriptions(doc, &mut report);
@@ -66,7 +41,7 @@ fn check_security_requirements(doc: &Value, report: &mut Report) {
             {
                 if defined.and_then(|d| d.get(name)).is_none() {
                     report(
-                        Severity::Error,
+                        LintRule::SecuritySchemeUndefined,
                         format!("{pointer}/security/{i}/{}", escape(name)),
                         format!(
                             "security scheme `{name}` is not defined in components/securitySchemes"
@@ -78,7 +53,7 @@ fn check_security_requirements(doc: &Value, report: &mut Report) {
     }
 }
 
-type Report<'a> = dyn FnMut(Severity, String, String) + 'a;
+type Report<'a> = dyn FnMut(LintRule, String, String) + 'a;
 
 /// A `$ref` that points nowhere makes progenitor fail: an error.
 fn check_refs(doc: &Value, pointer: &str, value: &Value, report: &mut Report) {
@@ -94,7 +69,7 @@ fn check_refs(doc: &Value, pointer: &str, value: &Value, report: &mut Report) {
                     .map(|(_, name, _)| format!("{name}: "))
                     .unwrap_or_default();
                 report(
-                    Severity::Error,
+                    LintRule::UnresolvedRef,
                     format!("{pointer}/$ref"),
                     format!("{within}`{reference}` does not resolve"),
                 );
@@ -117,14 +92,14 @@ fn check_operations(doc: &Value, report: &mut Report) {
     for (pointer, name, op) in operations(doc) {
         match op.get("operationId").and_then(Value::as_str) {
             None => report(
-                Severity::Error,
+                LintRule::OperationIdMissing,
                 pointer.clone(),
                 format!("{name}: no operationId; progenitor names the client method after it"),
             ),
             Some(id) => {
                 if let Some(first) = ids.get(id) {
                     report(
-                        Severity::Error,
+                        LintRule::OperationIdDuplicate,
                         format!("{pointer}/operationId"),
                         format!("{name}: operationId `{id}` is also used at {first}"),
                     );
@@ -135,7 +110,7 @@ fn check_operations(doc: &Value, report: &mut Report) {
         }
         if !non_empty_str(op.get("summary")) {
             report(
-                Severity::Warning,
+                LintRule::OperationSummary,
                 pointer.clone(),
                 format!("{name}: no summary"),
             );
@@ -146,7 +121,7 @@ fn check_operations(doc: &Value, report: &mut Report) {
             .is_none_or(Vec::is_empty)
         {
             report(
-                Severity::Warning,
+                LintRule::OperationTags,
                 pointer.clone(),
                 format!("{name}: no tags"),
             );
@@ -171,7 +146,7 @@ fn check_success_response(doc: &Value, pointer: &str, name: &str, op: &Value, re
             .is_some();
         if !json {
             report(
-                Severity::Warning,
+                LintRule::SuccessResponseJson,
                 format!("{pointer}/responses/{}", escape(status)),
                 format!("{name}: success response {status} has no application/json body"),
             );
@@ -187,7 +162,7 @@ fn check_descriptions(doc: &Value, report: &mut Report) {
         if !non_empty_str(param.get("description")) {
             let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
             report(
-                Severity::Warning,
+                LintRule::ParameterDescription,
                 pointer,
                 format!("parameter `{name}` has no description"),
             );
@@ -207,7 +182,7 @@ fn check_descriptions(doc: &Value, report: &mut Report) {
                 };
                 if !described {
                     report(
-                        Severity::Warning,
+                        LintRule::PropertyDescription,
                         format!("{pointer}/properties/{}", escape(name)),
                         format!("property `{name}` has no description"),
                     );
@@ -260,7 +235,7 @@ fn check_unused_components(doc: &Value, report: &mut Report) {
             };
             if !is_used {
                 report(
-                    Severity::Warning,
+                    LintRule::ComponentUnused,
                     pointer,
                     format!("component `{name}` is not used"),
                 );
@@ -279,145 +254,6 @@ fn collect_refs(value: &Value, into: &mut Vec<String>) {
         }
         Value::Array(items) => items.iter().for_each(|v| collect_refs(v, into)),
         _ => {}
-    }
-}
-
-/// Every parameter object defined in the spec (not `$ref`s to one), with its pointer.
-pub fn parameters(doc: &Value) -> Vec<(String, &Value)> {
-    let mut found = Vec::new();
-    if let Some(components) = doc
-        .pointer("/components/parameters")
-        .and_then(Value::as_object)
-    {
-        for (name, param) in components {
-            found.push((format!("/components/parameters/{}", escape(name)), param));
-        }
-    }
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return found;
-    };
-    for (path, item) in paths {
-        let item_pointer = format!("/paths/{}", escape(path));
-        let mut lists = vec![(item_pointer.clone(), item.get("parameters"))];
-        for method in METHODS {
-            if let Some(op) = item.get(method) {
-                lists.push((format!("{item_pointer}/{method}"), op.get("parameters")));
-            }
-        }
-        for (pointer, list) in lists {
-            for (i, param) in list
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                if param.get("$ref").is_none() {
-                    found.push((format!("{pointer}/parameters/{i}"), param));
-                }
-            }
-        }
-    }
-    found
-}
-
-/// The root of every schema defined in the spec: components, parameters and media types.
-pub fn schemas(doc: &Value) -> Vec<(String, &Value)> {
-    let mut found = Vec::new();
-    if let Some(components) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
-        for (name, schema) in components {
-            found.push((format!("/components/schemas/{}", escape(name)), schema));
-        }
-    }
-    for (pointer, param) in parameters(doc) {
-        if let Some(schema) = param.get("schema") {
-            found.push((format!("{pointer}/schema"), schema));
-        }
-    }
-    for (pointer, media) in media_types(doc) {
-        if let Some(schema) = media.get("schema") {
-            found.push((format!("{pointer}/schema"), schema));
-        }
-    }
-    found
-}
-
-/// Every media type object (`content/<type>`) in request bodies and responses.
-pub fn media_types(doc: &Value) -> Vec<(String, &Value)> {
-    let mut holders: Vec<(String, &Value)> = Vec::new();
-    for kind in ["requestBodies", "responses"] {
-        if let Some(map) = doc
-            .pointer(&format!("/components/{kind}"))
-            .and_then(Value::as_object)
-        {
-            for (name, value) in map {
-                holders.push((format!("/components/{kind}/{}", escape(name)), value));
-            }
-        }
-    }
-    for (pointer, _, op) in operations(doc) {
-        if let Some(body) = op.get("requestBody") {
-            holders.push((format!("{pointer}/requestBody"), body));
-        }
-        for (status, response) in op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            holders.push((format!("{pointer}/responses/{}", escape(status)), response));
-        }
-    }
-    let mut found = Vec::new();
-    for (pointer, holder) in holders {
-        for (media, value) in holder
-            .get("content")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            found.push((format!("{pointer}/content/{}", escape(media)), value));
-        }
-    }
-    found
-}
-
-/// Calls `visit` on `schema` and each schema nested in it; stops at `$ref`s (their target is
-/// visited where it is defined).
-pub fn walk_schema(pointer: &str, schema: &Value, visit: &mut dyn FnMut(&str, &Value)) {
-    if schema.get("$ref").is_some() || !schema.is_object() {
-        return;
-    }
-    visit(pointer, schema);
-    for key in ["items", "not", "additionalProperties"] {
-        if let Some(child) = schema.get(key).filter(|c| c.is_object()) {
-            walk_schema(&format!("{pointer}/{key}"), child, visit);
-        }
-    }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        for (i, child) in schema
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            walk_schema(&format!("{pointer}/{key}/{i}"), child, visit);
-        }
-    }
-    for (name, child) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        walk_schema(
-            &format!("{pointer}/properties/{}", escape(name)),
-            child,
-            visit,
-        );
     }
 }
 

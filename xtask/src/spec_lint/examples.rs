@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::conventions::{media_types, parameters, schemas, walk_schema};
-use super::{Problem, Severity};
+use super::{LintRule, Problem};
 
 pub(super) fn problems(doc: &Value) -> Vec<Problem> {
     let mut found = Vec::new();
@@ -23,22 +23,22 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
                     chatcaptain_spec::SpecError::Schema { at, .. } => at.trim_start_matches('#'),
                     _ => "",
                 };
-                found.push(Problem {
-                    severity: Severity::Warning,
-                    pointer: pointer.to_owned(),
-                    message: format!("examples not checked: {err}"),
-                });
+                found.push(Problem::new(
+                    LintRule::ExamplesUnchecked,
+                    pointer.to_owned(),
+                    format!("examples not checked: {err}"),
+                ));
             }
             return found;
         }
     };
     let mut check = |pointer: String, schema: &Value, example: &Value| {
         if let Err(errors) = contract.validate_schema(schema, example) {
-            found.push(Problem {
-                severity: Severity::Warning,
+            found.push(Problem::new(
+                LintRule::ExampleMismatch,
                 pointer,
-                message: format!("example does not match its schema: {}", errors.join("; ")),
-            });
+                format!("example does not match its schema: {}", errors.join("; ")),
+            ));
         }
     };
     for (pointer, param) in parameters(doc) {
@@ -61,7 +61,10 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
         {
             if let Some(value) = example.get("value") {
                 check(
-                    format!("{pointer}/examples/{}/value", super::escape(name)),
+                    format!(
+                        "{pointer}/examples/{}/value",
+                        super::conventions::escape(name)
+                    ),
                     schema,
                     value,
                 );
@@ -83,11 +86,11 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
             if let Some(default) = schema.get("default")
                 && let Err(e) = contract.validate_schema(schema, default)
             {
-                errors.push(Problem {
-                    severity: Severity::Error,
-                    pointer: format!("{pointer}/default"),
-                    message: format!("default does not match its schema: {}", e.join("; ")),
-                });
+                errors.push(Problem::new(
+                    LintRule::DefaultMismatch,
+                    format!("{pointer}/default"),
+                    format!("default does not match its schema: {}", e.join("; ")),
+                ));
             }
             let Some(values) = schema.get("enum").and_then(Value::as_array) else {
                 return;
@@ -101,14 +104,14 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
             let of_type = Value::Object(of_type);
             for (i, value) in values.iter().enumerate() {
                 if let Err(e) = contract.validate_schema(&of_type, value) {
-                    errors.push(Problem {
-                        severity: Severity::Error,
-                        pointer: format!("{pointer}/enum/{i}"),
-                        message: format!(
+                    errors.push(Problem::new(
+                        LintRule::EnumTypeMismatch,
+                        format!("{pointer}/enum/{i}"),
+                        format!(
                             "enum value {value} does not match the type: {}",
                             e.join("; ")
                         ),
-                    });
+                    ));
                 }
             }
         });

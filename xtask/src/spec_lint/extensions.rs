@@ -12,16 +12,12 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::conventions::operations;
-use super::{Problem, Severity};
+use super::{LintRule, Problem};
 
 pub(super) fn problems(doc: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut error = |pointer: String, message: String| {
-        out.push(Problem {
-            severity: Severity::Error,
-            pointer,
-            message,
-        })
+        out.push(Problem::new(LintRule::CodegenExtension, pointer, message))
     };
     for (pointer, name, op) in operations(doc) {
         if let Some(value) = op.get("x-idempotent")

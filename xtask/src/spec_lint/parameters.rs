@@ -7,19 +7,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::conventions::operations;
-use super::{Problem, Severity, escape};
+use super::conventions::{escape, operations};
+use super::{LintRule, Problem};
 use crate::spec::{METHODS, lookup};
 
 pub(super) fn problems(doc: &Value) -> Vec<Problem> {
     let mut found = Vec::new();
-    let mut error = |pointer: String, message: String| {
-        found.push(Problem {
-            severity: Severity::Error,
-            pointer,
-            message,
-        })
-    };
+    let mut error =
+        |rule, pointer: String, message: String| found.push(Problem::new(rule, pointer, message));
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return found;
     };
@@ -48,6 +43,7 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
             for variable in &template {
                 if !in_path.contains(variable.as_str()) {
                     error(
+                        LintRule::PathVariableUndeclared,
                         op_pointer.clone(),
                         format!(
                             "{name}: path template variable `{{{variable}}}` of `{path}` has no \
@@ -106,13 +102,14 @@ fn check_list(
     template: &BTreeSet<String>,
     path: &str,
     name: &str,
-    error: &mut impl FnMut(String, String),
+    error: &mut impl FnMut(LintRule, String, String),
 ) {
     let mut seen: BTreeMap<(&str, &str), &str> = BTreeMap::new();
     for param in list {
         let (p, location) = (&param.name, param.location.as_str());
         if let Some(first) = seen.insert((p, location), &param.pointer) {
             error(
+                LintRule::ParameterDeclaredTwice,
                 param.pointer.clone(),
                 format!(
                     "{name}parameter `{p}` ({location}) is declared twice, also at {first}; \
@@ -125,12 +122,14 @@ fn check_list(
         }
         if param.required != Some(Value::Bool(true)) {
             error(
+                LintRule::PathParameterNotRequired,
                 format!("{}/required", param.pointer),
                 format!("{name}path parameter `{p}` must be `required: true` (OpenAPI 3.0)"),
             );
         }
         if !template.contains(p) {
             error(
+                LintRule::PathParameterNotInPath,
                 param.pointer.clone(),
                 format!("{name}path parameter `{p}` does not appear in `{path}`"),
             );

@@ -3,7 +3,8 @@
 
 use openapiv3::{Components, MediaType, OpenAPI, Operation, ReferenceOr, Response, StatusCode};
 
-use super::{Problem, Severity, escape};
+use super::conventions::escape;
+use super::{LintRule, Problem};
 
 pub(super) fn problems(spec: &OpenAPI) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -13,12 +14,8 @@ pub(super) fn problems(spec: &OpenAPI) -> Vec<Problem> {
             Some(id) => format!("operation `{id}` ({} {path})", method.to_uppercase()),
             None => format!("operation {} {path}", method.to_uppercase()),
         };
-        let mut report = |pointer: String, message: String| {
-            problems.push(Problem {
-                severity: Severity::Error,
-                pointer,
-                message: format!("{name}: {message}"),
-            })
+        let mut report = |rule, pointer: String, message: String| {
+            problems.push(Problem::new(rule, pointer, format!("{name}: {message}")))
         };
         check_operation(spec.components.as_ref(), op, &base, &mut report);
     }
@@ -29,7 +26,7 @@ fn check_operation(
     components: Option<&Components>,
     op: &Operation,
     base: &str,
-    report: &mut impl FnMut(String, String),
+    report: &mut impl FnMut(LintRule, String, String),
 ) {
     if let Some(body) = &op.request_body {
         let pointer = format!("{base}/requestBody");
@@ -40,12 +37,17 @@ fn check_operation(
         };
         match body {
             Some(body) => check_content(&body.content, &pointer, report),
-            None => report(pointer, "request body $ref does not resolve".into()),
+            None => report(
+                LintRule::UnresolvedRef,
+                pointer,
+                "request body $ref does not resolve".into(),
+            ),
         }
     }
 
     if op.responses.default.is_some() && !op.responses.responses.is_empty() {
         report(
+            LintRule::DefaultBesideStatuses,
             format!("{base}/responses/default"),
             "a `default` response beside status responses gives progenitor two response types; \
              use 4XX/5XX instead"
@@ -66,7 +68,11 @@ fn check_operation(
             }
         };
         let Some(response) = response else {
-            report(pointer, "response $ref does not resolve".into());
+            report(
+                LintRule::UnresolvedRef,
+                pointer,
+                "response $ref does not resolve".into(),
+            );
             continue;
         };
         check_content(&response.content, &pointer, report);
@@ -79,6 +85,7 @@ fn check_operation(
     }
     if success.is_empty() {
         report(
+            LintRule::NoSuccessResponse,
             format!("{base}/responses"),
             "no success (2xx) response".into(),
         );
@@ -88,6 +95,7 @@ fn check_operation(
             for (status, body) in &list[1..] {
                 if body != first {
                     report(
+                        LintRule::ResponseBodiesDiffer,
                         format!("{base}/responses/{status}"),
                         format!(
                             "{kind} responses {first_status} and {status} have different bodies; \
@@ -103,10 +111,11 @@ fn check_operation(
 fn check_content(
     content: &openapiv3::Content,
     pointer: &str,
-    report: &mut impl FnMut(String, String),
+    report: &mut impl FnMut(LintRule, String, String),
 ) {
     if content.len() > 1 {
         report(
+            LintRule::OneMediaType,
             format!("{pointer}/content"),
             format!(
                 "{} media types; progenitor handles exactly one",
@@ -117,6 +126,7 @@ fn check_content(
     for (media, MediaType { schema, .. }) in content {
         if schema.is_none() {
             report(
+                LintRule::MediaTypeWithoutSchema,
                 format!("{pointer}/content/{}", escape(media)),
                 format!("media type `{media}` has no schema"),
             );

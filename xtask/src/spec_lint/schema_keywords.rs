@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::conventions::{schemas, walk_schema};
-use super::{Problem, Severity};
+use super::{LintRule, Problem};
 
 const TYPES: [&str; 6] = ["array", "boolean", "integer", "number", "object", "string"];
 
@@ -53,18 +53,14 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
     let mut found = Vec::new();
     for (root, schema) in schemas(doc) {
         walk_schema(&root, schema, &mut |pointer, schema| {
-            let mut report = |severity, key: &str, message: String| {
-                found.push(Problem {
-                    severity,
-                    pointer: format!("{pointer}/{key}"),
-                    message,
-                })
+            let mut report = |rule, key: &str, message: String| {
+                found.push(Problem::new(rule, format!("{pointer}/{key}"), message))
             };
             let ty = schema.get("type");
             match ty {
                 Some(Value::String(t)) if TYPES.contains(&t.as_str()) => {}
                 Some(other) => report(
-                    Severity::Error,
+                    LintRule::UnknownType,
                     "type",
                     format!(
                         "`type: {}` is not a type; OpenAPI 3.0 has {}",
@@ -73,7 +69,7 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
                     ),
                 ),
                 None if schema.get("nullable") == Some(&Value::Bool(true)) => report(
-                    Severity::Error,
+                    LintRule::NullableWithoutType,
                     "nullable",
                     "`nullable: true` without `type` has no effect in OpenAPI 3.0 (validators \
                      then reject null); add the `type`, e.g. `type: object` beside an `allOf`"
@@ -90,7 +86,7 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
                         .map(|s| format!(" (did you mean `{s}`?)"))
                         .unwrap_or_default();
                     report(
-                        Severity::Warning,
+                        LintRule::UnknownFormat,
                         "format",
                         format!(
                             "unknown format `{}`{hint}: the generator ignores it and the field \

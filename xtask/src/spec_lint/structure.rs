@@ -11,7 +11,7 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, ValidationError, Validator};
 use serde_json::Value;
 
-use super::{Problem, Severity};
+use super::{LintRule, Problem};
 use crate::spec::Spec;
 
 const SCHEMA: &str = include_str!("openapi-3.0-schema.json");
@@ -32,12 +32,11 @@ fn validator() -> &'static Validator {
 
 /// Every place the document breaks the OpenAPI 3.0 schema, as errors.
 pub(super) fn problems(spec: &Spec) -> Vec<Problem> {
-    // The text as written: openapiv3's canonical form drops unknown keywords, which are
-    // exactly the typos to catch. YAML with non-string keys (an unquoted `200:`) does not map
-    // onto JSON; the canonical form is then the best there is.
-    let doc = serde_yaml::from_str::<Value>(&spec.text).unwrap_or_else(|_| spec.json());
+    // The document as written: openapiv3's canonical form drops unknown keywords, which are
+    // exactly the typos to catch.
+    let doc = &spec.raw;
     let mut found: Vec<Problem> = Vec::new();
-    for error in validator().iter_errors(&doc) {
+    for error in validator().iter_errors(doc) {
         let error = best_match(&error);
         let pointer = error.instance_path().as_str().to_owned();
         if found.iter().any(|p| p.pointer == pointer) {
@@ -52,11 +51,11 @@ pub(super) fn problems(spec: &Spec) -> Vec<Problem> {
             message.truncate(cut);
             message.push('…');
         }
-        found.push(Problem {
-            severity: Severity::Error,
+        found.push(Problem::new(
+            LintRule::OpenApiSchema,
             pointer,
-            message: format!("not valid OpenAPI 3.0: {message}"),
-        });
+            format!("not valid OpenAPI 3.0: {message}"),
+        ));
     }
     found
 }

@@ -1,0 +1,613 @@
+//! spec-diff's wire rules, in one registry: every kind of change it reports, with a stable id
+//! (what the report names), its verdict and a one-line reason. The verdict is an exhaustive
+//! `match`, so a new kind without one does not compile. The README's table is this registry
+//! rendered (`cargo xtask spec-diff --rules`), and a test keeps them equal. The walkers that
+//! find each kind are `operations.rs`, `schemas.rs` and `security.rs`.
+//!
+//! One principle, applied by direction: a request may now accept *more* than before (never
+//! less), and a response may now promise *less* variety than before (never more). Two things
+//! the generated client does move some answers to "compatible": every generated type is
+//! `#[non_exhaustive]` and ignores JSON fields it does not know (so a field added to an answer
+//! breaks nobody), and a string enum an answer can hold keeps a value it does not know in its
+//! catch-all variant (`Unknown(String)`), so a value added to it breaks nobody either.
+
+use strum::IntoEnumIterator;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Request,
+    Response,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Breaking,
+    Compatible,
+}
+
+/// A change of an operation, a parameter, a body, a response or the API's security; changes
+/// inside a schema are `Request(..)` or `Response(..)` by the direction the schema travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
+pub enum Kind {
+    OperationAdded,
+    OperationRemoved,
+    OperationMoved,
+    OperationIdChanged,
+    OptionalParameterAdded,
+    RequiredParameterAdded,
+    ParameterRemoved,
+    ParameterLocationChanged,
+    ParameterBecameRequired,
+    ParameterBecameOptional,
+    OptionalBodyAdded,
+    RequiredBodyAdded,
+    BodyRemoved,
+    BodyBecameRequired,
+    BodyBecameOptional,
+    ResponseAdded,
+    ResponseRemoved,
+    RequestMediaTypeAdded,
+    RequestMediaTypeRemoved,
+    ResponseMediaTypeAdded,
+    ResponseMediaTypeRemoved,
+    ResponseHeaderAdded,
+    ResponseHeaderRemoved,
+    ResponseHeaderBecameOptional,
+    ResponseHeaderBecameRequired,
+    OperationDeprecated,
+    OperationReactivated,
+    ParameterDeprecated,
+    SecurityAdded,
+    SecurityRemoved,
+    SecurityRequirementAdded,
+    SecurityRequirementRemoved,
+    SecurityScopeAdded,
+    SecurityScopeRemoved,
+    SecuritySchemeAdded,
+    SecuritySchemeRemoved,
+    SecuritySchemeChanged,
+    UnusedSecuritySchemeRemoved,
+    UnusedSecuritySchemeChanged,
+    Request(SchemaChange),
+    Response(SchemaChange),
+}
+
+/// A change inside a schema: its verdict depends on the direction it travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, strum::EnumIter)]
+pub enum SchemaChange {
+    #[default]
+    OptionalPropertyAdded,
+    RequiredPropertyAdded,
+    PropertyRemoved,
+    PropertyBecameRequired,
+    PropertyBecameOptional,
+    TypeChanged,
+    FormatChanged,
+    BecameNullable,
+    NoLongerNullable,
+    EnumWidened,
+    EnumNarrowed,
+    BoundNarrowed,
+    BoundWidened,
+    PatternChanged,
+    DefaultChanged,
+    AllOfBranchAdded,
+    AllOfBranchRemoved,
+    OneOfBranchAdded,
+    OneOfBranchRemoved,
+    AnyOfBranchAdded,
+    AnyOfBranchRemoved,
+    OneOfBecameAnyOf,
+    AnyOfBecameOneOf,
+    TypesWidened,
+    TypesNarrowed,
+    Deprecated,
+}
+
+/// One change, under the operation it affects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// `GET /v1/... (operationId)`.
+    pub operation: String,
+    pub kind: Kind,
+    /// What changed, where: "response 200 body: property `contacts[].email` removed".
+    pub text: String,
+}
+
+/// Ends the text of a removal of what was not deprecated first: the markdown report calls
+/// those out in a list of their own, and shows every change without it.
+pub const NOT_DEPRECATED_FIRST: &str = " (not deprecated first)";
+
+impl Change {
+    pub fn breaking(&self) -> bool {
+        self.kind.breaking()
+    }
+
+    pub fn removed_without_deprecation(&self) -> bool {
+        self.text.ends_with(NOT_DEPRECATED_FIRST)
+    }
+
+    /// The text as the report shows it.
+    pub fn shown(&self) -> &str {
+        self.text
+            .strip_suffix(NOT_DEPRECATED_FIRST)
+            .unwrap_or(&self.text)
+    }
+}
+
+/// One row of the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub id: String,
+    pub verdict: Verdict,
+    /// Why, in one line.
+    pub doc: &'static str,
+}
+
+use Verdict::{Breaking as B, Compatible as C};
+
+impl Kind {
+    /// A change inside a schema that travels in `direction`.
+    pub fn schema(direction: Direction, change: SchemaChange) -> Kind {
+        match direction {
+            Direction::Request => Kind::Request(change),
+            Direction::Response => Kind::Response(change),
+        }
+    }
+
+    pub fn rule(self) -> Rule {
+        use Kind::*;
+        let (id, verdict, doc) = match self {
+            OperationAdded => ("endpoint-added", C, "nobody calls it yet"),
+            OperationRemoved => ("endpoint-removed", B, "its callers get a 404"),
+            OperationMoved => (
+                "endpoint-moved",
+                B,
+                "same operationId at a new path or method: old clients call the old place",
+            ),
+            OperationIdChanged => (
+                "operation-id-changed",
+                C,
+                "the requests are the same (the Rust level says the method's rename breaks)",
+            ),
+            OptionalParameterAdded => (
+                "new-optional-request-parameter",
+                C,
+                "old clients omit it, which the server accepts",
+            ),
+            RequiredParameterAdded => ("new-required-request-parameter", B, "old clients omit it"),
+            ParameterRemoved => (
+                "request-parameter-removed",
+                B,
+                "old clients still send it, and it no longer means anything",
+            ),
+            ParameterLocationChanged => (
+                "request-parameter-moved",
+                B,
+                "from query, path or header to another: old clients send it in the old place",
+            ),
+            ParameterBecameRequired => (
+                "request-parameter-became-required",
+                B,
+                "old clients may omit it",
+            ),
+            ParameterBecameOptional => (
+                "request-parameter-became-optional",
+                C,
+                "old clients send it anyway",
+            ),
+            OptionalBodyAdded => (
+                "new-optional-request-body",
+                C,
+                "old clients send none, which is accepted",
+            ),
+            RequiredBodyAdded => ("new-required-request-body", B, "old clients send none"),
+            BodyRemoved => ("request-body-removed", B, "old clients still send one"),
+            BodyBecameRequired => (
+                "request-body-became-required",
+                B,
+                "old clients may send none",
+            ),
+            BodyBecameOptional => (
+                "request-body-became-optional",
+                C,
+                "old clients send one anyway",
+            ),
+            ResponseAdded => (
+                "response-status-added",
+                C,
+                "an old client reports a status it does not know as an unexpected answer, as before",
+            ),
+            ResponseRemoved => (
+                "response-status-removed",
+                B,
+                "the generated client's types follow the statuses declared (a body type may go)",
+            ),
+            RequestMediaTypeAdded => (
+                "request-media-type-added",
+                C,
+                "the server reads one more; old clients send the old one",
+            ),
+            RequestMediaTypeRemoved => ("request-media-type-removed", B, "old clients may send it"),
+            ResponseMediaTypeAdded => (
+                "response-media-type-added",
+                C,
+                "a client gets it only when it asks for it",
+            ),
+            ResponseMediaTypeRemoved => {
+                ("response-media-type-removed", B, "a client may ask for it")
+            }
+            ResponseHeaderAdded => (
+                "response-header-added",
+                C,
+                "clients ignore a header they do not know",
+            ),
+            ResponseHeaderRemoved => ("response-header-removed", B, "clients read it"),
+            ResponseHeaderBecameOptional => {
+                ("response-header-became-optional", B, "clients expect it")
+            }
+            ResponseHeaderBecameRequired => (
+                "response-header-became-required",
+                C,
+                "clients already handle it present",
+            ),
+            OperationDeprecated => (
+                "endpoint-deprecated",
+                C,
+                "reported: its callers should move before it is removed",
+            ),
+            OperationReactivated => ("endpoint-reactivated", C, "no longer deprecated"),
+            ParameterDeprecated => (
+                "request-parameter-deprecated",
+                C,
+                "reported: old clients may still send it",
+            ),
+            SecurityAdded => (
+                "security-added",
+                B,
+                "credentials needed where none were: old clients send none",
+            ),
+            SecurityRemoved => (
+                "security-removed",
+                C,
+                "no credentials needed any more: old clients' are ignored",
+            ),
+            SecurityRequirementAdded => (
+                "security-requirement-added",
+                C,
+                "another way to authenticate, beside the old ones",
+            ),
+            SecurityRequirementRemoved => (
+                "security-requirement-removed",
+                B,
+                "a way to authenticate is gone: old clients that use it are refused",
+            ),
+            SecurityScopeAdded => (
+                "security-scope-added",
+                B,
+                "a client's token without the new scope is refused",
+            ),
+            SecurityScopeRemoved => (
+                "security-scope-removed",
+                C,
+                "old clients' tokens have the scope anyway",
+            ),
+            SecuritySchemeAdded => (
+                "security-scheme-added",
+                C,
+                "clients that send the old one still do",
+            ),
+            SecuritySchemeRemoved => (
+                "security-scheme-removed",
+                B,
+                "a requirement named it: old clients authenticate with it",
+            ),
+            SecuritySchemeChanged => (
+                "security-scheme-changed",
+                B,
+                "where the key goes changed (its header renamed): old clients send it the old way",
+            ),
+            UnusedSecuritySchemeRemoved => (
+                "unused-security-scheme-removed",
+                C,
+                "no requirement named it: no client used it",
+            ),
+            UnusedSecuritySchemeChanged => (
+                "unused-security-scheme-changed",
+                C,
+                "no requirement names it: no client uses it",
+            ),
+            Request(change) => {
+                let row = change.row();
+                return Rule {
+                    id: format!("request-{}", row.id),
+                    verdict: row.request.0,
+                    doc: row.request.1,
+                };
+            }
+            Response(change) => {
+                let row = change.row();
+                return Rule {
+                    id: format!("response-{}", row.id),
+                    verdict: row.response.0,
+                    doc: row.response.1,
+                };
+            }
+        };
+        Rule {
+            id: id.to_owned(),
+            verdict,
+            doc,
+        }
+    }
+
+    pub fn breaking(self) -> bool {
+        self.rule().verdict == Verdict::Breaking
+    }
+
+    /// Every kind, each schema change once per direction.
+    pub fn all() -> impl Iterator<Item = Kind> {
+        Kind::iter().flat_map(|kind| -> Box<dyn Iterator<Item = Kind>> {
+            match kind {
+                Kind::Request(_) => Box::new(SchemaChange::iter().map(Kind::Request)),
+                Kind::Response(_) => Box::new(SchemaChange::iter().map(Kind::Response)),
+                other => Box::new(std::iter::once(other)),
+            }
+        })
+    }
+}
+
+/// A schema change's row: its id without the direction, and its verdict and reason in a request
+/// and in a response.
+struct SchemaRow {
+    id: &'static str,
+    request: (Verdict, &'static str),
+    response: (Verdict, &'static str),
+}
+
+impl SchemaChange {
+    fn row(self) -> SchemaRow {
+        use SchemaChange::*;
+        let (id, request, response) = match self {
+            OptionalPropertyAdded => (
+                "optional-property-added",
+                (C, "old clients omit it"),
+                (C, "clients ignore a field they do not know"),
+            ),
+            RequiredPropertyAdded => (
+                "required-property-added",
+                (B, "old clients omit it"),
+                (C, "clients ignore a field they do not know"),
+            ),
+            PropertyRemoved => (
+                "property-removed",
+                (B, "old clients still send it"),
+                (B, "clients read it"),
+            ),
+            PropertyBecameRequired => (
+                "property-became-required",
+                (B, "old clients may omit it"),
+                (C, "clients already handle it present"),
+            ),
+            PropertyBecameOptional => (
+                "property-became-optional",
+                (C, "old clients send it anyway"),
+                (B, "clients expect it"),
+            ),
+            TypeChanged => (
+                "type-changed",
+                (B, "the server no longer reads old clients' values"),
+                (B, "clients no longer read the values"),
+            ),
+            FormatChanged => (
+                "format-changed",
+                (
+                    B,
+                    "the same type with another meaning (`date-time`, `int64`)",
+                ),
+                (
+                    B,
+                    "the same type with another meaning (`date-time`, `int64`)",
+                ),
+            ),
+            BecameNullable => (
+                "became-nullable",
+                (C, "old clients never send null"),
+                (B, "clients do not expect null"),
+            ),
+            NoLongerNullable => (
+                "no-longer-nullable",
+                (B, "old clients may send null"),
+                (C, "clients handle null and now get none"),
+            ),
+            EnumWidened => (
+                "enum-widened",
+                (
+                    C,
+                    "a value added (or the enum dropped): old clients send the old values",
+                ),
+                (
+                    C,
+                    "a value added (or the enum dropped): the catch-all variant keeps a new value",
+                ),
+            ),
+            EnumNarrowed => (
+                "enum-narrowed",
+                (
+                    B,
+                    "a value removed (or an enum introduced): old clients may send it",
+                ),
+                (
+                    C,
+                    "a value removed (or an enum introduced): clients handle it and now never get it",
+                ),
+            ),
+            BoundNarrowed => (
+                "bound-narrowed",
+                (
+                    B,
+                    "min raised, max lowered, a bound or `pattern` added: old values may fall outside",
+                ),
+                (
+                    C,
+                    "min raised, max lowered, a bound or `pattern` added: values clients handle",
+                ),
+            ),
+            BoundWidened => (
+                "bound-widened",
+                (
+                    C,
+                    "min lowered, max raised, a bound or `pattern` dropped: old values still fit",
+                ),
+                (
+                    B,
+                    "min lowered, max raised, a bound or `pattern` dropped: clients may not handle the new values",
+                ),
+            ),
+            PatternChanged => (
+                "pattern-changed",
+                (B, "values of one no longer fit the other"),
+                (B, "values of one no longer fit the other"),
+            ),
+            DefaultChanged => (
+                "default-changed",
+                (B, "an old client's omission means something else"),
+                (B, "an omitted value means something else to old clients"),
+            ),
+            AllOfBranchAdded => (
+                "all-of-branch-added",
+                (B, "more constraints: as a bound narrowed"),
+                (C, "more constraints: as a bound narrowed"),
+            ),
+            AllOfBranchRemoved => (
+                "all-of-branch-removed",
+                (C, "fewer constraints: as a bound widened"),
+                (B, "fewer constraints: as a bound widened"),
+            ),
+            OneOfBranchAdded => (
+                "one-of-branch-added",
+                (C, "one more shape accepted: old clients send the old ones"),
+                (B, "one more shape: clients may not read it"),
+            ),
+            OneOfBranchRemoved => (
+                "one-of-branch-removed",
+                (B, "old clients may send the shape removed"),
+                (C, "clients read the shapes left"),
+            ),
+            AnyOfBranchAdded => (
+                "any-of-branch-added",
+                (C, "one more shape accepted: old clients send the old ones"),
+                (B, "one more shape: clients may not read it"),
+            ),
+            AnyOfBranchRemoved => (
+                "any-of-branch-removed",
+                (B, "old clients may send the shape removed"),
+                (C, "clients read the shapes left"),
+            ),
+            OneOfBecameAnyOf => (
+                "one-of-became-any-of",
+                (
+                    C,
+                    "a value may now match several branches: more is accepted",
+                ),
+                (
+                    B,
+                    "a value may now match several branches: clients that pick one may not read it",
+                ),
+            ),
+            AnyOfBecameOneOf => (
+                "any-of-became-one-of",
+                (B, "a value that matched several branches is refused"),
+                (C, "each value matches one branch: clients read it"),
+            ),
+            TypesWidened => (
+                "list-of-types-widened",
+                (
+                    C,
+                    "a `oneOf`/`anyOf` of types accepts one more: old values still fit",
+                ),
+                (
+                    B,
+                    "a `oneOf`/`anyOf` of types may hold one more: clients may not read it",
+                ),
+            ),
+            TypesNarrowed => (
+                "list-of-types-narrowed",
+                (
+                    B,
+                    "a `oneOf`/`anyOf` of types accepts one fewer: old clients may send it",
+                ),
+                (
+                    C,
+                    "a `oneOf`/`anyOf` of types holds one fewer: clients read the rest",
+                ),
+            ),
+            Deprecated => (
+                "property-deprecated",
+                (C, "reported: old clients may still send it"),
+                (C, "reported: clients should stop relying on it"),
+            ),
+        };
+        SchemaRow {
+            id,
+            request,
+            response,
+        }
+    }
+}
+
+/// The registry as the README's markdown table.
+pub fn table() -> String {
+    let mut out = String::from("| rule | verdict | why |\n|---|---|---|\n");
+    for kind in Kind::all() {
+        let Rule { id, verdict, doc } = kind.rule();
+        let verdict = match verdict {
+            Verdict::Breaking => "breaking",
+            Verdict::Compatible => "compatible",
+        };
+        out.push_str(&format!(
+            "| `{id}` | {verdict} | {} |\n",
+            doc.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in Kind::all() {
+            let id = kind.rule().id;
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "`{id}` is not kebab-case"
+            );
+            assert!(seen.insert(id.clone()), "`{id}` twice");
+        }
+        assert_eq!(
+            seen.len(),
+            Kind::iter().count() - 2 + 2 * SchemaChange::iter().count()
+        );
+    }
+
+    #[test]
+    fn the_readme_table_is_the_registry() {
+        let readme = std::fs::read_to_string(crate::spec::workspace_root().join("README.md"))
+            .expect("README.md");
+        // The table stands in a numbered list, indented.
+        let readme: String = readme
+            .lines()
+            .map(|l| format!("{}\n", l.trim_start()))
+            .collect();
+        assert!(
+            readme.contains(&table()),
+            "README.md's spec-diff rule table differs from the registry; \
+             `cargo xtask spec-diff --rules` prints it:\n{}",
+            table()
+        );
+    }
+}
