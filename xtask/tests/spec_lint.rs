@@ -534,7 +534,11 @@ fn codegen_extensions_of_the_wrong_kind_are_errors_at_their_pointer() {
         "      operationId: getThing\n",
         "      operationId: getThing\n      x-idempotent: 'yes'\n      x-rust-method: Fetch\n",
     );
-    let spec = spec.replacen("    Thing:\n", "    Thing:\n      x-rust-wrapper: 1\n", 1);
+    let spec = spec.replacen(
+        "    Thing:\n",
+        "    Thing:\n      x-rust-wrapper: 1\n      x-rust-unwrap: nothing\n",
+        1,
+    );
     let spec = spec.replacen(
         "paths:\n",
         "tags:\n  - name: things\n    x-rust-handle: Things\npaths:\n",
@@ -560,6 +564,12 @@ fn codegen_extensions_of_the_wrong_kind_are_errors_at_their_pointer() {
         "error",
         "/components/schemas/Thing/x-rust-wrapper",
         "true or false",
+    );
+    assert_reported(
+        &report,
+        "error",
+        "/components/schemas/Thing/x-rust-unwrap",
+        "one of its properties",
     );
 }
 

@@ -4,8 +4,9 @@
 //! `client.NAME(..)` on both clients. The handle holds the path parameters every operation of the
 //! tag shares (`chatbotId`), and has one method per operation, named by the operationId's first
 //! word (`listOrganizations` -> `list`): a paginated operation returns its listing; any other
-//! sends the request through the client (retries, spans, pace) and returns its answer, or the
-//! one object of an envelope (`{organization, error}` -> the organization).
+//! sends the request through the client (retries, spans, pace) and returns its answer, or, when
+//! the answer's schema says `x-rust-unwrap: PROPERTY`, that property (`{organization, error}` ->
+//! the organization; an answer without it is an error, never an empty object).
 //!
 //! A schema with `x-rust-wrapper: true` gets a wrapper of the same name: `new` with its required
 //! properties, and (with `x-rust-setters: true`) a setter per optional property.
@@ -21,6 +22,7 @@ use crate::pagination::{self, Listing, Style};
 
 pub const HANDLE: &str = "x-rust-handle";
 pub const WRAPPER: &str = "x-rust-wrapper";
+pub const UNWRAP: &str = "x-rust-unwrap";
 
 /// The wrapper of each schema marked `x-rust-wrapper: true`.
 pub fn wrappers(doc: &Value, shapes: &Shapes) -> Result<TokenStream> {
@@ -379,33 +381,37 @@ fn method_of(
         bail!("its success answer is not a named JSON schema");
     };
     let response_ty = format_ident!("{response}");
-    // An envelope of one object (and `error`) gives the object.
-    let properties: Vec<&String> = schema["properties"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, _)| k)
-        .filter(|k| *k != "error")
-        .collect();
-    let unwrapped = match properties.as_slice() {
-        [only] => {
-            let field = shapes.field(&response, only)?;
-            match &field.shape {
+    // An envelope says which of its properties is the object (`x-rust-unwrap: organization`):
+    // said, not guessed from its shape, so that a field the API adds to the envelope never
+    // changes what the method returns.
+    let unwrapped = match schema.get(UNWRAP).and_then(Value::as_str) {
+        None => None,
+        Some(property) => {
+            let field = shapes.field(&response, property)?;
+            let named = match &field.shape {
                 Shape::Optional(inner) => match inner.as_ref() {
-                    Shape::Named(named) if shapes.has_struct(named) => Some((
-                        field.ident.clone(),
-                        format_ident!("{named}"),
-                        only.to_string(),
-                    )),
+                    Shape::Named(named) => Some(named.clone()),
                     _ => None,
                 },
-                _ => None,
-            }
+                Shape::Named(named) => Some(named.clone()),
+                Shape::Array(_) => None,
+            };
+            let Some(named) = named.filter(|n| shapes.has_struct(n)) else {
+                bail!(
+                    "`{UNWRAP}: {property}` of {response} must name a property that is one object"
+                );
+            };
+            let optional = field.shape.optional();
+            Some((
+                field.ident.clone(),
+                format_ident!("{named}"),
+                property.to_owned(),
+                optional,
+            ))
         }
-        _ => None,
     };
     let (returns, finish) = match &unwrapped {
-        Some((field, named, json)) => (
+        Some((field, named, json, true)) => (
             quote!(types::#named),
             quote! {
                 let mut response = response;
@@ -415,6 +421,7 @@ fn method_of(
                 }
             },
         ),
+        Some((field, named, _, false)) => (quote!(types::#named), quote!(Ok(response.#field))),
         None => (quote!(types::#response_ty), quote!(Ok(response))),
     };
     let description = op["description"].as_str().unwrap_or("").trim();

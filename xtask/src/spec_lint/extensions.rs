@@ -5,7 +5,8 @@
 //! - `x-idempotent` on an operation: `true` or `false`, overriding its method's idempotency;
 //! - `x-rust-method` on an operation: the name of its method on its resource handle;
 //! - `x-rust-handle` on a tag: the client method of the tag's handle, one per tag;
-//! - `x-rust-wrapper` and `x-rust-setters` on a schema: `true` or `false`.
+//! - `x-rust-wrapper` and `x-rust-setters` on a schema: `true` or `false`;
+//! - `x-rust-unwrap` on a schema: the name of one of its properties.
 
 use std::collections::HashMap;
 
@@ -69,6 +70,19 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
                 error(
                     format!("/components/schemas/{name}/{key}"),
                     format!("schema `{name}`: `{key}` must be true or false, not {value}"),
+                );
+            }
+        }
+        if let Some(value) = schema.get("x-rust-unwrap") {
+            let named = value
+                .as_str()
+                .filter(|p| schema["properties"].get(*p).is_some());
+            if named.is_none() {
+                error(
+                    format!("/components/schemas/{name}/x-rust-unwrap"),
+                    format!(
+                        "schema `{name}`: `x-rust-unwrap` must name one of its properties, not {value}"
+                    ),
                 );
             }
         }
