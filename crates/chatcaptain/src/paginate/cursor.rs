@@ -653,6 +653,16 @@ impl<O: CursorOperation> Strategy for CursorStrategy<O> {
         };
         if fetched.probe {
             self.probing = false;
+            let was_inclusive = self.inclusive;
+            self.check_token(&entries, fetched.token)?;
+            if self.inclusive && !was_inclusive {
+                // The probe asked for older than the boundary with the boundary itself as the
+                // token, and got the boundary back: the token is inclusive, which no answer had
+                // shown yet. Ask again strictly below it; taking this answer for the end would
+                // end the listing with the older contacts missing.
+                self.probing = true;
+                return Ok(Step::default());
+            }
             return self.probed(&entries);
         }
         self.accepted = self.accepted.max(fetched.limit);

@@ -39,6 +39,36 @@ async fn list_against_the_fake_yields_every_contact_once_despite_ties() {
 }
 
 #[tokio::test]
+async fn more_ties_than_an_inclusive_servers_cap_fail_loudly_never_end_with_a_hole() {
+    // 26 contacts share the newest instant; the server answers at most 7 and counts its token
+    // in, so no cursor can page past them. The probe after the first short page met the
+    // boundary itself (the first sign of an inclusive token): it once took that for the end
+    // and returned 7 contacts of 86 as the whole list.
+    let server = FakeServer::builder()
+        .api_key(KEY)
+        .seed_contacts("bot1", 60)
+        .seed_contacts_at("bot1", 26, seed_base_time() + TimeDelta::seconds(3600))
+        .list_shape(
+            chatcaptain_fake::ListShape::spec()
+                .limit_cap(7)
+                .inclusive_token(true),
+        )
+        .start()
+        .await;
+    let got = client(&server)
+        .contacts("bot1")
+        .list()
+        .page_size(10)
+        .collect_all()
+        .await;
+    assert!(
+        matches!(got, Err(chatcaptain::Error::PaginationStalled(_))),
+        "{:?}",
+        got.map(|all| all.len())
+    );
+}
+
+#[tokio::test]
 async fn search_against_the_fake_stops_at_found() {
     let server = FakeServer::builder()
         .api_key(KEY)

@@ -161,3 +161,104 @@ fn the_blocking_client_has_the_same_handle() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].id, "o1");
 }
+
+/// The organizations listing is the contacts' engine over another item: its guarantees hold
+/// for organizations too, against the fake (ties at page boundaries, a server that caps pages
+/// and counts its token in, parallel ranges, an interrupted sync resumed).
+mod over_the_fake {
+    use std::collections::BTreeMap;
+
+    use chatcaptain::{Client, NewOrganization};
+    use chatcaptain_fake::{FakeServer, ListShape};
+    use futures::StreamExt;
+
+    use super::common::BOT;
+
+    const KEY: &str = "orgs-key";
+
+    fn client(server: &FakeServer) -> Client {
+        Client::builder()
+            .api_key(KEY)
+            .base_url(server.base_url())
+            .build()
+            .unwrap()
+    }
+
+    /// 80 organizations one second apart and 5 more that share one instant with one of them,
+    /// behind `shape`.
+    async fn fake(shape: ListShape) -> FakeServer {
+        FakeServer::builder()
+            .api_key(KEY)
+            .seed_organizations(BOT, 80)
+            // Seeded one second apart from the fake's base time: the 31st shares this instant.
+            .seed_organizations_at(BOT, 5, seeded(30))
+            .list_shape(shape)
+            .start()
+            .await
+    }
+
+    fn seeded(secs: i64) -> chrono::DateTime<chrono::Utc> {
+        chatcaptain_fake::seed_base_time() + chrono::TimeDelta::seconds(secs)
+    }
+
+    fn counts(ids: impl IntoIterator<Item = String>) -> BTreeMap<String, usize> {
+        let mut seen = BTreeMap::new();
+        for id in ids {
+            *seen.entry(id).or_default() += 1;
+        }
+        seen
+    }
+
+    #[tokio::test]
+    async fn every_organization_comes_once_whatever_the_servers_shape_or_ranges() {
+        for shape in [
+            ListShape::spec(),
+            ListShape::spec().limit_cap(7).inclusive_token(true),
+        ] {
+            let server = fake(shape.clone()).await;
+            let orgs = client(&server).organizations(BOT);
+            for ranges in [1, 3] {
+                let all = orgs
+                    .list()
+                    .page_size(10)
+                    .parallel(ranges)
+                    .collect_all()
+                    .await
+                    .unwrap();
+                let seen = counts(all.into_iter().map(|o| o.id));
+                assert_eq!(seen.len(), 85, "{shape:?}, {ranges} ranges");
+                assert!(
+                    seen.values().all(|n| *n == 1),
+                    "{shape:?}, {ranges}: {seen:?}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn an_interrupted_organization_sync_resumes_with_nothing_missed_or_repeated() {
+        let server = fake(ListShape::spec()).await;
+        let orgs = client(&server).organizations(BOT);
+        // Cut the first run inside a page, then resume from its progress.
+        let mut run = orgs.list().page_size(10).sync();
+        let mut first = Vec::new();
+        while first.len() < 23 {
+            first.push(run.next().await.unwrap().unwrap().id);
+        }
+        let saved = run.progress();
+        drop(run);
+        let created = orgs
+            .create(NewOrganization::new("Between GmbH"))
+            .await
+            .unwrap();
+        let mut run = orgs.list().page_size(10).since(saved).sync();
+        let mut second = Vec::new();
+        while let Some(org) = run.next().await {
+            second.push(org.unwrap().id);
+        }
+        let seen = counts(first.into_iter().chain(second));
+        assert_eq!(seen.len(), 86, "85 seeded and one created between the runs");
+        assert!(seen.values().all(|n| *n == 1), "{seen:?}");
+        assert!(seen.contains_key(&created.id));
+    }
+}

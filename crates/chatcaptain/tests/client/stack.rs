@@ -12,6 +12,9 @@ use common::fake::{FAKE_KEY, builder_for};
 use common::{BOT, contact};
 use reqwest::header::HeaderValue;
 
+/// What a hook saw, shared with the test.
+type Log<T> = Arc<Mutex<Vec<T>>>;
+
 async fn fake_with(faults: &[Fault]) -> FakeServer {
     let mut builder = FakeServer::builder()
         .api_key(FAKE_KEY)
@@ -25,7 +28,7 @@ async fn fake_with(faults: &[Fault]) -> FakeServer {
 #[tokio::test]
 async fn request_hooks_run_in_order_on_every_attempt_and_never_see_the_key() {
     let server = fake_with(&[Fault::status(503).on(Route::GetContact).nth(1)]).await;
-    let seen: Arc<Mutex<Vec<(Option<Operation>, bool)>>> = Arc::default();
+    let seen: Log<(Option<Operation>, bool)> = Arc::default();
     let log = seen.clone();
     let client = builder_for(&server)
         .on_request(|request, _| {
@@ -62,7 +65,7 @@ async fn request_hooks_run_in_order_on_every_attempt_and_never_see_the_key() {
 #[tokio::test]
 async fn response_hooks_see_the_status_of_every_attempt() {
     let server = fake_with(&[Fault::status(503).on(Route::GetContact).nth(1)]).await;
-    let statuses: Arc<Mutex<Vec<(u16, Option<Operation>)>>> = Arc::default();
+    let statuses: Log<(u16, Option<Operation>)> = Arc::default();
     let log = statuses.clone();
     let client = builder_for(&server)
         .on_response(move |response, operation| {
