@@ -85,6 +85,12 @@ enum Command {
         /// Print the wire rules (id, verdict, why) as a markdown table, and compare nothing.
         #[arg(long)]
         rules: bool,
+        /// Read BASE (ours) against HEAD, another description of the same API (the vendor's
+        /// fragment): each difference sorted into where theirs settles one of our "Assumed"
+        /// notes, where they disagree, where ours is only stricter, and where theirs says
+        /// nothing. Exits 0 unless the two cannot be read.
+        #[arg(long)]
+        compare: bool,
     },
 }
 
@@ -99,6 +105,7 @@ fn main() -> ExitCode {
         head,
         format,
         allow_breaking,
+        compare,
         ..
     } = cli.command
     {
@@ -108,6 +115,15 @@ fn main() -> ExitCode {
         let head = head.map_or(spec_diff::Source::WorkingTree, |a| {
             spec_diff::Source::from_arg(&a)
         });
+        if compare {
+            return match spec_diff::compare(base, head) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("error: cannot compare: {err:#}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         return match spec_diff::run(base, head, format) {
             Ok(true) if !allow_breaking => ExitCode::from(1),
             Ok(_) => ExitCode::SUCCESS,

@@ -15,6 +15,7 @@
 //! `operationId`, a `deepObject` parameter, a body with two media types): the wire can always be
 //! judged, so then it is judged alone, and the report says why the Rust API was not.
 
+mod compare;
 mod kinds;
 mod model;
 mod operations;
@@ -39,6 +40,24 @@ use versions::{Scheme, bump_line};
 /// The wire rules as the README's table, for `spec-diff --rules`.
 pub fn rules_table() -> String {
     kinds::table()
+}
+
+/// Prints our spec (`ours`) read against another description of the API (`theirs`): see
+/// `compare.rs`.
+pub fn compare(ours: Source, theirs: Source) -> Result<()> {
+    let (our_spec, their_spec) = (ours.load()?, theirs.load()?);
+    let changes = operations::diff(&Api::from_spec(&our_spec), &Api::from_spec(&their_spec));
+    let labels = (ours.label(), theirs.label());
+    print!(
+        "{}",
+        compare::render(
+            &our_spec.json(),
+            &their_spec.json(),
+            &changes,
+            (&labels.0, &labels.1)
+        )
+    );
+    Ok(())
 }
 
 /// Prints the report; returns whether the API changed in a breaking way at either level.
