@@ -124,24 +124,10 @@ fn surface(spec: &Spec) -> Result<Surface, String> {
     match codegen::generate_api(spec) {
         Ok(file) => Ok(Surface::of(&file)),
         Err(err) => match codegen::generate_syntax(spec) {
-            // progenitor generated it, and a later step (marking the types `#[non_exhaustive]`)
-            // refused because there are no types to mark: the surface is progenitor's as is.
-            Ok(file) if !has_types(&file) => Ok(Surface::of(&file)),
             Ok(_) => Err(first_line(&format!("{err:#}"))),
             Err(err) => Err(why_progenitor_fails(spec, &format!("{err:#}"))),
         },
     }
-}
-
-fn has_types(file: &syn::File) -> bool {
-    file.items.iter().any(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().is_some_and(|(_, items)| {
-            items
-                .iter()
-                .any(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
-        }),
-        _ => false,
-    })
 }
 
 /// progenitor's own words when it returns an error ("path /pets is missing operation ID"); when
