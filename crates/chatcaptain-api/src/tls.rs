@@ -8,7 +8,9 @@
 //! | `native-tls` | the platform's library (OpenSSL on Linux, which needs its headers and `pkg-config` to build) | | the platform's roots |
 //!
 //! `rustls-ring` is the default because it is the lightest to compile: aws-lc-rs builds a large
-//! C library (aws-lc-sys), *ring* a small one. The features are additive; with several on, the
+//! C library (aws-lc-sys), *ring* a small one. What it gives up: *ring* has no post-quantum key
+//! exchange (X25519MLKEM768), which is why rustls deprecates its *ring* provider since 0.23.48;
+//! `rustls` (aws-lc-rs) negotiates it with servers that offer it. The features are additive; with several on, the
 //! first of `native-tls`, `rustls`, `rustls-ring` is used (reqwest, too, prefers native-tls when it
 //! has both). With none, only plain `http://` works.
 //!
@@ -64,9 +66,7 @@ pub fn client_builder() -> reqwest::ClientBuilder {
 /// startup, before any of them is built.
 #[cfg(feature = "rustls-ring")]
 pub fn install_process_default() -> bool {
-    rustls::crypto::ring::default_provider()
-        .install_default()
-        .is_ok()
+    ring::provider().install_default().is_ok()
 }
 
 /// rustls with *ring* and the platform's roots, for one client.
@@ -81,11 +81,22 @@ pub(crate) mod ring {
     use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
     use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 
+    /// rustls's *ring* provider. rustls 0.23.48 deprecates `ring::default_provider()` because
+    /// *ring* has no post-quantum key exchange (X25519MLKEM768, which the aws-lc-rs provider of
+    /// the `rustls` feature offers), and has no other constructor for it. `rustls-ring` stays the
+    /// default for its light build, so the deprecation is acknowledged here, in the one place
+    /// that calls it: `allow` (not `expect`) builds warning-free on the rustls versions before
+    /// 0.23.48 too, which Cargo.lock may hold (`.ci/fresh-deps` builds the newest).
+    #[allow(deprecated)]
+    pub(crate) fn provider() -> rustls::crypto::CryptoProvider {
+        rustls::crypto::ring::default_provider()
+    }
+
     /// The configuration reqwest would build with aws-lc-rs, built with *ring*: TLS 1.2 and 1.3,
     /// certificates checked by rustls-platform-verifier against the platform's roots, HTTP/1.1
     /// (the only version this crate's reqwest speaks).
     pub(crate) fn config() -> ClientConfig {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = Arc::new(provider());
         let algorithms = provider.signature_verification_algorithms;
         let verifier: Arc<dyn ServerCertVerifier> =
             match rustls_platform_verifier::Verifier::new(provider.clone()) {
@@ -175,8 +186,7 @@ pub(crate) mod ring {
         fn without_roots_every_certificate_is_refused_with_the_reason() {
             let verifier = NoRoots {
                 reason: "no certificate can be checked: none found".into(),
-                algorithms: rustls::crypto::ring::default_provider()
-                    .signature_verification_algorithms,
+                algorithms: provider().signature_verification_algorithms,
             };
             let name = ServerName::try_from("api.chatcaptain.com").unwrap();
             let error = verifier
