@@ -71,7 +71,7 @@ fn codegen_phases(rounds: usize) -> Result<()> {
     println!("| phase | median | share of the whole |");
     println!("|---|---|---|");
     for (phase, d) in [
-        ("read + parse the spec (serde_yaml -> openapiv3)", load),
+        ("read + parse the spec (serde_norway -> openapiv3)", load),
         ("spec-lint (incl. example validation)", lint),
         ("progenitor: tokens -> syn::File", generate),
         ("prettyplease: format", format),

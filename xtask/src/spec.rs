@@ -74,9 +74,7 @@ impl Spec {
 /// stricter (and vaguer) structural errors.
 fn parse(path: &Path, text: &str) -> Result<(OpenAPI, Value)> {
     let file = path.display();
-    let value: serde_yaml::Value =
-        serde_yaml::from_str(text).map_err(|e| located(&file.to_string(), &e, ""))?;
-    let value = string_keys(value);
+    let value = read_yaml(path, text)?;
     let version = value.get("openapi").and_then(|v| v.as_str());
     match version {
         None => bail!("{file}: no `openapi` version field: OpenAPI 3.0.x required"),
@@ -90,10 +88,10 @@ fn parse(path: &Path, text: &str) -> Result<(OpenAPI, Value)> {
         Some(_) => {}
     }
     let raw = serde_json::to_value(&value).unwrap_or(Value::Null);
-    match serde_yaml::from_value(value) {
+    match serde_norway::from_value(value) {
         Ok(openapi) => Ok((openapi, raw)),
         // Read again from the text for an error with its line and column.
-        Err(_) => match serde_yaml::from_str(text) {
+        Err(_) => match serde_norway::from_str(text) {
             Ok(openapi) => Ok((openapi, raw)),
             Err(located_err) => Err(located(
                 &format!("{file}"),
@@ -104,11 +102,39 @@ fn parse(path: &Path, text: &str) -> Result<(OpenAPI, Value)> {
     }
 }
 
+/// The YAML document with every mapping key a string (see [`string_keys`]), in the order
+/// written; a syntax error or a duplicate key names the file, line and column.
+fn read_yaml(path: &Path, text: &str) -> Result<serde_norway::Value> {
+    let value: serde_norway::Value =
+        serde_norway::from_str(text).map_err(|e| located(&path.display().to_string(), &e, ""))?;
+    Ok(string_keys(value))
+}
+
+/// The spec as pretty-printed JSON, keys in the order the YAML writes them (serialized from the
+/// YAML's ordered mapping, so serde_json's `preserve_order` feature, which cargo may or may not
+/// unify into a build, changes nothing), with `marker` as the document's first key.
+pub fn json_text(path: &Path, text: &str, marker: (&str, &str)) -> Result<String> {
+    use serde_norway::Value as Y;
+    let Y::Mapping(document) = read_yaml(path, text)? else {
+        bail!("{}: the spec is not a mapping", path.display());
+    };
+    let mut marked = serde_norway::Mapping::new();
+    marked.insert(
+        Y::String(marker.0.to_owned()),
+        Y::String(marker.1.to_owned()),
+    );
+    marked.extend(document);
+    let mut json = serde_json::to_string_pretty(&Y::Mapping(marked))
+        .with_context(|| format!("{}: cannot write the spec as JSON", path.display()))?;
+    json.push('\n');
+    Ok(json)
+}
+
 /// YAML reads `0:`, `true:` and `1.5:` as keys that are not strings; JSON, and so OpenAPI, has
 /// only string keys, and every OpenAPI tool reads these as the strings they spell (an `examples`
 /// entry named `0`, a status `200`).
-fn string_keys(value: serde_yaml::Value) -> serde_yaml::Value {
-    use serde_yaml::Value as Y;
+fn string_keys(value: serde_norway::Value) -> serde_norway::Value {
+    use serde_norway::Value as Y;
     match value {
         Y::Mapping(map) => Y::Mapping(
             map.into_iter()
@@ -121,8 +147,8 @@ fn string_keys(value: serde_yaml::Value) -> serde_yaml::Value {
     }
 }
 
-fn key_text(key: serde_yaml::Value) -> String {
-    use serde_yaml::Value as Y;
+fn key_text(key: serde_norway::Value) -> String {
+    use serde_norway::Value as Y;
     match key {
         Y::String(s) => s,
         Y::Bool(b) => b.to_string(),
@@ -130,14 +156,14 @@ fn key_text(key: serde_yaml::Value) -> String {
         Y::Null => "null".to_owned(),
         Y::Tagged(tagged) => key_text(tagged.value),
         // A sequence or mapping as a key: as YAML writes it on one line.
-        other => serde_yaml::to_string(&other)
+        other => serde_norway::to_string(&other)
             .unwrap_or_default()
             .trim()
             .replace('\n', " "),
     }
 }
 
-fn located(file: &str, err: &serde_yaml::Error, what: &str) -> anyhow::Error {
+fn located(file: &str, err: &serde_norway::Error, what: &str) -> anyhow::Error {
     match err.location() {
         Some(loc) => anyhow::anyhow!(
             "{file}:{}:{}: {what}{}",
@@ -149,7 +175,7 @@ fn located(file: &str, err: &serde_yaml::Error, what: &str) -> anyhow::Error {
     }
 }
 
-/// serde_yaml appends " at line L column C"; it is already in our prefix.
+/// serde_norway (as serde_yaml did) appends " at line L column C"; it is already in our prefix.
 fn strip_location(message: &str) -> &str {
     match message.find(" at line ") {
         Some(i) => &message[..i],
@@ -196,4 +222,50 @@ pub fn resolve_refs(root: &Value, value: &Value) -> Value {
         }
     }
     go(root, value, &mut Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: 1.0.0}\n";
+
+    #[test]
+    fn a_duplicate_key_is_an_error_with_file_line_and_column() {
+        let text = format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: string}}\n    A: {{type: integer}}\n"
+        );
+        let err = Spec::from_text(Path::new("dup.yaml"), text).err().unwrap();
+        let message = format!("{err:#}");
+        // The place is where the mapping that holds the duplicate starts (as serde_yaml had it).
+        assert!(message.starts_with("dup.yaml:6:5: "), "{message}");
+        assert!(
+            message.contains("duplicate entry with key \"A\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn keys_that_are_not_strings_become_the_strings_they_spell_in_order() {
+        let text = format!("{HEAD}paths: {{}}\nx-keys: {{0: a, true: b, 1.5: c, null: d}}\n");
+        let spec = Spec::from_text(Path::new("keys.yaml"), text.clone()).unwrap();
+        let keys: Vec<&String> = spec.raw["x-keys"].as_object().unwrap().keys().collect();
+        let mut expected = vec!["0", "true", "1.5", "null"];
+        let json = json_text(Path::new("keys.yaml"), &text, ("x-generated", "note")).unwrap();
+        // The JSON text keeps the written order whatever serde_json's features.
+        let at = |key: &str| json.find(&format!("\"{key}\"")).unwrap();
+        assert!(at("x-generated") < at("openapi") && at("openapi") < at("info"));
+        let positions: Vec<usize> = expected.iter().map(|k| at(k)).collect();
+        assert!(positions.is_sorted(), "{json}");
+        expected.sort_unstable();
+        let mut keys: Vec<&str> = keys.into_iter().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, expected);
+    }
+
+    #[test]
+    fn json_text_refuses_a_document_that_is_not_a_mapping() {
+        let err = json_text(Path::new("list.yaml"), "- a\n", ("x", "y")).unwrap_err();
+        assert!(err.to_string().contains("list.yaml"), "{err}");
+    }
 }

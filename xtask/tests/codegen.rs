@@ -456,7 +456,7 @@ fn the_operation_table_has_every_operation_with_its_method_path_and_idempotency(
     let table = &code[code
         .find("pub mod operations")
         .expect("an operations module")..];
-    let doc: serde_json::Value = serde_yaml::from_str(&spec).unwrap();
+    let doc: serde_json::Value = serde_norway::from_str(&spec).unwrap();
     let mut count = 0;
     for (template, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {

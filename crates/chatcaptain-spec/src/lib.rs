@@ -30,17 +30,18 @@ use std::sync::{Arc, Mutex, OnceLock};
 use jsonschema::{Draft, Validator};
 use serde_json::{Map, Value, json};
 
-/// The text of `spec/chatcaptain.yaml`, compiled into this crate (from the copy inside the crate
-/// that `cargo xtask codegen` keeps equal to it, so the crate can be published).
-pub const BUNDLED_YAML: &str = include_str!("../spec/chatcaptain.yaml");
+/// The spec, `spec/chatcaptain.yaml` of the repository, as JSON text compiled into this crate
+/// (`cargo xtask codegen` writes it inside the crate, so the crate can be published, and CI checks
+/// it is current). Its first key, `x-generated`, names the YAML's sha256.
+pub const BUNDLED_JSON: &str = include_str!("../spec/chatcaptain.json");
 
 /// Why a spec could not be loaded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SpecError {
-    /// The text is not valid YAML (the message names line and column).
-    #[error("the spec is not valid YAML: {0}")]
-    Yaml(#[from] serde_yaml::Error),
+    /// The text is not valid JSON (the message names line and column).
+    #[error("the spec is not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
     /// The document is not OpenAPI 3.0.x, the only dialect the schema conversion understands.
     #[error("the spec must be OpenAPI 3.0.x, found `openapi: {found}`")]
     Version {
@@ -73,21 +74,23 @@ impl std::fmt::Debug for Spec {
     }
 }
 
-/// The spec bundled with this crate (`spec/chatcaptain.yaml` at build time), loaded once.
+/// The spec bundled with this crate ([`BUNDLED_JSON`]), loaded once.
 ///
 /// # Panics
 /// If the bundled spec does not load; this crate's own tests make sure it does.
 pub fn bundled() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
     SPEC.get_or_init(|| {
-        from_yaml_str(BUNDLED_YAML)
-            .unwrap_or_else(|e| panic!("spec/chatcaptain.yaml bundled in chatcaptain-spec: {e}"))
+        from_json_str(BUNDLED_JSON)
+            .unwrap_or_else(|e| panic!("the spec bundled in chatcaptain-spec: {e}"))
     })
 }
 
-/// Loads an OpenAPI 3.0 document from YAML (or JSON) text and compiles every component schema.
-pub fn from_yaml_str(text: &str) -> Result<Spec, SpecError> {
-    let document: Value = serde_yaml::from_str(text)?;
+/// Loads an OpenAPI 3.0 document from JSON text and compiles every component schema. (A YAML
+/// spec: parse it with the YAML crate of your choice into a [`serde_json::Value`] and call
+/// [`Spec::new`].)
+pub fn from_json_str(text: &str) -> Result<Spec, SpecError> {
+    let document: Value = serde_json::from_str(text)?;
     Spec::new(document)
 }
 

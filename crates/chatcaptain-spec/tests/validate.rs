@@ -155,19 +155,33 @@ fn every_example_in_the_spec_satisfies_its_schema() {
 
 #[test]
 fn non_openapi_30_documents_are_rejected() {
-    let err = chatcaptain_spec::from_yaml_str("openapi: 3.1.0\npaths: {}\n").unwrap_err();
+    let err = chatcaptain_spec::from_json_str(r#"{"openapi": "3.1.0", "paths": {}}"#).unwrap_err();
     assert!(err.to_string().contains("3.1.0"), "{err}");
 }
 
 #[test]
-fn yaml_errors_name_the_line() {
-    let err = chatcaptain_spec::from_yaml_str("openapi: 3.0.3\npaths: [\n").unwrap_err();
-    assert!(err.to_string().contains("line"), "{err}");
+fn json_errors_name_the_line_and_column() {
+    let err =
+        chatcaptain_spec::from_json_str("{\"openapi\": \"3.0.3\",\n\"paths\": [\n").unwrap_err();
+    assert!(err.to_string().contains("line 3 column 0"), "{err}");
 }
 
 #[test]
 fn dangling_refs_are_reported_at_load_with_their_place() {
-    let text = "openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/Missing'\n";
-    let err = chatcaptain_spec::from_yaml_str(text).unwrap_err();
+    let text = r##"{"openapi": "3.0.3", "paths": {}, "components": {"schemas":
+        {"A": {"$ref": "#/components/schemas/Missing"}}}}"##;
+    let err = chatcaptain_spec::from_json_str(text).unwrap_err();
     assert!(err.to_string().contains("#/components/schemas/A"), "{err}");
+}
+
+/// The embedded JSON is the repository's spec, not a stale copy: `cargo xtask codegen --check`
+/// compares the two byte for byte; this pins what a user of the crate sees.
+#[test]
+fn the_bundled_json_is_marked_generated_and_is_the_whole_spec() {
+    let document = spec().document();
+    let marker = document["x-generated"].as_str().unwrap();
+    assert!(marker.contains("cargo xtask codegen"), "{marker}");
+    assert!(marker.contains("DO NOT EDIT"), "{marker}");
+    assert!(document["paths"]["/v1/chatbots/{chatbotId}/contacts"].is_object());
+    assert!(document["components"]["schemas"]["Contact"].is_object());
 }

@@ -65,10 +65,12 @@ pub fn workspace(name: &str, crates: &[&str], spec: &str) -> PathBuf {
         .collect::<String>();
     std::fs::write(copy.join("Cargo.toml"), manifest).unwrap();
     if crates.contains(&"chatcaptain-spec") {
-        // The crate embeds its own copy of the spec (kept equal by codegen in the real tree).
+        // The crate embeds the spec as JSON (written by codegen in the real tree).
         let embedded = copy.join("crates/chatcaptain-spec/spec");
         std::fs::create_dir_all(&embedded).unwrap();
-        std::fs::write(embedded.join("chatcaptain.yaml"), spec).unwrap();
+        let document: serde_norway::Value = serde_norway::from_str(spec).unwrap();
+        let json = serde_json::to_string_pretty(&document).unwrap();
+        std::fs::write(embedded.join("chatcaptain.json"), json).unwrap();
     }
     std::fs::copy(root.join("Cargo.lock"), copy.join("Cargo.lock")).unwrap();
     std::fs::create_dir_all(copy.join("spec")).unwrap();
