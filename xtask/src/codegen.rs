@@ -4,6 +4,7 @@
 
 mod catch_all;
 mod client_builder;
+mod docs;
 mod extract;
 mod fake_route;
 mod fields;
@@ -192,12 +193,12 @@ fn header(spec: &Spec, what: &str) -> String {
 
 /// The generated client as committed, before formatting: progenitor's output with its reqwest
 /// client routed through the TLS module, a catch-all variant in every string enum an answer can
-/// hold, and every type `#[non_exhaustive]`. spec-diff judges this, the Rust API users compile
+/// hold, every type `#[non_exhaustive]`, and a doc line on every public item (`docs`). spec-diff judges this, the Rust API users compile
 /// against.
 pub fn generate_api(spec: &Spec) -> Result<syn::File> {
     let api = client_builder::route_through_tls(generate_syntax(spec)?)?;
     let (api, _) = catch_all::add(api)?;
-    non_exhaustive::mark(api)
+    non_exhaustive::mark(api).map(docs::add)
 }
 
 /// progenitor's output as a syntax tree, before formatting.

@@ -34,6 +34,7 @@ pub mod types {
         pub zipcode: ::std::option::Option<::std::string::String>,
     }
     impl Address {
+        /// A builder for [`Address`], every field unset.
         pub fn builder() -> builder::Address {
             Default::default()
         }
@@ -42,6 +43,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Contact {
+        /// The `address` property: see [`Address`](crate::types::Address).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
         ///URL of the contact's avatar image.
@@ -123,6 +125,7 @@ pub mod types {
         pub whatsapp_id: ::std::option::Option<::std::string::String>,
     }
     impl Contact {
+        /// A builder for [`Contact`], every field unset.
         pub fn builder() -> builder::Contact {
             Default::default()
         }
@@ -131,6 +134,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ContactResponse {
+        /// The `contact` property: see [`Contact`](crate::types::Contact).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact: ::std::option::Option<Contact>,
         ///Optional error message; a 200 answer that carries one has failed.
@@ -138,6 +142,7 @@ pub mod types {
         pub error: ::std::option::Option<::std::string::String>,
     }
     impl ContactResponse {
+        /// A builder for [`ContactResponse`], every field unset.
         pub fn builder() -> builder::ContactResponse {
             Default::default()
         }
@@ -146,6 +151,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ContactUpdate {
+        /// The `address` property: see [`Address`](crate::types::Address).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
         ///URL of the contact's avatar image.
@@ -217,6 +223,7 @@ pub mod types {
         pub whatsapp_id: ::std::option::Option<::std::string::String>,
     }
     impl ContactUpdate {
+        /// A builder for [`ContactUpdate`], every field unset.
         pub fn builder() -> builder::ContactUpdate {
             Default::default()
         }
@@ -233,6 +240,7 @@ pub mod types {
         pub error: ::std::option::Option<::std::string::String>,
     }
     impl DeleteContactResponse {
+        /// A builder for [`DeleteContactResponse`], every field unset.
         pub fn builder() -> builder::DeleteContactResponse {
             Default::default()
         }
@@ -255,6 +263,7 @@ pub mod types {
         pub status_code: ::std::option::Option<i32>,
     }
     impl ErrorResponse {
+        /// A builder for [`ErrorResponse`], every field unset.
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
@@ -271,6 +280,7 @@ pub mod types {
         pub error: ::std::option::Option<::std::string::String>,
     }
     impl ListContactsResponse {
+        /// A builder for [`ListContactsResponse`], every field unset.
         pub fn builder() -> builder::ListContactsResponse {
             Default::default()
         }
@@ -287,6 +297,7 @@ pub mod types {
         pub organizations: ::std::vec::Vec<Organization>,
     }
     impl ListOrganizationsResponse {
+        /// A builder for [`ListOrganizationsResponse`], every field unset.
         pub fn builder() -> builder::ListOrganizationsResponse {
             Default::default()
         }
@@ -350,6 +361,7 @@ pub mod types {
         pub whatsapp_id: ::std::option::Option<::std::string::String>,
     }
     impl NewContact {
+        /// A builder for [`NewContact`], every field unset.
         pub fn builder() -> builder::NewContact {
             Default::default()
         }
@@ -380,6 +392,7 @@ pub mod types {
         pub website: ::std::option::Option<::std::string::String>,
     }
     impl NewOrganization {
+        /// A builder for [`NewOrganization`], every field unset.
         pub fn builder() -> builder::NewOrganization {
             Default::default()
         }
@@ -416,6 +429,7 @@ pub mod types {
         pub website: ::std::option::Option<::std::string::String>,
     }
     impl Organization {
+        /// A builder for [`Organization`], every field unset.
         pub fn builder() -> builder::Organization {
             Default::default()
         }
@@ -427,10 +441,12 @@ pub mod types {
         ///Optional error message; a 2XX answer that carries one has failed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::std::string::String>,
+        /// The `organization` property: see [`Organization`](crate::types::Organization).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub organization: ::std::option::Option<Organization>,
     }
     impl OrganizationResponse {
+        /// A builder for [`OrganizationResponse`], every field unset.
         pub fn builder() -> builder::OrganizationResponse {
             Default::default()
         }
@@ -439,9 +455,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct OrganizationSearchHit {
+        /// The `document` property: see [`Organization`](crate::types::Organization).
         pub document: Organization,
     }
     impl OrganizationSearchHit {
+        /// A builder for [`OrganizationSearchHit`], every field unset.
         pub fn builder() -> builder::OrganizationSearchHit {
             Default::default()
         }
@@ -465,6 +483,7 @@ pub mod types {
         pub hits: ::std::vec::Vec<OrganizationSearchHit>,
     }
     impl OrganizationSearchResult {
+        /// A builder for [`OrganizationSearchResult`], every field unset.
         pub fn builder() -> builder::OrganizationSearchResult {
             Default::default()
         }
@@ -481,6 +500,7 @@ pub mod types {
         pub results: ::std::option::Option<SearchResult>,
     }
     impl SearchContactsResponse {
+        /// A builder for [`SearchContactsResponse`], every field unset.
         pub fn builder() -> builder::SearchContactsResponse {
             Default::default()
         }
@@ -489,9 +509,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct SearchHit {
+        /// The `document` property: see [`Contact`](crate::types::Contact).
         pub document: Contact,
     }
     impl SearchHit {
+        /// A builder for [`SearchHit`], every field unset.
         pub fn builder() -> builder::SearchHit {
             Default::default()
         }
@@ -508,6 +530,7 @@ pub mod types {
         pub results: ::std::option::Option<OrganizationSearchResult>,
     }
     impl SearchOrganizationsResponse {
+        /// A builder for [`SearchOrganizationsResponse`], every field unset.
         pub fn builder() -> builder::SearchOrganizationsResponse {
             Default::default()
         }
@@ -531,6 +554,7 @@ pub mod types {
         pub hits: ::std::vec::Vec<SearchHit>,
     }
     impl SearchResult {
+        /// A builder for [`SearchResult`], every field unset.
         pub fn builder() -> builder::SearchResult {
             Default::default()
         }
@@ -539,15 +563,18 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UpdateContactRequest {
+        /// The `contact` property: see [`ContactUpdate`](crate::types::ContactUpdate).
         pub contact: ContactUpdate,
     }
     impl UpdateContactRequest {
+        /// A builder for [`UpdateContactRequest`], every field unset.
         pub fn builder() -> builder::UpdateContactRequest {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a [`Address`](super::Address): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct Address {
             country: ::std::result::Result<
@@ -583,6 +610,7 @@ pub mod types {
             }
         }
         impl Address {
+            ///Country.
             pub fn country<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -595,6 +623,7 @@ pub mod types {
                     });
                 self
             }
+            ///House number.
             pub fn house_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -607,6 +636,7 @@ pub mod types {
                     });
                 self
             }
+            ///City or town.
             pub fn location<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -619,6 +649,7 @@ pub mod types {
                     });
                 self
             }
+            ///Street name.
             pub fn street<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -631,6 +662,7 @@ pub mod types {
                     });
                 self
             }
+            ///Postal code.
             pub fn zipcode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -669,6 +701,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`Contact`](super::Contact): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct Contact {
             address: ::std::result::Result<
@@ -764,6 +797,7 @@ pub mod types {
             }
         }
         impl Contact {
+            /// The `address` property: see [`Address`](crate::types::Address).
             pub fn address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Address>>,
@@ -776,6 +810,7 @@ pub mod types {
                     });
                 self
             }
+            ///URL of the contact's avatar image.
             pub fn avatar<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -788,6 +823,7 @@ pub mod types {
                     });
                 self
             }
+            ///When the contact was created (UTC). The cursor of "list contacts" is built from it. Assumed format: the vendor's schemas type it as a plain string; its precision is undocumented.
             pub fn created<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -800,6 +836,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's e-mail address.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -812,6 +849,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's Facebook ID.
             pub fn facebook_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -824,6 +862,7 @@ pub mod types {
                     });
                 self
             }
+            ///The ID of the contact (opaque, about 20 letters and digits).
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -834,6 +873,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///The contact's Instagram ID.
             pub fn instagram_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -846,6 +886,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's language code.
             pub fn language<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -858,6 +899,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's name.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -870,6 +912,7 @@ pub mod types {
                     });
                 self
             }
+            ///IDs of the organizations the contact belongs to.
             pub fn organization_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -884,6 +927,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's phone number, international format.
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -896,6 +940,7 @@ pub mod types {
                     });
                 self
             }
+            ///The ID of the contact at an external provider.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -908,6 +953,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's Telegram ID.
             pub fn telegram_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -920,6 +966,7 @@ pub mod types {
                     });
                 self
             }
+            ///When the contact was last changed (UTC). Assumed format, as `created`.
             pub fn updated<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -934,6 +981,7 @@ pub mod types {
                     });
                 self
             }
+            ///Free-form string variables attached to the contact (assumed string values).
             pub fn variables<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -951,6 +999,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's ID in the web chat.
             pub fn web_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -963,6 +1012,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's WhatsApp ID.
             pub fn whatsapp_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1025,6 +1075,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`ContactResponse`](super::ContactResponse): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct ContactResponse {
             contact: ::std::result::Result<
@@ -1045,6 +1096,7 @@ pub mod types {
             }
         }
         impl ContactResponse {
+            /// The `contact` property: see [`Contact`](crate::types::Contact).
             pub fn contact<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Contact>>,
@@ -1057,6 +1109,7 @@ pub mod types {
                     });
                 self
             }
+            ///Optional error message; a 200 answer that carries one has failed.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1089,6 +1142,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`ContactUpdate`](super::ContactUpdate): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct ContactUpdate {
             address: ::std::result::Result<
@@ -1174,6 +1228,7 @@ pub mod types {
             }
         }
         impl ContactUpdate {
+            /// The `address` property: see [`Address`](crate::types::Address).
             pub fn address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Address>>,
@@ -1186,6 +1241,7 @@ pub mod types {
                     });
                 self
             }
+            ///URL of the contact's avatar image.
             pub fn avatar<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1198,6 +1254,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's e-mail address.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1210,6 +1267,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's Facebook ID.
             pub fn facebook_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1222,6 +1280,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's Instagram ID.
             pub fn instagram_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1234,6 +1293,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's language code.
             pub fn language<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1246,6 +1306,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's name.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1258,6 +1319,7 @@ pub mod types {
                     });
                 self
             }
+            ///IDs of the organizations the contact belongs to; replaces the stored list when present, so `[]` (or null) clears it (assumed).
             pub fn organization_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1274,6 +1336,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's phone number, international format.
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1286,6 +1349,7 @@ pub mod types {
                     });
                 self
             }
+            ///The ID of the contact at an external provider.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1298,6 +1362,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's Telegram ID.
             pub fn telegram_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1310,6 +1375,7 @@ pub mod types {
                     });
                 self
             }
+            ///Free-form string variables; replaces the stored map when present, so `{}` (or null) clears them (assumed).
             pub fn variables<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1329,6 +1395,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's ID in the web chat.
             pub fn web_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1341,6 +1408,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's WhatsApp ID.
             pub fn whatsapp_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1397,6 +1465,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`DeleteContactResponse`](super::DeleteContactResponse): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct DeleteContactResponse {
             deleted: ::std::result::Result<
@@ -1417,6 +1486,7 @@ pub mod types {
             }
         }
         impl DeleteContactResponse {
+            ///Whether the contact was deleted.
             pub fn deleted<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1429,6 +1499,7 @@ pub mod types {
                     });
                 self
             }
+            ///Optional error message; a 200 answer that carries one has failed.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1463,6 +1534,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`ErrorResponse`](super::ErrorResponse): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             error: ::std::result::Result<
@@ -1488,6 +1560,7 @@ pub mod types {
             }
         }
         impl ErrorResponse {
+            ///The error text.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1500,6 +1573,7 @@ pub mod types {
                     });
                 self
             }
+            ///A longer message, when the framework sends one; may arrive as a list of strings (validation errors), which the client joins with "; ".
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1512,6 +1586,7 @@ pub mod types {
                     });
                 self
             }
+            ///The HTTP status, repeated.
             pub fn status_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -1546,6 +1621,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`ListContactsResponse`](super::ListContactsResponse): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct ListContactsResponse {
             contacts: ::std::result::Result<
@@ -1566,6 +1642,7 @@ pub mod types {
             }
         }
         impl ListContactsResponse {
+            ///The contacts of this page; absent only when `error` is set.
             pub fn contacts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Contact>>,
@@ -1578,6 +1655,7 @@ pub mod types {
                     });
                 self
             }
+            ///Optional error message; a 200 answer that carries one has failed.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1611,6 +1689,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`ListOrganizationsResponse`](super::ListOrganizationsResponse): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct ListOrganizationsResponse {
             error: ::std::result::Result<
@@ -1631,6 +1710,7 @@ pub mod types {
             }
         }
         impl ListOrganizationsResponse {
+            ///Optional error message; a 200 answer that carries one has failed.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1643,6 +1723,7 @@ pub mod types {
                     });
                 self
             }
+            ///The organizations; absent only when `error` is set.
             pub fn organizations<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Organization>>,
@@ -1677,6 +1758,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`NewContact`](super::NewContact): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct NewContact {
             avatar: ::std::result::Result<
@@ -1742,6 +1824,7 @@ pub mod types {
             }
         }
         impl NewContact {
+            ///URL of the contact's avatar image.
             pub fn avatar<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1754,6 +1837,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's e-mail address.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1766,6 +1850,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's Facebook ID.
             pub fn facebook_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1778,6 +1863,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's Instagram ID.
             pub fn instagram_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1790,6 +1876,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's language code.
             pub fn language<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1802,6 +1889,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's name.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1814,6 +1902,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's phone number, international format.
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1826,6 +1915,7 @@ pub mod types {
                     });
                 self
             }
+            ///The ID of the contact at an external provider.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1838,6 +1928,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's Telegram ID.
             pub fn telegram_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1850,6 +1941,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's ID in the web chat.
             pub fn web_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1862,6 +1954,7 @@ pub mod types {
                     });
                 self
             }
+            ///The contact's WhatsApp ID.
             pub fn whatsapp_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1912,6 +2005,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`NewOrganization`](super::NewOrganization): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct NewOrganization {
             email: ::std::result::Result<
@@ -1949,6 +2043,7 @@ pub mod types {
             }
         }
         impl NewOrganization {
+            ///The organization's e-mail address.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1961,6 +2056,7 @@ pub mod types {
                     });
                 self
             }
+            ///The organization's industry.
             pub fn industry<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1973,6 +2069,7 @@ pub mod types {
                     });
                 self
             }
+            ///The organization's name.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1985,6 +2082,7 @@ pub mod types {
                     });
                 self
             }
+            ///The organization's phone number.
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1997,6 +2095,7 @@ pub mod types {
                     });
                 self
             }
+            ///Number of employees. The reference types it `number`, as the vendor's generated schemas type every integer; assumed an integer, as `Organization.size`.
             pub fn size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2009,6 +2108,7 @@ pub mod types {
                     });
                 self
             }
+            ///The organization's website (a URL).
             pub fn website<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2049,6 +2149,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`Organization`](super::Organization): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct Organization {
             created: ::std::result::Result<
@@ -2096,6 +2197,7 @@ pub mod types {
             }
         }
         impl Organization {
+            ///When the organization was created (UTC).
             pub fn created<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2110,6 +2212,7 @@ pub mod types {
                     });
                 self
             }
+            ///The organization's e-mail address.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2122,6 +2225,7 @@ pub mod types {
                     });
                 self
             }
+            ///The ID of the organization.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2132,6 +2236,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///The organization's industry.
             pub fn industry<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2144,6 +2249,7 @@ pub mod types {
                     });
                 self
             }
+            ///The organization's name.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2156,6 +2262,7 @@ pub mod types {
                     });
                 self
             }
+            ///The organization's phone number.
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2168,6 +2275,7 @@ pub mod types {
                     });
                 self
             }
+            ///Number of employees.
             pub fn size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2180,6 +2288,7 @@ pub mod types {
                     });
                 self
             }
+            ///The organization's website.
             pub fn website<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2224,6 +2333,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`OrganizationResponse`](super::OrganizationResponse): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct OrganizationResponse {
             error: ::std::result::Result<
@@ -2244,6 +2354,7 @@ pub mod types {
             }
         }
         impl OrganizationResponse {
+            ///Optional error message; a 2XX answer that carries one has failed.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2256,6 +2367,7 @@ pub mod types {
                     });
                 self
             }
+            /// The `organization` property: see [`Organization`](crate::types::Organization).
             pub fn organization<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Organization>>,
@@ -2289,6 +2401,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`OrganizationSearchHit`](super::OrganizationSearchHit): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct OrganizationSearchHit {
             document: ::std::result::Result<super::Organization, ::std::string::String>,
@@ -2301,6 +2414,7 @@ pub mod types {
             }
         }
         impl OrganizationSearchHit {
+            /// The `document` property: see [`Organization`](crate::types::Organization).
             pub fn document<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Organization>,
@@ -2331,6 +2445,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`OrganizationSearchResult`](super::OrganizationSearchResult): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct OrganizationSearchResult {
             facet_counts: ::std::result::Result<
@@ -2355,6 +2470,7 @@ pub mod types {
             }
         }
         impl OrganizationSearchResult {
+            ///Facet counts of the search engine; opaque here (assumed).
             pub fn facet_counts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2371,6 +2487,7 @@ pub mod types {
                     });
                 self
             }
+            ///Total number of hits over all pages.
             pub fn found<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -2383,6 +2500,7 @@ pub mod types {
                     });
                 self
             }
+            ///The hits of this page.
             pub fn hits<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2421,6 +2539,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`SearchContactsResponse`](super::SearchContactsResponse): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct SearchContactsResponse {
             error: ::std::result::Result<
@@ -2441,6 +2560,7 @@ pub mod types {
             }
         }
         impl SearchContactsResponse {
+            ///Optional error message; a 200 answer that carries one has failed.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2453,6 +2573,7 @@ pub mod types {
                     });
                 self
             }
+            ///The search result; null when nothing matches (assumed).
             pub fn results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::SearchResult>>,
@@ -2487,6 +2608,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`SearchHit`](super::SearchHit): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct SearchHit {
             document: ::std::result::Result<super::Contact, ::std::string::String>,
@@ -2499,6 +2621,7 @@ pub mod types {
             }
         }
         impl SearchHit {
+            /// The `document` property: see [`Contact`](crate::types::Contact).
             pub fn document<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Contact>,
@@ -2527,6 +2650,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`SearchOrganizationsResponse`](super::SearchOrganizationsResponse): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct SearchOrganizationsResponse {
             error: ::std::result::Result<
@@ -2547,6 +2671,7 @@ pub mod types {
             }
         }
         impl SearchOrganizationsResponse {
+            ///Optional error message; a 200 answer that carries one has failed.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2559,6 +2684,7 @@ pub mod types {
                     });
                 self
             }
+            ///The search result; null when nothing matches (assumed).
             pub fn results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2595,6 +2721,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`SearchResult`](super::SearchResult): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct SearchResult {
             facet_counts: ::std::result::Result<
@@ -2619,6 +2746,7 @@ pub mod types {
             }
         }
         impl SearchResult {
+            ///Facet counts of the search engine; opaque here (assumed).
             pub fn facet_counts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2635,6 +2763,7 @@ pub mod types {
                     });
                 self
             }
+            ///Total number of hits over all pages.
             pub fn found<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -2647,6 +2776,7 @@ pub mod types {
                     });
                 self
             }
+            ///The hits of this page.
             pub fn hits<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::SearchHit>>,
@@ -2681,6 +2811,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a [`UpdateContactRequest`](super::UpdateContactRequest): set its fields, then convert it with `try_into()` (a field that could not be converted is the error).
         #[derive(Clone, Debug)]
         pub struct UpdateContactRequest {
             contact: ::std::result::Result<super::ContactUpdate, ::std::string::String>,
@@ -2693,6 +2824,7 @@ pub mod types {
             }
         }
         impl UpdateContactRequest {
+            /// The `contact` property: see [`ContactUpdate`](crate::types::ContactUpdate).
             pub fn contact<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ContactUpdate>,
@@ -3051,6 +3183,7 @@ pub mod builder {
         query: Result<::std::string::String, String>,
     }
     impl<'a> SearchContacts<'a> {
+        /// A request with nothing set yet; [`Client::search_contacts`](super::Client::search_contacts) starts one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3061,6 +3194,7 @@ pub mod builder {
                 query: Err("query was not initialized".to_string()),
             }
         }
+        /// Sets the `chatbot_id` parameter (described on [`Client::search_contacts`](super::Client::search_contacts)).
         pub fn chatbot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3073,6 +3207,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `hidden_hits` parameter (described on [`Client::search_contacts`](super::Client::search_contacts)).
         pub fn hidden_hits<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3086,6 +3221,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `page` parameter (described on [`Client::search_contacts`](super::Client::search_contacts)).
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -3098,6 +3234,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `page_size` parameter (described on [`Client::search_contacts`](super::Client::search_contacts)).
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -3110,6 +3247,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `query` parameter (described on [`Client::search_contacts`](super::Client::search_contacts)).
         pub fn query<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3206,6 +3344,7 @@ pub mod builder {
         page_token: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     }
     impl<'a> ListContacts<'a> {
+        /// A request with nothing set yet; [`Client::list_contacts`](super::Client::list_contacts) starts one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3214,6 +3353,7 @@ pub mod builder {
                 page_token: Ok(None),
             }
         }
+        /// Sets the `chatbot_id` parameter (described on [`Client::list_contacts`](super::Client::list_contacts)).
         pub fn chatbot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3226,6 +3366,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `limit` parameter (described on [`Client::list_contacts`](super::Client::list_contacts)).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -3239,6 +3380,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `page_token` parameter (described on [`Client::list_contacts`](super::Client::list_contacts)).
         pub fn page_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -3331,6 +3473,7 @@ pub mod builder {
         body: Result<types::builder::NewContact, String>,
     }
     impl<'a> CreateContact<'a> {
+        /// A request with nothing set yet; [`Client::create_contact`](super::Client::create_contact) starts one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3338,6 +3481,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the `chatbot_id` parameter (described on [`Client::create_contact`](super::Client::create_contact)).
         pub fn chatbot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3350,6 +3494,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewContact>,
@@ -3363,6 +3508,7 @@ pub mod builder {
                 });
             self
         }
+        /// Changes the request body with `f`, starting from what is set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -3449,6 +3595,7 @@ pub mod builder {
         contact_id: Result<::std::string::String, String>,
     }
     impl<'a> GetContact<'a> {
+        /// A request with nothing set yet; [`Client::get_contact`](super::Client::get_contact) starts one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3456,6 +3603,7 @@ pub mod builder {
                 contact_id: Err("contact_id was not initialized".to_string()),
             }
         }
+        /// Sets the `chatbot_id` parameter (described on [`Client::get_contact`](super::Client::get_contact)).
         pub fn chatbot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3468,6 +3616,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `contact_id` parameter (described on [`Client::get_contact`](super::Client::get_contact)).
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3553,6 +3702,7 @@ pub mod builder {
         contact_id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteContact<'a> {
+        /// A request with nothing set yet; [`Client::delete_contact`](super::Client::delete_contact) starts one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3560,6 +3710,7 @@ pub mod builder {
                 contact_id: Err("contact_id was not initialized".to_string()),
             }
         }
+        /// Sets the `chatbot_id` parameter (described on [`Client::delete_contact`](super::Client::delete_contact)).
         pub fn chatbot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3572,6 +3723,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `contact_id` parameter (described on [`Client::delete_contact`](super::Client::delete_contact)).
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3661,6 +3813,7 @@ pub mod builder {
         body: Result<types::builder::UpdateContactRequest, String>,
     }
     impl<'a> UpdateContact<'a> {
+        /// A request with nothing set yet; [`Client::update_contact`](super::Client::update_contact) starts one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3669,6 +3822,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the `chatbot_id` parameter (described on [`Client::update_contact`](super::Client::update_contact)).
         pub fn chatbot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3681,6 +3835,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `contact_id` parameter (described on [`Client::update_contact`](super::Client::update_contact)).
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3693,6 +3848,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateContactRequest>,
@@ -3710,6 +3866,7 @@ pub mod builder {
                 });
             self
         }
+        /// Changes the request body with `f`, starting from what is set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -3798,6 +3955,7 @@ pub mod builder {
         contact_id: Result<::std::string::String, String>,
     }
     impl<'a> ListContactOrganizations<'a> {
+        /// A request with nothing set yet; [`Client::list_contact_organizations`](super::Client::list_contact_organizations) starts one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3805,6 +3963,7 @@ pub mod builder {
                 contact_id: Err("contact_id was not initialized".to_string()),
             }
         }
+        /// Sets the `chatbot_id` parameter (described on [`Client::list_contact_organizations`](super::Client::list_contact_organizations)).
         pub fn chatbot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3817,6 +3976,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `contact_id` parameter (described on [`Client::list_contact_organizations`](super::Client::list_contact_organizations)).
         pub fn contact_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3909,6 +4069,7 @@ pub mod builder {
         query: Result<::std::string::String, String>,
     }
     impl<'a> SearchOrganizations<'a> {
+        /// A request with nothing set yet; [`Client::search_organizations`](super::Client::search_organizations) starts one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3919,6 +4080,7 @@ pub mod builder {
                 query: Err("query was not initialized".to_string()),
             }
         }
+        /// Sets the `chatbot_id` parameter (described on [`Client::search_organizations`](super::Client::search_organizations)).
         pub fn chatbot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3931,6 +4093,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `hidden_hits` parameter (described on [`Client::search_organizations`](super::Client::search_organizations)).
         pub fn hidden_hits<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3944,6 +4107,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `page` parameter (described on [`Client::search_organizations`](super::Client::search_organizations)).
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -3956,6 +4120,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `page_size` parameter (described on [`Client::search_organizations`](super::Client::search_organizations)).
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -3968,6 +4133,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `query` parameter (described on [`Client::search_organizations`](super::Client::search_organizations)).
         pub fn query<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4064,6 +4230,7 @@ pub mod builder {
         page_token: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     }
     impl<'a> ListOrganizations<'a> {
+        /// A request with nothing set yet; [`Client::list_organizations`](super::Client::list_organizations) starts one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4072,6 +4239,7 @@ pub mod builder {
                 page_token: Ok(None),
             }
         }
+        /// Sets the `chatbot_id` parameter (described on [`Client::list_organizations`](super::Client::list_organizations)).
         pub fn chatbot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4084,6 +4252,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `limit` parameter (described on [`Client::list_organizations`](super::Client::list_organizations)).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -4097,6 +4266,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `page_token` parameter (described on [`Client::list_organizations`](super::Client::list_organizations)).
         pub fn page_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -4189,6 +4359,7 @@ pub mod builder {
         body: Result<types::builder::NewOrganization, String>,
     }
     impl<'a> CreateOrganization<'a> {
+        /// A request with nothing set yet; [`Client::create_organization`](super::Client::create_organization) starts one.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4196,6 +4367,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the `chatbot_id` parameter (described on [`Client::create_organization`](super::Client::create_organization)).
         pub fn chatbot_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4208,6 +4380,7 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewOrganization>,
@@ -4223,6 +4396,7 @@ pub mod builder {
                 });
             self
         }
+        /// Changes the request body with `f`, starting from what is set so far.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(

@@ -23,6 +23,8 @@
 //! # }
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 // progenitor sorts responses by status value, so the `4XX` arm (400) lands before the
 // documented `403` arm; both decode the same `ErrorResponse`, so nothing is lost.
 #[allow(unreachable_patterns)]

@@ -42,7 +42,11 @@ pub fn write_records(path: &Path, n: u64, size: usize) -> anyhow::Result<()> {
 /// Runs the tool's import of `file` against `base_url`; returns its peak RSS in KiB.
 fn run_import(file: &Path, base_url: &str, extra: &[&str]) -> anyhow::Result<(u64, Duration)> {
     let started = Instant::now();
-    let child = Command::new(cli()?)
+    // Through `chatcaptain-bench peak-rss`, a process whose only child is the import (see
+    // `peak_rss_of`).
+    let output = Command::new(std::env::current_exe()?)
+        .args(["peak-rss", "--"])
+        .arg(cli()?)
         .env("CHATCAPTAIN_API_KEY", API_KEY)
         .args(["--base-url", base_url, "contacts", "import"])
         .arg(file)
@@ -54,30 +58,38 @@ fn run_import(file: &Path, base_url: &str, extra: &[&str]) -> anyhow::Result<(u6
             "/dev/null",
         ])
         .args(extra)
-        .stdout(std::process::Stdio::null())
-        .spawn()?;
-    let (status, peak) = wait_with_peak_rss(child)?;
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
     let elapsed = started.elapsed();
+    anyhow::ensure!(
+        output.status.success(),
+        "peak-rss failed: {}",
+        output.status
+    );
+    let text = String::from_utf8(output.stdout)?;
+    let mut fields = text.split_whitespace();
+    let status: i32 = fields.next().unwrap_or_default().parse()?;
+    let peak: u64 = fields.next().unwrap_or_default().parse()?;
     anyhow::ensure!(status == 0, "the import exited with {status}");
     Ok((peak, elapsed))
 }
 
-/// Waits for `child` and reads its peak RSS from the kernel's account of it (`wait4`).
-fn wait_with_peak_rss(child: std::process::Child) -> anyhow::Result<(i32, u64)> {
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    // SAFETY: waits for our own child, writing into the two locals above.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    anyhow::ensure!(waited == pid, "wait4: {}", std::io::Error::last_os_error());
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    // Linux counts ru_maxrss in KiB.
-    Ok((code, usage.ru_maxrss as u64))
+/// The `peak-rss` side: runs `command` (its output discarded), waits, and prints `<exit code>
+/// <peak RSS in KiB>`. The kernel's account of a process's waited-for children
+/// (`getrusage(RUSAGE_CHILDREN)`) holds the largest child's peak, so in a process whose only
+/// child this is, it is this child's (Linux counts it in KiB); no `wait4`, no unsafe code.
+pub fn peak_rss_of(command: &[String]) -> anyhow::Result<()> {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let (program, args) = command
+        .split_first()
+        .ok_or_else(|| anyhow::anyhow!("peak-rss: no command"))?;
+    let status = Command::new(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .status()?;
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN)?;
+    println!("{} {}", status.code().unwrap_or(-1), usage.max_rss());
+    Ok(())
 }
 
 /// An import of `contacts` records at `per_second`, 20 ms of latency a create, `--parallel 8`.

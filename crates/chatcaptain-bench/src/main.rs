@@ -92,6 +92,12 @@ enum Case {
     /// Gets by 1, 8 and 32 workers against a rate limit whose bucket is full or used up at
     /// the start: standard (Retry-After only) against adaptive, 429s counted. Not part of `all`.
     Pacing,
+    /// Internal: runs a command and prints its exit code and peak RSS (the import cases).
+    #[command(hide = true)]
+    PeakRss {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        command: Vec<String>,
+    },
     /// Internal: the child process of the memory case.
     #[command(hide = true)]
     StreamCount {
@@ -106,6 +112,9 @@ enum Case {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let case = cli.case.unwrap_or(Case::All);
+    if let Case::PeakRss { command } = &case {
+        return import::peak_rss_of(command);
+    }
     if let Case::StreamCount { base_url, chatbot } = &case {
         return memory::stream_count(base_url, chatbot).await;
     }

@@ -22,8 +22,9 @@ Settings:
     max rate    --max-rate      CHATCAPTAIN_MAX_RATE    max_rate    (none: the server's 429s)
     retry mode  --retry-mode    CHATCAPTAIN_RETRY_MODE  retry_mode  standard
     profile     --profile       CHATCAPTAIN_PROFILE                 default, if configured
-  Profiles live in $XDG_CONFIG_HOME/chatcaptain/config.toml (~/.config/... without it), one per
-  chatbot; `chatcaptain configure` writes them. A profile names the key's file, never the key.
+  Profiles live in $XDG_CONFIG_HOME/chatcaptain/config.toml (~/.config/... without it; in
+  $CHATCAPTAIN_CONFIG_DIR/config.toml when that is set), one per chatbot; `chatcaptain
+  configure` writes them. A profile names the key's file, never the key.
   There is deliberately no flag that takes the key itself: a key typed on the command line
   lands in shell history and in `ps` output. A key file that group or others can read is
   refused (chmod 600 it), as ssh refuses such a private key; so is a config file that group or

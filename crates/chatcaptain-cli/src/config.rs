@@ -46,9 +46,16 @@ pub struct Profile {
     pub retry_mode: Option<crate::cli::RetryMode>,
 }
 
-/// `$XDG_CONFIG_HOME/chatcaptain/config.toml`, else `~/.config/chatcaptain/config.toml`; the
-/// same on every system, as gh does, so instructions need no per-system variant.
+/// The variable that moves the config directory (the one holding `config.toml`).
+pub const CONFIG_DIR_ENV: &str = "CHATCAPTAIN_CONFIG_DIR";
+
+/// `$CHATCAPTAIN_CONFIG_DIR/config.toml`, else `$XDG_CONFIG_HOME/chatcaptain/config.toml`, else
+/// `~/.config/chatcaptain/config.toml`: the same on every system (on Windows `~` is
+/// `%USERPROFILE%`), so instructions need no per-system variant.
 pub fn path() -> Result<PathBuf, Usage> {
+    if let Some(dir) = crate::settings::env(CONFIG_DIR_ENV) {
+        return Ok(PathBuf::from(dir).join("config.toml"));
+    }
     // The XDG spec: a relative value is invalid and is ignored, an empty one is unset.
     let xdg = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
@@ -66,7 +73,8 @@ pub fn home() -> Result<PathBuf, Usage> {
         .filter(|dir| !dir.as_os_str().is_empty())
         .ok_or_else(|| {
             Usage(
-                "cannot find the home directory for the config file: set HOME or XDG_CONFIG_HOME"
+                "cannot find the home directory for the config file: set HOME, XDG_CONFIG_HOME \
+                 or CHATCAPTAIN_CONFIG_DIR"
                     .into(),
             )
         })
@@ -119,8 +127,7 @@ pub fn trusted(path: &Path) -> Result<(), Usage> {
             checked.push((dir, metadata));
         }
     }
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let user = unsafe { libc::geteuid() };
+    let user = nix::unistd::geteuid().as_raw();
     for (checked, metadata) in checked {
         let what = if metadata.is_dir() {
             "the directory of the config file"

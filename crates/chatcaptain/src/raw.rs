@@ -7,6 +7,7 @@ use crate::{Client, Error};
 
 /// An answer as the server sent it: the status and the body, parsed as JSON.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawAnswer {
     /// The HTTP status.
     pub status: StatusCode,

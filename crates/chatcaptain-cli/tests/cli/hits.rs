@@ -70,37 +70,18 @@ fn a_list_which_does_not_count_still_offers_more_at_the_default_limit() {
 #[test]
 fn the_progress_bar_on_a_terminal_shows_the_number_of_hits() {
     use std::io::Read;
-    use std::os::fd::{FromRawFd, OwnedFd};
     use std::process::Stdio;
 
     let fake = fake(40);
     let (mut master, slave) = {
-        let (mut master, mut slave) = (-1, -1);
-        let mut size = libc::winsize {
+        let size = nix::pty::Winsize {
             ws_row: 24,
             ws_col: 200,
             ws_xpixel: 0,
             ws_ypixel: 0,
         };
-        // SAFETY: openpty writes two descriptors, which are owned from here on.
-        let rc = unsafe {
-            libc::openpty(
-                &mut master,
-                &mut slave,
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                // Mutable for the systems whose openpty takes `*mut winsize`.
-                &raw mut size,
-            )
-        };
-        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
-        // SAFETY: both were just opened and nothing else owns them.
-        unsafe {
-            (
-                std::fs::File::from(OwnedFd::from_raw_fd(master)),
-                OwnedFd::from_raw_fd(slave),
-            )
-        }
+        let pty = nix::pty::openpty(&size, None).expect("openpty");
+        (std::fs::File::from(pty.master), pty.slave)
     };
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chatcaptain"));
     crate::common::isolated(&mut cmd);

@@ -300,6 +300,43 @@ fn without_xdg_config_home_the_config_is_in_dot_config_under_home() {
         .success();
 }
 
+#[test]
+fn chatcaptain_config_dir_moves_the_config_and_wins_over_xdg_config_home() {
+    let fake = fake(1);
+    let home = home_with_default(&fake);
+    let moved = home.path().join("moved");
+    std::fs::rename(home.config_file().parent().unwrap(), &moved).unwrap();
+    // Without the variable, XDG_CONFIG_HOME holds no config: no profile, so no chatbot.
+    home.cli()
+        .args(["contacts", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("chatbot"));
+    home.cli()
+        .env("CHATCAPTAIN_CONFIG_DIR", &moved)
+        .args(["contacts", "list"])
+        .assert()
+        .success();
+    // `configure` writes there too, and nothing under XDG_CONFIG_HOME.
+    let key_file = home.key_file("bot2.key", KEY);
+    home.cli()
+        .env("CHATCAPTAIN_CONFIG_DIR", &moved)
+        .args([
+            "configure",
+            "--profile",
+            "other",
+            "--chatbot",
+            BOT,
+            "--key-file",
+        ])
+        .arg(&key_file)
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(moved.join("config.toml")).unwrap();
+    assert!(written.contains("[profiles.other]"), "{written}");
+    assert!(!home.config_file().exists());
+}
+
 #[cfg(unix)]
 #[test]
 fn a_profiles_key_file_readable_by_others_is_refused_naming_the_profile() {

@@ -66,11 +66,11 @@ fn ctrl_c_during_an_export_leaves_whole_records_and_exits_130() {
         );
         std::thread::sleep(Duration::from_millis(5));
     }
-    // SAFETY: kill(2) on our own child's pid has no memory effects.
-    assert_eq!(
-        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
-        0
-    );
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
     let status = wait(&mut child);
 
     assert_eq!(status.code(), Some(130));

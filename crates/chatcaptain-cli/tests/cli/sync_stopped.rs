@@ -46,7 +46,7 @@ fn lines(path: &std::path::Path) -> usize {
 
 /// Runs a sync, stops it with `signal` once `after` records are out, then runs it to the end;
 /// returns every id written (in order) and how many the stopped run wrote.
-fn stopped_then_rerun(signal: libc::c_int, after: usize) -> (Vec<String>, usize) {
+fn stopped_then_rerun(signal: nix::sys::signal::Signal, after: usize) -> (Vec<String>, usize) {
     // Slow pages, so the run is still going when the signal comes.
     let fake = fake_with(
         FakeServer::builder()
@@ -67,10 +67,9 @@ fn stopped_then_rerun(signal: libc::c_int, after: usize) -> (Vec<String>, usize)
         );
         std::thread::sleep(Duration::from_millis(2));
     }
-    // SAFETY: kill(2) on our own child's pid has no memory effects.
-    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), signal).unwrap();
     let status = wait(&mut child);
-    if signal == libc::SIGINT {
+    if signal == nix::sys::signal::Signal::SIGINT {
         assert_eq!(status.code(), Some(130));
     }
     let first = lines(&out);
@@ -90,7 +89,7 @@ fn stopped_then_rerun(signal: libc::c_int, after: usize) -> (Vec<String>, usize)
 
 #[test]
 fn ctrl_c_then_the_same_command_writes_every_contact_exactly_once() {
-    let (ids, first) = stopped_then_rerun(libc::SIGINT, 50);
+    let (ids, first) = stopped_then_rerun(nix::sys::signal::Signal::SIGINT, 50);
     assert!(first >= 50);
     let unique: HashSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), CONTACTS as usize, "contacts missing");
@@ -99,7 +98,7 @@ fn ctrl_c_then_the_same_command_writes_every_contact_exactly_once() {
 
 #[test]
 fn a_kill_then_the_same_command_repeats_at_most_one_page_size_and_misses_nothing() {
-    let (ids, _) = stopped_then_rerun(libc::SIGKILL, 70);
+    let (ids, _) = stopped_then_rerun(nix::sys::signal::Signal::SIGKILL, 70);
     let unique: HashSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), CONTACTS as usize, "contacts missing");
     assert!(

@@ -39,11 +39,11 @@ fn ctrl_c_during_an_import_reports_each_record_in_flight_and_the_rerun_finishes_
         );
         std::thread::sleep(Duration::from_millis(5));
     }
-    // SAFETY: kill(2) on our own child's pid has no memory effects.
-    assert_eq!(
-        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
-        0
-    );
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
     let status = child.wait().unwrap();
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
