@@ -1,4 +1,7 @@
 //! Reading the spec once, with errors that name the file and the place.
+//!
+//! YAML is parsed with serde_norway, the maintained fork of serde_yaml (CONTRIBUTING.md, "YAML",
+//! weighs the candidates); nothing outside xtask parses YAML.
 
 pub mod lint_rules;
 pub mod walk;
