@@ -5,6 +5,8 @@
 
 mod checkpoint;
 mod cursor;
+mod cursor_listing;
+mod cursor_strategy;
 mod entry;
 pub(crate) mod operation;
 mod pages;
@@ -59,7 +61,8 @@ macro_rules! listing_methods {
 use listing_methods;
 
 pub use checkpoint::Checkpoint;
-pub use cursor::{Cursor, CursorListing};
+pub use cursor::Cursor;
+pub use cursor_listing::CursorListing;
 pub use pages::{PageListing, PagePosition};
 pub use parallel::ParallelCursor;
 pub use sync::SyncContacts;

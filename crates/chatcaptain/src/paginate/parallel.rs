@@ -43,7 +43,8 @@ use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::Checkpoint;
-use super::cursor::{Cursor, CursorStrategy, Fetched, round_down_to_second};
+use super::cursor::{Cursor, round_down_to_second};
+use super::cursor_strategy::{CursorStrategy, Fetched};
 use super::operation::{CursorOperation, created_of};
 use super::{Options, Page, Resume, Strategy};
 use crate::{Client, Error};
