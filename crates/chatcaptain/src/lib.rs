@@ -162,7 +162,6 @@ mod error;
 // never edited by hand.
 #[rustfmt::skip]
 mod generated;
-mod paginate;
 pub mod paging;
 mod raw;
 mod redirect;
@@ -180,7 +179,7 @@ pub use client::{
 pub use contacts::Contacts;
 pub use error::Error;
 pub use generated::*;
-pub use paginate::{Checkpoint, Cursor, Page, PagePosition, ParallelCursor, Resume, SyncContacts};
+pub use paging::{Checkpoint, Cursor, Page, PagePosition, ParallelCursor, Resume, SyncContacts};
 pub use raw::RawAnswer;
 pub use retry::RetryMode;
 pub use types::{Address, Contact, ContactUpdate, Organization};

@@ -471,7 +471,7 @@ async fn search_max_items_smaller_than_a_page_resumes_mid_page() {
     let mut pages = contacts.search("Max").page_size(4).max_items(3).pages();
     let first = pages.next().await.unwrap().unwrap();
     assert!(pages.next().await.is_none());
-    let position = first.next_page().unwrap().clone();
+    let position = first.next_position().unwrap().clone();
     assert_eq!((position.number(), position.skip()), (1, 3));
     let rest = contacts
         .search("Max")

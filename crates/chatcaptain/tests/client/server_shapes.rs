@@ -531,7 +531,7 @@ async fn search_resumed_with_another_page_size_starts_at_the_same_hit() {
     while let Some(page) = pages.next().await {
         let page = page.unwrap();
         first.extend(ids(page.items()));
-        position = page.next_page().cloned();
+        position = page.next_position().cloned();
     }
     let position = position.unwrap();
     let rest = contacts
@@ -651,7 +651,7 @@ async fn search_cut_by_max_items_after_an_odd_hit_resumes_at_the_next_hit() {
         match page {
             Ok(page) => {
                 good.extend(ids(page.items()));
-                next = page.next_page().cloned();
+                next = page.next_position().cloned();
             }
             Err(Error::InvalidItem { .. }) => odd += 1,
             Err(e) => panic!("{e}"),

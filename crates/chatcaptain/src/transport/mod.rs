@@ -8,10 +8,12 @@ use futures::future::BoxFuture;
 use reqwest::StatusCode;
 use tracing::Instrument;
 
+pub(crate) mod envelope;
+
 // `Envelope` is implemented for every success body by the generated `src/generated.rs`.
-use crate::paginate::operation::{ApiResult, Envelope};
 use crate::{Client, Error};
 use chatcaptain_api::operations::Operation;
+use envelope::{ApiResult, Envelope};
 
 /// What a listing's request answered: the typed body, or, when the generated client refused a
 /// body that is JSON all the same, that JSON, for the listing to take apart item by item.
