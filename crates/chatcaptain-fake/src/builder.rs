@@ -138,6 +138,39 @@ impl FakeServerBuilder {
         self
     }
 
+    /// Adds a contact answered exactly as `raw` says, even where it breaks the spec (a field of
+    /// another type, a `created` without a zone): an odd record, for testing that a client
+    /// reports it and goes on. It is listed and found by its `id` and `created`, which it must
+    /// have (a `created` without a zone is read as UTC).
+    ///
+    /// # Panics
+    /// When `raw` has no string `id` or no readable `created`: the fake could not place it.
+    pub fn raw_contact(self, chatbot: impl Into<String>, raw: serde_json::Value) -> Self {
+        self.raw::<Contact>(chatbot, raw)
+    }
+
+    /// Adds an organization answered exactly as `raw` says; see [`Self::raw_contact`].
+    ///
+    /// # Panics
+    /// When `raw` has no string `id` or no readable `created`.
+    pub fn raw_organization(self, chatbot: impl Into<String>, raw: serde_json::Value) -> Self {
+        self.raw::<Organization>(chatbot, raw)
+    }
+
+    fn raw<T: Item>(mut self, chatbot: impl Into<String>, raw: serde_json::Value) -> Self {
+        // Checked now, so that the panic points at the test's line, not at `start`.
+        if let Err(e) = Store::new(0).put_raw::<T>("", raw.clone()) {
+            panic!("FakeServerBuilder: {e}");
+        }
+        let chatbot = chatbot.into();
+        self.data.push(Box::new(move |store| {
+            store
+                .put_raw::<T>(&chatbot, raw)
+                .expect("checked when it was added");
+        }));
+        self
+    }
+
     /// Makes `contact_id` a member of `organization`; the contact's `organizationIds` gains its id,
     /// and the chatbot's organizations gain the organization (unless one with its id is there; as
     /// created at 2025-01-01T00:00:00Z when it has no `created`).

@@ -86,14 +86,16 @@ async fn list<T: Item>(
         })
         .transpose()?;
     let shape = &shared.list_shape;
+    let before = shape.read_token(before);
     let limit = query
         .integer("limit", 1, shape.max_limit)?
         .unwrap_or(DEFAULT_LIST_LIMIT)
         .min(shape.limit_cap.unwrap_or(usize::MAX));
-    let page = shared
-        .store()
-        .records::<T>(&chatbot)
-        .map_or_else(Vec::new, |r| r.list(before, limit, shape));
+    let store = shared.store();
+    let page: Vec<Value> = store.records::<T>(&chatbot).map_or_else(Vec::new, |r| {
+        let page = r.list(before, limit, shape);
+        page.iter().map(|item| r.answer(item)).collect()
+    });
     ok(StatusCode::OK, envelope(T::MANY, page))
 }
 
@@ -122,22 +124,23 @@ async fn search<T: Item>(
                 .collect()
         })
         .unwrap_or_default();
-    let result = shared
-        .store()
-        .records::<T>(&chatbot)
-        .map(|r| r.search(term, page, page_size, &hidden));
-    let Some(result) = result.filter(|r| r.found > 0) else {
+    let store = shared.store();
+    let result = store.records::<T>(&chatbot).map(|r| {
+        let result = r.search(term, page, page_size, &hidden);
+        let hits: Vec<Value> = result
+            .hits
+            .iter()
+            .map(|c| json!({ "document": r.answer(c) }))
+            .collect();
+        (result.found, hits)
+    });
+    let Some((found, hits)) = result.filter(|(found, _)| *found > 0) else {
         // The reference: `results` is null when nothing matches.
         return ok(StatusCode::OK, json!({ "results": null }));
     };
-    let hits: Vec<Value> = result
-        .hits
-        .iter()
-        .map(|c| json!({ "document": c }))
-        .collect();
     ok(
         StatusCode::OK,
-        json!({ "results": { "found": result.found, "facetCounts": [], "hits": hits } }),
+        json!({ "results": { "found": found, "facetCounts": [], "hits": hits } }),
     )
 }
 
@@ -162,10 +165,10 @@ async fn get_contact(
     ids: Result<Path<(String, String)>, PathRejection>,
 ) -> Answer {
     let Path((chatbot, id)) = ids.map_err(bad_path)?;
-    let contact = shared
-        .store()
-        .get(&chatbot, &id)
-        .cloned()
+    let store = shared.store();
+    let contacts = store.records::<Contact>(&chatbot);
+    let contact = contacts
+        .and_then(|c| Some(c.answer(c.get(&id)?)))
         .ok_or_else(ApiError::contact_not_found)?;
     ok(StatusCode::OK, json!({ "contact": contact }))
 }

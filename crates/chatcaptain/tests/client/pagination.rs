@@ -18,7 +18,7 @@ async fn list_ids(n: usize, page_size: u32) -> (Vec<String>, usize) {
         .collect_all()
         .await
         .unwrap();
-    (ids(&got), drain(&mut heard).len())
+    (ids(&got), heard.drain(&server).len())
 }
 
 fn expected_ids(n: usize) -> Vec<String> {
@@ -61,7 +61,7 @@ async fn list_sends_page_size_as_limit_and_the_last_created_as_cursor() {
         .collect_all()
         .await
         .unwrap();
-    let requests = drain(&mut heard);
+    let requests = heard.drain(&server);
     assert_eq!(requests[0].param("limit"), Some("3"));
     assert_eq!(requests[0].param("pageToken"), None);
     // c2 ends page one; the cursor sits one tick (here: a second) past it.
@@ -119,7 +119,7 @@ async fn list_with_ties_at_millisecond_precision_yields_each_contact_once() {
         .await
         .unwrap();
     assert_eq!(ids(&got), ids_newest_first(&data));
-    let second = &drain(&mut heard)[1];
+    let second = &heard.drain(&server)[1];
     assert_eq!(second.param("pageToken"), Some("2025-09-28T10:00:01.251Z"));
 }
 
@@ -136,7 +136,7 @@ async fn list_whose_cursor_does_not_advance_fails_instead_of_looping() {
         matches!(result, Err(Error::PaginationInconsistent(_))),
         "{result:?}"
     );
-    assert_eq!(drain(&mut heard).len(), 2);
+    assert_eq!(heard.drain(&server).len(), 2);
 }
 
 #[tokio::test]
@@ -144,11 +144,8 @@ async fn list_with_more_ties_than_the_servers_maximum_limit_fails_as_stalled() {
     let data: Vec<_> = (0..1001)
         .map(|i| contact(&format!("t{i:04}"), at(0)))
         .collect();
-    let quirks = Quirks {
-        max_limit: Some(1000),
-        ..Quirks::default()
-    };
-    let (server, _heard) = list_server_with(data, quirks).await;
+    let shape = ListShape::spec().max_limit(1000);
+    let (server, _heard) = list_server_with(data, shape).await;
     let result = client(&server)
         .contacts(BOT)
         .list()
@@ -173,7 +170,7 @@ async fn list_max_items_smaller_than_a_page_stops_after_one_request() {
         .await
         .unwrap();
     assert_eq!(ids(&got), expected_ids(20)[..3]);
-    assert_eq!(drain(&mut heard).len(), 1);
+    assert_eq!(heard.drain(&server).len(), 1);
 }
 
 #[tokio::test]
@@ -253,7 +250,8 @@ async fn list_with_more_than_a_thousand_ties_pages_through_a_server_without_that
     let data: Vec<_> = (0..1001)
         .map(|i| contact(&format!("t{i:04}"), at(0)))
         .collect();
-    let (server, _heard) = list_server(data.clone()).await;
+    let shape = ListShape::spec().max_limit(usize::MAX);
+    let (server, _heard) = list_server_with(data.clone(), shape).await;
     let got = client(&server)
         .contacts(BOT)
         .list()
@@ -277,7 +275,7 @@ async fn list_with_invalid_page_size_fails_without_a_request() {
         matches!(result, Err(Error::InvalidArgument(_))),
         "{result:?}"
     );
-    assert!(drain(&mut heard).is_empty());
+    assert!(heard.drain(&server).is_empty());
 }
 
 #[tokio::test]
@@ -290,9 +288,16 @@ async fn prefetch_requests_the_next_page_before_the_consumer_asks() {
         .prefetch(true)
         .items();
     items.next().await.unwrap().unwrap();
-    assert!(heard.recv().await.unwrap().param("pageToken").is_none());
+    assert!(
+        heard
+            .recv(&server)
+            .await
+            .unwrap()
+            .param("pageToken")
+            .is_none()
+    );
     // Only 1 of 4 items consumed, yet the server hears the request for page two.
-    let second = tokio::time::timeout(Duration::from_secs(10), heard.recv())
+    let second = tokio::time::timeout(Duration::from_secs(10), heard.recv(&server))
         .await
         .expect("page two is requested ahead of the consumer")
         .unwrap();
@@ -315,7 +320,7 @@ async fn prefetch_stays_one_request_ahead() {
     let mut requests = Vec::new();
     for _ in 0..3 {
         requests.push(
-            tokio::time::timeout(Duration::from_secs(10), heard.recv())
+            tokio::time::timeout(Duration::from_secs(10), heard.recv(&server))
                 .await
                 .unwrap()
                 .unwrap(),
@@ -330,7 +335,7 @@ async fn prefetch_stays_one_request_ahead() {
         .collect_all()
         .await;
     marker.unwrap();
-    let after = drain(&mut heard);
+    let after = heard.drain(&server);
     assert_eq!(after.len(), 1, "only the marker request follows: {after:?}");
     assert_eq!(after[0].param("limit"), Some("1"));
 }
@@ -500,14 +505,14 @@ async fn search_start_page_skips_earlier_pages() {
 }
 
 /// 30 contacts one second apart (`c29` the newest), `c25` odd (it does not decode).
-async fn server_with_an_odd_record() -> wiremock::MockServer {
+async fn server_with_an_odd_record() -> chatcaptain_fake::FakeServer {
     let mut raw: Vec<serde_json::Value> = (0..30)
         .map(|i| {
             serde_json::json!({ "id": format!("c{i}"), "created": at(i).to_rfc3339(), "language": "EN" })
         })
         .collect();
     raw[25]["variables"] = serde_json::json!({ "age": 42 });
-    raw_list_server(raw, Quirks::default()).await.0
+    raw_list_server(raw, ListShape::spec()).await.0
 }
 
 /// Every page of a listing (an odd item counted in `odd`) and the last page's resume point.
