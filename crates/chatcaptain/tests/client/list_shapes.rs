@@ -20,18 +20,6 @@ fn contacts_in_ties(n: usize, tie: usize) -> Vec<chatcaptain::Contact> {
         .collect()
 }
 
-async fn list_all(
-    server: &impl Served,
-    page_size: u32,
-) -> Result<Vec<chatcaptain::Contact>, Error> {
-    client(server)
-        .contacts(BOT)
-        .list()
-        .page_size(page_size)
-        .collect_all()
-        .await
-}
-
 fn assert_each_once(got: &[chatcaptain::Contact], data: &[chatcaptain::Contact]) {
     let unique: HashSet<_> = got.iter().map(|c| &c.id).collect();
     assert_eq!(unique.len(), got.len(), "a contact came twice");
@@ -42,26 +30,26 @@ fn assert_each_once(got: &[chatcaptain::Contact], data: &[chatcaptain::Contact])
 async fn list_follows_a_server_that_silently_caps_limit_below_the_page_size() {
     let data = contacts_one_second_apart(500);
     let shape = ListShape::spec().limit_cap(100);
-    let (server, _heard) = list_server_with(data.clone(), shape).await;
-    assert_each_once(&list_all(&server, 101).await.unwrap(), &data);
+    let listed = list_through(&data, shape, 101).await;
+    assert_each_once(&listed.result.unwrap(), &data);
 }
 
 #[tokio::test]
 async fn list_follows_a_silent_cap_when_ties_ask_for_more_than_it() {
     let data = contacts_in_ties(500, 7);
     let shape = ListShape::spec().limit_cap(100);
-    let (server, _heard) = list_server_with(data.clone(), shape).await;
-    assert_each_once(&list_all(&server, 100).await.unwrap(), &data);
+    let listed = list_through(&data, shape, 100).await;
+    assert_each_once(&listed.result.unwrap(), &data);
 }
 
 #[tokio::test]
 async fn list_learns_the_maximum_of_a_server_that_refuses_a_larger_limit() {
     let data = contacts_in_ties(500, 7);
     let shape = ListShape::spec().max_limit(100);
-    let (server, mut heard) = list_server_with(data.clone(), shape).await;
-    assert_each_once(&list_all(&server, 100).await.unwrap(), &data);
-    let refused = heard
-        .drain(&server)
+    let listed = list_through(&data, shape, 100).await;
+    assert_each_once(&listed.result.unwrap(), &data);
+    let refused = listed
+        .requests
         .iter()
         .filter(|s| s.param("limit").unwrap().parse::<usize>().unwrap() > 100)
         .count();
@@ -82,8 +70,7 @@ async fn list_fails_rather_than_ending_ok_when_a_cap_hides_ties() {
         .collect();
     data.extend(contacts_one_second_apart(5));
     let shape = ListShape::spec().limit_cap(100);
-    let (server, _heard) = list_server_with(data, shape).await;
-    let result = list_all(&server, 100).await;
+    let result = list_through(&data, shape, 100).await.result;
     assert!(
         matches!(result, Err(Error::PaginationStalled(_))),
         "{result:?}"
@@ -99,18 +86,18 @@ async fn list_of_millisecond_data_steps_one_millisecond_past_a_whole_second_boun
         .collect();
     data.push(contact("m2000a", base + TimeDelta::milliseconds(2000)));
     data.push(contact("m2000b", base + TimeDelta::milliseconds(2000)));
-    let (server, mut heard) = list_server(data.clone()).await;
-    let got = list_all(&server, 1000).await.unwrap();
-    assert_each_once(&got, &data);
-    let second = &heard.drain(&server)[1];
+    let listed = list_through(&data, ListShape::spec(), 1000).await;
+    assert_each_once(&listed.result.unwrap(), &data);
+    let second = &listed.requests[1];
     assert_eq!(second.param("pageToken"), Some("2025-09-28T10:00:02.001Z"));
 }
 
 #[tokio::test]
 async fn list_fails_on_a_server_that_lists_oldest_first() {
     let shape = ListShape::spec().oldest_first(true);
-    let (server, _heard) = list_server_with(contacts_one_second_apart(250), shape).await;
-    let result = list_all(&server, 100).await;
+    let result = list_through(&contacts_one_second_apart(250), shape, 100)
+        .await
+        .result;
     assert!(
         matches!(result, Err(Error::PaginationInconsistent(_))),
         "{result:?}"
@@ -123,8 +110,7 @@ async fn list_fails_on_a_server_in_insertion_order_with_a_back_dated_contact() {
     // Imported last with an old creation time: first in insertion order, oldest by time.
     data.push(contact("imported", at(-1000)));
     let shape = ListShape::spec().insertion_order(true);
-    let (server, _heard) = list_server_with(data, shape).await;
-    let result = list_all(&server, 100).await;
+    let result = list_through(&data, shape, 100).await.result;
     assert!(
         matches!(result, Err(Error::PaginationInconsistent(_))),
         "{result:?}"
@@ -135,8 +121,8 @@ async fn list_fails_on_a_server_in_insertion_order_with_a_back_dated_contact() {
 async fn list_drops_the_repeats_of_a_server_whose_token_is_inclusive() {
     let data = contacts_in_ties(300, 4);
     let shape = ListShape::spec().inclusive_token(true);
-    let (server, _heard) = list_server_with(data.clone(), shape).await;
-    assert_each_once(&list_all(&server, 50).await.unwrap(), &data);
+    let listed = list_through(&data, shape, 50).await;
+    assert_each_once(&listed.result.unwrap(), &data);
 }
 
 #[tokio::test]
@@ -145,8 +131,8 @@ async fn list_with_inclusive_token_and_ms_data_yields_each_once() {
         .map(|i| contact(&format!("c{i:03}"), at(0) + TimeDelta::milliseconds(i / 3)))
         .collect();
     let shape = ListShape::spec().inclusive_token(true);
-    let (server, _heard) = list_server_with(data.clone(), shape).await;
-    assert_each_once(&list_all(&server, 64).await.unwrap(), &data);
+    let listed = list_through(&data, shape, 64).await;
+    assert_each_once(&listed.result.unwrap(), &data);
 }
 
 /// A parallel listing of `data` in `ranges` ranges against a server that reads `pageToken` only
@@ -273,10 +259,10 @@ async fn list_rounds_tokens_to_whole_seconds_for_a_server_that_reads_them_so() {
         })
         .collect();
     let shape = ListShape::spec().token_unit(TimeDelta::seconds(1));
-    let (server, mut heard) = list_server_with(data.clone(), shape).await;
-    assert_each_once(&list_all(&server, 50).await.unwrap(), &data);
-    let tokens: Vec<String> = heard
-        .drain(&server)
+    let listed = list_through(&data, shape, 50).await;
+    assert_each_once(&listed.result.unwrap(), &data);
+    let tokens: Vec<String> = listed
+        .requests
         .iter()
         .filter_map(|seen| seen.param("pageToken").map(str::to_owned))
         .collect();

@@ -9,16 +9,8 @@ use common::*;
 use futures::{StreamExt, TryStreamExt};
 
 async fn list_ids(n: usize, page_size: u32) -> (Vec<String>, usize) {
-    let data = contacts_one_second_apart(n);
-    let (server, mut heard) = list_server(data).await;
-    let got = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(page_size)
-        .collect_all()
-        .await
-        .unwrap();
-    (ids(&got), heard.drain(&server).len())
+    let listed = list_through(&contacts_one_second_apart(n), ListShape::spec(), page_size).await;
+    (listed.ids(), listed.requests.len())
 }
 
 fn expected_ids(n: usize) -> Vec<String> {
@@ -53,15 +45,9 @@ async fn list_of_page_size_plus_one_yields_all_newest_first() {
 
 #[tokio::test]
 async fn list_sends_page_size_as_limit_and_the_last_created_as_cursor() {
-    let (server, mut heard) = list_server(contacts_one_second_apart(5)).await;
-    client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(3)
-        .collect_all()
-        .await
-        .unwrap();
-    let requests = heard.drain(&server);
+    let listed = list_through(&contacts_one_second_apart(5), ListShape::spec(), 3).await;
+    listed.result.unwrap();
+    let requests = listed.requests;
     assert_eq!(requests[0].param("limit"), Some("3"));
     assert_eq!(requests[0].param("pageToken"), None);
     // c2 ends page one; the cursor sits one tick (here: a second) past it.
@@ -77,14 +63,8 @@ async fn list_with_ties_at_page_boundary_yields_each_contact_once() {
     let mut data = contacts_one_second_apart(3);
     data.extend((0..7).map(|i| contact(&format!("tie{i}"), at(10))));
     data.push(contact("newest", at(20)));
-    let (server, _heard) = list_server(data.clone()).await;
-    let got = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(3)
-        .collect_all()
-        .await
-        .unwrap();
+    let listed = list_through(&data, ListShape::spec(), 3).await;
+    let got = listed.result.unwrap();
     assert_eq!(ids(&got), ids_newest_first(&data));
 }
 
@@ -94,14 +74,8 @@ async fn list_with_more_ties_than_a_page_grows_the_limit_and_loses_nothing() {
         .map(|i| contact(&format!("tie{i:02}"), at(5)))
         .collect();
     data.extend(contacts_one_second_apart(2));
-    let (server, _heard) = list_server(data.clone()).await;
-    let got = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(4)
-        .collect_all()
-        .await
-        .unwrap();
+    let listed = list_through(&data, ListShape::spec(), 4).await;
+    let got = listed.result.unwrap();
     assert_eq!(ids(&got), ids_newest_first(&data));
 }
 
@@ -110,33 +84,23 @@ async fn list_with_ties_at_millisecond_precision_yields_each_contact_once() {
     let t = at(1) + chrono::TimeDelta::milliseconds(250);
     let mut data: Vec<_> = (0..5).map(|i| contact(&format!("tie{i}"), t)).collect();
     data.push(contact("older", t - chrono::TimeDelta::milliseconds(1)));
-    let (server, mut heard) = list_server(data.clone()).await;
-    let got = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(2)
-        .collect_all()
-        .await
-        .unwrap();
+    let listed = list_through(&data, ListShape::spec(), 2).await;
+    let got = listed.result.unwrap();
     assert_eq!(ids(&got), ids_newest_first(&data));
-    let second = &heard.drain(&server)[1];
+    let second = &listed.requests[1];
     assert_eq!(second.param("pageToken"), Some("2025-09-28T10:00:01.251Z"));
 }
 
 #[tokio::test]
 async fn list_whose_cursor_does_not_advance_fails_instead_of_looping() {
-    let (server, mut heard) = list_server_ignoring_cursor(contacts_one_second_apart(10)).await;
-    let result = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(3)
-        .collect_all()
-        .await;
+    let shape = ListShape::spec().ignore_token(true);
+    let listed = list_through(&contacts_one_second_apart(10), shape, 3).await;
+    let result = listed.result;
     assert!(
         matches!(result, Err(Error::PaginationInconsistent(_))),
         "{result:?}"
     );
-    assert_eq!(heard.drain(&server).len(), 2);
+    assert_eq!(listed.requests.len(), 2);
 }
 
 #[tokio::test]
@@ -145,13 +109,8 @@ async fn list_with_more_ties_than_the_servers_maximum_limit_fails_as_stalled() {
         .map(|i| contact(&format!("t{i:04}"), at(0)))
         .collect();
     let shape = ListShape::spec().max_limit(1000);
-    let (server, _heard) = list_server_with(data, shape).await;
-    let result = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(1000)
-        .collect_all()
-        .await;
+    let listed = list_through(&data, shape, 1000).await;
+    let result = listed.result;
     assert!(
         matches!(result, Err(Error::PaginationStalled(_))),
         "{result:?}"
@@ -251,31 +210,20 @@ async fn list_with_more_than_a_thousand_ties_pages_through_a_server_without_that
         .map(|i| contact(&format!("t{i:04}"), at(0)))
         .collect();
     let shape = ListShape::spec().max_limit(usize::MAX);
-    let (server, _heard) = list_server_with(data.clone(), shape).await;
-    let got = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(1000)
-        .collect_all()
-        .await
-        .unwrap();
+    let listed = list_through(&data, shape, 1000).await;
+    let got = listed.result.unwrap();
     assert_eq!(ids(&got), ids_newest_first(&data));
 }
 
 #[tokio::test]
 async fn list_with_invalid_page_size_fails_without_a_request() {
-    let (server, mut heard) = list_server(contacts_one_second_apart(3)).await;
-    let result = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(0)
-        .collect_all()
-        .await;
+    let listed = list_through(&contacts_one_second_apart(3), ListShape::spec(), 0).await;
+    let result = listed.result;
     assert!(
         matches!(result, Err(Error::InvalidArgument(_))),
         "{result:?}"
     );
-    assert!(heard.drain(&server).is_empty());
+    assert!(listed.requests.is_empty());
 }
 
 #[tokio::test]

@@ -105,6 +105,38 @@ pub async fn list_server_with(contacts: Vec<Contact>, shape: ListShape) -> (Fake
     (fake.list_shape(shape).start().await, Heard::default())
 }
 
+/// What one listing through a fresh list server got, and the requests the server heard.
+pub struct Listed {
+    pub result: Result<Vec<Contact>, chatcaptain::Error>,
+    pub requests: Vec<Seen>,
+}
+
+impl Listed {
+    /// The ids listed, in order; panics with the error when the listing failed.
+    pub fn ids(&self) -> Vec<String> {
+        match &self.result {
+            Ok(contacts) => ids(contacts),
+            Err(e) => panic!("the listing failed: {e}"),
+        }
+    }
+}
+
+/// Lists all of `contacts` `page_size` at a time from a fake of `shape`: the setting up and
+/// listing that most listing tests share, so each says only what it checks.
+pub async fn list_through(contacts: &[Contact], shape: ListShape, page_size: u32) -> Listed {
+    let (server, mut heard) = list_server_with(contacts.to_vec(), shape).await;
+    let result = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(page_size)
+        .collect_all()
+        .await;
+    Listed {
+        result,
+        requests: heard.drain(&server),
+    }
+}
+
 /// A fake that lists `contacts` as the spec says.
 pub async fn list_server(contacts: Vec<Contact>) -> (FakeServer, Heard) {
     list_server_with(contacts, ListShape::spec()).await
