@@ -1,6 +1,6 @@
 //! What is particular to each kind of record: its envelope's names, its create operation, the fields a
 //! search looks at, how one is generated and where a chatbot keeps them. Everything else (storage,
-//! listing, search, create) is shared, in `records` and `routes`.
+//! listing, search, create) is shared, in `records` and `handlers`.
 
 use chatcaptain_api::operations::Operation;
 use chatcaptain_api::types::{Contact, NewContact, NewOrganization, Organization};

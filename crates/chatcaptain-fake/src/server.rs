@@ -15,7 +15,7 @@ use crate::faults::{Fault, Installed};
 use crate::limit::Limiter;
 use crate::shape::ListShape;
 use crate::state::Store;
-use crate::{RecordedRequest, Route, gate, routes};
+use crate::{RecordedRequest, Route, gate, handlers};
 
 /// Everything the handlers share.
 pub(crate) struct Shared {
@@ -137,7 +137,7 @@ impl FakeServer {
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;
         let shared = Arc::new(shared);
-        let app = routes::router(Arc::clone(&shared)).layer(middleware::from_fn_with_state(
+        let app = handlers::router(Arc::clone(&shared)).layer(middleware::from_fn_with_state(
             Arc::clone(&shared),
             gate::gate,
         ));

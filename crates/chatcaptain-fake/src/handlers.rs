@@ -1,4 +1,4 @@
-//! The operations of the spec, each answering with the envelope and status the spec documents; the
+//! The handlers: the operations of the spec, each answering with the envelope and status the spec documents; the
 //! router is built from the spec's operation table.
 
 use std::collections::HashSet;
@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter, on};
@@ -18,6 +17,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, json_response};
+use crate::path_ids::PathIds;
 use crate::records::Item;
 use crate::server::Shared;
 
@@ -72,10 +72,9 @@ fn handler(op: Operation) -> MethodRouter<Arc<Shared>> {
 
 async fn list<T: Item>(
     State(shared): State<Arc<Shared>>,
-    chatbot: Result<Path<String>, PathRejection>,
+    PathIds(chatbot): PathIds<String>,
     uri: Uri,
 ) -> Answer {
-    let Path(chatbot) = chatbot.map_err(bad_path)?;
     let query = QueryParams::of(&uri)?;
     let before = query
         .get("pageToken")
@@ -101,10 +100,9 @@ async fn list<T: Item>(
 
 async fn search<T: Item>(
     State(shared): State<Arc<Shared>>,
-    chatbot: Result<Path<String>, PathRejection>,
+    PathIds(chatbot): PathIds<String>,
     uri: Uri,
 ) -> Answer {
-    let Path(chatbot) = chatbot.map_err(bad_path)?;
     let query = QueryParams::of(&uri)?;
     let term = query
         .get("query")
@@ -146,10 +144,9 @@ async fn search<T: Item>(
 
 async fn create<T: Item>(
     State(shared): State<Arc<Shared>>,
-    chatbot: Result<Path<String>, PathRejection>,
+    PathIds(chatbot): PathIds<String>,
     body: Bytes,
 ) -> Answer {
-    let Path(chatbot) = chatbot.map_err(bad_path)?;
     let body = validated_body(T::CREATE.id(), &body)?;
     let new: T::New =
         serde_json::from_value(body).map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -162,9 +159,8 @@ async fn create<T: Item>(
 
 async fn get_contact(
     State(shared): State<Arc<Shared>>,
-    ids: Result<Path<(String, String)>, PathRejection>,
+    PathIds((chatbot, id)): PathIds<(String, String)>,
 ) -> Answer {
-    let Path((chatbot, id)) = ids.map_err(bad_path)?;
     let store = shared.store();
     let contacts = store.records::<Contact>(&chatbot);
     let contact = contacts
@@ -175,10 +171,9 @@ async fn get_contact(
 
 async fn update_contact(
     State(shared): State<Arc<Shared>>,
-    ids: Result<Path<(String, String)>, PathRejection>,
+    PathIds((chatbot, id)): PathIds<(String, String)>,
     body: Bytes,
 ) -> Answer {
-    let Path((chatbot, id)) = ids.map_err(bad_path)?;
     let body = validated_body("updateContact", &body)?;
     let changes = body
         .get("contact")
@@ -195,9 +190,8 @@ async fn update_contact(
 
 async fn delete_contact(
     State(shared): State<Arc<Shared>>,
-    ids: Result<Path<(String, String)>, PathRejection>,
+    PathIds((chatbot, id)): PathIds<(String, String)>,
 ) -> Answer {
-    let Path((chatbot, id)) = ids.map_err(bad_path)?;
     if !shared.store_mut().delete(&chatbot, &id) {
         return Err(ApiError::contact_not_found());
     }
@@ -206,9 +200,8 @@ async fn delete_contact(
 
 async fn list_contact_organizations(
     State(shared): State<Arc<Shared>>,
-    ids: Result<Path<(String, String)>, PathRejection>,
+    PathIds((chatbot, id)): PathIds<(String, String)>,
 ) -> Answer {
-    let Path((chatbot, id)) = ids.map_err(bad_path)?;
     let organizations = shared
         .store()
         .organizations(&chatbot, &id)
@@ -243,10 +236,6 @@ fn envelope(name: &str, value: impl Serialize) -> Value {
 /// Timestamps of new and changed records, to the millisecond as the API writes them.
 fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(3)
-}
-
-fn bad_path(rejection: PathRejection) -> ApiError {
-    ApiError::bad_request(rejection.body_text())
 }
 
 /// Parses a JSON body and checks it against the operation's request schema in the spec, so the fake
