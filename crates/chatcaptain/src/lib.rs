@@ -162,6 +162,7 @@ mod error;
 // never edited by hand.
 #[rustfmt::skip]
 mod generated;
+mod pacing;
 pub mod paging;
 mod raw;
 mod redirect;
