@@ -8,10 +8,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::auth::{DEFAULT_API_KEY, Keys, Permission};
 use crate::faults::Fault;
-use crate::records::Item;
 use crate::server::{FakeServer, Shared, StartError};
 use crate::shape::ListShape;
-use crate::state::{Spacing, Store};
+use crate::state::{Spacing, Store, Stored};
 
 /// The seed of generated data when none is given.
 pub const DEFAULT_SEED: u64 = 0x00C4_A7CA_9741;
@@ -123,7 +122,12 @@ impl FakeServerBuilder {
         self.generated::<Organization>(chatbot, n, Spacing::At(created))
     }
 
-    fn generated<T: Item>(mut self, chatbot: impl Into<String>, n: u64, spacing: Spacing) -> Self {
+    fn generated<T: Stored>(
+        mut self,
+        chatbot: impl Into<String>,
+        n: u64,
+        spacing: Spacing,
+    ) -> Self {
         let chatbot = chatbot.into();
         self.data
             .push(Box::new(move |store| store.seed::<T>(&chatbot, n, spacing)));
@@ -157,7 +161,7 @@ impl FakeServerBuilder {
         self.raw::<Organization>(chatbot, raw)
     }
 
-    fn raw<T: Item>(mut self, chatbot: impl Into<String>, raw: serde_json::Value) -> Self {
+    fn raw<T: Stored>(mut self, chatbot: impl Into<String>, raw: serde_json::Value) -> Self {
         // Checked now, so that the panic points at the test's line, not at `start`.
         if let Err(e) = Store::new(0).put_raw::<T>("", raw.clone()) {
             panic!("FakeServerBuilder: {e}");

@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, json_response};
 use crate::path_ids::PathIds;
-use crate::records::Item;
 use crate::server::Shared;
+use crate::state::Stored;
 
 /// `limit` of the cursor listings ("list contacts", "list organizations") when the request gives
 /// none (spec: assumed default).
@@ -70,7 +70,7 @@ fn handler(op: Operation) -> MethodRouter<Arc<Shared>> {
     }
 }
 
-async fn list<T: Item>(
+async fn list<T: Stored>(
     State(shared): State<Arc<Shared>>,
     PathIds(chatbot): PathIds<String>,
     uri: Uri,
@@ -98,7 +98,7 @@ async fn list<T: Item>(
     ok(StatusCode::OK, envelope(T::MANY, page))
 }
 
-async fn search<T: Item>(
+async fn search<T: Stored>(
     State(shared): State<Arc<Shared>>,
     PathIds(chatbot): PathIds<String>,
     uri: Uri,
@@ -142,7 +142,7 @@ async fn search<T: Item>(
     )
 }
 
-async fn create<T: Item>(
+async fn create<T: Stored>(
     State(shared): State<Arc<Shared>>,
     PathIds(chatbot): PathIds<String>,
     body: Bytes,

@@ -12,7 +12,6 @@ use serde_json::Value;
 
 use crate::seed::Generator;
 use crate::shape::ListShape;
-use crate::state::Chatbot;
 
 /// A kind of record a chatbot has, listed by a date-time cursor, searched, and created.
 pub(crate) trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
@@ -30,8 +29,6 @@ pub(crate) trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'sta
     fn matches(&self, needle: &str) -> bool;
     /// A plausible generated one; `n` keeps its details distinct from the others'.
     fn generate(generator: &mut Generator, n: u64, created: DateTime<Utc>) -> Self;
-    fn of(bot: &Chatbot) -> &Records<Self>;
-    fn of_mut(bot: &mut Chatbot) -> &mut Records<Self>;
 }
 
 /// The records of one kind of one chatbot.

@@ -19,6 +19,12 @@ pub(crate) struct Store {
     generator: Generator,
 }
 
+/// A kind of record the store keeps for each chatbot: where in a [`Chatbot`] it lives.
+pub(crate) trait Stored: Item {
+    fn of(bot: &Chatbot) -> &Records<Self>;
+    fn of_mut(bot: &mut Chatbot) -> &mut Records<Self>;
+}
+
 /// One chatbot's data.
 #[derive(Default)]
 pub(crate) struct Chatbot {
@@ -51,16 +57,16 @@ impl Store {
     }
 
     /// The records of one kind of a chatbot; `None` for a chatbot the fake has never seen.
-    pub(crate) fn records<T: Item>(&self, chatbot: &str) -> Option<&Records<T>> {
+    pub(crate) fn records<T: Stored>(&self, chatbot: &str) -> Option<&Records<T>> {
         self.chatbots.get(chatbot).map(T::of)
     }
 
-    pub(crate) fn records_mut<T: Item>(&mut self, chatbot: &str) -> &mut Records<T> {
+    pub(crate) fn records_mut<T: Stored>(&mut self, chatbot: &str) -> &mut Records<T> {
         T::of_mut(self.bot(chatbot))
     }
 
     /// Adds `n` generated records of kind `T`, created as `spacing` says.
-    pub(crate) fn seed<T: Item>(&mut self, chatbot: &str, n: u64, spacing: Spacing) {
+    pub(crate) fn seed<T: Stored>(&mut self, chatbot: &str, n: u64, spacing: Spacing) {
         let start = self.records_mut::<T>(chatbot).generated;
         for i in start..start + n {
             let created = match spacing {
@@ -74,12 +80,12 @@ impl Store {
     }
 
     /// Stores a record as given, replacing one of its kind with the same id.
-    pub(crate) fn put<T: Item>(&mut self, chatbot: &str, item: T) {
+    pub(crate) fn put<T: Stored>(&mut self, chatbot: &str, item: T) {
         self.records_mut::<T>(chatbot).insert(item);
     }
 
     /// Stores a record answered exactly as given (see [`Records::insert_raw`]).
-    pub(crate) fn put_raw<T: Item>(&mut self, chatbot: &str, raw: Value) -> Result<(), String> {
+    pub(crate) fn put_raw<T: Stored>(&mut self, chatbot: &str, raw: Value) -> Result<(), String> {
         let Store {
             chatbots,
             generator,
@@ -88,7 +94,7 @@ impl Store {
     }
 
     /// Creates a record from its (validated) create body, with a new id and `now` as its times.
-    pub(crate) fn create<T: Item>(
+    pub(crate) fn create<T: Stored>(
         &mut self,
         chatbot: &str,
         new: T::New,
@@ -189,7 +195,7 @@ impl Store {
     }
 
     /// How many records of kind `T` a chatbot has.
-    pub(crate) fn count<T: Item>(&self, chatbot: &str) -> usize {
+    pub(crate) fn count<T: Stored>(&self, chatbot: &str) -> usize {
         self.records::<T>(chatbot).map_or(0, Records::len)
     }
 }

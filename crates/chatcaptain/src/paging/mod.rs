@@ -67,8 +67,8 @@ macro_rules! listing_methods {
 }
 use listing_methods;
 
-pub(crate) use crate::contacts::path_segment;
 pub use crate::transport::envelope::{ApiResult, Envelope, envelope_error, missing_field};
+pub(crate) use crate::transport::path::path_segment;
 pub use checkpoint::Checkpoint;
 pub use cursor::Cursor;
 pub use cursor_listing::CursorListing;

@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use tracing::Instrument;
 
 pub(crate) mod envelope;
+pub(crate) mod path;
 
 // `Envelope` is implemented for every success body by the generated `src/generated.rs`.
 use crate::{Client, Error};
