@@ -17,6 +17,7 @@ mod organizations;
 mod pacing;
 mod pagination;
 mod parallel;
+mod raw;
 mod redirects;
 mod request_ids;
 mod retries;
