@@ -156,6 +156,10 @@ pub enum Command {
     /// A new profile needs --chatbot and --key-file; for one that exists, what is given changes
     /// and the rest stays. The profile is --profile's, else CHATCAPTAIN_PROFILE's, else default.
     Configure(ConfigureArgs),
+    /// Call any path of the API with the key and settings of the other commands, as `gh api`:
+    /// the answer's body is printed whatever its status, and the exit code is the other
+    /// commands' (3 for 401/403, 4 for 404, 1 for any other error status).
+    Api(crate::commands::api::ApiArgs),
     /// Print a shell completion script: `chatcaptain completions bash > /etc/bash_completion.d/chatcaptain`,
     /// zsh into a directory of `$fpath` as `_chatcaptain`, fish into
     /// `~/.config/fish/completions/chatcaptain.fish`, powershell into your profile.
@@ -185,7 +189,7 @@ impl Command {
                 OrganizationsCommand::Create(args) => &mut args.chatbot,
             }),
             Command::Doctor(args) => Some(&mut args.chatbot),
-            Command::Configure(_) | Command::Completions { .. } => None,
+            Command::Configure(_) | Command::Completions { .. } | Command::Api(_) => None,
         }
     }
 }

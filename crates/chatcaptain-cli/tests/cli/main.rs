@@ -1,5 +1,6 @@
 //! The `chatcaptain` binary run as a user would, against the fake server over loopback.
 
+mod api;
 mod auth;
 mod commands;
 mod common;
