@@ -65,6 +65,7 @@ async fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
         cli.api_key_file.as_deref(),
         cli.base_url.as_deref(),
         pacing,
+        cli.ca_file.as_deref(),
         profile.as_ref(),
     )?;
     let command = match &cli.command {

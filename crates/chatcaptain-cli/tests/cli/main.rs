@@ -2,6 +2,7 @@
 
 mod api;
 mod auth;
+mod ca_file;
 mod commands;
 mod common;
 mod configure;
