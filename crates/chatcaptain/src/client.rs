@@ -226,7 +226,6 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("retry_mode", &self.retry_mode)
             .field("on_request", &self.on_request.len())
             .field("on_response", &self.on_response.len())
-            .field("extra_roots", &!self.root_certificates.is_empty())
             .finish_non_exhaustive()
     }
 }
