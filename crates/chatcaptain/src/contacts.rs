@@ -5,12 +5,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use chatcaptain_api::types;
 use futures::FutureExt;
 
+use crate::transport::path::path_segment;
 use crate::{
     Client, Contact, ContactUpdate, Error, ListContacts, NewContact, Organization, SearchContacts,
 };
 use chatcaptain_api::operations::Operation;
-// Also reached here by older callers; the function lives with the requests it guards.
-pub(crate) use crate::transport::path::path_segment;
 
 /// A handle on the contacts of one chatbot; cheap to clone.
 ///

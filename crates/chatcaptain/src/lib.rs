@@ -181,7 +181,7 @@ pub use contacts::Contacts;
 pub use error::Error;
 pub use generated::*;
 pub use paging::{Checkpoint, Cursor, Page, PagePosition, ParallelCursor, Resume, SyncContacts};
-pub use raw::RawAnswer;
+pub use raw::{RawAnswer, RawRequest};
 pub use retry::RetryMode;
 pub use types::{Address, Contact, ContactUpdate, Organization};
 

@@ -71,6 +71,7 @@ pub fn isolated(cmd: &mut std::process::Command) {
         "CHATCAPTAIN_CHATBOT",
         "CHATCAPTAIN_PROFILE",
         "CHATCAPTAIN_STATE_DIR",
+        "CHATCAPTAIN_CA_FILE",
     ] {
         cmd.env_remove(var);
     }

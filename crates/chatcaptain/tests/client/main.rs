@@ -18,6 +18,8 @@ mod organizations;
 mod pacing;
 mod pagination;
 mod parallel;
+mod private_ca;
+mod raw;
 mod redirects;
 mod request_ids;
 mod retries;
