@@ -140,6 +140,7 @@
 //! | `rustls` | rustls with aws-lc-rs (reqwest's default provider), the platform's roots |
 //! | `native-tls` | the platform's TLS library (OpenSSL on Linux, which needs its headers and `pkg-config` to build) |
 //! | `blocking` | [`blocking::Client`](crate#blocking) |
+//! | `system-proxy` | also the proxy of the OS settings on macOS and Windows when no `HTTPS_PROXY`/`HTTP_PROXY` is set (off: the variables work everywhere) |
 //!
 //! The TLS features are additive: with several on, the first of `native-tls`, `rustls`,
 //! `rustls-ring` is used ([`api::tls::BACKEND`] says which). `rustls-ring` is the default because

@@ -254,3 +254,95 @@ fn the_blocking_client_sends_raw_calls_with_retries() {
     assert_eq!(answer.status, 200);
     assert_eq!(runtime.block_on(requests(&server)), 2);
 }
+
+#[tokio::test]
+async fn with_any_status_the_last_answer_after_the_retries_comes_back() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("down for maintenance"))
+        .mount(&server)
+        .await;
+    let answer = client(&server)
+        .build()
+        .unwrap()
+        .raw(Method::GET, TAGS)
+        .any_status()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((answer.status.as_u16(), requests(&server).await), (503, 3));
+    assert_eq!(answer.text(), "down for maintenance");
+}
+
+#[tokio::test]
+async fn the_body_cap_holds_for_raw_answers_too() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(100)))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .max_response_bytes(10)
+        .build()
+        .unwrap()
+        .raw(Method::GET, TAGS)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 10 }),
+        "{err:?}"
+    );
+    assert_eq!(
+        requests(&server).await,
+        1,
+        "the same answer would be as large again"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn spans_and_hooks_see_each_attempt_with_the_template_only_for_a_path_of_the_spec() {
+    let (events, _guard) = common::traced::Events::capture();
+    let server = MockServer::start().await;
+    failing_once(&server, "GET", 503).await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let hooked = std::sync::Arc::clone(&seen);
+    let client = client(&server)
+        .on_request(move |_, operation| hooked.lock().unwrap().push(operation.map(|o| o.id())))
+        .build()
+        .unwrap();
+    client
+        .raw(Method::GET, "/v1/chatbots/bot1/contacts/c-secret-id")
+        .send()
+        .await
+        .unwrap();
+    client.raw(Method::GET, TAGS).send().await.unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [Some("getContact"), Some("getContact"), None]
+    );
+    let spans = events.spans("chatcaptain.request");
+    assert_eq!(spans.len(), 3, "{spans:?}");
+    for span in &spans {
+        assert_eq!(span["operation"], "raw");
+        assert_eq!(span["http.request.method"], "GET");
+        assert!(
+            span.values()
+                .all(|v| !v.contains("c-secret-id") && !v.contains(KEY))
+        );
+    }
+    assert_eq!(
+        span_field(&spans[0], "url.template"),
+        Some("/v1/chatbots/{chatbotId}/contacts/{contactId}")
+    );
+    assert_eq!(spans[1]["http.request.resend_count"], "1");
+    assert_eq!(
+        span_field(&spans[2], "url.template"),
+        None,
+        "a path the spec lacks may hold ids"
+    );
+}
+
+fn span_field<'a>(span: &'a common::traced::Event, name: &str) -> Option<&'a str> {
+    span.get(name).map(String::as_str)
+}
