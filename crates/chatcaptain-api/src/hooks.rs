@@ -116,14 +116,18 @@ impl Hooks {
         if status.is_client_error() || status.is_server_error() {
             return self.error_as_json(response).await;
         }
-        Ok(match self.max_response_bytes {
+        Ok(self.cap(response))
+    }
+
+    fn cap(&self, response: Response) -> Response {
+        match self.max_response_bytes {
             // hyper never reads past a Content-Length, so only an unknown or too large length
             // needs counting; the common case keeps reqwest's own body untouched.
             Some(limit) if response.content_length().is_none_or(|n| n > limit) => {
                 capped(response, limit)
             }
             _ => response,
-        })
+        }
     }
 
     async fn error_as_json(&self, response: Response) -> reqwest::Result<Response> {
@@ -140,6 +144,18 @@ impl Hooks {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         Ok(rebuilt(status, headers, reqwest::Body::from(body)))
     }
+}
+
+/// The `operation_id` of a raw request (the `chatcaptain` crate's `Client::raw`): its answer
+/// is capped at `max_response_bytes` but otherwise handed over as the server sent it, error
+/// bodies included, for the caller to see them whole.
+pub const RAW_OPERATION_ID: &str = "raw";
+
+/// The spec's `ErrorResponse` for an error answer's body: the body itself when it has that
+/// shape, else one made of the best text there is (as every generated operation gets).
+pub fn error_response(status: StatusCode, body: &[u8]) -> ErrorResponse {
+    let body = as_error_response(status, body).unwrap_or_else(|| body.to_vec());
+    serde_json::from_slice(&body).unwrap_or_default()
 }
 
 /// How the `Error::Custom` message starts when an answer came from another origin (scheme, host
@@ -349,6 +365,9 @@ impl ClientHooks<Hooks> for Client {
             let url = response.url().clone();
             response.extensions_mut().insert(ForeignOrigin(url));
             return Ok(response);
+        }
+        if info.operation_id == RAW_OPERATION_ID {
+            return Ok(self.inner().cap(response));
         }
         self.inner().shape(response).await
     }

@@ -36,5 +36,5 @@ pub mod tls;
 pub use generated::*;
 pub use hooks::Hooks;
 /// The hook points every request passes, for sending a request outside the generated operations
-/// the same way (the `chatcaptain` crate's `Client::get_raw`).
+/// the same way (the `chatcaptain` crate's `Client::raw`).
 pub use progenitor_client::{ClientHooks, OperationInfo};

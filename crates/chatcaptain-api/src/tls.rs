@@ -60,6 +60,59 @@ pub fn client_builder() -> reqwest::ClientBuilder {
     builder
 }
 
+/// Root certificates that cannot be trusted as given; the text says why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRoots(String);
+
+impl std::fmt::Display for InvalidRoots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidRoots {}
+
+/// [`client_builder`] that also trusts the root certificates in `pem` (one or more
+/// `-----BEGIN CERTIFICATE-----` blocks), beside the platform's: for a private CA, or a proxy
+/// that inspects TLS with a certificate of its own. Every backend takes them; with the default
+/// `rustls-ring` they go into this client's own rustls configuration (reqwest's
+/// `add_root_certificate` would have no effect there, see [`client_builder`]).
+///
+/// Fails when `pem` holds no certificate, or one that cannot serve as a root.
+pub fn client_builder_trusting(pem: &[u8]) -> Result<reqwest::ClientBuilder, InvalidRoots> {
+    #[cfg(all(
+        feature = "rustls-ring",
+        not(any(feature = "native-tls", feature = "rustls"))
+    ))]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let config = ring::config_trusting(ring::roots(pem)?);
+        return Ok(reqwest::ClientBuilder::new().tls_backend_preconfigured(config));
+    }
+    #[cfg(any(feature = "native-tls", feature = "rustls", feature = "rustls-ring"))]
+    {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| InvalidRoots(format!("the PEM certificates cannot be read: {e}")))?;
+        if certificates.is_empty() {
+            return Err(InvalidRoots(NO_CERTIFICATE.into()));
+        }
+        Ok(certificates.into_iter().fold(
+            client_builder(),
+            reqwest::ClientBuilder::add_root_certificate,
+        ))
+    }
+    #[cfg(not(any(feature = "native-tls", feature = "rustls", feature = "rustls-ring")))]
+    {
+        let _ = pem;
+        Err(InvalidRoots(
+            "built without a TLS feature: there is no TLS to trust certificates for".into(),
+        ))
+    }
+}
+
+#[cfg(any(feature = "native-tls", feature = "rustls", feature = "rustls-ring"))]
+const NO_CERTIFICATE: &str =
+    "no certificate found: expected one or more -----BEGIN CERTIFICATE----- blocks";
+
 /// Makes *ring* the process-wide rustls crypto provider, unless a provider is installed already
 /// (then it changes nothing and answers `false`). For programs that build `reqwest::Client`s of
 /// their own next to this crate's default `rustls-ring` (see the module docs); call it at
@@ -78,7 +131,10 @@ pub(crate) mod ring {
 
     use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
     use rustls::crypto::WebPkiSupportedAlgorithms;
+    use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+
+    use super::{InvalidRoots, NO_CERTIFICATE};
     use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 
     /// rustls's *ring* provider. rustls 0.23.48 deprecates `ring::default_provider()` because
@@ -96,19 +152,55 @@ pub(crate) mod ring {
     /// certificates checked by rustls-platform-verifier against the platform's roots, HTTP/1.1
     /// (the only version this crate's reqwest speaks).
     pub(crate) fn config() -> ClientConfig {
+        config_trusting(Vec::new())
+    }
+
+    /// The certificates of a PEM bundle, each checked to serve as a root.
+    pub(crate) fn roots(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, InvalidRoots> {
+        let roots = CertificateDer::pem_slice_iter(pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| InvalidRoots(format!("the PEM certificates cannot be read: {e}")))?;
+        if roots.is_empty() {
+            return Err(InvalidRoots(NO_CERTIFICATE.into()));
+        }
+        if cfg!(target_os = "android") {
+            return Err(InvalidRoots(
+                "extra root certificates are not supported on Android: install them in the system"
+                    .into(),
+            ));
+        }
+        let mut store = rustls::RootCertStore::empty();
+        for (n, root) in roots.iter().enumerate() {
+            store.add(root.clone()).map_err(|e| {
+                InvalidRoots(format!("certificate {} cannot serve as a root: {e}", n + 1))
+            })?;
+        }
+        Ok(roots)
+    }
+
+    /// [`config`], also trusting `extra` roots (checked by [`roots`]).
+    pub(crate) fn config_trusting(extra: Vec<CertificateDer<'static>>) -> ClientConfig {
         let provider = Arc::new(provider());
         let algorithms = provider.signature_verification_algorithms;
-        let verifier: Arc<dyn ServerCertVerifier> =
-            match rustls_platform_verifier::Verifier::new(provider.clone()) {
-                Ok(verifier) => Arc::new(verifier),
-                // No roots on this machine (a bare container): building still succeeds, so
-                // plain http to a local server keeps working, and every https handshake fails
-                // with the reason instead of an anonymous "unknown issuer".
-                Err(error) => Arc::new(NoRoots {
-                    reason: format!("no certificate can be checked: {error}"),
-                    algorithms,
-                }),
-            };
+        #[cfg(not(target_os = "android"))]
+        let platform =
+            rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone());
+        // Android's verifier takes no extra roots; `roots` refuses them there.
+        #[cfg(target_os = "android")]
+        let platform = {
+            drop(extra);
+            rustls_platform_verifier::Verifier::new(provider.clone())
+        };
+        let verifier: Arc<dyn ServerCertVerifier> = match platform {
+            Ok(verifier) => Arc::new(verifier),
+            // No roots on this machine (a bare container): building still succeeds, so
+            // plain http to a local server keeps working, and every https handshake fails
+            // with the reason instead of an anonymous "unknown issuer".
+            Err(error) => Arc::new(NoRoots {
+                reason: format!("no certificate can be checked: {error}"),
+                algorithms,
+            }),
+        };
         let mut config = ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(rustls::DEFAULT_VERSIONS)
             // The same call rustls makes for its own default provider: ring has both versions.

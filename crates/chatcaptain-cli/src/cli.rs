@@ -21,6 +21,7 @@ Settings:
     base URL    --base-url      CHATCAPTAIN_BASE_URL    base_url    https://api.chatcaptain.com
     max rate    --max-rate      CHATCAPTAIN_MAX_RATE    max_rate    (none: the server's 429s)
     retry mode  --retry-mode    CHATCAPTAIN_RETRY_MODE  retry_mode  standard
+    CA file     --ca-file       CHATCAPTAIN_CA_FILE     ca_file     (none: the system's roots)
     profile     --profile       CHATCAPTAIN_PROFILE                 default, if configured
   Profiles live in $XDG_CONFIG_HOME/chatcaptain/config.toml (~/.config/... without it; in
   $CHATCAPTAIN_CONFIG_DIR/config.toml when that is set), one per chatbot; `chatcaptain
@@ -74,6 +75,11 @@ pub struct Cli {
     // profile is decided there, in one place, and `configure` must store only what was typed.
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
+
+    /// Also trust the root certificates in this PEM file (a private CA, a proxy that inspects
+    /// TLS) [else: CHATCAPTAIN_CA_FILE, the profile's ca_file; default: the system's only].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub ca_file: Option<PathBuf>,
 
     /// Use this profile of the config file [else: CHATCAPTAIN_PROFILE, the profile named
     /// default if there is one].
@@ -157,6 +163,10 @@ pub enum Command {
     /// A new profile needs --chatbot and --key-file; for one that exists, what is given changes
     /// and the rest stays. The profile is --profile's, else CHATCAPTAIN_PROFILE's, else default.
     Configure(ConfigureArgs),
+    /// Call any path of the API with the key and settings of the other commands, as `gh api`:
+    /// the answer's body is printed whatever its status, and the exit code is the other
+    /// commands' (3 for 401/403, 4 for 404, 1 for any other error status).
+    Api(crate::commands::api::ApiArgs),
     /// Print a shell completion script: `chatcaptain completions bash > /etc/bash_completion.d/chatcaptain`,
     /// zsh into a directory of `$fpath` as `_chatcaptain`, fish into
     /// `~/.config/fish/completions/chatcaptain.fish`, powershell into your profile.
@@ -186,7 +196,7 @@ impl Command {
                 OrganizationsCommand::Create(args) => &mut args.chatbot,
             }),
             Command::Doctor(args) => Some(&mut args.chatbot),
-            Command::Configure(_) | Command::Completions { .. } => None,
+            Command::Configure(_) | Command::Completions { .. } | Command::Api(_) => None,
         }
     }
 }

@@ -44,6 +44,9 @@ pub struct Profile {
     pub max_rate: Option<f64>,
     /// How 429s are met.
     pub retry_mode: Option<crate::cli::RetryMode>,
+    /// A PEM file of root certificates to trust beside the system's; relative to the config
+    /// file's directory, `~/` for home.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// The variable that moves the config directory (the one holding `config.toml`).

@@ -22,8 +22,8 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, ContactsCommand, OrganizationsCommand};
 use crate::commands::{
-    configure, create, create_from_spec, delete, doctor, get, import, list, organizations, search,
-    update,
+    api, configure, create, create_from_spec, delete, doctor, get, import, list, organizations,
+    search, update,
 };
 use crate::exit::Outcome;
 
@@ -65,6 +65,7 @@ async fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
         cli.api_key_file.as_deref(),
         cli.base_url.as_deref(),
         pacing,
+        cli.ca_file.as_deref(),
         profile.as_ref(),
     )?;
     let command = match &cli.command {
@@ -79,6 +80,7 @@ async fn run(mut cli: Cli) -> anyhow::Result<Outcome> {
             };
         }
         Command::Doctor(args) => return doctor::run(&client, args).await,
+        Command::Api(args) => return api::run(&client, args).await,
         Command::Configure(_) | Command::Completions { .. } => {
             unreachable!("handled before the client is built")
         }

@@ -33,6 +33,12 @@ impl Selected {
         Some(resolve(path, self.file.parent().unwrap_or(Path::new("."))))
     }
 
+    /// The CA file, resolved as [`key_file`](Self::key_file) is.
+    pub fn ca_file(&self) -> Option<Result<PathBuf, Usage>> {
+        let path = self.profile.ca_file.as_deref()?;
+        Some(resolve(path, self.file.parent().unwrap_or(Path::new("."))))
+    }
+
     /// `profile 'shop' in /home/ada/.config/chatcaptain/config.toml`, for messages.
     pub fn describe(&self) -> String {
         format!("profile '{}' in {}", self.name, self.file.display())

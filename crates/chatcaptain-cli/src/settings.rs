@@ -33,6 +33,9 @@ pub const MAX_RATE_ENV: &str = "CHATCAPTAIN_MAX_RATE";
 /// The variable for how 429s are met.
 pub const RETRY_MODE_ENV: &str = "CHATCAPTAIN_RETRY_MODE";
 
+/// The variable for a PEM file of extra root certificates.
+pub const CA_FILE_ENV: &str = "CHATCAPTAIN_CA_FILE";
+
 /// The pacing flags.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Pacing {
@@ -45,9 +48,13 @@ pub fn client(
     key_file: Option<&Path>,
     base_url: Option<&str>,
     pacing: Pacing,
+    ca_file: Option<&Path>,
     profile: Option<&Selected>,
 ) -> anyhow::Result<Client> {
     let mut builder = Client::builder().api_key(key(key_file, profile)?);
+    if let Some(pem) = roots(ca_file, profile)? {
+        builder = builder.add_root_certificates_pem(pem);
+    }
     if let Some(rate) = max_rate(pacing.max_rate, profile)? {
         builder = builder.max_requests_per_second(rate);
     }
@@ -70,6 +77,34 @@ pub fn client(
         builder = builder.base_url(url);
     }
     Ok(builder.build()?)
+}
+
+/// The extra root certificates of `--ca-file`, `CHATCAPTAIN_CA_FILE` or the profile's
+/// `ca_file` (in `pick`'s order, as the base URL: both decide whom the key is sent to), read
+/// and checked here so that an error names the file and where it was named.
+fn roots(flag: Option<&Path>, profile: Option<&Selected>) -> Result<Option<Vec<u8>>, Usage> {
+    let from_profile = |_: &Profile| {
+        profile.and_then(|p| {
+            p.ca_file()
+                .map(|path| path.map(|path| (path, p.describe())))
+        })
+    };
+    let chosen = pick(
+        flag.map(|path| Ok((path.to_owned(), "--ca-file".to_owned()))),
+        env(CA_FILE_ENV).map(|path| Ok((PathBuf::from(path), CA_FILE_ENV.to_owned()))),
+        profile,
+        from_profile,
+    );
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let (path, source) = chosen?;
+    let named = format!("{} (from {source})", path.display());
+    let pem = std::fs::read(&path).map_err(|e| Usage(format!("CA file {named}: {e}")))?;
+    chatcaptain::api::tls::client_builder_trusting(&pem)
+        .map(drop)
+        .map_err(|e| Usage(format!("CA file {named}: {e}")))?;
+    Ok(Some(pem))
 }
 
 /// The requests per second at most, from the flag, the variable or the profile; one outside

@@ -8,10 +8,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::auth::{DEFAULT_API_KEY, Keys, Permission};
 use crate::faults::Fault;
-use crate::records::Item;
 use crate::server::{FakeServer, Shared, StartError};
 use crate::shape::ListShape;
-use crate::state::{Spacing, Store};
+use crate::state::{Spacing, Store, Stored};
 
 /// The seed of generated data when none is given.
 pub const DEFAULT_SEED: u64 = 0x00C4_A7CA_9741;
@@ -123,7 +122,12 @@ impl FakeServerBuilder {
         self.generated::<Organization>(chatbot, n, Spacing::At(created))
     }
 
-    fn generated<T: Item>(mut self, chatbot: impl Into<String>, n: u64, spacing: Spacing) -> Self {
+    fn generated<T: Stored>(
+        mut self,
+        chatbot: impl Into<String>,
+        n: u64,
+        spacing: Spacing,
+    ) -> Self {
         let chatbot = chatbot.into();
         self.data
             .push(Box::new(move |store| store.seed::<T>(&chatbot, n, spacing)));
@@ -135,6 +139,39 @@ impl FakeServerBuilder {
         let chatbot = chatbot.into();
         self.data
             .push(Box::new(move |store| store.put(&chatbot, contact)));
+        self
+    }
+
+    /// Adds a contact answered exactly as `raw` says, even where it breaks the spec (a field of
+    /// another type, a `created` without a zone): an odd record, for testing that a client
+    /// reports it and goes on. It is listed and found by its `id` and `created`, which it must
+    /// have (a `created` without a zone is read as UTC).
+    ///
+    /// # Panics
+    /// When `raw` has no string `id` or no readable `created`: the fake could not place it.
+    pub fn raw_contact(self, chatbot: impl Into<String>, raw: serde_json::Value) -> Self {
+        self.raw::<Contact>(chatbot, raw)
+    }
+
+    /// Adds an organization answered exactly as `raw` says; see [`Self::raw_contact`].
+    ///
+    /// # Panics
+    /// When `raw` has no string `id` or no readable `created`.
+    pub fn raw_organization(self, chatbot: impl Into<String>, raw: serde_json::Value) -> Self {
+        self.raw::<Organization>(chatbot, raw)
+    }
+
+    fn raw<T: Stored>(mut self, chatbot: impl Into<String>, raw: serde_json::Value) -> Self {
+        // Checked now, so that the panic points at the test's line, not at `start`.
+        if let Err(e) = Store::new(0).put_raw::<T>("", raw.clone()) {
+            panic!("FakeServerBuilder: {e}");
+        }
+        let chatbot = chatbot.into();
+        self.data.push(Box::new(move |store| {
+            store
+                .put_raw::<T>(&chatbot, raw)
+                .expect("checked when it was added");
+        }));
         self
     }
 

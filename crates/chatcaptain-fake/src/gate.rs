@@ -39,7 +39,7 @@ pub(crate) async fn gate(
     if let Some(limiter) = &shared.limiter
         && let Err(wait) = limiter.take()
     {
-        shared.log().requests.push(recorded);
+        shared.record(recorded);
         let mut response =
             ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response();
         response
@@ -48,9 +48,8 @@ pub(crate) async fn gate(
         return response;
     }
     let decision = {
-        let mut log = shared.log();
-        log.requests.push(recorded);
-        faults::decide(&mut log.faults, route)
+        shared.record(recorded);
+        faults::decide(&mut shared.log().faults, route)
     };
     if !decision.delay.is_zero() {
         tokio::time::sleep(decision.delay).await;

@@ -1,6 +1,6 @@
 //! What is particular to each kind of record: its envelope's names, its create operation, the fields a
 //! search looks at, how one is generated and where a chatbot keeps them. Everything else (storage,
-//! listing, search, create) is shared, in `records` and `routes`.
+//! listing, search, create) is shared, in `records` and `handlers`.
 
 use chatcaptain_api::operations::Operation;
 use chatcaptain_api::types::{Contact, NewContact, NewOrganization, Organization};
@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::records::{Item, Records, any_contains};
 use crate::seed::Generator;
-use crate::state::Chatbot;
+use crate::state::{Chatbot, Stored};
 
 impl Item for Contact {
     type New = NewContact;
@@ -41,6 +41,9 @@ impl Item for Contact {
     fn generate(generator: &mut Generator, n: u64, created: DateTime<Utc>) -> Self {
         generator.contact(n, created)
     }
+}
+
+impl Stored for Contact {
     fn of(bot: &Chatbot) -> &Records<Self> {
         &bot.contacts
     }
@@ -78,6 +81,9 @@ impl Item for Organization {
     fn generate(generator: &mut Generator, n: u64, created: DateTime<Utc>) -> Self {
         generator.organization(n, created)
     }
+}
+
+impl Stored for Organization {
     fn of(bot: &Chatbot) -> &Records<Self> {
         &bot.organizations
     }

@@ -38,12 +38,12 @@ mod gate;
 // and `Permission`; never edited by hand.
 #[rustfmt::skip]
 mod generated;
+mod handlers;
 mod kinds;
 mod limit;
+mod path_ids;
 mod record;
 mod records;
-mod route;
-mod routes;
 mod seed;
 mod server;
 mod shape;
@@ -52,9 +52,9 @@ mod state;
 pub use auth::{API_KEY_HEADER, DEFAULT_API_KEY, Permission};
 pub use builder::{DEFAULT_SEED, FakeServerBuilder};
 pub use faults::{Fault, FaultKind, Schedule};
+pub use generated::Route;
+pub use handlers::{DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_SEARCH_PAGE_SIZE};
 pub use record::{REDACTED, RecordedRequest};
-pub use route::Route;
-pub use routes::{DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_SEARCH_PAGE_SIZE};
 pub use seed::base_time as seed_base_time;
 pub use server::{FakeServer, StartError};
 pub use shape::ListShape;

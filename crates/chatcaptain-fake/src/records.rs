@@ -8,10 +8,10 @@ use chatcaptain_api::operations::Operation;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::seed::Generator;
 use crate::shape::ListShape;
-use crate::state::Chatbot;
 
 /// A kind of record a chatbot has, listed by a date-time cursor, searched, and created.
 pub(crate) trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
@@ -29,8 +29,6 @@ pub(crate) trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'sta
     fn matches(&self, needle: &str) -> bool;
     /// A plausible generated one; `n` keeps its details distinct from the others'.
     fn generate(generator: &mut Generator, n: u64, created: DateTime<Utc>) -> Self;
-    fn of(bot: &Chatbot) -> &Records<Self>;
-    fn of_mut(bot: &mut Chatbot) -> &mut Records<Self>;
 }
 
 /// The records of one kind of one chatbot.
@@ -39,6 +37,10 @@ pub(crate) struct Records<T> {
     // orders records that share a `created` so every page is deterministic.
     by_created: BTreeMap<(DateTime<Utc>, String), T>,
     created_of: HashMap<String, DateTime<Utc>>,
+    /// When each was first stored, for the insertion-order shape: a count, not a time.
+    stored: HashMap<String, u64>,
+    /// Records answered exactly as given instead of as their typed form (odd records).
+    raw: HashMap<String, Value>,
     /// How many were generated, so the next generated ones continue the sequence.
     pub(crate) generated: u64,
 }
@@ -48,6 +50,8 @@ impl<T> Default for Records<T> {
         Records {
             by_created: BTreeMap::new(),
             created_of: HashMap::new(),
+            stored: HashMap::new(),
+            raw: HashMap::new(),
             generated: 0,
         }
     }
@@ -66,7 +70,43 @@ impl<T: Item> Records<T> {
         if let Some(old) = self.created_of.insert(id.clone(), item.created()) {
             self.by_created.remove(&(old, id.clone()));
         }
+        let next = self.stored.len() as u64;
+        self.stored.entry(id.clone()).or_insert(next);
+        self.raw.remove(&id);
         self.by_created.insert((item.created(), id), item);
+    }
+
+    /// Stores `raw` to be answered exactly as given (an odd record a client must survive), placed
+    /// by its `id` and `created`, which must be there; a typed form stands in for it where the fake
+    /// itself reads the record (a search matches what the typed form holds).
+    pub(crate) fn insert_raw(
+        &mut self,
+        raw: Value,
+        generator: &mut Generator,
+    ) -> Result<(), String> {
+        let id = raw["id"]
+            .as_str()
+            .ok_or("a raw record needs a string `id`")?
+            .to_owned();
+        let created = raw["created"]
+            .as_str()
+            .and_then(read_created)
+            .ok_or_else(|| format!("the raw record {id} needs a `created` date-time"))?;
+        let mut typed =
+            serde_json::to_value(T::generate(generator, 0, created)).map_err(|e| e.to_string())?;
+        typed["id"] = Value::String(id.clone());
+        let typed: T = serde_json::from_value(typed).map_err(|e| e.to_string())?;
+        self.insert(typed);
+        self.raw.insert(id, raw);
+        Ok(())
+    }
+
+    /// A record as the API answers it: its raw form when it was stored raw.
+    pub(crate) fn answer(&self, item: &T) -> Value {
+        self.raw
+            .get(item.id())
+            .cloned()
+            .unwrap_or_else(|| serde_json::to_value(item).expect("a stored record serializes"))
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<&T> {
@@ -84,6 +124,7 @@ impl<T: Item> Records<T> {
             return false;
         };
         self.by_created.remove(&(created, id.to_owned()));
+        self.raw.remove(id);
         true
     }
 
@@ -91,8 +132,9 @@ impl<T: Item> Records<T> {
         self.by_created.len()
     }
 
-    /// Records created strictly before `before` (all when `None`), newest first, at most `limit`;
-    /// `shape` may make the bound inclusive and the order oldest first.
+    /// Records created strictly before `before` (all when `None`), newest first (ties by id), at
+    /// most `limit`;
+    /// `shape` may make the bound inclusive and the order oldest first or the insertion order.
     pub(crate) fn list(
         &self,
         before: Option<DateTime<Utc>>,
@@ -113,10 +155,14 @@ impl<T: Item> Records<T> {
         let page = |it: &mut dyn Iterator<Item = (&(DateTime<Utc>, String), &T)>| {
             it.take(limit).map(|(_, c)| c.clone()).collect()
         };
-        if shape.oldest_first {
+        if shape.insertion_order {
+            let mut stored: Vec<_> = range.collect();
+            stored.sort_by_key(|(_, c)| std::cmp::Reverse(self.stored.get(c.id()).copied()));
+            page(&mut stored.into_iter())
+        } else if shape.oldest_first {
             page(&mut range.into_iter())
         } else {
-            page(&mut range.rev())
+            newest_first(range.rev(), limit)
         }
     }
 
@@ -144,6 +190,41 @@ impl<T: Item> Records<T> {
         }
         SearchPage { found, hits }
     }
+}
+
+/// The first `limit` of `newest` (keys newest first, ids descending within an instant), newest
+/// first and ids ascending within an instant: the order the spec assumes, `(created desc, id)`.
+fn newest_first<'a, T: Clone + 'a>(
+    newest: impl Iterator<Item = (&'a (DateTime<Utc>, String), &'a T)>,
+    limit: usize,
+) -> Vec<T> {
+    let mut page: Vec<T> = Vec::new();
+    let mut instant: Vec<&T> = Vec::new();
+    let mut at = None;
+    for ((created, _), item) in newest {
+        if at != Some(*created) {
+            page.extend(instant.drain(..).rev().take(limit - page.len()).cloned());
+            if page.len() >= limit {
+                return page;
+            }
+            at = Some(*created);
+        }
+        instant.push(item);
+    }
+    page.extend(instant.drain(..).rev().take(limit - page.len()).cloned());
+    page
+}
+
+/// A `created` as a lenient server reads it: RFC 3339, or without a zone as UTC.
+fn read_created(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|t| t.and_utc())
+        })
 }
 
 /// Whether any of `fields` contains `needle` (already lower case), ignoring case.

@@ -15,7 +15,7 @@ use crate::faults::{Fault, Installed};
 use crate::limit::Limiter;
 use crate::shape::ListShape;
 use crate::state::Store;
-use crate::{RecordedRequest, Route, gate, routes};
+use crate::{RecordedRequest, Route, gate, handlers};
 
 /// Everything the handlers share.
 pub(crate) struct Shared {
@@ -23,6 +23,8 @@ pub(crate) struct Shared {
     // small lock so recording a request never waits behind a long search.
     store: RwLock<Store>,
     log: Mutex<Log>,
+    /// Woken at every request recorded, for [`FakeServer::wait_for_requests`].
+    arrived: tokio::sync::Notify,
     pub(crate) keys: Keys,
     pub(crate) list_shape: ListShape,
     pub(crate) limiter: Option<Limiter>,
@@ -48,10 +50,17 @@ impl Shared {
                 requests: Vec::new(),
                 faults: faults.into_iter().map(Installed::new).collect(),
             }),
+            arrived: tokio::sync::Notify::new(),
             keys,
             list_shape,
             limiter,
         }
+    }
+
+    /// Records a request as it arrives.
+    pub(crate) fn record(&self, request: RecordedRequest) {
+        self.log().requests.push(request);
+        self.arrived.notify_waiters();
     }
 
     // A handler that panicked cannot leave the data half-changed (every change is one call), so a
@@ -128,7 +137,7 @@ impl FakeServer {
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;
         let shared = Arc::new(shared);
-        let app = routes::router(Arc::clone(&shared)).layer(middleware::from_fn_with_state(
+        let app = handlers::router(Arc::clone(&shared)).layer(middleware::from_fn_with_state(
             Arc::clone(&shared),
             gate::gate,
         ));
@@ -170,6 +179,23 @@ impl FakeServer {
     /// Every request received so far, in arrival order, the API key redacted.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.log().requests.clone()
+    }
+
+    /// Waits until at least `n` requests have arrived (counted since the last
+    /// [`clear_requests`](Self::clear_requests)), and returns every request so far: for a test of
+    /// work a client does in the background (a prefetch), without sleeping.
+    pub async fn wait_for_requests(&self, n: usize) -> Vec<RecordedRequest> {
+        loop {
+            // Registered before looking, so a request arriving in between still wakes it.
+            let arrived = self.shared.arrived.notified();
+            tokio::pin!(arrived);
+            arrived.as_mut().enable();
+            let requests = self.requests();
+            if requests.len() >= n {
+                return requests;
+            }
+            arrived.await;
+        }
     }
 
     /// How many requests addressed `route` ([`Route::Any`]: all requests).

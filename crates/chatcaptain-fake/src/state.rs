@@ -19,6 +19,12 @@ pub(crate) struct Store {
     generator: Generator,
 }
 
+/// A kind of record the store keeps for each chatbot: where in a [`Chatbot`] it lives.
+pub(crate) trait Stored: Item {
+    fn of(bot: &Chatbot) -> &Records<Self>;
+    fn of_mut(bot: &mut Chatbot) -> &mut Records<Self>;
+}
+
 /// One chatbot's data.
 #[derive(Default)]
 pub(crate) struct Chatbot {
@@ -51,16 +57,16 @@ impl Store {
     }
 
     /// The records of one kind of a chatbot; `None` for a chatbot the fake has never seen.
-    pub(crate) fn records<T: Item>(&self, chatbot: &str) -> Option<&Records<T>> {
+    pub(crate) fn records<T: Stored>(&self, chatbot: &str) -> Option<&Records<T>> {
         self.chatbots.get(chatbot).map(T::of)
     }
 
-    pub(crate) fn records_mut<T: Item>(&mut self, chatbot: &str) -> &mut Records<T> {
+    pub(crate) fn records_mut<T: Stored>(&mut self, chatbot: &str) -> &mut Records<T> {
         T::of_mut(self.bot(chatbot))
     }
 
     /// Adds `n` generated records of kind `T`, created as `spacing` says.
-    pub(crate) fn seed<T: Item>(&mut self, chatbot: &str, n: u64, spacing: Spacing) {
+    pub(crate) fn seed<T: Stored>(&mut self, chatbot: &str, n: u64, spacing: Spacing) {
         let start = self.records_mut::<T>(chatbot).generated;
         for i in start..start + n {
             let created = match spacing {
@@ -74,12 +80,21 @@ impl Store {
     }
 
     /// Stores a record as given, replacing one of its kind with the same id.
-    pub(crate) fn put<T: Item>(&mut self, chatbot: &str, item: T) {
+    pub(crate) fn put<T: Stored>(&mut self, chatbot: &str, item: T) {
         self.records_mut::<T>(chatbot).insert(item);
     }
 
+    /// Stores a record answered exactly as given (see [`Records::insert_raw`]).
+    pub(crate) fn put_raw<T: Stored>(&mut self, chatbot: &str, raw: Value) -> Result<(), String> {
+        let Store {
+            chatbots,
+            generator,
+        } = self;
+        T::of_mut(chatbots.entry(chatbot.to_owned()).or_default()).insert_raw(raw, generator)
+    }
+
     /// Creates a record from its (validated) create body, with a new id and `now` as its times.
-    pub(crate) fn create<T: Item>(
+    pub(crate) fn create<T: Stored>(
         &mut self,
         chatbot: &str,
         new: T::New,
@@ -180,7 +195,7 @@ impl Store {
     }
 
     /// How many records of kind `T` a chatbot has.
-    pub(crate) fn count<T: Item>(&self, chatbot: &str) -> usize {
+    pub(crate) fn count<T: Stored>(&self, chatbot: &str) -> usize {
         self.records::<T>(chatbot).map_or(0, Records::len)
     }
 }
@@ -220,6 +235,63 @@ mod tests {
         assert_eq!(list(&store, Some(t), 10, &inclusive).len(), 5);
         let oldest = list(&store, None, 2, &ListShape::spec().oldest_first(true));
         assert!(oldest.iter().all(|c| c.created == t - Duration::seconds(1)));
+    }
+
+    #[test]
+    fn ties_come_by_id_and_insertion_order_puts_the_last_stored_first() {
+        let mut store = Store::new(1);
+        let t = seed::base_time();
+        store.seed::<Contact>("b", 3, Spacing::At(t));
+        let ids = |page: Vec<Contact>| page.into_iter().map(|c| c.id).collect::<Vec<_>>();
+        let newest = ids(list(&store, None, 2, &ListShape::spec()));
+        let mut sorted = ids(list(&store, None, 3, &ListShape::spec()));
+        sorted.sort();
+        assert_eq!(newest, sorted[..2]);
+        let raw = serde_json::json!({"id": "late", "created": "2000-01-01T00:00:00", "n": 1});
+        store.put_raw::<Contact>("b", raw.clone()).unwrap();
+        let inserted = list(&store, None, 1, &ListShape::spec().insertion_order(true));
+        assert_eq!(ids(inserted), ["late"]);
+        let contacts = store.records::<Contact>("b").unwrap();
+        assert_eq!(contacts.answer(contacts.get("late").unwrap()), raw);
+    }
+
+    #[test]
+    fn a_raw_record_without_an_id_or_a_readable_created_is_refused() {
+        let mut store = Store::new(1);
+        let no_id = serde_json::json!({"created": "2000-01-01T00:00:00Z"});
+        assert!(
+            store
+                .put_raw::<Contact>("b", no_id)
+                .unwrap_err()
+                .contains("id")
+        );
+        let bad_created = serde_json::json!({"id": "x", "created": "yesterday"});
+        assert!(
+            store
+                .put_raw::<Contact>("b", bad_created)
+                .unwrap_err()
+                .contains("created")
+        );
+    }
+
+    #[test]
+    fn a_token_unit_drops_what_is_finer_and_an_ignored_token_reads_as_none() {
+        let t: DateTime<Utc> = "2025-01-01T00:00:01.987654321Z".parse().unwrap();
+        let seconds = ListShape::spec().token_unit(Duration::seconds(1));
+        assert_eq!(
+            seconds.read_token(Some(t)),
+            Some("2025-01-01T00:00:01Z".parse().unwrap())
+        );
+        let millis = ListShape::spec().token_unit(Duration::milliseconds(1));
+        let read = millis.read_token(Some(t)).unwrap();
+        assert_eq!(
+            read,
+            "2025-01-01T00:00:01.987Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            ListShape::spec().ignore_token(true).read_token(Some(t)),
+            None
+        );
     }
 
     #[test]

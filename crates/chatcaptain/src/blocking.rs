@@ -30,6 +30,9 @@ use futures::future::BoxFuture;
 use futures::stream::{BoxStream, StreamExt};
 
 pub use crate::generated::blocking_listings::*;
+pub use raw::RawRequest;
+
+mod raw;
 use crate::paging::{CursorOperation, Dated, Excluding, PageOperation};
 use crate::{
     Checkpoint, Contact, ContactUpdate, Cursor, Error, NewContact, Organization, Page,

@@ -185,6 +185,8 @@ pub struct ClientBuilder<C = Client> {
     retry_mode: RetryMode,
     on_request: Vec<RequestHook>,
     on_response: Vec<ResponseHook>,
+    /// PEM bundles of extra roots, concatenated.
+    root_certificates: Vec<u8>,
     builds: PhantomData<fn() -> C>,
 }
 
@@ -205,6 +207,7 @@ impl<C> Default for ClientBuilder<C> {
             retry_mode: RetryMode::Standard,
             on_request: Vec::new(),
             on_response: Vec::new(),
+            root_certificates: Vec::new(),
             builds: PhantomData,
         }
     }
@@ -390,6 +393,30 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Also trusts the root certificates in `pem` (one or more `-----BEGIN CERTIFICATE-----`
+    /// blocks, the contents of a `.pem`/`.crt` file), beside the platform's: for an API behind
+    /// a private CA, or a corporate proxy that inspects TLS with a certificate of its own. May
+    /// be called more than once; every TLS backend takes them.
+    ///
+    /// [`build`](Self::build) fails with [`Error::Config`] when a bundle holds no certificate or
+    /// one that cannot serve as a root, and when [`http_client`](Self::http_client) is given
+    /// too (add the roots to that client: this one cannot change it).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pem = std::fs::read("/etc/ssl/corp-root-ca.pem")?;
+    /// let client = chatcaptain::Client::builder()
+    ///     .api_key("...")
+    ///     .add_root_certificates_pem(pem)
+    ///     .build()?;
+    /// # drop(client); Ok(()) }
+    /// ```
+    pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.extend_from_slice(pem.as_ref());
+        self.root_certificates.push(b'\n');
+        self
+    }
+
     /// The largest answer body read (default 64 MiB); a larger one fails with
     /// [`Error::ResponseTooLarge`] as soon as it passes the limit, chunked bodies included.
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
@@ -472,7 +499,21 @@ impl<C> ClientBuilder<C> {
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             );
         let http = match self.http {
+            Some(_) if !self.root_certificates.is_empty() => {
+                return Err(Error::Config(
+                    "add_root_certificates_pem cannot change a client given with http_client: \
+                     add the roots to that reqwest::Client"
+                        .into(),
+                ));
+            }
             Some(client) => client,
+            None if !self.root_certificates.is_empty() => {
+                chatcaptain_api::tls::client_builder_trusting(&self.root_certificates)
+                    .map_err(|e| Error::Config(format!("root certificates: {e}")))?
+                    .redirect(crate::redirect::policy(&parsed))
+                    .build()
+                    .map_err(|e| Error::Config(format!("HTTP client: {e}")))?
+            }
             None => chatcaptain_api::tls::client_builder()
                 .redirect(crate::redirect::policy(&parsed))
                 .build()

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use chatcaptain_api::types;
 use futures::FutureExt;
 
+use crate::transport::path::path_segment;
 use crate::{
     Client, Contact, ContactUpdate, Error, ListContacts, NewContact, Organization, SearchContacts,
 };
@@ -177,25 +178,11 @@ fn contact_id(id: &str) -> Result<&str, Error> {
     path_segment("contact id", id)
 }
 
-/// An id that goes into the path as one segment. The generated client percent-encodes `/`, `?`,
-/// `%` and spaces, so any other id stays one segment; but an empty id would turn
-/// `/contacts/{id}` into `/contacts/`, and `.` or `..` are dot segments that URL
-/// parsing resolves, turning the request into another operation.
-pub(crate) fn path_segment<'a>(what: &str, value: &'a str) -> Result<&'a str, Error> {
-    if value.trim().is_empty() {
-        Err(Error::InvalidArgument(format!("the {what} is empty")))
-    } else if value == "." || value == ".." {
-        Err(Error::InvalidArgument(format!(
-            "the {what} {value:?} would be read as a path step, not an id"
-        )))
-    } else {
-        Ok(value)
-    }
-}
-
 fn unwrap_contact(mut response: types::ContactResponse) -> Result<Contact, Error> {
     match response.contact.take() {
         Some(contact) => Ok(contact),
-        None => Err(crate::paging::missing_field(&response, "contact")),
+        None => Err(crate::transport::envelope::missing_field(
+            &response, "contact",
+        )),
     }
 }

@@ -140,6 +140,7 @@
 //! | `rustls` | rustls with aws-lc-rs (reqwest's default provider), the platform's roots |
 //! | `native-tls` | the platform's TLS library (OpenSSL on Linux, which needs its headers and `pkg-config` to build) |
 //! | `blocking` | [`blocking::Client`](crate#blocking) |
+//! | `system-proxy` | also the proxy of the OS settings on macOS and Windows when no `HTTPS_PROXY`/`HTTP_PROXY` is set (off: the variables work everywhere) |
 //!
 //! The TLS features are additive: with several on, the first of `native-tls`, `rustls`,
 //! `rustls-ring` is used ([`api::tls::BACKEND`] says which). `rustls-ring` is the default because
@@ -162,7 +163,7 @@ mod error;
 // never edited by hand.
 #[rustfmt::skip]
 mod generated;
-mod paginate;
+mod pacing;
 pub mod paging;
 mod raw;
 mod redirect;
@@ -180,8 +181,8 @@ pub use client::{
 pub use contacts::Contacts;
 pub use error::Error;
 pub use generated::*;
-pub use paginate::{Checkpoint, Cursor, Page, PagePosition, ParallelCursor, Resume, SyncContacts};
-pub use raw::RawAnswer;
+pub use paging::{Checkpoint, Cursor, Page, PagePosition, ParallelCursor, Resume, SyncContacts};
+pub use raw::{RawAnswer, RawRequest};
 pub use retry::RetryMode;
 pub use types::{Address, Contact, ContactUpdate, Organization};
 

@@ -13,7 +13,7 @@
 //!
 //! # Which operations are idempotent
 //!
-//! The generated operation table says ([`Operation::idempotent`]): from the method (RFC 9110: the
+//! The generated operation table says ([`Operation::idempotent`](crate::Operation::idempotent)): from the method (RFC 9110: the
 //! `GET`s and `DELETE`, as deleting twice leaves the same state), unless the spec says otherwise
 //! with `x-idempotent`, as for `updateContact`, whose `PATCH` merges the fields sent, so the same
 //! merge twice leaves the same contact. The `POST`s (`createContact`, `createOrganization`) are
@@ -25,7 +25,6 @@ use std::time::{Duration, SystemTime};
 
 use chatcaptain_api::Error as ApiError;
 use chatcaptain_api::hooks::ResponseTooLarge;
-use chatcaptain_api::operations::Operation;
 use chatcaptain_api::types;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -118,16 +117,16 @@ pub(crate) struct Retryable {
 }
 
 impl RetryPolicy {
-    /// Whether `error` from `operation` is worth another try (budget aside).
+    /// Whether `error` from a call (`idempotent` or not) is worth another try (budget aside).
     pub(crate) fn classify(
         &self,
-        operation: Operation,
+        idempotent: bool,
         error: &ApiError<types::ErrorResponse>,
     ) -> Option<Retryable> {
         if too_large(error).is_some() {
             return None; // the same answer would be as large the next time
         }
-        let repeatable = operation.idempotent() || self.retry_non_idempotent;
+        let repeatable = idempotent || self.retry_non_idempotent;
         let (reason, status, headers, safe) = match error {
             ApiError::ErrorResponse(rv) => {
                 let status = rv.status();

@@ -110,3 +110,40 @@ fn blocking_lists_creates_searches_and_deletes_without_a_runtime() {
     assert!(text.contains("300 contacts in all"), "{text}");
     assert!(text.contains("found 1 for \"Lovelace\""), "{text}");
 }
+
+#[test]
+fn hooks_run_on_every_attempt_and_never_see_the_key() {
+    let text = stdout(&run("hooks", &[]));
+    assert_eq!(
+        text.matches("-> GET").count(),
+        3,
+        "a listing and a read tried twice: {text}"
+    );
+    assert!(
+        text.contains("<- 503 Service Unavailable for getContact"),
+        "{text}"
+    );
+    assert!(text.contains("after 3 requests"), "{text}");
+    assert!(!text.contains("key visible to the hook: true"), "{text}");
+}
+
+#[test]
+fn raw_calls_read_create_and_see_errors_but_refuse_other_hosts() {
+    let text = stdout(&run("raw_calls", &[]));
+    assert!(text.contains("GET contacts: 200 OK, 2 contacts"), "{text}");
+    assert!(text.contains("POST organization: 201"), "{text}");
+    assert!(text.contains("GET missing: 404 Not Found"), "{text}");
+    assert!(
+        text.contains("GET missing, any status: 404 Not Found {"),
+        "{text}"
+    );
+    assert!(text.contains("an absolute URL is not a path"), "{text}");
+}
+
+#[test]
+fn custom_ca_is_refused_without_the_root_and_trusted_with_it() {
+    let text = stdout(&run("custom_ca", &[]));
+    assert!(text.contains("without the CA: refused ("), "{text}");
+    assert!(text.contains("certificate"), "{text}");
+    assert!(text.contains("with the CA: 200 OK {\"hello\""), "{text}");
+}

@@ -311,7 +311,7 @@ fn operation(
         if reserved.contains(&field.to_string()) {
             bail!(
                 "optional parameter `{arg}` would be the listing's setter `{field}`, but every \
-                 listing has a method of that name already (crates/chatcaptain/src/paginate)"
+                 listing has a method of that name already (crates/chatcaptain/src/paging)"
             );
         }
         fields.extend(quote!(#[doc = #doc] pub #field: Option<#ty>,));

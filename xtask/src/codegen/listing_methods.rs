@@ -17,9 +17,9 @@ const LISTINGS: [&str; 2] = ["CursorListing", "PageListing"];
 pub fn read(root: &Path) -> Result<BTreeSet<String>> {
     let src = root.join("crates/chatcaptain/src");
     let mut files = vec![src.join("blocking.rs")];
-    let paginate = src.join("paginate");
-    for entry in std::fs::read_dir(&paginate)
-        .with_context(|| format!("cannot read {}", paginate.display()))?
+    let paging = src.join("paging");
+    for entry in
+        std::fs::read_dir(&paging).with_context(|| format!("cannot read {}", paging.display()))?
     {
         files.push(entry?.path());
     }

@@ -2,9 +2,9 @@
 //! (method, path, query, body) and the response it decodes.
 
 use chatcaptain_api::{Client, Error, Hooks, types};
-use serde_json::json;
+use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
 const BOT: &str = "aBcDeFgHiJkLmNoPqRsT";
 const ID: &str = "uVwXyZ0123456789AbCd";
@@ -24,6 +24,29 @@ fn contact_json() -> serde_json::Value {
     })
 }
 
+/// A server that answers `request` with `status` and `body`, expecting it exactly once (checked
+/// when the server drops), and a client aimed at it.
+async fn answering(request: MockBuilder, status: u16, body: Value) -> (MockServer, Client) {
+    let (server, client) = setup().await;
+    answer(request, status, body).expect(1).mount(&server).await;
+    (server, client)
+}
+
+/// Like [`answering`], however many times the request comes.
+async fn answering_any_times(
+    request: MockBuilder,
+    status: u16,
+    body: Value,
+) -> (MockServer, Client) {
+    let (server, client) = setup().await;
+    answer(request, status, body).mount(&server).await;
+    (server, client)
+}
+
+fn answer(request: MockBuilder, status: u16, body: Value) -> Mock {
+    request.respond_with(ResponseTemplate::new(status).set_body_json(body))
+}
+
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
     let client = Client::new(&server.uri(), Hooks::default());
@@ -32,19 +55,19 @@ async fn setup() -> (MockServer, Client) {
 
 #[tokio::test]
 async fn search_contacts_sends_query_paging_and_hidden_hits() {
-    let (server, client) = setup().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts/search")))
-        .and(query_param("query", "Max"))
-        .and(query_param("page", "2"))
-        .and(query_param("pageSize", "25"))
-        .and(query_param("hiddenHits", "a,b"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    let (_server, client) = answering(
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts/search")))
+            .and(query_param("query", "Max"))
+            .and(query_param("page", "2"))
+            .and(query_param("pageSize", "25"))
+            .and(query_param("hiddenHits", "a,b")),
+        200,
+        json!({
             "results": { "found": 26, "facetCounts": [], "hits": [{ "document": contact_json() }] }
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
 
     let response = client
         .search_contacts()
@@ -64,12 +87,12 @@ async fn search_contacts_sends_query_paging_and_hidden_hits() {
 
 #[tokio::test]
 async fn search_contacts_decodes_null_results() {
-    let (server, client) = setup().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts/search")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "results": null })))
-        .mount(&server)
-        .await;
+    let (_server, client) = answering_any_times(
+        Mock::given(method("GET")).and(path(format!("/v1/chatbots/{BOT}/contacts/search"))),
+        200,
+        json!({ "results": null }),
+    )
+    .await;
     let response = client
         .search_contacts()
         .chatbot_id(BOT)
@@ -84,17 +107,15 @@ async fn search_contacts_decodes_null_results() {
 
 #[tokio::test]
 async fn list_contacts_sends_cursor_and_limit() {
-    let (server, client) = setup().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-        .and(query_param("pageToken", "2025-09-29T07:08:00Z"))
-        .and(query_param("limit", "50"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({ "contacts": [contact_json()] })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let (_server, client) = answering(
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
+            .and(query_param("pageToken", "2025-09-29T07:08:00Z"))
+            .and(query_param("limit", "50")),
+        200,
+        json!({ "contacts": [contact_json()] }),
+    )
+    .await;
 
     let token: chrono::DateTime<chrono::Utc> = "2025-09-29T07:08:00Z".parse().unwrap();
     let response = client
@@ -125,33 +146,31 @@ async fn list_contacts_sends_cursor_and_limit() {
 
 #[tokio::test]
 async fn list_contacts_omits_unset_optional_parameters() {
-    let (server, client) = setup().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-        .and(query_param_is_missing("pageToken"))
-        .and(query_param_is_missing("limit"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "contacts": [] })))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let (_server, client) = answering(
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
+            .and(query_param_is_missing("pageToken"))
+            .and(query_param_is_missing("limit")),
+        200,
+        json!({ "contacts": [] }),
+    )
+    .await;
     let response = client.list_contacts().chatbot_id(BOT).send().await.unwrap();
     assert!(response.into_inner().contacts.is_empty());
 }
 
 #[tokio::test]
 async fn create_contact_posts_the_body_and_decodes_201() {
-    let (server, client) = setup().await;
-    Mock::given(method("POST"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-        .and(body_json(
-            json!({ "language": "EN", "name": "Max Example" }),
-        ))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(json!({ "contact": contact_json() })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let (_server, client) = answering(
+        Mock::given(method("POST"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
+            .and(body_json(
+                json!({ "language": "EN", "name": "Max Example" }),
+            )),
+        201,
+        json!({ "contact": contact_json() }),
+    )
+    .await;
 
     let response = client
         .create_contact()
@@ -170,15 +189,12 @@ async fn create_contact_posts_the_body_and_decodes_201() {
 
 #[tokio::test]
 async fn get_contact_uses_the_contact_path() {
-    let (server, client) = setup().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({ "contact": contact_json() })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let (_server, client) = answering(
+        Mock::given(method("GET")).and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}"))),
+        200,
+        json!({ "contact": contact_json() }),
+    )
+    .await;
     let contact = client
         .get_contact()
         .chatbot_id(BOT)
@@ -197,13 +213,12 @@ async fn get_contact_uses_the_contact_path() {
 
 #[tokio::test]
 async fn delete_contact_sends_delete_and_decodes_deleted() {
-    let (server, client) = setup().await;
-    Mock::given(method("DELETE"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "deleted": true })))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let (_server, client) = answering(
+        Mock::given(method("DELETE")).and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}"))),
+        200,
+        json!({ "deleted": true }),
+    )
+    .await;
     let response = client
         .delete_contact()
         .chatbot_id(BOT)
@@ -216,18 +231,16 @@ async fn delete_contact_sends_delete_and_decodes_deleted() {
 
 #[tokio::test]
 async fn update_contact_patches_a_body_wrapped_in_contact() {
-    let (server, client) = setup().await;
-    Mock::given(method("PATCH"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
-        .and(body_json(
-            json!({ "contact": { "name": "Erika", "organizationIds": ["o1"] } }),
-        ))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({ "contact": contact_json() })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let (_server, client) = answering(
+        Mock::given(method("PATCH"))
+            .and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
+            .and(body_json(
+                json!({ "contact": { "name": "Erika", "organizationIds": ["o1"] } }),
+            )),
+        200,
+        json!({ "contact": contact_json() }),
+    )
+    .await;
     let update = types::ContactUpdate::builder()
         .name(Some("Erika".into()))
         .organization_ids(vec!["o1".to_string()]);
@@ -244,15 +257,15 @@ async fn update_contact_patches_a_body_wrapped_in_contact() {
 
 #[tokio::test]
 async fn list_contact_organizations_decodes_organizations() {
-    let (server, client) = setup().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}/organizations")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    let (_server, client) = answering(
+        Mock::given(method("GET"))
+        .and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}/organizations"))),
+        200,
+        json!({
             "organizations": [{ "id": "o1", "name": "Example GmbH", "created": "2025-09-28T10:00:00Z", "size": 50 }]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     let orgs = client
         .list_contact_organizations()
         .chatbot_id(BOT)
@@ -268,15 +281,12 @@ async fn list_contact_organizations_decodes_organizations() {
 
 #[tokio::test]
 async fn error_status_decodes_the_error_response() {
-    let (server, client) = setup().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .set_body_json(json!({ "error": "Insufficient permissions." })),
-        )
-        .mount(&server)
-        .await;
+    let (_server, client) = answering_any_times(
+        Mock::given(method("GET")).and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}"))),
+        403,
+        json!({ "error": "Insufficient permissions." }),
+    )
+    .await;
     let err = client
         .get_contact()
         .chatbot_id(BOT)

@@ -1,6 +1,7 @@
 //! One module per subcommand (`contacts ...`, `configure` and `doctor`), each with one `run`
 //! function.
 
+pub mod api;
 pub mod configure;
 pub mod create;
 pub mod create_from_spec;

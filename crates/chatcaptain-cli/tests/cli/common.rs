@@ -72,6 +72,7 @@ pub fn isolated(cmd: &mut std::process::Command) {
         "CHATCAPTAIN_PROFILE",
         "CHATCAPTAIN_STATE_DIR",
         "CHATCAPTAIN_CONFIG_DIR",
+        "CHATCAPTAIN_CA_FILE",
     ] {
         cmd.env_remove(var);
     }

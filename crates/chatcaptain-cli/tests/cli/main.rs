@@ -1,6 +1,8 @@
 //! The `chatcaptain` binary run as a user would, against the fake server over loopback.
 
+mod api;
 mod auth;
+mod ca_file;
 mod commands;
 mod common;
 mod configure;

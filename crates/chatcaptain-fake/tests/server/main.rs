@@ -10,5 +10,6 @@ mod faults;
 mod list;
 mod organizations;
 mod recording;
+mod routing;
 mod search;
 mod validation;

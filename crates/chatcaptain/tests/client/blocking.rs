@@ -233,7 +233,7 @@ fn blocking_iterators_go_on_after_an_odd_record_as_the_async_stream_does() {
         })
         .collect();
     raw[79]["variables"] = serde_json::json!({ "age": 42 });
-    let (server, _heard) = server_runtime.block_on(raw_list_server(raw, Quirks::default()));
+    let (server, _heard) = server_runtime.block_on(raw_list_server(raw, ListShape::spec()));
     let client = blocking::Client::from_async(client(&server)).unwrap();
     for ranges in [1, 3] {
         let (mut good, mut odd) = (Vec::new(), Vec::new());

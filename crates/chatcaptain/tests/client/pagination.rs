@@ -9,16 +9,8 @@ use common::*;
 use futures::{StreamExt, TryStreamExt};
 
 async fn list_ids(n: usize, page_size: u32) -> (Vec<String>, usize) {
-    let data = contacts_one_second_apart(n);
-    let (server, mut heard) = list_server(data).await;
-    let got = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(page_size)
-        .collect_all()
-        .await
-        .unwrap();
-    (ids(&got), drain(&mut heard).len())
+    let listed = list_through(&contacts_one_second_apart(n), ListShape::spec(), page_size).await;
+    (listed.ids(), listed.requests.len())
 }
 
 fn expected_ids(n: usize) -> Vec<String> {
@@ -53,15 +45,9 @@ async fn list_of_page_size_plus_one_yields_all_newest_first() {
 
 #[tokio::test]
 async fn list_sends_page_size_as_limit_and_the_last_created_as_cursor() {
-    let (server, mut heard) = list_server(contacts_one_second_apart(5)).await;
-    client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(3)
-        .collect_all()
-        .await
-        .unwrap();
-    let requests = drain(&mut heard);
+    let listed = list_through(&contacts_one_second_apart(5), ListShape::spec(), 3).await;
+    listed.result.unwrap();
+    let requests = listed.requests;
     assert_eq!(requests[0].param("limit"), Some("3"));
     assert_eq!(requests[0].param("pageToken"), None);
     // c2 ends page one; the cursor sits one tick (here: a second) past it.
@@ -77,14 +63,8 @@ async fn list_with_ties_at_page_boundary_yields_each_contact_once() {
     let mut data = contacts_one_second_apart(3);
     data.extend((0..7).map(|i| contact(&format!("tie{i}"), at(10))));
     data.push(contact("newest", at(20)));
-    let (server, _heard) = list_server(data.clone()).await;
-    let got = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(3)
-        .collect_all()
-        .await
-        .unwrap();
+    let listed = list_through(&data, ListShape::spec(), 3).await;
+    let got = listed.result.unwrap();
     assert_eq!(ids(&got), ids_newest_first(&data));
 }
 
@@ -94,14 +74,8 @@ async fn list_with_more_ties_than_a_page_grows_the_limit_and_loses_nothing() {
         .map(|i| contact(&format!("tie{i:02}"), at(5)))
         .collect();
     data.extend(contacts_one_second_apart(2));
-    let (server, _heard) = list_server(data.clone()).await;
-    let got = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(4)
-        .collect_all()
-        .await
-        .unwrap();
+    let listed = list_through(&data, ListShape::spec(), 4).await;
+    let got = listed.result.unwrap();
     assert_eq!(ids(&got), ids_newest_first(&data));
 }
 
@@ -110,33 +84,23 @@ async fn list_with_ties_at_millisecond_precision_yields_each_contact_once() {
     let t = at(1) + chrono::TimeDelta::milliseconds(250);
     let mut data: Vec<_> = (0..5).map(|i| contact(&format!("tie{i}"), t)).collect();
     data.push(contact("older", t - chrono::TimeDelta::milliseconds(1)));
-    let (server, mut heard) = list_server(data.clone()).await;
-    let got = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(2)
-        .collect_all()
-        .await
-        .unwrap();
+    let listed = list_through(&data, ListShape::spec(), 2).await;
+    let got = listed.result.unwrap();
     assert_eq!(ids(&got), ids_newest_first(&data));
-    let second = &drain(&mut heard)[1];
+    let second = &listed.requests[1];
     assert_eq!(second.param("pageToken"), Some("2025-09-28T10:00:01.251Z"));
 }
 
 #[tokio::test]
 async fn list_whose_cursor_does_not_advance_fails_instead_of_looping() {
-    let (server, mut heard) = list_server_ignoring_cursor(contacts_one_second_apart(10)).await;
-    let result = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(3)
-        .collect_all()
-        .await;
+    let shape = ListShape::spec().ignore_token(true);
+    let listed = list_through(&contacts_one_second_apart(10), shape, 3).await;
+    let result = listed.result;
     assert!(
         matches!(result, Err(Error::PaginationInconsistent(_))),
         "{result:?}"
     );
-    assert_eq!(drain(&mut heard).len(), 2);
+    assert_eq!(listed.requests.len(), 2);
 }
 
 #[tokio::test]
@@ -144,17 +108,9 @@ async fn list_with_more_ties_than_the_servers_maximum_limit_fails_as_stalled() {
     let data: Vec<_> = (0..1001)
         .map(|i| contact(&format!("t{i:04}"), at(0)))
         .collect();
-    let quirks = Quirks {
-        max_limit: Some(1000),
-        ..Quirks::default()
-    };
-    let (server, _heard) = list_server_with(data, quirks).await;
-    let result = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(1000)
-        .collect_all()
-        .await;
+    let shape = ListShape::spec().max_limit(1000);
+    let listed = list_through(&data, shape, 1000).await;
+    let result = listed.result;
     assert!(
         matches!(result, Err(Error::PaginationStalled(_))),
         "{result:?}"
@@ -173,7 +129,7 @@ async fn list_max_items_smaller_than_a_page_stops_after_one_request() {
         .await
         .unwrap();
     assert_eq!(ids(&got), expected_ids(20)[..3]);
-    assert_eq!(drain(&mut heard).len(), 1);
+    assert_eq!(heard.drain(&server).len(), 1);
 }
 
 #[tokio::test]
@@ -253,31 +209,21 @@ async fn list_with_more_than_a_thousand_ties_pages_through_a_server_without_that
     let data: Vec<_> = (0..1001)
         .map(|i| contact(&format!("t{i:04}"), at(0)))
         .collect();
-    let (server, _heard) = list_server(data.clone()).await;
-    let got = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(1000)
-        .collect_all()
-        .await
-        .unwrap();
+    let shape = ListShape::spec().max_limit(usize::MAX);
+    let listed = list_through(&data, shape, 1000).await;
+    let got = listed.result.unwrap();
     assert_eq!(ids(&got), ids_newest_first(&data));
 }
 
 #[tokio::test]
 async fn list_with_invalid_page_size_fails_without_a_request() {
-    let (server, mut heard) = list_server(contacts_one_second_apart(3)).await;
-    let result = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(0)
-        .collect_all()
-        .await;
+    let listed = list_through(&contacts_one_second_apart(3), ListShape::spec(), 0).await;
+    let result = listed.result;
     assert!(
         matches!(result, Err(Error::InvalidArgument(_))),
         "{result:?}"
     );
-    assert!(drain(&mut heard).is_empty());
+    assert!(listed.requests.is_empty());
 }
 
 #[tokio::test]
@@ -290,9 +236,16 @@ async fn prefetch_requests_the_next_page_before_the_consumer_asks() {
         .prefetch(true)
         .items();
     items.next().await.unwrap().unwrap();
-    assert!(heard.recv().await.unwrap().param("pageToken").is_none());
+    assert!(
+        heard
+            .recv(&server)
+            .await
+            .unwrap()
+            .param("pageToken")
+            .is_none()
+    );
     // Only 1 of 4 items consumed, yet the server hears the request for page two.
-    let second = tokio::time::timeout(Duration::from_secs(10), heard.recv())
+    let second = tokio::time::timeout(Duration::from_secs(10), heard.recv(&server))
         .await
         .expect("page two is requested ahead of the consumer")
         .unwrap();
@@ -315,7 +268,7 @@ async fn prefetch_stays_one_request_ahead() {
     let mut requests = Vec::new();
     for _ in 0..3 {
         requests.push(
-            tokio::time::timeout(Duration::from_secs(10), heard.recv())
+            tokio::time::timeout(Duration::from_secs(10), heard.recv(&server))
                 .await
                 .unwrap()
                 .unwrap(),
@@ -330,7 +283,7 @@ async fn prefetch_stays_one_request_ahead() {
         .collect_all()
         .await;
     marker.unwrap();
-    let after = drain(&mut heard);
+    let after = heard.drain(&server);
     assert_eq!(after.len(), 1, "only the marker request follows: {after:?}");
     assert_eq!(after[0].param("limit"), Some("1"));
 }
@@ -471,7 +424,7 @@ async fn search_max_items_smaller_than_a_page_resumes_mid_page() {
     let mut pages = contacts.search("Max").page_size(4).max_items(3).pages();
     let first = pages.next().await.unwrap().unwrap();
     assert!(pages.next().await.is_none());
-    let position = first.next_page().unwrap().clone();
+    let position = first.next_position().unwrap().clone();
     assert_eq!((position.number(), position.skip()), (1, 3));
     let rest = contacts
         .search("Max")
@@ -500,14 +453,14 @@ async fn search_start_page_skips_earlier_pages() {
 }
 
 /// 30 contacts one second apart (`c29` the newest), `c25` odd (it does not decode).
-async fn server_with_an_odd_record() -> wiremock::MockServer {
+async fn server_with_an_odd_record() -> chatcaptain_fake::FakeServer {
     let mut raw: Vec<serde_json::Value> = (0..30)
         .map(|i| {
             serde_json::json!({ "id": format!("c{i}"), "created": at(i).to_rfc3339(), "language": "EN" })
         })
         .collect();
     raw[25]["variables"] = serde_json::json!({ "age": 42 });
-    raw_list_server(raw, Quirks::default()).await.0
+    raw_list_server(raw, ListShape::spec()).await.0
 }
 
 /// Every page of a listing (an odd item counted in `odd`) and the last page's resume point.

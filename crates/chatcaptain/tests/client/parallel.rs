@@ -411,11 +411,8 @@ async fn a_parallel_listing_cut_by_max_items_resumes_whole_on_an_inclusive_serve
             )
         })
         .collect();
-    let quirks = common::Quirks {
-        inclusive: true,
-        ..common::Quirks::default()
-    };
-    let (server, _heard) = common::list_server_with(data.clone(), quirks).await;
+    let shape = common::ListShape::spec().inclusive_token(true);
+    let (server, _heard) = common::list_server_with(data.clone(), shape).await;
     let client = common::client(&server);
     let want: HashSet<String> = common::ids(&data).into_iter().collect();
     for ranges in [3, 8] {
@@ -484,7 +481,7 @@ async fn a_parallel_listing_probes_only_with_rfc_3339_date_times_down_to_year_on
         .unwrap();
     let unique: HashSet<String> = common::ids(&got).into_iter().collect();
     assert_eq!((got.len(), unique.len()), (data.len(), data.len()));
-    for seen in common::drain(&mut heard) {
+    for seen in heard.drain(&server) {
         let Some(token) = seen.param("pageToken") else {
             continue;
         };

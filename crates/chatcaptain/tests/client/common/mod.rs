@@ -9,20 +9,47 @@ pub mod traced;
 use std::sync::{Arc, Mutex};
 
 use chatcaptain::{Client, Contact};
+pub use chatcaptain_fake::ListShape;
+use chatcaptain_fake::{FakeServer, RecordedRequest};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 pub const KEY: &str = "test-key-1234";
 pub const BOT: &str = "bot1";
 
-/// A client with the test key, pointed at `server`.
-pub fn client(server: &MockServer) -> Client {
+/// A loopback server a test client can be pointed at.
+pub trait Served {
+    /// Its base URL.
+    fn base(&self) -> String;
+    /// The key it accepts.
+    fn key(&self) -> String;
+}
+
+impl Served for MockServer {
+    fn base(&self) -> String {
+        self.uri()
+    }
+    fn key(&self) -> String {
+        KEY.to_owned()
+    }
+}
+
+impl Served for FakeServer {
+    fn base(&self) -> String {
+        self.base_url()
+    }
+    fn key(&self) -> String {
+        self.api_key().to_owned()
+    }
+}
+
+/// A client with the server's key, pointed at `server`.
+pub fn client(server: &impl Served) -> Client {
     Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
+        .api_key(server.key())
+        .base_url(server.base())
         .build()
         .expect("client builds")
 }
@@ -69,146 +96,98 @@ impl Seen {
     }
 }
 
-/// How a list server may differ from what the spec assumes; the default is the spec's server.
-#[derive(Clone, Debug, Default)]
-pub struct Quirks {
-    /// Ignores `pageToken`: its cursor never advances.
-    pub ignore_token: bool,
-    /// Answers at most this many contacts, whatever the `limit` (silently).
-    pub cap: Option<usize>,
-    /// Answers 400, as NestJS validation does, for a `limit` above this.
-    pub max_limit: Option<usize>,
-    /// `pageToken` includes its instant (`created <= token`).
-    pub inclusive: bool,
-    /// How a page is ordered and cut.
-    pub order: Order,
-    /// Reads `pageToken` only to this unit, dropping the rest: a server in JavaScript (`Date`)
-    /// keeps milliseconds, one that stores whole seconds may keep only those.
-    pub token_unit: Option<chrono::TimeDelta>,
+/// A fake whose chatbot [`BOT`] has `contacts`, listed as `shape` says (the fake's
+/// [`ListShape`]: the one model of a list server's guesses, which users' tests get too).
+pub async fn list_server_with(contacts: Vec<Contact>, shape: ListShape) -> (FakeServer, Heard) {
+    let fake = contacts
+        .into_iter()
+        .fold(FakeServer::builder(), |fake, c| fake.contact(BOT, c));
+    (fake.list_shape(shape).start().await, Heard::default())
 }
 
-/// The order a list server picks and returns a page in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Order {
-    /// Newest first, ties by id (the spec's assumption).
-    #[default]
-    NewestFirst,
-    /// Oldest first: the `limit` oldest contacts before the token.
-    OldestFirst,
-    /// The order the contacts were given in (insertion order), newest insertion first.
-    Insertion,
+/// What one listing through a fresh list server got, and the requests the server heard.
+pub struct Listed {
+    pub result: Result<Vec<Contact>, chatcaptain::Error>,
+    pub requests: Vec<Seen>,
 }
 
-/// Serves "list contacts" from a fixed set of raw contacts, as the API documents it (newest
-/// first, only contacts created strictly before `pageToken`, at most `limit`) unless `quirks`
-/// say otherwise. Tells a channel about every request as it arrives.
-pub struct ListResponder {
-    contacts: Vec<(DateTime<Utc>, Value)>,
-    quirks: Quirks,
-    tell: mpsc::UnboundedSender<Seen>,
-}
-
-/// A contact's `created`, read the way a lenient server would (no zone means UTC).
-fn created_of(raw: &Value) -> DateTime<Utc> {
-    let text = raw["created"].as_str().expect("fixtures have a created");
-    text.parse::<DateTime<Utc>>().unwrap_or_else(|_| {
-        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-            .expect("a date-time")
-            .and_utc()
-    })
-}
-
-impl Respond for ListResponder {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        let seen = Seen { query };
-        let limit: usize = seen.param("limit").map_or(100, |l| l.parse().unwrap());
-        let quirks = &self.quirks;
-        let token: Option<DateTime<Utc>> = seen
-            .param("pageToken")
-            .filter(|_| !quirks.ignore_token)
-            .map(|t| t.parse().unwrap())
-            .map(|t: DateTime<Utc>| match quirks.token_unit {
-                Some(unit) => {
-                    let unit = unit.num_nanoseconds().unwrap();
-                    let dropped = i64::from(t.timestamp_subsec_nanos()) % unit;
-                    t - chrono::TimeDelta::nanoseconds(dropped)
-                }
-                None => t,
-            });
-        let _ = self.tell.send(seen);
-        if quirks.max_limit.is_some_and(|max| limit > max) {
-            return ResponseTemplate::new(400).set_body_json(json!({
-                "statusCode": 400,
-                "message": "limit must not be greater than the maximum",
-                "error": "Bad Request",
-            }));
+impl Listed {
+    /// The ids listed, in order; panics with the error when the listing failed.
+    pub fn ids(&self) -> Vec<String> {
+        match &self.result {
+            Ok(contacts) => ids(contacts),
+            Err(e) => panic!("the listing failed: {e}"),
         }
-        let before = |created: DateTime<Utc>| match token {
-            None => true,
-            Some(t) if quirks.inclusive => created <= t,
-            Some(t) => created < t,
-        };
-        let mut page: Vec<&(DateTime<Utc>, Value)> =
-            self.contacts.iter().filter(|(c, _)| before(*c)).collect();
-        let id = |v: &Value| v["id"].as_str().unwrap_or("").to_owned();
-        match quirks.order {
-            Order::NewestFirst => page.sort_by(|a, b| b.0.cmp(&a.0).then(id(&a.1).cmp(&id(&b.1)))),
-            Order::OldestFirst => page.sort_by(|a, b| a.0.cmp(&b.0).then(id(&a.1).cmp(&id(&b.1)))),
-            Order::Insertion => page.reverse(),
-        }
-        page.truncate(limit.min(quirks.cap.unwrap_or(usize::MAX)));
-        let page: Vec<&Value> = page.into_iter().map(|(_, v)| v).collect();
-        ResponseTemplate::new(200).set_body_json(json!({ "contacts": page }))
     }
 }
 
-/// A wiremock server whose list operation serves `contacts`; the receiver hears every list request.
-pub async fn list_server(contacts: Vec<Contact>) -> (MockServer, mpsc::UnboundedReceiver<Seen>) {
-    list_server_with(contacts, Quirks::default()).await
+/// Lists all of `contacts` `page_size` at a time from a fake of `shape`: the setting up and
+/// listing that most listing tests share, so each says only what it checks.
+pub async fn list_through(contacts: &[Contact], shape: ListShape, page_size: u32) -> Listed {
+    let (server, mut heard) = list_server_with(contacts.to_vec(), shape).await;
+    let result = client(&server)
+        .contacts(BOT)
+        .list()
+        .page_size(page_size)
+        .collect_all()
+        .await;
+    Listed {
+        result,
+        requests: heard.drain(&server),
+    }
+}
+
+/// A fake that lists `contacts` as the spec says.
+pub async fn list_server(contacts: Vec<Contact>) -> (FakeServer, Heard) {
+    list_server_with(contacts, ListShape::spec()).await
 }
 
 /// Like [`list_server`], but the server ignores `pageToken`: its cursor never advances.
-pub async fn list_server_ignoring_cursor(
-    contacts: Vec<Contact>,
-) -> (MockServer, mpsc::UnboundedReceiver<Seen>) {
-    let quirks = Quirks {
-        ignore_token: true,
-        ..Quirks::default()
-    };
-    list_server_with(contacts, quirks).await
+pub async fn list_server_ignoring_cursor(contacts: Vec<Contact>) -> (FakeServer, Heard) {
+    list_server_with(contacts, ListShape::spec().ignore_token(true)).await
 }
 
-/// A list server with `quirks`.
-pub async fn list_server_with(
-    contacts: Vec<Contact>,
-    quirks: Quirks,
-) -> (MockServer, mpsc::UnboundedReceiver<Seen>) {
-    let raw = contacts
-        .iter()
-        .map(|c| serde_json::to_value(c).unwrap())
-        .collect();
-    raw_list_server(raw, quirks).await
+/// A fake whose contacts are raw JSON, answered as given, so they can differ from the spec.
+pub async fn raw_list_server(contacts: Vec<Value>, shape: ListShape) -> (FakeServer, Heard) {
+    let fake = contacts
+        .into_iter()
+        .fold(FakeServer::builder(), |fake, c| fake.raw_contact(BOT, c));
+    (fake.list_shape(shape).start().await, Heard::default())
 }
 
-/// A list server whose contacts are raw JSON, so they can differ from the spec.
-pub async fn raw_list_server(
-    contacts: Vec<Value>,
-    quirks: Quirks,
-) -> (MockServer, mpsc::UnboundedReceiver<Seen>) {
-    let server = MockServer::start().await;
-    let (tell, heard) = mpsc::unbounded_channel();
-    let contacts = contacts.into_iter().map(|v| (created_of(&v), v)).collect();
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-        .respond_with(ListResponder {
-            contacts,
-            quirks,
-            tell,
-        })
-        .mount(&server)
-        .await;
-    (server, heard)
+/// The requests a fake has heard, read in order: what [`Heard::drain`] returned is not returned
+/// again.
+#[derive(Debug, Default)]
+pub struct Heard {
+    read: usize,
+}
+
+impl Heard {
+    /// Every request not read yet, without waiting.
+    pub fn drain(&mut self, server: &FakeServer) -> Vec<Seen> {
+        let requests = server.requests();
+        let new = requests[self.read.min(requests.len())..]
+            .iter()
+            .map(Seen::of)
+            .collect();
+        self.read = requests.len();
+        new
+    }
+
+    /// The next request not read yet, waiting for it to arrive (`Option` as a channel's `recv`).
+    pub async fn recv(&mut self, server: &FakeServer) -> Option<Seen> {
+        let requests = server.wait_for_requests(self.read + 1).await;
+        self.read += 1;
+        requests.get(self.read - 1).map(Seen::of)
+    }
+}
+
+impl Seen {
+    fn of(request: &RecordedRequest) -> Seen {
+        Seen {
+            query: request.query.clone(),
+        }
+    }
 }
 
 /// Serves "search contacts" from a fixed hit list by page number, honouring `hiddenHits`.
@@ -261,9 +240,4 @@ pub async fn search_server(hits: Vec<Contact>) -> (MockServer, Arc<Mutex<Vec<See
         .mount(&server)
         .await;
     (server, log)
-}
-
-/// Every request heard so far, without waiting.
-pub fn drain(heard: &mut mpsc::UnboundedReceiver<Seen>) -> Vec<Seen> {
-    std::iter::from_fn(|| heard.try_recv().ok()).collect()
 }

@@ -1,4 +1,4 @@
-//! The operations of the spec, each answering with the envelope and status the spec documents; the
+//! The handlers: the operations of the spec, each answering with the envelope and status the spec documents; the
 //! router is built from the spec's operation table.
 
 use std::collections::HashSet;
@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter, on};
@@ -18,8 +17,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, json_response};
-use crate::records::Item;
+use crate::path_ids::PathIds;
 use crate::server::Shared;
+use crate::state::Stored;
 
 /// `limit` of the cursor listings ("list contacts", "list organizations") when the request gives
 /// none (spec: assumed default).
@@ -70,12 +70,11 @@ fn handler(op: Operation) -> MethodRouter<Arc<Shared>> {
     }
 }
 
-async fn list<T: Item>(
+async fn list<T: Stored>(
     State(shared): State<Arc<Shared>>,
-    chatbot: Result<Path<String>, PathRejection>,
+    PathIds(chatbot): PathIds<String>,
     uri: Uri,
 ) -> Answer {
-    let Path(chatbot) = chatbot.map_err(bad_path)?;
     let query = QueryParams::of(&uri)?;
     let before = query
         .get("pageToken")
@@ -86,23 +85,24 @@ async fn list<T: Item>(
         })
         .transpose()?;
     let shape = &shared.list_shape;
+    let before = shape.read_token(before);
     let limit = query
         .integer("limit", 1, shape.max_limit)?
         .unwrap_or(DEFAULT_LIST_LIMIT)
         .min(shape.limit_cap.unwrap_or(usize::MAX));
-    let page = shared
-        .store()
-        .records::<T>(&chatbot)
-        .map_or_else(Vec::new, |r| r.list(before, limit, shape));
+    let store = shared.store();
+    let page: Vec<Value> = store.records::<T>(&chatbot).map_or_else(Vec::new, |r| {
+        let page = r.list(before, limit, shape);
+        page.iter().map(|item| r.answer(item)).collect()
+    });
     ok(StatusCode::OK, envelope(T::MANY, page))
 }
 
-async fn search<T: Item>(
+async fn search<T: Stored>(
     State(shared): State<Arc<Shared>>,
-    chatbot: Result<Path<String>, PathRejection>,
+    PathIds(chatbot): PathIds<String>,
     uri: Uri,
 ) -> Answer {
-    let Path(chatbot) = chatbot.map_err(bad_path)?;
     let query = QueryParams::of(&uri)?;
     let term = query
         .get("query")
@@ -122,31 +122,31 @@ async fn search<T: Item>(
                 .collect()
         })
         .unwrap_or_default();
-    let result = shared
-        .store()
-        .records::<T>(&chatbot)
-        .map(|r| r.search(term, page, page_size, &hidden));
-    let Some(result) = result.filter(|r| r.found > 0) else {
+    let store = shared.store();
+    let result = store.records::<T>(&chatbot).map(|r| {
+        let result = r.search(term, page, page_size, &hidden);
+        let hits: Vec<Value> = result
+            .hits
+            .iter()
+            .map(|c| json!({ "document": r.answer(c) }))
+            .collect();
+        (result.found, hits)
+    });
+    let Some((found, hits)) = result.filter(|(found, _)| *found > 0) else {
         // The reference: `results` is null when nothing matches.
         return ok(StatusCode::OK, json!({ "results": null }));
     };
-    let hits: Vec<Value> = result
-        .hits
-        .iter()
-        .map(|c| json!({ "document": c }))
-        .collect();
     ok(
         StatusCode::OK,
-        json!({ "results": { "found": result.found, "facetCounts": [], "hits": hits } }),
+        json!({ "results": { "found": found, "facetCounts": [], "hits": hits } }),
     )
 }
 
-async fn create<T: Item>(
+async fn create<T: Stored>(
     State(shared): State<Arc<Shared>>,
-    chatbot: Result<Path<String>, PathRejection>,
+    PathIds(chatbot): PathIds<String>,
     body: Bytes,
 ) -> Answer {
-    let Path(chatbot) = chatbot.map_err(bad_path)?;
     let body = validated_body(T::CREATE.id(), &body)?;
     let new: T::New =
         serde_json::from_value(body).map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -159,23 +159,21 @@ async fn create<T: Item>(
 
 async fn get_contact(
     State(shared): State<Arc<Shared>>,
-    ids: Result<Path<(String, String)>, PathRejection>,
+    PathIds((chatbot, id)): PathIds<(String, String)>,
 ) -> Answer {
-    let Path((chatbot, id)) = ids.map_err(bad_path)?;
-    let contact = shared
-        .store()
-        .get(&chatbot, &id)
-        .cloned()
+    let store = shared.store();
+    let contacts = store.records::<Contact>(&chatbot);
+    let contact = contacts
+        .and_then(|c| Some(c.answer(c.get(&id)?)))
         .ok_or_else(ApiError::contact_not_found)?;
     ok(StatusCode::OK, json!({ "contact": contact }))
 }
 
 async fn update_contact(
     State(shared): State<Arc<Shared>>,
-    ids: Result<Path<(String, String)>, PathRejection>,
+    PathIds((chatbot, id)): PathIds<(String, String)>,
     body: Bytes,
 ) -> Answer {
-    let Path((chatbot, id)) = ids.map_err(bad_path)?;
     let body = validated_body("updateContact", &body)?;
     let changes = body
         .get("contact")
@@ -192,9 +190,8 @@ async fn update_contact(
 
 async fn delete_contact(
     State(shared): State<Arc<Shared>>,
-    ids: Result<Path<(String, String)>, PathRejection>,
+    PathIds((chatbot, id)): PathIds<(String, String)>,
 ) -> Answer {
-    let Path((chatbot, id)) = ids.map_err(bad_path)?;
     if !shared.store_mut().delete(&chatbot, &id) {
         return Err(ApiError::contact_not_found());
     }
@@ -203,9 +200,8 @@ async fn delete_contact(
 
 async fn list_contact_organizations(
     State(shared): State<Arc<Shared>>,
-    ids: Result<Path<(String, String)>, PathRejection>,
+    PathIds((chatbot, id)): PathIds<(String, String)>,
 ) -> Answer {
-    let Path((chatbot, id)) = ids.map_err(bad_path)?;
     let organizations = shared
         .store()
         .organizations(&chatbot, &id)
@@ -240,10 +236,6 @@ fn envelope(name: &str, value: impl Serialize) -> Value {
 /// Timestamps of new and changed records, to the millisecond as the API writes them.
 fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(3)
-}
-
-fn bad_path(rejection: PathRejection) -> ApiError {
-    ApiError::bad_request(rejection.body_text())
 }
 
 /// Parses a JSON body and checks it against the operation's request schema in the spec, so the fake

@@ -6,22 +6,12 @@
 
 use std::num::NonZeroU32;
 
-use chatcaptain_api::types;
-use chatcaptain_api::{Error as ApiError, ResponseValue};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
-
-/// What the generated client answers for one operation.
-pub type ApiResult<T> = Result<ResponseValue<T>, ApiError<types::ErrorResponse>>;
-
-/// A response body with the API's optional `error` field, which turns a 200 into a failure.
-pub trait Envelope {
-    /// The server's error text, if the body carries a non-empty one.
-    fn error(&self) -> Option<&str>;
-}
+use crate::transport::envelope::{ApiResult, Envelope};
 
 /// An item of a listing: what paging needs to tell two items apart.
 pub trait Item: DeserializeOwned + Clone + Send + Sync + 'static {
@@ -98,18 +88,3 @@ pub trait PageOperation: Operation {
 
 /// A page-number operation that can leave given ids out of its results.
 pub trait Excluding: PageOperation {}
-
-/// The server's error text when it is not blank: the body of every generated [`Envelope`].
-pub fn envelope_error(error: &Option<String>) -> Option<&str> {
-    error.as_deref().filter(|e| !e.trim().is_empty())
-}
-
-/// The error for a success answer whose envelope lacks the object it exists to carry
-/// (`{"contact": ..}` without `contact`): a decode error that shows the whole answer.
-pub fn missing_field<R: serde::Serialize>(response: &R, field: &'static str) -> Error {
-    Error::decode(
-        None,
-        &serde_json::to_vec(response).unwrap_or_default(),
-        serde::de::Error::missing_field(field),
-    )
-}

@@ -8,10 +8,13 @@ use futures::future::BoxFuture;
 use reqwest::StatusCode;
 use tracing::Instrument;
 
+pub(crate) mod envelope;
+pub(crate) mod path;
+
 // `Envelope` is implemented for every success body by the generated `src/generated.rs`.
-use crate::paginate::operation::{ApiResult, Envelope};
 use crate::{Client, Error};
 use chatcaptain_api::operations::Operation;
+use envelope::{ApiResult, Envelope};
 
 /// What a listing's request answered: the typed body, or, when the generated client refused a
 /// body that is JSON all the same, that JSON, for the listing to take apart item by item.
@@ -30,7 +33,7 @@ impl Client {
         T: Envelope,
         F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
     {
-        match self.run(operation, &call, false).await? {
+        match self.run(Target::of(operation), &call, false).await? {
             Lenient::Typed(body) => Ok(body),
             Lenient::Raw(_) => unreachable!("raw bodies are only handed out when asked for"),
         }
@@ -47,12 +50,13 @@ impl Client {
         T: Envelope,
         F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
     {
-        self.run(operation, &call, true).await
+        self.run(Target::of(operation), &call, true).await
     }
 
-    async fn run<T, F>(
+    /// The retry loop for any call: a generated operation's, or a raw one (`raw.rs`).
+    pub(crate) async fn run<T, F>(
         &self,
-        operation: Operation,
+        operation: Target<'_>,
         call: &F,
         lenient: bool,
     ) -> Result<Lenient<T>, Error>
@@ -73,7 +77,7 @@ impl Client {
             self.attempt(operation, call, lenient, deadline)
                 .instrument(tracing::debug_span!(
                     "chatcaptain",
-                    operation = operation.name()
+                    operation = operation.name
                 ));
         let result = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline.at, attempts)
@@ -85,14 +89,14 @@ impl Client {
             None => attempts.await,
         };
         if let Err(e) = &result {
-            tracing::debug!(operation = operation.name(), error = %e, "request failed");
+            tracing::debug!(operation = operation.name, error = %e, "request failed");
         }
         result
     }
 
     async fn attempt<T, F>(
         &self,
-        operation: Operation,
+        operation: Target<'_>,
         call: &F,
         lenient: bool,
         deadline: Option<Deadline>,
@@ -128,7 +132,7 @@ impl Client {
                 }
                 Err(e) => e,
             };
-            let Some(retryable) = policy.classify(operation, &error) else {
+            let Some(retryable) = policy.classify(operation.idempotent, &error) else {
                 return Err(map_error(error).await);
             };
             if retryable.status == Some(StatusCode::TOO_MANY_REQUESTS) {
@@ -176,7 +180,7 @@ impl Client {
             // rather than add to the load.
             let Some(cost) = budget.take_retry(retryable.reason == "timeout") else {
                 tracing::warn!(
-                    operation = operation.name(),
+                    operation = operation.name,
                     attempt,
                     reason = retryable.reason,
                     "not retrying a ChatCaptain request: the client's retry quota is empty"
@@ -193,7 +197,7 @@ impl Client {
             };
             retries_cost += cost;
             tracing::warn!(
-                operation = operation.name(),
+                operation = operation.name,
                 attempt,
                 status = retryable.status.map(|s| s.as_u16()),
                 delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
@@ -204,6 +208,30 @@ impl Client {
             drop(error);
             tokio::time::sleep(delay).await;
             attempt += 1;
+        }
+    }
+}
+
+/// What the retry loop and the spans need to know of a call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Target<'a> {
+    /// The operation's name in logs and spans (`raw` for a raw call).
+    pub(crate) name: &'static str,
+    /// The HTTP method.
+    pub(crate) method: &'a str,
+    /// The route's template in the spec, when the request has one.
+    pub(crate) template: Option<&'static str>,
+    /// Whether sending it twice leaves the same state as once (see `retry.rs`).
+    pub(crate) idempotent: bool,
+}
+
+impl Target<'static> {
+    pub(crate) fn of(operation: Operation) -> Self {
+        Target {
+            name: operation.name(),
+            method: operation.method(),
+            template: Some(operation.path()),
+            idempotent: operation.idempotent(),
         }
     }
 }
@@ -243,15 +271,22 @@ fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> 
 /// One span per request sent, with OpenTelemetry's HTTP client attributes. Nothing that could
 /// carry personal data or the key is recorded: the route's template stands for the URL, whose
 /// path holds ids and whose query holds search terms.
-fn request_span(client: &Client, operation: Operation, attempt: u32) -> tracing::Span {
-    let (method, template) = (operation.method(), operation.path());
+///
+/// A raw call to a path the spec does not have records no template (OpenTelemetry then names the
+/// span by the method alone), rather than its path, which may hold ids.
+fn request_span(client: &Client, operation: Target<'_>, attempt: u32) -> tracing::Span {
+    let method = operation.method;
+    let span_name = match operation.template {
+        Some(template) => format!("{method} {template}"),
+        None => method.to_owned(),
+    };
     tracing::info_span!(
         "chatcaptain.request",
         otel.kind = "client",
-        otel.name = %format_args!("{method} {template}"),
-        operation = operation.name(),
+        otel.name = %span_name,
+        operation = operation.name,
         http.request.method = method,
-        url.template = template,
+        url.template = operation.template,
         server.address = client.host(),
         http.request.resend_count = attempt - 1,
         http.response.status_code = tracing::field::Empty,
@@ -403,7 +438,7 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
 
 /// The server's `error`, else its `message`; but when `error` only repeats the reason phrase
 /// ("Not Found") and a `message` says more ("Contact not found"), the `message`.
-fn server_message(body: &types::ErrorResponse, status: StatusCode) -> String {
+pub(crate) fn server_message(body: &types::ErrorResponse, status: StatusCode) -> String {
     let text = |m: &Option<String>| m.clone().filter(|m| !m.trim().is_empty());
     let (error, message) = (text(&body.error), text(&body.message));
     let reason = status.canonical_reason();

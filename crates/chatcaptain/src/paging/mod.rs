@@ -1,12 +1,21 @@
-//! One pagination engine; a [`Strategy`] per pagination style says how to fetch and when to stop.
+//! Listings: the pagination engine, and the pieces every listing is made of.
 //!
-//! The engine owns the things both styles share: the `max_items` cap, the resume point a
-//! [`Page`] hands out, and prefetching (at most one request ahead, aborted with the stream).
+//! Each operation with `x-pagination` in the spec gets, from `cargo xtask codegen`, a parameters
+//! struct implementing [`Operation`] and [`CursorOperation`] or [`PageOperation`], a listing type
+//! named after it ([`ListContacts`](crate::ListContacts) is a [`CursorListing`],
+//! [`SearchContacts`](crate::SearchContacts) a [`PageListing`]) and a constructor on
+//! [`Client`](crate::Client) and the blocking client. Nothing here is implemented by hand.
+//!
+//! One engine; a `Strategy` per pagination style says how to fetch and when to stop. The engine
+//! owns the things both styles share: the `max_items` cap, the resume point a [`Page`] hands
+//! out, and prefetching (at most one request ahead, aborted with the stream).
 
 mod checkpoint;
 mod cursor;
+mod cursor_listing;
+mod cursor_strategy;
 mod entry;
-pub(crate) mod operation;
+mod operation;
 mod pages;
 mod parallel;
 mod sync;
@@ -58,8 +67,12 @@ macro_rules! listing_methods {
 }
 use listing_methods;
 
+pub use crate::transport::envelope::{ApiResult, Envelope, envelope_error, missing_field};
+pub(crate) use crate::transport::path::path_segment;
 pub use checkpoint::Checkpoint;
-pub use cursor::{Cursor, CursorListing};
+pub use cursor::Cursor;
+pub use cursor_listing::CursorListing;
+pub use operation::{CursorOperation, Dated, Excluding, Item, Operation, PageOperation};
 pub use pages::{PageListing, PagePosition};
 pub use parallel::ParallelCursor;
 pub use sync::SyncContacts;
@@ -114,7 +127,7 @@ impl<T> Page<T> {
     }
 
     /// The position to resume a search from, when this page came from one.
-    pub fn next_page(&self) -> Option<&PagePosition> {
+    pub fn next_position(&self) -> Option<&PagePosition> {
         match &self.next {
             Some(Resume::Page(p)) => Some(p),
             _ => None,

@@ -43,9 +43,11 @@ use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::Checkpoint;
-use super::cursor::{Cursor, CursorStrategy, Fetched, round_down_to_second};
+use super::cursor::{Cursor, round_down_to_second};
+use super::cursor_strategy::{CursorStrategy, Fetched};
 use super::operation::{CursorOperation, created_of};
 use super::{Options, Page, Resume, Strategy};
+use crate::pacing::Concurrency;
 use crate::{Client, Error};
 
 /// Cut points fall on whole seconds (see the module's docs).
@@ -105,49 +107,6 @@ impl ParallelCursor {
 impl From<ParallelCursor> for Resume {
     fn from(c: ParallelCursor) -> Self {
         Resume::Parallel(c)
-    }
-}
-
-/// How many requests a parallel listing keeps in flight: halved by a 429, grown by one per
-/// round of answers without one.
-struct Concurrency {
-    limit: f64,
-    most: f64,
-    /// The client's 429 count when last looked at.
-    throttles: u64,
-    /// Requests launched so far, and how many had been when the limit was last cut: a 429 to a
-    /// request launched before the cut was already answered by it.
-    launched: u64,
-    cut_at: u64,
-}
-
-impl Concurrency {
-    fn new(most: usize) -> Self {
-        let most = most as f64;
-        Concurrency {
-            limit: most,
-            most,
-            throttles: 0,
-            launched: 0,
-            cut_at: 0,
-        }
-    }
-
-    fn room(&self, in_flight: usize) -> bool {
-        (in_flight as f64) < self.limit.floor()
-    }
-
-    /// A request launched as number `seq` was answered; `throttles` is the client's 429 count.
-    fn answered(&mut self, seq: u64, throttles: u64) {
-        if throttles > self.throttles {
-            self.throttles = throttles;
-            if seq >= self.cut_at {
-                self.limit = (self.limit / 2.0).max(1.0);
-                self.cut_at = self.launched;
-            }
-        } else {
-            self.limit = (self.limit + 1.0 / self.limit).min(self.most);
-        }
     }
 }
 
@@ -521,8 +480,7 @@ impl<O: CursorOperation> Parallel<O> {
             if !range.done && !range.busy {
                 range.busy = true;
                 let fetch = range.strategy.fetch(&self.client);
-                let seq = self.concurrency.launched;
-                self.concurrency.launched += 1;
+                let seq = self.concurrency.launch();
                 self.in_flight
                     .push(Box::pin(async move { (index, seq, fetch.await) }));
             }
@@ -601,57 +559,4 @@ async fn probe<O: CursorOperation>(
     let strategy = CursorStrategy::new(params.clone(), 1, Cursor::before(before))?;
     let fetched = strategy.fetch(client).await?;
     Ok(CursorStrategy::<O>::newest_of(&fetched))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Concurrency;
-
-    /// Launches `n` requests, as `Parallel::launch` numbers them.
-    fn launch(c: &mut Concurrency, n: u64) -> std::ops::Range<u64> {
-        let first = c.launched;
-        c.launched += n;
-        first..c.launched
-    }
-
-    #[test]
-    fn a_429_halves_the_requests_in_flight_once_per_round() {
-        let mut c = Concurrency::new(8);
-        let round = launch(&mut c, 8);
-        // Three of the round were answered 429: the first answer after them cuts.
-        for (i, seq) in round.enumerate() {
-            c.answered(seq, if i < 3 { (i + 1) as u64 } else { 3 });
-        }
-        // One cut for the round's three 429s (those after the first were sent before the cut),
-        // then answers without a 429 grow it by 1/limit each.
-        assert!(c.limit > 4.0 && c.limit < 6.0, "{}", c.limit);
-        assert!(c.room(3) && !c.room(5));
-    }
-
-    #[test]
-    fn answers_without_429_grow_it_by_one_per_round_up_to_the_ranges_asked_for() {
-        let mut c = Concurrency::new(8);
-        let seq = launch(&mut c, 1).start;
-        c.answered(seq, 1);
-        assert_eq!(c.limit, 4.0);
-        for seq in launch(&mut c, 4) {
-            c.answered(seq, 1);
-        }
-        assert!((c.limit - 5.0).abs() < 0.2, "{}", c.limit);
-        for seq in launch(&mut c, 100) {
-            c.answered(seq, 1);
-        }
-        assert_eq!(c.limit, 8.0);
-    }
-
-    #[test]
-    fn it_never_drops_below_one() {
-        let mut c = Concurrency::new(2);
-        for throttles in 1..10 {
-            let seq = launch(&mut c, 1).start;
-            c.answered(seq, throttles);
-        }
-        assert_eq!(c.limit, 1.0);
-        assert!(c.room(0) && !c.room(1));
-    }
 }
