@@ -63,7 +63,8 @@ impl Contacts {
                     .send()
                     .boxed()
             })
-            .await?;
+            .await
+            .map_err(|e| e.in_chatbot(bot))?;
         unwrap_contact(response)
     }
 
@@ -79,7 +80,8 @@ impl Contacts {
                     .send()
                     .boxed()
             })
-            .await?;
+            .await
+            .map_err(|e| e.in_chatbot(bot))?;
         unwrap_contact(response)
     }
 
@@ -110,7 +112,8 @@ impl Contacts {
                     .send()
                     .boxed()
             })
-            .await?;
+            .await
+            .map_err(|e| e.in_chatbot(bot))?;
         unwrap_contact(response)
     }
 
@@ -137,7 +140,7 @@ impl Contacts {
         match result {
             Ok(response) => Ok(response.deleted.unwrap_or(false)),
             Err(e) if e.is_not_found() && sent.load(Ordering::Relaxed) > 1 => Ok(true),
-            Err(e) => Err(e),
+            Err(e) => Err(e.in_chatbot(bot)),
         }
     }
 
@@ -153,7 +156,8 @@ impl Contacts {
                     .send()
                     .boxed()
             })
-            .await?;
+            .await
+            .map_err(|e| e.in_chatbot(bot))?;
         Ok(response.organizations)
     }
 

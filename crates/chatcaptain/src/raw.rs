@@ -5,13 +5,25 @@ use reqwest::StatusCode;
 
 use crate::{Client, Error};
 
-/// An answer as the server sent it: the status and the body, parsed as JSON.
+/// An answer as the server sent it: the status, the headers and the body, parsed as JSON.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawAnswer {
     /// The HTTP status.
     pub status: StatusCode,
+    /// The answer's headers.
+    pub headers: reqwest::header::HeaderMap,
     /// The body; a body that is not JSON comes as a JSON string of its text.
     pub body: serde_json::Value,
+}
+
+impl RawAnswer {
+    /// The server's id of the request and the header that carried it, read as
+    /// [`Error::request_id`](crate::Error::request_id) reads it (`x-request-id`,
+    /// `x-amzn-requestid`, `x-correlation-id`, the trace id of `traceparent`: the first present);
+    /// `None` when the answer carried none.
+    pub fn request_id(&self) -> Option<(&'static str, String)> {
+        crate::error::request_id_and_header(&self.headers)
+    }
 }
 
 impl Client {
@@ -46,9 +58,14 @@ impl Client {
             .map_err(|e| Error::InvalidArgument(e.to_string()))?;
         let response = api.exec(request, &info).await.map_err(Error::Transport)?;
         let status = response.status();
+        let headers = response.headers().clone();
         let bytes = response.bytes().await.map_err(Error::Transport)?;
         let body = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into()));
-        Ok(RawAnswer { status, body })
+        Ok(RawAnswer {
+            status,
+            headers,
+            body,
+        })
     }
 }
