@@ -9,7 +9,9 @@
 //!
 //! A check that could not run (no contacts to look at, too few search hits for a second page, a
 //! probe the server failed) is reported as not checked, never as a match: the run then exits
-//! [`UNCHECKED`](crate::exit::UNCHECKED) unless something differs.
+//! [`UNCHECKED`](crate::exit::UNCHECKED) unless something differs. A refused key (401) or one
+//! that may not read the chatbot (403; the API answers a mistyped chatbot id so) is neither: the
+//! run stops with [`AUTH`](crate::exit::AUTH), as every command does.
 //!
 //! The probes of a resource are written once over [`Resource`]: its operations, their paths and
 //! where an answer keeps its items and its count come from the generated listings.
