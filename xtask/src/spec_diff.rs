@@ -17,6 +17,7 @@
 
 mod compare;
 mod kinds;
+mod lenient;
 mod model;
 mod operations;
 mod render;

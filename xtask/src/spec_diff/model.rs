@@ -51,15 +51,29 @@ impl Source {
         }
     }
 
+    /// The spec, read as leniently as diff tools read one (`lenient.rs`); each fill-in is
+    /// said on stderr, naming the file.
     pub fn load(&self) -> Result<Spec> {
-        match self {
-            Source::WorkingTree => Spec::load(&spec::default_path()),
-            Source::File(path) => Spec::load(path),
+        let (path, text) = match self {
+            Source::WorkingTree | Source::File(_) => {
+                let path = match self {
+                    Source::File(path) => path.clone(),
+                    _ => spec::default_path(),
+                };
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read spec {}", path.display()))?;
+                (path, text)
+            }
             Source::Rev(rev) => {
                 let (object, text) = show(rev, SPEC_IN_REPO)?;
-                Spec::from_text(Path::new(&object), text)
+                (PathBuf::from(object), text)
             }
+        };
+        let (spec, notes) = Spec::from_text_repaired(&path, text, super::lenient::repair)?;
+        for note in notes {
+            eprintln!("note: {}: {note}", path.display());
         }
+        Ok(spec)
     }
 
     /// The version of `chatcaptain-api` that goes with this side: from the revision, or, for
