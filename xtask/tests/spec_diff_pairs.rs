@@ -6,11 +6,23 @@ mod common;
 use common::{stderr, stdout, write_spec, xtask};
 
 /// name, exit code, the wire rules named (in order).
-const PAIRS: &[(&str, i32, &[&str])] = &[(
-    "omitted_required_fields",
-    1,
-    &["request-property-became-required"],
-)];
+const PAIRS: &[(&str, i32, &[&str])] = &[
+    (
+        "omitted_required_fields",
+        1,
+        &["request-property-became-required"],
+    ),
+    (
+        "media_type_added_with_its_own_schema",
+        0,
+        &["request-media-type-added", "response-media-type-added"],
+    ),
+    (
+        "property_removed_from_the_second_media_type",
+        1,
+        &["response-property-removed"],
+    ),
+];
 
 fn run(name: &str) -> std::process::Output {
     let dir = common::repo_root().join("xtask/tests/fixtures/more_pairs");
