@@ -22,6 +22,7 @@ mod model;
 mod operations;
 mod render;
 mod rust_surface;
+mod schema_kinds;
 mod schemas;
 mod security;
 mod versions;

@@ -22,6 +22,16 @@ const PAIRS: &[(&str, i32, &[&str])] = &[
         1,
         &["response-property-removed"],
     ),
+    (
+        "integer_became_number",
+        0,
+        &["request-type-generalized", "response-type-specialized"],
+    ),
+    (
+        "number_became_integer",
+        1,
+        &["request-type-specialized", "response-type-generalized"],
+    ),
 ];
 
 fn run(name: &str) -> std::process::Output {

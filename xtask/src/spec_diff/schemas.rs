@@ -79,6 +79,15 @@ pub(super) fn diff_schema(
     let wrapped = choice(a) != choice(b);
     for (key, kind) in [("type", TypeChanged), ("format", FormatChanged)] {
         if a.get(key) != b.get(key) && !wrapped {
+            // Every integer is a number: that change narrows or widens, as a bound does.
+            let kind = match (
+                a.get(key).and_then(Value::as_str),
+                b.get(key).and_then(Value::as_str),
+            ) {
+                (Some("integer"), Some("number")) if key == "type" => TypeGeneralized,
+                (Some("number"), Some("integer")) if key == "type" => TypeSpecialized,
+                _ => kind,
+            };
             push(
                 kind,
                 dir,
