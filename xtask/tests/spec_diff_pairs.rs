@@ -32,6 +32,11 @@ const PAIRS: &[(&str, i32, &[&str])] = &[
         1,
         &["request-type-specialized", "response-type-generalized"],
     ),
+    (
+        "extensible_enum_value_removed",
+        1,
+        &["request-enum-narrowed", "response-enum-widened"],
+    ),
 ];
 
 fn run(name: &str) -> std::process::Output {

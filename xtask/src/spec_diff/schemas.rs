@@ -106,6 +106,17 @@ pub(super) fn diff_schema(
         _ => {}
     }
     diff_enum(a.get("enum"), b.get("enum"), &here, dir, push);
+    // Zalando's open enum: its values are the known ones, and a value removed is one old
+    // clients may still send (an enum narrowed); added values are a widened enum.
+    if let (Some(xa), Some(xb)) = (a.get("x-extensible-enum"), b.get("x-extensible-enum")) {
+        let extensible = |what: &str| {
+            here(&format!(
+                "`x-extensible-enum` {}",
+                what.trim_start_matches("enum ")
+            ))
+        };
+        diff_enum(Some(xa), Some(xb), &extensible, dir, push);
+    }
     if a.get("default") != b.get("default") {
         push(
             DefaultChanged,
