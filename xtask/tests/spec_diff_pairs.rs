@@ -37,6 +37,11 @@ const PAIRS: &[(&str, i32, &[&str])] = &[
         1,
         &["request-enum-narrowed", "response-enum-widened"],
     ),
+    (
+        "oauth_alternatives_scope_added",
+        1,
+        &["security-scope-added"],
+    ),
 ];
 
 fn run(name: &str) -> std::process::Output {
@@ -74,6 +79,20 @@ fn every_pair_gets_its_verdict_and_names_its_rules() {
         "a pair in {} is not in PAIRS",
         dir.display()
     );
+}
+
+#[test]
+fn every_side_read_against_itself_has_no_changes() {
+    let dir = common::repo_root().join("xtask/tests/fixtures/more_pairs");
+    let mut wrong = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let output = xtask(&["spec-diff", path.to_str().unwrap(), path.to_str().unwrap()]);
+        if output.status.code() != Some(0) || !stdout(&output).contains("no changes") {
+            wrong.push(format!("{}:\n{}", path.display(), stdout(&output)));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 #[test]
