@@ -42,6 +42,11 @@ const PAIRS: &[(&str, i32, &[&str])] = &[
         1,
         &["security-scope-added"],
     ),
+    (
+        "schema_containing_itself",
+        1,
+        &["request-property-became-required"],
+    ),
 ];
 
 fn run(name: &str) -> std::process::Output {
