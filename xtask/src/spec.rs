@@ -115,7 +115,12 @@ fn parse(
             Ok(openapi) => Ok((openapi, raw, notes)),
             Err(err) => {
                 let (place, what) = deeper_place(&raw, err.path().to_string(), err.into_inner());
-                bail!("{file}: not a valid OpenAPI 3.0 document: at `{place}`: {what}")
+                let at = if place == "." {
+                    String::new()
+                } else {
+                    format!("at `{place}`: ")
+                };
+                bail!("{file}: not a valid OpenAPI 3.0 document: {at}{what}")
             }
         };
     }

@@ -36,6 +36,7 @@ pub fn repair(doc: &mut Value) -> Vec<String> {
             let Some(item) = item.as_object_mut() else {
                 continue;
             };
+            repair_parameters(item.get_mut("parameters"), path, &mut notes);
             for method in METHODS {
                 if let Some(Value::Object(op)) = item.get_mut(method) {
                     repair_operation(op, &format!("{} {path}", method.to_uppercase()), &mut notes);
@@ -58,6 +59,17 @@ pub fn repair(doc: &mut Value) -> Vec<String> {
                 repair_flows(scheme, name, &mut notes);
             }
         }
+        if let Some(Value::Object(parameters)) = components.get_mut("parameters") {
+            for (name, parameter) in parameters.iter_mut() {
+                let place = format!("components.parameters.{name}");
+                repair_described(parameter, &place, &mut notes);
+            }
+        }
+        if let Some(Value::Object(headers)) = components.get_mut("headers") {
+            for (name, header) in headers.iter_mut() {
+                repair_described(header, &format!("components.headers.{name}"), &mut notes);
+            }
+        }
         if let Some(links) = components.get_mut("links") {
             repair_links(links, "components.links", &mut notes);
         }
@@ -66,6 +78,7 @@ pub fn repair(doc: &mut Value) -> Vec<String> {
 }
 
 fn repair_operation(op: &mut Map<String, Value>, place: &str, notes: &mut Notes) {
+    repair_parameters(op.get_mut("parameters"), place, notes);
     match op.get_mut("responses") {
         None | Some(Value::Null) => {
             op.insert("responses".to_owned(), Value::Object(Map::new()));
@@ -104,6 +117,39 @@ fn repair_response(response: &mut Value, place: &str, notes: &mut Notes) {
         if let Some(links) = response.get_mut("links") {
             repair_links(links, &format!("{place} links"), notes);
         }
+        if let Some(Value::Object(headers)) = response.get_mut("headers") {
+            for (name, header) in headers.iter_mut() {
+                repair_described(header, &format!("{place} header {name}"), notes);
+            }
+        }
+    }
+}
+
+fn repair_parameters(list: Option<&mut Value>, place: &str, notes: &mut Notes) {
+    if let Some(Value::Array(list)) = list {
+        for parameter in list.iter_mut() {
+            let name = parameter
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_owned();
+            repair_described(parameter, &format!("{place} parameter {name}"), notes);
+        }
+    }
+}
+
+/// A parameter or header with neither `schema` nor `content` says nothing of its value: any
+/// value, as a schema of `{}` says.
+fn repair_described(described: &mut Value, place: &str, notes: &mut Notes) {
+    if let Value::Object(described) = described
+        && !described.contains_key("$ref")
+        && !described.contains_key("schema")
+        && !described.contains_key("content")
+    {
+        described.insert("schema".to_owned(), Value::Object(Map::new()));
+        notes.add(format!(
+            "{place} has no `schema` nor `content`: read as any value"
+        ));
     }
 }
 
