@@ -54,16 +54,14 @@ impl Source {
     /// The spec, read as leniently as diff tools read one (`lenient.rs`); each fill-in is
     /// said on stderr, naming the file.
     pub fn load(&self) -> Result<Spec> {
+        let read = |path: PathBuf| -> Result<(PathBuf, String)> {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read spec {}", path.display()))?;
+            Ok((path, text))
+        };
         let (path, text) = match self {
-            Source::WorkingTree | Source::File(_) => {
-                let path = match self {
-                    Source::File(path) => path.clone(),
-                    _ => spec::default_path(),
-                };
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read spec {}", path.display()))?;
-                (path, text)
-            }
+            Source::WorkingTree => read(spec::default_path())?,
+            Source::File(path) => read(path.clone())?,
             Source::Rev(rev) => {
                 let (object, text) = show(rev, SPEC_IN_REPO)?;
                 (PathBuf::from(object), text)
