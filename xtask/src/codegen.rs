@@ -4,6 +4,7 @@
 
 mod catch_all;
 mod client_builder;
+mod cycles;
 mod docs;
 mod extract;
 mod fake_route;
@@ -213,6 +214,14 @@ pub fn generate_syntax(spec: &Spec) -> Result<syn::File> {
         .with_inner_type(quote::quote!(crate::hooks::Hooks));
     let mut generator = Generator::new(&settings);
 
+    let file = spec.path.display();
+    if let Some(name) = cycles::schema_containing_itself(&spec.json()) {
+        bail!(
+            "{file}: progenitor rejected the spec: schema `{name}` contains itself through \
+             allOf/anyOf/oneOf with no property between (typify would recurse without end)"
+        );
+    }
+
     // progenitor panics on some inputs the lint does not know yet; report those as errors too.
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
@@ -221,7 +230,6 @@ pub fn generate_syntax(spec: &Spec) -> Result<syn::File> {
     }));
     std::panic::set_hook(previous_hook);
 
-    let file = spec.path.display();
     let tokens = match outcome {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(err)) => bail!("{file}: progenitor rejected the spec: {err}"),

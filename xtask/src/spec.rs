@@ -49,13 +49,25 @@ impl Spec {
 
     /// A spec read from somewhere other than a file (a git revision); `path` names it in errors.
     pub fn from_text(path: &Path, text: String) -> Result<Spec> {
-        let (openapi, raw) = parse(path, &text)?;
-        Ok(Spec {
+        Ok(Spec::from_text_repaired(path, text, |_| Vec::new())?.0)
+    }
+
+    /// Like [`Spec::from_text`], for a reader that must judge any OpenAPI 3.0 document, not only
+    /// ours: `repair` first fills in what the document leaves out and lenient readers supply
+    /// (see `spec_diff/lenient.rs`), and returns one line per fill-in, given back beside the spec.
+    pub fn from_text_repaired(
+        path: &Path,
+        text: String,
+        repair: fn(&mut Value) -> Vec<String>,
+    ) -> Result<(Spec, Vec<String>)> {
+        let (openapi, raw, notes) = parse(path, &text, repair)?;
+        let spec = Spec {
             path: path.to_path_buf(),
             text,
             openapi,
             raw,
-        })
+        };
+        Ok((spec, notes))
     }
 
     /// The spec as JSON in openapiv3's canonical form (status codes, defaults spelled one way):
@@ -75,7 +87,11 @@ impl Spec {
 /// The document, and the same as written (see [`Spec::raw`]). Parses in two passes: first as
 /// plain YAML, so syntax errors and a wrong OpenAPI version are reported before openapiv3's
 /// stricter (and vaguer) structural errors.
-fn parse(path: &Path, text: &str) -> Result<(OpenAPI, Value)> {
+fn parse(
+    path: &Path,
+    text: &str,
+    repair: fn(&mut Value) -> Vec<String>,
+) -> Result<(OpenAPI, Value, Vec<String>)> {
     let file = path.display();
     let value = read_yaml(path, text)?;
     let version = value.get("openapi").and_then(|v| v.as_str());
@@ -90,12 +106,30 @@ fn parse(path: &Path, text: &str) -> Result<(OpenAPI, Value)> {
         }
         Some(_) => {}
     }
-    let raw = serde_json::to_value(&value).unwrap_or(Value::Null);
+    let read = serde_json::to_value(&value).unwrap_or(Value::Null);
+    let mut raw = read.clone();
+    let notes = repair(&mut raw);
+    if raw != read {
+        // The fill-ins moved the document away from the text, so the error names the place by
+        // its path in the document instead of a line.
+        return match serde_path_to_error::deserialize(&raw) {
+            Ok(openapi) => Ok((openapi, raw, notes)),
+            Err(err) => {
+                let (place, what) = deeper_place(&raw, err.path().to_string(), err.into_inner());
+                let at = if place == "." {
+                    String::new()
+                } else {
+                    format!("at `{place}`: ")
+                };
+                bail!("{file}: not a valid OpenAPI 3.0 document: {at}{what}")
+            }
+        };
+    }
     match serde_norway::from_value(value) {
-        Ok(openapi) => Ok((openapi, raw)),
+        Ok(openapi) => Ok((openapi, raw, notes)),
         // Read again from the text for an error with its line and column.
         Err(_) => match serde_norway::from_str(text) {
-            Ok(openapi) => Ok((openapi, raw)),
+            Ok(openapi) => Ok((openapi, raw, notes)),
             Err(located_err) => Err(located(
                 &format!("{file}"),
                 &located_err,
@@ -131,6 +165,24 @@ pub fn json_text(path: &Path, text: &str, marker: (&str, &str)) -> Result<String
         .with_context(|| format!("{}: cannot write the spec as JSON", path.display()))?;
     json.push('\n');
     Ok(json)
+}
+
+/// openapiv3 reads a path item as "a `$ref` or a path item", and such an error stops at
+/// `paths`: reading each path item alone names the operation and the field.
+fn deeper_place(raw: &Value, place: String, what: serde_json::Error) -> (String, String) {
+    if place == "paths"
+        && let Some(Value::Object(paths)) = raw.get("paths")
+    {
+        for (path, item) in paths {
+            if let Err(err) = serde_path_to_error::deserialize::<_, openapiv3::PathItem>(item) {
+                return (
+                    format!("paths.{path}.{}", err.path()),
+                    err.into_inner().to_string(),
+                );
+            }
+        }
+    }
+    (place, what.to_string())
 }
 
 /// YAML reads `0:`, `true:` and `1.5:` as keys that are not strings; JSON, and so OpenAPI, has

@@ -17,10 +17,12 @@
 
 mod compare;
 mod kinds;
+mod lenient;
 mod model;
 mod operations;
 mod render;
 mod rust_surface;
+mod schema_kinds;
 mod schemas;
 mod security;
 mod versions;

@@ -100,6 +100,7 @@ pub fn rate_limited(contacts: u64, per_second: f64, adaptive: bool) -> anyhow::R
     write_records(&file, contacts, 200)?;
     let host = Hosted::start(
         FakeServer::builder()
+            .chatbot(CHATBOT)
             .rate_limit(per_second)
             .fault(Fault::latency(Duration::from_millis(20)).on(Route::CreateContact)),
     );
@@ -150,7 +151,7 @@ pub fn memory(dir: &Path, mib: u64) -> anyhow::Result<ImportMemoryRow> {
     if !file.exists() {
         write_records(&file, records, SIZE)?;
     }
-    let host = Hosted::start(FakeServer::builder());
+    let host = Hosted::start(FakeServer::builder().chatbot(CHATBOT));
     let server = host.server();
     let started = Instant::now();
     let (run, first_request) = std::thread::scope(|scope| {

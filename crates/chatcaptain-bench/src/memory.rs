@@ -12,14 +12,11 @@ pub struct MemoryRow {
 
 /// Streams `small` and `large` contacts in two child processes and reports each one's peak RSS.
 pub fn flatness(small: u64, large: u64) -> anyhow::Result<Vec<MemoryRow>> {
-    let host = Hosted::start(
-        FakeServer::builder()
-            .seed_contacts("small", small)
-            .seed_contacts("large", large),
-    );
     [("small", small), ("large", large)]
         .into_iter()
         .map(|(chatbot, contacts)| {
+            // A fake per chatbot: the fake's key, as the API's, belongs to one chatbot.
+            let host = Hosted::start(FakeServer::builder().seed_contacts(chatbot, contacts));
             let output = std::process::Command::new(std::env::current_exe()?)
                 .args([
                     "stream-count",

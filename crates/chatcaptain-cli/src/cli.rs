@@ -153,11 +153,13 @@ pub enum Command {
     /// Check the API against the spec with read-only requests (contacts: list, search, get,
     /// organizations; organizations: list, search): every difference with its JSON pointer, and
     /// what each list shows of order, timestamp precision, `limit` and `pageToken`, and whether
-    /// each search pages (page 2).
+    /// each search pages (page 2), and which header names each request.
     ///
     /// Exit 0 when everything was checked and matches the spec, 1 when something differs, 5 when
     /// nothing differs but something could not be checked (no contacts or no organizations, too
-    /// few hits for a page 2, a probe the server failed): "not checked" is not "matches".
+    /// few hits for a page 2, a probe the server failed): "not checked" is not "matches". Exit 3
+    /// when the key is refused (401) or may not read the chatbot (403: another chatbot's key, or a
+    /// missing permission), as every command.
     Doctor(DoctorArgs),
     /// Save a profile (one per chatbot) in the config file: its chatbot, key file and base URL.
     /// A new profile needs --chatbot and --key-file; for one that exists, what is given changes

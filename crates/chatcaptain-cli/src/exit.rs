@@ -72,6 +72,12 @@ fn code(error: &anyhow::Error) -> u8 {
     {
         return UNCHECKED;
     }
+    if error
+        .downcast_ref::<crate::commands::doctor::Refused>()
+        .is_some()
+    {
+        return AUTH;
+    }
     let Some(api) = error.downcast_ref::<chatcaptain::Error>() else {
         return FAILURE;
     };
@@ -85,8 +91,10 @@ fn code(error: &anyhow::Error) -> u8 {
     }
 }
 
-/// `404 Not Found: Contact not found` for an API answer; the error and its causes otherwise;
-/// after retries, the last attempt's line and how many attempts were made.
+/// `404 Not Found: Contact not found` for an API answer, with what a 403 likely means (the key
+/// belongs to another chatbot, or lacks the permission); the error and its causes otherwise;
+/// after retries, the last attempt's line and how many attempts were made; and the server's id
+/// of the request, for a support ticket, when the answer carried one.
 fn line(error: &anyhow::Error) -> String {
     let Some(api) = error.downcast_ref::<chatcaptain::Error>() else {
         return causes(error.chain().map(ToString::to_string));
@@ -94,12 +102,20 @@ fn line(error: &anyhow::Error) -> String {
     let last = match api.last_attempt() {
         chatcaptain::Error::Api {
             status, message, ..
-        } => format!("{status}: {message}"),
+        } => match api.likely_cause() {
+            Some(cause) => format!("{status}: {message} ({cause})"),
+            None => format!("{status}: {message}"),
+        },
         other => chain(other),
     };
-    match api.attempts() {
+    let line = match api.attempts() {
         1 => last,
         n => format!("{last} (gave up after {n} attempts)"),
+    };
+    // Some errors' own text carries the id already (a decode error, a rate limit).
+    match api.request_id().map(|id| format!("(request id {id})")) {
+        Some(id) if !line.contains(&id) => format!("{line} {id}"),
+        _ => line,
     }
 }
 

@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use chatcaptain_api::types::{Contact, Organization};
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::auth::{DEFAULT_API_KEY, Keys, Permission};
+use crate::auth::{DEFAULT_API_KEY, DEFAULT_CHATBOT, Grant, Keys, Permission};
 use crate::faults::Fault;
 use crate::server::{FakeServer, Shared, StartError};
 use crate::shape::ListShape;
@@ -21,8 +21,13 @@ type SeedOp = Box<dyn FnOnce(&mut Store) + Send + Sync>;
 /// Builds a [`FakeServer`]; every method consumes and returns the builder.
 pub struct FakeServerBuilder {
     api_key: String,
+    /// The main key's chatbot, when named ([`chatbot`](FakeServerBuilder::chatbot)).
+    chatbot: Option<String>,
+    /// The first chatbot given data: the main key's when none is named.
+    first_seeded: Option<String>,
     revoked: HashSet<Permission>,
-    extra_keys: Vec<(String, HashSet<Permission>)>,
+    /// Other keys: of the main key's chatbot (`None`) or of the one named, with their permissions.
+    extra_keys: Vec<(String, Option<String>, HashSet<Permission>)>,
     seed: u64,
     data: Vec<SeedOp>,
     /// Organizations of contacts: after all contacts, so a contact seeded later still gets its
@@ -40,6 +45,8 @@ impl Default for FakeServerBuilder {
     fn default() -> Self {
         FakeServerBuilder {
             api_key: DEFAULT_API_KEY.to_owned(),
+            chatbot: None,
+            first_seeded: None,
             revoked: HashSet::new(),
             extra_keys: Vec::new(),
             seed: DEFAULT_SEED,
@@ -61,20 +68,40 @@ impl FakeServerBuilder {
         self
     }
 
+    /// The chatbot the main key (and the keys of
+    /// [`key_with_permissions`](Self::key_with_permissions)) belongs to: as in the API, a request for
+    /// any other chatbot id is answered 403 "Insufficient permissions.". Default: the first chatbot
+    /// the builder gives data to (`seed_contacts`, `contact`, ...), else [`DEFAULT_CHATBOT`].
+    pub fn chatbot(mut self, chatbot: impl Into<String>) -> Self {
+        self.chatbot = Some(chatbot.into());
+        self
+    }
+
+    /// Another accepted key, with every permission, that belongs to `chatbot` (the API's keys
+    /// each belong to one chatbot): to give tests data of two chatbots.
+    pub fn key_for_chatbot(mut self, key: impl Into<String>, chatbot: impl Into<String>) -> Self {
+        self.extra_keys.push((
+            key.into(),
+            Some(chatbot.into()),
+            Permission::ALL.iter().copied().collect(),
+        ));
+        self
+    }
+
     /// Takes `permission` away from the main key: its operations answer 403 "Insufficient permissions.".
     pub fn revoke(mut self, permission: Permission) -> Self {
         self.revoked.insert(permission);
         self
     }
 
-    /// Another accepted key, with only the given permissions.
+    /// Another accepted key of the main key's chatbot, with only the given permissions.
     pub fn key_with_permissions(
         mut self,
         key: impl Into<String>,
         permissions: impl IntoIterator<Item = Permission>,
     ) -> Self {
         self.extra_keys
-            .push((key.into(), permissions.into_iter().collect()));
+            .push((key.into(), None, permissions.into_iter().collect()));
         self
     }
 
@@ -128,7 +155,7 @@ impl FakeServerBuilder {
         n: u64,
         spacing: Spacing,
     ) -> Self {
-        let chatbot = chatbot.into();
+        let chatbot = self.seeded(chatbot.into());
         self.data
             .push(Box::new(move |store| store.seed::<T>(&chatbot, n, spacing)));
         self
@@ -136,7 +163,7 @@ impl FakeServerBuilder {
 
     /// Adds `contact` to `chatbot` exactly as given (replacing an earlier one with the same id).
     pub fn contact(mut self, chatbot: impl Into<String>, contact: Contact) -> Self {
-        let chatbot = chatbot.into();
+        let chatbot = self.seeded(chatbot.into());
         self.data
             .push(Box::new(move |store| store.put(&chatbot, contact)));
         self
@@ -166,7 +193,7 @@ impl FakeServerBuilder {
         if let Err(e) = Store::new(0).put_raw::<T>("", raw.clone()) {
             panic!("FakeServerBuilder: {e}");
         }
-        let chatbot = chatbot.into();
+        let chatbot = self.seeded(chatbot.into());
         self.data.push(Box::new(move |store| {
             store
                 .put_raw::<T>(&chatbot, raw)
@@ -184,11 +211,17 @@ impl FakeServerBuilder {
         contact_id: impl Into<String>,
         organization: Organization,
     ) -> Self {
-        let (chatbot, contact_id) = (chatbot.into(), contact_id.into());
+        let (chatbot, contact_id) = (self.seeded(chatbot.into()), contact_id.into());
         self.memberships.push(Box::new(move |store| {
             store.put_organization(&chatbot, &contact_id, organization)
         }));
         self
+    }
+
+    /// Notes the first chatbot given data, the main key's unless [`chatbot`](Self::chatbot) names one.
+    fn seeded(&mut self, chatbot: String) -> String {
+        self.first_seeded.get_or_insert_with(|| chatbot.clone());
+        chatbot
     }
 
     /// Installs a fault; faults act in the order installed (see [`Fault`]).
@@ -245,10 +278,29 @@ impl FakeServerBuilder {
         for op in self.data.into_iter().chain(self.memberships) {
             op(&mut store);
         }
-        let keys = Keys::new(self.api_key.clone(), &self.revoked, self.extra_keys);
+        let chatbot = self
+            .chatbot
+            .or(self.first_seeded)
+            .unwrap_or_else(|| DEFAULT_CHATBOT.to_owned());
+        let extra = self
+            .extra_keys
+            .into_iter()
+            .map(|(key, bot, permissions)| {
+                let chatbot = bot.unwrap_or_else(|| chatbot.clone());
+                (
+                    key,
+                    Grant {
+                        chatbot,
+                        permissions,
+                    },
+                )
+            })
+            .collect();
+        let keys = Keys::new(self.api_key.clone(), chatbot.clone(), &self.revoked, extra);
         FakeServer::serve(
             self.addr,
             self.api_key,
+            chatbot,
             Shared::new(
                 store,
                 keys,

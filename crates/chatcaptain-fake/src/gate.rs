@@ -1,10 +1,11 @@
 //! The layer every request passes before its handler: recorded, counted by the faults, delayed or failed
-//! by them, authenticated; and after it, the response mangled if a fault says so.
+//! by them, authenticated (the key, its chatbot, its permission); and after it, the response mangled
+//! if a fault says so. Every answer carries an `x-request-id`, as a real API's do.
 
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes, to_bytes};
-use axum::extract::{Query, Request, State};
+use axum::extract::{FromRequestParts, Query, RawPathParams, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -22,12 +23,24 @@ const MAX_BODY: usize = 1024 * 1024;
 const HTML_ERROR_PAGE: &str = "<html><head><title>502 Bad Gateway</title></head>\
 <body><center><h1>502 Bad Gateway</h1></center></body></html>\n";
 
+/// The header the fake names each answer in.
+pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
+
 pub(crate) async fn gate(
     State(shared): State<Arc<Shared>>,
     request: Request,
     next: Next,
 ) -> Response {
-    let (parts, body) = request.into_parts();
+    let id = shared.next_request_id();
+    let mut response = answer(shared, request, next).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    response
+}
+
+async fn answer(shared: Arc<Shared>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
     let Ok(body) = to_bytes(body, MAX_BODY).await else {
         return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
             .into_response();
@@ -73,11 +86,21 @@ pub(crate) async fn gate(
         _ => {}
     }
 
+    // The router matched the path before this layer runs, so its parameters are there, decoded.
+    let chatbot = RawPathParams::from_request_parts(&mut parts, &())
+        .await
+        .ok()
+        .and_then(|params| {
+            params
+                .iter()
+                .find(|(name, _)| *name == "chatbotId")
+                .map(|(_, value)| value.to_owned())
+        });
     let presented = parts
         .headers
         .get(API_KEY_HEADER)
         .and_then(|v| v.to_str().ok());
-    match shared.keys.check(presented, route) {
+    match shared.keys.check(presented, route, chatbot.as_deref()) {
         Access::Unauthenticated => return ApiError::unauthorized().into_response(),
         Access::Forbidden => return ApiError::forbidden().into_response(),
         Access::Granted => {}

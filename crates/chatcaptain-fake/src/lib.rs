@@ -25,8 +25,9 @@
 //!
 //! Fixed behaviour worth knowing: `limit` defaults to [`DEFAULT_LIST_LIMIT`] and is at most
 //! [`MAX_LIST_LIMIT`]; `pageSize` is at most [`MAX_SEARCH_PAGE_SIZE`]; an empty search `query` matches
-//! every record; unknown chatbots have no contacts or organizations (an empty list, 404 for a
-//! contact). Organizations are listed, searched and created as contacts are.
+//! every record. A key belongs to one chatbot ([`FakeServerBuilder::chatbot`]): another chatbot's id is
+//! answered 403 "Insufficient permissions.", as the API answers a missing permission. Every answer
+//! carries an `x-request-id` (`fake-000001`, counting up). Organizations are listed, searched and created as contacts are.
 #![warn(missing_docs)]
 
 mod auth;
@@ -49,7 +50,7 @@ mod server;
 mod shape;
 mod state;
 
-pub use auth::{API_KEY_HEADER, DEFAULT_API_KEY, Permission};
+pub use auth::{API_KEY_HEADER, DEFAULT_API_KEY, DEFAULT_CHATBOT, Permission};
 pub use builder::{DEFAULT_SEED, FakeServerBuilder};
 pub use faults::{Fault, FaultKind, Schedule};
 pub use generated::Route;

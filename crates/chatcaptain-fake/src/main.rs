@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use clap::Parser;
 
-use chatcaptain_fake::{DEFAULT_API_KEY, DEFAULT_SEED, FakeServer};
+use chatcaptain_fake::{DEFAULT_API_KEY, DEFAULT_CHATBOT, DEFAULT_SEED, FakeServer};
 
 /// Serve an in-memory fake of the ChatCaptain contacts API.
 #[derive(Debug, Parser)]
@@ -25,8 +25,9 @@ struct Args {
     /// How many generated organizations to seed.
     #[arg(long, default_value_t = 0)]
     organizations: u64,
-    /// The chatbot that gets the seeded contacts and organizations.
-    #[arg(long, default_value = "bot1")]
+    /// The chatbot the key belongs to, which gets the seeded contacts and organizations (any
+    /// other chatbot id is answered 403, as by the API).
+    #[arg(long, default_value = DEFAULT_CHATBOT)]
     chatbot: String,
     /// Seed of the generated data.
     #[arg(long, default_value_t = DEFAULT_SEED)]
@@ -38,6 +39,7 @@ async fn main() {
     let args = Args::parse();
     let server = FakeServer::builder()
         .api_key(args.api_key.clone())
+        .chatbot(args.chatbot.clone())
         .seed(args.seed)
         .seed_contacts(args.chatbot.clone(), args.contacts)
         .seed_organizations(args.chatbot.clone(), args.organizations)

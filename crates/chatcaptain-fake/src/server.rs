@@ -1,6 +1,7 @@
 //! The running server: its shared state, and the handle tests hold.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use axum::middleware;
@@ -28,6 +29,8 @@ pub(crate) struct Shared {
     pub(crate) keys: Keys,
     pub(crate) list_shape: ListShape,
     pub(crate) limiter: Option<Limiter>,
+    /// How many answers have been given an `x-request-id`.
+    answered: AtomicU64,
 }
 
 /// Requests received and the faults counting them.
@@ -54,6 +57,7 @@ impl Shared {
             keys,
             list_shape,
             limiter,
+            answered: AtomicU64::new(0),
         }
     }
 
@@ -61,6 +65,14 @@ impl Shared {
     pub(crate) fn record(&self, request: RecordedRequest) {
         self.log().requests.push(request);
         self.arrived.notify_waiters();
+    }
+
+    /// A new request id: `fake-` and a number counting from 1, unique within this server.
+    pub(crate) fn next_request_id(&self) -> String {
+        format!(
+            "fake-{:06}",
+            self.answered.fetch_add(1, Ordering::Relaxed) + 1
+        )
     }
 
     // A handler that panicked cannot leave the data half-changed (every change is one call), so a
@@ -98,6 +110,7 @@ pub enum StartError {
 pub struct FakeServer {
     addr: SocketAddr,
     api_key: String,
+    chatbot: String,
     shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -128,6 +141,7 @@ impl FakeServer {
     pub(crate) async fn serve(
         addr: SocketAddr,
         api_key: String,
+        chatbot: String,
         shared: Shared,
     ) -> Result<FakeServer, StartError> {
         let listener = TcpListener::bind(addr)
@@ -155,6 +169,7 @@ impl FakeServer {
         Ok(FakeServer {
             addr,
             api_key,
+            chatbot,
             shared,
             stop: Some(stop),
             task: Some(task),
@@ -174,6 +189,12 @@ impl FakeServer {
     /// The key with every permission.
     pub fn api_key(&self) -> &str {
         &self.api_key
+    }
+
+    /// The chatbot the main key belongs to (see `FakeServerBuilder::chatbot`); requests for any
+    /// other chatbot id are answered 403.
+    pub fn chatbot(&self) -> &str {
+        &self.chatbot
     }
 
     /// Every request received so far, in arrival order, the API key redacted.

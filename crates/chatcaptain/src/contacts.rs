@@ -64,7 +64,8 @@ impl Contacts {
                     .send()
                     .boxed()
             })
-            .await?;
+            .await
+            .map_err(|e| e.in_chatbot(bot))?;
         unwrap_contact(response)
     }
 
@@ -80,7 +81,8 @@ impl Contacts {
                     .send()
                     .boxed()
             })
-            .await?;
+            .await
+            .map_err(|e| e.in_chatbot(bot))?;
         unwrap_contact(response)
     }
 
@@ -111,7 +113,8 @@ impl Contacts {
                     .send()
                     .boxed()
             })
-            .await?;
+            .await
+            .map_err(|e| e.in_chatbot(bot))?;
         unwrap_contact(response)
     }
 
@@ -138,7 +141,7 @@ impl Contacts {
         match result {
             Ok(response) => Ok(response.deleted.unwrap_or(false)),
             Err(e) if e.is_not_found() && sent.load(Ordering::Relaxed) > 1 => Ok(true),
-            Err(e) => Err(e),
+            Err(e) => Err(e.in_chatbot(bot)),
         }
     }
 
@@ -154,7 +157,8 @@ impl Contacts {
                     .send()
                     .boxed()
             })
-            .await?;
+            .await
+            .map_err(|e| e.in_chatbot(bot))?;
         Ok(response.organizations)
     }
 

@@ -13,6 +13,20 @@ const EXCERPT_LEN: usize = 200;
 /// error's own part and [`source()`](std::error::Error::source) gives the cause: no message
 /// repeats its cause, so print the chain (anyhow's `{:#}`) to see everything.
 ///
+/// `Debug` prints that chain too, as anyhow does, with the variant's name: a `main` that returns
+/// `Result<(), chatcaptain::Error>` fails with a few lines a user can read rather than the HTTP
+/// stack's internals:
+///
+/// ```text
+/// Error: could not reach ChatCaptain [Error::Transport]
+///
+/// Caused by:
+///     0: error sending request for url (http://127.0.0.1:9/v1/chatbots/aBcDeFgHiJkLmNoPqRsT/contacts?limit=500)
+///     1: client error (Connect)
+///     2: tcp connect error
+///     3: Connection refused (os error 111)
+/// ```
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), chatcaptain::Error> {
@@ -29,12 +43,14 @@ const EXCERPT_LEN: usize = 200;
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The server refused the request (any status), or answered 200 with an `error` in the body.
+    /// A 403 names the chatbot and the likely cause (see [`Error::likely_cause`]).
     #[error(
-        "ChatCaptain answered {status}: {message}{}",
+        "ChatCaptain answered {status}: {message}{}{}",
+        cause_suffix(*.status, chatbot.as_deref()),
         request_suffix(request_id)
     )]
     Api {
@@ -46,6 +62,9 @@ pub enum Error {
         retry_after: Option<Duration>,
         /// The server's id of the request, when the answer carried one (see [`Error::request_id`]).
         request_id: Option<String>,
+        /// The chatbot the request addressed, when the call knows it (every handle and listing
+        /// does; see [`Error::chatbot`]).
+        chatbot: Option<String>,
     },
     /// The request never got an answer: connection, TLS or timeout trouble.
     #[error("could not reach ChatCaptain")]
@@ -169,6 +188,24 @@ fn redirect_message(status: Option<StatusCode>, location: &str) -> String {
     }
 }
 
+/// What a 403 most likely means, for a chatbot the request named (or none known).
+fn likely_cause(status: StatusCode, chatbot: Option<&str>) -> Option<String> {
+    // The API answers a chatbot the key does not belong to exactly as a permission the key
+    // lacks: 403 "Insufficient permissions.". A mistyped chatbot id is the common case.
+    (status == StatusCode::FORBIDDEN).then(|| match chatbot {
+        Some(bot) => format!(
+            "chatbot {bot:?}: the API key may belong to another chatbot, or lack the permission"
+        ),
+        None => "the API key may belong to another chatbot, or lack the permission".to_owned(),
+    })
+}
+
+fn cause_suffix(status: StatusCode, chatbot: Option<&str>) -> String {
+    likely_cause(status, chatbot)
+        .map(|cause| format!(" ({cause})"))
+        .unwrap_or_default()
+}
+
 fn request_suffix(request_id: &Option<String>) -> String {
     request_id
         .as_deref()
@@ -212,6 +249,74 @@ impl Error {
                 cause: Some(cause), ..
             } => cause.request_id(),
             _ => None,
+        }
+    }
+
+    /// The chatbot the failed request addressed, when known; sees through
+    /// [`Error::RetriesExhausted`] and the cause of an [`Error::Timeout`].
+    pub fn chatbot(&self) -> Option<&str> {
+        match self {
+            Error::Api { chatbot, .. } => chatbot.as_deref(),
+            Error::RetriesExhausted { last, .. } => last.chatbot(),
+            Error::Timeout {
+                cause: Some(cause), ..
+            } => cause.chatbot(),
+            _ => None,
+        }
+    }
+
+    /// What the server's refusal most likely means, when the status says more than its text:
+    /// for a 403, that the API key belongs to another chatbot than the one named (a mistyped
+    /// chatbot id) or lacks the operation's permission, which the API does not tell apart.
+    pub fn likely_cause(&self) -> Option<String> {
+        match self.last_attempt() {
+            Error::Api {
+                status, chatbot, ..
+            } => likely_cause(*status, chatbot.as_deref()),
+            Error::Timeout {
+                cause: Some(cause), ..
+            } => cause.likely_cause(),
+            _ => None,
+        }
+    }
+
+    /// This error, naming `chatbot` as the one its request addressed (the transport knows the
+    /// operation, not its parameters).
+    pub(crate) fn in_chatbot(self, chatbot: &str) -> Self {
+        match self {
+            Error::Api {
+                status,
+                message,
+                retry_after,
+                request_id,
+                chatbot: None,
+            } => Error::Api {
+                status,
+                message,
+                retry_after,
+                request_id,
+                chatbot: Some(chatbot.to_owned()),
+            },
+            Error::RetriesExhausted { attempts, last } => Error::RetriesExhausted {
+                attempts,
+                last: Box::new(last.in_chatbot(chatbot)),
+            },
+            Error::Timeout {
+                limit,
+                cause: Some(cause),
+            } => Error::Timeout {
+                limit,
+                cause: Some(Box::new(cause.in_chatbot(chatbot))),
+            },
+            other => other,
+        }
+    }
+
+    /// [`in_chatbot`](Self::in_chatbot) when the chatbot is known.
+    pub(crate) fn in_chatbot_of(self, chatbot: Option<&str>) -> Self {
+        match chatbot {
+            Some(chatbot) => self.in_chatbot(chatbot),
+            None => self,
         }
     }
 
@@ -282,26 +387,84 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     }
 }
 
-/// The headers that carry a server's id of a request, in the order they are looked for.
-pub(crate) const REQUEST_ID_HEADERS: [&str; 3] =
-    ["x-request-id", "x-amzn-requestid", "x-correlation-id"];
+/// The headers that carry a server's id of a request, in the order they are looked for (then
+/// the trace id of `traceparent`; see [`Error::request_id`]).
+pub const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "x-amzn-requestid", "x-correlation-id"];
 
 /// The server's id of a request, from an answer's headers (see [`Error::request_id`]). Only a
 /// short printable value is taken: it goes into error lines and logs.
 pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    request_id_and_header(headers).map(|(_, id)| id)
+}
+
+/// [`request_id`], and the name of the header it came from.
+pub(crate) fn request_id_and_header(
+    headers: &reqwest::header::HeaderMap,
+) -> Option<(&'static str, String)> {
     let printable =
         |v: &str| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic());
-    let named = REQUEST_ID_HEADERS
-        .iter()
-        .filter_map(|name| headers.get(*name)?.to_str().ok())
-        .map(str::trim)
-        .find(|v| printable(v));
-    if let Some(id) = named {
-        return Some(id.to_owned());
+    let named = REQUEST_ID_HEADERS.iter().find_map(|name| {
+        let value = headers.get(*name)?.to_str().ok()?.trim();
+        printable(value).then(|| (*name, value.to_owned()))
+    });
+    if named.is_some() {
+        return named;
     }
     // W3C trace context: version-traceid-parentid-flags; the trace id names the request's trace.
     let traceparent = headers.get("traceparent")?.to_str().ok()?;
     let trace_id = traceparent.trim().split('-').nth(1)?;
     (trace_id.len() == 32 && trace_id.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| trace_id.to_owned())
+        .then(|| ("traceparent", trace_id.to_owned()))
+}
+
+impl Error {
+    /// The variant's name, for [`Debug`](std::fmt::Debug).
+    fn variant(&self) -> &'static str {
+        match self {
+            Error::Api { .. } => "Api",
+            Error::Transport(_) => "Transport",
+            Error::Decode { .. } => "Decode",
+            Error::Redirect { .. } => "Redirect",
+            Error::ResponseTooLarge { .. } => "ResponseTooLarge",
+            Error::InvalidArgument(_) => "InvalidArgument",
+            Error::Config(_) => "Config",
+            Error::PaginationStalled(_) => "PaginationStalled",
+            Error::PaginationInconsistent(_) => "PaginationInconsistent",
+            Error::InvalidItem { .. } => "InvalidItem",
+            Error::RetriesExhausted { .. } => "RetriesExhausted",
+            Error::RateLimited { .. } => "RateLimited",
+            Error::Timeout { .. } => "Timeout",
+        }
+    }
+}
+
+/// The error and its causes, as anyhow prints them, with the variant's name: what a `main`
+/// returning this error prints. The derived `Debug` printed the HTTP stack's internals (hundreds
+/// of characters of hyper's types for a refused connection) and no cause's text. Like
+/// `Display`, it never shows the API key, which no variant holds.
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self} [Error::{}]", self.variant())?;
+        // Some causes repeat their own cause's text at their end (reqwest's used to): each is
+        // printed once.
+        let mut causes: Vec<String> = Vec::new();
+        let mut previous = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            if !text.is_empty() && !previous.ends_with(&text) {
+                causes.push(text.clone());
+            }
+            previous = text;
+            next = cause.source();
+        }
+        if causes.is_empty() {
+            return Ok(());
+        }
+        f.write_str("\n\nCaused by:")?;
+        for (i, cause) in causes.iter().enumerate() {
+            write!(f, "\n    {i}: {cause}")?;
+        }
+        Ok(())
+    }
 }

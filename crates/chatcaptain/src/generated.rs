@@ -327,7 +327,8 @@ impl Organizations {
                         .boxed()
                 },
             )
-            .await?;
+            .await
+            .map_err(|e| e.in_chatbot(&self.chatbot_id))?;
         let mut response = response;
         match response.organization.take() {
             Some(value) => Ok(value),
@@ -379,6 +380,9 @@ impl crate::paging::Operation for ListContactsParams {
     }
     fn total(_response: &Self::Response) -> Option<u64> {
         None
+    }
+    fn chatbot_id(&self) -> Option<&str> {
+        Some(&self.chatbot_id)
     }
 }
 impl crate::paging::CursorOperation for ListContactsParams {
@@ -453,6 +457,9 @@ impl crate::paging::Operation for SearchContactsParams {
     }
     fn total(response: &Self::Response) -> Option<u64> {
         u64::try_from(response.results.as_ref()?.found).ok()
+    }
+    fn chatbot_id(&self) -> Option<&str> {
+        Some(&self.chatbot_id)
     }
 }
 impl crate::paging::PageOperation for SearchContactsParams {
@@ -533,6 +540,9 @@ impl crate::paging::Operation for ListOrganizationsParams {
     fn total(_response: &Self::Response) -> Option<u64> {
         None
     }
+    fn chatbot_id(&self) -> Option<&str> {
+        Some(&self.chatbot_id)
+    }
 }
 impl crate::paging::CursorOperation for ListOrganizationsParams {
     fn send<'a>(
@@ -609,6 +619,9 @@ impl crate::paging::Operation for SearchOrganizationsParams {
     }
     fn total(response: &Self::Response) -> Option<u64> {
         u64::try_from(response.results.as_ref()?.found).ok()
+    }
+    fn chatbot_id(&self) -> Option<&str> {
+        Some(&self.chatbot_id)
     }
 }
 impl crate::paging::PageOperation for SearchOrganizationsParams {

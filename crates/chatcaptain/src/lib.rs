@@ -179,7 +179,7 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use contacts::Contacts;
-pub use error::Error;
+pub use error::{Error, REQUEST_ID_HEADERS};
 pub use generated::*;
 pub use paging::{Checkpoint, Cursor, Page, PagePosition, ParallelCursor, Resume, SyncContacts};
 pub use raw::{RawAnswer, RawRequest};

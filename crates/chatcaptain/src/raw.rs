@@ -88,6 +88,7 @@ impl RawAnswer {
             message: crate::transport::server_message(&body, self.status),
             retry_after: crate::retry::retry_after(&self.headers),
             request_id: self.request_id(),
+            chatbot: None,
         })
     }
 
@@ -95,6 +96,12 @@ impl RawAnswer {
     /// [`Error::request_id`] reads, when the answer carries one.
     pub fn request_id(&self) -> Option<String> {
         crate::error::request_id(&self.headers)
+    }
+
+    /// The request id with the header that carried it (`x-request-id`, `x-amzn-requestid`,
+    /// `x-correlation-id`, `traceparent`), for a tool that reports which one the API uses.
+    pub fn request_id_with_header(&self) -> Option<(&'static str, String)> {
+        crate::error::request_id_and_header(&self.headers)
     }
 }
 

@@ -7,13 +7,7 @@ use std::process::{Command, Output};
 
 /// Runs `target/<profile>/examples/<name>` with `args`, away from any real server.
 fn run(name: &str, args: &[&str]) -> Output {
-    let deps = std::env::current_exe().expect("the test binary has a path");
-    let binary: PathBuf = deps
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("test binaries live in target/<profile>/deps")
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let binary = example(name);
     assert!(
         binary.exists(),
         "{} is missing: `cargo test -p chatcaptain` builds the examples, `--test examples` alone \
@@ -34,6 +28,16 @@ fn run(name: &str, args: &[&str]) -> Output {
         String::from_utf8_lossy(&output.stderr)
     );
     output
+}
+
+/// The binary of example `name`, which `cargo test` built.
+fn example(name: &str) -> PathBuf {
+    let deps = std::env::current_exe().expect("the test binary has a path");
+    deps.parent()
+        .and_then(|deps| deps.parent())
+        .expect("test binaries live in target/<profile>/deps")
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 fn stderr(output: &Output) -> String {
@@ -146,4 +150,37 @@ fn custom_ca_is_refused_without_the_root_and_trusted_with_it() {
     assert!(text.contains("without the CA: refused ("), "{text}");
     assert!(text.contains("certificate"), "{text}");
     assert!(text.contains("with the CA: 200 OK {\"hello\""), "{text}");
+}
+
+#[test]
+fn an_example_that_cannot_reach_its_server_prints_the_error_and_its_causes() {
+    // A port just closed: connecting to it is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = Command::new(example("export_csv"))
+        .env("CHATCAPTAIN_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("CHATCAPTAIN_API_KEY", "example-key")
+        .env("CHATCAPTAIN_CHATBOT", "aBcDeFgHiJkLmNoPqRsT")
+        .output()
+        .expect("the example starts");
+    assert!(!output.status.success());
+    // `main` returns the error: Rust prints "Error: " and its `Debug`, the chain of causes.
+    let text = stderr(&output);
+    assert!(
+        text.starts_with("Error: gave up after 3 attempts"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n\nCaused by:\n    0: could not reach ChatCaptain"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
+    assert!(text.to_lowercase().contains("connection refused"), "{text}");
+    assert!(
+        !text.contains("hyper_util") && !text.contains("example-key"),
+        "{text}"
+    );
 }

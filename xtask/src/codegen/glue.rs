@@ -17,6 +17,10 @@ use super::listing_methods;
 use super::names::{pascal, snake, words};
 use super::resources;
 use super::shapes::{Shape, Shapes, is_string};
+
+/// The path parameter every operation of the API is scoped by: the generated listings and
+/// handles hand it to their errors (`Error::chatbot`), so a 403 can name the chatbot.
+pub(super) const CHATBOT_PARAMETER: &str = "chatbotId";
 use crate::pagination::{self, Listing, Style};
 use crate::spec_lint::conventions::operations;
 
@@ -283,6 +287,9 @@ fn operation(
     let mut blocking_setters = TokenStream::new();
     let mut checks = TokenStream::new();
     let mut forward = TokenStream::new();
+    // The chatbot the listing addresses, for its errors: every operation of the API is scoped
+    // to one, and the API answers another chatbot's id as a missing permission.
+    let mut chatbot = TokenStream::new();
     for argument in &listing.arguments {
         let arg = &argument.name;
         let field = format_ident!("{}", snake(arg));
@@ -305,6 +312,11 @@ fn operation(
             if argument.in_path && is_string(ty) {
                 let words = words(arg);
                 checks.extend(quote!(crate::paging::path_segment(#words, &self.#field)?;));
+                if arg == CHATBOT_PARAMETER {
+                    chatbot = quote! {
+                        fn chatbot_id(&self) -> Option<&str> { Some(&self.#field) }
+                    };
+                }
             }
             continue;
         }
@@ -481,6 +493,7 @@ fn operation(
             }
             fn items(response: Self::Response) -> Option<Vec<Self::Item>> { #items_expr }
             #total_fn
+            #chatbot
         }
 
         #send

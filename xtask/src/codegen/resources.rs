@@ -424,6 +424,14 @@ fn method_of(
         Some((field, named, _, false)) => (quote!(types::#named), quote!(Ok(response.#field))),
         None => (quote!(types::#response_ty), quote!(Ok(response))),
     };
+    // Its errors name the chatbot the handle addresses (see `Error::chatbot`).
+    let in_chatbot = match shared.iter().any(|p| p == super::glue::CHATBOT_PARAMETER) {
+        true => {
+            let field = format_ident!("{}", snake(super::glue::CHATBOT_PARAMETER));
+            quote!(.map_err(|e| e.in_chatbot(&self.#field)))
+        }
+        false => TokenStream::new(),
+    };
     let description = op["description"].as_str().unwrap_or("").trim();
     let doc = lines(&format!("{summary} (`{id}`).\n\n{description}"));
     Ok((
@@ -437,7 +445,8 @@ fn method_of(
                     .execute(chatcaptain_api::operations::Operation::#variant, |api| {
                         api.#client_method()#sets.send().boxed()
                     })
-                    .await?;
+                    .await
+                    #in_chatbot?;
                 #finish
             }
         },

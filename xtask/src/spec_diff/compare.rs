@@ -105,7 +105,7 @@ pub fn reading(ours: &Value, theirs: &Value, change: &Change) -> Reading {
 fn stricter(change: &Change) -> bool {
     let text = change.shown();
     match change.kind {
-        Kind::Request(SchemaChange::TypeChanged) => text.contains("from `integer` to `number`"),
+        Kind::Request(SchemaChange::TypeGeneralized) => true,
         Kind::Request(
             SchemaChange::FormatChanged
             | SchemaChange::PatternChanged

@@ -51,15 +51,27 @@ impl Source {
         }
     }
 
+    /// The spec, read as leniently as diff tools read one (`lenient.rs`); each fill-in is
+    /// said on stderr, naming the file.
     pub fn load(&self) -> Result<Spec> {
-        match self {
-            Source::WorkingTree => Spec::load(&spec::default_path()),
-            Source::File(path) => Spec::load(path),
+        let read = |path: PathBuf| -> Result<(PathBuf, String)> {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read spec {}", path.display()))?;
+            Ok((path, text))
+        };
+        let (path, text) = match self {
+            Source::WorkingTree => read(spec::default_path())?,
+            Source::File(path) => read(path.clone())?,
             Source::Rev(rev) => {
                 let (object, text) = show(rev, SPEC_IN_REPO)?;
-                Spec::from_text(Path::new(&object), text)
+                (PathBuf::from(object), text)
             }
+        };
+        let (spec, notes) = Spec::from_text_repaired(&path, text, super::lenient::repair)?;
+        for note in notes {
+            eprintln!("note: {}: {note}", path.display());
         }
+        Ok(spec)
     }
 
     /// The version of `chatcaptain-api` that goes with this side: from the revision, or, for
@@ -138,8 +150,8 @@ pub struct Operation {
     /// Keyed by name: a parameter that moves from query to header is one parameter that changed.
     pub parameters: BTreeMap<String, Parameter>,
     pub body: Option<Body>,
-    /// Keyed by status (`200`, `4XX`); the JSON body schema, if any.
-    pub responses: BTreeMap<String, Option<Value>>,
+    /// Keyed by status (`200`, `4XX`); the body schema by media type (see [`Bodies`]).
+    pub responses: BTreeMap<String, Bodies>,
     /// The media types of the request body (`request body`) and of each response
     /// (`response 200`), in the spec's order.
     pub media_types: BTreeMap<String, Vec<String>>,
@@ -168,8 +180,13 @@ pub struct Parameter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub required: bool,
-    pub schema: Value,
+    pub schemas: Bodies,
 }
+
+/// A body's schema by media type (`Null` for a media type without one), in the spec's order.
+/// A change is judged within one media type: what `application/xml` carries says nothing of
+/// what a client that asks for `application/json` gets.
+pub type Bodies = Vec<(String, Value)>;
 
 impl Api {
     pub fn from_spec(spec: &Spec) -> Api {
@@ -224,14 +241,14 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
     }
     let body = op.get("requestBody").map(|body| Body {
         required: body.get("required") == Some(&Value::Bool(true)),
-        schema: json_schema(body).unwrap_or(Value::Null),
+        schemas: bodies(body),
     });
     let responses = op
         .get("responses")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .map(|(status, response)| (status.clone(), json_schema(response)))
+        .map(|(status, response)| (status.clone(), bodies(response)))
         .collect();
     let mut media_types = BTreeMap::new();
     let holders = op
@@ -313,6 +330,21 @@ fn security(list: Option<&Value>) -> Security {
                     (scheme.clone(), scopes)
                 })
                 .collect()
+        })
+        .collect()
+}
+
+fn bodies(holder: &Value) -> Bodies {
+    holder
+        .get("content")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(media, m)| {
+            (
+                media.clone(),
+                m.get("schema").cloned().unwrap_or(Value::Null),
+            )
         })
         .collect()
 }

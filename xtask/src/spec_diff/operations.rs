@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::kinds::{Change, Direction, Kind, Kind::*, NOT_DEPRECATED_FIRST, SchemaChange};
-use super::model::{Api, Operation, Security};
+use super::model::{Api, Bodies, Operation, Security};
 use super::schemas::diff_schema;
 use super::security::{diff_operation_security, diff_security};
 
@@ -199,14 +199,7 @@ fn diff_operation(
                 ),
                 _ => {}
             }
-            diff_schema(
-                &a.schema,
-                &b.schema,
-                "request body",
-                "",
-                Request,
-                &mut schemas(out),
-            );
+            diff_bodies(&a.schemas, &b.schemas, "request body", Request, out);
         }
         (None, None) => {}
     }
@@ -215,18 +208,7 @@ fn diff_operation(
         let place = format!("response {status}");
         match new.responses.get(status) {
             None => add(out, ResponseRemoved, format!("{place} removed")),
-            Some(b) => {
-                let null = Value::Null;
-                let (a, b) = (a.as_ref().unwrap_or(&null), b.as_ref().unwrap_or(&null));
-                diff_schema(
-                    a,
-                    b,
-                    &format!("{place} body"),
-                    "",
-                    Response,
-                    &mut schemas(out),
-                );
-            }
+            Some(b) => diff_bodies(a, b, &format!("{place} body"), Response, out),
         }
     }
     for status in new.responses.keys() {
@@ -235,6 +217,41 @@ fn diff_operation(
         }
     }
     diff_headers(old, new, out);
+}
+
+/// The schemas of the media types both sides have, each against its own; a change found under
+/// several media types is said once. With no media type in common (one side has none, or every
+/// one was replaced, which the media type rules report), the JSON schema (else the first) of
+/// each side is compared, as a client that switched would see it.
+fn diff_bodies(a: &Bodies, b: &Bodies, place: &str, dir: Direction, out: &mut Found) {
+    let common: Vec<(&Value, &Value)> = a
+        .iter()
+        .filter_map(|(media, x)| b.iter().find(|(m, _)| m == media).map(|(_, y)| (x, y)))
+        .collect();
+    let pairs = if common.is_empty() {
+        vec![(primary(a), primary(b))]
+    } else {
+        common
+    };
+    for (x, y) in pairs {
+        let mut found = Vec::new();
+        diff_schema(x, y, place, "", dir, &mut schemas(&mut found));
+        for change in found {
+            if !out.contains(&change) {
+                out.push(change);
+            }
+        }
+    }
+}
+
+/// The `application/json` schema, else the first media type's; `Null` without one.
+fn primary(bodies: &Bodies) -> &Value {
+    const NONE: &Value = &Value::Null;
+    bodies
+        .iter()
+        .find(|(m, _)| m == "application/json")
+        .or_else(|| bodies.first())
+        .map_or(NONE, |(_, schema)| schema)
 }
 
 fn diff_headers(old: &Operation, new: &Operation, out: &mut Found) {

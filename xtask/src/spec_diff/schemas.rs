@@ -79,6 +79,15 @@ pub(super) fn diff_schema(
     let wrapped = choice(a) != choice(b);
     for (key, kind) in [("type", TypeChanged), ("format", FormatChanged)] {
         if a.get(key) != b.get(key) && !wrapped {
+            // Every integer is a number: that change narrows or widens, as a bound does.
+            let kind = match (
+                a.get(key).and_then(Value::as_str),
+                b.get(key).and_then(Value::as_str),
+            ) {
+                (Some("integer"), Some("number")) if key == "type" => TypeGeneralized,
+                (Some("number"), Some("integer")) if key == "type" => TypeSpecialized,
+                _ => kind,
+            };
             push(
                 kind,
                 dir,
@@ -97,6 +106,17 @@ pub(super) fn diff_schema(
         _ => {}
     }
     diff_enum(a.get("enum"), b.get("enum"), &here, dir, push);
+    // Zalando's open enum: its values are the known ones, and a value removed is one old
+    // clients may still send (an enum narrowed); added values are a widened enum.
+    if let (Some(xa), Some(xb)) = (a.get("x-extensible-enum"), b.get("x-extensible-enum")) {
+        let extensible = |what: &str| {
+            here(&format!(
+                "`x-extensible-enum` {}",
+                what.trim_start_matches("enum ")
+            ))
+        };
+        diff_enum(Some(xa), Some(xb), &extensible, dir, push);
+    }
     if a.get("default") != b.get("default") {
         push(
             DefaultChanged,

@@ -7,6 +7,8 @@
 
 use std::collections::BTreeSet;
 
+use serde_json::Value;
+
 use super::kinds::{Change, Kind, Kind::*};
 use super::model::{Api, Operation, Security};
 use super::schemas::shown;
@@ -49,7 +51,7 @@ pub(super) fn diff_security(base: &Api, head: &Api, changes: &mut Vec<Change>) {
                 keys.sort();
                 keys.dedup();
                 for key in keys.into_iter().filter(|k| *k != "description") {
-                    if a.get(key) != b.get(key) {
+                    if how_sent(key, a.get(key)) != how_sent(key, b.get(key)) {
                         push(
                             name,
                             if used.contains(name) {
@@ -74,6 +76,22 @@ pub(super) fn diff_security(base: &Api, head: &Api, changes: &mut Vec<Change>) {
             push(name, SecuritySchemeAdded, "added".into());
         }
     }
+}
+
+/// A scheme's field as far as it says how a client gets and sends its credentials: an OAuth
+/// flow's list of `scopes` is a catalogue, and a scope a requirement asks for is judged there.
+fn how_sent(key: &str, value: Option<&Value>) -> Option<Value> {
+    let mut value = value.cloned();
+    if key == "flows"
+        && let Some(Value::Object(flows)) = value.as_mut()
+    {
+        for flow in flows.values_mut() {
+            if let Value::Object(flow) = flow {
+                flow.remove("scopes");
+            }
+        }
+    }
+    value
 }
 
 /// Every scheme a requirement of `api` names, at the root or on an operation.
@@ -124,14 +142,18 @@ fn diff_requirements(a: &Security, b: &Security, out: &mut Vec<(Kind, String)>) 
     }
     let schemes =
         |r: &std::collections::BTreeMap<String, Vec<String>>| r.keys().cloned().collect::<Vec<_>>();
-    for ra in a {
-        let Some(rb) = b.iter().find(|rb| schemes(rb) == schemes(ra)) else {
+    // A requirement found unchanged on the other side is no change; the rest are paired by the
+    // schemes they name, in order (several alternatives may name one scheme with other scopes).
+    let mut unmatched_b: Vec<_> = b.iter().filter(|rb| !a.contains(rb)).collect();
+    for ra in a.iter().filter(|ra| !b.contains(ra)) {
+        let Some(i) = unmatched_b.iter().position(|rb| schemes(rb) == schemes(ra)) else {
             out.push((
                 SecurityRequirementRemoved,
                 format!("requirement {} removed", shown_requirement(ra)),
             ));
             continue;
         };
+        let rb = unmatched_b.remove(i);
         for (scheme, scopes_a) in ra {
             let scopes_b = &rb[scheme];
             for scope in scopes_b.iter().filter(|s| !scopes_a.contains(s)) {
@@ -148,10 +170,7 @@ fn diff_requirements(a: &Security, b: &Security, out: &mut Vec<(Kind, String)>) 
             }
         }
     }
-    for rb in b
-        .iter()
-        .filter(|rb| !a.iter().any(|ra| schemes(ra) == schemes(rb)))
-    {
+    for rb in unmatched_b {
         out.push((
             SecurityRequirementAdded,
             format!("requirement {} added", shown_requirement(rb)),

@@ -9,7 +9,9 @@
 //!
 //! A check that could not run (no contacts to look at, too few search hits for a second page, a
 //! probe the server failed) is reported as not checked, never as a match: the run then exits
-//! [`UNCHECKED`](crate::exit::UNCHECKED) unless something differs.
+//! [`UNCHECKED`](crate::exit::UNCHECKED) unless something differs. A refused key (401) or one
+//! that may not read the chatbot (403; the API answers a mistyped chatbot id so) is neither: the
+//! run stops with [`AUTH`](crate::exit::AUTH), as every command does.
 //!
 //! The probes of a resource are written once over [`Resource`]: its operations, their paths and
 //! where an answer keeps its items and its count come from the generated listings.
@@ -30,6 +32,9 @@ struct Report {
     lines: Vec<String>,
     differences: usize,
     unchecked: usize,
+    /// The header the first checked answer carried the server's request id in (`Some(None)`:
+    /// none), once an answer was checked.
+    request_id_header: Option<Option<&'static str>>,
 }
 
 impl Report {
@@ -69,6 +74,8 @@ impl Report {
 
     /// Validates one answer against the spec's schema for its operation and status.
     fn check(&mut self, operation: &str, asked: &str, answer: &RawAnswer) -> bool {
+        self.request_id_header
+            .get_or_insert_with(|| answer.request_id_with_header().map(|(header, _)| header));
         let status = answer.status.as_u16();
         self.say(format!("{operation} ({asked}): {}", answer.status));
         if !answer.status.is_success() {
@@ -109,6 +116,39 @@ fn excerpt(text: &str) -> String {
     out
 }
 
+/// `GET` of `segments` with `query`, answered whatever the status; a key the API refuses (401)
+/// or that may not read the chatbot (403) stops the run as [`Refused`]: no check can be made,
+/// and it is not a difference from the spec.
+async fn probe(
+    client: &Client,
+    segments: &[&str],
+    query: &[(&str, String)],
+) -> anyhow::Result<RawAnswer> {
+    let answer = client.get_raw(segments, query).await?;
+    if matches!(answer.status.as_u16(), 401 | 403) {
+        // As the client reads an error: `error`, unless it only repeats the reason phrase
+        // ("Unauthorized") and a `message` says more.
+        let text = |field: &str| answer.body[field].as_str().filter(|t| !t.trim().is_empty());
+        let reason = answer.status.canonical_reason().unwrap_or_default();
+        let message = match (text("error"), text("message")) {
+            (Some(e), Some(m)) if e.trim().eq_ignore_ascii_case(reason) => m.to_owned(),
+            (Some(e), _) => e.to_owned(),
+            (None, Some(m)) => m.to_owned(),
+            (None, None) => excerpt(&answer.body.to_string()),
+        };
+        return Err(Refused {
+            status: answer.status.to_string(),
+            code: answer.status.as_u16(),
+            message,
+            // Every probed path is `v1/chatbots/{chatbotId}/...`.
+            chatbot: segments.get(2).map(|bot| (*bot).to_owned()),
+            request_id: answer.request_id(),
+        }
+        .into());
+    }
+    Ok(answer)
+}
+
 pub async fn run(client: &Client, args: &DoctorArgs) -> anyhow::Result<Outcome> {
     let bot = args.chatbot.id();
     let mut report = Report::default();
@@ -118,29 +158,28 @@ pub async fn run(client: &Client, args: &DoctorArgs) -> anyhow::Result<Outcome> 
         client.base_url()
     ));
 
-    // 1, 2. One page of the contacts' list, one of their search.
-    let items = listing::<Contact>(client, bot, args, &mut report).await?;
-
-    // 3, 4. One listed contact, and its organizations.
-    match items.first().and_then(|c| c["id"].as_str()) {
-        Some(id) => {
-            let one = ["v1", "chatbots", bot, "contacts", id];
-            let get = client.get_raw(&one, &[]).await?;
-            report.check("getContact", &format!("id {id}"), &get);
-            let organizations = [&one[..], &["organizations"]].concat();
-            let answer = client.get_raw(&organizations, &[]).await?;
-            report.check("listContactOrganizations", &format!("id {id}"), &answer);
+    if let Err(error) = probe_all(client, bot, args, &mut report).await {
+        // A refused key: what was checked before it, then the error line (exit 3).
+        if error.is::<Refused>() {
+            for line in &report.lines {
+                println!("{}", shown(line));
+            }
         }
-        None => {
-            let why = "the list gave no contact to ask about".to_owned();
-            report.not_checked("getContact", why.clone());
-            report.not_checked("listContactOrganizations", why);
-        }
+        return Err(error);
     }
 
-    // 5, 6. The same of the organizations.
-    listing::<Organization>(client, bot, args, &mut report).await?;
-
+    // Support tickets need the server's id of a request: which header carries it.
+    match report.request_id_header {
+        Some(Some(header)) => report.say(format!(
+            "fact: the API names each request in `{header}` (shown in error lines as \
+             \"request id\")"
+        )),
+        Some(None) => report.say(format!(
+            "fact: the API's answers carry no request id (none of {}, traceparent)",
+            chatcaptain::REQUEST_ID_HEADERS.join(", ")
+        )),
+        None => {}
+    }
     let verdict = match (report.differences, report.unchecked) {
         (0, 0) => "the API matches the spec".to_owned(),
         (0, u) => format!("no difference from the spec, but {u} check(s) could not be made"),
@@ -158,6 +197,38 @@ pub async fn run(client: &Client, args: &DoctorArgs) -> anyhow::Result<Outcome> 
         return Err(Unchecked(report.unchecked).into());
     }
     Ok(Outcome::Done)
+}
+
+/// The probes, each answer checked into `report`.
+async fn probe_all(
+    client: &Client,
+    bot: &str,
+    args: &DoctorArgs,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    // 1, 2. One page of the contacts' list, one of their search.
+    let items = listing::<Contact>(client, bot, args, report).await?;
+
+    // 3, 4. One listed contact, and its organizations.
+    match items.first().and_then(|c| c["id"].as_str()) {
+        Some(id) => {
+            let one = ["v1", "chatbots", bot, "contacts", id];
+            let get = probe(client, &one, &[]).await?;
+            report.check("getContact", &format!("id {id}"), &get);
+            let organizations = [&one[..], &["organizations"]].concat();
+            let answer = probe(client, &organizations, &[]).await?;
+            report.check("listContactOrganizations", &format!("id {id}"), &answer);
+        }
+        None => {
+            let why = "the list gave no contact to ask about".to_owned();
+            report.not_checked("getContact", why.clone());
+            report.not_checked("listContactOrganizations", why);
+        }
+    }
+
+    // 5, 6. The same of the organizations.
+    listing::<Organization>(client, bot, args, report).await?;
+    Ok(())
 }
 
 /// The path of `operation` for `bot`, as segments (its one parameter is the chatbot).
@@ -181,9 +252,7 @@ async fn listing<R: Resource>(
     let operation = <R::List as Operation>::OPERATION;
     let path = segments(operation, bot);
     let limit = args.limit;
-    let list = client
-        .get_raw(&path, &[("limit", limit.to_string())])
-        .await?;
+    let list = probe(client, &path, &[("limit", limit.to_string())]).await?;
     report.check(operation.id(), &format!("limit={limit}"), &list);
     let items: Vec<Value> = list
         .body
@@ -211,16 +280,16 @@ async fn listing<R: Resource>(
             .to_owned()
     });
     let operation = <R::Search as Operation>::OPERATION;
-    let search = client
-        .get_raw(
-            &segments(operation, bot),
-            &[
-                ("query", query.clone()),
-                ("page", "1".into()),
-                ("pageSize", "10".into()),
-            ],
-        )
-        .await?;
+    let search = probe(
+        client,
+        &segments(operation, bot),
+        &[
+            ("query", query.clone()),
+            ("page", "1".into()),
+            ("pageSize", "10".into()),
+        ],
+    )
+    .await?;
     report.check(
         operation.id(),
         &format!("query={query:?}, pageSize=10"),
@@ -299,16 +368,16 @@ async fn search_paging<R: Resource>(
     if let Some(term) = fallback.filter(|term| *term != query)
         && found_of(&first) < 2
     {
-        let answer = client
-            .get_raw(
-                &search,
-                &[
-                    ("query", term.clone()),
-                    ("page", "1".into()),
-                    ("pageSize", "10".into()),
-                ],
-            )
-            .await?;
+        let answer = probe(
+            client,
+            &search,
+            &[
+                ("query", term.clone()),
+                ("page", "1".into()),
+                ("pageSize", "10".into()),
+            ],
+        )
+        .await?;
         if answer.status.is_success() && found_of(&answer) >= 2 {
             report.say(format!(
                 "  search paging is probed with query={term:?} ({} hits)",
@@ -333,16 +402,16 @@ async fn search_paging<R: Resource>(
     // Pages of 10 when there are more than 10 hits, else pages of 1: page 2 is never empty.
     let size = if found > 10 { 10 } else { 1 };
     let before: Vec<&String> = page_one.iter().take(size).collect();
-    let answer = client
-        .get_raw(
-            &search,
-            &[
-                ("query", query.clone()),
-                ("page", "2".into()),
-                ("pageSize", size.to_string()),
-            ],
-        )
-        .await?;
+    let answer = probe(
+        client,
+        &search,
+        &[
+            ("query", query.clone()),
+            ("page", "2".into()),
+            ("pageSize", size.to_string()),
+        ],
+    )
+    .await?;
     if !answer.status.is_success() {
         report.not_checked(
             guess,
@@ -453,9 +522,12 @@ async fn list_facts<R: Resource>(
 
     // A token at the newest contact's own instant: a strict server leaves it out.
     let at = newest.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-    let same = client
-        .get_raw(path, &[("limit", "5".into()), ("pageToken", at.clone())])
-        .await?;
+    let same = probe(
+        client,
+        path,
+        &[("limit", "5".into()), ("pageToken", at.clone())],
+    )
+    .await?;
     if let Some(page) = report.probed("pageToken strictly before", &same, pointer) {
         let again = page.iter().any(|c| {
             c["created"]
@@ -482,8 +554,9 @@ async fn list_facts<R: Resource>(
         Some(sample) if finest > 0 => {
             let token = (*sample + TimeDelta::nanoseconds(UNITS[finest].1))
                 .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-            let answer = client
-                .get_raw(path, &[("limit", "1".into()), ("pageToken", token.clone())])
+            let answer = probe(
+                client,
+                path, &[("limit", "1".into()), ("pageToken", token.clone())])
                 .await?;
             if let Some(page) = report.probed("pageToken precision", &answer, pointer) {
                 let first = page
@@ -510,9 +583,7 @@ async fn list_facts<R: Resource>(
     // A short page: the end, or a cap below the limit asked for?
     if items.len() < limit as usize {
         let at = oldest.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-        let next = client
-            .get_raw(path, &[("limit", "1".into()), ("pageToken", at)])
-            .await?;
+        let next = probe(client, path, &[("limit", "1".into()), ("pageToken", at)]).await?;
         let Some(page) = report.probed("the end of the list (limit cap)", &next, pointer) else {
             return Ok(());
         };
@@ -531,6 +602,43 @@ async fn list_facts<R: Resource>(
     }
     Ok(())
 }
+
+/// The API refused the key (401) or its access to the chatbot (403): exit
+/// [`AUTH`](crate::exit::AUTH), as every other command, with no report.
+#[derive(Debug)]
+pub struct Refused {
+    /// `403 Forbidden`.
+    status: String,
+    code: u16,
+    message: String,
+    chatbot: Option<String>,
+    request_id: Option<String>,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "doctor could not check the API: {}: {}",
+            self.status, self.message
+        )?;
+        match (self.code, &self.chatbot) {
+            (403, Some(bot)) => write!(
+                f,
+                " (chatbot {bot:?}: the API key may belong to another chatbot, or lack the \
+                 permission to read it)"
+            )?,
+            (401, _) => f.write_str(" (the API key was not accepted)")?,
+            _ => {}
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Refused {}
 
 /// The API differs from the spec: exit 1 after the report.
 #[derive(Debug)]

@@ -134,3 +134,17 @@ fn api_key_file_readable_by_group_or_others_is_refused_as_ssh_does() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_chatbot_the_key_does_not_belong_to_exits_3_naming_it_and_the_request() {
+    let fake = fake(2);
+    fake.cli()
+        .args(["contacts", "list", "--chatbot", "b0t1"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(
+            "error: 403 Forbidden: Insufficient permissions. (chatbot \"b0t1\": the API key may \
+             belong to another chatbot, or lack the permission) (request id fake-000001)\n",
+        );
+}

@@ -44,6 +44,10 @@ fn doctor_against_the_fake_finds_no_difference_and_writes_nothing() {
     );
     assert_eq!(text.matches("order: newest first").count(), 2, "{text}");
     assert!(text.contains("summary: the API matches the spec"), "{text}");
+    assert!(
+        text.contains("fact: the API names each request in `x-request-id`"),
+        "{text}"
+    );
     let requests = fake.server.requests();
     assert!(!requests.is_empty());
     assert!(requests.iter().all(|r| r.method == "GET"), "{requests:?}");
@@ -93,7 +97,8 @@ fn different_server(runtime: &tokio::runtime::Runtime) -> wiremock::MockServer {
             .await;
         wiremock::Mock::given(method("GET"))
             .and(path(format!("/v1/chatbots/{BOT}/contacts/c1/organizations")))
-            .respond_with(wiremock::ResponseTemplate::new(403).set_body_json(json!({ "error": "Insufficient permissions." })))
+            // A refusal other than the key's (401, 403: exit 3) is a difference.
+            .respond_with(wiremock::ResponseTemplate::new(400).set_body_json(json!({ "statusCode": 400, "message": "Bad Request", "error": "Bad Request" })))
             .mount(&server)
             .await;
         server
@@ -128,7 +133,14 @@ fn doctor_against_a_different_server_names_every_difference_and_exits_1() {
     assert!(text.contains("caps `limit` at 2"), "{text}");
     assert!(text.contains("the token includes its instant"), "{text}");
     assert!(
-        text.contains("DIFFERS listContactOrganizations: answered 403 Forbidden"),
+        text.contains(
+            "fact: the API's answers carry no request id (none of x-request-id, \
+             x-amzn-requestid, x-correlation-id, traceparent)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("DIFFERS listContactOrganizations: answered 400 Bad Request"),
         "{text}"
     );
     assert!(!text.contains(KEY));
@@ -377,7 +389,8 @@ fn doctor_names_an_organizations_probe_the_server_refuses_as_a_difference() {
         FakeServer::builder()
             .seed_contacts(BOT, 30)
             .seed_organizations(BOT, 30)
-            .fault(Fault::status(403).on(Route::SearchOrganizations)),
+            // Not 403: a refused key is exit 3, not a difference.
+            .fault(Fault::status(400).on(Route::SearchOrganizations)),
     );
     let out = fake
         .cli()
@@ -386,8 +399,65 @@ fn doctor_names_an_organizations_probe_the_server_refuses_as_a_difference() {
         .code(1);
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(
-        text.contains("DIFFERS searchOrganizations: answered 403 Forbidden"),
+        text.contains("DIFFERS searchOrganizations: answered 400 Bad Request"),
         "{text}"
     );
     assert!(text.contains("summary: 1 difference(s)"), "{text}");
+}
+
+#[test]
+fn doctor_on_a_chatbot_the_key_does_not_belong_to_exits_3_and_names_it() {
+    let fake = fake_with_organizations(3);
+    let out = fake
+        .cli()
+        .args(["doctor", "--chatbot", "b0t1"])
+        .assert()
+        .code(3)
+        .stderr(
+            "error: doctor could not check the API: 403 Forbidden: Insufficient permissions. \
+             (chatbot \"b0t1\": the API key may belong to another chatbot, or lack the \
+             permission to read it) (request id fake-000001)\n",
+        );
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(!text.contains("differ"), "{text}");
+    assert!(!text.contains("summary"), "{text}");
+    assert_eq!(fake.server.request_count(Route::Any), 1);
+}
+
+#[test]
+fn doctor_with_a_refused_key_exits_3() {
+    let fake = fake_with_organizations(3);
+    fake.cli()
+        .env("CHATCAPTAIN_API_KEY", "not-the-key")
+        .args(["doctor", "--chatbot", BOT])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::starts_with(
+            "error: doctor could not check the API: 401 Unauthorized: Invalid or missing API key \
+             (the API key was not accepted)",
+        ));
+}
+
+#[test]
+fn doctor_whose_key_may_not_read_organizations_shows_the_contacts_checks_then_exits_3() {
+    let fake = fake_with(
+        FakeServer::builder()
+            .seed_contacts(BOT, 30)
+            .seed_organizations(BOT, 30)
+            .revoke(chatcaptain_fake::Permission::OrganizationsList),
+    );
+    let out = fake
+        .cli()
+        .args(["doctor", "--chatbot", BOT])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "403 Forbidden: Insufficient permissions.",
+        ));
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(
+        text.matches("ok: the answer matches the spec").count(),
+        4,
+        "{text}"
+    );
 }

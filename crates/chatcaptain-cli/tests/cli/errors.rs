@@ -100,3 +100,29 @@ fn delete_exits_0_when_the_server_reports_nothing_left_to_delete() {
         .success()
         .stdout("{\"deleted\":false,\"id\":\"C1\"}\n");
 }
+
+#[test]
+fn the_error_line_ends_with_the_servers_request_id() {
+    // The fake names each answer in `x-request-id`, counting from fake-000001.
+    let fake = crate::common::fake(1);
+    fake.contacts(&["get", "missing"])
+        .assert()
+        .code(4)
+        .stderr("error: 404 Not Found: Contact not found (request id fake-000001)\n");
+}
+
+#[test]
+fn after_retries_the_request_id_is_the_last_attempts() {
+    let fake = crate::common::fake_with(
+        chatcaptain_fake::FakeServer::builder()
+            .seed_contacts(crate::common::BOT, 1)
+            .fault(chatcaptain_fake::Fault::status(503).on(chatcaptain_fake::Route::GetContact)),
+    );
+    fake.contacts(&["get", "c1"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::ends_with(
+            "503 Service Unavailable: Service Unavailable (gave up after 3 attempts) (request id \
+             fake-000003)\n",
+        ));
+}

@@ -106,3 +106,98 @@ async fn a_read_only_key_can_list_but_not_delete() {
     assert_eq!(delete.status, 403);
     assert_eq!(server.contact_count(BOT), 1);
 }
+
+#[tokio::test]
+async fn another_chatbots_id_is_403_insufficient_permissions_on_every_operation() {
+    let server = FakeServer::builder()
+        .chatbot(BOT)
+        .seed_contacts("someone-elses-bot", 3)
+        .start()
+        .await;
+    let other = "someone-elses-bot";
+    let create = Some(r#"{"language":"EN"}"#.to_owned());
+    let requests = [
+        (Method::GET, contacts_path(other), None),
+        (Method::POST, contacts_path(other), create),
+        (
+            Method::GET,
+            format!("{}/search?query=a&page=1&pageSize=5", contacts_path(other)),
+            None,
+        ),
+        (Method::GET, common::contact_path(other, "c1"), None),
+        (Method::DELETE, common::contact_path(other, "c1"), None),
+        (Method::GET, common::organizations_path(other), None),
+    ];
+    for (method, path, body) in requests {
+        let reply = send(&server, method.clone(), &path, Some(server.api_key()), body).await;
+        assert_eq!(reply.status, 403, "{method} {path}");
+        assert_eq!(
+            reply.json,
+            serde_json::json!({"error": "Insufficient permissions."}),
+            "{method} {path}"
+        );
+    }
+    assert_eq!(server.contact_count(other), 3);
+    assert_eq!(server.chatbot(), BOT);
+}
+
+#[tokio::test]
+async fn the_key_belongs_to_the_first_chatbot_seeded_unless_one_is_named() {
+    let seeded = FakeServer::builder()
+        .seed_contacts("first", 1)
+        .seed_contacts("second", 1)
+        .start()
+        .await;
+    assert_eq!(seeded.chatbot(), "first");
+    let empty = FakeServer::start().await;
+    assert_eq!(empty.chatbot(), chatcaptain_fake::DEFAULT_CHATBOT);
+    let named = FakeServer::builder()
+        .seed_contacts("first", 1)
+        .chatbot("named")
+        .start()
+        .await;
+    assert_eq!(named.chatbot(), "named");
+    let reply = send(
+        &named,
+        Method::GET,
+        &contacts_path("first"),
+        Some(named.api_key()),
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 403);
+}
+
+#[tokio::test]
+async fn a_key_with_some_permissions_belongs_to_the_main_keys_chatbot() {
+    let server = FakeServer::builder()
+        .chatbot(BOT)
+        .key_with_permissions("ro", [Permission::ContactsList])
+        .start()
+        .await;
+    let own = send(&server, Method::GET, &contacts_path(BOT), Some("ro"), None).await;
+    assert_eq!(own.status, 200);
+    let other = send(
+        &server,
+        Method::GET,
+        &contacts_path("other"),
+        Some("ro"),
+        None,
+    )
+    .await;
+    assert_eq!(other.status, 403);
+}
+
+#[tokio::test]
+async fn a_percent_encoded_chatbot_id_is_read_decoded() {
+    let server = FakeServer::builder().chatbot("bot 1").start().await;
+    let reply = send(
+        &server,
+        Method::GET,
+        &contacts_path("bot%201"),
+        Some(server.api_key()),
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+}

@@ -4,7 +4,7 @@ use crate::common;
 
 use chatcaptain_api::types::{Contact, Organization};
 use chatcaptain_fake::FakeServer;
-use common::{BOT, call, contact_path, contacts_path, get};
+use common::{BOT, call, contact_path, contacts_path, get, send};
 use reqwest::Method;
 use serde_json::json;
 
@@ -197,18 +197,20 @@ async fn contact_without_organizations_has_an_empty_list() {
 
 #[tokio::test]
 async fn chatbots_are_separate() {
+    // A key belongs to one chatbot: one key per chatbot reads each.
     let server = FakeServer::builder()
         .seed_contacts("a", 2)
         .seed_contacts("b", 5)
+        .key_for_chatbot("key-b", "b")
+        .key_for_chatbot("key-c", "c")
         .start()
         .await;
-    assert_eq!(
-        common::ids(&get(&server, &contacts_path("a")).await).len(),
-        2
-    );
-    assert_eq!(
-        common::ids(&get(&server, &contacts_path("b")).await).len(),
-        5
-    );
-    assert!(common::ids(&get(&server, &contacts_path("c")).await).is_empty());
+    assert_eq!(listed(&server, "a", server.api_key()).await, 2);
+    assert_eq!(listed(&server, "b", "key-b").await, 5);
+    assert_eq!(listed(&server, "c", "key-c").await, 0);
+}
+
+async fn listed(server: &FakeServer, bot: &str, key: &str) -> usize {
+    let reply = send(server, Method::GET, &contacts_path(bot), Some(key), None).await;
+    common::ids(&reply).len()
 }

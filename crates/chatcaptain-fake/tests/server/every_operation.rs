@@ -6,7 +6,7 @@ use chatcaptain_fake::{FakeServer, Route};
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
-const BOT: &str = "bot1";
+const BOT: &str = chatcaptain_fake::DEFAULT_CHATBOT;
 const CONTACT: &str = "c1";
 
 /// One operation of the spec: method, path template, operationId and the operation object.

@@ -36,7 +36,9 @@ pub async fn target(
             fake: None,
         });
     }
-    let fake = setup(FakeServer::builder()).start().await;
+    let fake = setup(FakeServer::builder().chatbot(FAKE_CHATBOT))
+        .start()
+        .await;
     eprintln!(
         "(against an in-memory fake at {}; set CHATCAPTAIN_BASE_URL, CHATCAPTAIN_API_KEY and \
          CHATCAPTAIN_CHATBOT to use a real server)",

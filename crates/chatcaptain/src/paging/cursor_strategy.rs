@@ -495,7 +495,8 @@ impl<O: CursorOperation> Strategy for CursorStrategy<O> {
             let limit_nz = NonZeroU32::new(limit).expect("limits are at least 1");
             let answer = client
                 .execute_lenient(O::OPERATION, |api| params.send(api, token, limit_nz))
-                .await;
+                .await
+                .map_err(|e| e.in_chatbot_of(params.chatbot_id()));
             let answer = match answer {
                 Ok(Lenient::Typed(page)) => Ok(O::items(page)
                     .unwrap_or_default()

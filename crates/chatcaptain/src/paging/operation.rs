@@ -60,6 +60,11 @@ pub trait Operation: Clone + std::fmt::Debug + Send + Sync + 'static {
     fn items(response: Self::Response) -> Option<Vec<Self::Item>>;
     /// The total count of a typed answer, when it has one.
     fn total(response: &Self::Response) -> Option<u64>;
+    /// The chatbot the listing addresses, named by its errors ([`Error::chatbot`]); `None` for
+    /// an operation not scoped by one.
+    fn chatbot_id(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// An operation paged by a date-time cursor, newest first.

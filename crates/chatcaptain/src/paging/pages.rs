@@ -233,7 +233,8 @@ impl<O: PageOperation> Strategy for PageStrategy<O> {
                 .execute_lenient(O::OPERATION, |api| {
                     params.send(api, page, size, hidden.as_deref())
                 })
-                .await?;
+                .await
+                .map_err(|e| e.in_chatbot_of(params.chatbot_id()))?;
             Ok(match answer {
                 Lenient::Typed(response) => {
                     let total = O::total(&response);

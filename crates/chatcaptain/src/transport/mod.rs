@@ -263,6 +263,7 @@ fn unwrap_envelope<T: Envelope>(response: ResponseValue<T>) -> Result<T, Error> 
             message: message.to_owned(),
             retry_after: None,
             request_id,
+            chatbot: None,
         });
     }
     Ok(body)
@@ -344,6 +345,7 @@ fn raw_envelope(body: serde_json::Value) -> Result<serde_json::Value, Error> {
             retry_after: None,
             // progenitor keeps no headers of a body that does not match the spec.
             request_id: None,
+            chatbot: None,
         }),
         _ => Ok(body),
     }
@@ -364,6 +366,7 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
                 message: server_message(&rv.into_inner(), status),
                 retry_after,
                 request_id,
+                chatbot: None,
             }
         }
         ApiError::UnexpectedResponse(response) if response.status().is_redirection() => {
@@ -393,6 +396,7 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
                         message: server_message(&parsed, status),
                         retry_after,
                         request_id,
+                        chatbot: None,
                     },
                     Ok(_) => Error::Api {
                         status,
@@ -402,6 +406,7 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
                         ),
                         retry_after,
                         request_id,
+                        chatbot: None,
                     },
                     Err(source) => match Error::decode(Some(status), &body, source) {
                         Error::Decode {

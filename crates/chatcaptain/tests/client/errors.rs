@@ -105,3 +105,36 @@ async fn no_message_in_the_source_chain_of_a_timeout_with_a_cause_repeats_it() {
     assert_eq!(chain(&err).len(), 2, "{:#?}", chain(&err));
     assert_no_message_repeats(&err);
 }
+
+#[tokio::test]
+async fn a_refused_connection_debugs_as_a_short_chain_naming_the_address() {
+    // A port just closed: connecting to it is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let err = client.contacts(BOT).get("c1").await.unwrap_err();
+    // What `fn main() -> Result<(), chatcaptain::Error>` prints after "Error: ".
+    let debug = format!("{err:?}");
+    assert!(debug.len() < 400, "{} characters: {debug}", debug.len());
+    assert!(
+        debug.starts_with("could not reach ChatCaptain [Error::Transport]"),
+        "{debug}"
+    );
+    assert!(debug.contains(&format!("127.0.0.1:{port}")), "{debug}");
+    assert!(
+        debug.to_lowercase().contains("connection refused"),
+        "{debug}"
+    );
+    for internal in ["hyper", "reqwest::Error", "kind:", "ConnectError", "Some("] {
+        assert!(!debug.contains(internal), "{internal} in {debug}");
+    }
+    assert!(!debug.contains(KEY));
+}

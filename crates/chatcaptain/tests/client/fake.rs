@@ -88,7 +88,11 @@ async fn search_against_the_fake_stops_at_found() {
 
 #[tokio::test]
 async fn create_get_update_delete_round_trip_against_the_fake() {
-    let server = FakeServer::builder().api_key(KEY).start().await;
+    let server = FakeServer::builder()
+        .api_key(KEY)
+        .chatbot("bot1")
+        .start()
+        .await;
     let contacts = client(&server).contacts("bot1");
     let max = contacts
         .create(NewContact::new("EN").name("Max"))
@@ -109,7 +113,11 @@ async fn create_get_update_delete_round_trip_against_the_fake() {
 
 #[tokio::test]
 async fn an_update_with_empty_organizations_and_variables_clears_them() {
-    let server = FakeServer::builder().api_key(KEY).start().await;
+    let server = FakeServer::builder()
+        .api_key(KEY)
+        .chatbot("bot1")
+        .start()
+        .await;
     let contacts = client(&server).contacts("bot1");
     let max = contacts.create(NewContact::new("EN")).await.unwrap();
     let filled = ContactUpdate::new()
@@ -136,7 +144,11 @@ fn variables(pairs: &[(&str, &str)]) -> HashMap<String, String> {
 
 #[tokio::test]
 async fn setting_one_variable_keeps_the_other_stored_variables() {
-    let server = FakeServer::builder().api_key(KEY).start().await;
+    let server = FakeServer::builder()
+        .api_key(KEY)
+        .chatbot("bot1")
+        .start()
+        .await;
     let contacts = client(&server).contacts("bot1");
     let max = contacts.create(NewContact::new("EN")).await.unwrap();
     let both = variables(&[("plan", "premium"), ("tier", "gold")]);
@@ -159,7 +171,11 @@ async fn setting_one_variable_keeps_the_other_stored_variables() {
 
 #[tokio::test]
 async fn setting_a_whole_variables_map_replaces_the_stored_one() {
-    let server = FakeServer::builder().api_key(KEY).start().await;
+    let server = FakeServer::builder()
+        .api_key(KEY)
+        .chatbot("bot1")
+        .start()
+        .await;
     let contacts = client(&server).contacts("bot1");
     let max = contacts.create(NewContact::new("EN")).await.unwrap();
     let both = variables(&[("plan", "premium"), ("tier", "gold")]);
@@ -257,5 +273,55 @@ async fn list_against_an_oldest_first_fake_fails_loudly() {
     assert!(
         matches!(got, Err(chatcaptain::Error::PaginationInconsistent(_))),
         "{got:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_chatbot_the_key_does_not_belong_to_is_a_403_that_names_it() {
+    let server = FakeServer::builder()
+        .api_key(KEY)
+        .seed_contacts("bot1", 3)
+        .seed_organizations("bot1", 2)
+        .start()
+        .await;
+    let client = client(&server);
+    let typo = "b0t1";
+    let contacts = client.contacts(typo);
+    let organizations = client.organizations(typo);
+    let errors = [
+        contacts.list().collect_all().await.unwrap_err(),
+        contacts.search("a").collect_all().await.unwrap_err(),
+        contacts.get("c1").await.unwrap_err(),
+        contacts.create(NewContact::new("EN")).await.unwrap_err(),
+        organizations.list().collect_all().await.unwrap_err(),
+        organizations
+            .create(chatcaptain::NewOrganization::new("Acme"))
+            .await
+            .unwrap_err(),
+    ];
+    for err in errors {
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(403), "{err:?}");
+        assert_eq!(err.chatbot(), Some(typo), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("ChatCaptain answered 403 Forbidden: Insufficient permissions. (chatbot \"b0t1\": the API key may belong to another chatbot, or lack the permission)"),
+            "{text}"
+        );
+        assert!(
+            err.request_id().is_some_and(|id| id.starts_with("fake-")),
+            "{err:?}"
+        );
+    }
+    // Nothing was retried: a 403 does not change by asking again.
+    assert_eq!(server.request_count(Route::Any), 6);
+    assert_eq!(
+        client
+            .contacts("bot1")
+            .list()
+            .collect_all()
+            .await
+            .unwrap()
+            .len(),
+        3
     );
 }

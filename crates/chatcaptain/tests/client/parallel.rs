@@ -13,7 +13,7 @@ use common::fake::{FAKE_KEY, fake_client};
 use futures::TryStreamExt;
 
 async fn listed_once(builder: FakeServerBuilder, ranges: usize, page_size: u32) {
-    let server = builder.api_key(FAKE_KEY).start().await;
+    let server = builder.api_key(FAKE_KEY).chatbot(BOT).start().await;
     let got = fake_client(&server)
         .contacts(BOT)
         .list()
@@ -448,7 +448,7 @@ async fn a_parallel_listing_costs_at_most_a_fifth_more_requests_than_a_sequentia
             .seed_contacts_every(BOT, 540, TimeDelta::milliseconds(300)),
     ];
     for (shape, builder) in shapes.into_iter().enumerate() {
-        let server = builder.api_key(FAKE_KEY).start().await;
+        let server = builder.api_key(FAKE_KEY).chatbot(BOT).start().await;
         for (page_size, ranges) in [(20, 4), (50, 8)] {
             let sequential = list_requests(&server, page_size, 1).await;
             let parallel = list_requests(&server, page_size, ranges).await;

@@ -305,7 +305,11 @@ async fn a_delete_whose_retry_finds_the_contact_gone_is_ok_true() {
 
 #[tokio::test]
 async fn a_404_on_the_first_delete_attempt_stays_an_error() {
-    let server = FakeServer::builder().api_key(FAKE_KEY).start().await;
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .chatbot(BOT)
+        .start()
+        .await;
     let err = within(fake_client(&server).contacts(BOT).delete("nobody"))
         .await
         .unwrap_err();

@@ -71,6 +71,7 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
         message: "Contact not found".into(),
         retry_after: None,
         request_id: None,
+        chatbot: None,
     };
     let cases: Vec<(Error, &str, &str)> = vec![
         (
@@ -79,8 +80,9 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 message: "Slow down".into(),
                 retry_after: Some(Duration::from_secs(2)),
                 request_id: Some("req-7".into()),
+                chatbot: Some("bot1".into()),
             },
-            "Api { status: 429, message: \"Slow down\", retry_after: Some(2s), request_id: Some(\"req-7\") }",
+            "ChatCaptain answered 429 Too Many Requests: Slow down (request id req-7) [Error::Api]",
             "ChatCaptain answered 429 Too Many Requests: Slow down (request id req-7)",
         ),
         (
@@ -89,9 +91,24 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 message: "Contact not found".into(),
                 retry_after: None,
                 request_id: None,
+                chatbot: None,
             },
-            "Api { status: 404, message: \"Contact not found\", retry_after: None, request_id: None }",
+            "ChatCaptain answered 404 Not Found: Contact not found [Error::Api]",
             "ChatCaptain answered 404 Not Found: Contact not found",
+        ),
+        (
+            Error::Api {
+                status: StatusCode::FORBIDDEN,
+                message: "Insufficient permissions.".into(),
+                retry_after: None,
+                request_id: Some("req-8".into()),
+                chatbot: Some("b0t1".into()),
+            },
+            "ChatCaptain answered 403 Forbidden: Insufficient permissions. (chatbot \"b0t1\": the \
+             API key may belong to another chatbot, or lack the permission) (request id req-8) \
+             [Error::Api]",
+            "ChatCaptain answered 403 Forbidden: Insufficient permissions. (chatbot \"b0t1\": the \
+             API key may belong to another chatbot, or lack the permission) (request id req-8)",
         ),
         (
             Error::Decode {
@@ -100,22 +117,23 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 excerpt: "{".into(),
                 source: decode_source,
             },
-            "Decode { status: Some(200), request_id: None, excerpt: \"{\", source: Error(\"EOF while parsing an object\", line: 1, column: 1) }",
+            "could not decode the answer (200 OK); body starts with \"{\" [Error::Decode]\n\n\
+             Caused by:\n    0: EOF while parsing an object at line 1 column 1",
             "could not decode the answer (200 OK); body starts with \"{\"",
         ),
         (
             Error::InvalidArgument("the contact id is empty".into()),
-            "InvalidArgument(\"the contact id is empty\")",
+            "invalid argument: the contact id is empty [Error::InvalidArgument]",
             "invalid argument: the contact id is empty",
         ),
         (
             Error::Config("the API key is empty".into()),
-            "Config(\"the API key is empty\")",
+            "invalid client configuration: the API key is empty [Error::Config]",
             "invalid client configuration: the API key is empty",
         ),
         (
             Error::PaginationStalled("no progress".into()),
-            "PaginationStalled(\"no progress\")",
+            "pagination stalled: no progress [Error::PaginationStalled]",
             "pagination stalled: no progress",
         ),
         (
@@ -123,7 +141,8 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 attempts: 3,
                 last: Box::new(api),
             },
-            "RetriesExhausted { attempts: 3, last: Api { status: 404, message: \"Contact not found\", retry_after: None, request_id: None } }",
+            "gave up after 3 attempts [Error::RetriesExhausted]\n\nCaused by:\n    \
+             0: ChatCaptain answered 404 Not Found: Contact not found",
             "gave up after 3 attempts",
         ),
         (
@@ -133,7 +152,8 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 max_wait: Duration::from_secs(60),
                 request_id: None,
             },
-            "RateLimited { status: 429, retry_after: 120s, max_wait: 60s, request_id: None }",
+            "ChatCaptain answered 429 Too Many Requests and asks to wait 120s before retrying, more \
+             than the 60s allowed (max_retry_wait) [Error::RateLimited]",
             "ChatCaptain answered 429 Too Many Requests and asks to wait 120s before retrying, more than the 60s allowed (max_retry_wait)",
         ),
         (
@@ -141,7 +161,8 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 limit: Duration::from_millis(1500),
                 cause: None,
             },
-            "Timeout { limit: 1.5s, cause: None }",
+            "the call could not finish within 1.5s (call_timeout), retries and waits included \
+             [Error::Timeout]",
             "the call could not finish within 1.5s (call_timeout), retries and waits included",
         ),
         (
@@ -149,18 +170,23 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
                 status: Some(StatusCode::FOUND),
                 location: "https://elsewhere.example/".into(),
             },
-            "Redirect { status: Some(302), location: \"https://elsewhere.example/\" }",
+            "ChatCaptain answered 302 Found redirecting to https://elsewhere.example/, which the \
+             client does not follow: the API key goes only to the base URL's scheme, host and \
+             port, and only 307 and 308 keep the request unchanged [Error::Redirect]",
             "ChatCaptain answered 302 Found redirecting to https://elsewhere.example/, which the \
              client does not follow: the API key goes only to the base URL's scheme, host and \
              port, and only 307 and 308 keep the request unchanged",
         ),
         (
             Error::ResponseTooLarge { limit: 1024 },
-            "ResponseTooLarge { limit: 1024 }",
+            "the answer is larger than the 1024 bytes allowed (max_response_bytes) \
+             [Error::ResponseTooLarge]",
             "the answer is larger than the 1024 bytes allowed (max_response_bytes)",
         ),
     ];
     for (error, debug, display) in cases {
+        // `Debug` is the `Display` chain with the variant's name, as a `main` returning the error
+        // prints it.
         assert_eq!(format!("{error:?}"), debug);
         assert_eq!(error.to_string(), display);
     }
@@ -183,7 +209,8 @@ async fn a_transport_error_names_the_url_but_never_the_key() {
     let debug = format!("{err:?}");
     assert!(
         debug.starts_with(&format!(
-            "Transport(reqwest::Error {{ kind: Request, url: \"http://127.0.0.1:{port}/v1/chatbots/bot1/contacts/c1\""
+            "could not reach ChatCaptain [Error::Transport]\n\nCaused by:\n    0: error sending \
+             request for url (http://127.0.0.1:{port}/v1/chatbots/bot1/contacts/c1)"
         )),
         "{debug}"
     );
@@ -241,7 +268,11 @@ fn https_is_allowed_anywhere_with_a_tls_feature_and_refused_naming_them_without(
 
 #[tokio::test]
 async fn ids_with_slashes_queries_percents_and_spaces_reach_the_fake_as_one_encoded_segment() {
-    let server = FakeServer::builder().api_key(FAKE_KEY).start().await;
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .chatbot(BOT)
+        .start()
+        .await;
     let contacts = builder_for(&server).build().unwrap().contacts(BOT);
     for (id, sent) in [
         ("../../admin", "..%2F..%2Fadmin"),
@@ -274,7 +305,11 @@ async fn dot_ids_are_refused_without_a_request_as_they_would_change_the_path() {
 
 #[tokio::test]
 async fn a_reason_phrase_in_error_gives_way_to_the_message() {
-    let server = FakeServer::builder().api_key(FAKE_KEY).start().await;
+    let server = FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .chatbot(BOT)
+        .start()
+        .await;
     let err = builder_for(&server)
         .build()
         .unwrap()
@@ -282,10 +317,12 @@ async fn a_reason_phrase_in_error_gives_way_to_the_message() {
         .get("missing")
         .await
         .unwrap_err();
-    // The fake answers `{"statusCode":404,"message":"Contact not found","error":"Not Found"}`.
+    // The fake answers `{"statusCode":404,"message":"Contact not found","error":"Not Found"}`,
+    // and names each answer in `x-request-id`.
+    let id = err.request_id().expect("the fake sends a request id");
     assert_eq!(
         err.to_string(),
-        "ChatCaptain answered 404 Not Found: Contact not found"
+        format!("ChatCaptain answered 404 Not Found: Contact not found (request id {id})")
     );
 }
 
@@ -316,7 +353,12 @@ async fn an_error_text_that_says_more_than_the_reason_phrase_is_kept() {
     let body =
         json!({ "statusCode": 403, "message": "Forbidden resource", "error": "No access to bot1" });
     let err = get_once(&answering(ResponseTemplate::new(403).set_body_json(body)).await).await;
-    assert!(err.to_string().ends_with(": No access to bot1"), "{err}");
+    // A 403's text is followed by its likely cause.
+    assert!(
+        err.to_string()
+            .contains("403 Forbidden: No access to bot1 (chatbot \"bot1\""),
+        "{err}"
+    );
 }
 
 #[tokio::test]

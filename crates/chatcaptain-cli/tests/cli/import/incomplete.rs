@@ -7,7 +7,11 @@ use super::*;
 const WITH_VARIABLES: &str = r#"{"language":"EN","name":"Ada","variables":{"plan":"pro"}}"#;
 
 fn first_update_fails() -> Fake {
-    fake_with(FakeServer::builder().fault(Fault::status(422).on(Route::UpdateContact).nth(1)))
+    fake_with(
+        FakeServer::builder()
+            .chatbot(BOT)
+            .fault(Fault::status(422).on(Route::UpdateContact).nth(1)),
+    )
 }
 
 #[test]

@@ -38,7 +38,9 @@ fn a_journal_reused_with_another_file_creates_that_files_records() {
 fn records_the_server_rejected_are_sent_again_by_the_same_command() {
     // The first two creates are refused (the server was not ready for them).
     let fake = fake_with(
-        FakeServer::builder().fault(Fault::status(422).on(Route::CreateContact).times(2)),
+        FakeServer::builder()
+            .chatbot(BOT)
+            .fault(Fault::status(422).on(Route::CreateContact).times(2)),
     );
     let dir = Dir::new();
     let input = dir.file("in.ndjson", &records("r", 3));
@@ -134,7 +136,7 @@ fn a_journal_of_another_chatbot_or_server_is_refused() {
         "{}",
         stderr_of(&out)
     );
-    let elsewhere = fake_with(FakeServer::builder());
+    let elsewhere = fake_with(FakeServer::builder().chatbot(BOT));
     let out = import(&elsewhere, &dir, &args).assert().code(2);
     assert!(
         stderr_of(&out).contains(&fake.server.base_url()),
@@ -232,6 +234,7 @@ fn stdin_again_resumes_from_the_journal_its_first_records_name_even_after_a_fix(
 fn a_second_import_on_a_journal_in_use_fails_at_once() {
     let fake = fake_with(
         FakeServer::builder()
+            .chatbot(BOT)
             .fault(Fault::latency(Duration::from_millis(100)).on(Route::CreateContact)),
     );
     let dir = Dir::new();

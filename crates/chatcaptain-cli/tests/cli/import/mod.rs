@@ -151,7 +151,13 @@ fn import_creates_each_good_record_and_rejects_the_bad_ones_with_their_line() {
 
 #[test]
 fn a_csv_export_imports_into_another_chatbot_and_a_short_row_is_rejected() {
-    let fake = fake(40);
+    // A key belongs to one chatbot: the other chatbot's is another key.
+    let other_key = "sk-test-other-chatbot";
+    let fake = fake_with(
+        chatcaptain_fake::FakeServer::builder()
+            .seed_contacts(BOT, 40)
+            .key_for_chatbot(other_key, "other"),
+    );
     let export = fake
         .contacts(&["list", "--all", "--output", "csv"])
         .assert()
@@ -167,6 +173,7 @@ fn a_csv_export_imports_into_another_chatbot_and_a_short_row_is_rejected() {
     let out = fake
         .cli()
         .env("CHATCAPTAIN_STATE_DIR", dir.state())
+        .env("CHATCAPTAIN_API_KEY", other_key)
         .args([
             "contacts",
             "import",
@@ -194,6 +201,7 @@ fn a_csv_export_imports_into_another_chatbot_and_a_short_row_is_rejected() {
 fn a_record_whose_answer_was_lost_is_reported_unknown_and_not_sent_again_by_a_rerun() {
     let fake = fake_with(
         chatcaptain_fake::FakeServer::builder()
+            .chatbot(BOT)
             .fault(Fault::drop_connection().on(Route::CreateContact).nth(1)),
     );
     let dir = Dir::new();

@@ -13,6 +13,7 @@ fn ctrl_c_during_an_import_reports_each_record_in_flight_and_the_rerun_finishes_
     // Slow creates, so that the signal comes while requests are out.
     let fake = fake_with(
         FakeServer::builder()
+            .chatbot(BOT)
             .fault(Fault::latency(Duration::from_millis(300)).on(Route::CreateContact)),
     );
     let dir = Dir::new();

@@ -6,7 +6,8 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-pub const BOT: &str = "bot1";
+// The chatbot the fake's key belongs to unless a test names another.
+pub const BOT: &str = chatcaptain_fake::DEFAULT_CHATBOT;
 
 /// An answer of the fake, already validated against `spec/chatcaptain.yaml`.
 #[derive(Debug)]

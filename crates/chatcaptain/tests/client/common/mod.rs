@@ -101,7 +101,9 @@ impl Seen {
 pub async fn list_server_with(contacts: Vec<Contact>, shape: ListShape) -> (FakeServer, Heard) {
     let fake = contacts
         .into_iter()
-        .fold(FakeServer::builder(), |fake, c| fake.contact(BOT, c));
+        .fold(FakeServer::builder().chatbot(BOT), |fake, c| {
+            fake.contact(BOT, c)
+        });
     (fake.list_shape(shape).start().await, Heard::default())
 }
 
@@ -151,7 +153,9 @@ pub async fn list_server_ignoring_cursor(contacts: Vec<Contact>) -> (FakeServer,
 pub async fn raw_list_server(contacts: Vec<Value>, shape: ListShape) -> (FakeServer, Heard) {
     let fake = contacts
         .into_iter()
-        .fold(FakeServer::builder(), |fake, c| fake.raw_contact(BOT, c));
+        .fold(FakeServer::builder().chatbot(BOT), |fake, c| {
+            fake.raw_contact(BOT, c)
+        });
     (fake.list_shape(shape).start().await, Heard::default())
 }
 
