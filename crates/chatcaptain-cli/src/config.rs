@@ -56,7 +56,7 @@ pub const CONFIG_DIR_ENV: &str = "CHATCAPTAIN_CONFIG_DIR";
 /// `~/.config/chatcaptain/config.toml`: the same on every system (on Windows `~` is
 /// `%USERPROFILE%`), so instructions need no per-system variant.
 pub fn path() -> Result<PathBuf, Usage> {
-    if let Some(dir) = crate::settings::env(CONFIG_DIR_ENV) {
+    if let Some(dir) = crate::environment::env(CONFIG_DIR_ENV) {
         return Ok(PathBuf::from(dir).join("config.toml"));
     }
     // The XDG spec: a relative value is invalid and is ignored, an empty one is unset.

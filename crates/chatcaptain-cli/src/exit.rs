@@ -32,6 +32,76 @@ impl fmt::Display for Usage {
 
 impl std::error::Error for Usage {}
 
+/// `doctor`: the API refused the key (401) or its access to the chatbot (403): exit [`AUTH`],
+/// as every other command, with no report.
+#[derive(Debug)]
+pub struct Refused {
+    /// `403 Forbidden`.
+    pub(crate) status: String,
+    pub(crate) code: u16,
+    pub(crate) message: String,
+    pub(crate) chatbot: Option<String>,
+    pub(crate) request_id: Option<String>,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "doctor could not check the API: {}: {}",
+            self.status, self.message
+        )?;
+        match (self.code, &self.chatbot) {
+            (403, Some(bot)) => write!(
+                f,
+                " (chatbot {bot:?}: the API key may belong to another chatbot, or lack the \
+                 permission to read it)"
+            )?,
+            (401, _) => f.write_str(" (the API key was not accepted)")?,
+            _ => {}
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// `doctor`: the API differs from the spec: exit [`FAILURE`] after the report.
+#[derive(Debug)]
+pub struct Differences(pub usize);
+
+impl std::fmt::Display for Differences {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the API differs from the spec in {} place(s); see above",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for Differences {}
+
+/// `doctor`: nothing differs, but not everything could be checked: exit [`UNCHECKED`] after
+/// the report.
+#[derive(Debug)]
+pub struct Unchecked(pub usize);
+
+impl std::fmt::Display for Unchecked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} check(s) could not be made (NOT CHECKED above); nothing found differs",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for Unchecked {}
+
 /// How a command ended when it did not fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -66,16 +136,10 @@ fn code(error: &anyhow::Error) -> u8 {
     if error.downcast_ref::<Usage>().is_some() {
         return USAGE;
     }
-    if error
-        .downcast_ref::<crate::commands::doctor::Unchecked>()
-        .is_some()
-    {
+    if error.downcast_ref::<Unchecked>().is_some() {
         return UNCHECKED;
     }
-    if error
-        .downcast_ref::<crate::commands::doctor::Refused>()
-        .is_some()
-    {
+    if error.downcast_ref::<Refused>().is_some() {
         return AUTH;
     }
     let Some(api) = error.downcast_ref::<chatcaptain::Error>() else {

@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod config;
+mod environment;
 mod exit;
 mod fields;
 mod key_file;

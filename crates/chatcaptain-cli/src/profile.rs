@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Profile};
+use crate::environment::env;
 use crate::exit::Usage;
-use crate::settings::env;
 
 /// The variable that names a profile when `--profile` does not.
 pub const ENV: &str = "CHATCAPTAIN_PROFILE";

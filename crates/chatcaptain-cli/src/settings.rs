@@ -12,21 +12,13 @@ use chatcaptain::{API_KEY_ENV, BASE_URL_ENV, Client};
 
 use crate::cli::{Chatbot, RetryMode};
 use crate::config::Profile;
+use crate::environment::env;
 use crate::exit::Usage;
 use crate::key_file;
 use crate::profile::Selected;
 
 /// The variable that names the chatbot when `--chatbot` does not.
 pub const CHATBOT_ENV: &str = "CHATCAPTAIN_CHATBOT";
-
-/// The value of the variable `name`; one that is empty or only whitespace counts as unset
-/// (`export CHATCAPTAIN_BASE_URL=` undoes a test setup), as in `Client::from_env`.
-pub fn env(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|value| value.trim().to_owned())
-        .filter(|value| !value.is_empty())
-}
 
 /// The variable for the requests per second at most.
 pub const MAX_RATE_ENV: &str = "CHATCAPTAIN_MAX_RATE";

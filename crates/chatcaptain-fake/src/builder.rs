@@ -8,8 +8,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::auth::{DEFAULT_API_KEY, DEFAULT_CHATBOT, Grant, Keys, Permission};
 use crate::faults::Fault;
-use crate::server::{FakeServer, Shared, StartError};
+use crate::server::{FakeServer, StartError};
 use crate::shape::ListShape;
+use crate::shared::Shared;
 use crate::state::{Spacing, Store, Stored};
 
 /// The seed of generated data when none is given.
@@ -58,6 +59,13 @@ impl Default for FakeServerBuilder {
             exhausted: false,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         }
+    }
+}
+
+impl FakeServer {
+    /// A builder for seed data, keys and faults.
+    pub fn builder() -> FakeServerBuilder {
+        FakeServerBuilder::default()
     }
 }
 

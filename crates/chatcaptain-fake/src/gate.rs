@@ -15,7 +15,7 @@ use crate::auth::{API_KEY_HEADER, Access};
 use crate::error::ApiError;
 use crate::faults::{self, FaultKind};
 use crate::record::{REDACTED, RecordedRequest};
-use crate::server::Shared;
+use crate::shared::Shared;
 
 /// Bodies larger than this are refused with 413; the API's bodies are a few hundred bytes.
 const MAX_BODY: usize = 1024 * 1024;

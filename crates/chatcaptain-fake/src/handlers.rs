@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, json_response};
 use crate::path_ids::PathIds;
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::Stored;
 
 /// `limit` of the cursor listings ("list contacts", "list organizations") when the request gives

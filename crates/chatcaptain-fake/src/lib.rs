@@ -48,6 +48,7 @@ mod records;
 mod seed;
 mod server;
 mod shape;
+mod shared;
 mod state;
 
 pub use auth::{API_KEY_HEADER, DEFAULT_API_KEY, DEFAULT_CHATBOT, Permission};

@@ -1,8 +1,7 @@
-//! The running server: its shared state, and the handle tests hold.
+//! The running server: the handle tests hold.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::Arc;
 
 use axum::middleware;
 use chatcaptain_api::types::{Contact, Organization};
@@ -10,85 +9,10 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::auth::Keys;
-use crate::builder::FakeServerBuilder;
 use crate::faults::{Fault, Installed};
 use crate::limit::Limiter;
-use crate::shape::ListShape;
-use crate::state::Store;
+use crate::shared::Shared;
 use crate::{RecordedRequest, Route, gate, handlers};
-
-/// Everything the handlers share.
-pub(crate) struct Shared {
-    // The data sits behind one RwLock so lists and gets run side by side; the request log has its own
-    // small lock so recording a request never waits behind a long search.
-    store: RwLock<Store>,
-    log: Mutex<Log>,
-    /// Woken at every request recorded, for [`FakeServer::wait_for_requests`].
-    arrived: tokio::sync::Notify,
-    pub(crate) keys: Keys,
-    pub(crate) list_shape: ListShape,
-    pub(crate) limiter: Option<Limiter>,
-    /// How many answers have been given an `x-request-id`.
-    answered: AtomicU64,
-}
-
-/// Requests received and the faults counting them.
-pub(crate) struct Log {
-    pub(crate) requests: Vec<RecordedRequest>,
-    pub(crate) faults: Vec<Installed>,
-}
-
-impl Shared {
-    pub(crate) fn new(
-        store: Store,
-        keys: Keys,
-        faults: Vec<Fault>,
-        list_shape: ListShape,
-        limiter: Option<Limiter>,
-    ) -> Self {
-        Shared {
-            store: RwLock::new(store),
-            log: Mutex::new(Log {
-                requests: Vec::new(),
-                faults: faults.into_iter().map(Installed::new).collect(),
-            }),
-            arrived: tokio::sync::Notify::new(),
-            keys,
-            list_shape,
-            limiter,
-            answered: AtomicU64::new(0),
-        }
-    }
-
-    /// Records a request as it arrives.
-    pub(crate) fn record(&self, request: RecordedRequest) {
-        self.log().requests.push(request);
-        self.arrived.notify_waiters();
-    }
-
-    /// A new request id: `fake-` and a number counting from 1, unique within this server.
-    pub(crate) fn next_request_id(&self) -> String {
-        format!(
-            "fake-{:06}",
-            self.answered.fetch_add(1, Ordering::Relaxed) + 1
-        )
-    }
-
-    // A handler that panicked cannot leave the data half-changed (every change is one call), so a
-    // poisoned lock is still safe to use.
-    pub(crate) fn store(&self) -> RwLockReadGuard<'_, Store> {
-        self.store.read().unwrap_or_else(|p| p.into_inner())
-    }
-
-    pub(crate) fn store_mut(&self) -> RwLockWriteGuard<'_, Store> {
-        self.store.write().unwrap_or_else(|p| p.into_inner())
-    }
-
-    pub(crate) fn log(&self) -> MutexGuard<'_, Log> {
-        self.log.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
 
 /// Why a server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -125,11 +49,6 @@ impl std::fmt::Debug for FakeServer {
 }
 
 impl FakeServer {
-    /// A builder for seed data, keys and faults.
-    pub fn builder() -> FakeServerBuilder {
-        FakeServerBuilder::default()
-    }
-
     /// Starts an empty fake with the default key on a random 127.0.0.1 port.
     ///
     /// # Panics

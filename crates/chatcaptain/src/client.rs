@@ -11,8 +11,8 @@ use chatcaptain_api::operations::Operation;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::budget::{Budget, DEFAULT_RETRY_QUOTA};
-use crate::retry::{RetryMode, RetryPolicy};
+use crate::pacing::Pacing;
+use crate::retries::{DEFAULT_RETRY_QUOTA, Quota, RetryMode, RetryPolicy};
 use crate::{CallOptions, Contacts, Error};
 
 /// Where ChatCaptain lives unless told otherwise.
@@ -59,8 +59,10 @@ struct Shared {
     base_url: String,
     retry: RetryPolicy,
     call_timeout: Option<Duration>,
-    /// Shared by the clients [`Client::with`] makes: one pace, one quota, one hold.
-    budget: Arc<Budget>,
+    /// Shared by the clients [`Client::with`] makes: one pace, one hold, one 429 count.
+    pacing: Arc<Pacing>,
+    /// Shared by the clients [`Client::with`] makes: one retry quota.
+    quota: Arc<Quota>,
     /// The base URL's host, for request spans.
     host: String,
 }
@@ -156,8 +158,12 @@ impl Client {
         self.shared.call_timeout
     }
 
-    pub(crate) fn budget(&self) -> &Budget {
-        &self.shared.budget
+    pub(crate) fn pacing(&self) -> &Pacing {
+        &self.shared.pacing
+    }
+
+    pub(crate) fn quota(&self) -> &Quota {
+        &self.shared.quota
     }
 
     pub(crate) fn host(&self) -> &str {
@@ -527,10 +533,12 @@ impl<C> ClientBuilder<C> {
                 retry: self.retry,
                 call_timeout: self.call_timeout,
                 host: parsed.host_str().unwrap_or_default().to_owned(),
-                budget: Arc::new(Budget::new(
-                    self.retry_quota.unwrap_or(Some(DEFAULT_RETRY_QUOTA)),
+                pacing: Arc::new(Pacing::new(
                     self.per_second,
                     self.retry_mode == RetryMode::Adaptive,
+                )),
+                quota: Arc::new(Quota::new(
+                    self.retry_quota.unwrap_or(Some(DEFAULT_RETRY_QUOTA)),
                 )),
             }),
         })

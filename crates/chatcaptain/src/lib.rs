@@ -150,11 +150,9 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod adaptive;
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
-mod budget;
 mod call_options;
 mod client;
 mod contacts;
@@ -167,11 +165,10 @@ mod pacing;
 pub mod paging;
 mod raw;
 mod redirect;
-mod retry;
+mod retries;
 mod transport;
 mod types;
 
-pub use budget::MAX_REQUESTS_PER_SECOND;
 pub use call_options::CallOptions;
 pub use chatcaptain_api::operations::Operation;
 pub use client::{
@@ -181,9 +178,10 @@ pub use client::{
 pub use contacts::Contacts;
 pub use error::{Error, REQUEST_ID_HEADERS};
 pub use generated::*;
+pub use pacing::MAX_REQUESTS_PER_SECOND;
 pub use paging::{Checkpoint, Cursor, Page, PagePosition, ParallelCursor, Resume, SyncContacts};
 pub use raw::{RawAnswer, RawRequest};
-pub use retry::RetryMode;
+pub use retries::RetryMode;
 pub use types::{Address, Contact, ContactUpdate, Organization};
 
 /// The generated client underneath, for what this crate does not wrap.

@@ -86,7 +86,7 @@ impl RawAnswer {
         Err(Error::Api {
             status: self.status,
             message: crate::transport::server_message(&body, self.status),
-            retry_after: crate::retry::retry_after(&self.headers),
+            retry_after: crate::retries::retry_after(&self.headers),
             request_id: self.request_id(),
             chatbot: None,
         })

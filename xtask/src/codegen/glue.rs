@@ -15,12 +15,9 @@ use serde_json::Value;
 use super::extract::{items_expr, pointer, total_expr};
 use super::listing_methods;
 use super::names::{pascal, snake, words};
-use super::resources;
+use super::resources::{self, CHATBOT_PARAMETER};
 use super::shapes::{Shape, Shapes, is_string};
 
-/// The path parameter every operation of the API is scoped by: the generated listings and
-/// handles hand it to their errors (`Error::chatbot`), so a 403 can name the chatbot.
-pub(super) const CHATBOT_PARAMETER: &str = "chatbotId";
 use crate::pagination::{self, Listing, Style};
 use crate::spec_lint::conventions::operations;
 

@@ -20,6 +20,10 @@ use super::names::{pascal, snake, words};
 use super::shapes::{Shape, Shapes, is_string};
 use crate::pagination::{self, Listing, Style};
 
+/// The path parameter every operation of the API is scoped by: the generated listings and
+/// handles hand it to their errors (`Error::chatbot`), so a 403 can name the chatbot.
+pub(super) const CHATBOT_PARAMETER: &str = "chatbotId";
+
 pub const HANDLE: &str = "x-rust-handle";
 pub const WRAPPER: &str = "x-rust-wrapper";
 pub const UNWRAP: &str = "x-rust-unwrap";
@@ -425,9 +429,9 @@ fn method_of(
         None => (quote!(types::#response_ty), quote!(Ok(response))),
     };
     // Its errors name the chatbot the handle addresses (see `Error::chatbot`).
-    let in_chatbot = match shared.iter().any(|p| p == super::glue::CHATBOT_PARAMETER) {
+    let in_chatbot = match shared.iter().any(|p| p == CHATBOT_PARAMETER) {
         true => {
-            let field = format_ident!("{}", snake(super::glue::CHATBOT_PARAMETER));
+            let field = format_ident!("{}", snake(CHATBOT_PARAMETER));
             quote!(.map_err(|e| e.in_chatbot(&self.#field)))
         }
         false => TokenStream::new(),

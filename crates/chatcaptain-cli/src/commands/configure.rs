@@ -14,10 +14,10 @@ use toml_edit::{DocumentMut, Item, Table, value};
 
 use crate::cli::{ConfigureAction, ConfigureArgs};
 use crate::config::{self, Profile};
+use crate::environment::env;
 use crate::exit::{Outcome, Usage};
 use crate::output::{self, Output, Record};
 use crate::profile::{DEFAULT, ENV};
-use crate::settings::env;
 use crate::{key_file, terminal};
 
 /// What was asked for on the command line.

@@ -237,7 +237,7 @@ impl<O: CursorOperation> Parallel<O> {
                 self.finished = true;
                 continue;
             };
-            let throttles = self.client.budget().throttles();
+            let throttles = self.client.pacing().throttles();
             self.concurrency.answered(seq, throttles);
             let range = &mut self.ranges[index];
             range.busy = false;

@@ -106,11 +106,11 @@ impl Client {
         F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
     {
         let policy = self.retry_policy();
-        let budget = self.budget();
+        let (pacing, quota) = (self.pacing(), self.quota());
         let mut attempt = 1;
         let mut retries_cost = 0;
         loop {
-            let sent = budget.ready().await;
+            let sent = pacing.ready().await;
             let span = request_span(self, operation, attempt);
             let outcome = call(self.api()).instrument(span.clone()).await;
             let request_id = answer_request_id(&outcome);
@@ -127,7 +127,8 @@ impl Client {
             };
             let error = match answered {
                 Ok(result) => {
-                    budget.succeeded(sent, retries_cost);
+                    pacing.answered(sent);
+                    quota.refund(retries_cost);
                     return result;
                 }
                 Err(e) => e,
@@ -136,18 +137,10 @@ impl Client {
                 return Err(map_error(error).await);
             };
             if retryable.status == Some(StatusCode::TOO_MANY_REQUESTS) {
-                budget.throttled(sent);
+                pacing.throttled(sent);
             }
             if attempt >= policy.max_attempts {
-                let last = map_error(error).await;
-                return Err(if attempt > 1 {
-                    Error::RetriesExhausted {
-                        attempts: attempt,
-                        last: Box::new(last),
-                    }
-                } else {
-                    last
-                });
+                return Err(given_up(attempt, error).await);
             }
             let delay = match retryable.retry_after {
                 Some(wait) if wait > policy.max_retry_wait => {
@@ -160,7 +153,7 @@ impl Client {
                 }
                 Some(wait) => {
                     // Told to wait: so is every other call through this client.
-                    budget.hold_until(tokio::time::Instant::now() + wait);
+                    pacing.hold_until(tokio::time::Instant::now() + wait);
                     wait
                 }
                 None => policy.backoff(attempt),
@@ -178,22 +171,14 @@ impl Client {
             }
             // An empty retry quota means many calls are failing: this one fails as it is,
             // rather than add to the load.
-            let Some(cost) = budget.take_retry(retryable.reason == "timeout") else {
+            let Some(cost) = quota.take(retryable.reason) else {
                 tracing::warn!(
                     operation = operation.name,
                     attempt,
-                    reason = retryable.reason,
+                    reason = retryable.reason.as_str(),
                     "not retrying a ChatCaptain request: the client's retry quota is empty"
                 );
-                let last = map_error(error).await;
-                return Err(if attempt > 1 {
-                    Error::RetriesExhausted {
-                        attempts: attempt,
-                        last: Box::new(last),
-                    }
-                } else {
-                    last
-                });
+                return Err(given_up(attempt, error).await);
             };
             retries_cost += cost;
             tracing::warn!(
@@ -201,7 +186,7 @@ impl Client {
                 attempt,
                 status = retryable.status.map(|s| s.as_u16()),
                 delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                reason = retryable.reason,
+                reason = retryable.reason.as_str(),
                 "retrying a ChatCaptain request"
             );
             // Dropping an unread answer closes its connection rather than reading a body nobody wants.
@@ -209,6 +194,20 @@ impl Client {
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
+    }
+}
+
+/// The error of a call that stops retrying after `attempt` attempts: the last failure, wrapped
+/// with the count when there was more than one.
+async fn given_up(attempt: u32, error: ApiError<types::ErrorResponse>) -> Error {
+    let last = map_error(error).await;
+    if attempt > 1 {
+        Error::RetriesExhausted {
+            attempts: attempt,
+            last: Box::new(last),
+        }
+    } else {
+        last
     }
 }
 
@@ -221,7 +220,7 @@ pub(crate) struct Target<'a> {
     pub(crate) method: &'a str,
     /// The route's template in the spec, when the request has one.
     pub(crate) template: Option<&'static str>,
-    /// Whether sending it twice leaves the same state as once (see `retry.rs`).
+    /// Whether sending it twice leaves the same state as once (see `retries/`).
     pub(crate) idempotent: bool,
 }
 
@@ -353,13 +352,13 @@ fn raw_envelope(body: serde_json::Value) -> Result<serde_json::Value, Error> {
 
 /// Turns progenitor's error into ours, reading what the server said wherever it said it.
 async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
-    if let Some(limit) = crate::retry::too_large(&e) {
+    if let Some(limit) = crate::retries::too_large(&e) {
         return Error::ResponseTooLarge { limit };
     }
     match e {
         ApiError::ErrorResponse(rv) => {
             let status = rv.status();
-            let retry_after = crate::retry::retry_after(rv.headers());
+            let retry_after = crate::retries::retry_after(rv.headers());
             let request_id = crate::error::request_id(rv.headers());
             Error::Api {
                 status,
@@ -387,7 +386,7 @@ async fn map_error(e: ApiError<types::ErrorResponse>) -> Error {
         }
         ApiError::UnexpectedResponse(response) => {
             let status = response.status();
-            let retry_after = crate::retry::retry_after(response.headers());
+            let retry_after = crate::retries::retry_after(response.headers());
             let request_id = crate::error::request_id(response.headers());
             match response.bytes().await {
                 Ok(body) => match serde_json::from_slice::<types::ErrorResponse>(&body) {

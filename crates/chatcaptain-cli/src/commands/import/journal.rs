@@ -326,10 +326,11 @@ fn not_a_journal(path: &Path) -> Usage {
 /// The user's state directory for chatcaptain: `CHATCAPTAIN_STATE_DIR`, else
 /// `$XDG_STATE_HOME/chatcaptain`, else `~/.local/state/chatcaptain`.
 fn state_dir() -> anyhow::Result<PathBuf> {
-    if let Some(dir) = crate::settings::env("CHATCAPTAIN_STATE_DIR") {
+    if let Some(dir) = crate::environment::env("CHATCAPTAIN_STATE_DIR") {
         return Ok(PathBuf::from(dir));
     }
-    if let Some(dir) = crate::settings::env("XDG_STATE_HOME").filter(|d| Path::new(d).is_absolute())
+    if let Some(dir) =
+        crate::environment::env("XDG_STATE_HOME").filter(|d| Path::new(d).is_absolute())
     {
         return Ok(Path::new(&dir).join("chatcaptain"));
     }

@@ -1,9 +1,7 @@
 //! spec-diff over pairs met in the wild (a public breaking-change checker's corpus): each pair
 //! in `fixtures/more_pairs/` gets the exit code and the rules its table row says.
 
-mod common;
-
-use common::{stderr, stdout, write_spec, xtask};
+use crate::common::{stderr, stdout, write_spec, xtask};
 
 /// name, exit code, the wire rules named (in order).
 const PAIRS: &[(&str, i32, &[&str])] = &[
@@ -50,7 +48,7 @@ const PAIRS: &[(&str, i32, &[&str])] = &[
 ];
 
 fn run(name: &str) -> std::process::Output {
-    let dir = common::repo_root().join("xtask/tests/fixtures/more_pairs");
+    let dir = crate::common::repo_root().join("xtask/tests/fixtures/more_pairs");
     let side = |s: &str| dir.join(format!("{name}.{s}.yaml"));
     let (base, head) = (side("base"), side("head"));
     xtask(&["spec-diff", base.to_str().unwrap(), head.to_str().unwrap()])
@@ -76,7 +74,7 @@ fn every_pair_gets_its_verdict_and_names_its_rules() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    let dir = common::repo_root().join("xtask/tests/fixtures/more_pairs");
+    let dir = crate::common::repo_root().join("xtask/tests/fixtures/more_pairs");
     let on_disk = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(
         on_disk,
@@ -88,7 +86,7 @@ fn every_pair_gets_its_verdict_and_names_its_rules() {
 
 #[test]
 fn every_side_read_against_itself_has_no_changes() {
-    let dir = common::repo_root().join("xtask/tests/fixtures/more_pairs");
+    let dir = crate::common::repo_root().join("xtask/tests/fixtures/more_pairs");
     let mut wrong = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

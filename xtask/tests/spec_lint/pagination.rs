@@ -1,9 +1,7 @@
 //! `spec-lint` on the `x-pagination` extension: each named thing must exist with the type the
 //! generated listing relies on, and the error points at the key that is wrong.
 
-mod common;
-
-use common::{repo_root, stdout, write_spec, xtask};
+use crate::common::{repo_root, stdout, write_spec, xtask};
 
 const LIST: &str = "/paths/~1v1~1chatbots~1{chatbotId}~1contacts/get/x-pagination";
 const SEARCH: &str = "/paths/~1v1~1chatbots~1{chatbotId}~1contacts~1search/get/x-pagination";

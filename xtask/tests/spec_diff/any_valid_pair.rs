@@ -1,0 +1,155 @@
+//! A verdict for every valid OpenAPI 3.0 pair: when progenitor cannot generate a side, the wire
+//! is judged alone and the report says why the Rust API was not.
+
+use super::spec_diff;
+use crate::both_levels::DIFF_BASE;
+use crate::common::{MINIMAL, stderr, stdout};
+
+/// Valid OpenAPI 3.0 that progenitor cannot generate: the operation has no operationId.
+const NO_OPERATION_ID: &str = r#"openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /v1/things:
+    get:
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: string}
+                  size: {type: integer}
+"#;
+
+#[test]
+fn a_side_progenitor_cannot_generate_gets_the_wire_verdict_and_says_why_the_rust_api_was_not() {
+    let head = NO_OPERATION_ID.replace("                  size: {type: integer}\n", "");
+    let output = spec_diff(NO_OPERATION_ID, &head, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains("BREAKING  response 200 body: property `size` removed"),
+        "{report}"
+    );
+    assert!(report.contains("Rust API: not judged"), "{report}");
+    let why = report
+        .lines()
+        .find(|l| l.starts_with("Rust API not judged: "))
+        .unwrap_or_else(|| panic!("no reason line in:\n{report}"));
+    assert_eq!(
+        why,
+        "Rust API not judged: progenitor cannot generate either side: path /v1/things is missing operation ID"
+    );
+
+    let compatible = NO_OPERATION_ID.replace(
+        "                  size: {type: integer}\n",
+        "                  size: {type: integer}\n                  color: {type: string}\n",
+    );
+    let output = spec_diff(NO_OPERATION_ID, &compatible, &["--format", "markdown"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains(
+            "#### Rust API (chatcaptain-api, generated code compared)\n\nNot judged: progenitor \
+             cannot generate either side: path /v1/things is missing operation ID\n"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_progenitor_panic_is_named_by_the_shape_it_cannot_handle_without_its_panic_text() {
+    // Two media types for one body: progenitor panics ("not yet implemented").
+    let two = DIFF_BASE.replace(
+        "          application/json:\n            schema: {$ref: '#/components/schemas/NewThing'}",
+        "          application/json:\n            schema: {$ref: '#/components/schemas/NewThing'}\n          \
+         application/xml:\n            schema: {$ref: '#/components/schemas/NewThing'}",
+    );
+    assert_ne!(two, DIFF_BASE);
+    let output = spec_diff(&two, &two, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = stdout(&output);
+    let why = report
+        .lines()
+        .find(|l| l.starts_with("Rust API not judged: "))
+        .unwrap_or_else(|| panic!("no reason line in:\n{report}"));
+    assert!(why.contains("2 media types"), "{why}");
+    assert!(
+        !why.contains("panic") && !why.contains("not yet implemented"),
+        "{why}"
+    );
+}
+
+#[test]
+fn only_a_document_that_is_not_openapi_3_0_exits_2_and_says_what_is_wrong() {
+    let output = spec_diff(
+        MINIMAL,
+        &MINIMAL.replace("openapi: 3.0.3", "openapi: 3.1.0"),
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("head.yaml:1: OpenAPI version 3.1.0 is not supported"),
+        "{err}"
+    );
+    let output = spec_diff(
+        MINIMAL,
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\n",
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no `openapi` version field"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn yaml_keys_that_are_not_strings_are_read_as_strings() {
+    // `0:` in `examples`, `1.5:` and `true:` in `properties`, `200:` in `responses`.
+    let base = r#"openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /v1/things:
+    get:
+      operationId: getThings
+      parameters:
+        - name: q
+          in: query
+          schema: {type: string}
+          examples:
+            0: {value: abc}
+      responses:
+        200:
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  1.5: {type: string}
+                  true: {type: integer}
+"#;
+    let output = spec_diff(base, base, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains(": no changes"),
+        "{}",
+        stdout(&output)
+    );
+    let head = base.replace("true: {type: integer}", "true: {type: string}");
+    let output = spec_diff(base, &head, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains("response 200 body: `true` type changed from `integer` to `string`"),
+        "{report}"
+    );
+    assert!(!report.contains("not judged"), "{report}");
+}

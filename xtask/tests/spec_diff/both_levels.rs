@@ -1,0 +1,325 @@
+//! Both levels: the wire and the Rust API of the generated crate. Each case edits DIFF_BASE.
+
+use super::spec_diff;
+use crate::common::{stderr, stdout};
+
+/// One operation that sends (`id`, `sort`, `limit`, body `NewThing`) and receives (`Thing`, with
+/// an enum), with a security scheme, a map, a `$ref` property and an `allOf`.
+pub(crate) const DIFF_BASE: &str = r#"openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+security: [{key: []}]
+paths:
+  /v1/things/{id}:
+    put:
+      operationId: putThing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: sort, in: query, schema: {type: string, enum: [asc, desc]}}
+        - {name: limit, in: query, schema: {type: integer, format: int32, default: 10}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewThing'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: x-key}
+  schemas:
+    NewThing:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        tags: {type: array, items: {type: string}}
+        origin: {allOf: [{$ref: '#/components/schemas/Owner'}]}
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        size: {type: integer}
+        labels: {type: object, additionalProperties: {type: string}}
+        owner: {$ref: '#/components/schemas/Owner'}
+        status: {type: string, enum: [open, closed]}
+    Owner:
+      type: object
+      properties:
+        name: {type: string}
+"#;
+
+pub(crate) fn diff_base_with(from: &str, to: &str) -> String {
+    assert!(
+        DIFF_BASE.contains(from),
+        "fixture anchor not found: {from:?}"
+    );
+    DIFF_BASE.replacen(from, to, 1)
+}
+
+/// The report of DIFF_BASE -> `head`, split into the wire part and the Rust part.
+pub(crate) struct Levels {
+    pub(crate) code: Option<i32>,
+    pub(crate) wire: String,
+    pub(crate) rust: String,
+    pub(crate) report: String,
+}
+
+pub(crate) fn levels(head: &str) -> Levels {
+    let output = spec_diff(DIFF_BASE, head, &[]);
+    let report = stdout(&output);
+    assert!(
+        output.status.code() != Some(2),
+        "could not compare: {}",
+        stderr(&output)
+    );
+    let (wire, rust) = match report.find("\nRust API (") {
+        Some(i) => (report[..i].to_owned(), report[i..].to_owned()),
+        None => (report.clone(), String::new()),
+    };
+    Levels {
+        code: output.status.code(),
+        wire,
+        rust,
+        report,
+    }
+}
+
+pub(crate) fn assert_line(text: &str, tag: &str, words: &str, report: &str) {
+    let found = text
+        .lines()
+        .any(|l| l.trim_start().starts_with(tag) && l.contains(words));
+    assert!(found, "no `{tag}` line with `{words}` in:\n{report}");
+}
+
+#[test]
+fn diff_base_fixture_has_no_changes_against_itself() {
+    let found = levels(DIFF_BASE);
+    assert_eq!(found.code, Some(0), "{}", found.report);
+    assert!(found.report.contains(": no changes"), "{}", found.report);
+}
+
+#[test]
+fn response_property_made_required_is_compatible_on_the_wire_but_breaks_the_rust_api() {
+    let found = levels(&diff_base_with(
+        "      required: [id]\n",
+        "      required: [id, size]\n",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "property `size` became required",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.size`: type changed from `Option<i64>` to `i64`",
+        &found.report,
+    );
+    assert!(found.report.contains("Rust API: "), "{}", found.report);
+}
+
+#[test]
+fn request_property_made_optional_breaks_the_rust_api() {
+    let found = levels(&diff_base_with("      required: [name]\n", ""));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "property `name` became optional",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::NewThing.name`: type changed from `String` to `Option<String>`",
+        &found.report,
+    );
+}
+
+#[test]
+fn request_property_made_nullable_breaks_the_rust_api_like_93f91f9() {
+    let found = levels(&diff_base_with(
+        "tags: {type: array, items: {type: string}}",
+        "tags: {type: array, nullable: true, items: {type: string}}",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(&found.wire, "ok", "`tags` became nullable", &found.report);
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::NewThing.tags`: type changed from `Vec<String>` to `Option<Vec<String>>`",
+        &found.report,
+    );
+    assert!(
+        found
+            .report
+            .contains("wire: 0 breaking, 1 compatible; Rust API: "),
+        "{}",
+        found.report
+    );
+}
+
+#[test]
+fn response_minimum_raised_is_compatible_on_the_wire_but_changes_the_rust_type() {
+    let found = levels(&diff_base_with(
+        "size: {type: integer}",
+        "size: {type: integer, minimum: 1}",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(&found.wire, "ok", "minimum changed", &found.report);
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.size`: type changed from `Option<i64>` to `Option<NonZeroU64>`",
+        &found.report,
+    );
+}
+
+#[test]
+fn optional_property_added_to_a_request_struct_is_compatible_as_the_struct_is_non_exhaustive() {
+    let found = levels(&diff_base_with(
+        "        name: {type: string}\n",
+        "        name: {type: string}\n        color: {type: string}\n",
+    ));
+    assert_eq!(found.code, Some(0), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "optional property `color` added",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "ok",
+        "field `types::NewThing.color` added",
+        &found.report,
+    );
+    assert!(
+        found.report.contains("need a patch bump"),
+        "{}",
+        found.report
+    );
+}
+
+#[test]
+fn enum_value_added_to_a_request_parameter_is_compatible_as_the_enum_is_non_exhaustive() {
+    let found = levels(&diff_base_with(
+        "enum: [asc, desc]",
+        "enum: [asc, desc, random]",
+    ));
+    assert_eq!(found.code, Some(0), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "enum value \"random\" added",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "ok",
+        "variant `types::PutThingSort::Random` added",
+        &found.report,
+    );
+}
+
+#[test]
+fn field_added_to_a_response_struct_is_compatible_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "        size: {type: integer}\n",
+        "        size: {type: integer}\n        color: {type: string}\n",
+    ));
+    assert_eq!(found.code, Some(0), "{}", found.report);
+    assert_line(
+        &found.rust,
+        "ok",
+        "field `types::Thing.color` added",
+        &found.report,
+    );
+}
+
+#[test]
+fn field_removed_from_a_response_struct_is_still_breaking() {
+    let found = levels(&diff_base_with("        size: {type: integer}\n", ""));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.size` removed",
+        &found.report,
+    );
+}
+
+#[test]
+fn additional_properties_string_to_true_is_reported_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "additionalProperties: {type: string}",
+        "additionalProperties: true",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "`labels{*}` type changed",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.labels`: type changed",
+        &found.report,
+    );
+}
+
+#[test]
+fn operation_id_renamed_renames_the_method() {
+    let found = levels(&diff_base_with(
+        "operationId: putThing",
+        "operationId: storeThing",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "operationId changed from `putThing` to `storeThing`",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "method `Client::put_thing` removed",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "ok",
+        "method `Client::store_thing` added",
+        &found.report,
+    );
+}
+
+#[test]
+fn component_schema_renamed_renames_the_type() {
+    let head = DIFF_BASE
+        .replace("schemas/Owner'", "schemas/Person'")
+        .replace("    Owner:\n", "    Person:\n");
+    let found = levels(&head);
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert!(
+        found.report.contains("wire: no changes"),
+        "{}",
+        found.report
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "struct `types::Owner` removed",
+        &found.report,
+    );
+}

@@ -1,0 +1,353 @@
+//! Both levels, continued: media types, defaults, patterns, auth, `allOf`, removals and renames,
+//! and the version bumps each change needs. Each case edits DIFF_BASE.
+
+use super::both_levels::{DIFF_BASE, assert_line, diff_base_with, levels};
+use super::spec_diff;
+use crate::common::{MINIMAL, minimal_with, stderr, stdout};
+
+#[test]
+fn response_media_type_changed_is_breaking_on_the_wire() {
+    let found = levels(&diff_base_with(
+        "            application/json:\n              schema: {$ref: '#/components/schemas/Thing'}",
+        "            application/vnd.thing+json:\n              schema: {$ref: '#/components/schemas/Thing'}",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "response 200: media type `application/json` removed [response-media-type-removed]",
+        &found.report,
+    );
+}
+
+#[test]
+fn default_changed_is_breaking_on_the_wire() {
+    let found = levels(&diff_base_with("default: 10", "default: 20"));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "parameter `limit`: default changed from `10` to `20`",
+        &found.report,
+    );
+}
+
+#[test]
+fn pattern_added_to_a_request_property_is_breaking_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "        name: {type: string}\n        tags",
+        "        name: {type: string, pattern: '^[a-z]+$'}\n        tags",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "`name` pattern changed from (none)",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::NewThing.name`: type changed",
+        &found.report,
+    );
+}
+
+#[test]
+fn auth_header_renamed_is_breaking_on_the_wire_though_no_code_changes() {
+    let found = levels(&diff_base_with("name: x-key}", "name: x-api-key}"));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "`name` changed from `x-key` to `x-api-key`",
+        &found.report,
+    );
+    assert!(
+        found.report.contains("Rust API: no changes"),
+        "{}",
+        found.report
+    );
+}
+
+#[test]
+fn second_all_of_branch_is_reported() {
+    let found = levels(&diff_base_with(
+        "origin: {allOf: [{$ref: '#/components/schemas/Owner'}]}",
+        "origin: {allOf: [{$ref: '#/components/schemas/Owner'}, {type: object, required: [since], properties: {since: {type: string}}}]}",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "`origin` `allOf` branch added",
+        &found.report,
+    );
+    let wire_changes = found.wire.lines().filter(|l| l.starts_with("  ")).count();
+    assert_eq!(wire_changes, 1, "{}", found.report);
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::NewThing.origin`: type changed from `Option<Owner>` to `Option<NewThingOrigin>`",
+        &found.report,
+    );
+}
+
+#[test]
+fn wrapping_a_ref_as_nullable_all_of_changes_only_nullability() {
+    let found = levels(&diff_base_with(
+        "owner: {$ref: '#/components/schemas/Owner'}",
+        "owner: {nullable: true, allOf: [{$ref: '#/components/schemas/Owner'}]}",
+    ));
+    let wire_lines: Vec<&str> = found.wire.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(wire_lines.len(), 1, "{}", found.report);
+    assert!(
+        wire_lines[0].contains("`owner` became nullable"),
+        "{}",
+        found.report
+    );
+    assert!(
+        found.report.contains("Rust API: no changes"),
+        "{}",
+        found.report
+    );
+}
+
+#[test]
+fn the_crate_version_line_names_the_bump_the_rust_api_needs() {
+    let found = levels(&diff_base_with(
+        "      required: [id]\n",
+        "      required: [id, size]\n",
+    ));
+    assert!(
+        found
+            .report
+            .contains("chatcaptain-api crate version (Rust API)"),
+        "{}",
+        found.report
+    );
+    assert!(
+        found
+            .report
+            .contains("these changes need a minor bump (0.x: breaking)"),
+        "{}",
+        found.report
+    );
+}
+
+#[test]
+fn markdown_report_has_a_rust_api_section() {
+    let head = diff_base_with("      required: [id]\n", "      required: [id, size]\n");
+    let output = spec_diff(DIFF_BASE, &head, &["--format", "markdown"]);
+    let report = stdout(&output);
+    assert!(
+        report.contains("#### Rust API (chatcaptain-api, generated code compared)\n\n| | change |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("| **breaking** | field `types::Thing.size`: type changed"),
+        "{report}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// What an API that grows does (compatible at both levels, a minor wire bump and a patch crate
+// bump), and what stays breaking at both levels.
+
+#[test]
+fn optional_parameter_added_is_compatible_at_both_levels_and_needs_minor_and_patch_bumps() {
+    let found = levels(&diff_base_with(
+        "        - {name: limit,",
+        "        - {name: color, in: query, schema: {type: string}}\n        - {name: limit,",
+    ));
+    assert_eq!(found.code, Some(0), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "optional parameter `color` added (query)",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "ok",
+        "method `builder::PutThing::color` added",
+        &found.report,
+    );
+    for line in [
+        "info.version (wire) 1.0.0 → 1.0.0: NOT bumped (these changes need a minor bump)",
+        // Both sides are files: the crate version is the working tree's on both.
+        ": NOT bumped (these changes need a patch bump)",
+    ] {
+        assert!(
+            found.report.contains(line),
+            "no `{line}` in:\n{}",
+            found.report
+        );
+    }
+}
+
+#[test]
+fn additions_with_a_minor_wire_bump_are_bumped_accordingly_and_a_patch_one_is_not_enough() {
+    let added = diff_base_with(
+        "        size: {type: integer}\n",
+        "        size: {type: integer}\n        color: {type: string}\n",
+    );
+    let minor = levels(&added.replace("version: 1.0.0", "version: 1.1.0"));
+    assert!(
+        minor
+            .report
+            .contains("1.0.0 → 1.1.0: bumped accordingly (these changes need a minor bump)"),
+        "{}",
+        minor.report
+    );
+    let patch = levels(&added.replace("version: 1.0.0", "version: 1.0.1"));
+    assert!(
+        patch
+            .report
+            .contains("1.0.0 → 1.0.1: NOT bumped enough (these changes need a minor bump)"),
+        "{}",
+        patch.report
+    );
+}
+
+#[test]
+fn response_enum_value_added_is_compatible_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "enum: [open, closed]",
+        "enum: [open, closed, archived]",
+    ));
+    assert_eq!(found.code, Some(0), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "`status` enum value \"archived\" added",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "ok",
+        "variant `types::ThingStatus::Archived` added",
+        &found.report,
+    );
+}
+
+#[test]
+fn response_enum_value_removed_breaks_the_rust_api() {
+    let found = levels(&diff_base_with("enum: [open, closed]", "enum: [open]"));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "ok",
+        "`status` enum value \"closed\" removed",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "variant `types::ThingStatus::Closed` removed",
+        &found.report,
+    );
+}
+
+#[test]
+fn operation_removed_is_breaking_at_both_levels() {
+    let with_health = minimal_with(
+        "components:",
+        "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200':\n          \
+         description: ok\n          content:\n            application/json:\n              schema:\n                \
+         type: string\ncomponents:",
+    );
+    let output = spec_diff(&with_health, MINIMAL, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout(&output);
+    let rust = &report[report.find("\nRust API (").expect("a Rust section")..];
+    assert!(report.contains("BREAKING  operation removed"), "{report}");
+    assert!(
+        rust.contains("BREAKING  method `Client::health` removed"),
+        "{report}"
+    );
+}
+
+#[test]
+fn parameter_removed_is_breaking_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "        - {name: limit, in: query, schema: {type: integer, format: int32, default: 10}}\n",
+        "",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "parameter `limit` removed",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "method `builder::PutThing::limit` removed",
+        &found.report,
+    );
+}
+
+#[test]
+fn response_property_renamed_is_breaking_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "        size: {type: integer}\n",
+        "        bulk: {type: integer}\n",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "property `size` removed",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.size` removed",
+        &found.report,
+    );
+}
+
+#[test]
+fn property_type_changed_is_breaking_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "size: {type: integer}",
+        "size: {type: string}",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "`size` type changed from `integer` to `string`",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::Thing.size`: type changed from `Option<i64>` to `Option<String>`",
+        &found.report,
+    );
+}
+
+#[test]
+fn request_field_made_required_is_breaking_at_both_levels() {
+    let found = levels(&diff_base_with(
+        "      required: [name]\n",
+        "      required: [name, origin]\n",
+    ));
+    assert_eq!(found.code, Some(1), "{}", found.report);
+    assert_line(
+        &found.wire,
+        "BREAKING",
+        "property `origin` became required",
+        &found.report,
+    );
+    assert_line(
+        &found.rust,
+        "BREAKING",
+        "field `types::NewThing.origin`: type changed from `Option<Owner>` to `Owner`",
+        &found.report,
+    );
+}

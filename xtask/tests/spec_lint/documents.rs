@@ -1,0 +1,303 @@
+//! What every operation, parameter and property must have, and what the examples must match.
+
+use super::{GET, assert_reported, lint};
+use crate::common::{MINIMAL, minimal_with, stderr, stdout, write_spec, xtask};
+
+#[test]
+fn committed_spec_lints_clean() {
+    let output = xtask(&["spec-lint"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("no problems"));
+}
+
+#[test]
+fn minimal_fixture_lints_clean() {
+    let (code, report) = lint(MINIMAL);
+    assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn missing_operation_id_is_an_error_at_the_operation() {
+    let (code, report) = lint(&minimal_with("      operationId: getThing\n", ""));
+    assert_eq!(code, 1);
+    assert_reported(&report, "error", GET, "no operationId");
+}
+
+#[test]
+fn duplicate_operation_id_is_an_error_at_the_second_one() {
+    let spec = minimal_with(
+        "components:",
+        "    delete:\n      operationId: getThing\n      summary: Delete\n      tags: [things]\n      \
+         responses:\n        '200':\n          description: ok\n          content:\n            \
+         application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\ncomponents:",
+    );
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "error",
+        "/paths/~1v1~1things~1{id}/delete/operationId",
+        "also used",
+    );
+}
+
+#[test]
+fn missing_summary_is_a_warning_at_the_operation() {
+    let (code, report) = lint(&minimal_with("      summary: Get a thing\n", ""));
+    assert_eq!(code, 1);
+    assert_reported(&report, "warning", GET, "no summary");
+}
+
+#[test]
+fn missing_tags_is_a_warning_at_the_operation() {
+    let (code, report) = lint(&minimal_with("      tags: [things]\n", ""));
+    assert_eq!(code, 1);
+    assert_reported(&report, "warning", GET, "no tags");
+}
+
+#[test]
+fn success_response_without_json_body_is_a_warning() {
+    let spec = minimal_with(
+        "          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\n",
+        "",
+    );
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "warning",
+        &format!("{GET}/responses/200"),
+        "no application/json body",
+    );
+}
+
+#[test]
+fn two_success_responses_with_the_same_json_body_lint_clean() {
+    // One body type for both statuses is what progenitor generates one type for; "200 or 201"
+    // is how a spec says it does not know which of the two the server answers.
+    let spec = minimal_with(
+        "components:",
+        "        '201':\n          description: created\n          content:\n            application/json:\n              \
+         schema:\n                $ref: '#/components/schemas/Thing'\ncomponents:",
+    );
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn a_second_success_response_without_a_body_is_a_warning() {
+    let spec = minimal_with(
+        "components:",
+        "        '204':\n          description: nothing\ncomponents:",
+    );
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "warning",
+        &format!("{GET}/responses/204"),
+        "no application/json body",
+    );
+}
+
+#[test]
+fn two_success_bodies_are_an_error_naming_the_operation() {
+    let spec = minimal_with(
+        "components:",
+        "        '201':\n          description: created\n          content:\n            application/json:\n              \
+         schema:\n                type: string\ncomponents:",
+    );
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "error",
+        &format!("{GET}/responses/201"),
+        "operation `getThing`",
+    );
+}
+
+#[test]
+fn parameter_without_description_is_a_warning_at_the_parameter() {
+    let (code, report) = lint(&minimal_with("          description: The id.\n", ""));
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "warning",
+        &format!("{GET}/parameters/0"),
+        "parameter `id` has no description",
+    );
+}
+
+#[test]
+fn property_without_description_is_a_warning_at_the_property() {
+    let (code, report) = lint(&minimal_with("          description: How big.\n", ""));
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "warning",
+        "/components/schemas/Thing/properties/size",
+        "property `size` has no description",
+    );
+}
+
+#[test]
+fn ref_property_is_described_by_its_target() {
+    let spec = minimal_with(
+        "        size:\n",
+        "        other:\n          $ref: '#/components/schemas/Other'\n        size:\n",
+    ) + "    Other:\n      type: string\n";
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "warning",
+        "/components/schemas/Thing/properties/other",
+        "no description",
+    );
+    let (code, report) = lint(&format!("{spec}      description: Another.\n"));
+    assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn property_example_outside_its_schema_is_a_warning_at_the_example() {
+    let (code, report) = lint(&minimal_with(
+        "          example: 3\n",
+        "          example: -3\n",
+    ));
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "warning",
+        "/components/schemas/Thing/properties/size/example",
+        "minimum",
+    );
+}
+
+#[test]
+fn parameter_example_of_the_wrong_type_is_a_warning_at_the_example() {
+    let (code, report) = lint(&minimal_with(
+        "          example: abc\n",
+        "          example: [1]\n",
+    ));
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "warning",
+        &format!("{GET}/parameters/0/example"),
+        "not of type",
+    );
+}
+
+#[test]
+fn media_type_example_is_checked_against_the_referenced_schema() {
+    let spec = minimal_with(
+        "                $ref: '#/components/schemas/Thing'\n",
+        "                $ref: '#/components/schemas/Thing'\n              example:\n                id: 5\n",
+    );
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "warning",
+        &format!("{GET}/responses/200/content/application~1json/example"),
+        "/id:",
+    );
+}
+
+#[test]
+fn nullable_example_null_is_valid() {
+    let spec = minimal_with(
+        "          description: How big.\n          example: 3\n",
+        "          description: How big.\n          nullable: true\n          example: null\n",
+    );
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn unused_component_is_a_warning_at_the_component() {
+    let spec = format!("{MINIMAL}    Spare:\n      type: string\n      description: Not used.\n");
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(&report, "warning", "/components/schemas/Spare", "not used");
+}
+
+#[test]
+fn unresolved_ref_is_an_error_at_the_ref() {
+    let spec = minimal_with("schemas/Thing'", "schemas/Nothing'");
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "error",
+        &format!("{GET}/responses/200/content/application~1json/schema/$ref"),
+        "does not resolve",
+    );
+}
+
+#[test]
+fn media_type_without_schema_is_an_error_naming_the_operation() {
+    let spec = minimal_with(
+        "              schema:\n                $ref: '#/components/schemas/Thing'\n",
+        "              example: {}\n",
+    );
+    let (code, report) = lint(&spec);
+    assert_eq!(code, 1);
+    assert_reported(
+        &report,
+        "error",
+        &format!("{GET}/responses/200/content/application~1json"),
+        "`getThing`",
+    );
+}
+
+#[test]
+fn openapi_3_1_fails_with_3_0_required() {
+    let (_dir, path) = write_spec("spec.yaml", &minimal_with("3.0.3", "3.1.0"));
+    let output = xtask(&["spec-lint", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("3.0.x required"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn codegen_refuses_a_spec_with_a_lint_error_naming_the_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(&spec, minimal_with("schemas/Thing'", "schemas/Nothing'")).unwrap();
+    let out = dir.path().join("generated.rs");
+    let output = xtask(&[
+        "codegen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(err.contains("operation `getThing`"), "{err}");
+    assert!(err.contains("does not resolve"), "{err}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn codegen_generates_despite_lint_warnings_and_prints_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(&spec, minimal_with("      summary: Get a thing\n", "")).unwrap();
+    let out = dir.path().join("generated.rs");
+    let output = xtask(&[
+        "codegen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("warning: /paths/~1v1~1things~1{id}/get: "));
+    assert!(out.exists());
+}
