@@ -184,3 +184,37 @@ fn an_example_that_cannot_reach_its_server_prints_the_error_and_its_causes() {
         "{text}"
     );
 }
+
+/// The quick start of the workspace README is the crate README's, which a doc test compiles with
+/// warnings as errors (`src/lib.rs`), and its `[dependencies]` line asks for this version.
+#[test]
+fn the_readme_quick_start_is_the_compiled_one_and_asks_for_this_version() {
+    let root = include_str!("../../../README.md");
+    let crate_page = include_str!("../README.md");
+    let between = |text: &'static str, end: &str| {
+        let start = text.find("In a new project").expect("a quick start");
+        let stop = start + text[start..].find(end).expect("the quick start's end");
+        text[start..stop].trim()
+    };
+    assert_eq!(
+        between(root, "(A test checks"),
+        between(crate_page, "TLS is rustls")
+    );
+    let asked = crate_page
+        .lines()
+        .find_map(|l| l.strip_prefix("chatcaptain = \""))
+        .and_then(|rest| rest.split('"').next())
+        .expect("a chatcaptain = \"VERSION\" line");
+    // A caret requirement: below 1.0, `0.2` takes 0.2.x only.
+    let version = env!("CARGO_PKG_VERSION");
+    let mut parts = version.split('.');
+    let wanted = match (parts.next(), parts.next()) {
+        (Some("0"), Some(minor)) => format!("0.{minor}"),
+        (Some(major), _) => major.to_owned(),
+        _ => unreachable!("a crate version"),
+    };
+    assert_eq!(
+        asked, wanted,
+        "the README asks for {asked}, the crate is {version}"
+    );
+}

@@ -1,6 +1,6 @@
 //! spec-lint's rules, in one registry: each has a stable id (what the output names and
 //! `x-spec-lint-allow` silences), a severity and a one-line doc. The checks live in
-//! `spec_lint/*.rs` and `pagination.rs`; each problem they find names its rule here. The README's
+//! `spec_lint/*.rs` and `pagination.rs`; each problem they find names its rule here. CONTRIBUTING.md's
 //! table is this registry rendered (`cargo xtask spec-lint --rules`), and a test keeps them equal.
 //!
 //! Two severities, because they stop different things. An *error* is a spec progenitor cannot
@@ -235,7 +235,7 @@ impl LintRule {
     }
 }
 
-/// The registry as the README's markdown table.
+/// The registry as CONTRIBUTING.md's markdown table.
 pub fn table() -> String {
     let mut out = String::from("| rule | severity | what it finds |\n|---|---|---|\n");
     for rule in LintRule::iter() {
@@ -295,8 +295,8 @@ mod tests {
 
     #[test]
     fn the_readme_table_is_the_registry() {
-        let readme = std::fs::read_to_string(crate::spec::workspace_root().join("README.md"))
-            .expect("README.md");
+        let readme = std::fs::read_to_string(crate::spec::workspace_root().join("CONTRIBUTING.md"))
+            .expect("CONTRIBUTING.md");
         // The table stands in a numbered list, indented.
         let readme: String = readme
             .lines()
@@ -304,7 +304,7 @@ mod tests {
             .collect();
         assert!(
             readme.contains(&table()),
-            "README.md's spec-lint rule table differs from the registry; \
+            "CONTRIBUTING.md's spec-lint rule table differs from the registry; \
              `cargo xtask spec-lint --rules` prints it:\n{}",
             table()
         );

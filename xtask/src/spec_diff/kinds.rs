@@ -1,6 +1,6 @@
 //! spec-diff's wire rules, in one registry: every kind of change it reports, with a stable id
 //! (what the report names), its verdict and a one-line reason. The verdict is an exhaustive
-//! `match`, so a new kind without one does not compile. The README's table is this registry
+//! `match`, so a new kind without one does not compile. CONTRIBUTING.md's table is this registry
 //! rendered (`cargo xtask spec-diff --rules`), and a test keeps them equal. The walkers that
 //! find each kind are `operations.rs`, `schemas.rs` and `security.rs`; the rows of the changes
 //! inside a schema (a verdict per direction) are `schema_kinds.rs`.
@@ -362,7 +362,7 @@ impl Kind {
     }
 }
 
-/// The registry as the README's markdown table.
+/// The registry as CONTRIBUTING.md's markdown table.
 pub fn table() -> String {
     let mut out = String::from("| rule | verdict | why |\n|---|---|---|\n");
     for kind in Kind::all() {
@@ -402,8 +402,8 @@ mod tests {
 
     #[test]
     fn the_readme_table_is_the_registry() {
-        let readme = std::fs::read_to_string(crate::spec::workspace_root().join("README.md"))
-            .expect("README.md");
+        let readme = std::fs::read_to_string(crate::spec::workspace_root().join("CONTRIBUTING.md"))
+            .expect("CONTRIBUTING.md");
         // The table stands in a numbered list, indented.
         let readme: String = readme
             .lines()
@@ -411,7 +411,7 @@ mod tests {
             .collect();
         assert!(
             readme.contains(&table()),
-            "README.md's spec-diff rule table differs from the registry; \
+            "CONTRIBUTING.md's spec-diff rule table differs from the registry; \
              `cargo xtask spec-diff --rules` prints it:\n{}",
             table()
         );
