@@ -39,7 +39,7 @@ use render::{Report, RustLevel};
 use rust_surface::Surface;
 use versions::{Scheme, bump_line};
 
-/// The wire rules as the README's table, for `spec-diff --rules`.
+/// The wire rules as CONTRIBUTING.md's table, for `spec-diff --rules`.
 pub fn rules_table() -> String {
     kinds::table()
 }

@@ -53,7 +53,7 @@ pub fn problems(spec: &Spec) -> Vec<Problem> {
     all
 }
 
-/// The registry as the README's table, for `spec-lint --rules`.
+/// The registry as CONTRIBUTING.md's table, for `spec-lint --rules`.
 pub fn rules_table() -> String {
     crate::spec::lint_rules::table()
 }
