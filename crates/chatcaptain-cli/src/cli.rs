@@ -11,6 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::resource::{Creatable, Resource};
 use crate::spec_flags::BodyFlags;
 
+use crate::output::Format;
+
 const AFTER_LONG_HELP: &str = "\
 Settings:
   Each setting is taken from the first of: its flag, its environment variable, the profile,
@@ -124,19 +126,6 @@ fn retry_mode_parser() -> impl clap::builder::TypedValueParser<Value = RetryMode
     use clap::builder::TypedValueParser as _;
     clap::builder::PossibleValuesParser::new(RetryMode::ALL.map(RetryMode::name))
         .map(|name| name.parse::<RetryMode>().expect("a listed name"))
-}
-
-/// How records are printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A readable table.
-    Table,
-    /// A JSON array, or one JSON object for a single record.
-    Json,
-    /// One JSON object per line.
-    Ndjson,
-    /// Comma-separated values with a header row.
-    Csv,
 }
 
 /// The top-level commands.

@@ -5,8 +5,9 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use chatcaptain::Client;
 use serde_json::json;
 
-use crate::cli::{DeleteArgs, Format};
+use crate::cli::DeleteArgs;
 use crate::exit::{Outcome, Usage};
+use crate::output::Format;
 use crate::output::{self, Output};
 use crate::terminal::shown;
 

@@ -15,8 +15,20 @@ use std::io::{self, IsTerminal, Write};
 pub use record::Record;
 use selection::Selection;
 
-use crate::cli::Format;
 use crate::exit::Usage;
+
+/// How records are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A readable table.
+    Table,
+    /// A JSON array, or one JSON object for a single record.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+    /// Comma-separated values with a header row.
+    Csv,
+}
 
 /// Where records go, one at a time.
 pub trait Sink<R: Record> {
