@@ -54,14 +54,14 @@ pub fn write(
     let started = Instant::now();
     let files = files(spec_path, out, glue, fake_route)?;
     for (path, code) in files {
-        let unchanged = std::fs::read_to_string(path).is_ok_and(|old| old == code);
+        let unchanged = std::fs::read_to_string(&path).is_ok_and(|old| old == code);
         if !unchanged {
-            write_atomically(path, &code)?;
+            write_atomically(&path, &code)?;
         }
         println!(
             "{} {} ({} lines) from {} in {:.0?}",
             if unchanged { "unchanged" } else { "wrote" },
-            display_relative(path),
+            display_relative(&path),
             code.lines().count(),
             display_relative(spec_path),
             started.elapsed()
@@ -80,7 +80,7 @@ pub fn check(
 ) -> Result<()> {
     let mut stale = Vec::new();
     for (path, code) in files(spec_path, out, glue, fake_route)? {
-        if let Err(e) = check_one(path, &code) {
+        if let Err(e) = check_one(&path, &code) {
             stale.push(format!("{e:#}"));
         }
     }
@@ -90,20 +90,30 @@ pub fn check(
     bail!("{}", stale.join("\n"))
 }
 
-/// Each file asked for, with what the spec generates for it.
-fn files<'a>(
+/// Each file asked for, with what the spec generates for it: the blocking glue goes beside the
+/// glue, into `blocking/` (`src/generated.rs` -> `src/blocking/generated.rs`).
+fn files(
     spec_path: &Path,
-    out: &'a Path,
-    glue: Option<&'a Path>,
-    fake_route: Option<&'a Path>,
-) -> Result<Vec<(&'a Path, String)>> {
-    let (code, glue_code) = generate_files(spec_path)?;
-    let mut files = vec![(out, code)];
-    files.extend(glue.map(|g| (g, glue_code)));
+    out: &Path,
+    glue: Option<&Path>,
+    fake_route: Option<&Path>,
+) -> Result<Vec<(PathBuf, String)>> {
+    let (code, glue_code, blocking_code) = generate_files(spec_path)?;
+    let mut files = vec![(out.to_owned(), code)];
+    if let Some(glue) = glue {
+        files.push((glue.to_owned(), glue_code));
+        files.push((blocking_glue_path(glue), blocking_code));
+    }
     if let Some(path) = fake_route {
-        files.push((path, generate_fake_route(spec_path)?));
+        files.push((path.to_owned(), generate_fake_route(spec_path)?));
     }
     Ok(files)
+}
+
+/// Where the blocking glue goes for the glue at `glue`.
+pub fn blocking_glue_path(glue: &Path) -> PathBuf {
+    let name = glue.file_name().unwrap_or_else(|| "generated.rs".as_ref());
+    glue.with_file_name("blocking").join(name)
 }
 
 /// The fake server's `Route` and `Permission`, header included.
@@ -143,8 +153,8 @@ pub fn generate_file(spec_path: &Path) -> Result<String> {
     Ok(generate_files(spec_path)?.0)
 }
 
-/// The generated client and the listings' glue, headers included.
-pub fn generate_files(spec_path: &Path) -> Result<(String, String)> {
+/// The generated client, the listings' glue and their blocking glue, headers included.
+pub fn generate_files(spec_path: &Path) -> Result<(String, String, String)> {
     let spec = Spec::load(spec_path)?;
     let (errors, warnings): (Vec<_>, Vec<_>) = spec_lint::problems(&spec)
         .into_iter()
@@ -164,7 +174,7 @@ pub fn generate_files(spec_path: &Path) -> Result<(String, String)> {
         );
     }
     let mut api = generate_api(&spec)?;
-    let glue = glue::generate(&spec.json(), &api).with_context(|| {
+    let (glue, blocking) = glue::generate(&spec.json(), &api).with_context(|| {
         format!(
             "{}: cannot generate the listings' glue",
             spec.path.display()
@@ -178,6 +188,11 @@ pub fn generate_files(spec_path: &Path) -> Result<(String, String)> {
             "{}{}",
             header(&spec, " (its `x-pagination` and `x-rust-setters`)"),
             prettyplease::unparse(&glue)
+        ),
+        format!(
+            "{}{}",
+            header(&spec, " (the blocking side of its listings and handles)"),
+            prettyplease::unparse(&blocking)
         ),
     ))
 }
@@ -250,6 +265,7 @@ fn write_atomically(out: &Path, contents: &str) -> Result<()> {
     let dir = out
         .parent()
         .ok_or_else(|| anyhow!("{} has no parent directory", out.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     std::io::Write::write_all(&mut tmp, contents.as_bytes())

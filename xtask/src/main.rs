@@ -37,8 +37,9 @@ enum Command {
         /// The Rust file to write (or compare against, with --check).
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
-        /// The listings' glue to write (or compare against) [default: crates/chatcaptain/src/generated.rs,
-        /// unless --out is given, then none].
+        /// The listings' glue to write (or compare against), and its blocking side in `blocking/`
+        /// beside it [default: crates/chatcaptain/src/generated.rs, unless --out is given, then
+        /// none].
         #[arg(long, value_name = "PATH")]
         glue: Option<PathBuf>,
         /// The fake server's routes and permissions to write (or compare against) [default:

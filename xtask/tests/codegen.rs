@@ -351,7 +351,8 @@ fn list_contacts_with_parameter(name: &str, required: bool, schema: &str) -> Str
     format!("{}{parameter}{}", &spec[..parameters], &spec[parameters..])
 }
 
-/// The glue generated from `spec`, or the failed run.
+/// The glue generated from `spec` (the async glue, then the blocking glue codegen writes beside
+/// it, in `blocking/`), or the failed run.
 fn glue_of(spec: &str) -> Result<String, Output> {
     let dir = tempfile::tempdir().unwrap();
     let (path, out, glue) = (
@@ -369,7 +370,8 @@ fn glue_of(spec: &str) -> Result<String, Output> {
         glue.to_str().unwrap(),
     ]);
     match output.status.success() {
-        true => Ok(std::fs::read_to_string(glue).unwrap()),
+        true => Ok(std::fs::read_to_string(&glue).unwrap()
+            + &std::fs::read_to_string(dir.path().join("blocking/glue.rs")).unwrap()),
         false => Err(output),
     }
 }

@@ -55,6 +55,20 @@ fn types(items: &mut [Item]) {
                 }
                 field_docs.insert(s.ident.to_string(), fields);
             }
+            Item::Enum(e) => {
+                if !has_doc(&e.attrs) {
+                    let name = e.ident.to_string();
+                    e.attrs.insert(
+                        0,
+                        doc(&format!("The values the spec allows for a `{name}`.")),
+                    );
+                }
+                for variant in e.variants.iter_mut().filter(|v| !has_doc(&v.attrs)) {
+                    let wire =
+                        serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string());
+                    variant.attrs.insert(0, doc(&format!("`{wire}`")));
+                }
+            }
             Item::Impl(block) => {
                 let name = self_name(block);
                 for method in methods(block) {
@@ -162,13 +176,13 @@ fn property_doc(field: &syn::Field, documented: &[String]) -> String {
 }
 
 /// The name the field has on the wire (`#[serde(rename = "...")]`), when it differs.
-fn serde_name(field: &syn::Field) -> Option<String> {
+/// The name a field or variant has on the wire (`#[serde(rename = "..")]`), when it differs.
+fn serde_rename(attrs: &[Attribute]) -> Option<String> {
     let mut name = None;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                name = Some(value.value());
+                name = Some(meta.value()?.parse::<syn::LitStr>()?.value());
             } else if meta.input.peek(syn::Token![=]) {
                 let _: syn::Expr = meta.value()?.parse()?;
             }
@@ -176,6 +190,10 @@ fn serde_name(field: &syn::Field) -> Option<String> {
         });
     }
     name
+}
+
+fn serde_name(field: &syn::Field) -> Option<String> {
+    serde_rename(&field.attrs)
 }
 
 fn self_name(block: &ItemImpl) -> String {
@@ -220,6 +238,37 @@ mod tests {
 
     fn text(file: &syn::File) -> String {
         prettyplease::unparse(file)
+    }
+
+    #[test]
+    fn an_enum_the_spec_leaves_bare_gets_a_doc_and_each_variant_its_wire_value() {
+        let file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub enum Plan {
+                    #[serde(rename = "free")]
+                    Free,
+                    #[doc = "Paid."]
+                    #[serde(rename = "pro")]
+                    Pro,
+                    Other,
+                }
+            }
+        };
+        let out = text(&add(file));
+        assert!(
+            out.contains("The values the spec allows for a `Plan`."),
+            "{out}"
+        );
+        assert!(
+            out.contains("/// `free`\n        #[serde(rename = \"free\")]"),
+            "{out}"
+        );
+        assert!(out.contains("///Paid."), "{out}");
+        assert!(
+            !out.contains("`pro`"),
+            "a documented variant keeps its doc: {out}"
+        );
+        assert!(out.contains("/// `Other`"), "{out}");
     }
 
     #[test]

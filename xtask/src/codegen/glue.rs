@@ -22,7 +22,7 @@ use crate::pagination::{self, Listing, Style};
 use crate::spec_lint::conventions::operations;
 
 /// The glue file's syntax tree, before formatting.
-pub fn generate(doc: &Value, api: &syn::File) -> Result<syn::File> {
+pub fn generate(doc: &Value, api: &syn::File) -> Result<(syn::File, syn::File)> {
     let shapes = Shapes::read(api);
     let (listings, problems) = pagination::read(doc);
     if let Some(problem) = problems.first() {
@@ -61,19 +61,17 @@ pub fn generate(doc: &Value, api: &syn::File) -> Result<syn::File> {
             .any(|l| l.arguments.iter().any(|a| !a.required))
     {
         true => quote!(
-            use super::types;
+            use chatcaptain_api::types;
         ),
         false => quote!(),
     };
-    tokens.extend(quote! {
-        /// The blocking listings, one per paginated operation.
-        #[cfg(feature = "blocking")]
-        pub(crate) mod blocking_listings {
-            #types
-            #blocking
-        }
-    });
-    Ok(syn::parse2(tokens)?)
+    // The blocking listings and handles go to a file of their own, a child of `blocking`: so
+    // `blocking` reads the async glue and never the other way round.
+    let blocking = quote! {
+        #types
+        #blocking
+    };
+    Ok((syn::parse2(tokens)?, syn::parse2(blocking)?))
 }
 
 /// `Envelope` for the success body of every operation: its `error` field, or none.
@@ -511,7 +509,7 @@ fn operation(
     let blocking = quote! {
         #[doc = #listing_doc]
         #(#[doc = #blocking_example])*
-        pub type #listing_ty = crate::blocking::#blocking_generic<super::#params>;
+        pub type #listing_ty = crate::blocking::#blocking_generic<crate::#params>;
 
         impl crate::blocking::Client {
             #[doc = #method_doc]

@@ -256,7 +256,7 @@ fn handle_of(
         #[doc = #handle_doc]
         #[derive(Clone, Debug)]
         pub struct #ty {
-            inner: super::#ty,
+            inner: crate::#ty,
             client: crate::blocking::Client,
         }
 
