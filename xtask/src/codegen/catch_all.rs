@@ -20,6 +20,8 @@ use anyhow::{Result, bail};
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote};
 
+use super::names::{self_name, serde_rename};
+
 /// The variant's name, unless the enum has a value of that name already; then the next one.
 const CATCH_ALL_NAMES: [&str; 2] = ["Unknown", "UnknownValue"];
 
@@ -164,18 +166,6 @@ fn replaced_impl(i: &syn::ItemImpl) -> bool {
     trait_is(i, "Display") || trait_is(i, "FromStr")
 }
 
-fn self_name(i: &syn::ItemImpl) -> String {
-    match &*i.self_ty {
-        syn::Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
 /// Turns the enum into one with a catch-all, and returns the impls it then needs.
 fn rewrite(e: &mut syn::ItemEnum) -> Result<TokenStream> {
     let name = e.ident.clone();
@@ -264,25 +254,6 @@ fn rewrite(e: &mut syn::ItemEnum) -> Result<TokenStream> {
                 })
             }
         }
-    })
-}
-
-/// `#[serde(rename = "x")]` on a variant.
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find_map(|attr| {
-        if !attr.path().is_ident("serde") {
-            return None;
-        }
-        let mut found = None;
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                found = Some(meta.value()?.parse::<syn::LitStr>()?.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            }
-            Ok(())
-        });
-        found
     })
 }
 

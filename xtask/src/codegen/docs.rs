@@ -10,7 +10,9 @@
 
 use std::collections::HashMap;
 
-use syn::{Attribute, ImplItem, Item, ItemImpl, Type};
+use syn::{Attribute, ImplItem, Item, ItemImpl};
+
+use super::names::{self_name, serde_rename};
 
 /// Adds the docs described above; items outside `types` and `builder` are left alone.
 pub fn add(mut file: syn::File) -> syn::File {
@@ -175,37 +177,8 @@ fn property_doc(field: &syn::Field, documented: &[String]) -> String {
     }
 }
 
-/// The name the field has on the wire (`#[serde(rename = "...")]`), when it differs.
-/// The name a field or variant has on the wire (`#[serde(rename = "..")]`), when it differs.
-fn serde_rename(attrs: &[Attribute]) -> Option<String> {
-    let mut name = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                name = Some(meta.value()?.parse::<syn::LitStr>()?.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    name
-}
-
 fn serde_name(field: &syn::Field) -> Option<String> {
     serde_rename(&field.attrs)
-}
-
-fn self_name(block: &ItemImpl) -> String {
-    match &*block.self_ty {
-        Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
 }
 
 fn snake_case(name: &str) -> String {

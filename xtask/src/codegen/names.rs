@@ -41,3 +41,35 @@ pub fn pascal(name: &str) -> String {
 pub fn words(name: &str) -> String {
     snake(name).replace('_', " ")
 }
+
+/// The name of the type an `impl` block is for (`Contact` for `impl Contact`).
+pub fn self_name(block: &syn::ItemImpl) -> String {
+    match &*block.self_ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// The name a field or variant has on the wire (`#[serde(rename = "..")]`), when it differs.
+pub fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| {
+        if !attr.path().is_ident("serde") {
+            return None;
+        }
+        let mut found = None;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                found = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        });
+        found
+    })
+}

@@ -42,16 +42,6 @@ impl<O: CursorOperation> CursorListing<O> {
         }
     }
 
-    /// Changes the operation's own parameters: the generated setters of its optional ones.
-    #[allow(
-        dead_code,
-        reason = "unused while no paginated operation has an optional parameter"
-    )]
-    pub(crate) fn with_params(mut self, change: impl FnOnce(&mut O)) -> Self {
-        change(&mut self.params);
-        self
-    }
-
     /// Items per request (the spec's default for the size parameter unless set). The API
     /// documents no maximum: a size the server refuses fails with its answer, one it silently
     /// cuts is followed.

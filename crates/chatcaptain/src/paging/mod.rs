@@ -29,10 +29,20 @@ use tokio::task::JoinHandle;
 
 use crate::{Client, Error};
 
-/// The builder methods both listings share, over their `options` and `page_stream`, for items
-/// of type `$item`.
+/// The builder methods both listings share, over their `params`, `options` and `page_stream`,
+/// for items of type `$item` (in an `impl` whose operation type parameter is `O`).
 macro_rules! listing_methods {
     ($item:ty) => {
+        /// Changes the operation's own parameters: the generated setters of its optional ones.
+        #[allow(
+            dead_code,
+            reason = "unused while no paginated operation has an optional parameter"
+        )]
+        pub(crate) fn with_params(mut self, change: impl FnOnce(&mut O)) -> Self {
+            change(&mut self.params);
+            self
+        }
+
         /// Stops after this many items, whatever the page size.
         pub fn max_items(mut self, max: usize) -> Self {
             self.options.max_items = Some(max);

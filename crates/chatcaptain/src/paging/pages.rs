@@ -115,16 +115,6 @@ impl<O: PageOperation> PageListing<O> {
         }
     }
 
-    /// Changes the operation's own parameters: the generated setters of its optional ones.
-    #[allow(
-        dead_code,
-        reason = "unused while no paginated operation has an optional parameter"
-    )]
-    pub(crate) fn with_params(mut self, change: impl FnOnce(&mut O)) -> Self {
-        change(&mut self.params);
-        self
-    }
-
     /// Hits per request (the spec's default, else 50, unless set). A size the server refuses
     /// fails with its answer, and a page it silently shortens is followed.
     pub fn page_size(mut self, size: u32) -> Self {
