@@ -93,18 +93,35 @@ fn parse(
     repair: fn(&mut Value) -> Vec<String>,
 ) -> Result<(OpenAPI, Value, Vec<String>)> {
     let file = path.display();
-    let value = read_yaml(path, text)?;
-    let version = value.get("openapi").and_then(|v| v.as_str());
-    match version {
-        None => bail!("{file}: no `openapi` version field: OpenAPI 3.0.x required"),
-        Some(v) if !v.trim().starts_with("3.0.") => {
+    let mut value = read_yaml(path, text)?;
+    // `openapi: 3.0.3` is a string; `openapi: 3.0` unquoted is a number, which tools read as the
+    // version it spells (openapiv3 wants the string).
+    let version = match value.get("openapi") {
+        Some(serde_norway::Value::String(v)) => Some(v.trim().to_owned()),
+        Some(serde_norway::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    match version.as_deref() {
+        None => match value.get("swagger") {
+            Some(swagger) => bail!(
+                "{file}: a Swagger {} document (OpenAPI 2): OpenAPI 3.0.x required",
+                serde_json::to_value(swagger).unwrap_or(Value::Null)
+            ),
+            None => bail!("{file}: no `openapi` version field: OpenAPI 3.0.x required"),
+        },
+        // `3.0` without a patch number is the same version line.
+        Some(v) if v != "3.0" && !v.starts_with("3.0.") => {
             let line = line_of_key(text, "openapi").unwrap_or(1);
             bail!(
                 "{file}:{line}: OpenAPI version {v} is not supported: 3.0.x required \
                  (progenitor reads OpenAPI 3.0 only)"
             )
         }
-        Some(_) => {}
+        Some(v) => {
+            if let serde_norway::Value::Mapping(document) = &mut value {
+                document.insert("openapi".into(), serde_norway::Value::String(v.to_owned()));
+            }
+        }
     }
     let read = serde_json::to_value(&value).unwrap_or(Value::Null);
     let mut raw = read.clone();

@@ -104,10 +104,30 @@ fn only_a_document_that_is_not_openapi_3_0_exits_2_and_says_what_is_wrong() {
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(
+        stderr(&output).contains("a Swagger \"2.0\" document (OpenAPI 2): OpenAPI 3.0.x required"),
+        "{}",
+        stderr(&output)
+    );
+    let output = spec_diff(MINIMAL, "info: {title: t, version: '1'}\npaths: {}\n", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
         stderr(&output).contains("no `openapi` version field"),
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn openapi_3_0_without_a_patch_number_is_read_as_3_0_quoted_or_not() {
+    for version in ["openapi: 3.0", "openapi: '3.0'"] {
+        let output = spec_diff(MINIMAL, &MINIMAL.replace("openapi: 3.0.3", version), &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{version}: {}",
+            stderr(&output)
+        );
+    }
 }
 
 #[test]
