@@ -4,7 +4,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chatcaptain_api::types;
 use futures::FutureExt;
+use futures::future::BoxFuture;
 
+use crate::transport::envelope::{ApiResult, Envelope};
 use crate::transport::path::path_segment;
 use crate::{
     Client, Contact, ContactUpdate, Error, ListContacts, NewContact, Organization, SearchContacts,
@@ -56,33 +58,43 @@ impl Contacts {
         let bot = self.bot()?;
         let body = types::NewContact::from(contact);
         let response = self
-            .client
-            .execute(Operation::CreateContact, |api| {
+            .send(Operation::CreateContact, |api| {
                 api.create_contact()
                     .chatbot_id(bot)
                     .body(body.clone())
                     .send()
                     .boxed()
             })
-            .await
-            .map_err(|e| e.in_chatbot(bot))?;
+            .await?;
         unwrap_contact(response)
+    }
+
+    /// Sends `operation`, built by `send` for every attempt, for this chatbot; its errors name
+    /// the chatbot.
+    async fn send<T, F>(&self, operation: Operation, send: F) -> Result<T, Error>
+    where
+        T: Envelope,
+        F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<T>>,
+    {
+        let bot = self.bot()?;
+        self.client
+            .execute(operation, send)
+            .await
+            .map_err(|e| e.in_chatbot(bot))
     }
 
     /// Fetches one contact.
     pub async fn get(&self, id: &str) -> Result<Contact, Error> {
         let (bot, id) = (self.bot()?, contact_id(id)?);
         let response = self
-            .client
-            .execute(Operation::GetContact, |api| {
+            .send(Operation::GetContact, |api| {
                 api.get_contact()
                     .chatbot_id(bot)
                     .contact_id(id)
                     .send()
                     .boxed()
             })
-            .await
-            .map_err(|e| e.in_chatbot(bot))?;
+            .await?;
         unwrap_contact(response)
     }
 
@@ -104,8 +116,7 @@ impl Contacts {
         // The generated types are #[non_exhaustive]: built with their builders.
         let body = types::UpdateContactRequest::builder().contact(contact);
         let response = self
-            .client
-            .execute(Operation::UpdateContact, |api| {
+            .send(Operation::UpdateContact, |api| {
                 api.update_contact()
                     .chatbot_id(bot)
                     .contact_id(id)
@@ -113,8 +124,7 @@ impl Contacts {
                     .send()
                     .boxed()
             })
-            .await
-            .map_err(|e| e.in_chatbot(bot))?;
+            .await?;
         unwrap_contact(response)
     }
 
@@ -149,16 +159,14 @@ impl Contacts {
     pub async fn organizations(&self, id: &str) -> Result<Vec<Organization>, Error> {
         let (bot, id) = (self.bot()?, contact_id(id)?);
         let response = self
-            .client
-            .execute(Operation::ListContactOrganizations, |api| {
+            .send(Operation::ListContactOrganizations, |api| {
                 api.list_contact_organizations()
                     .chatbot_id(bot)
                     .contact_id(id)
                     .send()
                     .boxed()
             })
-            .await
-            .map_err(|e| e.in_chatbot(bot))?;
+            .await?;
         Ok(response.organizations)
     }
 
