@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::auth::{DEFAULT_API_KEY, DEFAULT_CHATBOT, Grant, Keys, Permission};
 use crate::faults::Fault;
 use crate::server::{FakeServer, StartError};
-use crate::shape::ListShape;
+use crate::shape::{ListShape, SearchShape};
 use crate::shared::Shared;
 use crate::state::{Spacing, Store, Stored};
 
@@ -36,6 +36,7 @@ pub struct FakeServerBuilder {
     memberships: Vec<SeedOp>,
     faults: Vec<Fault>,
     list_shape: ListShape,
+    search_shape: SearchShape,
     rate_limit: Option<f64>,
     /// Whether the rate limit's bucket starts empty.
     exhausted: bool,
@@ -55,6 +56,7 @@ impl Default for FakeServerBuilder {
             memberships: Vec::new(),
             faults: Vec::new(),
             list_shape: ListShape::default(),
+            search_shape: SearchShape::default(),
             rate_limit: None,
             exhausted: false,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -245,6 +247,13 @@ impl FakeServerBuilder {
         self
     }
 
+    /// Makes the searches (contacts, organizations) differ from the spec's guesses (see
+    /// [`SearchShape`]).
+    pub fn search_shape(mut self, shape: SearchShape) -> Self {
+        self.search_shape = shape;
+        self
+    }
+
     /// Enforces a rate limit of `per_second` requests (a token bucket with one second of burst):
     /// above it, requests get 429 with `Retry-After` in whole seconds, before any fault or key
     /// check; [`FakeServer::rate_limited_count`] says how many.
@@ -313,7 +322,7 @@ impl FakeServerBuilder {
                 store,
                 keys,
                 self.faults,
-                self.list_shape,
+                (self.list_shape, self.search_shape),
                 self.rate_limit
                     .map(|r| crate::limit::Limiter::new(r, self.exhausted)),
             ),

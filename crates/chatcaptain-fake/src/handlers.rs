@@ -122,6 +122,7 @@ async fn search<T: Stored>(
                 .collect()
         })
         .unwrap_or_default();
+    let (page, page_size) = shared.search_shape.read(page, page_size);
     let store = shared.store();
     let result = store.records::<T>(&chatbot).map(|r| {
         let result = r.search(term, page, page_size, &hidden);

@@ -59,4 +59,4 @@ pub use handlers::{DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_SEARCH_PAGE_SIZE};
 pub use record::{REDACTED, RecordedRequest};
 pub use seed::base_time as seed_base_time;
 pub use server::{FakeServer, StartError};
-pub use shape::ListShape;
+pub use shape::{ListShape, SearchShape};

@@ -1,5 +1,5 @@
-//! How the fake's cursor listings ("list contacts", "list organizations") may differ from what the
-//! spec assumes.
+//! How the fake's cursor listings ("list contacts", "list organizations") and searches may differ
+//! from what the spec assumes.
 //!
 //! The public API reference documents no page-size maximum, no order and no meaning of a tie with
 //! the `pageToken`; the spec guesses. A client that depends on a guess should be tested against a
@@ -115,5 +115,68 @@ impl ListShape {
             + i128::from(token.timestamp_subsec_nanos());
         let dropped = since_epoch.rem_euclid(i128::from(unit));
         Some(token - TimeDelta::nanoseconds(dropped as i64))
+    }
+}
+
+/// The shape of the fake's searches; the default is the spec's (`page` and `pageSize` as asked,
+/// at most [`crate::MAX_SEARCH_PAGE_SIZE`]).
+///
+/// ```
+/// use chatcaptain_fake::{FakeServer, SearchShape};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let server = FakeServer::builder()
+///     .seed_contacts("bot1", 50)
+///     .search_shape(SearchShape::spec().page_size_cap(10))
+///     .start()
+///     .await;
+/// # drop(server);
+/// # }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchShape {
+    pub(crate) page_size_cap: Option<usize>,
+    pub(crate) ignore_page: bool,
+}
+
+impl SearchShape {
+    /// The search as the spec describes it.
+    pub fn spec() -> Self {
+        Self::default()
+    }
+
+    /// Answers pages of at most `cap` hits whatever `pageSize` asks for, without saying so
+    /// (`found` still counts them all, so a client sees short pages before the end).
+    pub fn page_size_cap(mut self, cap: usize) -> Self {
+        self.page_size_cap = Some(cap.max(1));
+        self
+    }
+
+    /// Ignores `page`: every request gets page 1, so a client counting on pages loops.
+    pub fn ignore_page(mut self, ignore: bool) -> Self {
+        self.ignore_page = ignore;
+        self
+    }
+
+    /// The page and page size the search answers for a request's.
+    pub(crate) fn read(&self, page: usize, page_size: usize) -> (usize, usize) {
+        let page = if self.ignore_page { 1 } else { page };
+        (
+            page,
+            page_size.min(self.page_size_cap.unwrap_or(usize::MAX)),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_shape_caps_the_page_size_and_may_ignore_the_page() {
+        assert_eq!(SearchShape::spec().read(3, 25), (3, 25));
+        assert_eq!(SearchShape::spec().page_size_cap(10).read(3, 25), (3, 10));
+        assert_eq!(SearchShape::spec().page_size_cap(10).read(3, 5), (3, 5));
+        assert_eq!(SearchShape::spec().ignore_page(true).read(3, 25), (1, 25));
     }
 }

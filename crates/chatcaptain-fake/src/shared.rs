@@ -7,7 +7,7 @@ use crate::RecordedRequest;
 use crate::auth::Keys;
 use crate::faults::{Fault, Installed};
 use crate::limit::Limiter;
-use crate::shape::ListShape;
+use crate::shape::{ListShape, SearchShape};
 use crate::state::Store;
 
 /// Everything the handlers share.
@@ -20,6 +20,7 @@ pub(crate) struct Shared {
     pub(crate) arrived: tokio::sync::Notify,
     pub(crate) keys: Keys,
     pub(crate) list_shape: ListShape,
+    pub(crate) search_shape: SearchShape,
     pub(crate) limiter: Option<Limiter>,
     /// How many answers have been given an `x-request-id`.
     answered: AtomicU64,
@@ -36,7 +37,7 @@ impl Shared {
         store: Store,
         keys: Keys,
         faults: Vec<Fault>,
-        list_shape: ListShape,
+        (list_shape, search_shape): (ListShape, SearchShape),
         limiter: Option<Limiter>,
     ) -> Self {
         Shared {
@@ -48,6 +49,7 @@ impl Shared {
             arrived: tokio::sync::Notify::new(),
             keys,
             list_shape,
+            search_shape,
             limiter,
             answered: AtomicU64::new(0),
         }
