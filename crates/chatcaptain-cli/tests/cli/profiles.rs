@@ -341,12 +341,10 @@ fn chatcaptain_config_dir_moves_the_config_and_wins_over_xdg_config_home() {
 #[cfg(unix)]
 #[test]
 fn a_profiles_key_file_readable_by_others_is_refused_naming_the_profile() {
-    use std::os::unix::fs::PermissionsExt;
-
     let fake = fake(1);
     let home = home_with_default(&fake);
     let key_file = home.path().join("bot1.key");
-    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    chmod(&key_file, 0o644);
     let path = key_file.display();
     home.cli()
         .args(["contacts", "list"])
@@ -383,6 +381,20 @@ fn chmod(path: &std::path::Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
+/// `contacts list` from `home` exits 2, naming `path`, its `mode` and the `chmod` that fixes it.
+#[cfg(unix)]
+fn assert_refused_as_too_open(home: &Home, path: &std::path::Path, mode: u32) {
+    let shown = path.display();
+    home.cli()
+        .args(["contacts", "list"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains(format!("permissions {mode:04o} for '{shown}'"))
+                .and(predicate::str::contains(format!("run chmod go-w {shown}"))),
+        );
+}
+
 // The tests run as whoever runs cargo, so they cannot make a file another user's (only root could,
 // and then root-owned files count as the user's, as in ssh): they test the modes.
 #[cfg(unix)]
@@ -393,15 +405,7 @@ fn a_config_file_others_or_the_group_can_write_is_refused_and_nothing_is_sent() 
     let file = home.config_file();
     for mode in [0o666, 0o646, 0o664, 0o620] {
         chmod(&file, mode);
-        let shown = file.display();
-        home.cli()
-            .args(["contacts", "list"])
-            .assert()
-            .code(2)
-            .stderr(
-                predicate::str::contains(format!("permissions {mode:04o} for '{shown}'"))
-                    .and(predicate::str::contains(format!("run chmod go-w {shown}"))),
-            );
+        assert_refused_as_too_open(&home, &file, mode);
     }
     assert!(fake.server.requests().is_empty());
     chmod(&file, 0o644);
@@ -416,15 +420,7 @@ fn a_config_file_in_a_directory_others_can_write_is_refused() {
     let home = home_with_default(&fake);
     let dir = home.config_file().parent().unwrap().to_owned();
     chmod(&dir, 0o777);
-    let shown = dir.display();
-    home.cli()
-        .args(["contacts", "list"])
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains(format!("permissions 0777 for '{shown}'"))
-                .and(predicate::str::contains(format!("run chmod go-w {shown}"))),
-        );
+    assert_refused_as_too_open(&home, &dir, 0o777);
     // `configure` does not edit it either, nor does `configure list` show it.
     home.cli()
         .args(["configure", "--chatbot", "other"])
@@ -450,13 +446,6 @@ fn a_linked_config_file_is_checked_where_it_really_is() {
     home.cli().args(["contacts", "list"]).assert().success();
     let sent = fake.server.requests().len();
     chmod(&elsewhere, 0o757);
-    home.cli()
-        .args(["contacts", "list"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(format!(
-            "run chmod go-w {}",
-            elsewhere.display()
-        )));
+    assert_refused_as_too_open(&home, &elsewhere, 0o757);
     assert_eq!(fake.server.requests().len(), sent);
 }
