@@ -1,32 +1,39 @@
 //! `chatcaptain doctor`: the spec's guesses checked against a server, read-only.
 
-use chatcaptain_fake::{FakeServer, Fault, Route};
+use chatcaptain_fake::{FakeServer, FakeServerBuilder, Fault, Route};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
 use crate::common::*;
 
+/// A fake server holding `n` generated contacts and as many organizations in [`BOT`].
+fn seeded(n: u64) -> FakeServerBuilder {
+    FakeServer::builder()
+        .seed_contacts(BOT, n)
+        .seed_organizations(BOT, n)
+}
+
 /// A fake holding `n` generated contacts and as many organizations in [`BOT`].
 fn fake_with_organizations(n: u64) -> Fake {
-    fake_with(
-        FakeServer::builder()
-            .seed_contacts(BOT, n)
-            .seed_organizations(BOT, n),
-    )
+    fake_with(seeded(n))
+}
+
+/// `chatcaptain doctor --chatbot CHATBOT` against `fake`.
+fn doctor(fake: &Fake, chatbot: &str) -> assert_cmd::Command {
+    let mut cmd = fake.cli();
+    cmd.args(["doctor", "--chatbot", chatbot]);
+    cmd
+}
+
+/// The report a run printed.
+fn report(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 
 #[test]
 fn doctor_against_the_fake_finds_no_difference_and_writes_nothing() {
     let fake = fake_with_organizations(300);
-    let output = fake
-        .cli()
-        .args(["doctor", "--chatbot", BOT])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(output).unwrap();
+    let text = report(&doctor(&fake, BOT).assert().success());
     for operation in [
         "listContacts",
         "searchContacts",
@@ -112,7 +119,7 @@ fn doctor_finds_differences(server: &wiremock::MockServer) -> String {
         .args(["--base-url", &server.uri(), "doctor", "--chatbot", BOT])
         .assert()
         .code(1);
-    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+    report(&assert)
 }
 
 #[test]
@@ -189,13 +196,12 @@ fn doctor_finds_a_server_that_reads_page_tokens_in_whole_seconds() {
 /// `doctor` against `fake` (searching for a term every generated contact matches), which must
 /// exit 5: nothing differs, but not everything was checked.
 fn doctor_cannot_check_everything(fake: &Fake) -> String {
-    let assert = fake
-        .cli()
-        .args(["doctor", "--chatbot", BOT, "--query", "example.com"])
+    let assert = doctor(fake, BOT)
+        .args(["--query", "example.com"])
         .assert()
         .code(5)
         .stderr(predicate::str::contains("could not be made"));
-    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let text = report(&assert);
     assert!(!text.contains("the API matches the spec"), "{text}");
     assert!(!text.contains("DIFFERS"), "{text}");
     text
@@ -238,12 +244,7 @@ fn doctor_whose_probe_the_server_fails_says_it_could_not_check_that_guess() {
             "NOT CHECKED the end of the list (limit cap): its probe was answered 500",
         ),
     ] {
-        let fake = fake_with(
-            FakeServer::builder()
-                .seed_contacts(BOT, 30)
-                .seed_organizations(BOT, 30)
-                .fault(Fault::status(500).on(Route::ListContacts).nth(nth)),
-        );
+        let fake = fake_with(seeded(30).fault(Fault::status(500).on(Route::ListContacts).nth(nth)));
         let text = doctor_cannot_check_everything(&fake);
         assert!(text.contains(guess), "{guess}: {text}");
         assert_eq!(text.matches("NOT CHECKED").count(), 1, "{text}");
@@ -328,12 +329,8 @@ fn doctor_without_a_query_probes_search_paging_with_a_term_the_records_share() {
     // 30 contacts: the first one's name has one hit, their e-mail domain 30. 30 organizations:
     // each has a domain of its own under example.com.
     let fake = fake_with_organizations(30);
-    let out = fake
-        .cli()
-        .args(["doctor", "--chatbot", BOT])
-        .assert()
-        .success();
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let out = doctor(&fake, BOT).assert().success();
+    let text = report(&out);
     assert_eq!(
         text.matches("probed with query=\"example.com\"").count(),
         2,
@@ -350,12 +347,7 @@ fn doctor_without_a_query_probes_search_paging_with_a_term_the_records_share() {
 
 #[test]
 fn doctor_counts_a_server_error_as_not_checked_not_as_a_match() {
-    let fake = fake_with(
-        FakeServer::builder()
-            .seed_contacts(BOT, 30)
-            .seed_organizations(BOT, 30)
-            .fault(Fault::status(500).on(Route::GetContact)),
-    );
+    let fake = fake_with(seeded(30).fault(Fault::status(500).on(Route::GetContact)));
     let text = doctor_cannot_check_everything(&fake);
     assert!(
         text.contains("NOT CHECKED getContact: answered 500 Internal Server Error"),
@@ -386,18 +378,12 @@ fn doctor_on_a_chatbot_without_organizations_checks_their_list_but_not_its_guess
 #[test]
 fn doctor_names_an_organizations_probe_the_server_refuses_as_a_difference() {
     let fake = fake_with(
-        FakeServer::builder()
-            .seed_contacts(BOT, 30)
-            .seed_organizations(BOT, 30)
+        seeded(30)
             // Not 403: a refused key is exit 3, not a difference.
             .fault(Fault::status(400).on(Route::SearchOrganizations)),
     );
-    let out = fake
-        .cli()
-        .args(["doctor", "--chatbot", BOT])
-        .assert()
-        .code(1);
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let out = doctor(&fake, BOT).assert().code(1);
+    let text = report(&out);
     assert!(
         text.contains("DIFFERS searchOrganizations: answered 400 Bad Request"),
         "{text}"
@@ -408,17 +394,12 @@ fn doctor_names_an_organizations_probe_the_server_refuses_as_a_difference() {
 #[test]
 fn doctor_on_a_chatbot_the_key_does_not_belong_to_exits_3_and_names_it() {
     let fake = fake_with_organizations(3);
-    let out = fake
-        .cli()
-        .args(["doctor", "--chatbot", "b0t1"])
-        .assert()
-        .code(3)
-        .stderr(
-            "error: doctor could not check the API: 403 Forbidden: Insufficient permissions. \
+    let out = doctor(&fake, "b0t1").assert().code(3).stderr(
+        "error: doctor could not check the API: 403 Forbidden: Insufficient permissions. \
              (chatbot \"b0t1\": the API key may belong to another chatbot, or lack the \
              permission to read it) (request id fake-000001)\n",
-        );
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    );
+    let text = report(&out);
     assert!(!text.contains("differ"), "{text}");
     assert!(!text.contains("summary"), "{text}");
     assert_eq!(fake.server.request_count(Route::Any), 1);
@@ -427,9 +408,8 @@ fn doctor_on_a_chatbot_the_key_does_not_belong_to_exits_3_and_names_it() {
 #[test]
 fn doctor_with_a_refused_key_exits_3() {
     let fake = fake_with_organizations(3);
-    fake.cli()
+    doctor(&fake, BOT)
         .env("CHATCAPTAIN_API_KEY", "not-the-key")
-        .args(["doctor", "--chatbot", BOT])
         .assert()
         .code(3)
         .stderr(predicate::str::starts_with(
@@ -440,21 +420,14 @@ fn doctor_with_a_refused_key_exits_3() {
 
 #[test]
 fn doctor_whose_key_may_not_read_organizations_shows_the_contacts_checks_then_exits_3() {
-    let fake = fake_with(
-        FakeServer::builder()
-            .seed_contacts(BOT, 30)
-            .seed_organizations(BOT, 30)
-            .revoke(chatcaptain_fake::Permission::OrganizationsList),
-    );
-    let out = fake
-        .cli()
-        .args(["doctor", "--chatbot", BOT])
+    let fake = fake_with(seeded(30).revoke(chatcaptain_fake::Permission::OrganizationsList));
+    let out = doctor(&fake, BOT)
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
             "403 Forbidden: Insufficient permissions.",
         ));
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let text = report(&out);
     assert_eq!(
         text.matches("ok: the answer matches the spec").count(),
         4,
