@@ -10,18 +10,20 @@ use crate::common::{BOT, Home, KEY, fake, ndjson, profile_toml};
 /// 30 contacts in pages of 5: 7 requests (the last finds nothing new).
 const PAGED: [&str; 5] = ["list", "--all", "--page-size", "5", "--output"];
 
+/// Runs `cmd`, a listing of [`PAGED`] at 20 requests a second, and checks it lists all 30 and
+/// keeps the pace: 7 requests at 20 a second are 6 gaps of 50 ms at least.
+fn assert_paced(mut cmd: assert_cmd::Command) {
+    let started = Instant::now();
+    let out = cmd.assert().success();
+    let took = started.elapsed();
+    assert_eq!(ndjson(&out.get_output().stdout).len(), 30);
+    assert!(took >= Duration::from_millis(290), "{took:?}");
+}
+
 #[test]
 fn max_rate_spaces_the_requests_of_a_listing() {
     let fake = fake(30);
-    let started = Instant::now();
-    let out = fake
-        .contacts(&[&PAGED[..], &["ndjson", "--max-rate", "20"]].concat())
-        .assert()
-        .success();
-    let took = started.elapsed();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 30);
-    // 7 requests at 20 a second: 6 gaps of 50 ms at least.
-    assert!(took >= Duration::from_millis(290), "{took:?}");
+    assert_paced(fake.contacts(&[&PAGED[..], &["ndjson", "--max-rate", "20"]].concat()));
 }
 
 #[test]
@@ -39,17 +41,9 @@ fn the_profile_gives_max_rate_and_retry_mode() {
     );
     config.push_str("max_rate = 20\nretry_mode = \"adaptive\"\n");
     home.write_config(&config);
-    let started = Instant::now();
-    let out = home
-        .cli()
-        .args(["contacts"])
-        .args(&PAGED[..])
-        .arg("ndjson")
-        .assert()
-        .success();
-    let took = started.elapsed();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 30);
-    assert!(took >= Duration::from_millis(290), "{took:?}");
+    let mut cmd = home.cli();
+    cmd.args(["contacts"]).args(&PAGED[..]).arg("ndjson");
+    assert_paced(cmd);
 }
 
 #[test]
