@@ -3,18 +3,17 @@
 use chatcaptain_fake::FakeServer;
 use predicates::prelude::*;
 
-use crate::common::{BOT, contact, fake, fake_with, ids, ndjson};
+use crate::common::{
+    BOT, assert_stops_at_fifty, contact, created_of, fake, fake_with, ids, stdout_of,
+};
 
 #[test]
 fn list_prints_newest_first_up_to_the_limit() {
     let fake = fake(30);
     let out = fake.contacts(&["list", "--limit", "7"]).assert().success();
-    let records = ndjson(&out.get_output().stdout);
+    let records = stdout_of(&out);
     assert_eq!(records.len(), 7);
-    let created: Vec<&str> = records
-        .iter()
-        .map(|r| r["created"].as_str().unwrap())
-        .collect();
+    let created = created_of(&records);
     let mut newest_first = created.clone();
     newest_first.sort_by(|a, b| b.cmp(a));
     assert_eq!(created, newest_first);
@@ -23,14 +22,10 @@ fn list_prints_newest_first_up_to_the_limit() {
 #[test]
 fn list_without_limit_stops_at_fifty_and_says_so() {
     let fake = fake(60);
-    let out = fake
-        .contacts(&["list"])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "first 50 contacts; --limit N or --all",
-        ));
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 50);
+    assert_stops_at_fifty(
+        fake.contacts(&["list"]),
+        "first 50 contacts; --limit N or --all",
+    );
 }
 
 #[test]
@@ -41,14 +36,14 @@ fn search_prints_only_matching_contacts() {
             .contact(BOT, contact("ZEBRA1", "Zebediah Quux")),
     );
     let out = fake.contacts(&["search", "Zebediah"]).assert().success();
-    assert_eq!(ids(&ndjson(&out.get_output().stdout)), ["ZEBRA1"]);
+    assert_eq!(ids(&stdout_of(&out)), ["ZEBRA1"]);
 }
 
 #[test]
 fn get_prints_the_contact() {
     let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada Lovelace")));
     let out = fake.contacts(&["get", "C1"]).assert().success();
-    let records = ndjson(&out.get_output().stdout);
+    let records = stdout_of(&out);
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["name"], "Ada Lovelace");
 }
@@ -79,7 +74,7 @@ fn create_from_flags_stores_the_contact_and_prints_it() {
         ])
         .assert()
         .success();
-    let created = &ndjson(&out.get_output().stdout)[0];
+    let created = &stdout_of(&out)[0];
     let id = created["id"].as_str().unwrap();
     let stored = fake.server.contact(BOT, id).expect("the contact is stored");
     assert_eq!(stored.name.as_deref(), Some("Max"));
@@ -101,10 +96,7 @@ fn create_from_a_json_file_lets_flags_override_it() {
         .contacts(&["create", "--from-file", path, "--name", "From Flag"])
         .assert()
         .success();
-    let id = ndjson(&out.get_output().stdout)[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = stdout_of(&out)[0]["id"].as_str().unwrap().to_owned();
     let stored = fake.server.contact(BOT, &id).unwrap();
     assert_eq!(stored.name.as_deref(), Some("From Flag"));
     assert_eq!(stored.phone_number.as_deref(), Some("+491510000"));
@@ -226,7 +218,7 @@ fn organizations_lists_the_contacts_memberships() {
             .organization(BOT, "C1", organization),
     );
     let out = fake.contacts(&["organizations", "C1"]).assert().success();
-    let records = ndjson(&out.get_output().stdout);
+    let records = stdout_of(&out);
     assert_eq!(ids(&records), ["ORG1"]);
     assert_eq!(records[0]["name"], "Acme");
 }

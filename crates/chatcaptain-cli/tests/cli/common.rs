@@ -119,6 +119,39 @@ pub fn ndjson(out: &[u8]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The records a run printed as ndjson.
+pub fn stdout_of(out: &assert_cmd::assert::Assert) -> Vec<serde_json::Value> {
+    ndjson(&out.get_output().stdout)
+}
+
+/// What a run printed, as text.
+pub fn stdout_text(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+}
+
+/// What a run said on stderr, as text.
+pub fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+}
+
+/// Runs `cmd`, a listing without `--limit` of more than 50 records: it prints the first 50 and
+/// says so with `notice` on stderr.
+pub fn assert_stops_at_fifty(mut cmd: Command, notice: &str) {
+    let out = cmd
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(notice));
+    assert_eq!(stdout_of(&out).len(), 50);
+}
+
+/// The `created` of each record, in the order printed.
+pub fn created_of(records: &[serde_json::Value]) -> Vec<&str> {
+    records
+        .iter()
+        .map(|r| r["created"].as_str().unwrap())
+        .collect()
+}
+
 /// The `id` of each record.
 pub fn ids(records: &[serde_json::Value]) -> Vec<String> {
     records

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::common::{fake, ids, ndjson};
+use crate::common::{fake, ids, stdout_of};
 
 #[test]
 fn ndjson_export_of_10000_contacts_has_every_id_exactly_once() {
@@ -11,7 +11,7 @@ fn ndjson_export_of_10000_contacts_has_every_id_exactly_once() {
         .contacts(&["list", "--all", "--page-size", "1000", "--output", "ndjson"])
         .assert()
         .success();
-    let ids = ids(&ndjson(&out.get_output().stdout));
+    let ids = ids(&stdout_of(&out));
     assert_eq!(ids.len(), 10_000);
     assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 10_000);
 }

@@ -3,7 +3,7 @@
 use chatcaptain_fake::FakeServer;
 use predicates::prelude::*;
 
-use crate::common::{BOT, contact, fake, fake_with, ndjson};
+use crate::common::{BOT, contact, fake, fake_with, ndjson, stdout_text};
 
 /// The keys of a one-line JSON object in the order written (serde_json's `Value` sorts them).
 fn keys_in_order(line: &str) -> Vec<String> {
@@ -38,7 +38,7 @@ fn ndjson_has_exactly_the_fields_asked_for_in_that_order() {
         ])
         .assert()
         .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = stdout_text(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3);
     for (line, whole) in lines.iter().zip(&full) {
@@ -92,7 +92,7 @@ fn a_table_has_exactly_the_columns_asked_for_in_that_order() {
         ])
         .assert()
         .success();
-    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let table = stdout_text(&out);
     let header = table.lines().nth(1).unwrap();
     let columns: Vec<&str> = header
         .split(['│', '┆'])

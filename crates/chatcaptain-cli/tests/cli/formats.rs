@@ -2,13 +2,13 @@
 
 use predicates::prelude::*;
 
-use crate::common::{fake, ids, ndjson};
+use crate::common::{fake, ids, ndjson, stdout_of, stdout_text};
 
 #[test]
 fn default_output_off_a_terminal_is_ndjson() {
     let fake = fake(3);
     let out = fake.contacts(&["list", "--limit", "3"]).assert().success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 3);
+    assert_eq!(stdout_of(&out).len(), 3);
 }
 
 #[test]
@@ -19,7 +19,7 @@ fn table_output_has_a_header_and_a_row_per_contact() {
         .contacts(&["list", "--limit", "3", "--output", "table"])
         .assert()
         .success();
-    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let table = stdout_text(&out);
     assert!(table.contains("ID") && table.contains("EMAIL"), "{table}");
     for id in ids(&ndjson(&json.stdout)) {
         assert!(table.contains(&id), "{id} missing from\n{table}");
@@ -63,7 +63,7 @@ fn csv_output_has_the_documented_header_and_a_row_per_contact() {
         .contacts(&["list", "--limit", "5", "--output", "csv"])
         .assert()
         .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = stdout_text(&out);
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
@@ -82,5 +82,5 @@ fn ndjson_output_of_one_contact_is_one_line() {
         .contacts(&["get", &id, "--output", "ndjson"])
         .assert()
         .success();
-    assert_eq!(ids(&ndjson(&out.get_output().stdout)), [id]);
+    assert_eq!(ids(&stdout_of(&out)), [id]);
 }

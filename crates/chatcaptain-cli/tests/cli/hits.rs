@@ -3,7 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::fake;
+use crate::common::{fake, stdout_text};
 
 /// Matches every seeded contact: each has an e-mail at example.com.
 const EVERYONE: &str = "example.com";
@@ -15,7 +15,7 @@ fn a_search_table_ends_with_how_many_hits_of_how_many() {
         .contacts(&["search", EVERYONE, "--limit", "3", "-o", "table"])
         .assert()
         .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = stdout_text(&out);
     assert!(text.ends_with("┘\n3 of 12 hits\n"), "{text}");
 }
 
@@ -26,7 +26,7 @@ fn a_search_in_a_format_for_programs_has_no_footer() {
         .contacts(&["search", EVERYONE, "--limit", "3", "-o", "csv"])
         .assert()
         .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = stdout_text(&out);
     assert_eq!(text.lines().count(), 4, "{text}");
     assert!(!text.contains("hits"), "{text}");
 }

@@ -24,12 +24,9 @@ fn list_prints_newest_first_in_every_format_up_to_the_limit() {
         .organizations(&["list", "--limit", "5", "-o", "ndjson"])
         .assert()
         .success();
-    let records = ndjson(&out.get_output().stdout);
+    let records = stdout_of(&out);
     assert_eq!(records.len(), 5);
-    let created: Vec<&str> = records
-        .iter()
-        .map(|r| r["created"].as_str().unwrap())
-        .collect();
+    let created = created_of(&records);
     assert!(created.windows(2).all(|w| w[0] > w[1]), "{created:?}");
     let listed = ids(&records);
 
@@ -37,7 +34,7 @@ fn list_prints_newest_first_in_every_format_up_to_the_limit() {
         .organizations(&["list", "--limit", "5", "-o", "csv"])
         .assert()
         .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = stdout_text(&out);
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some(fields::ORGANIZATION.join(",").as_str()));
     let csv_ids: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
@@ -54,7 +51,7 @@ fn list_prints_newest_first_in_every_format_up_to_the_limit() {
         .organizations(&["list", "--limit", "5", "-o", "table"])
         .assert()
         .success();
-    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let table = stdout_text(&out);
     assert!(table.contains("INDUSTRY"), "{table}");
     for id in &listed {
         assert!(table.contains(id.as_str()), "{id} missing from\n{table}");
@@ -64,20 +61,16 @@ fn list_prints_newest_first_in_every_format_up_to_the_limit() {
 #[test]
 fn list_stops_at_fifty_and_says_so_and_all_lists_every_one_once() {
     let fake = organizations(130);
-    let out = fake
-        .organizations(&["list"])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "showing the first 50 organizations;",
-        ));
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 50);
+    assert_stops_at_fifty(
+        fake.organizations(&["list"]),
+        "showing the first 50 organizations;",
+    );
     for extra in [&[][..], &["--parallel", "3"]] {
         let out = fake
             .organizations(&[&["list", "--all"][..], extra].concat())
             .assert()
             .success();
-        let ids = ids(&ndjson(&out.get_output().stdout));
+        let ids = ids(&stdout_of(&out));
         let unique: HashSet<&String> = ids.iter().collect();
         assert_eq!((ids.len(), unique.len()), (130, 130), "{extra:?}");
     }
@@ -90,7 +83,7 @@ fn fields_are_the_organizations_and_a_contact_field_is_a_usage_error() {
         .organizations(&["list", "--fields", "industry,id", "-o", "csv"])
         .assert()
         .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = stdout_text(&out);
     assert_eq!(text.lines().next(), Some("industry,id"), "{text}");
     assert_eq!(text.lines().count(), 4, "{text}");
     fake.organizations(&["list", "--fields", "language"])
@@ -110,11 +103,11 @@ fn a_checkpoint_run_cut_by_a_failure_resumes_and_writes_every_one_once() {
     fake.server
         .add_fault(Fault::status(403).on(Route::ListOrganizations).nth(4));
     let out = fake.organizations(&sync).assert().code(3);
-    let first = ids(&ndjson(&out.get_output().stdout));
+    let first = ids(&stdout_of(&out));
     assert!(!first.is_empty() && first.len() < 100, "{}", first.len());
 
     let out = fake.organizations(&sync).assert().success();
-    let rest = ids(&ndjson(&out.get_output().stdout));
+    let rest = ids(&stdout_of(&out));
     let all: Vec<&String> = first.iter().chain(&rest).collect();
     let unique: HashSet<&&String> = all.iter().collect();
     assert_eq!((all.len(), unique.len()), (100, 100));
@@ -131,7 +124,7 @@ fn search_prints_the_hits_and_how_many_there_are() {
         .organizations(&["search", EVERY_ONE, "--limit", "3", "-o", "table"])
         .assert()
         .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = stdout_text(&out);
     assert!(text.ends_with("┘\n3 of 12 hits\n"), "{text}");
 
     let one = ndjson(
@@ -147,7 +140,7 @@ fn search_prints_the_hits_and_how_many_there_are() {
         .organizations(&["search", name, "-o", "ndjson"])
         .assert()
         .success();
-    let hits = ndjson(&out.get_output().stdout);
+    let hits = stdout_of(&out);
     assert!(!hits.is_empty());
     assert!(
         hits.iter()
@@ -216,10 +209,7 @@ fn create_from_a_file_lets_flags_override_it_and_refuses_what_the_spec_does_not_
         .organizations(&["create", "--from-file", path, "--name", "From Flag"])
         .assert()
         .success();
-    let id = ndjson(&out.get_output().stdout)[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = stdout_of(&out)[0]["id"].as_str().unwrap().to_owned();
     assert_ne!(id, "old");
     let stored = fake.server.organization(BOT, &id).unwrap();
     assert_eq!(stored.name.as_deref(), Some("From Flag"));
@@ -246,7 +236,7 @@ fn create_has_a_flag_per_property_of_the_spec_body_with_its_description() {
         .args(["organizations", "create", "--help"])
         .assert()
         .success();
-    let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let help = stdout_text(&out);
     for property in fields::NEW_ORGANIZATION {
         let flag: String = property
             .chars()
@@ -268,7 +258,7 @@ fn create_has_a_flag_per_property_of_the_spec_body_with_its_description() {
 #[test]
 fn completions_offer_the_organizations_commands_and_their_flags() {
     let out = bare().args(["completions", "bash"]).assert().success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = stdout_text(&out);
     for word in ["organizations", "--phone-number", "--website", "--industry"] {
         assert!(text.contains(word), "{word} missing");
     }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, Home, KEY, fake, ndjson, profile_toml};
+use crate::common::{BOT, Home, KEY, fake, profile_toml, stdout_of};
 
 /// 30 contacts in pages of 5: 7 requests (the last finds nothing new).
 const PAGED: [&str; 5] = ["list", "--all", "--page-size", "5", "--output"];
@@ -16,7 +16,7 @@ fn assert_paced(mut cmd: assert_cmd::Command) {
     let started = Instant::now();
     let out = cmd.assert().success();
     let took = started.elapsed();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 30);
+    assert_eq!(stdout_of(&out).len(), 30);
     assert!(took >= Duration::from_millis(290), "{took:?}");
 }
 

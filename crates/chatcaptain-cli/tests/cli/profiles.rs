@@ -3,7 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, Fake, Home, KEY, fake, ndjson, profile_toml, refused_url};
+use crate::common::{BOT, Fake, Home, KEY, fake, profile_toml, refused_url, stdout_of};
 
 /// A home whose `default` profile points at `fake` with the right key and chatbot.
 fn home_with_default(fake: &Fake) -> Home {
@@ -38,7 +38,7 @@ fn the_default_profile_gives_key_chatbot_and_base_url() {
     let fake = fake(3);
     let home = home_with_default(&fake);
     let out = home.cli().args(["contacts", "list"]).assert().success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 3);
+    assert_eq!(stdout_of(&out).len(), 3);
 }
 
 #[test]

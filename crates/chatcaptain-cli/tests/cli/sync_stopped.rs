@@ -173,7 +173,7 @@ fn a_second_run_on_a_checkpoint_in_use_fails_at_once() {
         .contacts(&["list", "--all", "--checkpoint", file.to_str().unwrap()])
         .assert()
         .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("in use by another run"), "{stderr}");
     assert!(out.get_output().stdout.is_empty());
     assert!(!file.exists());
@@ -201,7 +201,7 @@ fn a_file_that_is_not_a_checkpoint_is_refused_and_left_as_it_is() {
             .contacts(&["list", "--all", "--checkpoint", path, "-o", "ndjson"])
             .assert()
             .code(2);
-        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let stderr = stderr_of(&out);
         assert!(stderr.contains("is not a checkpoint"), "{text}: {stderr}");
         assert!(out.get_output().stdout.is_empty(), "{text}");
         assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
@@ -219,7 +219,7 @@ fn a_file_that_is_not_a_checkpoint_is_refused_and_left_as_it_is() {
         ])
         .assert()
         .success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 5);
+    assert_eq!(stdout_of(&out).len(), 5);
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(saved["version"], 1);

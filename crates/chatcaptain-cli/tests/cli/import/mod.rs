@@ -79,7 +79,7 @@ pub fn names(fake: &Fake, chatbot: &str) -> Vec<String> {
         .args(["--chatbot", chatbot])
         .assert()
         .success();
-    let mut names: Vec<String> = ndjson(&out.get_output().stdout)
+    let mut names: Vec<String> = stdout_of(&out)
         .iter()
         .map(|c| c["name"].as_str().unwrap_or_default().to_owned())
         .collect();
@@ -149,14 +149,6 @@ pub fn lines_of(records: &[Value]) -> Vec<u64> {
 pub fn assert_stderr_says(out: &assert_cmd::assert::Assert, text: &str) {
     let stderr = stderr_of(out);
     assert!(stderr.contains(text), "{stderr}");
-}
-
-pub fn stdout_of(out: &assert_cmd::assert::Assert) -> Vec<Value> {
-    ndjson(&out.get_output().stdout)
-}
-
-pub fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&out.get_output().stderr).into_owned()
 }
 
 #[test]
