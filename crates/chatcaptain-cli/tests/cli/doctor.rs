@@ -61,11 +61,39 @@ fn doctor_against_the_fake_finds_no_difference_and_writes_nothing() {
     assert!(fake.server.request_count(Route::Any) >= 4);
 }
 
+/// Answers GET `/v1/chatbots/bot1/{under_bot}` on `server` with `response`.
+async fn mount_get(
+    server: &wiremock::MockServer,
+    under_bot: &str,
+    response: impl wiremock::Respond + 'static,
+) {
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path(format!(
+            "/v1/chatbots/{BOT}/{under_bot}"
+        )))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// `body` as a 200 answer.
+fn ok(body: Value) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(200).set_body_json(body)
+}
+
+/// The `pageToken` a request names, if any.
+fn page_token(request: &wiremock::Request) -> Option<String> {
+    request
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == "pageToken")
+        .map(|(_, v)| v.into_owned())
+}
+
 /// A server unlike the spec: an odd variable, oldest first, a cap of 2 on `limit`, an inclusive
 /// `pageToken`.
 fn different_server(runtime: &tokio::runtime::Runtime) -> wiremock::MockServer {
     runtime.block_on(async {
-        use wiremock::matchers::{method, path};
         let server = wiremock::MockServer::start().await;
         let contact = |id: &str, secs: u32| {
             json!({ "id": id, "created": format!("2025-01-01T00:00:{secs:02}Z"), "language": "EN" })
@@ -74,40 +102,23 @@ fn different_server(runtime: &tokio::runtime::Runtime) -> wiremock::MockServer {
         odd["variables"] = json!({ "age": 42 });
         let all: Vec<Value> = vec![odd, contact("c2", 2), contact("c3", 3)];
         let list = all.clone();
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-            .respond_with(move |request: &wiremock::Request| {
-                let token = request
-                    .url
-                    .query_pairs()
-                    .find(|(k, _)| k == "pageToken")
-                    .map(|(_, v)| v.into_owned());
-                let page: Vec<Value> = list
-                    .iter()
-                    .filter(|c| token.as_deref().is_none_or(|t| c["created"].as_str().unwrap() <= t))
-                    .take(2)
-                    .cloned()
-                    .collect();
-                wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contacts": page }))
-            })
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/search")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "results": null })))
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/c1")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contact": all[0] })))
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/c1/organizations")))
-            // A refusal other than the key's (401, 403: exit 3) is a difference.
-            .respond_with(wiremock::ResponseTemplate::new(400).set_body_json(json!({ "statusCode": 400, "message": "Bad Request", "error": "Bad Request" })))
-            .mount(&server)
-            .await;
+        mount_get(&server, "contacts", move |request: &wiremock::Request| {
+            let token = page_token(request);
+            let page: Vec<Value> = list
+                .iter()
+                .filter(|c| token.as_deref().is_none_or(|t| c["created"].as_str().unwrap() <= t))
+                .take(2)
+                .cloned()
+                .collect();
+            ok(json!({ "contacts": page }))
+        })
+        .await;
+        mount_get(&server, "contacts/search", ok(json!({ "results": null }))).await;
+        mount_get(&server, "contacts/c1", ok(json!({ "contact": all[0] }))).await;
+        // A refusal other than the key's (401, 403: exit 3) is a difference.
+        let refusal = json!({ "statusCode": 400, "message": "Bad Request", "error": "Bad Request" });
+        let refused = wiremock::ResponseTemplate::new(400).set_body_json(refusal);
+        mount_get(&server, "contacts/c1/organizations", refused).await;
         server
     })
 }
@@ -157,33 +168,29 @@ fn doctor_against_a_different_server_names_every_difference_and_exits_1() {
 fn doctor_finds_a_server_that_reads_page_tokens_in_whole_seconds() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(async {
-        use wiremock::matchers::{method, path};
         let server = wiremock::MockServer::start().await;
         // Millisecond timestamps, newest first; the token is read without its fraction.
         let all: Vec<Value> = (0..3)
             .rev()
             .map(|i| json!({ "id": format!("c{i}"), "created": format!("2025-01-01T00:00:0{i}.250Z") }))
             .collect();
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-            .respond_with(move |request: &wiremock::Request| {
-                let token = request
-                    .url
-                    .query_pairs()
-                    .find(|(k, _)| k == "pageToken")
-                    .map(|(_, v)| v.split('.').next().unwrap().trim_end_matches('Z').to_owned());
-                let page: Vec<Value> = all
-                    .iter()
-                    .filter(|c| {
-                        let created = c["created"].as_str().unwrap();
-                        token.as_deref().is_none_or(|t| created < t)
-                    })
-                    .cloned()
-                    .collect();
-                wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contacts": page }))
-            })
-            .mount(&server)
-            .await;
+        mount_get(&server, "contacts", move |request: &wiremock::Request| {
+            let token = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "pageToken")
+                .map(|(_, v)| v.split('.').next().unwrap().trim_end_matches('Z').to_owned());
+            let page: Vec<Value> = all
+                .iter()
+                .filter(|c| {
+                    let created = c["created"].as_str().unwrap();
+                    token.as_deref().is_none_or(|t| created < t)
+                })
+                .cloned()
+                .collect();
+            ok(json!({ "contacts": page }))
+        })
+        .await;
         server
     });
     let text = doctor_finds_differences(&server);
@@ -255,57 +262,29 @@ fn doctor_whose_probe_the_server_fails_says_it_could_not_check_that_guess() {
 /// A server whose search answers the same first hits whatever `page` says; the rest as the spec.
 fn search_ignoring_page(runtime: &tokio::runtime::Runtime) -> wiremock::MockServer {
     runtime.block_on(async {
-        use wiremock::matchers::{method, path};
         let server = wiremock::MockServer::start().await;
         let all: Vec<Value> = (0..30)
             .rev()
             .map(|i| json!({ "id": format!("c{i}"), "created": format!("2025-01-01T00:00:{i:02}Z"), "language": "EN", "name": "Ada" }))
             .collect();
         let list = all.clone();
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-            .respond_with(move |request: &wiremock::Request| {
-                let token = request.url.query_pairs().find(|(k, _)| k == "pageToken").map(|(_, v)| v.into_owned());
-                let page: Vec<Value> = list
-                    .iter()
-                    .filter(|c| token.as_deref().is_none_or(|t| c["created"].as_str().unwrap() < t))
-                    .cloned()
-                    .collect();
-                wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contacts": page }))
-            })
-            .mount(&server)
-            .await;
+        mount_get(&server, "contacts", move |request: &wiremock::Request| {
+            let token = page_token(request);
+            let page: Vec<Value> = list
+                .iter()
+                .filter(|c| token.as_deref().is_none_or(|t| c["created"].as_str().unwrap() < t))
+                .cloned()
+                .collect();
+            ok(json!({ "contacts": page }))
+        })
+        .await;
         let hits: Vec<Value> = all.iter().take(10).map(|c| json!({ "document": c })).collect();
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/search")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(
-                json!({ "results": { "found": 30, "facetCounts": [], "hits": hits } }),
-            ))
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/c29")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contact": all[0] })))
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/c29/organizations")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "organizations": [] })))
-            .mount(&server)
-            .await;
+        mount_get(&server, "contacts/search", ok(json!({ "results": { "found": 30, "facetCounts": [], "hits": hits } }))).await;
+        mount_get(&server, "contacts/c29", ok(json!({ "contact": all[0] }))).await;
+        mount_get(&server, "contacts/c29/organizations", ok(json!({ "organizations": [] }))).await;
         // No organizations: their checks are not made, and nothing of them differs.
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/organizations")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "organizations": [] })))
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/organizations/search")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(
-                json!({ "results": { "found": 0, "facetCounts": [], "hits": [] } }),
-            ))
-            .mount(&server)
-            .await;
+        mount_get(&server, "organizations", ok(json!({ "organizations": [] }))).await;
+        mount_get(&server, "organizations/search", ok(json!({ "results": { "found": 0, "facetCounts": [], "hits": [] } }))).await;
         server
     })
 }
