@@ -218,6 +218,24 @@ impl Home {
     }
 }
 
+/// A home whose `default` profile points at `fake` with the right key (in a key file) and
+/// chatbot, followed by the TOML lines `more` (`max_rate = 20\n`).
+pub fn home_with_default(fake: &Fake, more: &str) -> Home {
+    let home = Home::new();
+    let key_file = home.key_file("bot1.key", KEY);
+    let mut config = profile_toml(
+        "default",
+        &[
+            ("chatbot", BOT),
+            ("key_file", key_file.to_str().unwrap()),
+            ("base_url", &fake.server.base_url()),
+        ],
+    );
+    config.push_str(more);
+    home.write_config(&config);
+    home
+}
+
 /// A TOML table for `[profiles.NAME]` with the given keys (values quoted as TOML strings).
 pub fn profile_toml(name: &str, settings: &[(&str, &str)]) -> String {
     let mut text = format!("[profiles.{name}]\n");

@@ -3,22 +3,9 @@
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, Fake, Home, KEY, fake, profile_toml, refused_url, stdout_of};
-
-/// A home whose `default` profile points at `fake` with the right key and chatbot.
-fn home_with_default(fake: &Fake) -> Home {
-    let home = Home::new();
-    let key_file = home.key_file("bot1.key", KEY);
-    home.write_config(&profile_toml(
-        "default",
-        &[
-            ("chatbot", BOT),
-            ("key_file", key_file.to_str().unwrap()),
-            ("base_url", &fake.server.base_url()),
-        ],
-    ));
-    home
-}
+use crate::common::{
+    BOT, Fake, Home, KEY, fake, home_with_default, profile_toml, refused_url, stdout_of,
+};
 
 /// The chatbot in the path of the requests the fake has seen, each run of one chatbot once (a
 /// listing may take two requests).
@@ -36,7 +23,7 @@ fn chatbots_asked(fake: &Fake) -> Vec<String> {
 #[test]
 fn the_default_profile_gives_key_chatbot_and_base_url() {
     let fake = fake(3);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let out = home.cli().args(["contacts", "list"]).assert().success();
     assert_eq!(stdout_of(&out).len(), 3);
 }
@@ -84,7 +71,7 @@ fn profile_flag_and_variable_select_a_named_profile() {
 #[test]
 fn the_chatbot_comes_from_the_flag_then_the_variable_then_the_profile() {
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     // The key belongs to BOT: the other chatbots are asked, and refused (exit 3).
     home.cli()
         .env("CHATCAPTAIN_CHATBOT", "from-env")
@@ -285,7 +272,7 @@ fn a_relative_key_file_is_found_next_to_the_config_file() {
 #[test]
 fn without_xdg_config_home_the_config_is_in_dot_config_under_home() {
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let dot_config = home.path().join(".config");
     std::fs::rename(home.xdg_config_home(), &dot_config).unwrap();
     home.cli()
@@ -304,7 +291,7 @@ fn without_xdg_config_home_the_config_is_in_dot_config_under_home() {
 #[test]
 fn chatcaptain_config_dir_moves_the_config_and_wins_over_xdg_config_home() {
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let moved = home.path().join("moved");
     std::fs::rename(home.config_file().parent().unwrap(), &moved).unwrap();
     // Without the variable, XDG_CONFIG_HOME holds no config: no profile, so no chatbot.
@@ -342,7 +329,7 @@ fn chatcaptain_config_dir_moves_the_config_and_wins_over_xdg_config_home() {
 #[test]
 fn a_profiles_key_file_readable_by_others_is_refused_naming_the_profile() {
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let key_file = home.path().join("bot1.key");
     chmod(&key_file, 0o644);
     let path = key_file.display();
@@ -401,7 +388,7 @@ fn assert_refused_as_too_open(home: &Home, path: &std::path::Path, mode: u32) {
 #[test]
 fn a_config_file_others_or_the_group_can_write_is_refused_and_nothing_is_sent() {
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let file = home.config_file();
     for mode in [0o666, 0o646, 0o664, 0o620] {
         chmod(&file, mode);
@@ -417,7 +404,7 @@ fn a_config_file_others_or_the_group_can_write_is_refused_and_nothing_is_sent() 
 fn a_config_file_in_a_directory_others_can_write_is_refused() {
     // Whoever can write the directory can put another config.toml in the file's place.
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let dir = home.config_file().parent().unwrap().to_owned();
     chmod(&dir, 0o777);
     assert_refused_as_too_open(&home, &dir, 0o777);
@@ -436,7 +423,7 @@ fn a_config_file_in_a_directory_others_can_write_is_refused() {
 #[test]
 fn a_linked_config_file_is_checked_where_it_really_is() {
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let file = home.config_file();
     let elsewhere = home.path().join("dotfiles");
     std::fs::create_dir(&elsewhere).unwrap();
