@@ -4,14 +4,13 @@ use chatcaptain_fake::FakeServer;
 use predicates::prelude::*;
 
 use crate::common::{
-    BOT, assert_stops_at_fifty, contact, created_of, fake, fake_with, ids, stdout_of,
+    BOT, assert_stops_at_fifty, contact, created_of, fake, fake_with, ids, printed_records,
 };
 
 #[test]
 fn list_prints_newest_first_up_to_the_limit() {
     let fake = fake(30);
-    let out = fake.contacts(&["list", "--limit", "7"]).assert().success();
-    let records = stdout_of(&out);
+    let records = printed_records(fake.contacts(&["list", "--limit", "7"]));
     assert_eq!(records.len(), 7);
     let created = created_of(&records);
     let mut newest_first = created.clone();
@@ -35,15 +34,16 @@ fn search_prints_only_matching_contacts() {
             .seed_contacts(BOT, 20)
             .contact(BOT, contact("ZEBRA1", "Zebediah Quux")),
     );
-    let out = fake.contacts(&["search", "Zebediah"]).assert().success();
-    assert_eq!(ids(&stdout_of(&out)), ["ZEBRA1"]);
+    assert_eq!(
+        ids(&printed_records(fake.contacts(&["search", "Zebediah"]))),
+        ["ZEBRA1"]
+    );
 }
 
 #[test]
 fn get_prints_the_contact() {
     let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada Lovelace")));
-    let out = fake.contacts(&["get", "C1"]).assert().success();
-    let records = stdout_of(&out);
+    let records = printed_records(fake.contacts(&["get", "C1"]));
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["name"], "Ada Lovelace");
 }
@@ -62,19 +62,15 @@ fn get_of_a_missing_contact_exits_4_with_the_status() {
 #[test]
 fn create_from_flags_stores_the_contact_and_prints_it() {
     let fake = fake(0);
-    let out = fake
-        .contacts(&[
-            "create",
-            "--language",
-            "DE",
-            "--name",
-            "Max",
-            "--email",
-            "max@example.com",
-        ])
-        .assert()
-        .success();
-    let created = &stdout_of(&out)[0];
+    let created = &printed_records(fake.contacts(&[
+        "create",
+        "--language",
+        "DE",
+        "--name",
+        "Max",
+        "--email",
+        "max@example.com",
+    ]))[0];
     let id = created["id"].as_str().unwrap();
     let stored = fake.server.contact(BOT, id).expect("the contact is stored");
     assert_eq!(stored.name.as_deref(), Some("Max"));
@@ -92,11 +88,9 @@ fn create_from_a_json_file_lets_flags_override_it() {
     )
     .unwrap();
     let path = file.path().to_str().unwrap();
-    let out = fake
-        .contacts(&["create", "--from-file", path, "--name", "From Flag"])
-        .assert()
-        .success();
-    let id = stdout_of(&out)[0]["id"].as_str().unwrap().to_owned();
+    let created =
+        printed_records(fake.contacts(&["create", "--from-file", path, "--name", "From Flag"]));
+    let id = ids(&created).remove(0);
     let stored = fake.server.contact(BOT, &id).unwrap();
     assert_eq!(stored.name.as_deref(), Some("From Flag"));
     assert_eq!(stored.phone_number.as_deref(), Some("+491510000"));
@@ -217,8 +211,7 @@ fn organizations_lists_the_contacts_memberships() {
             .contact(BOT, contact("C1", "Ada"))
             .organization(BOT, "C1", organization),
     );
-    let out = fake.contacts(&["organizations", "C1"]).assert().success();
-    let records = stdout_of(&out);
+    let records = printed_records(fake.contacts(&["organizations", "C1"]));
     assert_eq!(ids(&records), ["ORG1"]);
     assert_eq!(records[0]["name"], "Acme");
 }

@@ -1,5 +1,6 @@
 //! A fake server per test, and the binary pointed at it.
 
+use std::borrow::BorrowMut;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -117,6 +118,16 @@ pub fn ndjson(out: &[u8]) -> Vec<serde_json::Value> {
                 .unwrap_or_else(|e| panic!("line {} is not JSON ({e}): {line:?}", i + 1))
         })
         .collect()
+}
+
+/// Runs `cmd`, which must succeed, and answers the records it printed as ndjson.
+pub fn printed_records(mut cmd: impl BorrowMut<Command>) -> Vec<serde_json::Value> {
+    stdout_of(&cmd.borrow_mut().assert().success())
+}
+
+/// Runs `cmd`, which must succeed, and answers what it printed, as text.
+pub fn printed_text(mut cmd: impl BorrowMut<Command>) -> String {
+    stdout_text(&cmd.borrow_mut().assert().success())
 }
 
 /// The records a run printed as ndjson.

@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, Home, KEY, fake, profile_toml, stdout_of};
+use crate::common::{BOT, Home, KEY, fake, printed_records, profile_toml};
 
 #[test]
 fn configure_saves_a_profile_that_the_next_run_uses() {
@@ -22,8 +22,10 @@ fn configure_saves_a_profile_that_the_next_run_uses() {
         ));
     let text = std::fs::read_to_string(home.config_file()).unwrap();
     assert!(!text.contains(KEY), "the key itself was saved:\n{text}");
-    let out = home.cli().args(["contacts", "list"]).assert().success();
-    assert_eq!(stdout_of(&out).len(), 2);
+    assert_eq!(
+        printed_records(home.cli().args(["contacts", "list"])).len(),
+        2
+    );
 }
 
 #[test]
@@ -254,12 +256,7 @@ fn configure_list_shows_the_profiles_and_no_key() {
             .assert()
             .success();
     }
-    let out = home
-        .cli()
-        .args(["configure", "list", "-o", "ndjson"])
-        .assert()
-        .success();
-    let rows = stdout_of(&out);
+    let rows = printed_records(home.cli().args(["configure", "list", "-o", "ndjson"]));
     let names: Vec<_> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["default", "shop"]);
     assert_eq!(rows[1]["chatbot"], "s1");

@@ -3,7 +3,7 @@
 use chatcaptain_fake::FakeServer;
 use predicates::prelude::*;
 
-use crate::common::{BOT, contact, fake, fake_with, ndjson, stdout_text};
+use crate::common::{BOT, contact, fake, fake_with, ndjson, printed_text};
 
 /// The keys of a one-line JSON object in the order written (serde_json's `Value` sorts them).
 fn keys_in_order(line: &str) -> Vec<String> {
@@ -26,19 +26,15 @@ fn ndjson_has_exactly_the_fields_asked_for_in_that_order() {
             .unwrap()
             .stdout,
     );
-    let out = fake
-        .contacts(&[
-            "list",
-            "--limit",
-            "3",
-            "--fields",
-            "email,id,name",
-            "-o",
-            "ndjson",
-        ])
-        .assert()
-        .success();
-    let text = stdout_text(&out);
+    let text = printed_text(fake.contacts(&[
+        "list",
+        "--limit",
+        "3",
+        "--fields",
+        "email,id,name",
+        "-o",
+        "ndjson",
+    ]));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3);
     for (line, whole) in lines.iter().zip(&full) {
@@ -80,19 +76,15 @@ fn csv_has_exactly_the_columns_asked_for_in_that_order() {
 #[test]
 fn a_table_has_exactly_the_columns_asked_for_in_that_order() {
     let fake = fake(2);
-    let out = fake
-        .contacts(&[
-            "list",
-            "--limit",
-            "2",
-            "--fields",
-            "email,name",
-            "-o",
-            "table",
-        ])
-        .assert()
-        .success();
-    let table = stdout_text(&out);
+    let table = printed_text(fake.contacts(&[
+        "list",
+        "--limit",
+        "2",
+        "--fields",
+        "email,name",
+        "-o",
+        "table",
+    ]));
     let header = table.lines().nth(1).unwrap();
     let columns: Vec<&str> = header
         .split(['│', '┆'])

@@ -20,21 +20,13 @@ const EVERY_ONE: &str = "example.com";
 #[test]
 fn list_prints_newest_first_in_every_format_up_to_the_limit() {
     let fake = organizations(8);
-    let out = fake
-        .organizations(&["list", "--limit", "5", "-o", "ndjson"])
-        .assert()
-        .success();
-    let records = stdout_of(&out);
+    let records = printed_records(fake.organizations(&["list", "--limit", "5", "-o", "ndjson"]));
     assert_eq!(records.len(), 5);
     let created = created_of(&records);
     assert!(created.windows(2).all(|w| w[0] > w[1]), "{created:?}");
     let listed = ids(&records);
 
-    let out = fake
-        .organizations(&["list", "--limit", "5", "-o", "csv"])
-        .assert()
-        .success();
-    let text = stdout_text(&out);
+    let text = printed_text(fake.organizations(&["list", "--limit", "5", "-o", "csv"]));
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some(fields::ORGANIZATION.join(",").as_str()));
     let csv_ids: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
@@ -47,11 +39,7 @@ fn list_prints_newest_first_in_every_format_up_to_the_limit() {
     let array: Vec<serde_json::Value> = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(ids(&array), listed);
 
-    let out = fake
-        .organizations(&["list", "--limit", "5", "-o", "table"])
-        .assert()
-        .success();
-    let table = stdout_text(&out);
+    let table = printed_text(fake.organizations(&["list", "--limit", "5", "-o", "table"]));
     assert!(table.contains("INDUSTRY"), "{table}");
     for id in &listed {
         assert!(table.contains(id.as_str()), "{id} missing from\n{table}");
@@ -66,11 +54,9 @@ fn list_stops_at_fifty_and_says_so_and_all_lists_every_one_once() {
         "showing the first 50 organizations;",
     );
     for extra in [&[][..], &["--parallel", "3"]] {
-        let out = fake
-            .organizations(&[&["list", "--all"][..], extra].concat())
-            .assert()
-            .success();
-        let ids = ids(&stdout_of(&out));
+        let ids = ids(&printed_records(
+            fake.organizations(&[&["list", "--all"][..], extra].concat()),
+        ));
         let unique: HashSet<&String> = ids.iter().collect();
         assert_eq!((ids.len(), unique.len()), (130, 130), "{extra:?}");
     }
@@ -79,11 +65,7 @@ fn list_stops_at_fifty_and_says_so_and_all_lists_every_one_once() {
 #[test]
 fn fields_are_the_organizations_and_a_contact_field_is_a_usage_error() {
     let fake = organizations(3);
-    let out = fake
-        .organizations(&["list", "--fields", "industry,id", "-o", "csv"])
-        .assert()
-        .success();
-    let text = stdout_text(&out);
+    let text = printed_text(fake.organizations(&["list", "--fields", "industry,id", "-o", "csv"]));
     assert_eq!(text.lines().next(), Some("industry,id"), "{text}");
     assert_eq!(text.lines().count(), 4, "{text}");
     fake.organizations(&["list", "--fields", "language"])
@@ -106,8 +88,7 @@ fn a_checkpoint_run_cut_by_a_failure_resumes_and_writes_every_one_once() {
     let first = ids(&stdout_of(&out));
     assert!(!first.is_empty() && first.len() < 100, "{}", first.len());
 
-    let out = fake.organizations(&sync).assert().success();
-    let rest = ids(&stdout_of(&out));
+    let rest = ids(&printed_records(fake.organizations(&sync)));
     let all: Vec<&String> = first.iter().chain(&rest).collect();
     let unique: HashSet<&&String> = all.iter().collect();
     assert_eq!((all.len(), unique.len()), (100, 100));
@@ -120,11 +101,8 @@ fn a_checkpoint_run_cut_by_a_failure_resumes_and_writes_every_one_once() {
 #[test]
 fn search_prints_the_hits_and_how_many_there_are() {
     let fake = organizations(12);
-    let out = fake
-        .organizations(&["search", EVERY_ONE, "--limit", "3", "-o", "table"])
-        .assert()
-        .success();
-    let text = stdout_text(&out);
+    let text =
+        printed_text(fake.organizations(&["search", EVERY_ONE, "--limit", "3", "-o", "table"]));
     assert!(text.ends_with("┘\n3 of 12 hits\n"), "{text}");
 
     let one = ndjson(
@@ -136,11 +114,7 @@ fn search_prints_the_hits_and_how_many_there_are() {
     )
     .remove(0);
     let name = one["name"].as_str().unwrap();
-    let out = fake
-        .organizations(&["search", name, "-o", "ndjson"])
-        .assert()
-        .success();
-    let hits = stdout_of(&out);
+    let hits = printed_records(fake.organizations(&["search", name, "-o", "ndjson"]));
     assert!(!hits.is_empty());
     assert!(
         hits.iter()
@@ -205,11 +179,14 @@ fn create_from_a_file_lets_flags_override_it_and_refuses_what_the_spec_does_not_
         r#"{"id": "old", "created": "2025-01-01T00:00:00Z", "name": "From File", "website": "https://example.com"}"#,
     )
     .unwrap();
-    let out = fake
-        .organizations(&["create", "--from-file", path, "--name", "From Flag"])
-        .assert()
-        .success();
-    let id = stdout_of(&out)[0]["id"].as_str().unwrap().to_owned();
+    let created = printed_records(fake.organizations(&[
+        "create",
+        "--from-file",
+        path,
+        "--name",
+        "From Flag",
+    ]));
+    let id = ids(&created).remove(0);
     assert_ne!(id, "old");
     let stored = fake.server.organization(BOT, &id).unwrap();
     assert_eq!(stored.name.as_deref(), Some("From Flag"));
@@ -232,11 +209,7 @@ fn create_from_a_file_lets_flags_override_it_and_refuses_what_the_spec_does_not_
 
 #[test]
 fn create_has_a_flag_per_property_of_the_spec_body_with_its_description() {
-    let out = bare()
-        .args(["organizations", "create", "--help"])
-        .assert()
-        .success();
-    let help = stdout_text(&out);
+    let help = printed_text(bare().args(["organizations", "create", "--help"]));
     for property in fields::NEW_ORGANIZATION {
         let flag: String = property
             .chars()
@@ -257,8 +230,7 @@ fn create_has_a_flag_per_property_of_the_spec_body_with_its_description() {
 
 #[test]
 fn completions_offer_the_organizations_commands_and_their_flags() {
-    let out = bare().args(["completions", "bash"]).assert().success();
-    let text = stdout_text(&out);
+    let text = printed_text(bare().args(["completions", "bash"]));
     for word in ["organizations", "--phone-number", "--website", "--industry"] {
         assert!(text.contains(word), "{word} missing");
     }

@@ -4,7 +4,7 @@
 use predicates::prelude::*;
 
 use crate::common::{
-    BOT, Fake, Home, KEY, fake, home_with_default, profile_toml, refused_url, stdout_of,
+    BOT, Fake, Home, KEY, fake, home_with_default, printed_records, profile_toml, refused_url,
 };
 
 /// The chatbot in the path of the requests the fake has seen, each run of one chatbot once (a
@@ -24,8 +24,10 @@ fn chatbots_asked(fake: &Fake) -> Vec<String> {
 fn the_default_profile_gives_key_chatbot_and_base_url() {
     let fake = fake(3);
     let home = home_with_default(&fake, "");
-    let out = home.cli().args(["contacts", "list"]).assert().success();
-    assert_eq!(stdout_of(&out).len(), 3);
+    assert_eq!(
+        printed_records(home.cli().args(["contacts", "list"])).len(),
+        3
+    );
 }
 
 #[test]

@@ -30,10 +30,10 @@ fn created_but_not_updated_is_incomplete_with_its_id_and_its_rejects_line_import
 
     // The rejects file imported: the contact is updated, nothing is created.
     let again = dir.path("rejects-again.ndjson");
-    let out = import_with_rejects(&fake, &dir, &rejects_file, &again)
-        .assert()
-        .success();
-    assert_eq!(stdout_of(&out)[0]["id"], id.as_str());
+    assert_eq!(
+        printed_records(import_with_rejects(&fake, &dir, &rejects_file, &again))[0]["id"],
+        id.as_str()
+    );
     assert_eq!(fake.server.request_count(Route::CreateContact), 1);
     assert_eq!(fake.server.contact_count(BOT), 1);
     assert_eq!(
@@ -48,8 +48,7 @@ fn the_same_command_again_finishes_an_incomplete_contact_without_creating_it_aga
     let dir = Dir::new();
     let input = dir.file("in.ndjson", &format!("{WITH_VARIABLES}\n"));
     import(&fake, &dir, &[arg(&input)]).assert().code(1);
-    let out = import(&fake, &dir, &[arg(&input)]).assert().success();
-    let id = stdout_of(&out)[0]["id"].as_str().unwrap().to_owned();
+    let id = ids(&printed_records(import(&fake, &dir, &[arg(&input)]))).remove(0);
     assert_eq!(fake.server.contact_count(BOT), 1);
     assert_eq!(
         fake.server.contact(BOT, &id).unwrap().variables["plan"],

@@ -56,8 +56,10 @@ fn a_fixed_line_and_an_inserted_line_are_created_and_nothing_else_twice() {
     let b = r#"{"language":"EN","name":"b"}"#;
     let x = r#"{"language":"EN","name":"x"}"#;
     std::fs::write(&input, format!("{x}\n{a}\n{b}\n{c}\n")).unwrap();
-    let out = import(&fake, &dir, &[arg(&input)]).assert().success();
-    assert_eq!(lines_of(&stdout_of(&out)), [1, 3]);
+    assert_eq!(
+        lines_of(&printed_records(import(&fake, &dir, &[arg(&input)]))),
+        [1, 3]
+    );
     assert_eq!(names(&fake, BOT), ["a", "b", "c", "x"]);
 }
 

@@ -71,15 +71,12 @@ pub fn records(prefix: &str, n: usize) -> String {
 
 /// The names of the chatbot's contacts, sorted (a name twice is a contact created twice).
 pub fn names(fake: &Fake, chatbot: &str) -> Vec<String> {
-    let out = fake
-        .cli()
-        .args([
-            "contacts", "list", "--all", "--output", "ndjson", "--fields", "name",
-        ])
-        .args(["--chatbot", chatbot])
-        .assert()
-        .success();
-    let mut names: Vec<String> = stdout_of(&out)
+    let mut list = fake.cli();
+    list.args([
+        "contacts", "list", "--all", "--output", "ndjson", "--fields", "name",
+    ])
+    .args(["--chatbot", chatbot]);
+    let mut names: Vec<String> = printed_records(list)
         .iter()
         .map(|c| c["name"].as_str().unwrap_or_default().to_owned())
         .collect();
