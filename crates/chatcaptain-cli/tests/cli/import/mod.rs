@@ -148,11 +148,23 @@ pub fn assert_stderr_says(out: &assert_cmd::assert::Assert, text: &str) {
     assert!(stderr.contains(text), "{stderr}");
 }
 
-#[test]
-fn import_creates_each_good_record_and_rejects_the_bad_ones_with_their_line() {
+/// Imports `text`, as the file `name`, into an empty [`BOT`]; some of its records are refused, so
+/// the run exits 1. Answers the fake, the records reported created and the rejects file's lines.
+fn import_partly(name: &str, text: &str) -> (Fake, Vec<Value>, Vec<Value>) {
     let fake = fake(0);
     let dir = Dir::new();
-    let input = dir.file(
+    let input = dir.file(name, text);
+    let rejects_file = dir.path("rejects.ndjson");
+    let out = import_with_rejects(&fake, &dir, &input, &rejects_file)
+        .assert()
+        .code(1);
+    let rejected = rejects(&rejects_file);
+    (fake, stdout_of(&out), rejected)
+}
+
+#[test]
+fn import_creates_each_good_record_and_rejects_the_bad_ones_with_their_line() {
+    let (fake, created, rejected) = import_partly(
         "in.ndjson",
         &[
             r#"{"language":"EN","name":"Ada"}"#,
@@ -165,13 +177,7 @@ fn import_creates_each_good_record_and_rejects_the_bad_ones_with_their_line() {
         ]
         .join("\n"),
     );
-    let rejects_file = dir.path("rejects.ndjson");
-    let out = import_with_rejects(&fake, &dir, &input, &rejects_file)
-        .assert()
-        .code(1);
-    let created = stdout_of(&out);
     assert_eq!(lines_of(&created), [1, 2, 7]);
-    let rejected = rejects(&rejects_file);
     assert_eq!(lines_of(&rejected), [3, 4, 6]);
     assert!(rejected.iter().all(|r| r["outcome"] == "rejected"));
     assert_eq!(fake.server.contact_count(BOT), 3);
@@ -250,17 +256,11 @@ fn a_record_whose_answer_was_lost_is_reported_unknown_and_not_sent_again_by_a_re
 
 #[test]
 fn csv_lines_are_counted_as_an_editor_shows_them_with_crlf_blank_lines_and_quoted_breaks() {
-    let fake = fake(0);
-    let dir = Dir::new();
-    let input = dir.file(
+    let (fake, created, rejected) = import_partly(
         "in.csv",
         "name,language\r\n\r\nAda,EN\r\n\r\n\r\nbad,row,extra\r\n\"Two\r\nlines\",DE\r\nNo language,\r\nGrace,EN\r\n",
     );
-    let rejects_file = dir.path("rejects.ndjson");
-    let out = import_with_rejects(&fake, &dir, &input, &rejects_file)
-        .assert()
-        .code(1);
-    let mut created: Vec<(u64, String)> = stdout_of(&out)
+    let mut created: Vec<(u64, String)> = created
         .iter()
         .map(|c| {
             let id = c["id"].as_str().unwrap();
@@ -271,23 +271,17 @@ fn csv_lines_are_counted_as_an_editor_shows_them_with_crlf_blank_lines_and_quote
     created.sort();
     let expected = [(3, "Ada"), (7, "Two\nlines"), (10, "Grace")];
     assert_eq!(created, expected.map(|(n, s)| (n, s.to_owned())));
-    assert_eq!(lines_of(&rejects(&rejects_file)), [6, 9]);
+    assert_eq!(lines_of(&rejected), [6, 9]);
 }
 
 #[test]
 fn ndjson_lines_with_crlf_and_blank_lines_keep_their_numbers() {
-    let fake = fake(0);
-    let dir = Dir::new();
-    let input = dir.file(
+    let (_fake, created, rejected) = import_partly(
         "in.ndjson",
         "{\"language\":\"EN\",\"name\":\"a\"}\r\n\r\n{\"name\":\"b\"}\r\n\r\n{\"language\":\"EN\",\"name\":\"c\"}\r\n",
     );
-    let rejects_file = dir.path("rejects.ndjson");
-    let out = import_with_rejects(&fake, &dir, &input, &rejects_file)
-        .assert()
-        .code(1);
-    assert_eq!(lines_of(&stdout_of(&out)), [1, 5]);
-    assert_eq!(rejects(&rejects_file)[0]["line"], 3);
+    assert_eq!(lines_of(&created), [1, 5]);
+    assert_eq!(rejected[0]["line"], 3);
 }
 
 #[test]
