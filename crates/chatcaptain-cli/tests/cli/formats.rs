@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{fake, ids, ndjson, printed_records, printed_text};
+use crate::common::{fake, ids, printed_records, printed_text};
 
 #[test]
 fn default_output_off_a_terminal_is_ndjson() {
@@ -16,10 +16,10 @@ fn default_output_off_a_terminal_is_ndjson() {
 #[test]
 fn table_output_has_a_header_and_a_row_per_contact() {
     let fake = fake(3);
-    let json = fake.contacts(&["list", "--limit", "3"]).output().unwrap();
+    let listed = ids(&printed_records(fake.contacts(&["list", "--limit", "3"])));
     let table = printed_text(fake.contacts(&["list", "--limit", "3", "--output", "table"]));
     assert!(table.contains("ID") && table.contains("EMAIL"), "{table}");
-    for id in ids(&ndjson(&json.stdout)) {
+    for id in listed {
         assert!(table.contains(&id), "{id} missing from\n{table}");
     }
 }
@@ -27,7 +27,7 @@ fn table_output_has_a_header_and_a_row_per_contact() {
 #[test]
 fn table_output_of_one_contact_lists_its_fields() {
     let fake = fake(1);
-    let id = ids(&ndjson(&fake.contacts(&["list"]).output().unwrap().stdout)).remove(0);
+    let id = ids(&printed_records(fake.contacts(&["list"]))).remove(0);
     fake.contacts(&["get", &id, "-o", "table"])
         .assert()
         .success()
@@ -71,7 +71,7 @@ fn csv_output_has_the_documented_header_and_a_row_per_contact() {
 #[test]
 fn ndjson_output_of_one_contact_is_one_line() {
     let fake = fake(1);
-    let id = ids(&ndjson(&fake.contacts(&["list"]).output().unwrap().stdout)).remove(0);
+    let id = ids(&printed_records(fake.contacts(&["list"]))).remove(0);
     assert_eq!(
         ids(&printed_records(
             fake.contacts(&["get", &id, "--output", "ndjson"])

@@ -105,14 +105,7 @@ fn search_prints_the_hits_and_how_many_there_are() {
         printed_text(fake.organizations(&["search", EVERY_ONE, "--limit", "3", "-o", "table"]));
     assert!(text.ends_with("┘\n3 of 12 hits\n"), "{text}");
 
-    let one = ndjson(
-        &fake
-            .organizations(&["list", "--limit", "1"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .remove(0);
+    let one = printed_records(fake.organizations(&["list", "--limit", "1"])).remove(0);
     let name = one["name"].as_str().unwrap();
     let hits = printed_records(fake.organizations(&["search", name, "-o", "ndjson"]));
     assert!(!hits.is_empty());
