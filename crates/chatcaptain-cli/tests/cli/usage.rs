@@ -59,14 +59,18 @@ fn no_usage_line_shows_the_same_placeholder_twice() {
     }
 }
 
+/// The line of `help` that describes `--language` (the one after the flag's own).
+fn line_after_language(help: &str) -> &str {
+    help.lines()
+        .skip_while(|line| !line.contains("--language"))
+        .nth(1)
+        .unwrap_or_default()
+}
+
 #[test]
 fn update_help_does_not_call_the_language_required() {
     let text = help(&["contacts", "update"]);
-    let language = text
-        .lines()
-        .skip_while(|line| !line.contains("--language"))
-        .nth(1)
-        .unwrap_or_default();
+    let language = line_after_language(&text);
     assert!(language.contains("Language code"), "{text}");
     assert!(
         !text.to_lowercase().contains("required to create"),
@@ -78,11 +82,7 @@ fn update_help_does_not_call_the_language_required() {
 #[test]
 fn create_help_says_the_language_is_required() {
     let text = help(&["contacts", "create"]);
-    let language = text
-        .lines()
-        .skip_while(|line| !line.contains("--language"))
-        .nth(1)
-        .unwrap_or_default();
+    let language = line_after_language(&text);
     assert!(language.contains("required"), "{text}");
 }
 
