@@ -111,14 +111,14 @@ fn long_help_documents_the_exit_codes_and_the_missing_key_flag() {
 #[cfg(unix)]
 #[test]
 fn api_key_file_readable_by_group_or_others_is_refused_as_ssh_does() {
-    use std::os::unix::fs::PermissionsExt;
+    use crate::common::chmod;
 
     let fake = fake(1);
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), KEY).unwrap();
     let path = file.path().to_str().unwrap();
     for mode in [0o644, 0o640, 0o604, 0o620] {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        chmod(file.path(), mode);
         fake.contacts(&["list", "--api-key-file", path])
             .assert()
             .code(2)
@@ -129,7 +129,7 @@ fn api_key_file_readable_by_group_or_others_is_refused_as_ssh_does() {
             ));
     }
     assert!(fake.server.requests().is_empty(), "a request went out");
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    chmod(file.path(), 0o600);
     fake.contacts(&["list", "--api-key-file", path])
         .assert()
         .success();

@@ -213,10 +213,7 @@ impl Home {
         let file = self.path().join(name);
         std::fs::write(&file, format!("{key}\n")).unwrap();
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
-        }
+        chmod(&file, 0o600);
         file
     }
 
@@ -245,6 +242,13 @@ pub fn home_with_default(fake: &Fake, more: &str) -> Home {
     config.push_str(more);
     home.write_config(&config);
     home
+}
+
+/// `path` with these permission bits.
+#[cfg(unix)]
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// A TOML table for `[profiles.NAME]` with the given keys (values quoted as TOML strings).

@@ -160,11 +160,11 @@ fn configure_refuses_a_missing_key_file() {
 #[cfg(unix)]
 #[test]
 fn configure_refuses_a_key_file_readable_by_others() {
-    use std::os::unix::fs::PermissionsExt;
+    use crate::common::chmod;
 
     let home = Home::new();
     let key_file = home.key_file("bot1.key", KEY);
-    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    chmod(&key_file, 0o644);
     configure_bot1(&home, &key_file)
         .assert()
         .code(2)

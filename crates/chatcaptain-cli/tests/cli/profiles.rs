@@ -3,6 +3,8 @@
 
 use predicates::prelude::*;
 
+#[cfg(unix)]
+use crate::common::chmod;
 use crate::common::{
     BOT, Fake, Home, KEY, fake, home_with_default, printed_records, profile_toml, refused_url,
 };
@@ -361,13 +363,6 @@ fn a_missing_chatbot_says_where_one_can_come_from() {
             predicate::str::contains("no chatbot: pass --chatbot ID, set CHATCAPTAIN_CHATBOT")
                 .and(predicate::str::contains("chatcaptain configure")),
         );
-}
-
-/// `path` with these permission bits.
-#[cfg(unix)]
-fn chmod(path: &std::path::Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// `contacts list` from `home` exits 2, naming `path`, its `mode` and the `chmod` that fixes it.
