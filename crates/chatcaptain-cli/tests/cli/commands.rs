@@ -4,7 +4,8 @@ use chatcaptain_fake::FakeServer;
 use predicates::prelude::*;
 
 use crate::common::{
-    BOT, assert_stops_at_fifty, contact, created_of, fake, fake_with, ids, printed_records,
+    BOT, assert_stops_at_fifty, contact, created_of, fake, fake_with, file_holding, ids,
+    printed_records,
 };
 
 #[test]
@@ -81,12 +82,8 @@ fn create_from_flags_stores_the_contact_and_prints_it() {
 #[test]
 fn create_from_a_json_file_lets_flags_override_it() {
     let fake = fake(0);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(
-        file.path(),
-        r#"{"language": "EN", "name": "From File", "phoneNumber": "+491510000"}"#,
-    )
-    .unwrap();
+    let file =
+        file_holding(r#"{"language": "EN", "name": "From File", "phoneNumber": "+491510000"}"#);
     let path = file.path().to_str().unwrap();
     let created =
         printed_records(fake.contacts(&["create", "--from-file", path, "--name", "From Flag"]));
@@ -99,8 +96,7 @@ fn create_from_a_json_file_lets_flags_override_it() {
 #[test]
 fn create_with_an_unknown_field_in_the_file_is_a_usage_error_naming_it() {
     let fake = fake(0);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), r#"{"language": "EN", "phone": "1"}"#).unwrap();
+    let file = file_holding(r#"{"language": "EN", "phone": "1"}"#);
     fake.contacts(&["create", "--from-file", file.path().to_str().unwrap()])
         .assert()
         .code(2)
@@ -147,8 +143,7 @@ fn update_variables_from_a_file_replace_the_stored_ones_and_var_adds_to_them() {
     let mut stored = contact("C1", "Ada");
     stored.variables = [("plan".to_owned(), "premium".to_owned())].into();
     let fake = fake_with(FakeServer::builder().contact(BOT, stored));
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), r#"{"variables": {"tier": "gold"}}"#).unwrap();
+    let file = file_holding(r#"{"variables": {"tier": "gold"}}"#);
     let path = file.path().to_str().unwrap();
     fake.contacts(&[
         "update",

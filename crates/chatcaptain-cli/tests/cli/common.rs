@@ -244,6 +244,13 @@ pub fn home_with_default(fake: &Fake, more: &str) -> Home {
     home
 }
 
+/// A temporary file holding `text`, removed when dropped.
+pub fn file_holding(text: impl AsRef<[u8]>) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), text).unwrap();
+    file
+}
+
 /// `path` with these permission bits.
 #[cfg(unix)]
 pub fn chmod(path: &Path, mode: u32) {

@@ -152,8 +152,7 @@ fn create_without_a_name_is_a_usage_error_and_creates_nothing() {
         .code(2)
         .stderr(predicate::str::contains("--name <NAME>"));
     // The file may give the name instead; without one there either, the schema says what is missing.
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), r#"{"industry": "Software"}"#).unwrap();
+    let file = file_holding(r#"{"industry": "Software"}"#);
     fake.organizations(&["create", "--from-file", file.path().to_str().unwrap()])
         .assert()
         .code(2)
@@ -164,14 +163,11 @@ fn create_without_a_name_is_a_usage_error_and_creates_nothing() {
 #[test]
 fn create_from_a_file_lets_flags_override_it_and_refuses_what_the_spec_does_not_have() {
     let fake = organizations(0);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    let path = file.path().to_str().unwrap();
     // As `-o json` prints one: its id and created are dropped, not sent.
-    std::fs::write(
-        file.path(),
+    let file = file_holding(
         r#"{"id": "old", "created": "2025-01-01T00:00:00Z", "name": "From File", "website": "https://example.com"}"#,
-    )
-    .unwrap();
+    );
+    let path = file.path().to_str().unwrap();
     let created = printed_records(fake.organizations(&[
         "create",
         "--from-file",
