@@ -244,6 +244,14 @@ pub fn home_with_default(fake: &Fake, more: &str) -> Home {
     home
 }
 
+/// A path named `name` in a directory of its own, where nothing is written yet; the directory
+/// is removed with the guard.
+pub fn temp_path(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    (dir, path)
+}
+
 /// A temporary file holding `text`, removed when dropped.
 pub fn file_holding(text: impl AsRef<[u8]>) -> tempfile::NamedTempFile {
     let file = tempfile::NamedTempFile::new().unwrap();

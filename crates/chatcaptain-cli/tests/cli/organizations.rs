@@ -77,8 +77,7 @@ fn fields_are_the_organizations_and_a_contact_field_is_a_usage_error() {
 #[test]
 fn a_checkpoint_run_cut_by_a_failure_resumes_and_writes_every_one_once() {
     let fake = organizations(100);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("organizations.checkpoint");
+    let (_dir, file) = temp_path("organizations.checkpoint");
     let file = file.to_str().unwrap();
     let sync = ["list", "--all", "--checkpoint", file, "--page-size", "20"];
     // The fourth page is refused (403 is not retried): the run stops after three pages or so.

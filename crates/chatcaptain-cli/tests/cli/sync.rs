@@ -7,8 +7,7 @@ use crate::common::*;
 #[test]
 fn checkpoint_runs_yield_only_the_new_contacts_and_keep_the_file_after_a_failure() {
     let fake = fake(120);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("contacts.checkpoint");
+    let (_dir, file) = temp_path("contacts.checkpoint");
     let file = file.to_str().unwrap();
     let sync = || {
         printed_records(fake.contacts(&[
@@ -45,8 +44,7 @@ fn checkpoint_runs_yield_only_the_new_contacts_and_keep_the_file_after_a_failure
 #[test]
 fn a_lookback_prints_a_contact_that_became_visible_late_once() {
     let fake = fake(30);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("contacts.checkpoint");
+    let (_dir, file) = temp_path("contacts.checkpoint");
     let file = file.to_str().unwrap();
     let sync = |extra: &[&str]| {
         let mut args = vec!["list", "--all", "--checkpoint", file, "--output", "ndjson"];

@@ -113,8 +113,7 @@ fn a_failed_run_saves_its_progress_and_the_next_writes_only_the_rest() {
     let fake = fake(CONTACTS);
     fake.server
         .add_fault(Fault::status(403).on(Route::ListContacts).nth(3));
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("sync.checkpoint");
+    let (_dir, file) = temp_path("sync.checkpoint");
     let file = file.to_str().unwrap();
     let page = PAGE.to_string();
     let args = [
@@ -139,8 +138,7 @@ fn a_failed_run_saves_its_progress_and_the_next_writes_only_the_rest() {
 #[test]
 fn an_odd_record_is_reported_and_the_checkpoint_still_moves_past_the_good_ones() {
     let (_runtime, server) = odd_record_server();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("sync.checkpoint");
+    let (_dir, file) = temp_path("sync.checkpoint");
     let sync = || {
         let mut cmd = bare();
         cmd.env("CHATCAPTAIN_API_KEY", KEY)
@@ -186,8 +184,7 @@ fn a_second_run_on_a_checkpoint_in_use_fails_at_once() {
 #[test]
 fn a_file_that_is_not_a_checkpoint_is_refused_and_left_as_it_is() {
     let fake = fake(5);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("sync.checkpoint");
+    let (_dir, file) = temp_path("sync.checkpoint");
     let path = file.to_str().unwrap();
     for text in [
         "{}",
@@ -231,8 +228,7 @@ fn a_contact_dated_an_hour_ahead_is_written_once_and_does_not_hide_new_ones() {
     let mut future = contact("FUTURE", "Marty");
     future.created = Utc::now() + TimeDelta::hours(1);
     fake.server.insert_contact(BOT, future);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("sync.checkpoint");
+    let (_dir, file) = temp_path("sync.checkpoint");
     let path = file.to_str().unwrap();
     let sync = || {
         fake.contacts(&["list", "--all", "--checkpoint", path, "-o", "ndjson"])
