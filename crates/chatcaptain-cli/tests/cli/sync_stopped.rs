@@ -127,10 +127,10 @@ fn a_failed_run_saves_its_progress_and_the_next_writes_only_the_rest() {
         "ndjson",
     ];
     let failed = fake.contacts(&args).assert().code(3);
-    let mut all = ids(&ndjson(&failed.get_output().stdout));
+    let mut all = ids(&stdout_of(&failed));
     assert!(!all.is_empty());
     let rest = fake.contacts(&args).assert().success();
-    all.extend(ids(&ndjson(&rest.get_output().stdout)));
+    all.extend(ids(&stdout_of(&rest)));
     assert_eq!(all.iter().collect::<HashSet<_>>().len(), CONTACTS as usize);
     assert_eq!(all.len(), CONTACTS as usize, "contacts written twice");
 }
@@ -148,8 +148,8 @@ fn an_odd_record_is_reported_and_the_checkpoint_still_moves_past_the_good_ones()
         cmd
     };
     let first = sync().assert().code(1);
-    assert_eq!(ids(&ndjson(&first.get_output().stdout)), ["c3", "c1"]);
-    let stderr = String::from_utf8_lossy(&first.get_output().stderr).into_owned();
+    assert_eq!(ids(&stdout_of(&first)), ["c3", "c1"]);
+    let stderr = stderr_of(&first);
     assert!(
         stderr.contains(r#""age":42"#),
         "the odd record as sent: {stderr}"
@@ -236,8 +236,8 @@ fn a_contact_dated_an_hour_ahead_is_written_once_and_does_not_hide_new_ones() {
             .success()
     };
     let first = sync();
-    assert_eq!(ndjson(&first.get_output().stdout).len(), 11);
-    let stderr = String::from_utf8_lossy(&first.get_output().stderr).into_owned();
+    assert_eq!(stdout_of(&first).len(), 11);
+    let stderr = stderr_of(&first);
     assert!(
         stderr.contains("contact FUTURE is dated")
             && stderr.contains("ahead of this machine's clock"),
@@ -247,5 +247,5 @@ fn a_contact_dated_an_hour_ahead_is_written_once_and_does_not_hide_new_ones() {
     now.created = Utc::now();
     fake.server.insert_contact(BOT, now);
     let second = sync();
-    assert_eq!(ids(&ndjson(&second.get_output().stdout)), ["NOW"]);
+    assert_eq!(ids(&stdout_of(&second)), ["NOW"]);
 }
