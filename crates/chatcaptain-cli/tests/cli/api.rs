@@ -6,6 +6,14 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
+/// `chatcaptain api METHOD PATH ARGS...` against `fake`.
+fn api(fake: &Fake, method: &str, path: &str) -> assert_cmd::Command {
+    let mut cmd = fake.cli();
+    cmd.args(["api", method, path]);
+    cmd
+}
+
+/// What a run printed, as one JSON value.
 fn stdout_json(out: &assert_cmd::assert::Assert) -> Value {
     serde_json::from_slice(&out.get_output().stdout).expect("stdout is JSON")
 }
@@ -13,15 +21,8 @@ fn stdout_json(out: &assert_cmd::assert::Assert) -> Value {
 #[test]
 fn a_get_sends_the_fields_as_query_and_prints_the_body() {
     let fake = fake(5);
-    let out = fake
-        .cli()
-        .args([
-            "api",
-            "get",
-            "/v1/chatbots/bot1/contacts",
-            "--field",
-            "limit=2",
-        ])
+    let out = api(&fake, "get", "/v1/chatbots/bot1/contacts")
+        .args(["--field", "limit=2"])
         .assert()
         .success();
     let body = stdout_json(&out);
@@ -34,9 +35,7 @@ fn a_get_sends_the_fields_as_query_and_prints_the_body() {
 #[test]
 fn a_post_sends_typed_and_raw_fields_as_a_json_body() {
     let fake = fake(0);
-    let out = fake
-        .cli()
-        .args(["api", "POST", "/v1/chatbots/bot1/organizations"])
+    let out = api(&fake, "POST", "/v1/chatbots/bot1/organizations")
         .args([
             "--raw-field",
             "name=Acme",
@@ -57,16 +56,8 @@ fn a_post_sends_typed_and_raw_fields_as_a_json_body() {
 #[test]
 fn input_from_stdin_is_the_body_and_include_prints_status_and_headers() {
     let fake = fake(0);
-    let out = fake
-        .cli()
-        .args([
-            "api",
-            "POST",
-            "/v1/chatbots/bot1/organizations",
-            "--input",
-            "-",
-            "-i",
-        ])
+    let out = api(&fake, "POST", "/v1/chatbots/bot1/organizations")
+        .args(["--input", "-", "-i"])
         .args(["-H", "X-Trace: t-9"])
         .write_stdin(r#"{"name": "From stdin"}"#)
         .assert()
@@ -89,9 +80,7 @@ fn input_from_stdin_is_the_body_and_include_prints_status_and_headers() {
 #[test]
 fn an_error_status_prints_the_body_and_exits_with_the_code_of_the_other_commands() {
     let fake = fake(0);
-    let out = fake
-        .cli()
-        .args(["api", "GET", "/v1/chatbots/bot1/contacts/no-such-contact"])
+    let out = api(&fake, "GET", "/v1/chatbots/bot1/contacts/no-such-contact")
         .assert()
         .code(4)
         .stderr(predicate::str::contains("404"));
@@ -101,10 +90,8 @@ fn an_error_status_prints_the_body_and_exits_with_the_code_of_the_other_commands
         "the server's own body"
     );
 
-    let wrong_key = fake
-        .cli()
+    let wrong_key = api(&fake, "GET", "/v1/chatbots/bot1/contacts")
         .env("CHATCAPTAIN_API_KEY", "not-the-key")
-        .args(["api", "GET", "/v1/chatbots/bot1/contacts"])
         .assert()
         .code(3);
     drop(wrong_key);

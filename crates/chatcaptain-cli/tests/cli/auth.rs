@@ -3,7 +3,7 @@
 use chatcaptain_fake::{FakeServer, Permission};
 use predicates::prelude::*;
 
-use crate::common::{BOT, KEY, bare, fake, fake_with};
+use crate::common::{BOT, KEY, bare, fake, fake_with, file_holding};
 
 #[test]
 fn bad_key_exits_3_with_the_servers_answer() {
@@ -32,8 +32,7 @@ fn missing_permission_exits_3() {
 #[test]
 fn api_key_file_is_read_and_wins_over_the_environment() {
     let fake = fake(2);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), format!("{KEY}\n")).unwrap();
+    let file = file_holding(format!("{KEY}\n"));
     fake.contacts(&["list", "--api-key-file", file.path().to_str().unwrap()])
         .env("CHATCAPTAIN_API_KEY", "not-the-key")
         .assert()
@@ -55,8 +54,7 @@ fn missing_key_is_a_usage_error_naming_both_sources() {
 #[test]
 fn key_never_appears_in_output_or_errors() {
     let fake = fake(3);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), KEY).unwrap();
+    let file = file_holding(KEY);
     let key_file = file.path().to_str().unwrap();
     let runs = [
         fake.contacts(&["list", "--all", "-o", "json"])
@@ -111,14 +109,13 @@ fn long_help_documents_the_exit_codes_and_the_missing_key_flag() {
 #[cfg(unix)]
 #[test]
 fn api_key_file_readable_by_group_or_others_is_refused_as_ssh_does() {
-    use std::os::unix::fs::PermissionsExt;
+    use crate::common::chmod;
 
     let fake = fake(1);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), KEY).unwrap();
+    let file = file_holding(KEY);
     let path = file.path().to_str().unwrap();
     for mode in [0o644, 0o640, 0o604, 0o620] {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        chmod(file.path(), mode);
         fake.contacts(&["list", "--api-key-file", path])
             .assert()
             .code(2)
@@ -129,7 +126,7 @@ fn api_key_file_readable_by_group_or_others_is_refused_as_ssh_does() {
             ));
     }
     assert!(fake.server.requests().is_empty(), "a request went out");
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    chmod(file.path(), 0o600);
     fake.contacts(&["list", "--api-key-file", path])
         .assert()
         .success();

@@ -19,8 +19,8 @@ fn private_server() -> (tokio::runtime::Runtime, tls::TlsServer) {
     (runtime, server)
 }
 
-fn api_ping(server: &tls::TlsServer) -> assert_cmd::Command {
-    let mut cmd = bare();
+/// `chatcaptain api GET /v1/ping` against `server`, with [`KEY`], run from `cmd`.
+fn api_ping(mut cmd: assert_cmd::Command, server: &tls::TlsServer) -> assert_cmd::Command {
     cmd.env("CHATCAPTAIN_API_KEY", KEY).args([
         "api",
         "GET",
@@ -34,7 +34,7 @@ fn api_ping(server: &tls::TlsServer) -> assert_cmd::Command {
 #[test]
 fn a_private_ca_is_refused_without_the_ca_file_and_trusted_with_it() {
     let (_runtime, server) = private_server();
-    api_ping(&server)
+    api_ping(bare(), &server)
         .assert()
         .code(1)
         .stderr(predicate::str::contains("certificate"));
@@ -42,13 +42,13 @@ fn a_private_ca_is_refused_without_the_ca_file_and_trusted_with_it() {
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, &server.ca_pem).unwrap();
-    api_ping(&server)
+    api_ping(bare(), &server)
         .arg("--ca-file")
         .arg(&ca)
         .assert()
         .success()
         .stdout(predicate::str::contains(r#""private": true"#));
-    api_ping(&server)
+    api_ping(bare(), &server)
         .env("CHATCAPTAIN_CA_FILE", &ca)
         .assert()
         .success();
@@ -62,15 +62,7 @@ fn a_profile_names_its_ca_file_relative_to_the_config() {
     std::fs::create_dir_all(home.config_file().parent().unwrap()).unwrap();
     std::fs::write(home.config_file().with_file_name("ca.pem"), &server.ca_pem).unwrap();
     home.write_config(&profile_toml("default", &[("ca_file", "ca.pem")]));
-    let mut cmd = home.cli();
-    cmd.env("CHATCAPTAIN_API_KEY", KEY).args([
-        "api",
-        "GET",
-        "/v1/ping",
-        "--base-url",
-        &format!("https://localhost:{}", server.addr.port()),
-    ]);
-    cmd.assert().success();
+    api_ping(home.cli(), &server).assert().success();
 }
 
 #[test]
@@ -79,13 +71,13 @@ fn a_missing_or_malformed_ca_file_is_a_usage_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.pem");
     std::fs::write(&bad, "not a certificate").unwrap();
-    api_ping(&server)
+    api_ping(bare(), &server)
         .arg("--ca-file")
         .arg(&bad)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("bad.pem (from --ca-file)"));
-    api_ping(&server)
+    api_ping(bare(), &server)
         .env("CHATCAPTAIN_CA_FILE", dir.path().join("missing.pem"))
         .assert()
         .code(2)

@@ -3,18 +3,17 @@
 use chatcaptain_fake::FakeServer;
 use predicates::prelude::*;
 
-use crate::common::{BOT, contact, fake, fake_with, ids, ndjson};
+use crate::common::{
+    BOT, assert_stops_at_fifty, contact, created_of, fake, fake_with, file_holding, ids,
+    printed_records,
+};
 
 #[test]
 fn list_prints_newest_first_up_to_the_limit() {
     let fake = fake(30);
-    let out = fake.contacts(&["list", "--limit", "7"]).assert().success();
-    let records = ndjson(&out.get_output().stdout);
+    let records = printed_records(fake.contacts(&["list", "--limit", "7"]));
     assert_eq!(records.len(), 7);
-    let created: Vec<&str> = records
-        .iter()
-        .map(|r| r["created"].as_str().unwrap())
-        .collect();
+    let created = created_of(&records);
     let mut newest_first = created.clone();
     newest_first.sort_by(|a, b| b.cmp(a));
     assert_eq!(created, newest_first);
@@ -23,14 +22,10 @@ fn list_prints_newest_first_up_to_the_limit() {
 #[test]
 fn list_without_limit_stops_at_fifty_and_says_so() {
     let fake = fake(60);
-    let out = fake
-        .contacts(&["list"])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "first 50 contacts; --limit N or --all",
-        ));
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 50);
+    assert_stops_at_fifty(
+        fake.contacts(&["list"]),
+        "first 50 contacts; --limit N or --all",
+    );
 }
 
 #[test]
@@ -40,15 +35,16 @@ fn search_prints_only_matching_contacts() {
             .seed_contacts(BOT, 20)
             .contact(BOT, contact("ZEBRA1", "Zebediah Quux")),
     );
-    let out = fake.contacts(&["search", "Zebediah"]).assert().success();
-    assert_eq!(ids(&ndjson(&out.get_output().stdout)), ["ZEBRA1"]);
+    assert_eq!(
+        ids(&printed_records(fake.contacts(&["search", "Zebediah"]))),
+        ["ZEBRA1"]
+    );
 }
 
 #[test]
 fn get_prints_the_contact() {
     let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada Lovelace")));
-    let out = fake.contacts(&["get", "C1"]).assert().success();
-    let records = ndjson(&out.get_output().stdout);
+    let records = printed_records(fake.contacts(&["get", "C1"]));
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["name"], "Ada Lovelace");
 }
@@ -67,19 +63,15 @@ fn get_of_a_missing_contact_exits_4_with_the_status() {
 #[test]
 fn create_from_flags_stores_the_contact_and_prints_it() {
     let fake = fake(0);
-    let out = fake
-        .contacts(&[
-            "create",
-            "--language",
-            "DE",
-            "--name",
-            "Max",
-            "--email",
-            "max@example.com",
-        ])
-        .assert()
-        .success();
-    let created = &ndjson(&out.get_output().stdout)[0];
+    let created = &printed_records(fake.contacts(&[
+        "create",
+        "--language",
+        "DE",
+        "--name",
+        "Max",
+        "--email",
+        "max@example.com",
+    ]))[0];
     let id = created["id"].as_str().unwrap();
     let stored = fake.server.contact(BOT, id).expect("the contact is stored");
     assert_eq!(stored.name.as_deref(), Some("Max"));
@@ -90,21 +82,12 @@ fn create_from_flags_stores_the_contact_and_prints_it() {
 #[test]
 fn create_from_a_json_file_lets_flags_override_it() {
     let fake = fake(0);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(
-        file.path(),
-        r#"{"language": "EN", "name": "From File", "phoneNumber": "+491510000"}"#,
-    )
-    .unwrap();
+    let file =
+        file_holding(r#"{"language": "EN", "name": "From File", "phoneNumber": "+491510000"}"#);
     let path = file.path().to_str().unwrap();
-    let out = fake
-        .contacts(&["create", "--from-file", path, "--name", "From Flag"])
-        .assert()
-        .success();
-    let id = ndjson(&out.get_output().stdout)[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let created =
+        printed_records(fake.contacts(&["create", "--from-file", path, "--name", "From Flag"]));
+    let id = ids(&created).remove(0);
     let stored = fake.server.contact(BOT, &id).unwrap();
     assert_eq!(stored.name.as_deref(), Some("From Flag"));
     assert_eq!(stored.phone_number.as_deref(), Some("+491510000"));
@@ -113,8 +96,7 @@ fn create_from_a_json_file_lets_flags_override_it() {
 #[test]
 fn create_with_an_unknown_field_in_the_file_is_a_usage_error_naming_it() {
     let fake = fake(0);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), r#"{"language": "EN", "phone": "1"}"#).unwrap();
+    let file = file_holding(r#"{"language": "EN", "phone": "1"}"#);
     fake.contacts(&["create", "--from-file", file.path().to_str().unwrap()])
         .assert()
         .code(2)
@@ -161,8 +143,7 @@ fn update_variables_from_a_file_replace_the_stored_ones_and_var_adds_to_them() {
     let mut stored = contact("C1", "Ada");
     stored.variables = [("plan".to_owned(), "premium".to_owned())].into();
     let fake = fake_with(FakeServer::builder().contact(BOT, stored));
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), r#"{"variables": {"tier": "gold"}}"#).unwrap();
+    let file = file_holding(r#"{"variables": {"tier": "gold"}}"#);
     let path = file.path().to_str().unwrap();
     fake.contacts(&[
         "update",
@@ -225,8 +206,7 @@ fn organizations_lists_the_contacts_memberships() {
             .contact(BOT, contact("C1", "Ada"))
             .organization(BOT, "C1", organization),
     );
-    let out = fake.contacts(&["organizations", "C1"]).assert().success();
-    let records = ndjson(&out.get_output().stdout);
+    let records = printed_records(fake.contacts(&["organizations", "C1"]));
     assert_eq!(ids(&records), ["ORG1"]);
     assert_eq!(records[0]["name"], "Acme");
 }

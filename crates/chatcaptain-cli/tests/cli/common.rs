@@ -1,5 +1,6 @@
 //! A fake server per test, and the binary pointed at it.
 
+use std::borrow::BorrowMut;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -119,6 +120,49 @@ pub fn ndjson(out: &[u8]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// Runs `cmd`, which must succeed, and answers the records it printed as ndjson.
+pub fn printed_records(mut cmd: impl BorrowMut<Command>) -> Vec<serde_json::Value> {
+    stdout_of(&cmd.borrow_mut().assert().success())
+}
+
+/// Runs `cmd`, which must succeed, and answers what it printed, as text.
+pub fn printed_text(mut cmd: impl BorrowMut<Command>) -> String {
+    stdout_text(&cmd.borrow_mut().assert().success())
+}
+
+/// The records a run printed as ndjson.
+pub fn stdout_of(out: &assert_cmd::assert::Assert) -> Vec<serde_json::Value> {
+    ndjson(&out.get_output().stdout)
+}
+
+/// What a run printed, as text.
+pub fn stdout_text(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+}
+
+/// What a run said on stderr, as text.
+pub fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+}
+
+/// Runs `cmd`, a listing without `--limit` of more than 50 records: it prints the first 50 and
+/// says so with `notice` on stderr.
+pub fn assert_stops_at_fifty(mut cmd: Command, notice: &str) {
+    let out = cmd
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(notice));
+    assert_eq!(stdout_of(&out).len(), 50);
+}
+
+/// The `created` of each record, in the order printed.
+pub fn created_of(records: &[serde_json::Value]) -> Vec<&str> {
+    records
+        .iter()
+        .map(|r| r["created"].as_str().unwrap())
+        .collect()
+}
+
 /// The `id` of each record.
 pub fn ids(records: &[serde_json::Value]) -> Vec<String> {
     records
@@ -169,10 +213,7 @@ impl Home {
         let file = self.path().join(name);
         std::fs::write(&file, format!("{key}\n")).unwrap();
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
-        }
+        chmod(&file, 0o600);
         file
     }
 
@@ -183,6 +224,46 @@ impl Home {
             .env("XDG_CONFIG_HOME", self.xdg_config_home());
         cmd
     }
+}
+
+/// A home whose `default` profile points at `fake` with the right key (in a key file) and
+/// chatbot, followed by the TOML lines `more` (`max_rate = 20\n`).
+pub fn home_with_default(fake: &Fake, more: &str) -> Home {
+    let home = Home::new();
+    let key_file = home.key_file("bot1.key", KEY);
+    let mut config = profile_toml(
+        "default",
+        &[
+            ("chatbot", BOT),
+            ("key_file", key_file.to_str().unwrap()),
+            ("base_url", &fake.server.base_url()),
+        ],
+    );
+    config.push_str(more);
+    home.write_config(&config);
+    home
+}
+
+/// A path named `name` in a directory of its own, where nothing is written yet; the directory
+/// is removed with the guard.
+pub fn temp_path(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    (dir, path)
+}
+
+/// A temporary file holding `text`, removed when dropped.
+pub fn file_holding(text: impl AsRef<[u8]>) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), text).unwrap();
+    file
+}
+
+/// `path` with these permission bits.
+#[cfg(unix)]
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// A TOML table for `[profiles.NAME]` with the given keys (values quoted as TOML strings).

@@ -2,7 +2,15 @@
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, Home, KEY, fake, ndjson, profile_toml};
+use crate::common::{BOT, Home, KEY, fake, printed_records, profile_toml};
+
+/// `chatcaptain configure --chatbot bot1 --key-file KEY_FILE` from `home`.
+fn configure_bot1(home: &Home, key_file: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = home.cli();
+    cmd.args(["configure", "--chatbot", BOT, "--key-file"])
+        .arg(key_file);
+    cmd
+}
 
 #[test]
 fn configure_saves_a_profile_that_the_next_run_uses() {
@@ -10,9 +18,7 @@ fn configure_saves_a_profile_that_the_next_run_uses() {
     let home = Home::new();
     let key_file = home.key_file("bot1.key", KEY);
     assert!(!home.config_file().parent().unwrap().exists());
-    home.cli()
-        .args(["configure", "--chatbot", BOT, "--key-file"])
-        .arg(&key_file)
+    configure_bot1(&home, &key_file)
         .args(["--base-url", &fake.server.base_url()])
         .assert()
         .success()
@@ -22,8 +28,10 @@ fn configure_saves_a_profile_that_the_next_run_uses() {
         ));
     let text = std::fs::read_to_string(home.config_file()).unwrap();
     assert!(!text.contains(KEY), "the key itself was saved:\n{text}");
-    let out = home.cli().args(["contacts", "list"]).assert().success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 2);
+    assert_eq!(
+        printed_records(home.cli().args(["contacts", "list"])).len(),
+        2
+    );
 }
 
 #[test]
@@ -87,12 +95,10 @@ fn configure_keeps_other_profiles_comments_and_the_settings_not_given() {
 fn configure_writes_the_profile_the_variable_names_and_no_variables_values() {
     let home = Home::new();
     let key_file = home.key_file("bot1.key", KEY);
-    home.cli()
+    configure_bot1(&home, &key_file)
         .env("CHATCAPTAIN_PROFILE", "shop")
         .env("CHATCAPTAIN_BASE_URL", "http://127.0.0.1:9")
         .env("CHATCAPTAIN_CHATBOT", "from-env")
-        .args(["configure", "--chatbot", BOT, "--key-file"])
-        .arg(&key_file)
         .assert()
         .success();
     assert_eq!(
@@ -129,9 +135,7 @@ fn configure_without_a_setting_is_a_usage_error() {
 fn configure_refuses_a_base_url_the_client_would_refuse() {
     let home = Home::new();
     let key_file = home.key_file("bot1.key", KEY);
-    home.cli()
-        .args(["configure", "--chatbot", BOT, "--key-file"])
-        .arg(&key_file)
+    configure_bot1(&home, &key_file)
         .args(["--base-url", "http://api.example.com"])
         .assert()
         .code(2)
@@ -146,9 +150,7 @@ fn configure_refuses_a_base_url_the_client_would_refuse() {
 fn configure_refuses_a_missing_key_file() {
     let home = Home::new();
     let missing = home.path().join("no.key");
-    home.cli()
-        .args(["configure", "--chatbot", BOT, "--key-file"])
-        .arg(&missing)
+    configure_bot1(&home, &missing)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(missing.to_str().unwrap()));
@@ -158,14 +160,12 @@ fn configure_refuses_a_missing_key_file() {
 #[cfg(unix)]
 #[test]
 fn configure_refuses_a_key_file_readable_by_others() {
-    use std::os::unix::fs::PermissionsExt;
+    use crate::common::chmod;
 
     let home = Home::new();
     let key_file = home.key_file("bot1.key", KEY);
-    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
-    home.cli()
-        .args(["configure", "--chatbot", BOT, "--key-file"])
-        .arg(&key_file)
+    chmod(&key_file, 0o644);
+    configure_bot1(&home, &key_file)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!(
@@ -181,9 +181,7 @@ fn configure_leaves_a_malformed_config_file_as_it_is_and_names_the_line() {
     let key_file = home.key_file("bot1.key", KEY);
     let broken = "[profiles.shop]\nchatbot = \"s1\"\n[profiles.shop\n";
     let file = home.write_config(broken);
-    home.cli()
-        .args(["configure", "--chatbot", BOT, "--key-file"])
-        .arg(&key_file)
+    configure_bot1(&home, &key_file)
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(format!(
@@ -223,11 +221,7 @@ fn configure_edits_a_linked_config_file_where_it_is() {
     std::fs::write(&real, &mine).unwrap();
     std::fs::create_dir_all(home.config_file().parent().unwrap()).unwrap();
     std::os::unix::fs::symlink(&real, home.config_file()).unwrap();
-    home.cli()
-        .args(["configure", "--chatbot", BOT, "--key-file"])
-        .arg(&key_file)
-        .assert()
-        .success();
+    configure_bot1(&home, &key_file).assert().success();
     assert!(home.config_file().symlink_metadata().unwrap().is_symlink());
     let text = std::fs::read_to_string(&real).unwrap();
     assert!(
@@ -254,12 +248,7 @@ fn configure_list_shows_the_profiles_and_no_key() {
             .assert()
             .success();
     }
-    let out = home
-        .cli()
-        .args(["configure", "list", "-o", "ndjson"])
-        .assert()
-        .success();
-    let rows = ndjson(&out.get_output().stdout);
+    let rows = printed_records(home.cli().args(["configure", "list", "-o", "ndjson"]));
     let names: Vec<_> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["default", "shop"]);
     assert_eq!(rows[1]["chatbot"], "s1");

@@ -1,32 +1,39 @@
 //! `chatcaptain doctor`: the spec's guesses checked against a server, read-only.
 
-use chatcaptain_fake::{FakeServer, Fault, Route};
+use chatcaptain_fake::{FakeServer, FakeServerBuilder, Fault, Route};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
 use crate::common::*;
 
+/// A fake server holding `n` generated contacts and as many organizations in [`BOT`].
+fn seeded(n: u64) -> FakeServerBuilder {
+    FakeServer::builder()
+        .seed_contacts(BOT, n)
+        .seed_organizations(BOT, n)
+}
+
 /// A fake holding `n` generated contacts and as many organizations in [`BOT`].
 fn fake_with_organizations(n: u64) -> Fake {
-    fake_with(
-        FakeServer::builder()
-            .seed_contacts(BOT, n)
-            .seed_organizations(BOT, n),
-    )
+    fake_with(seeded(n))
+}
+
+/// `chatcaptain doctor --chatbot CHATBOT` against `fake`.
+fn doctor(fake: &Fake, chatbot: &str) -> assert_cmd::Command {
+    let mut cmd = fake.cli();
+    cmd.args(["doctor", "--chatbot", chatbot]);
+    cmd
+}
+
+/// The report a run printed.
+fn report(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 
 #[test]
 fn doctor_against_the_fake_finds_no_difference_and_writes_nothing() {
     let fake = fake_with_organizations(300);
-    let output = fake
-        .cli()
-        .args(["doctor", "--chatbot", BOT])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(output).unwrap();
+    let text = report(&doctor(&fake, BOT).assert().success());
     for operation in [
         "listContacts",
         "searchContacts",
@@ -54,11 +61,39 @@ fn doctor_against_the_fake_finds_no_difference_and_writes_nothing() {
     assert!(fake.server.request_count(Route::Any) >= 4);
 }
 
+/// Answers GET `/v1/chatbots/bot1/{under_bot}` on `server` with `response`.
+async fn mount_get(
+    server: &wiremock::MockServer,
+    under_bot: &str,
+    response: impl wiremock::Respond + 'static,
+) {
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path(format!(
+            "/v1/chatbots/{BOT}/{under_bot}"
+        )))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// `body` as a 200 answer.
+fn ok(body: Value) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(200).set_body_json(body)
+}
+
+/// The `pageToken` a request names, if any.
+fn page_token(request: &wiremock::Request) -> Option<String> {
+    request
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == "pageToken")
+        .map(|(_, v)| v.into_owned())
+}
+
 /// A server unlike the spec: an odd variable, oldest first, a cap of 2 on `limit`, an inclusive
 /// `pageToken`.
 fn different_server(runtime: &tokio::runtime::Runtime) -> wiremock::MockServer {
     runtime.block_on(async {
-        use wiremock::matchers::{method, path};
         let server = wiremock::MockServer::start().await;
         let contact = |id: &str, secs: u32| {
             json!({ "id": id, "created": format!("2025-01-01T00:00:{secs:02}Z"), "language": "EN" })
@@ -67,40 +102,23 @@ fn different_server(runtime: &tokio::runtime::Runtime) -> wiremock::MockServer {
         odd["variables"] = json!({ "age": 42 });
         let all: Vec<Value> = vec![odd, contact("c2", 2), contact("c3", 3)];
         let list = all.clone();
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-            .respond_with(move |request: &wiremock::Request| {
-                let token = request
-                    .url
-                    .query_pairs()
-                    .find(|(k, _)| k == "pageToken")
-                    .map(|(_, v)| v.into_owned());
-                let page: Vec<Value> = list
-                    .iter()
-                    .filter(|c| token.as_deref().is_none_or(|t| c["created"].as_str().unwrap() <= t))
-                    .take(2)
-                    .cloned()
-                    .collect();
-                wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contacts": page }))
-            })
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/search")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "results": null })))
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/c1")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contact": all[0] })))
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/c1/organizations")))
-            // A refusal other than the key's (401, 403: exit 3) is a difference.
-            .respond_with(wiremock::ResponseTemplate::new(400).set_body_json(json!({ "statusCode": 400, "message": "Bad Request", "error": "Bad Request" })))
-            .mount(&server)
-            .await;
+        mount_get(&server, "contacts", move |request: &wiremock::Request| {
+            let token = page_token(request);
+            let page: Vec<Value> = list
+                .iter()
+                .filter(|c| token.as_deref().is_none_or(|t| c["created"].as_str().unwrap() <= t))
+                .take(2)
+                .cloned()
+                .collect();
+            ok(json!({ "contacts": page }))
+        })
+        .await;
+        mount_get(&server, "contacts/search", ok(json!({ "results": null }))).await;
+        mount_get(&server, "contacts/c1", ok(json!({ "contact": all[0] }))).await;
+        // A refusal other than the key's (401, 403: exit 3) is a difference.
+        let refusal = json!({ "statusCode": 400, "message": "Bad Request", "error": "Bad Request" });
+        let refused = wiremock::ResponseTemplate::new(400).set_body_json(refusal);
+        mount_get(&server, "contacts/c1/organizations", refused).await;
         server
     })
 }
@@ -112,7 +130,7 @@ fn doctor_finds_differences(server: &wiremock::MockServer) -> String {
         .args(["--base-url", &server.uri(), "doctor", "--chatbot", BOT])
         .assert()
         .code(1);
-    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+    report(&assert)
 }
 
 #[test]
@@ -150,33 +168,29 @@ fn doctor_against_a_different_server_names_every_difference_and_exits_1() {
 fn doctor_finds_a_server_that_reads_page_tokens_in_whole_seconds() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(async {
-        use wiremock::matchers::{method, path};
         let server = wiremock::MockServer::start().await;
         // Millisecond timestamps, newest first; the token is read without its fraction.
         let all: Vec<Value> = (0..3)
             .rev()
             .map(|i| json!({ "id": format!("c{i}"), "created": format!("2025-01-01T00:00:0{i}.250Z") }))
             .collect();
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-            .respond_with(move |request: &wiremock::Request| {
-                let token = request
-                    .url
-                    .query_pairs()
-                    .find(|(k, _)| k == "pageToken")
-                    .map(|(_, v)| v.split('.').next().unwrap().trim_end_matches('Z').to_owned());
-                let page: Vec<Value> = all
-                    .iter()
-                    .filter(|c| {
-                        let created = c["created"].as_str().unwrap();
-                        token.as_deref().is_none_or(|t| created < t)
-                    })
-                    .cloned()
-                    .collect();
-                wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contacts": page }))
-            })
-            .mount(&server)
-            .await;
+        mount_get(&server, "contacts", move |request: &wiremock::Request| {
+            let token = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "pageToken")
+                .map(|(_, v)| v.split('.').next().unwrap().trim_end_matches('Z').to_owned());
+            let page: Vec<Value> = all
+                .iter()
+                .filter(|c| {
+                    let created = c["created"].as_str().unwrap();
+                    token.as_deref().is_none_or(|t| created < t)
+                })
+                .cloned()
+                .collect();
+            ok(json!({ "contacts": page }))
+        })
+        .await;
         server
     });
     let text = doctor_finds_differences(&server);
@@ -189,13 +203,12 @@ fn doctor_finds_a_server_that_reads_page_tokens_in_whole_seconds() {
 /// `doctor` against `fake` (searching for a term every generated contact matches), which must
 /// exit 5: nothing differs, but not everything was checked.
 fn doctor_cannot_check_everything(fake: &Fake) -> String {
-    let assert = fake
-        .cli()
-        .args(["doctor", "--chatbot", BOT, "--query", "example.com"])
+    let assert = doctor(fake, BOT)
+        .args(["--query", "example.com"])
         .assert()
         .code(5)
         .stderr(predicate::str::contains("could not be made"));
-    let text = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let text = report(&assert);
     assert!(!text.contains("the API matches the spec"), "{text}");
     assert!(!text.contains("DIFFERS"), "{text}");
     text
@@ -238,12 +251,7 @@ fn doctor_whose_probe_the_server_fails_says_it_could_not_check_that_guess() {
             "NOT CHECKED the end of the list (limit cap): its probe was answered 500",
         ),
     ] {
-        let fake = fake_with(
-            FakeServer::builder()
-                .seed_contacts(BOT, 30)
-                .seed_organizations(BOT, 30)
-                .fault(Fault::status(500).on(Route::ListContacts).nth(nth)),
-        );
+        let fake = fake_with(seeded(30).fault(Fault::status(500).on(Route::ListContacts).nth(nth)));
         let text = doctor_cannot_check_everything(&fake);
         assert!(text.contains(guess), "{guess}: {text}");
         assert_eq!(text.matches("NOT CHECKED").count(), 1, "{text}");
@@ -254,57 +262,29 @@ fn doctor_whose_probe_the_server_fails_says_it_could_not_check_that_guess() {
 /// A server whose search answers the same first hits whatever `page` says; the rest as the spec.
 fn search_ignoring_page(runtime: &tokio::runtime::Runtime) -> wiremock::MockServer {
     runtime.block_on(async {
-        use wiremock::matchers::{method, path};
         let server = wiremock::MockServer::start().await;
         let all: Vec<Value> = (0..30)
             .rev()
             .map(|i| json!({ "id": format!("c{i}"), "created": format!("2025-01-01T00:00:{i:02}Z"), "language": "EN", "name": "Ada" }))
             .collect();
         let list = all.clone();
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-            .respond_with(move |request: &wiremock::Request| {
-                let token = request.url.query_pairs().find(|(k, _)| k == "pageToken").map(|(_, v)| v.into_owned());
-                let page: Vec<Value> = list
-                    .iter()
-                    .filter(|c| token.as_deref().is_none_or(|t| c["created"].as_str().unwrap() < t))
-                    .cloned()
-                    .collect();
-                wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contacts": page }))
-            })
-            .mount(&server)
-            .await;
+        mount_get(&server, "contacts", move |request: &wiremock::Request| {
+            let token = page_token(request);
+            let page: Vec<Value> = list
+                .iter()
+                .filter(|c| token.as_deref().is_none_or(|t| c["created"].as_str().unwrap() < t))
+                .cloned()
+                .collect();
+            ok(json!({ "contacts": page }))
+        })
+        .await;
         let hits: Vec<Value> = all.iter().take(10).map(|c| json!({ "document": c })).collect();
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/search")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(
-                json!({ "results": { "found": 30, "facetCounts": [], "hits": hits } }),
-            ))
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/c29")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "contact": all[0] })))
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/c29/organizations")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "organizations": [] })))
-            .mount(&server)
-            .await;
+        mount_get(&server, "contacts/search", ok(json!({ "results": { "found": 30, "facetCounts": [], "hits": hits } }))).await;
+        mount_get(&server, "contacts/c29", ok(json!({ "contact": all[0] }))).await;
+        mount_get(&server, "contacts/c29/organizations", ok(json!({ "organizations": [] }))).await;
         // No organizations: their checks are not made, and nothing of them differs.
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/organizations")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({ "organizations": [] })))
-            .mount(&server)
-            .await;
-        wiremock::Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/organizations/search")))
-            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(
-                json!({ "results": { "found": 0, "facetCounts": [], "hits": [] } }),
-            ))
-            .mount(&server)
-            .await;
+        mount_get(&server, "organizations", ok(json!({ "organizations": [] }))).await;
+        mount_get(&server, "organizations/search", ok(json!({ "results": { "found": 0, "facetCounts": [], "hits": [] } }))).await;
         server
     })
 }
@@ -328,12 +308,8 @@ fn doctor_without_a_query_probes_search_paging_with_a_term_the_records_share() {
     // 30 contacts: the first one's name has one hit, their e-mail domain 30. 30 organizations:
     // each has a domain of its own under example.com.
     let fake = fake_with_organizations(30);
-    let out = fake
-        .cli()
-        .args(["doctor", "--chatbot", BOT])
-        .assert()
-        .success();
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let out = doctor(&fake, BOT).assert().success();
+    let text = report(&out);
     assert_eq!(
         text.matches("probed with query=\"example.com\"").count(),
         2,
@@ -350,12 +326,7 @@ fn doctor_without_a_query_probes_search_paging_with_a_term_the_records_share() {
 
 #[test]
 fn doctor_counts_a_server_error_as_not_checked_not_as_a_match() {
-    let fake = fake_with(
-        FakeServer::builder()
-            .seed_contacts(BOT, 30)
-            .seed_organizations(BOT, 30)
-            .fault(Fault::status(500).on(Route::GetContact)),
-    );
+    let fake = fake_with(seeded(30).fault(Fault::status(500).on(Route::GetContact)));
     let text = doctor_cannot_check_everything(&fake);
     assert!(
         text.contains("NOT CHECKED getContact: answered 500 Internal Server Error"),
@@ -386,18 +357,12 @@ fn doctor_on_a_chatbot_without_organizations_checks_their_list_but_not_its_guess
 #[test]
 fn doctor_names_an_organizations_probe_the_server_refuses_as_a_difference() {
     let fake = fake_with(
-        FakeServer::builder()
-            .seed_contacts(BOT, 30)
-            .seed_organizations(BOT, 30)
+        seeded(30)
             // Not 403: a refused key is exit 3, not a difference.
             .fault(Fault::status(400).on(Route::SearchOrganizations)),
     );
-    let out = fake
-        .cli()
-        .args(["doctor", "--chatbot", BOT])
-        .assert()
-        .code(1);
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let out = doctor(&fake, BOT).assert().code(1);
+    let text = report(&out);
     assert!(
         text.contains("DIFFERS searchOrganizations: answered 400 Bad Request"),
         "{text}"
@@ -408,17 +373,12 @@ fn doctor_names_an_organizations_probe_the_server_refuses_as_a_difference() {
 #[test]
 fn doctor_on_a_chatbot_the_key_does_not_belong_to_exits_3_and_names_it() {
     let fake = fake_with_organizations(3);
-    let out = fake
-        .cli()
-        .args(["doctor", "--chatbot", "b0t1"])
-        .assert()
-        .code(3)
-        .stderr(
-            "error: doctor could not check the API: 403 Forbidden: Insufficient permissions. \
+    let out = doctor(&fake, "b0t1").assert().code(3).stderr(
+        "error: doctor could not check the API: 403 Forbidden: Insufficient permissions. \
              (chatbot \"b0t1\": the API key may belong to another chatbot, or lack the \
              permission to read it) (request id fake-000001)\n",
-        );
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    );
+    let text = report(&out);
     assert!(!text.contains("differ"), "{text}");
     assert!(!text.contains("summary"), "{text}");
     assert_eq!(fake.server.request_count(Route::Any), 1);
@@ -427,9 +387,8 @@ fn doctor_on_a_chatbot_the_key_does_not_belong_to_exits_3_and_names_it() {
 #[test]
 fn doctor_with_a_refused_key_exits_3() {
     let fake = fake_with_organizations(3);
-    fake.cli()
+    doctor(&fake, BOT)
         .env("CHATCAPTAIN_API_KEY", "not-the-key")
-        .args(["doctor", "--chatbot", BOT])
         .assert()
         .code(3)
         .stderr(predicate::str::starts_with(
@@ -440,21 +399,14 @@ fn doctor_with_a_refused_key_exits_3() {
 
 #[test]
 fn doctor_whose_key_may_not_read_organizations_shows_the_contacts_checks_then_exits_3() {
-    let fake = fake_with(
-        FakeServer::builder()
-            .seed_contacts(BOT, 30)
-            .seed_organizations(BOT, 30)
-            .revoke(chatcaptain_fake::Permission::OrganizationsList),
-    );
-    let out = fake
-        .cli()
-        .args(["doctor", "--chatbot", BOT])
+    let fake = fake_with(seeded(30).revoke(chatcaptain_fake::Permission::OrganizationsList));
+    let out = doctor(&fake, BOT)
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
             "403 Forbidden: Insufficient permissions.",
         ));
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let text = report(&out);
     assert_eq!(
         text.matches("ok: the answer matches the spec").count(),
         4,

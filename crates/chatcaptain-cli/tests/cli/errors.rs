@@ -3,7 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, KEY, bare, fake, refused_url};
+use crate::common::{BOT, KEY, bare, fake, refused_url, stderr_of};
 
 #[test]
 fn connection_refused_prints_the_transport_message_once() {
@@ -14,7 +14,7 @@ fn connection_refused_prints_the_transport_message_once() {
         .assert()
         .code(1)
         .stdout("");
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stderr = stderr_of(&out);
     assert_eq!(
         stderr.matches("error sending request").count(),
         1,

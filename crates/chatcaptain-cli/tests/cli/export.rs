@@ -2,16 +2,19 @@
 
 use std::collections::HashSet;
 
-use crate::common::{fake, ids, ndjson};
+use crate::common::{fake, ids, printed_records};
 
 #[test]
 fn ndjson_export_of_10000_contacts_has_every_id_exactly_once() {
     let fake = fake(10_000);
-    let out = fake
-        .contacts(&["list", "--all", "--page-size", "1000", "--output", "ndjson"])
-        .assert()
-        .success();
-    let ids = ids(&ndjson(&out.get_output().stdout));
+    let ids = ids(&printed_records(fake.contacts(&[
+        "list",
+        "--all",
+        "--page-size",
+        "1000",
+        "--output",
+        "ndjson",
+    ])));
     assert_eq!(ids.len(), 10_000);
     assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 10_000);
 }

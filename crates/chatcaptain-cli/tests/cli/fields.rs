@@ -3,7 +3,7 @@
 use chatcaptain_fake::FakeServer;
 use predicates::prelude::*;
 
-use crate::common::{BOT, contact, fake, fake_with, ndjson};
+use crate::common::{BOT, contact, fake, fake_with, printed_records, printed_text};
 
 /// The keys of a one-line JSON object in the order written (serde_json's `Value` sorts them).
 fn keys_in_order(line: &str) -> Vec<String> {
@@ -19,26 +19,16 @@ fn keys_in_order(line: &str) -> Vec<String> {
 #[test]
 fn ndjson_has_exactly_the_fields_asked_for_in_that_order() {
     let fake = fake(3);
-    let full = ndjson(
-        &fake
-            .contacts(&["list", "--limit", "3"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
-    let out = fake
-        .contacts(&[
-            "list",
-            "--limit",
-            "3",
-            "--fields",
-            "email,id,name",
-            "-o",
-            "ndjson",
-        ])
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let full = printed_records(fake.contacts(&["list", "--limit", "3"]));
+    let text = printed_text(fake.contacts(&[
+        "list",
+        "--limit",
+        "3",
+        "--fields",
+        "email,id,name",
+        "-o",
+        "ndjson",
+    ]));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3);
     for (line, whole) in lines.iter().zip(&full) {
@@ -53,13 +43,7 @@ fn ndjson_has_exactly_the_fields_asked_for_in_that_order() {
 #[test]
 fn csv_has_exactly_the_columns_asked_for_in_that_order() {
     let fake = fake(2);
-    let full = ndjson(
-        &fake
-            .contacts(&["list", "--limit", "2"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let full = printed_records(fake.contacts(&["list", "--limit", "2"]));
     let out = fake
         .contacts(&["list", "--limit", "2", "--fields", "name,id", "-o", "csv"])
         .assert()
@@ -80,19 +64,15 @@ fn csv_has_exactly_the_columns_asked_for_in_that_order() {
 #[test]
 fn a_table_has_exactly_the_columns_asked_for_in_that_order() {
     let fake = fake(2);
-    let out = fake
-        .contacts(&[
-            "list",
-            "--limit",
-            "2",
-            "--fields",
-            "email,name",
-            "-o",
-            "table",
-        ])
-        .assert()
-        .success();
-    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let table = printed_text(fake.contacts(&[
+        "list",
+        "--limit",
+        "2",
+        "--fields",
+        "email,name",
+        "-o",
+        "table",
+    ]));
     let header = table.lines().nth(1).unwrap();
     let columns: Vec<&str> = header
         .split(['│', '┆'])

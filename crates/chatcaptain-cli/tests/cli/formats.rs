@@ -2,26 +2,24 @@
 
 use predicates::prelude::*;
 
-use crate::common::{fake, ids, ndjson};
+use crate::common::{fake, ids, printed_records, printed_text};
 
 #[test]
 fn default_output_off_a_terminal_is_ndjson() {
     let fake = fake(3);
-    let out = fake.contacts(&["list", "--limit", "3"]).assert().success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 3);
+    assert_eq!(
+        printed_records(fake.contacts(&["list", "--limit", "3"])).len(),
+        3
+    );
 }
 
 #[test]
 fn table_output_has_a_header_and_a_row_per_contact() {
     let fake = fake(3);
-    let json = fake.contacts(&["list", "--limit", "3"]).output().unwrap();
-    let out = fake
-        .contacts(&["list", "--limit", "3", "--output", "table"])
-        .assert()
-        .success();
-    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let listed = ids(&printed_records(fake.contacts(&["list", "--limit", "3"])));
+    let table = printed_text(fake.contacts(&["list", "--limit", "3", "--output", "table"]));
     assert!(table.contains("ID") && table.contains("EMAIL"), "{table}");
-    for id in ids(&ndjson(&json.stdout)) {
+    for id in listed {
         assert!(table.contains(&id), "{id} missing from\n{table}");
     }
 }
@@ -29,7 +27,7 @@ fn table_output_has_a_header_and_a_row_per_contact() {
 #[test]
 fn table_output_of_one_contact_lists_its_fields() {
     let fake = fake(1);
-    let id = ids(&ndjson(&fake.contacts(&["list"]).output().unwrap().stdout)).remove(0);
+    let id = ids(&printed_records(fake.contacts(&["list"]))).remove(0);
     fake.contacts(&["get", &id, "-o", "table"])
         .assert()
         .success()
@@ -59,11 +57,7 @@ fn json_output_of_an_empty_listing_is_an_empty_array() {
 #[test]
 fn csv_output_has_the_documented_header_and_a_row_per_contact() {
     let fake = fake(5);
-    let out = fake
-        .contacts(&["list", "--limit", "5", "--output", "csv"])
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = printed_text(fake.contacts(&["list", "--limit", "5", "--output", "csv"]));
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
@@ -77,10 +71,11 @@ fn csv_output_has_the_documented_header_and_a_row_per_contact() {
 #[test]
 fn ndjson_output_of_one_contact_is_one_line() {
     let fake = fake(1);
-    let id = ids(&ndjson(&fake.contacts(&["list"]).output().unwrap().stdout)).remove(0);
-    let out = fake
-        .contacts(&["get", &id, "--output", "ndjson"])
-        .assert()
-        .success();
-    assert_eq!(ids(&ndjson(&out.get_output().stdout)), [id]);
+    let id = ids(&printed_records(fake.contacts(&["list"]))).remove(0);
+    assert_eq!(
+        ids(&printed_records(
+            fake.contacts(&["get", &id, "--output", "ndjson"])
+        )),
+        [id]
+    );
 }

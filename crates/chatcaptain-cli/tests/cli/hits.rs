@@ -3,7 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::fake;
+use crate::common::{fake, printed_text};
 
 /// Matches every seeded contact: each has an e-mail at example.com.
 const EVERYONE: &str = "example.com";
@@ -11,22 +11,14 @@ const EVERYONE: &str = "example.com";
 #[test]
 fn a_search_table_ends_with_how_many_hits_of_how_many() {
     let fake = fake(12);
-    let out = fake
-        .contacts(&["search", EVERYONE, "--limit", "3", "-o", "table"])
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = printed_text(fake.contacts(&["search", EVERYONE, "--limit", "3", "-o", "table"]));
     assert!(text.ends_with("┘\n3 of 12 hits\n"), "{text}");
 }
 
 #[test]
 fn a_search_in_a_format_for_programs_has_no_footer() {
     let fake = fake(12);
-    let out = fake
-        .contacts(&["search", EVERYONE, "--limit", "3", "-o", "csv"])
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = printed_text(fake.contacts(&["search", EVERYONE, "--limit", "3", "-o", "csv"]));
     assert_eq!(text.lines().count(), 4, "{text}");
     assert!(!text.contains("hits"), "{text}");
 }

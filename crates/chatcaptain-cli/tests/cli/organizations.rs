@@ -20,24 +20,13 @@ const EVERY_ONE: &str = "example.com";
 #[test]
 fn list_prints_newest_first_in_every_format_up_to_the_limit() {
     let fake = organizations(8);
-    let out = fake
-        .organizations(&["list", "--limit", "5", "-o", "ndjson"])
-        .assert()
-        .success();
-    let records = ndjson(&out.get_output().stdout);
+    let records = printed_records(fake.organizations(&["list", "--limit", "5", "-o", "ndjson"]));
     assert_eq!(records.len(), 5);
-    let created: Vec<&str> = records
-        .iter()
-        .map(|r| r["created"].as_str().unwrap())
-        .collect();
+    let created = created_of(&records);
     assert!(created.windows(2).all(|w| w[0] > w[1]), "{created:?}");
     let listed = ids(&records);
 
-    let out = fake
-        .organizations(&["list", "--limit", "5", "-o", "csv"])
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = printed_text(fake.organizations(&["list", "--limit", "5", "-o", "csv"]));
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some(fields::ORGANIZATION.join(",").as_str()));
     let csv_ids: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
@@ -50,11 +39,7 @@ fn list_prints_newest_first_in_every_format_up_to_the_limit() {
     let array: Vec<serde_json::Value> = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(ids(&array), listed);
 
-    let out = fake
-        .organizations(&["list", "--limit", "5", "-o", "table"])
-        .assert()
-        .success();
-    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let table = printed_text(fake.organizations(&["list", "--limit", "5", "-o", "table"]));
     assert!(table.contains("INDUSTRY"), "{table}");
     for id in &listed {
         assert!(table.contains(id.as_str()), "{id} missing from\n{table}");
@@ -64,20 +49,14 @@ fn list_prints_newest_first_in_every_format_up_to_the_limit() {
 #[test]
 fn list_stops_at_fifty_and_says_so_and_all_lists_every_one_once() {
     let fake = organizations(130);
-    let out = fake
-        .organizations(&["list"])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "showing the first 50 organizations;",
-        ));
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 50);
+    assert_stops_at_fifty(
+        fake.organizations(&["list"]),
+        "showing the first 50 organizations;",
+    );
     for extra in [&[][..], &["--parallel", "3"]] {
-        let out = fake
-            .organizations(&[&["list", "--all"][..], extra].concat())
-            .assert()
-            .success();
-        let ids = ids(&ndjson(&out.get_output().stdout));
+        let ids = ids(&printed_records(
+            fake.organizations(&[&["list", "--all"][..], extra].concat()),
+        ));
         let unique: HashSet<&String> = ids.iter().collect();
         assert_eq!((ids.len(), unique.len()), (130, 130), "{extra:?}");
     }
@@ -86,11 +65,7 @@ fn list_stops_at_fifty_and_says_so_and_all_lists_every_one_once() {
 #[test]
 fn fields_are_the_organizations_and_a_contact_field_is_a_usage_error() {
     let fake = organizations(3);
-    let out = fake
-        .organizations(&["list", "--fields", "industry,id", "-o", "csv"])
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = printed_text(fake.organizations(&["list", "--fields", "industry,id", "-o", "csv"]));
     assert_eq!(text.lines().next(), Some("industry,id"), "{text}");
     assert_eq!(text.lines().count(), 4, "{text}");
     fake.organizations(&["list", "--fields", "language"])
@@ -102,19 +77,17 @@ fn fields_are_the_organizations_and_a_contact_field_is_a_usage_error() {
 #[test]
 fn a_checkpoint_run_cut_by_a_failure_resumes_and_writes_every_one_once() {
     let fake = organizations(100);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("organizations.checkpoint");
+    let (_dir, file) = temp_path("organizations.checkpoint");
     let file = file.to_str().unwrap();
     let sync = ["list", "--all", "--checkpoint", file, "--page-size", "20"];
     // The fourth page is refused (403 is not retried): the run stops after three pages or so.
     fake.server
         .add_fault(Fault::status(403).on(Route::ListOrganizations).nth(4));
     let out = fake.organizations(&sync).assert().code(3);
-    let first = ids(&ndjson(&out.get_output().stdout));
+    let first = ids(&stdout_of(&out));
     assert!(!first.is_empty() && first.len() < 100, "{}", first.len());
 
-    let out = fake.organizations(&sync).assert().success();
-    let rest = ids(&ndjson(&out.get_output().stdout));
+    let rest = ids(&printed_records(fake.organizations(&sync)));
     let all: Vec<&String> = first.iter().chain(&rest).collect();
     let unique: HashSet<&&String> = all.iter().collect();
     assert_eq!((all.len(), unique.len()), (100, 100));
@@ -127,27 +100,13 @@ fn a_checkpoint_run_cut_by_a_failure_resumes_and_writes_every_one_once() {
 #[test]
 fn search_prints_the_hits_and_how_many_there_are() {
     let fake = organizations(12);
-    let out = fake
-        .organizations(&["search", EVERY_ONE, "--limit", "3", "-o", "table"])
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text =
+        printed_text(fake.organizations(&["search", EVERY_ONE, "--limit", "3", "-o", "table"]));
     assert!(text.ends_with("┘\n3 of 12 hits\n"), "{text}");
 
-    let one = ndjson(
-        &fake
-            .organizations(&["list", "--limit", "1"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .remove(0);
+    let one = printed_records(fake.organizations(&["list", "--limit", "1"])).remove(0);
     let name = one["name"].as_str().unwrap();
-    let out = fake
-        .organizations(&["search", name, "-o", "ndjson"])
-        .assert()
-        .success();
-    let hits = ndjson(&out.get_output().stdout);
+    let hits = printed_records(fake.organizations(&["search", name, "-o", "ndjson"]));
     assert!(!hits.is_empty());
     assert!(
         hits.iter()
@@ -192,8 +151,7 @@ fn create_without_a_name_is_a_usage_error_and_creates_nothing() {
         .code(2)
         .stderr(predicate::str::contains("--name <NAME>"));
     // The file may give the name instead; without one there either, the schema says what is missing.
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), r#"{"industry": "Software"}"#).unwrap();
+    let file = file_holding(r#"{"industry": "Software"}"#);
     fake.organizations(&["create", "--from-file", file.path().to_str().unwrap()])
         .assert()
         .code(2)
@@ -204,22 +162,19 @@ fn create_without_a_name_is_a_usage_error_and_creates_nothing() {
 #[test]
 fn create_from_a_file_lets_flags_override_it_and_refuses_what_the_spec_does_not_have() {
     let fake = organizations(0);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    let path = file.path().to_str().unwrap();
     // As `-o json` prints one: its id and created are dropped, not sent.
-    std::fs::write(
-        file.path(),
+    let file = file_holding(
         r#"{"id": "old", "created": "2025-01-01T00:00:00Z", "name": "From File", "website": "https://example.com"}"#,
-    )
-    .unwrap();
-    let out = fake
-        .organizations(&["create", "--from-file", path, "--name", "From Flag"])
-        .assert()
-        .success();
-    let id = ndjson(&out.get_output().stdout)[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    );
+    let path = file.path().to_str().unwrap();
+    let created = printed_records(fake.organizations(&[
+        "create",
+        "--from-file",
+        path,
+        "--name",
+        "From Flag",
+    ]));
+    let id = ids(&created).remove(0);
     assert_ne!(id, "old");
     let stored = fake.server.organization(BOT, &id).unwrap();
     assert_eq!(stored.name.as_deref(), Some("From Flag"));
@@ -242,11 +197,7 @@ fn create_from_a_file_lets_flags_override_it_and_refuses_what_the_spec_does_not_
 
 #[test]
 fn create_has_a_flag_per_property_of_the_spec_body_with_its_description() {
-    let out = bare()
-        .args(["organizations", "create", "--help"])
-        .assert()
-        .success();
-    let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let help = printed_text(bare().args(["organizations", "create", "--help"]));
     for property in fields::NEW_ORGANIZATION {
         let flag: String = property
             .chars()
@@ -267,8 +218,7 @@ fn create_has_a_flag_per_property_of_the_spec_body_with_its_description() {
 
 #[test]
 fn completions_offer_the_organizations_commands_and_their_flags() {
-    let out = bare().args(["completions", "bash"]).assert().success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = printed_text(bare().args(["completions", "bash"]));
     for word in ["organizations", "--phone-number", "--website", "--industry"] {
         assert!(text.contains(word), "{word} missing");
     }

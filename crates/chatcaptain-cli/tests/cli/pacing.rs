@@ -5,51 +5,34 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, Home, KEY, fake, ndjson, profile_toml};
+use crate::common::{BOT, Home, fake, home_with_default, stdout_of};
 
 /// 30 contacts in pages of 5: 7 requests (the last finds nothing new).
 const PAGED: [&str; 5] = ["list", "--all", "--page-size", "5", "--output"];
 
+/// Runs `cmd`, a listing of [`PAGED`] at 20 requests a second, and checks it lists all 30 and
+/// keeps the pace: 7 requests at 20 a second are 6 gaps of 50 ms at least.
+fn assert_paced(mut cmd: assert_cmd::Command) {
+    let started = Instant::now();
+    let out = cmd.assert().success();
+    let took = started.elapsed();
+    assert_eq!(stdout_of(&out).len(), 30);
+    assert!(took >= Duration::from_millis(290), "{took:?}");
+}
+
 #[test]
 fn max_rate_spaces_the_requests_of_a_listing() {
     let fake = fake(30);
-    let started = Instant::now();
-    let out = fake
-        .contacts(&[&PAGED[..], &["ndjson", "--max-rate", "20"]].concat())
-        .assert()
-        .success();
-    let took = started.elapsed();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 30);
-    // 7 requests at 20 a second: 6 gaps of 50 ms at least.
-    assert!(took >= Duration::from_millis(290), "{took:?}");
+    assert_paced(fake.contacts(&[&PAGED[..], &["ndjson", "--max-rate", "20"]].concat()));
 }
 
 #[test]
 fn the_profile_gives_max_rate_and_retry_mode() {
     let fake = fake(30);
-    let home = Home::new();
-    let key_file = home.key_file("bot1.key", KEY);
-    let mut config = profile_toml(
-        "default",
-        &[
-            ("chatbot", BOT),
-            ("key_file", key_file.to_str().unwrap()),
-            ("base_url", &fake.server.base_url()),
-        ],
-    );
-    config.push_str("max_rate = 20\nretry_mode = \"adaptive\"\n");
-    home.write_config(&config);
-    let started = Instant::now();
-    let out = home
-        .cli()
-        .args(["contacts"])
-        .args(&PAGED[..])
-        .arg("ndjson")
-        .assert()
-        .success();
-    let took = started.elapsed();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 30);
-    assert!(took >= Duration::from_millis(290), "{took:?}");
+    let home = home_with_default(&fake, "max_rate = 20\nretry_mode = \"adaptive\"\n");
+    let mut cmd = home.cli();
+    cmd.args(["contacts"]).args(&PAGED[..]).arg("ndjson");
+    assert_paced(cmd);
 }
 
 #[test]
@@ -104,22 +87,11 @@ fn an_absurd_max_rate_is_a_usage_error_from_the_flag_the_variable_and_the_profil
             .assert()
             .code(2)
             .stderr(predicate::str::contains("CHATCAPTAIN_MAX_RATE=").and(range.clone()));
-        let home = Home::new();
-        let key_file = home.key_file("bot1.key", KEY);
-        let mut config = profile_toml(
-            "default",
-            &[
-                ("chatbot", BOT),
-                ("key_file", key_file.to_str().unwrap()),
-                ("base_url", &fake.server.base_url()),
-            ],
-        );
         let toml = match value {
             "NaN" => "nan",
             other => other,
         };
-        config.push_str(&format!("max_rate = {toml}\n"));
-        home.write_config(&config);
+        let home = home_with_default(&fake, &format!("max_rate = {toml}\n"));
         home.cli()
             .args(["contacts", "list"])
             .assert()

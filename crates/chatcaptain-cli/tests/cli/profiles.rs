@@ -3,22 +3,11 @@
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, Fake, Home, KEY, fake, ndjson, profile_toml, refused_url};
-
-/// A home whose `default` profile points at `fake` with the right key and chatbot.
-fn home_with_default(fake: &Fake) -> Home {
-    let home = Home::new();
-    let key_file = home.key_file("bot1.key", KEY);
-    home.write_config(&profile_toml(
-        "default",
-        &[
-            ("chatbot", BOT),
-            ("key_file", key_file.to_str().unwrap()),
-            ("base_url", &fake.server.base_url()),
-        ],
-    ));
-    home
-}
+#[cfg(unix)]
+use crate::common::chmod;
+use crate::common::{
+    BOT, Fake, Home, KEY, fake, home_with_default, printed_records, profile_toml, refused_url,
+};
 
 /// The chatbot in the path of the requests the fake has seen, each run of one chatbot once (a
 /// listing may take two requests).
@@ -36,9 +25,11 @@ fn chatbots_asked(fake: &Fake) -> Vec<String> {
 #[test]
 fn the_default_profile_gives_key_chatbot_and_base_url() {
     let fake = fake(3);
-    let home = home_with_default(&fake);
-    let out = home.cli().args(["contacts", "list"]).assert().success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 3);
+    let home = home_with_default(&fake, "");
+    assert_eq!(
+        printed_records(home.cli().args(["contacts", "list"])).len(),
+        3
+    );
 }
 
 #[test]
@@ -84,7 +75,7 @@ fn profile_flag_and_variable_select_a_named_profile() {
 #[test]
 fn the_chatbot_comes_from_the_flag_then_the_variable_then_the_profile() {
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     // The key belongs to BOT: the other chatbots are asked, and refused (exit 3).
     home.cli()
         .env("CHATCAPTAIN_CHATBOT", "from-env")
@@ -285,7 +276,7 @@ fn a_relative_key_file_is_found_next_to_the_config_file() {
 #[test]
 fn without_xdg_config_home_the_config_is_in_dot_config_under_home() {
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let dot_config = home.path().join(".config");
     std::fs::rename(home.xdg_config_home(), &dot_config).unwrap();
     home.cli()
@@ -304,7 +295,7 @@ fn without_xdg_config_home_the_config_is_in_dot_config_under_home() {
 #[test]
 fn chatcaptain_config_dir_moves_the_config_and_wins_over_xdg_config_home() {
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let moved = home.path().join("moved");
     std::fs::rename(home.config_file().parent().unwrap(), &moved).unwrap();
     // Without the variable, XDG_CONFIG_HOME holds no config: no profile, so no chatbot.
@@ -341,12 +332,10 @@ fn chatcaptain_config_dir_moves_the_config_and_wins_over_xdg_config_home() {
 #[cfg(unix)]
 #[test]
 fn a_profiles_key_file_readable_by_others_is_refused_naming_the_profile() {
-    use std::os::unix::fs::PermissionsExt;
-
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let key_file = home.path().join("bot1.key");
-    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    chmod(&key_file, 0o644);
     let path = key_file.display();
     home.cli()
         .args(["contacts", "list"])
@@ -376,11 +365,18 @@ fn a_missing_chatbot_says_where_one_can_come_from() {
         );
 }
 
-/// `path` with these permission bits.
+/// `contacts list` from `home` exits 2, naming `path`, its `mode` and the `chmod` that fixes it.
 #[cfg(unix)]
-fn chmod(path: &std::path::Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+fn assert_refused_as_too_open(home: &Home, path: &std::path::Path, mode: u32) {
+    let shown = path.display();
+    home.cli()
+        .args(["contacts", "list"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains(format!("permissions {mode:04o} for '{shown}'"))
+                .and(predicate::str::contains(format!("run chmod go-w {shown}"))),
+        );
 }
 
 // The tests run as whoever runs cargo, so they cannot make a file another user's (only root could,
@@ -389,19 +385,11 @@ fn chmod(path: &std::path::Path, mode: u32) {
 #[test]
 fn a_config_file_others_or_the_group_can_write_is_refused_and_nothing_is_sent() {
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let file = home.config_file();
     for mode in [0o666, 0o646, 0o664, 0o620] {
         chmod(&file, mode);
-        let shown = file.display();
-        home.cli()
-            .args(["contacts", "list"])
-            .assert()
-            .code(2)
-            .stderr(
-                predicate::str::contains(format!("permissions {mode:04o} for '{shown}'"))
-                    .and(predicate::str::contains(format!("run chmod go-w {shown}"))),
-            );
+        assert_refused_as_too_open(&home, &file, mode);
     }
     assert!(fake.server.requests().is_empty());
     chmod(&file, 0o644);
@@ -413,18 +401,10 @@ fn a_config_file_others_or_the_group_can_write_is_refused_and_nothing_is_sent() 
 fn a_config_file_in_a_directory_others_can_write_is_refused() {
     // Whoever can write the directory can put another config.toml in the file's place.
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let dir = home.config_file().parent().unwrap().to_owned();
     chmod(&dir, 0o777);
-    let shown = dir.display();
-    home.cli()
-        .args(["contacts", "list"])
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains(format!("permissions 0777 for '{shown}'"))
-                .and(predicate::str::contains(format!("run chmod go-w {shown}"))),
-        );
+    assert_refused_as_too_open(&home, &dir, 0o777);
     // `configure` does not edit it either, nor does `configure list` show it.
     home.cli()
         .args(["configure", "--chatbot", "other"])
@@ -440,7 +420,7 @@ fn a_config_file_in_a_directory_others_can_write_is_refused() {
 #[test]
 fn a_linked_config_file_is_checked_where_it_really_is() {
     let fake = fake(1);
-    let home = home_with_default(&fake);
+    let home = home_with_default(&fake, "");
     let file = home.config_file();
     let elsewhere = home.path().join("dotfiles");
     std::fs::create_dir(&elsewhere).unwrap();
@@ -450,13 +430,6 @@ fn a_linked_config_file_is_checked_where_it_really_is() {
     home.cli().args(["contacts", "list"]).assert().success();
     let sent = fake.server.requests().len();
     chmod(&elsewhere, 0o757);
-    home.cli()
-        .args(["contacts", "list"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(format!(
-            "run chmod go-w {}",
-            elsewhere.display()
-        )));
+    assert_refused_as_too_open(&home, &elsewhere, 0o757);
     assert_eq!(fake.server.requests().len(), sent);
 }

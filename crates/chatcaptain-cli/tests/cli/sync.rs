@@ -7,15 +7,20 @@ use crate::common::*;
 #[test]
 fn checkpoint_runs_yield_only_the_new_contacts_and_keep_the_file_after_a_failure() {
     let fake = fake(120);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("contacts.checkpoint");
+    let (_dir, file) = temp_path("contacts.checkpoint");
     let file = file.to_str().unwrap();
     let sync = || {
-        let mut cmd = fake.contacts(&["list", "--all", "--checkpoint", file, "--output", "ndjson"]);
-        cmd.assert().success().get_output().stdout.clone()
+        printed_records(fake.contacts(&[
+            "list",
+            "--all",
+            "--checkpoint",
+            file,
+            "--output",
+            "ndjson",
+        ]))
     };
 
-    assert_eq!(ndjson(&sync()).len(), 120);
+    assert_eq!(sync().len(), 120);
     let saved = std::fs::read_to_string(file).unwrap();
     assert!(sync().is_empty(), "nothing new since the checkpoint");
 
@@ -30,7 +35,7 @@ fn checkpoint_runs_yield_only_the_new_contacts_and_keep_the_file_after_a_failure
         .code(3);
     assert_eq!(std::fs::read_to_string(file).unwrap(), before_failure);
 
-    let new = ids(&ndjson(&sync()));
+    let new = ids(&sync());
     assert_eq!(new.len(), 2);
     assert!(new.contains(&"NEW1".to_owned()) && new.contains(&"NEW2".to_owned()));
     assert_ne!(std::fs::read_to_string(file).unwrap(), saved);
@@ -39,14 +44,12 @@ fn checkpoint_runs_yield_only_the_new_contacts_and_keep_the_file_after_a_failure
 #[test]
 fn a_lookback_prints_a_contact_that_became_visible_late_once() {
     let fake = fake(30);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("contacts.checkpoint");
+    let (_dir, file) = temp_path("contacts.checkpoint");
     let file = file.to_str().unwrap();
     let sync = |extra: &[&str]| {
         let mut args = vec!["list", "--all", "--checkpoint", file, "--output", "ndjson"];
         args.extend_from_slice(extra);
-        let mut cmd = fake.contacts(&args);
-        ids(&ndjson(&cmd.assert().success().get_output().stdout.clone()))
+        ids(&printed_records(fake.contacts(&args)))
     };
     assert_eq!(sync(&["--lookback", "10"]).len(), 30);
     // Stamped 3 s before the newest contact of the first run, visible only now.

@@ -113,8 +113,7 @@ fn a_failed_run_saves_its_progress_and_the_next_writes_only_the_rest() {
     let fake = fake(CONTACTS);
     fake.server
         .add_fault(Fault::status(403).on(Route::ListContacts).nth(3));
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("sync.checkpoint");
+    let (_dir, file) = temp_path("sync.checkpoint");
     let file = file.to_str().unwrap();
     let page = PAGE.to_string();
     let args = [
@@ -128,10 +127,10 @@ fn a_failed_run_saves_its_progress_and_the_next_writes_only_the_rest() {
         "ndjson",
     ];
     let failed = fake.contacts(&args).assert().code(3);
-    let mut all = ids(&ndjson(&failed.get_output().stdout));
+    let mut all = ids(&stdout_of(&failed));
     assert!(!all.is_empty());
     let rest = fake.contacts(&args).assert().success();
-    all.extend(ids(&ndjson(&rest.get_output().stdout)));
+    all.extend(ids(&stdout_of(&rest)));
     assert_eq!(all.iter().collect::<HashSet<_>>().len(), CONTACTS as usize);
     assert_eq!(all.len(), CONTACTS as usize, "contacts written twice");
 }
@@ -139,8 +138,7 @@ fn a_failed_run_saves_its_progress_and_the_next_writes_only_the_rest() {
 #[test]
 fn an_odd_record_is_reported_and_the_checkpoint_still_moves_past_the_good_ones() {
     let (_runtime, server) = odd_record_server();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("sync.checkpoint");
+    let (_dir, file) = temp_path("sync.checkpoint");
     let sync = || {
         let mut cmd = bare();
         cmd.env("CHATCAPTAIN_API_KEY", KEY)
@@ -150,8 +148,8 @@ fn an_odd_record_is_reported_and_the_checkpoint_still_moves_past_the_good_ones()
         cmd
     };
     let first = sync().assert().code(1);
-    assert_eq!(ids(&ndjson(&first.get_output().stdout)), ["c3", "c1"]);
-    let stderr = String::from_utf8_lossy(&first.get_output().stderr).into_owned();
+    assert_eq!(ids(&stdout_of(&first)), ["c3", "c1"]);
+    let stderr = stderr_of(&first);
     assert!(
         stderr.contains(r#""age":42"#),
         "the odd record as sent: {stderr}"
@@ -173,7 +171,7 @@ fn a_second_run_on_a_checkpoint_in_use_fails_at_once() {
         .contacts(&["list", "--all", "--checkpoint", file.to_str().unwrap()])
         .assert()
         .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("in use by another run"), "{stderr}");
     assert!(out.get_output().stdout.is_empty());
     assert!(!file.exists());
@@ -186,8 +184,7 @@ fn a_second_run_on_a_checkpoint_in_use_fails_at_once() {
 #[test]
 fn a_file_that_is_not_a_checkpoint_is_refused_and_left_as_it_is() {
     let fake = fake(5);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("sync.checkpoint");
+    let (_dir, file) = temp_path("sync.checkpoint");
     let path = file.to_str().unwrap();
     for text in [
         "{}",
@@ -201,14 +198,14 @@ fn a_file_that_is_not_a_checkpoint_is_refused_and_left_as_it_is() {
             .contacts(&["list", "--all", "--checkpoint", path, "-o", "ndjson"])
             .assert()
             .code(2);
-        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let stderr = stderr_of(&out);
         assert!(stderr.contains("is not a checkpoint"), "{text}: {stderr}");
         assert!(out.get_output().stdout.is_empty(), "{text}");
         assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     }
     // Starting over is asked for, not assumed.
-    let out = fake
-        .contacts(&[
+    assert_eq!(
+        printed_records(fake.contacts(&[
             "list",
             "--all",
             "--checkpoint",
@@ -216,10 +213,10 @@ fn a_file_that_is_not_a_checkpoint_is_refused_and_left_as_it_is() {
             "--from-start",
             "-o",
             "ndjson",
-        ])
-        .assert()
-        .success();
-    assert_eq!(ndjson(&out.get_output().stdout).len(), 5);
+        ]))
+        .len(),
+        5
+    );
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(saved["version"], 1);
@@ -231,8 +228,7 @@ fn a_contact_dated_an_hour_ahead_is_written_once_and_does_not_hide_new_ones() {
     let mut future = contact("FUTURE", "Marty");
     future.created = Utc::now() + TimeDelta::hours(1);
     fake.server.insert_contact(BOT, future);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("sync.checkpoint");
+    let (_dir, file) = temp_path("sync.checkpoint");
     let path = file.to_str().unwrap();
     let sync = || {
         fake.contacts(&["list", "--all", "--checkpoint", path, "-o", "ndjson"])
@@ -240,8 +236,8 @@ fn a_contact_dated_an_hour_ahead_is_written_once_and_does_not_hide_new_ones() {
             .success()
     };
     let first = sync();
-    assert_eq!(ndjson(&first.get_output().stdout).len(), 11);
-    let stderr = String::from_utf8_lossy(&first.get_output().stderr).into_owned();
+    assert_eq!(stdout_of(&first).len(), 11);
+    let stderr = stderr_of(&first);
     assert!(
         stderr.contains("contact FUTURE is dated")
             && stderr.contains("ahead of this machine's clock"),
@@ -251,5 +247,5 @@ fn a_contact_dated_an_hour_ahead_is_written_once_and_does_not_hide_new_ones() {
     now.created = Utc::now();
     fake.server.insert_contact(BOT, now);
     let second = sync();
-    assert_eq!(ids(&ndjson(&second.get_output().stdout)), ["NOW"]);
+    assert_eq!(ids(&stdout_of(&second)), ["NOW"]);
 }

@@ -1,6 +1,6 @@
 //! The help and usage text: what `--help` and a usage error say about each command.
 
-use crate::common::bare;
+use crate::common::{bare, stderr_of};
 
 /// Every command that takes arguments, as words after `chatcaptain`.
 const COMMANDS: &[&[&str]] = &[
@@ -59,14 +59,18 @@ fn no_usage_line_shows_the_same_placeholder_twice() {
     }
 }
 
+/// The line of `help` that describes `--language` (the one after the flag's own).
+fn line_after_language(help: &str) -> &str {
+    help.lines()
+        .skip_while(|line| !line.contains("--language"))
+        .nth(1)
+        .unwrap_or_default()
+}
+
 #[test]
 fn update_help_does_not_call_the_language_required() {
     let text = help(&["contacts", "update"]);
-    let language = text
-        .lines()
-        .skip_while(|line| !line.contains("--language"))
-        .nth(1)
-        .unwrap_or_default();
+    let language = line_after_language(&text);
     assert!(language.contains("Language code"), "{text}");
     assert!(
         !text.to_lowercase().contains("required to create"),
@@ -78,11 +82,7 @@ fn update_help_does_not_call_the_language_required() {
 #[test]
 fn create_help_says_the_language_is_required() {
     let text = help(&["contacts", "create"]);
-    let language = text
-        .lines()
-        .skip_while(|line| !line.contains("--language"))
-        .nth(1)
-        .unwrap_or_default();
+    let language = line_after_language(&text);
     assert!(language.contains("required"), "{text}");
 }
 
@@ -100,7 +100,7 @@ fn without_a_chatbot_no_usage_line_shows_optional_arguments_as_required() {
         ])
         .assert()
         .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stderr = stderr_of(&out);
     assert!(stderr.starts_with("error: no chatbot: "), "{stderr}");
     assert!(
         !stderr.contains("<N>") && !stderr.contains("<URL>"),
@@ -133,7 +133,7 @@ fn a_usage_error_shows_the_commands_usage_line_not_the_arguments_given() {
     ];
     for (args, usage) in cases {
         let out = bare().args(args).assert().code(2);
-        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let stderr = stderr_of(&out);
         assert!(
             stderr.lines().any(|line| line == usage),
             "{args:?}:\n{stderr}"

@@ -1,17 +1,13 @@
 //! Created, but the update after the create failed: its own outcome, with the id.
 
-use chatcaptain_fake::{FakeServer, Fault, Route};
+use chatcaptain_fake::{Fault, Route};
 
 use super::*;
 
 const WITH_VARIABLES: &str = r#"{"language":"EN","name":"Ada","variables":{"plan":"pro"}}"#;
 
 fn first_update_fails() -> Fake {
-    fake_with(
-        FakeServer::builder()
-            .chatbot(BOT)
-            .fault(Fault::status(422).on(Route::UpdateContact).nth(1)),
-    )
+    fake_with_fault(Fault::status(422).on(Route::UpdateContact).nth(1))
 }
 
 #[test]
@@ -20,17 +16,9 @@ fn created_but_not_updated_is_incomplete_with_its_id_and_its_rejects_line_import
     let dir = Dir::new();
     let input = dir.file("in.ndjson", &format!("{WITH_VARIABLES}\n"));
     let rejects_file = dir.path("rejects.ndjson");
-    let out = import(
-        &fake,
-        &dir,
-        &[
-            input.to_str().unwrap(),
-            "--rejects",
-            rejects_file.to_str().unwrap(),
-        ],
-    )
-    .assert()
-    .code(1);
+    let out = import_with_rejects(&fake, &dir, &input, &rejects_file)
+        .assert()
+        .code(1);
     assert!(stdout_of(&out).is_empty());
     let rejected = rejects(&rejects_file);
     assert_eq!(rejected[0]["outcome"], "incomplete");
@@ -42,18 +30,10 @@ fn created_but_not_updated_is_incomplete_with_its_id_and_its_rejects_line_import
 
     // The rejects file imported: the contact is updated, nothing is created.
     let again = dir.path("rejects-again.ndjson");
-    let out = import(
-        &fake,
-        &dir,
-        &[
-            rejects_file.to_str().unwrap(),
-            "--rejects",
-            again.to_str().unwrap(),
-        ],
-    )
-    .assert()
-    .success();
-    assert_eq!(stdout_of(&out)[0]["id"], id.as_str());
+    assert_eq!(
+        printed_records(import_with_rejects(&fake, &dir, &rejects_file, &again))[0]["id"],
+        id.as_str()
+    );
     assert_eq!(fake.server.request_count(Route::CreateContact), 1);
     assert_eq!(fake.server.contact_count(BOT), 1);
     assert_eq!(
@@ -67,22 +47,15 @@ fn the_same_command_again_finishes_an_incomplete_contact_without_creating_it_aga
     let fake = first_update_fails();
     let dir = Dir::new();
     let input = dir.file("in.ndjson", &format!("{WITH_VARIABLES}\n"));
-    import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .code(1);
-    let out = import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .success();
-    let id = stdout_of(&out)[0]["id"].as_str().unwrap().to_owned();
+    import(&fake, &dir, &[arg(&input)]).assert().code(1);
+    let id = ids(&printed_records(import(&fake, &dir, &[arg(&input)]))).remove(0);
     assert_eq!(fake.server.contact_count(BOT), 1);
     assert_eq!(
         fake.server.contact(BOT, &id).unwrap().variables["plan"],
         "pro"
     );
     // Done now: a third run sends nothing.
-    import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .success();
+    import(&fake, &dir, &[arg(&input)]).assert().success();
     assert_eq!(fake.server.request_count(Route::CreateContact), 1);
     assert_eq!(fake.server.request_count(Route::UpdateContact), 2);
 }
@@ -98,17 +71,9 @@ fn an_unknown_line_of_the_rejects_is_reported_again_not_sent() {
 "#,
     );
     let rejects_out = dir.path("rejects-again.ndjson");
-    import(
-        &fake,
-        &dir,
-        &[
-            rejects_in.to_str().unwrap(),
-            "--rejects",
-            rejects_out.to_str().unwrap(),
-        ],
-    )
-    .assert()
-    .code(1);
+    import_with_rejects(&fake, &dir, &rejects_in, &rejects_out)
+        .assert()
+        .code(1);
     assert_eq!(names(&fake, BOT), ["surely"]);
     let again = rejects(&rejects_out);
     assert_eq!(

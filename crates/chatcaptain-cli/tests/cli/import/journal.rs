@@ -2,7 +2,7 @@
 //! locked, and read whole even after a crash cut its last line.
 
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chatcaptain_fake::{FakeServer, Fault, Route};
 
@@ -16,17 +16,9 @@ fn a_journal_reused_with_another_file_creates_that_files_records() {
     let first = dir.file("first.ndjson", &records("first", 3));
     let second = dir.file("second.ndjson", &records("second", 3));
     for input in [&first, &second] {
-        import(
-            &fake,
-            &dir,
-            &[
-                input.to_str().unwrap(),
-                "--journal",
-                journal.to_str().unwrap(),
-            ],
-        )
-        .assert()
-        .success();
+        import(&fake, &dir, &[arg(input), "--journal", arg(&journal)])
+            .assert()
+            .success();
     }
     let expected = [
         "first1", "first2", "first3", "second1", "second2", "second3",
@@ -37,27 +29,15 @@ fn a_journal_reused_with_another_file_creates_that_files_records() {
 #[test]
 fn records_the_server_rejected_are_sent_again_by_the_same_command() {
     // The first two creates are refused (the server was not ready for them).
-    let fake = fake_with(
-        FakeServer::builder()
-            .chatbot(BOT)
-            .fault(Fault::status(422).on(Route::CreateContact).times(2)),
-    );
+    let fake = fake_with_fault(Fault::status(422).on(Route::CreateContact).times(2));
     let dir = Dir::new();
     let input = dir.file("in.ndjson", &records("r", 3));
-    let out = import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .code(1);
+    let out = import(&fake, &dir, &[arg(&input)]).assert().code(1);
     assert_eq!(stdout_of(&out).len(), 1);
 
-    let out = import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .success();
+    let out = import(&fake, &dir, &[arg(&input)]).assert().success();
     assert_eq!(stdout_of(&out).len(), 2);
-    assert!(
-        stderr_of(&out).contains("resuming: 1 of 3 done"),
-        "{}",
-        stderr_of(&out)
-    );
+    assert_stderr_says(&out, "resuming: 1 of 3 done");
     assert_eq!(names(&fake, BOT), ["r1", "r2", "r3"]);
     assert_eq!(fake.server.request_count(Route::CreateContact), 5);
 }
@@ -69,24 +49,17 @@ fn a_fixed_line_and_an_inserted_line_are_created_and_nothing_else_twice() {
     let a = r#"{"language":"EN","name":"a"}"#;
     let c = r#"{"language":"EN","name":"c"}"#;
     let input = dir.file("in.ndjson", &format!("{a}\n{{\"name\":\"b\"}}\n{c}\n"));
-    import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .code(1);
+    import(&fake, &dir, &[arg(&input)]).assert().code(1);
     assert_eq!(names(&fake, BOT), ["a", "c"]);
 
     // The user fixes b (it lacked a language) and puts a new record first: every line moves.
     let b = r#"{"language":"EN","name":"b"}"#;
     let x = r#"{"language":"EN","name":"x"}"#;
     std::fs::write(&input, format!("{x}\n{a}\n{b}\n{c}\n")).unwrap();
-    let out = import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .success();
-    let mut lines: Vec<u64> = stdout_of(&out)
-        .iter()
-        .map(|c| c["line"].as_u64().unwrap())
-        .collect();
-    lines.sort();
-    assert_eq!(lines, [1, 3]);
+    assert_eq!(
+        lines_of(&printed_records(import(&fake, &dir, &[arg(&input)]))),
+        [1, 3]
+    );
     assert_eq!(names(&fake, BOT), ["a", "b", "c", "x"]);
 }
 
@@ -96,18 +69,14 @@ fn identical_records_are_counted_so_each_occurrence_is_created_once() {
     let dir = Dir::new();
     let twin = r#"{"language":"EN","name":"twin"}"#;
     let input = dir.file("in.ndjson", &format!("{twin}\n{twin}\n"));
-    import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .success();
+    import(&fake, &dir, &[arg(&input)]).assert().success();
     // A third twin later in the file: only it is new.
     std::fs::write(
         &input,
         format!("{twin}\n{twin}\n{{\"language\":\"EN\",\"name\":\"other\"}}\n{twin}\n"),
     )
     .unwrap();
-    import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .success();
+    import(&fake, &dir, &[arg(&input)]).assert().success();
     assert_eq!(names(&fake, BOT), ["other", "twin", "twin", "twin"]);
 }
 
@@ -117,11 +86,7 @@ fn a_journal_of_another_chatbot_or_server_is_refused() {
     let dir = Dir::new();
     let journal = dir.path("import.journal");
     let input = dir.file("in.ndjson", &records("r", 2));
-    let args = [
-        input.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-    ];
+    let args = [arg(&input), "--journal", arg(&journal)];
     import(&fake, &dir, &args).assert().success();
 
     let out = fake
@@ -131,18 +96,10 @@ fn a_journal_of_another_chatbot_or_server_is_refused() {
         .args(["--chatbot", "other"])
         .assert()
         .code(2);
-    assert!(
-        stderr_of(&out).contains("belongs to chatbot bot1"),
-        "{}",
-        stderr_of(&out)
-    );
+    assert_stderr_says(&out, "belongs to chatbot bot1");
     let elsewhere = fake_with(FakeServer::builder().chatbot(BOT));
     let out = import(&elsewhere, &dir, &args).assert().code(2);
-    assert!(
-        stderr_of(&out).contains(&fake.server.base_url()),
-        "{}",
-        stderr_of(&out)
-    );
+    assert_stderr_says(&out, &fake.server.base_url());
     assert_eq!(fake.server.contact_count("other"), 0);
     assert_eq!(elsewhere.server.contact_count(BOT), 0);
 }
@@ -156,22 +113,10 @@ fn a_journal_keyed_by_line_numbers_is_refused() {
         "{\"line\":1,\"state\":\"created\",\"id\":\"X\"}\n",
     );
     let input = dir.file("in.ndjson", &records("r", 1));
-    let out = import(
-        &fake,
-        &dir,
-        &[
-            input.to_str().unwrap(),
-            "--journal",
-            journal.to_str().unwrap(),
-        ],
-    )
-    .assert()
-    .code(2);
-    assert!(
-        stderr_of(&out).contains("is not a journal"),
-        "{}",
-        stderr_of(&out)
-    );
+    let out = import(&fake, &dir, &[arg(&input), "--journal", arg(&journal)])
+        .assert()
+        .code(2);
+    assert_stderr_says(&out, "is not a journal");
     assert_eq!(fake.server.request_count(Route::CreateContact), 0);
 }
 
@@ -180,14 +125,10 @@ fn the_same_command_again_creates_nothing_and_no_journal_imports_again_on_purpos
     let fake = fake(0);
     let dir = Dir::new();
     let input = dir.file("in.ndjson", &records("r", 3));
-    import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .success();
+    import(&fake, &dir, &[arg(&input)]).assert().success();
     assert_eq!(dir.journals().len(), 1, "a journal in the state directory");
 
-    let out = import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .success();
+    let out = import(&fake, &dir, &[arg(&input)]).assert().success();
     let stderr = stderr_of(&out);
     assert!(stderr.contains("resuming: 3 of 3 done"), "{stderr}");
     assert!(
@@ -196,7 +137,7 @@ fn the_same_command_again_creates_nothing_and_no_journal_imports_again_on_purpos
     );
     assert_eq!(fake.server.request_count(Route::CreateContact), 3);
 
-    import(&fake, &dir, &[input.to_str().unwrap(), "--no-journal"])
+    import(&fake, &dir, &[arg(&input), "--no-journal"])
         .assert()
         .success();
     assert_eq!(fake.server.contact_count(BOT), 6);
@@ -220,11 +161,7 @@ fn stdin_again_resumes_from_the_journal_its_first_records_name_even_after_a_fix(
         .write_stdin(fixed)
         .assert()
         .success();
-    assert!(
-        stderr_of(&out).contains("resuming: 19"),
-        "{}",
-        stderr_of(&out)
-    );
+    assert_stderr_says(&out, "resuming: 19");
     assert_eq!(stdout_of(&out).len(), 1);
     assert_eq!(fake.server.contact_count(BOT), 20);
     assert_eq!(dir.journals().len(), 1);
@@ -232,47 +169,21 @@ fn stdin_again_resumes_from_the_journal_its_first_records_name_even_after_a_fix(
 
 #[test]
 fn a_second_import_on_a_journal_in_use_fails_at_once() {
-    let fake = fake_with(
-        FakeServer::builder()
-            .chatbot(BOT)
-            .fault(Fault::latency(Duration::from_millis(100)).on(Route::CreateContact)),
-    );
+    let fake = fake_with_fault(Fault::latency(Duration::from_millis(100)).on(Route::CreateContact));
     let dir = Dir::new();
     let journal = dir.path("import.journal");
     let input = dir.file("in.ndjson", &records("r", 10));
-    let args = [
-        input.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-        "--parallel",
-        "1",
-    ];
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chatcaptain"));
-    isolated(&mut cmd);
-    let mut running = cmd
-        .env("CHATCAPTAIN_API_KEY", KEY)
-        .env("CHATCAPTAIN_STATE_DIR", dir.state())
-        .args(["--base-url", &fake.server.base_url(), "contacts", "import"])
-        .args(args)
-        .args(["--chatbot", BOT])
+    let args = [arg(&input), "--journal", arg(&journal), "--parallel", "1"];
+    let mut running = import_process(&fake, &dir, &args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    while fake.server.request_count(Route::CreateContact) == 0 {
-        assert!(
-            start.elapsed() < Duration::from_secs(15),
-            "the first import sent nothing"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_for("the first import sent nothing", || {
+        fake.server.request_count(Route::CreateContact) > 0
+    });
     let out = import(&fake, &dir, &args).assert().code(2);
-    assert!(
-        stderr_of(&out).contains("in use by another run"),
-        "{}",
-        stderr_of(&out)
-    );
+    assert_stderr_says(&out, "in use by another run");
     assert!(running.wait().unwrap().success());
     assert_eq!(fake.server.request_count(Route::CreateContact), 10);
     assert_eq!(fake.server.contact_count(BOT), 10);
@@ -284,13 +195,7 @@ fn a_journal_line_cut_by_a_crash_leaves_its_record_in_flight_and_the_next_entry_
     let dir = Dir::new();
     let journal = dir.path("import.journal");
     let input = dir.file("in.ndjson", &records("r", 3));
-    let args = [
-        input.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-        "--parallel",
-        "1",
-    ];
+    let args = [arg(&input), "--journal", arg(&journal), "--parallel", "1"];
     import(&fake, &dir, &args).assert().success();
 
     // Killed runs: r2's answer never got into the journal, r3's line was cut while written.
@@ -308,7 +213,7 @@ fn a_journal_line_cut_by_a_crash_leaves_its_record_in_flight_and_the_next_entry_
     let out = import(
         &fake,
         &dir,
-        &[&args[..], &["--rejects", rejects_file.to_str().unwrap()]].concat(),
+        &[&args[..], &["--rejects", arg(&rejects_file)]].concat(),
     )
     .assert()
     .code(1);

@@ -71,15 +71,12 @@ pub fn records(prefix: &str, n: usize) -> String {
 
 /// The names of the chatbot's contacts, sorted (a name twice is a contact created twice).
 pub fn names(fake: &Fake, chatbot: &str) -> Vec<String> {
-    let out = fake
-        .cli()
-        .args([
-            "contacts", "list", "--all", "--output", "ndjson", "--fields", "name",
-        ])
-        .args(["--chatbot", chatbot])
-        .assert()
-        .success();
-    let mut names: Vec<String> = ndjson(&out.get_output().stdout)
+    let mut list = fake.cli();
+    list.args([
+        "contacts", "list", "--all", "--output", "ndjson", "--fields", "name",
+    ])
+    .args(["--chatbot", chatbot]);
+    let mut names: Vec<String> = printed_records(list)
         .iter()
         .map(|c| c["name"].as_str().unwrap_or_default().to_owned())
         .collect();
@@ -87,19 +84,87 @@ pub fn names(fake: &Fake, chatbot: &str) -> Vec<String> {
     names
 }
 
-pub fn stdout_of(out: &assert_cmd::assert::Assert) -> Vec<Value> {
-    ndjson(&out.get_output().stdout)
+/// `path` as a command-line argument.
+pub fn arg(path: &Path) -> &str {
+    path.to_str().unwrap()
 }
 
-pub fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+/// `import` of `input`, writing its rejects to `rejects_file`.
+pub fn import_with_rejects(
+    fake: &Fake,
+    dir: &Dir,
+    input: &Path,
+    rejects_file: &Path,
+) -> assert_cmd::Command {
+    import(fake, dir, &[arg(input), "--rejects", arg(rejects_file)])
+}
+
+/// The same import as [`import`], as a process of its own: for a test that acts while it runs.
+pub fn import_process(fake: &Fake, dir: &Dir, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chatcaptain"));
+    isolated(&mut cmd);
+    cmd.env("CHATCAPTAIN_API_KEY", KEY)
+        .env("CHATCAPTAIN_STATE_DIR", dir.state())
+        .args(["--base-url", &fake.server.base_url(), "contacts", "import"])
+        .args(args)
+        .args(["--chatbot", BOT]);
+    cmd
+}
+
+/// A fake with [`BOT`] and no contacts, whose answers `fault` spoils.
+pub fn fake_with_fault(fault: Fault) -> Fake {
+    fake_with(
+        chatcaptain_fake::FakeServer::builder()
+            .chatbot(BOT)
+            .fault(fault),
+    )
+}
+
+/// Waits for `done`, failing with `what` after 15 seconds.
+pub fn wait_for(what: &str, done: impl Fn() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(15),
+            "{what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// The `line` of each record, sorted.
+pub fn lines_of(records: &[Value]) -> Vec<u64> {
+    let mut lines: Vec<u64> = records
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Asserts that the run's stderr says `text`, showing the stderr where it does not.
+pub fn assert_stderr_says(out: &assert_cmd::assert::Assert, text: &str) {
+    let stderr = stderr_of(out);
+    assert!(stderr.contains(text), "{stderr}");
+}
+
+/// Imports `text`, as the file `name`, into an empty [`BOT`]; some of its records are refused, so
+/// the run exits 1. Answers the fake, the records reported created and the rejects file's lines.
+fn import_partly(name: &str, text: &str) -> (Fake, Vec<Value>, Vec<Value>) {
+    let fake = fake(0);
+    let dir = Dir::new();
+    let input = dir.file(name, text);
+    let rejects_file = dir.path("rejects.ndjson");
+    let out = import_with_rejects(&fake, &dir, &input, &rejects_file)
+        .assert()
+        .code(1);
+    let rejected = rejects(&rejects_file);
+    (fake, stdout_of(&out), rejected)
 }
 
 #[test]
 fn import_creates_each_good_record_and_rejects_the_bad_ones_with_their_line() {
-    let fake = fake(0);
-    let dir = Dir::new();
-    let input = dir.file(
+    let (fake, created, rejected) = import_partly(
         "in.ndjson",
         &[
             r#"{"language":"EN","name":"Ada"}"#,
@@ -112,32 +177,8 @@ fn import_creates_each_good_record_and_rejects_the_bad_ones_with_their_line() {
         ]
         .join("\n"),
     );
-    let rejects_file = dir.path("rejects.ndjson");
-    let out = import(
-        &fake,
-        &dir,
-        &[
-            input.to_str().unwrap(),
-            "--rejects",
-            rejects_file.to_str().unwrap(),
-        ],
-    )
-    .assert()
-    .code(1);
-    let created = stdout_of(&out);
-    let mut lines: Vec<u64> = created
-        .iter()
-        .map(|c| c["line"].as_u64().unwrap())
-        .collect();
-    lines.sort();
-    assert_eq!(lines, [1, 2, 7]);
-    let rejected = rejects(&rejects_file);
-    let mut lines: Vec<u64> = rejected
-        .iter()
-        .map(|r| r["line"].as_u64().unwrap())
-        .collect();
-    lines.sort();
-    assert_eq!(lines, [3, 4, 6]);
+    assert_eq!(lines_of(&created), [1, 2, 7]);
+    assert_eq!(lines_of(&rejected), [3, 4, 6]);
     assert!(rejected.iter().all(|r| r["outcome"] == "rejected"));
     assert_eq!(fake.server.contact_count(BOT), 3);
     let grace = created.iter().find(|c| c["line"] == 2).unwrap();
@@ -174,19 +215,8 @@ fn a_csv_export_imports_into_another_chatbot_and_a_short_row_is_rejected() {
         .cli()
         .env("CHATCAPTAIN_STATE_DIR", dir.state())
         .env("CHATCAPTAIN_API_KEY", other_key)
-        .args([
-            "contacts",
-            "import",
-            input.to_str().unwrap(),
-            "--chatbot",
-            "other",
-        ])
-        .args([
-            "--rejects",
-            rejects_file.to_str().unwrap(),
-            "--parallel",
-            "8",
-        ])
+        .args(["contacts", "import", arg(&input), "--chatbot", "other"])
+        .args(["--rejects", arg(&rejects_file), "--parallel", "8"])
         .assert()
         .code(1);
     assert_eq!(stdout_of(&out).len(), 40);
@@ -199,27 +229,22 @@ fn a_csv_export_imports_into_another_chatbot_and_a_short_row_is_rejected() {
 
 #[test]
 fn a_record_whose_answer_was_lost_is_reported_unknown_and_not_sent_again_by_a_rerun() {
-    let fake = fake_with(
-        chatcaptain_fake::FakeServer::builder()
-            .chatbot(BOT)
-            .fault(Fault::drop_connection().on(Route::CreateContact).nth(1)),
-    );
+    let fake = fake_with_fault(Fault::drop_connection().on(Route::CreateContact).nth(1));
     let dir = Dir::new();
     let input = dir.file("in.ndjson", &records("lost", 1));
     let rejects_file = dir.path("rejects.ndjson");
-    let args = [
-        input.to_str().unwrap(),
-        "--rejects",
-        rejects_file.to_str().unwrap(),
-    ];
-    import(&fake, &dir, &args).assert().code(1);
+    import_with_rejects(&fake, &dir, &input, &rejects_file)
+        .assert()
+        .code(1);
     // The fake did create it before cutting the answer: one request, one contact, reported.
     assert_eq!(fake.server.request_count(Route::CreateContact), 1);
     assert_eq!(fake.server.contact_count(BOT), 1);
     assert_eq!(rejects(&rejects_file)[0]["outcome"], "unknown");
 
     // The same command again: still reported, still not sent.
-    import(&fake, &dir, &args).assert().code(1);
+    import_with_rejects(&fake, &dir, &input, &rejects_file)
+        .assert()
+        .code(1);
     assert_eq!(fake.server.request_count(Route::CreateContact), 1);
     let rejected = rejects(&rejects_file);
     assert_eq!(
@@ -231,25 +256,11 @@ fn a_record_whose_answer_was_lost_is_reported_unknown_and_not_sent_again_by_a_re
 
 #[test]
 fn csv_lines_are_counted_as_an_editor_shows_them_with_crlf_blank_lines_and_quoted_breaks() {
-    let fake = fake(0);
-    let dir = Dir::new();
-    let input = dir.file(
+    let (fake, created, rejected) = import_partly(
         "in.csv",
         "name,language\r\n\r\nAda,EN\r\n\r\n\r\nbad,row,extra\r\n\"Two\r\nlines\",DE\r\nNo language,\r\nGrace,EN\r\n",
     );
-    let rejects_file = dir.path("rejects.ndjson");
-    let out = import(
-        &fake,
-        &dir,
-        &[
-            input.to_str().unwrap(),
-            "--rejects",
-            rejects_file.to_str().unwrap(),
-        ],
-    )
-    .assert()
-    .code(1);
-    let mut created: Vec<(u64, String)> = stdout_of(&out)
+    let mut created: Vec<(u64, String)> = created
         .iter()
         .map(|c| {
             let id = c["id"].as_str().unwrap();
@@ -260,41 +271,17 @@ fn csv_lines_are_counted_as_an_editor_shows_them_with_crlf_blank_lines_and_quote
     created.sort();
     let expected = [(3, "Ada"), (7, "Two\nlines"), (10, "Grace")];
     assert_eq!(created, expected.map(|(n, s)| (n, s.to_owned())));
-    let mut rejected: Vec<u64> = rejects(&rejects_file)
-        .iter()
-        .map(|r| r["line"].as_u64().unwrap())
-        .collect();
-    rejected.sort();
-    assert_eq!(rejected, [6, 9]);
+    assert_eq!(lines_of(&rejected), [6, 9]);
 }
 
 #[test]
 fn ndjson_lines_with_crlf_and_blank_lines_keep_their_numbers() {
-    let fake = fake(0);
-    let dir = Dir::new();
-    let input = dir.file(
+    let (_fake, created, rejected) = import_partly(
         "in.ndjson",
         "{\"language\":\"EN\",\"name\":\"a\"}\r\n\r\n{\"name\":\"b\"}\r\n\r\n{\"language\":\"EN\",\"name\":\"c\"}\r\n",
     );
-    let rejects_file = dir.path("rejects.ndjson");
-    let out = import(
-        &fake,
-        &dir,
-        &[
-            input.to_str().unwrap(),
-            "--rejects",
-            rejects_file.to_str().unwrap(),
-        ],
-    )
-    .assert()
-    .code(1);
-    let mut lines: Vec<u64> = stdout_of(&out)
-        .iter()
-        .map(|c| c["line"].as_u64().unwrap())
-        .collect();
-    lines.sort();
-    assert_eq!(lines, [1, 5]);
-    assert_eq!(rejects(&rejects_file)[0]["line"], 3);
+    assert_eq!(lines_of(&created), [1, 5]);
+    assert_eq!(rejected[0]["line"], 3);
 }
 
 #[test]
@@ -304,13 +291,7 @@ fn the_first_request_goes_out_while_stdin_is_still_open() {
 
     let fake = fake(0);
     let dir = Dir::new();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chatcaptain"));
-    isolated(&mut cmd);
-    let mut child = cmd
-        .env("CHATCAPTAIN_API_KEY", KEY)
-        .env("CHATCAPTAIN_STATE_DIR", dir.state())
-        .args(["--base-url", &fake.server.base_url()])
-        .args(["contacts", "import", "-", "--chatbot", BOT])
+    let mut child = import_process(&fake, &dir, &["-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -319,15 +300,11 @@ fn the_first_request_goes_out_while_stdin_is_still_open() {
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(records("early", 1).as_bytes()).unwrap();
     stdin.flush().unwrap();
-    // The input is not over (stdin stays open), yet its first record is created.
-    let start = std::time::Instant::now();
-    while fake.server.contact_count(BOT) == 0 {
-        if start.elapsed() > std::time::Duration::from_secs(15) {
-            let _ = child.kill();
-            panic!("nothing was created while stdin stayed open");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    // The input is not over (stdin stays open), yet its first record is created. Should it
+    // never be, the panic drops stdin, which ends the child.
+    wait_for("nothing was created while stdin stayed open", || {
+        fake.server.contact_count(BOT) > 0
+    });
     stdin.write_all(records("late", 1).as_bytes()).unwrap();
     drop(stdin);
     assert!(child.wait().unwrap().success());
@@ -339,21 +316,9 @@ fn rejects_naming_the_input_is_refused_before_the_input_is_emptied() {
     let fake = fake(0);
     let dir = Dir::new();
     let input = dir.file("in.ndjson", &records("r", 2));
-    let out = import(
-        &fake,
-        &dir,
-        &[
-            input.to_str().unwrap(),
-            "--rejects",
-            input.to_str().unwrap(),
-        ],
-    )
-    .assert()
-    .code(2);
-    assert!(
-        stderr_of(&out).contains("is the input"),
-        "{}",
-        stderr_of(&out)
-    );
+    let out = import_with_rejects(&fake, &dir, &input, &input)
+        .assert()
+        .code(2);
+    assert_stderr_says(&out, "is the input");
     assert_eq!(std::fs::read_to_string(&input).unwrap(), records("r", 2));
 }

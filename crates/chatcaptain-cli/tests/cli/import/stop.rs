@@ -2,44 +2,35 @@
 
 use std::collections::HashSet;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use chatcaptain_fake::{FakeServer, Fault, Route};
+use chatcaptain_fake::{Fault, Route};
 
 use super::*;
 
 #[test]
 fn ctrl_c_during_an_import_reports_each_record_in_flight_and_the_rerun_finishes_it() {
     // Slow creates, so that the signal comes while requests are out.
-    let fake = fake_with(
-        FakeServer::builder()
-            .chatbot(BOT)
-            .fault(Fault::latency(Duration::from_millis(300)).on(Route::CreateContact)),
-    );
+    let fake = fake_with_fault(Fault::latency(Duration::from_millis(300)).on(Route::CreateContact));
     let dir = Dir::new();
     let input = dir.file("in.ndjson", &records("r", 40));
     let stdout = dir.path("created.ndjson");
     let rejects_file = dir.path("rejects.ndjson");
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chatcaptain"));
-    isolated(&mut cmd);
-    let mut child = cmd
-        .env("CHATCAPTAIN_API_KEY", KEY)
-        .env("CHATCAPTAIN_STATE_DIR", dir.state())
-        .args(["--base-url", &fake.server.base_url(), "contacts", "import"])
-        .args([input.to_str().unwrap(), "--chatbot", BOT, "--parallel", "4"])
-        .args(["--rejects", rejects_file.to_str().unwrap()])
+    let args = [
+        arg(&input),
+        "--parallel",
+        "4",
+        "--rejects",
+        arg(&rejects_file),
+    ];
+    let mut child = import_process(&fake, &dir, &args)
         .stdout(std::fs::File::create(&stdout).unwrap())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    while fake.server.request_count(Route::CreateContact) < 4 {
-        assert!(
-            start.elapsed() < Duration::from_secs(15),
-            "no request went out"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_for("no request went out", || {
+        fake.server.request_count(Route::CreateContact) >= 4
+    });
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGINT,
@@ -66,9 +57,7 @@ fn ctrl_c_during_an_import_reports_each_record_in_flight_and_the_rerun_finishes_
 
     // The same command again creates the rest, each once.
     fake.server.clear_faults();
-    import(&fake, &dir, &[input.to_str().unwrap()])
-        .assert()
-        .success();
+    import(&fake, &dir, &[arg(&input)]).assert().success();
     let expected: Vec<String> = {
         let mut v: Vec<String> = (1..=40).map(|i| format!("r{i}")).collect();
         v.sort();
