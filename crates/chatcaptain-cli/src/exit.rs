@@ -1,6 +1,5 @@
 //! Exit codes, and the one line an error is reported in.
 
-use std::fmt;
 use std::io;
 use std::process::ExitCode;
 
@@ -21,16 +20,9 @@ pub const UNCHECKED: u8 = 5;
 pub const INTERRUPTED: u8 = 130;
 
 /// A mistake in how the tool was called, found after clap parsed the command line.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub struct Usage(pub String);
-
-impl fmt::Display for Usage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Usage {}
 
 /// `doctor`: the API refused the key (401) or its access to the chatbot (403): exit [`AUTH`],
 /// as every other command, with no report.
@@ -70,37 +62,15 @@ impl std::fmt::Display for Refused {
 impl std::error::Error for Refused {}
 
 /// `doctor`: the API differs from the spec: exit [`FAILURE`] after the report.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("the API differs from the spec in {0} place(s); see above")]
 pub struct Differences(pub usize);
-
-impl std::fmt::Display for Differences {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the API differs from the spec in {} place(s); see above",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for Differences {}
 
 /// `doctor`: nothing differs, but not everything could be checked: exit [`UNCHECKED`] after
 /// the report.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0} check(s) could not be made (NOT CHECKED above); nothing found differs")]
 pub struct Unchecked(pub usize);
-
-impl std::fmt::Display for Unchecked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} check(s) could not be made (NOT CHECKED above); nothing found differs",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for Unchecked {}
 
 /// How a command ended when it did not fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
