@@ -1,6 +1,6 @@
 //! What every operation, parameter and property must have, and what the examples must match.
 
-use super::{GET, assert_reported, lint};
+use super::{GET, lint, lint_fails_with};
 use crate::common::{MINIMAL, minimal_with, stderr, stdout, write_spec, xtask};
 
 #[test]
@@ -18,9 +18,12 @@ fn minimal_fixture_lints_clean() {
 
 #[test]
 fn missing_operation_id_is_an_error_at_the_operation() {
-    let (code, report) = lint(&minimal_with("      operationId: getThing\n", ""));
-    assert_eq!(code, 1);
-    assert_reported(&report, "error", GET, "no operationId");
+    lint_fails_with(
+        &minimal_with("      operationId: getThing\n", ""),
+        "error",
+        GET,
+        "no operationId",
+    );
 }
 
 #[test]
@@ -31,10 +34,8 @@ fn duplicate_operation_id_is_an_error_at_the_second_one() {
          responses:\n        '200':\n          description: ok\n          content:\n            \
          application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\ncomponents:",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         "/paths/~1v1~1things~1{id}/delete/operationId",
         "also used",
@@ -43,16 +44,22 @@ fn duplicate_operation_id_is_an_error_at_the_second_one() {
 
 #[test]
 fn missing_summary_is_a_warning_at_the_operation() {
-    let (code, report) = lint(&minimal_with("      summary: Get a thing\n", ""));
-    assert_eq!(code, 1);
-    assert_reported(&report, "warning", GET, "no summary");
+    lint_fails_with(
+        &minimal_with("      summary: Get a thing\n", ""),
+        "warning",
+        GET,
+        "no summary",
+    );
 }
 
 #[test]
 fn missing_tags_is_a_warning_at_the_operation() {
-    let (code, report) = lint(&minimal_with("      tags: [things]\n", ""));
-    assert_eq!(code, 1);
-    assert_reported(&report, "warning", GET, "no tags");
+    lint_fails_with(
+        &minimal_with("      tags: [things]\n", ""),
+        "warning",
+        GET,
+        "no tags",
+    );
 }
 
 #[test]
@@ -61,10 +68,8 @@ fn success_response_without_json_body_is_a_warning() {
         "          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\n",
         "",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "warning",
         &format!("{GET}/responses/200"),
         "no application/json body",
@@ -90,10 +95,8 @@ fn a_second_success_response_without_a_body_is_a_warning() {
         "components:",
         "        '204':\n          description: nothing\ncomponents:",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "warning",
         &format!("{GET}/responses/204"),
         "no application/json body",
@@ -107,10 +110,8 @@ fn two_success_bodies_are_an_error_naming_the_operation() {
         "        '201':\n          description: created\n          content:\n            application/json:\n              \
          schema:\n                type: string\ncomponents:",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         &format!("{GET}/responses/201"),
         "operation `getThing`",
@@ -119,10 +120,8 @@ fn two_success_bodies_are_an_error_naming_the_operation() {
 
 #[test]
 fn parameter_without_description_is_a_warning_at_the_parameter() {
-    let (code, report) = lint(&minimal_with("          description: The id.\n", ""));
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &minimal_with("          description: The id.\n", ""),
         "warning",
         &format!("{GET}/parameters/0"),
         "parameter `id` has no description",
@@ -131,10 +130,8 @@ fn parameter_without_description_is_a_warning_at_the_parameter() {
 
 #[test]
 fn property_without_description_is_a_warning_at_the_property() {
-    let (code, report) = lint(&minimal_with("          description: How big.\n", ""));
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &minimal_with("          description: How big.\n", ""),
         "warning",
         "/components/schemas/Thing/properties/size",
         "property `size` has no description",
@@ -147,10 +144,8 @@ fn ref_property_is_described_by_its_target() {
         "        size:\n",
         "        other:\n          $ref: '#/components/schemas/Other'\n        size:\n",
     ) + "    Other:\n      type: string\n";
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "warning",
         "/components/schemas/Thing/properties/other",
         "no description",
@@ -161,13 +156,8 @@ fn ref_property_is_described_by_its_target() {
 
 #[test]
 fn property_example_outside_its_schema_is_a_warning_at_the_example() {
-    let (code, report) = lint(&minimal_with(
-        "          example: 3\n",
-        "          example: -3\n",
-    ));
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &minimal_with("          example: 3\n", "          example: -3\n"),
         "warning",
         "/components/schemas/Thing/properties/size/example",
         "minimum",
@@ -176,13 +166,8 @@ fn property_example_outside_its_schema_is_a_warning_at_the_example() {
 
 #[test]
 fn parameter_example_of_the_wrong_type_is_a_warning_at_the_example() {
-    let (code, report) = lint(&minimal_with(
-        "          example: abc\n",
-        "          example: [1]\n",
-    ));
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &minimal_with("          example: abc\n", "          example: [1]\n"),
         "warning",
         &format!("{GET}/parameters/0/example"),
         "not of type",
@@ -195,10 +180,8 @@ fn media_type_example_is_checked_against_the_referenced_schema() {
         "                $ref: '#/components/schemas/Thing'\n",
         "                $ref: '#/components/schemas/Thing'\n              example:\n                id: 5\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "warning",
         &format!("{GET}/responses/200/content/application~1json/example"),
         "/id:",
@@ -218,18 +201,14 @@ fn nullable_example_null_is_valid() {
 #[test]
 fn unused_component_is_a_warning_at_the_component() {
     let spec = format!("{MINIMAL}    Spare:\n      type: string\n      description: Not used.\n");
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(&report, "warning", "/components/schemas/Spare", "not used");
+    lint_fails_with(&spec, "warning", "/components/schemas/Spare", "not used");
 }
 
 #[test]
 fn unresolved_ref_is_an_error_at_the_ref() {
     let spec = minimal_with("schemas/Thing'", "schemas/Nothing'");
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         &format!("{GET}/responses/200/content/application~1json/schema/$ref"),
         "does not resolve",
@@ -242,10 +221,8 @@ fn media_type_without_schema_is_an_error_naming_the_operation() {
         "              schema:\n                $ref: '#/components/schemas/Thing'\n",
         "              example: {}\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         &format!("{GET}/responses/200/content/application~1json"),
         "`getThing`",
