@@ -81,6 +81,21 @@ pub fn write_spec(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
+/// `cargo xtask codegen` on `text`, written to a fresh temp dir; returns the output and whether
+/// it wrote `generated.rs` there.
+pub fn codegen_spec(text: &str) -> (Output, bool) {
+    let (dir, spec) = write_spec("spec.yaml", text);
+    let out = dir.path().join("generated.rs");
+    let output = xtask(&[
+        "codegen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    (output, out.exists())
+}
+
 /// `MINIMAL` with `from` replaced by `to`; panics when `from` is not there, so a fixture
 /// that silently stopped breaking anything fails loudly.
 pub fn minimal_with(from: &str, to: &str) -> String {

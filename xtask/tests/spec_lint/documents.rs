@@ -1,7 +1,7 @@
 //! What every operation, parameter and property must have, and what the examples must match.
 
 use super::{GET, lint, lint_fails_with};
-use crate::common::{MINIMAL, minimal_with, stderr, stdout, write_spec, xtask};
+use crate::common::{MINIMAL, codegen_spec, minimal_with, stderr, stdout, write_spec, xtask};
 
 #[test]
 fn committed_spec_lints_clean() {
@@ -243,38 +243,18 @@ fn openapi_3_1_fails_with_3_0_required() {
 
 #[test]
 fn codegen_refuses_a_spec_with_a_lint_error_naming_the_operation() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.yaml");
-    std::fs::write(&spec, minimal_with("schemas/Thing'", "schemas/Nothing'")).unwrap();
-    let out = dir.path().join("generated.rs");
-    let output = xtask(&[
-        "codegen",
-        "--spec",
-        spec.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (output, wrote) = codegen_spec(&minimal_with("schemas/Thing'", "schemas/Nothing'"));
     assert!(!output.status.success());
     let err = stderr(&output);
     assert!(err.contains("operation `getThing`"), "{err}");
     assert!(err.contains("does not resolve"), "{err}");
-    assert!(!out.exists());
+    assert!(!wrote);
 }
 
 #[test]
 fn codegen_generates_despite_lint_warnings_and_prints_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.yaml");
-    std::fs::write(&spec, minimal_with("      summary: Get a thing\n", "")).unwrap();
-    let out = dir.path().join("generated.rs");
-    let output = xtask(&[
-        "codegen",
-        "--spec",
-        spec.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (output, wrote) = codegen_spec(&minimal_with("      summary: Get a thing\n", ""));
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("warning: /paths/~1v1~1things~1{id}/get: "));
-    assert!(out.exists());
+    assert!(wrote);
 }
