@@ -64,6 +64,14 @@ pub(super) fn diff_schema(
             format!("{place}: `{}` {what}", at.trim_start_matches('.'))
         }
     };
+    // `key` (a keyword both sides may hold) changed, said with both values.
+    let changed = |key: &str| {
+        here(&format!(
+            "{key} changed from {} to {}",
+            shown(a.get(key)),
+            shown(b.get(key))
+        ))
+    };
     // A body that appears or disappears is a type change from/to "nothing".
     if a.is_null() || b.is_null() {
         let (from, to) = (type_name(a), type_name(b));
@@ -88,15 +96,7 @@ pub(super) fn diff_schema(
                 (Some("number"), Some("integer")) if key == "type" => TypeSpecialized,
                 _ => kind,
             };
-            push(
-                kind,
-                dir,
-                here(&format!(
-                    "{key} changed from {} to {}",
-                    shown(a.get(key)),
-                    shown(b.get(key))
-                )),
-            );
+            push(kind, dir, changed(key));
         }
     }
     let nullable = |s: &Value| s.get("nullable") == Some(&Value::Bool(true));
@@ -118,15 +118,7 @@ pub(super) fn diff_schema(
         diff_enum(Some(xa), Some(xb), &extensible, dir, push);
     }
     if a.get("default") != b.get("default") {
-        push(
-            DefaultChanged,
-            dir,
-            here(&format!(
-                "default changed from {} to {}",
-                shown(a.get("default")),
-                shown(b.get("default"))
-            )),
-        );
+        push(DefaultChanged, dir, changed("default"));
     }
     // A pattern that matches everything says nothing.
     let pattern = |s: &Value| {
@@ -144,15 +136,7 @@ pub(super) fn diff_schema(
         push(Deprecated, dir, here("deprecated"));
     }
     if let Some(kind) = pattern_kind {
-        push(
-            kind,
-            dir,
-            here(&format!(
-                "pattern changed from {} to {}",
-                shown(a.get("pattern")),
-                shown(b.get("pattern"))
-            )),
-        );
+        push(kind, dir, changed("pattern"));
     }
     for (key, upper) in [
         ("minimum", false),
@@ -178,15 +162,7 @@ pub(super) fn diff_schema(
             } else {
                 BoundWidened
             };
-            push(
-                kind,
-                dir,
-                here(&format!(
-                    "{key} changed from {} to {}",
-                    shown(a.get(key)),
-                    shown(b.get(key))
-                )),
-            );
+            push(kind, dir, changed(key));
         }
     }
 
