@@ -11,6 +11,23 @@ pub(crate) fn spec_diff(base: &str, head: &str, extra: &[&str]) -> std::process:
     xtask(&args)
 }
 
+/// `spec_diff`, which must exit with `code` (stderr shown when not); returns the report.
+pub(crate) fn spec_diff_report(base: &str, head: &str, extra: &[&str], code: i32) -> String {
+    let output = spec_diff(base, head, extra);
+    assert_eq!(output.status.code(), Some(code), "{}", stderr(&output));
+    stdout(&output)
+}
+
+/// MINIMAL with a second operation, `GET /v1/health` (`health`).
+pub(crate) fn minimal_with_health() -> String {
+    minimal_with(
+        "components:",
+        "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200':\n          \
+         description: ok\n          content:\n            application/json:\n              schema:\n                \
+         type: string\ncomponents:",
+    )
+}
+
 const REMOVED_SIZE: (&str, &str) = (
     "        size:\n          type: integer\n          minimum: 0\n          description: How big.\n          example: 3\n",
     "",
@@ -18,13 +35,8 @@ const REMOVED_SIZE: (&str, &str) = (
 
 #[test]
 fn identical_specs_exit_0_with_no_changes() {
-    let output = spec_diff(MINIMAL, MINIMAL, &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        stdout(&output).contains("no changes"),
-        "{}",
-        stdout(&output)
-    );
+    let report = spec_diff_report(MINIMAL, MINIMAL, &[], 0);
+    assert!(report.contains("no changes"), "{report}");
 }
 
 #[test]
@@ -37,16 +49,8 @@ fn same_git_revision_on_both_sides_exits_0() {
 #[test]
 fn compatible_change_exits_0_and_checks_the_minor_bump() {
     // A new operation: a new method and builder for Rust, nothing changed for existing callers.
-    let head = minimal_with(
-        "components:",
-        "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200':\n          \
-         description: ok\n          content:\n            application/json:\n              schema:\n                \
-         type: string\ncomponents:",
-    )
-    .replace("version: 1.0.0", "version: 1.1.0");
-    let output = spec_diff(MINIMAL, &head, &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let report = stdout(&output);
+    let head = minimal_with_health().replace("version: 1.0.0", "version: 1.1.0");
+    let report = spec_diff_report(MINIMAL, &head, &[], 0);
     assert!(report.contains("operation added"), "{report}");
     assert!(report.contains("method `Client::health` added"), "{report}");
     assert!(
@@ -57,9 +61,12 @@ fn compatible_change_exits_0_and_checks_the_minor_bump() {
 
 #[test]
 fn breaking_change_exits_1_and_says_the_version_was_not_bumped() {
-    let output = spec_diff(MINIMAL, &minimal_with(REMOVED_SIZE.0, REMOVED_SIZE.1), &[]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let report = stdout(&output);
+    let report = spec_diff_report(
+        MINIMAL,
+        &minimal_with(REMOVED_SIZE.0, REMOVED_SIZE.1),
+        &[],
+        1,
+    );
     assert!(
         report.contains("GET /v1/things/{id} (getThing)"),
         "{report}"
@@ -76,9 +83,8 @@ fn breaking_change_exits_1_and_says_the_version_was_not_bumped() {
 #[test]
 fn allow_breaking_exits_0_on_a_breaking_change() {
     let head = minimal_with(REMOVED_SIZE.0, REMOVED_SIZE.1);
-    let output = spec_diff(MINIMAL, &head, &["--allow-breaking"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).contains("BREAKING"));
+    let report = spec_diff_report(MINIMAL, &head, &["--allow-breaking"], 0);
+    assert!(report.contains("BREAKING"), "{report}");
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //! and the version bumps each change needs. Each case edits DIFF_BASE.
 
 use super::both_levels::{DIFF_BASE, diff_base_with, levels};
-use super::spec_diff;
-use crate::common::{MINIMAL, minimal_with, stderr, stdout};
+use super::{minimal_with_health, spec_diff, spec_diff_report};
+use crate::common::{MINIMAL, stdout};
 
 #[test]
 fn response_media_type_changed_is_breaking_on_the_wire() {
@@ -155,15 +155,8 @@ fn response_enum_value_removed_breaks_the_rust_api() {
 
 #[test]
 fn operation_removed_is_breaking_at_both_levels() {
-    let with_health = minimal_with(
-        "components:",
-        "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200':\n          \
-         description: ok\n          content:\n            application/json:\n              schema:\n                \
-         type: string\ncomponents:",
-    );
-    let output = spec_diff(&with_health, MINIMAL, &[]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let report = stdout(&output);
+    let with_health = minimal_with_health();
+    let report = spec_diff_report(&with_health, MINIMAL, &[], 1);
     let rust = &report[report.find("\nRust API (").expect("a Rust section")..];
     assert!(report.contains("BREAKING  operation removed"), "{report}");
     assert!(
