@@ -1,6 +1,6 @@
 //! What every operation, parameter and property must have, and what the examples must match.
 
-use super::{GET, lint, lint_fails_with};
+use super::{GET, assert_lints_clean, lint_fails_with};
 use crate::common::{MINIMAL, codegen_spec, minimal_with, stderr, stdout, write_spec, xtask};
 
 #[test]
@@ -12,8 +12,7 @@ fn committed_spec_lints_clean() {
 
 #[test]
 fn minimal_fixture_lints_clean() {
-    let (code, report) = lint(MINIMAL);
-    assert_eq!(code, 0, "{report}");
+    assert_lints_clean(MINIMAL);
 }
 
 #[test]
@@ -85,8 +84,7 @@ fn two_success_responses_with_the_same_json_body_lint_clean() {
         "        '201':\n          description: created\n          content:\n            application/json:\n              \
          schema:\n                $ref: '#/components/schemas/Thing'\ncomponents:",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 0, "{report}");
+    assert_lints_clean(&spec);
 }
 
 #[test]
@@ -150,8 +148,7 @@ fn ref_property_is_described_by_its_target() {
         "/components/schemas/Thing/properties/other",
         "no description",
     );
-    let (code, report) = lint(&format!("{spec}      description: Another.\n"));
-    assert_eq!(code, 0, "{report}");
+    assert_lints_clean(&format!("{spec}      description: Another.\n"));
 }
 
 #[test]
@@ -194,8 +191,7 @@ fn nullable_example_null_is_valid() {
         "          description: How big.\n          example: 3\n",
         "          description: How big.\n          nullable: true\n          example: null\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 0, "{report}");
+    assert_lints_clean(&spec);
 }
 
 #[test]

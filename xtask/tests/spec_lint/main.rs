@@ -38,3 +38,9 @@ pub(crate) fn lint_fails_with(text: &str, severity: &str, pointer: &str, words: 
     assert_reported(&report, severity, pointer, words);
     report
 }
+
+/// Lints `text`, which must pass (exit 0; the report shown when not).
+pub(crate) fn assert_lints_clean(text: &str) {
+    let (code, report) = lint(text);
+    assert_eq!(code, 0, "{report}");
+}
