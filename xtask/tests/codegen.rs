@@ -49,13 +49,16 @@ fn generate_into(dir: &Path, spec: &Path) -> String {
     std::fs::read_to_string(out).unwrap()
 }
 
-fn assert_failed_cleanly(output: &Output, after: &str) {
+/// Runs codegen on `spec_text`, which must fail cleanly: the output left untouched and a message,
+/// not a backtrace. Returns that message (stderr).
+fn fails_cleanly(spec_text: &str) -> String {
+    let (output, after) = run_with_spec(spec_text);
     assert!(!output.status.success(), "expected failure");
     assert_eq!(
         after, SENTINEL,
         "a failed run must leave the output untouched"
     );
-    let err = stderr(output);
+    let err = stderr(&output);
     assert!(
         !err.contains("panicked at"),
         "a backtrace is no message:\n{err}"
@@ -64,6 +67,7 @@ fn assert_failed_cleanly(output: &Output, after: &str) {
         !err.contains("RUST_BACKTRACE"),
         "a backtrace is no message:\n{err}"
     );
+    err
 }
 
 #[test]
@@ -103,9 +107,7 @@ fn header_names_spec_hash_generator_versions_and_do_not_edit() {
 #[test]
 fn yaml_syntax_error_names_file_line_and_column() {
     let broken = MINIMAL.replace("  title: t\n", "  title: [t\n");
-    let (output, after) = run_with_spec(&broken);
-    assert_failed_cleanly(&output, &after);
-    let err = stderr(&output);
+    let err = fails_cleanly(&broken);
     assert!(err.contains("bad.yaml:"), "{err}");
     // "file:line:column: message"
     let located = err.split("bad.yaml:").nth(1).and_then(|rest| {
@@ -120,9 +122,7 @@ fn yaml_syntax_error_names_file_line_and_column() {
 
 #[test]
 fn openapi_3_1_is_refused_with_3_0_required() {
-    let (output, after) = run_with_spec(&MINIMAL.replace("openapi: 3.0.3", "openapi: 3.1.0"));
-    assert_failed_cleanly(&output, &after);
-    let err = stderr(&output);
+    let err = fails_cleanly(&MINIMAL.replace("openapi: 3.0.3", "openapi: 3.1.0"));
     assert!(err.contains("3.0.x required"), "{err}");
     assert!(err.contains("bad.yaml:1:"), "{err}");
 }
@@ -134,17 +134,13 @@ fn invalid_openapi_structure_names_file_and_line() {
         "      responses:\n        '200':",
         "      responses:\n        - x\n      other:\n        '200':",
     );
-    let (output, after) = run_with_spec(&broken);
-    assert_failed_cleanly(&output, &after);
-    let err = stderr(&output);
+    let err = fails_cleanly(&broken);
     assert!(err.contains("bad.yaml:"), "{err}");
 }
 
 #[test]
 fn missing_operation_id_names_the_path() {
-    let (output, after) = run_with_spec(&MINIMAL.replace("      operationId: getThing\n", ""));
-    assert_failed_cleanly(&output, &after);
-    let err = stderr(&output);
+    let err = fails_cleanly(&MINIMAL.replace("      operationId: getThing\n", ""));
     assert!(err.contains("/v1/things/{id}"), "{err}");
     assert!(err.contains("operation"), "{err}");
 }
@@ -156,9 +152,7 @@ fn media_type_without_schema_names_the_operation_instead_of_panicking() {
         "              schema:\n                $ref: '#/components/schemas/Thing'\n",
         "              example: {}\n",
     );
-    let (output, after) = run_with_spec(&broken);
-    assert_failed_cleanly(&output, &after);
-    let err = stderr(&output);
+    let err = fails_cleanly(&broken);
     assert!(err.contains("getThing"), "{err}");
     assert!(err.contains("schema"), "{err}");
 }
@@ -169,9 +163,8 @@ fn two_success_bodies_name_the_operation_instead_of_panicking() {
         "components:",
         "        '201':\n          description: created\n          content:\n            application/json:\n              schema:\n                type: string\ncomponents:",
     );
-    let (output, after) = run_with_spec(&broken);
-    assert_failed_cleanly(&output, &after);
-    assert!(stderr(&output).contains("getThing"), "{}", stderr(&output));
+    let err = fails_cleanly(&broken);
+    assert!(err.contains("getThing"), "{err}");
 }
 
 #[test]
