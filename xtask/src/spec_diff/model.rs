@@ -227,20 +227,16 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
                 name.to_owned(),
                 Parameter {
                     location: str_of(param, "in"),
-                    required: param.get("required") == Some(&Value::Bool(true)),
+                    required: is_true(param, "required"),
                     // A parameter described by `content` has its schema there.
-                    schema: param
-                        .get("schema")
-                        .cloned()
-                        .or_else(|| json_schema(param))
-                        .unwrap_or(Value::Null),
-                    deprecated: param.get("deprecated") == Some(&Value::Bool(true)),
+                    schema: schema_of(param),
+                    deprecated: is_true(param, "deprecated"),
                 },
             );
         }
     }
     let body = op.get("requestBody").map(|body| Body {
-        required: body.get("required") == Some(&Value::Bool(true)),
+        required: is_true(body, "required"),
         schemas: bodies(body),
     });
     let responses = op
@@ -282,12 +278,8 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
                 .flatten()
                 .map(|(name, h)| {
                     let header = Header {
-                        required: h.get("required") == Some(&Value::Bool(true)),
-                        schema: h
-                            .get("schema")
-                            .cloned()
-                            .or_else(|| json_schema(h))
-                            .unwrap_or(Value::Null),
+                        required: is_true(h, "required"),
+                        schema: schema_of(h),
                     };
                     (name.to_lowercase(), header)
                 })
@@ -298,7 +290,7 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
     Operation {
         headers,
         security: op.get("security").map(|s| security(Some(s))),
-        deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
+        deprecated: is_true(op, "deprecated"),
         id: op
             .get("operationId")
             .and_then(Value::as_str)
@@ -356,6 +348,20 @@ fn json_schema(holder: &Value) -> Option<Value> {
         .get("application/json")
         .or_else(|| content.values().next())?;
     media.get("schema").cloned()
+}
+
+/// The schema of a parameter or header: its own `schema`, else its `content`'s (null if none).
+fn schema_of(holder: &Value) -> Value {
+    holder
+        .get("schema")
+        .cloned()
+        .or_else(|| json_schema(holder))
+        .unwrap_or(Value::Null)
+}
+
+/// Whether `key` is `true` (absent is false, as in OpenAPI).
+pub(super) fn is_true(value: &Value, key: &str) -> bool {
+    value.get(key) == Some(&Value::Bool(true))
 }
 
 fn str_of(value: &Value, key: &str) -> String {

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::kinds::{Direction, NOT_DEPRECATED_FIRST, SchemaChange, SchemaChange::*};
+use super::model::is_true;
 
 /// Where a schema change is reported: the kind, the direction the schema travels, the text.
 pub(super) type Push<'a> = dyn FnMut(SchemaChange, Direction, String) + 'a;
@@ -99,7 +100,7 @@ pub(super) fn diff_schema(
             push(kind, dir, changed(key));
         }
     }
-    let nullable = |s: &Value| s.get("nullable") == Some(&Value::Bool(true));
+    let nullable = |s: &Value| is_true(s, "nullable");
     match (nullable(a), nullable(b)) {
         (false, true) => push(BecameNullable, dir, here("became nullable")),
         (true, false) => push(NoLongerNullable, dir, here("is no longer nullable")),
@@ -260,10 +261,6 @@ pub(super) fn diff_schema(
     }
     diff_all_of(a, b, place, at, dir, push, &here);
     diff_choice(a, b, place, at, dir, push, &here);
-}
-
-fn is_true(schema: &Value, key: &str) -> bool {
-    schema.get(key) == Some(&Value::Bool(true))
 }
 
 fn branches<'a>(schema: &'a Value, key: &str) -> &'a [Value] {
