@@ -58,13 +58,8 @@ pub(super) fn diff_schema(
     if a == b {
         return;
     }
-    let here = |what: &str| {
-        if at.is_empty() {
-            format!("{place}: {what}")
-        } else {
-            format!("{place}: `{}` {what}", at.trim_start_matches('.'))
-        }
-    };
+    let site = Site { place, at, dir };
+    let here = |what: &str| site.says(what);
     // `key` (a keyword both sides may hold) changed, said with both values.
     let changed = |key: &str| {
         here(&format!(
@@ -259,8 +254,32 @@ pub(super) fn diff_schema(
     if let (Some(xa), Some(xb)) = (extra(a), extra(b)) {
         diff_schema(&xa, &xb, place, &format!("{at}{{*}}"), dir, push);
     }
-    diff_all_of(a, b, place, at, dir, push, &here);
-    diff_choice(a, b, place, at, dir, push, &here);
+    diff_all_of(a, b, site, push);
+    diff_choice(a, b, site, push);
+}
+
+/// Where a change inside a schema comparison stands: the report's place, the path inside the
+/// value (`.contacts[].email`), the direction the schema travels.
+#[derive(Clone, Copy)]
+struct Site<'a> {
+    place: &'a str,
+    at: &'a str,
+    dir: Direction,
+}
+
+impl Site<'_> {
+    /// `what`, said at this site: "PLACE: `at` what", or "PLACE: what" at the root.
+    fn says(&self, what: &str) -> String {
+        if self.at.is_empty() {
+            format!("{}: {what}", self.place)
+        } else {
+            format!(
+                "{}: `{}` {what}",
+                self.place,
+                self.at.trim_start_matches('.')
+            )
+        }
+    }
 }
 
 fn branches<'a>(schema: &'a Value, key: &str) -> &'a [Value] {
@@ -271,16 +290,9 @@ fn branches<'a>(schema: &'a Value, key: &str) -> &'a [Value] {
         .unwrap_or_default()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn diff_all_of(
-    a: &Value,
-    b: &Value,
-    place: &str,
-    at: &str,
-    dir: Direction,
-    push: &mut Push,
-    here: &dyn Fn(&str) -> String,
-) {
+fn diff_all_of(a: &Value, b: &Value, site: Site, push: &mut Push) {
+    let Site { place, at, dir } = site;
+    let here = |what: &str| site.says(what);
     let (la, lb) = (branches(a, "allOf"), branches(b, "allOf"));
     for (sa, sb) in la.iter().zip(lb) {
         diff_schema(sa, sb, place, at, dir, push);
@@ -295,16 +307,9 @@ fn diff_all_of(
 
 /// `oneOf` and `anyOf`: the branches matched (equal ones, then by `title`, then by `type`), a
 /// switch between the two, and a list of plain types compared as the types it accepts.
-#[allow(clippy::too_many_arguments)]
-fn diff_choice(
-    a: &Value,
-    b: &Value,
-    place: &str,
-    at: &str,
-    dir: Direction,
-    push: &mut Push,
-    here: &dyn Fn(&str) -> String,
-) {
+fn diff_choice(a: &Value, b: &Value, site: Site, push: &mut Push) {
+    let Site { place, at, dir } = site;
+    let here = |what: &str| site.says(what);
     let choice = |s: &Value| {
         ["oneOf", "anyOf"]
             .into_iter()
