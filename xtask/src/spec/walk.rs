@@ -31,6 +31,15 @@ pub fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
     found
 }
 
+/// The members of the object at `key` of `value`: none when it is absent or not an object.
+pub fn members<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = (&'a String, &'a Value)> {
+    value
+        .get(key)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+}
+
 /// Each entry of `/components/KIND` (`schemas`, `parameters`, `responses`...), with its pointer.
 fn components<'a>(doc: &'a Value, kind: &str) -> impl Iterator<Item = (String, &'a Value)> {
     doc.pointer(&format!("/components/{kind}"))
@@ -96,23 +105,13 @@ pub fn media_types(doc: &Value) -> Vec<(String, &Value)> {
         if let Some(body) = op.get("requestBody") {
             holders.push((format!("{pointer}/requestBody"), body));
         }
-        for (status, response) in op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (status, response) in members(op, "responses") {
             holders.push((format!("{pointer}/responses/{}", escape(status)), response));
         }
     }
     let mut found = Vec::new();
     for (pointer, holder) in holders {
-        for (media, value) in holder
-            .get("content")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (media, value) in members(holder, "content") {
             found.push((format!("{pointer}/content/{}", escape(media)), value));
         }
     }
@@ -142,12 +141,7 @@ pub fn walk_schema(pointer: &str, schema: &Value, visit: &mut dyn FnMut(&str, &V
             walk_schema(&format!("{pointer}/{key}/{i}"), child, visit);
         }
     }
-    for (name, child) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (name, child) in members(schema, "properties") {
         walk_schema(
             &format!("{pointer}/properties/{}", escape(name)),
             child,

@@ -11,6 +11,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
+use crate::spec::walk::members;
 use crate::spec::{self, Spec, resolve_refs};
 
 const SPEC_IN_REPO: &str = "spec/chatcaptain.yaml";
@@ -239,24 +240,16 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
         required: is_true(body, "required"),
         schemas: bodies(body),
     });
-    let responses = op
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    let responses = members(op, "responses")
         .map(|(status, response)| (status.clone(), bodies(response)))
         .collect();
     let mut media_types = BTreeMap::new();
     let holders = op
         .get("requestBody")
         .map(|b| ("request body".to_owned(), b));
-    let holders = holders.into_iter().chain(
-        op.get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(status, r)| (format!("response {status}"), r)),
-    );
+    let holders = holders
+        .into_iter()
+        .chain(members(op, "responses").map(|(status, r)| (format!("response {status}"), r)));
     for (place, holder) in holders {
         let types = holder
             .get("content")
@@ -265,17 +258,9 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
             .unwrap_or_default();
         media_types.insert(place, types);
     }
-    let headers = op
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    let headers = members(op, "responses")
         .map(|(status, response)| {
-            let headers = response
-                .get("headers")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
+            let headers = members(response, "headers")
                 .map(|(name, h)| {
                     let header = Header {
                         required: is_true(h, "required"),
@@ -327,11 +312,7 @@ fn security(list: Option<&Value>) -> Security {
 }
 
 fn bodies(holder: &Value) -> Bodies {
-    holder
-        .get("content")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    members(holder, "content")
         .map(|(media, m)| {
             (
                 media.clone(),

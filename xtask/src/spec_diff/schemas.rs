@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::kinds::{Direction, NOT_DEPRECATED_FIRST, SchemaChange, SchemaChange::*};
 use super::model::is_true;
+use crate::spec::walk::members;
 
 /// Where a schema change is reported: the kind, the direction the schema travels, the text.
 pub(super) type Push<'a> = dyn FnMut(SchemaChange, Direction, String) + 'a;
@@ -178,10 +179,7 @@ pub(super) fn diff_schema(
         Direction::Response => "writeOnly",
     };
     let travels = |s: &Value| -> serde_json::Map<String, Value> {
-        s.get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
+        members(s, "properties")
             .filter(|(_, p)| !is_true(p, hidden))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
