@@ -73,6 +73,13 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Asserts `text` contains each of `words` (the whole text shown when one is missing).
+pub fn assert_contains(text: &str, words: &[&str]) {
+    for words in words {
+        assert!(text.contains(words), "no `{words}` in:\n{text}");
+    }
+}
+
 /// Writes `text` as `name` in a fresh temp dir (kept alive by the returned guard).
 pub fn write_spec(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,6 @@
 //! The command as a user drives it: exit codes 0/1/2, the markdown form, `--rules`, revisions.
 
-use crate::common::{MINIMAL, minimal_with, stderr, stdout, write_spec, xtask};
+use crate::common::{MINIMAL, assert_contains, minimal_with, stderr, stdout, write_spec, xtask};
 
 /// `cargo xtask spec-diff BASE HEAD EXTRA..` over two specs written to files.
 pub(crate) fn spec_diff(base: &str, head: &str, extra: &[&str]) -> std::process::Output {
@@ -51,11 +51,13 @@ fn compatible_change_exits_0_and_checks_the_minor_bump() {
     // A new operation: a new method and builder for Rust, nothing changed for existing callers.
     let head = minimal_with_health().replace("version: 1.0.0", "version: 1.1.0");
     let report = spec_diff_report(MINIMAL, &head, &[], 0);
-    assert!(report.contains("operation added"), "{report}");
-    assert!(report.contains("method `Client::health` added"), "{report}");
-    assert!(
-        report.contains("1.0.0 → 1.1.0: bumped accordingly"),
-        "{report}"
+    assert_contains(
+        &report,
+        &[
+            "operation added",
+            "method `Client::health` added",
+            "1.0.0 → 1.1.0: bumped accordingly",
+        ],
     );
 }
 
@@ -67,17 +69,14 @@ fn breaking_change_exits_1_and_says_the_version_was_not_bumped() {
         &[],
         1,
     );
-    assert!(
-        report.contains("GET /v1/things/{id} (getThing)"),
-        "{report}"
+    assert_contains(
+        &report,
+        &[
+            "GET /v1/things/{id} (getThing)",
+            "BREAKING  response 200 body: property `size` removed [response-property-removed]",
+            "NOT bumped",
+        ],
     );
-    assert!(
-        report.contains(
-            "BREAKING  response 200 body: property `size` removed [response-property-removed]"
-        ),
-        "{report}"
-    );
-    assert!(report.contains("NOT bumped"), "{report}");
 }
 
 #[test]
@@ -94,11 +93,13 @@ fn markdown_format_is_a_table_per_operation() {
     assert_eq!(output.status.code(), Some(1));
     let report = stdout(&output);
     assert!(report.starts_with("### API changes: `"), "{report}");
-    assert!(
-        report.contains("#### `GET /v1/things/{id} (getThing)`"),
-        "{report}"
+    assert_contains(
+        &report,
+        &[
+            "#### `GET /v1/things/{id} (getThing)`",
+            "| | change |\n|---|---|\n",
+        ],
     );
-    assert!(report.contains("| | change |\n|---|---|\n"), "{report}");
     assert!(
         report.contains(
             "| | change | rule |\n|---|---|---|\n| **breaking** | response 200 body: property `size` \
@@ -113,8 +114,7 @@ fn unreadable_spec_exits_2_naming_the_file_and_line() {
     let output = spec_diff(MINIMAL, &minimal_with("  title: t\n", "  title: [t\n"), &[]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
-    assert!(err.contains("head.yaml:"), "{err}");
-    assert!(err.contains("cannot compare"), "{err}");
+    assert_contains(&err, &["head.yaml:", "cannot compare"]);
 }
 
 #[test]

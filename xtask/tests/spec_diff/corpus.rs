@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Output;
 
 use super::spec_diff;
-use crate::common::{stderr, stdout, xtask};
+use crate::common::{assert_contains, stderr, stdout, xtask};
 
 /// (pair, exit code, the rule ids the report names; none: no wire change).
 const PAIRS: &[Pair] = &[
@@ -182,14 +182,12 @@ fn a_removal_of_what_was_not_deprecated_first_is_called_out_in_the_markdown_repo
         stdout(&xtask(&a))
     };
     let report = run(args(&["--format", "markdown"]));
-    assert!(
-        report.contains("> **Removed without being deprecated first**"),
-        "{report}"
-    );
-    assert!(
-        report
-            .contains("> - `POST /things (postThing)`: response 200 body: property `size` removed"),
-        "{report}"
+    assert_contains(
+        &report,
+        &[
+            "> **Removed without being deprecated first**",
+            "> - `POST /things (postThing)`: response 200 body: property `size` removed",
+        ],
     );
     // Deprecated first: no call-out.
     let deprecated = std::fs::read_to_string(&base).unwrap().replace(

@@ -3,7 +3,7 @@
 
 use super::both_levels::{DIFF_BASE, diff_base_with, levels};
 use super::{minimal_with_health, spec_diff, spec_diff_report};
-use crate::common::{MINIMAL, stdout};
+use crate::common::{MINIMAL, assert_contains, stdout};
 
 #[test]
 fn response_media_type_changed_is_breaking_on_the_wire() {
@@ -90,13 +90,12 @@ fn markdown_report_has_a_rust_api_section() {
     let head = diff_base_with("      required: [id]\n", "      required: [id, size]\n");
     let output = spec_diff(DIFF_BASE, &head, &["--format", "markdown"]);
     let report = stdout(&output);
-    assert!(
-        report.contains("#### Rust API (chatcaptain-api, generated code compared)\n\n| | change |"),
-        "{report}"
-    );
-    assert!(
-        report.contains("| **breaking** | field `types::Thing.size`: type changed"),
-        "{report}"
+    assert_contains(
+        &report,
+        &[
+            "#### Rust API (chatcaptain-api, generated code compared)\n\n| | change |",
+            "| **breaking** | field `types::Thing.size`: type changed",
+        ],
     );
 }
 
