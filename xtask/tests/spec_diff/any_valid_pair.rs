@@ -99,18 +99,13 @@ fn only_a_document_that_is_not_openapi_3_0_exits_2_and_says_what_is_wrong() {
         &[],
     );
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("a Swagger \"2.0\" document (OpenAPI 2): OpenAPI 3.0.x required"),
-        "{}",
-        stderr(&output)
+    assert_contains(
+        &stderr(&output),
+        &["a Swagger \"2.0\" document (OpenAPI 2): OpenAPI 3.0.x required"],
     );
     let output = spec_diff(MINIMAL, "info: {title: t, version: '1'}\npaths: {}\n", &[]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("no `openapi` version field"),
-        "{}",
-        stderr(&output)
-    );
+    assert_contains(&stderr(&output), &["no `openapi` version field"]);
 }
 
 #[test]

@@ -133,9 +133,8 @@ fn rules_flag_prints_the_wire_rules_as_a_table() {
 fn bad_revision_exits_2() {
     let output = xtask(&["spec-diff", "no-such-revision-xyz", "HEAD"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("`no-such-revision-xyz` is neither a file nor a git revision"),
-        "{}",
-        stderr(&output)
+    assert_contains(
+        &stderr(&output),
+        &["`no-such-revision-xyz` is neither a file nor a git revision"],
     );
 }
