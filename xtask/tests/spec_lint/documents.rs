@@ -5,6 +5,11 @@ use crate::common::{
     MINIMAL, assert_contains, codegen_spec, minimal_with, stderr, stdout, write_spec, xtask,
 };
 
+/// MINIMAL with one more response on `getThing` (`response` is its YAML, status first).
+fn with_response(response: &str) -> String {
+    minimal_with("components:", &format!("{response}components:"))
+}
+
 #[test]
 fn committed_spec_lints_clean() {
     let output = xtask(&["spec-lint"]);
@@ -81,20 +86,16 @@ fn success_response_without_json_body_is_a_warning() {
 fn two_success_responses_with_the_same_json_body_lint_clean() {
     // One body type for both statuses is what progenitor generates one type for; "200 or 201"
     // is how a spec says it does not know which of the two the server answers.
-    let spec = minimal_with(
-        "components:",
+    let spec = with_response(
         "        '201':\n          description: created\n          content:\n            application/json:\n              \
-         schema:\n                $ref: '#/components/schemas/Thing'\ncomponents:",
+         schema:\n                $ref: '#/components/schemas/Thing'\n",
     );
     assert_lints_clean(&spec);
 }
 
 #[test]
 fn a_second_success_response_without_a_body_is_a_warning() {
-    let spec = minimal_with(
-        "components:",
-        "        '204':\n          description: nothing\ncomponents:",
-    );
+    let spec = with_response("        '204':\n          description: nothing\n");
     lint_fails_with(
         &spec,
         "warning",
@@ -105,10 +106,9 @@ fn a_second_success_response_without_a_body_is_a_warning() {
 
 #[test]
 fn two_success_bodies_are_an_error_naming_the_operation() {
-    let spec = minimal_with(
-        "components:",
+    let spec = with_response(
         "        '201':\n          description: created\n          content:\n            application/json:\n              \
-         schema:\n                type: string\ncomponents:",
+         schema:\n                type: string\n",
     );
     lint_fails_with(
         &spec,
