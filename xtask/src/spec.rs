@@ -4,6 +4,8 @@
 //! weighs the candidates); nothing outside xtask parses YAML.
 
 pub mod lint_rules;
+#[cfg(test)]
+pub(crate) mod registry_checks;
 pub mod walk;
 
 use std::path::{Path, PathBuf};

@@ -9,20 +9,15 @@ use quote::format_ident;
 use serde_json::Value;
 
 use super::names::pascal;
-use super::operations::entries;
+use super::operations::{Entry, entries};
 
 /// The vendor extension naming the permission an operation requires (`chatbots.contacts.list`).
 pub const PERMISSION: &str = "x-permission";
 
 pub fn generate(doc: &Value) -> Result<syn::File> {
     let entries = entries(doc)?;
-    let variants: Vec<_> = entries
-        .iter()
-        .map(|e| format_ident!("{}", pascal(&e.id)))
-        .collect();
-    let docs = entries
-        .iter()
-        .map(|e| format!("`{} {}` (`{}`).", e.method, e.path, e.id));
+    let variants: Vec<_> = entries.iter().map(Entry::variant).collect();
+    let docs = entries.iter().map(Entry::doc);
 
     // Each permission, in the order the spec first names it, with the operations requiring it.
     let mut permissions: Vec<(String, Vec<usize>)> = Vec::new();

@@ -21,6 +21,18 @@ pub struct Entry {
     pub pagination: Option<String>,
 }
 
+impl Entry {
+    /// Its variant in a generated operation enum (`ListContacts`).
+    pub fn variant(&self) -> proc_macro2::Ident {
+        format_ident!("{}", pascal(&self.id))
+    }
+
+    /// The doc line of that variant: "`GET /v1/...` (`listContacts`)."
+    pub fn doc(&self) -> String {
+        format!("`{} {}` (`{}`).", self.method, self.path, self.id)
+    }
+}
+
 /// The operations of the spec, in the order of its paths and then its methods.
 pub fn entries(doc: &Value) -> Result<Vec<Entry>> {
     let mut found = Vec::new();
@@ -66,13 +78,8 @@ fn idempotent_method(method: &str) -> bool {
 
 pub fn generate(doc: &Value) -> Result<syn::File> {
     let entries = entries(doc)?;
-    let variants: Vec<_> = entries
-        .iter()
-        .map(|e| format_ident!("{}", pascal(&e.id)))
-        .collect();
-    let docs = entries
-        .iter()
-        .map(|e| format!("`{} {}` (`{}`).", e.method, e.path, e.id));
+    let variants: Vec<_> = entries.iter().map(Entry::variant).collect();
+    let docs = entries.iter().map(Entry::doc);
     let ids = entries.iter().map(|e| &e.id);
     let names = entries.iter().map(|e| snake(&e.id));
     let methods = entries.iter().map(|e| &e.method);

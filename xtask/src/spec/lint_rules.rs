@@ -278,35 +278,18 @@ impl fmt::Display for Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::registry_checks::{assert_contributing_shows, assert_unique_kebab_case};
 
     #[test]
     fn ids_are_unique_and_kebab_case() {
-        let mut seen = std::collections::HashSet::new();
+        assert_unique_kebab_case(LintRule::iter().map(LintRule::id));
         for rule in LintRule::iter() {
-            let id = rule.id();
-            assert!(seen.insert(id), "`{id}` twice");
-            assert!(
-                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "`{id}` is not kebab-case"
-            );
-            assert_eq!(LintRule::from_id(id), Some(rule));
+            assert_eq!(LintRule::from_id(rule.id()), Some(rule));
         }
     }
 
     #[test]
     fn the_readme_table_is_the_registry() {
-        let readme = std::fs::read_to_string(crate::spec::workspace_root().join("CONTRIBUTING.md"))
-            .expect("CONTRIBUTING.md");
-        // The table stands in a numbered list, indented.
-        let readme: String = readme
-            .lines()
-            .map(|l| format!("{}\n", l.trim_start()))
-            .collect();
-        assert!(
-            readme.contains(&table()),
-            "CONTRIBUTING.md's spec-lint rule table differs from the registry; \
-             `cargo xtask spec-lint --rules` prints it:\n{}",
-            table()
-        );
+        assert_contributing_shows(&table(), "spec-lint");
     }
 }

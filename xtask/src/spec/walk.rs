@@ -31,17 +31,27 @@ pub fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
     found
 }
 
+/// The members of the object at `key` of `value`: none when it is absent or not an object.
+pub fn members<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = (&'a String, &'a Value)> {
+    value
+        .get(key)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+}
+
+/// Each entry of `/components/KIND` (`schemas`, `parameters`, `responses`...), with its pointer.
+fn components<'a>(doc: &'a Value, kind: &str) -> impl Iterator<Item = (String, &'a Value)> {
+    doc.pointer(&format!("/components/{kind}"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(move |(name, value)| (format!("/components/{kind}/{}", escape(name)), value))
+}
+
 /// Every parameter object defined in the spec (not `$ref`s to one), with its pointer.
 pub fn parameters(doc: &Value) -> Vec<(String, &Value)> {
-    let mut found = Vec::new();
-    if let Some(components) = doc
-        .pointer("/components/parameters")
-        .and_then(Value::as_object)
-    {
-        for (name, param) in components {
-            found.push((format!("/components/parameters/{}", escape(name)), param));
-        }
-    }
+    let mut found: Vec<_> = components(doc, "parameters").collect();
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return found;
     };
@@ -71,15 +81,7 @@ pub fn parameters(doc: &Value) -> Vec<(String, &Value)> {
 
 /// The root of every schema defined in the spec: components, parameters and media types.
 pub fn schemas(doc: &Value) -> Vec<(String, &Value)> {
-    let mut found = Vec::new();
-    if let Some(components) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
-        for (name, schema) in components {
-            found.push((format!("/components/schemas/{}", escape(name)), schema));
-        }
-    }
+    let mut found: Vec<_> = components(doc, "schemas").collect();
     for (pointer, param) in parameters(doc) {
         if let Some(schema) = param.get("schema") {
             found.push((format!("{pointer}/schema"), schema));
@@ -97,36 +99,19 @@ pub fn schemas(doc: &Value) -> Vec<(String, &Value)> {
 pub fn media_types(doc: &Value) -> Vec<(String, &Value)> {
     let mut holders: Vec<(String, &Value)> = Vec::new();
     for kind in ["requestBodies", "responses"] {
-        if let Some(map) = doc
-            .pointer(&format!("/components/{kind}"))
-            .and_then(Value::as_object)
-        {
-            for (name, value) in map {
-                holders.push((format!("/components/{kind}/{}", escape(name)), value));
-            }
-        }
+        holders.extend(components(doc, kind));
     }
     for (pointer, _, op) in operations(doc) {
         if let Some(body) = op.get("requestBody") {
             holders.push((format!("{pointer}/requestBody"), body));
         }
-        for (status, response) in op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (status, response) in members(op, "responses") {
             holders.push((format!("{pointer}/responses/{}", escape(status)), response));
         }
     }
     let mut found = Vec::new();
     for (pointer, holder) in holders {
-        for (media, value) in holder
-            .get("content")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (media, value) in members(holder, "content") {
             found.push((format!("{pointer}/content/{}", escape(media)), value));
         }
     }
@@ -156,12 +141,7 @@ pub fn walk_schema(pointer: &str, schema: &Value, visit: &mut dyn FnMut(&str, &V
             walk_schema(&format!("{pointer}/{key}/{i}"), child, visit);
         }
     }
-    for (name, child) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (name, child) in members(schema, "properties") {
         walk_schema(
             &format!("{pointer}/properties/{}", escape(name)),
             child,

@@ -382,38 +382,19 @@ pub fn table() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::registry_checks::{assert_contributing_shows, assert_unique_kebab_case};
 
     #[test]
     fn ids_are_unique_and_kebab_case() {
-        let mut seen = std::collections::HashSet::new();
-        for kind in Kind::all() {
-            let id = kind.rule().id;
-            assert!(
-                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "`{id}` is not kebab-case"
-            );
-            assert!(seen.insert(id.clone()), "`{id}` twice");
-        }
+        let ids = assert_unique_kebab_case(Kind::all().map(|kind| kind.rule().id));
         assert_eq!(
-            seen.len(),
+            ids,
             Kind::iter().count() - 2 + 2 * SchemaChange::iter().count()
         );
     }
 
     #[test]
     fn the_readme_table_is_the_registry() {
-        let readme = std::fs::read_to_string(crate::spec::workspace_root().join("CONTRIBUTING.md"))
-            .expect("CONTRIBUTING.md");
-        // The table stands in a numbered list, indented.
-        let readme: String = readme
-            .lines()
-            .map(|l| format!("{}\n", l.trim_start()))
-            .collect();
-        assert!(
-            readme.contains(&table()),
-            "CONTRIBUTING.md's spec-diff rule table differs from the registry; \
-             `cargo xtask spec-diff --rules` prints it:\n{}",
-            table()
-        );
+        assert_contributing_shows(&table(), "spec-diff");
     }
 }

@@ -11,6 +11,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
+use crate::spec::walk::members;
 use crate::spec::{self, Spec, resolve_refs};
 
 const SPEC_IN_REPO: &str = "spec/chatcaptain.yaml";
@@ -227,40 +228,28 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
                 name.to_owned(),
                 Parameter {
                     location: str_of(param, "in"),
-                    required: param.get("required") == Some(&Value::Bool(true)),
+                    required: is_true(param, "required"),
                     // A parameter described by `content` has its schema there.
-                    schema: param
-                        .get("schema")
-                        .cloned()
-                        .or_else(|| json_schema(param))
-                        .unwrap_or(Value::Null),
-                    deprecated: param.get("deprecated") == Some(&Value::Bool(true)),
+                    schema: schema_of(param),
+                    deprecated: is_true(param, "deprecated"),
                 },
             );
         }
     }
     let body = op.get("requestBody").map(|body| Body {
-        required: body.get("required") == Some(&Value::Bool(true)),
+        required: is_true(body, "required"),
         schemas: bodies(body),
     });
-    let responses = op
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    let responses = members(op, "responses")
         .map(|(status, response)| (status.clone(), bodies(response)))
         .collect();
     let mut media_types = BTreeMap::new();
     let holders = op
         .get("requestBody")
         .map(|b| ("request body".to_owned(), b));
-    let holders = holders.into_iter().chain(
-        op.get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(status, r)| (format!("response {status}"), r)),
-    );
+    let holders = holders
+        .into_iter()
+        .chain(members(op, "responses").map(|(status, r)| (format!("response {status}"), r)));
     for (place, holder) in holders {
         let types = holder
             .get("content")
@@ -269,25 +258,13 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
             .unwrap_or_default();
         media_types.insert(place, types);
     }
-    let headers = op
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    let headers = members(op, "responses")
         .map(|(status, response)| {
-            let headers = response
-                .get("headers")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
+            let headers = members(response, "headers")
                 .map(|(name, h)| {
                     let header = Header {
-                        required: h.get("required") == Some(&Value::Bool(true)),
-                        schema: h
-                            .get("schema")
-                            .cloned()
-                            .or_else(|| json_schema(h))
-                            .unwrap_or(Value::Null),
+                        required: is_true(h, "required"),
+                        schema: schema_of(h),
                     };
                     (name.to_lowercase(), header)
                 })
@@ -298,7 +275,7 @@ fn operation(op: &Value, shared: Option<&Value>) -> Operation {
     Operation {
         headers,
         security: op.get("security").map(|s| security(Some(s))),
-        deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
+        deprecated: is_true(op, "deprecated"),
         id: op
             .get("operationId")
             .and_then(Value::as_str)
@@ -335,11 +312,7 @@ fn security(list: Option<&Value>) -> Security {
 }
 
 fn bodies(holder: &Value) -> Bodies {
-    holder
-        .get("content")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    members(holder, "content")
         .map(|(media, m)| {
             (
                 media.clone(),
@@ -356,6 +329,20 @@ fn json_schema(holder: &Value) -> Option<Value> {
         .get("application/json")
         .or_else(|| content.values().next())?;
     media.get("schema").cloned()
+}
+
+/// The schema of a parameter or header: its own `schema`, else its `content`'s (null if none).
+fn schema_of(holder: &Value) -> Value {
+    holder
+        .get("schema")
+        .cloned()
+        .or_else(|| json_schema(holder))
+        .unwrap_or(Value::Null)
+}
+
+/// Whether `key` is `true` (absent is false, as in OpenAPI).
+pub(super) fn is_true(value: &Value, key: &str) -> bool {
+    value.get(key) == Some(&Value::Bool(true))
 }
 
 fn str_of(value: &Value, key: &str) -> String {

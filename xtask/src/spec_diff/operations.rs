@@ -76,6 +76,16 @@ fn add(out: &mut Found, kind: Kind, text: String) {
     out.push((kind, text));
 }
 
+/// `place` became required or optional from one side to the other: `kinds` are the two kinds
+/// (became required, became optional).
+fn required_changed(out: &mut Found, place: &str, (was, is): (bool, bool), kinds: (Kind, Kind)) {
+    match (was, is) {
+        (false, true) => add(out, kinds.0, format!("{place} became required")),
+        (true, false) => add(out, kinds.1, format!("{place} became optional")),
+        _ => {}
+    }
+}
+
 /// Where `diff_schema` reports into `out`.
 fn schemas(out: &mut Found) -> impl FnMut(SchemaChange, Direction, String) + '_ {
     |change, direction, text| out.push((Kind::schema(direction, change), text))
@@ -149,19 +159,8 @@ fn diff_operation(
                 format!("{place} moved from {} to {}", p.location, q.location),
             );
         }
-        match (p.required, q.required) {
-            (false, true) => add(
-                out,
-                ParameterBecameRequired,
-                format!("{place} became required"),
-            ),
-            (true, false) => add(
-                out,
-                ParameterBecameOptional,
-                format!("{place} became optional"),
-            ),
-            _ => {}
-        }
+        let kinds = (ParameterBecameRequired, ParameterBecameOptional);
+        required_changed(out, &place, (p.required, q.required), kinds);
         diff_schema(&p.schema, &q.schema, &place, "", Request, &mut schemas(out));
     }
     for (name, q) in &new.parameters {
@@ -186,19 +185,8 @@ fn diff_operation(
         }
         (None, Some(_)) => add(out, OptionalBodyAdded, "optional request body added".into()),
         (Some(a), Some(b)) => {
-            match (a.required, b.required) {
-                (false, true) => add(
-                    out,
-                    BodyBecameRequired,
-                    "request body became required".into(),
-                ),
-                (true, false) => add(
-                    out,
-                    BodyBecameOptional,
-                    "request body became optional".into(),
-                ),
-                _ => {}
-            }
+            let kinds = (BodyBecameRequired, BodyBecameOptional);
+            required_changed(out, "request body", (a.required, b.required), kinds);
             diff_bodies(&a.schemas, &b.schemas, "request body", Request, out);
         }
         (None, None) => {}
@@ -267,19 +255,8 @@ fn diff_headers(old: &Operation, new: &Operation, out: &mut Found) {
                 add(out, ResponseHeaderRemoved, format!("{place} removed"));
                 continue;
             };
-            match (ha.required, hb.required) {
-                (true, false) => add(
-                    out,
-                    ResponseHeaderBecameOptional,
-                    format!("{place} became optional"),
-                ),
-                (false, true) => add(
-                    out,
-                    ResponseHeaderBecameRequired,
-                    format!("{place} became required"),
-                ),
-                _ => {}
-            }
+            let kinds = (ResponseHeaderBecameRequired, ResponseHeaderBecameOptional);
+            required_changed(out, &place, (ha.required, hb.required), kinds);
             diff_schema(
                 &ha.schema,
                 &hb.schema,

@@ -10,6 +10,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::kinds::{Direction, NOT_DEPRECATED_FIRST, SchemaChange, SchemaChange::*};
+use super::model::is_true;
+use crate::spec::walk::members;
 
 /// Where a schema change is reported: the kind, the direction the schema travels, the text.
 pub(super) type Push<'a> = dyn FnMut(SchemaChange, Direction, String) + 'a;
@@ -57,12 +59,15 @@ pub(super) fn diff_schema(
     if a == b {
         return;
     }
-    let here = |what: &str| {
-        if at.is_empty() {
-            format!("{place}: {what}")
-        } else {
-            format!("{place}: `{}` {what}", at.trim_start_matches('.'))
-        }
+    let site = Site { place, at, dir };
+    let here = |what: &str| site.says(what);
+    // `key` (a keyword both sides may hold) changed, said with both values.
+    let changed = |key: &str| {
+        here(&format!(
+            "{key} changed from {} to {}",
+            shown(a.get(key)),
+            shown(b.get(key))
+        ))
     };
     // A body that appears or disappears is a type change from/to "nothing".
     if a.is_null() || b.is_null() {
@@ -88,18 +93,10 @@ pub(super) fn diff_schema(
                 (Some("number"), Some("integer")) if key == "type" => TypeSpecialized,
                 _ => kind,
             };
-            push(
-                kind,
-                dir,
-                here(&format!(
-                    "{key} changed from {} to {}",
-                    shown(a.get(key)),
-                    shown(b.get(key))
-                )),
-            );
+            push(kind, dir, changed(key));
         }
     }
-    let nullable = |s: &Value| s.get("nullable") == Some(&Value::Bool(true));
+    let nullable = |s: &Value| is_true(s, "nullable");
     match (nullable(a), nullable(b)) {
         (false, true) => push(BecameNullable, dir, here("became nullable")),
         (true, false) => push(NoLongerNullable, dir, here("is no longer nullable")),
@@ -118,15 +115,7 @@ pub(super) fn diff_schema(
         diff_enum(Some(xa), Some(xb), &extensible, dir, push);
     }
     if a.get("default") != b.get("default") {
-        push(
-            DefaultChanged,
-            dir,
-            here(&format!(
-                "default changed from {} to {}",
-                shown(a.get("default")),
-                shown(b.get("default"))
-            )),
-        );
+        push(DefaultChanged, dir, changed("default"));
     }
     // A pattern that matches everything says nothing.
     let pattern = |s: &Value| {
@@ -144,15 +133,7 @@ pub(super) fn diff_schema(
         push(Deprecated, dir, here("deprecated"));
     }
     if let Some(kind) = pattern_kind {
-        push(
-            kind,
-            dir,
-            here(&format!(
-                "pattern changed from {} to {}",
-                shown(a.get("pattern")),
-                shown(b.get("pattern"))
-            )),
-        );
+        push(kind, dir, changed("pattern"));
     }
     for (key, upper) in [
         ("minimum", false),
@@ -178,15 +159,7 @@ pub(super) fn diff_schema(
             } else {
                 BoundWidened
             };
-            push(
-                kind,
-                dir,
-                here(&format!(
-                    "{key} changed from {} to {}",
-                    shown(a.get(key)),
-                    shown(b.get(key))
-                )),
-            );
+            push(kind, dir, changed(key));
         }
     }
 
@@ -206,10 +179,7 @@ pub(super) fn diff_schema(
         Direction::Response => "writeOnly",
     };
     let travels = |s: &Value| -> serde_json::Map<String, Value> {
-        s.get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
+        members(s, "properties")
             .filter(|(_, p)| !is_true(p, hidden))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
@@ -282,12 +252,32 @@ pub(super) fn diff_schema(
     if let (Some(xa), Some(xb)) = (extra(a), extra(b)) {
         diff_schema(&xa, &xb, place, &format!("{at}{{*}}"), dir, push);
     }
-    diff_all_of(a, b, place, at, dir, push, &here);
-    diff_choice(a, b, place, at, dir, push, &here);
+    diff_all_of(a, b, site, push);
+    diff_choice(a, b, site, push);
 }
 
-fn is_true(schema: &Value, key: &str) -> bool {
-    schema.get(key) == Some(&Value::Bool(true))
+/// Where a change inside a schema comparison stands: the report's place, the path inside the
+/// value (`.contacts[].email`), the direction the schema travels.
+#[derive(Clone, Copy)]
+struct Site<'a> {
+    place: &'a str,
+    at: &'a str,
+    dir: Direction,
+}
+
+impl Site<'_> {
+    /// `what`, said at this site: "PLACE: `at` what", or "PLACE: what" at the root.
+    fn says(&self, what: &str) -> String {
+        if self.at.is_empty() {
+            format!("{}: {what}", self.place)
+        } else {
+            format!(
+                "{}: `{}` {what}",
+                self.place,
+                self.at.trim_start_matches('.')
+            )
+        }
+    }
 }
 
 fn branches<'a>(schema: &'a Value, key: &str) -> &'a [Value] {
@@ -298,16 +288,9 @@ fn branches<'a>(schema: &'a Value, key: &str) -> &'a [Value] {
         .unwrap_or_default()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn diff_all_of(
-    a: &Value,
-    b: &Value,
-    place: &str,
-    at: &str,
-    dir: Direction,
-    push: &mut Push,
-    here: &dyn Fn(&str) -> String,
-) {
+fn diff_all_of(a: &Value, b: &Value, site: Site, push: &mut Push) {
+    let Site { place, at, dir } = site;
+    let here = |what: &str| site.says(what);
     let (la, lb) = (branches(a, "allOf"), branches(b, "allOf"));
     for (sa, sb) in la.iter().zip(lb) {
         diff_schema(sa, sb, place, at, dir, push);
@@ -322,16 +305,9 @@ fn diff_all_of(
 
 /// `oneOf` and `anyOf`: the branches matched (equal ones, then by `title`, then by `type`), a
 /// switch between the two, and a list of plain types compared as the types it accepts.
-#[allow(clippy::too_many_arguments)]
-fn diff_choice(
-    a: &Value,
-    b: &Value,
-    place: &str,
-    at: &str,
-    dir: Direction,
-    push: &mut Push,
-    here: &dyn Fn(&str) -> String,
-) {
+fn diff_choice(a: &Value, b: &Value, site: Site, push: &mut Push) {
+    let Site { place, at, dir } = site;
+    let here = |what: &str| site.says(what);
     let choice = |s: &Value| {
         ["oneOf", "anyOf"]
             .into_iter()

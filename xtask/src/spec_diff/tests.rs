@@ -71,6 +71,12 @@ fn classified(head: &str) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// Asserts BASE with `from` replaced by `to` classifies as `expected` (rule id, breaking), in
+/// order.
+fn assert_classified(from: &str, to: &str, expected: &[(&str, bool)]) {
+    assert_eq!(classified(&edit(from, to)), ids(expected));
+}
+
 #[test]
 fn identical_specs_have_no_changes() {
     assert_eq!(classified(BASE), Vec::<(String, bool)>::new());
@@ -111,52 +117,46 @@ fn removing_an_operation_is_breaking() {
 
 #[test]
 fn changing_the_path_of_an_operation_is_breaking() {
-    let head = edit("/v1/things/{id}:", "/v2/things/{id}:");
-    assert_eq!(classified(&head), ids(&[("endpoint-moved", true)]));
+    assert_classified(
+        "/v1/things/{id}:",
+        "/v2/things/{id}:",
+        &[("endpoint-moved", true)],
+    );
 }
 
 #[test]
 fn adding_an_operation_is_compatible() {
-    let head = edit(
+    assert_classified(
         "components:",
         "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200': {description: ok}\ncomponents:",
+        &[("endpoint-added", false)],
     );
-    assert_eq!(classified(&head), ids(&[("endpoint-added", false)]));
 }
 
 #[test]
 fn adding_a_required_parameter_is_breaking() {
-    let head = edit(
+    assert_classified(
         "      requestBody:",
         "        - {name: q, in: query, required: true, schema: {type: string}}\n      requestBody:",
-    );
-    assert_eq!(
-        classified(&head),
-        ids(&[("new-required-request-parameter", true)])
+        &[("new-required-request-parameter", true)],
     );
 }
 
 #[test]
 fn adding_an_optional_parameter_is_compatible() {
-    let head = edit(
+    assert_classified(
         "      requestBody:",
         "        - {name: q, in: query, schema: {type: string}}\n      requestBody:",
-    );
-    assert_eq!(
-        classified(&head),
-        ids(&[("new-optional-request-parameter", false)])
+        &[("new-optional-request-parameter", false)],
     );
 }
 
 #[test]
 fn removing_a_parameter_is_breaking() {
-    let head = edit(
+    assert_classified(
         "        - {name: limit, in: query, required: false, schema: {type: integer, format: int32, minimum: 1, maximum: 100}}\n",
         "",
-    );
-    assert_eq!(
-        classified(&head),
-        ids(&[("request-parameter-removed", true)])
+        &[("request-parameter-removed", true)],
     );
 }
 
@@ -177,119 +177,101 @@ fn a_parameter_becoming_required_is_breaking_and_optional_is_compatible() {
 
 #[test]
 fn moving_a_parameter_to_another_location_is_breaking() {
-    let head = edit("name: limit, in: query", "name: limit, in: header");
-    assert_eq!(classified(&head), ids(&[("request-parameter-moved", true)]));
+    assert_classified(
+        "name: limit, in: query",
+        "name: limit, in: header",
+        &[("request-parameter-moved", true)],
+    );
 }
 
 #[test]
 fn changing_a_parameter_type_is_breaking() {
-    let head = edit(
+    assert_classified(
         "{name: id, in: path, required: true, schema: {type: string}}",
         "{name: id, in: path, required: true, schema: {type: integer}}",
+        &[("request-type-changed", true)],
     );
-    assert_eq!(classified(&head), ids(&[("request-type-changed", true)]));
 }
 
 #[test]
 fn narrowing_a_request_bound_is_breaking_and_widening_is_compatible() {
-    let narrowed = edit("minimum: 1, maximum: 100", "minimum: 1, maximum: 50");
-    assert_eq!(
-        classified(&narrowed),
-        ids(&[("request-bound-narrowed", true)])
+    assert_classified(
+        "minimum: 1, maximum: 100",
+        "minimum: 1, maximum: 50",
+        &[("request-bound-narrowed", true)],
     );
-    let widened = edit("minimum: 1, maximum: 100", "minimum: 1, maximum: 500");
-    assert_eq!(
-        classified(&widened),
-        ids(&[("request-bound-widened", false)])
+    assert_classified(
+        "minimum: 1, maximum: 100",
+        "minimum: 1, maximum: 500",
+        &[("request-bound-widened", false)],
     );
 }
 
 #[test]
 fn adding_a_required_request_property_is_breaking() {
-    let head = edit(
+    assert_classified(
         "      required: [name]\n      properties:\n        name: {type: string}\n",
         "      required: [name, kind]\n      properties:\n        name: {type: string}\n        kind: {type: string}\n",
-    );
-    assert_eq!(
-        classified(&head),
-        ids(&[("request-required-property-added", true)])
+        &[("request-required-property-added", true)],
     );
 }
 
 #[test]
 fn adding_an_optional_request_property_is_compatible() {
-    let head = edit(
+    assert_classified(
         "        name: {type: string}\n",
         "        name: {type: string}\n        kind: {type: string}\n",
-    );
-    assert_eq!(
-        classified(&head),
-        ids(&[("request-optional-property-added", false)])
+        &[("request-optional-property-added", false)],
     );
 }
 
 #[test]
 fn removing_a_request_property_is_breaking() {
-    let head = edit("        note: {type: string, nullable: true}\n", "");
-    assert_eq!(
-        classified(&head),
-        ids(&[("request-property-removed", true)])
+    assert_classified(
+        "        note: {type: string, nullable: true}\n",
+        "",
+        &[("request-property-removed", true)],
     );
 }
 
 #[test]
 fn a_request_property_becoming_required_is_breaking() {
-    let head = edit(
+    assert_classified(
         "      required: [name]\n",
         "      required: [name, color]\n",
-    );
-    assert_eq!(
-        classified(&head),
-        ids(&[("request-property-became-required", true)])
+        &[("request-property-became-required", true)],
     );
 }
 
 #[test]
 fn removing_a_request_enum_value_is_breaking_and_adding_one_is_compatible() {
-    let narrowed = edit(
+    assert_classified(
         "color: {type: string, enum: [red, blue]}",
         "color: {type: string, enum: [red]}",
+        &[("request-enum-narrowed", true)],
     );
-    assert_eq!(
-        classified(&narrowed),
-        ids(&[("request-enum-narrowed", true)])
-    );
-    let widened = edit(
+    assert_classified(
         "color: {type: string, enum: [red, blue]}",
         "color: {type: string, enum: [red, blue, green]}",
-    );
-    assert_eq!(
-        classified(&widened),
-        ids(&[("request-enum-widened", false)])
+        &[("request-enum-widened", false)],
     );
 }
 
 #[test]
 fn a_request_property_no_longer_nullable_is_breaking() {
-    let head = edit(
+    assert_classified(
         "note: {type: string, nullable: true}",
         "note: {type: string}",
-    );
-    assert_eq!(
-        classified(&head),
-        ids(&[("request-no-longer-nullable", true)])
+        &[("request-no-longer-nullable", true)],
     );
 }
 
 #[test]
 fn making_the_request_body_optional_is_compatible_and_removing_it_is_breaking() {
-    let optional = edit(
+    assert_classified(
         "      requestBody:\n        required: true\n",
         "      requestBody:\n        required: false\n",
-    );
-    assert_eq!(
-        classified(&optional),
-        ids(&[("request-body-became-optional", false)])
+        &[("request-body-became-optional", false)],
     );
     let start = BASE.find("      requestBody:").unwrap();
     let end = BASE.find("      responses:").unwrap();
@@ -299,53 +281,47 @@ fn making_the_request_body_optional_is_compatible_and_removing_it_is_breaking() 
 
 #[test]
 fn removing_a_response_property_is_breaking() {
-    let head = edit("        tags: {type: array, items: {type: string}}\n", "");
-    assert_eq!(
-        classified(&head),
-        ids(&[("response-property-removed", true)])
+    assert_classified(
+        "        tags: {type: array, items: {type: string}}\n",
+        "",
+        &[("response-property-removed", true)],
     );
 }
 
 #[test]
 fn adding_a_response_property_is_compatible_even_when_required() {
-    let head = edit(
+    assert_classified(
         "      required: [id]\n      properties:\n        id: {type: string}\n",
         "      required: [id, kind]\n      properties:\n        id: {type: string}\n        kind: {type: string}\n",
-    );
-    assert_eq!(
-        classified(&head),
-        ids(&[("response-required-property-added", false)])
+        &[("response-required-property-added", false)],
     );
 }
 
 #[test]
 fn a_response_property_becoming_optional_is_breaking() {
-    let head = edit("      required: [id]\n", "");
-    assert_eq!(
-        classified(&head),
-        ids(&[("response-property-became-optional", true)])
+    assert_classified(
+        "      required: [id]\n",
+        "",
+        &[("response-property-became-optional", true)],
     );
 }
 
 #[test]
 fn a_response_property_becoming_nullable_is_breaking() {
-    let head = edit(
+    assert_classified(
         "        size: {type: integer, format: int32}",
         "        size: {type: integer, format: int32, nullable: true}",
-    );
-    assert_eq!(
-        classified(&head),
-        ids(&[("response-became-nullable", true)])
+        &[("response-became-nullable", true)],
     );
 }
 
 #[test]
 fn changing_a_response_format_is_breaking() {
-    let head = edit(
+    assert_classified(
         "size: {type: integer, format: int32}",
         "size: {type: integer, format: int64}",
+        &[("response-format-changed", true)],
     );
-    assert_eq!(classified(&head), ids(&[("response-format-changed", true)]));
 }
 
 #[test]
@@ -360,10 +336,10 @@ fn adding_a_response_enum_value_is_compatible_as_is_removing_one() {
         classified(&widened),
         ids(&[("response-enum-widened", false)])
     );
-    let narrowed = edit(thing_color, &thing_color.replace("[red, blue]", "[red]"));
-    assert_eq!(
-        classified(&narrowed),
-        ids(&[("response-enum-narrowed", false)])
+    assert_classified(
+        thing_color,
+        &thing_color.replace("[red, blue]", "[red]"),
+        &[("response-enum-narrowed", false)],
     );
 }
 
@@ -402,39 +378,36 @@ fn adding_and_removing_response_statuses() {
 
 #[test]
 fn renaming_the_operation_id_is_compatible_on_the_wire() {
-    let head = edit("operationId: putThing", "operationId: storeThing");
-    assert_eq!(classified(&head), ids(&[("operation-id-changed", false)]));
+    assert_classified(
+        "operationId: putThing",
+        "operationId: storeThing",
+        &[("operation-id-changed", false)],
+    );
 }
 
 #[test]
 fn changing_a_media_type_is_breaking() {
-    let head = edit(
+    assert_classified(
         "          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Thing'}",
         "          content:\n            text/plain:\n              schema: {$ref: '#/components/schemas/Thing'}",
-    );
-    assert_eq!(
-        classified(&head),
-        ids(&[
+        &[
             ("response-media-type-removed", true),
-            ("response-media-type-added", false)
-        ])
+            ("response-media-type-added", false),
+        ],
     );
 }
 
 #[test]
 fn changing_a_default_is_breaking_in_both_directions() {
-    let request = edit(
+    assert_classified(
         "note: {type: string, nullable: true}",
         "note: {type: string, nullable: true, default: x}",
+        &[("request-default-changed", true)],
     );
-    assert_eq!(
-        classified(&request),
-        ids(&[("request-default-changed", true)])
-    );
-    let response = edit("id: {type: string}", "id: {type: string, default: x}");
-    assert_eq!(
-        classified(&response),
-        ids(&[("response-default-changed", true)])
+    assert_classified(
+        "id: {type: string}",
+        "id: {type: string, default: x}",
+        &[("response-default-changed", true)],
     );
 }
 
@@ -453,33 +426,24 @@ fn a_pattern_added_narrows_and_a_changed_one_breaks() {
 #[test]
 fn an_all_of_branch_added_narrows_a_request_and_is_compatible_in_a_response() {
     let branch = "{type: object, properties: {x: {type: string}}}";
-    let request = edit(
+    assert_classified(
         "schema: {$ref: '#/components/schemas/NewThing'}",
         &format!("schema: {{allOf: [{{$ref: '#/components/schemas/NewThing'}}, {branch}]}}"),
+        &[("request-all-of-branch-added", true)],
     );
-    assert_eq!(
-        classified(&request),
-        ids(&[("request-all-of-branch-added", true)])
-    );
-    let response = edit(
+    assert_classified(
         "schema: {$ref: '#/components/schemas/Thing'}",
         &format!("schema: {{allOf: [{{$ref: '#/components/schemas/Thing'}}, {branch}]}}"),
-    );
-    assert_eq!(
-        classified(&response),
-        ids(&[("response-all-of-branch-added", false)])
+        &[("response-all-of-branch-added", false)],
     );
 }
 
 #[test]
 fn wrapping_a_ref_in_a_nullable_all_of_is_only_a_nullability_change() {
-    let head = edit(
+    assert_classified(
         "schema: {$ref: '#/components/schemas/NewThing'}",
         "schema: {nullable: true, allOf: [{$ref: '#/components/schemas/NewThing'}]}",
-    );
-    assert_eq!(
-        classified(&head),
-        ids(&[("request-became-nullable", false)])
+        &[("request-became-nullable", false)],
     );
 }
 

@@ -72,26 +72,45 @@ mod tests {
         bump_line("v", scheme, old, new, breaking, changed)
     }
 
+    /// Asserts each (old, new, breaking, changed, words): the bump line says `words`.
+    fn assert_lines(scheme: Scheme, cases: &[(&str, &str, bool, bool, &str)]) {
+        for &(old, new, breaking, changed, words) in cases {
+            let said = line(scheme, old, new, breaking, changed);
+            assert!(
+                said.contains(words),
+                "{old} -> {new} (breaking {breaking}, changed {changed}): {said}"
+            );
+        }
+    }
+
     #[test]
     fn api_version_bump_is_checked_against_the_kind_of_change() {
-        let api = Scheme::Api;
-        assert!(line(api, "1.0.0", "2.0.0", true, true).contains("bumped accordingly"));
-        assert!(line(api, "1.0.0", "1.1.0", true, true).contains("NOT bumped enough"));
-        assert!(line(api, "1.0.0", "1.0.0", true, true).contains("NOT bumped"));
-        assert!(line(api, "1.0.0", "1.1.0", false, true).contains("bumped accordingly"));
-        assert!(line(api, "1.0.0", "1.0.1", false, true).contains("NOT bumped enough"));
-        assert!(line(api, "0.3.0", "0.4.0", true, true).contains("bumped accordingly"));
-        assert!(line(api, "1.0.0", "1.0.0", false, false).contains("unchanged"));
+        assert_lines(
+            Scheme::Api,
+            &[
+                ("1.0.0", "2.0.0", true, true, "bumped accordingly"),
+                ("1.0.0", "1.1.0", true, true, "NOT bumped enough"),
+                ("1.0.0", "1.0.0", true, true, "NOT bumped"),
+                ("1.0.0", "1.1.0", false, true, "bumped accordingly"),
+                ("1.0.0", "1.0.1", false, true, "NOT bumped enough"),
+                ("0.3.0", "0.4.0", true, true, "bumped accordingly"),
+                ("1.0.0", "1.0.0", false, false, "unchanged"),
+            ],
+        );
     }
 
     #[test]
     fn crate_version_follows_cargo_semver_below_1_0() {
-        let krate = Scheme::Crate;
-        assert!(line(krate, "0.1.0", "0.2.0", true, true).contains("bumped accordingly"));
-        assert!(line(krate, "0.1.0", "0.1.1", true, true).contains("NOT bumped enough"));
-        assert!(line(krate, "0.1.0", "0.1.1", false, true).contains("bumped accordingly"));
-        assert!(line(krate, "0.1.0", "0.1.0", false, true).contains("NOT bumped"));
-        assert!(line(krate, "1.2.0", "1.2.1", false, true).contains("NOT bumped enough"));
+        assert_lines(
+            Scheme::Crate,
+            &[
+                ("0.1.0", "0.2.0", true, true, "bumped accordingly"),
+                ("0.1.0", "0.1.1", true, true, "NOT bumped enough"),
+                ("0.1.0", "0.1.1", false, true, "bumped accordingly"),
+                ("0.1.0", "0.1.0", false, true, "NOT bumped"),
+                ("1.2.0", "1.2.1", false, true, "NOT bumped enough"),
+            ],
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::conventions::{media_types, parameters, schemas, walk_schema};
 use super::{LintRule, Problem};
+use crate::spec::walk::members;
 
 pub(super) fn problems(doc: &Value) -> Vec<Problem> {
     let mut found = Vec::new();
@@ -53,12 +54,7 @@ pub(super) fn problems(doc: &Value) -> Vec<Problem> {
         if let Some(example) = media.get("example") {
             check(format!("{pointer}/example"), schema, example);
         }
-        for (name, example) in media
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (name, example) in members(media, "examples") {
             if let Some(value) = example.get("value") {
                 check(
                     format!(

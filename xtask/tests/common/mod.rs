@@ -73,12 +73,34 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Asserts `text` contains each of `words` (the whole text shown when one is missing).
+pub fn assert_contains(text: &str, words: &[&str]) {
+    for words in words {
+        assert!(text.contains(words), "no `{words}` in:\n{text}");
+    }
+}
+
 /// Writes `text` as `name` in a fresh temp dir (kept alive by the returned guard).
 pub fn write_spec(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     (dir, path)
+}
+
+/// `cargo xtask codegen` on `text`, written to a fresh temp dir; returns the output and whether
+/// it wrote `generated.rs` there.
+pub fn codegen_spec(text: &str) -> (Output, bool) {
+    let (dir, spec) = write_spec("spec.yaml", text);
+    let out = dir.path().join("generated.rs");
+    let output = xtask(&[
+        "codegen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    (output, out.exists())
 }
 
 /// `MINIMAL` with `from` replaced by `to`; panics when `from` is not there, so a fixture

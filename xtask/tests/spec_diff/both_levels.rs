@@ -89,7 +89,38 @@ pub(crate) fn levels(head: &str) -> Levels {
     }
 }
 
-pub(crate) fn assert_line(text: &str, tag: &str, words: &str, report: &str) {
+impl Levels {
+    /// Asserts the exit code: 1 when something breaks, 0 when nothing does.
+    pub(crate) fn exits(&self, code: i32) {
+        assert_eq!(self.code, Some(code), "{}", self.report);
+    }
+
+    /// Asserts a `tag` line (`BREAKING` or `ok`) naming `words` in the wire part.
+    pub(crate) fn wire_has(&self, tag: &str, words: &str) {
+        assert_line(&self.wire, tag, words, &self.report);
+    }
+
+    /// Asserts a `tag` line (`BREAKING` or `ok`) naming `words` in the Rust API part.
+    pub(crate) fn rust_has(&self, tag: &str, words: &str) {
+        assert_line(&self.rust, tag, words, &self.report);
+    }
+
+    /// The change lines (indented) of the wire part.
+    pub(crate) fn wire_changes(&self) -> Vec<&str> {
+        self.wire.lines().filter(|l| l.starts_with("  ")).collect()
+    }
+
+    /// Asserts the whole report says `words` somewhere.
+    pub(crate) fn says(&self, words: &str) {
+        assert!(
+            self.report.contains(words),
+            "no `{words}` in:\n{}",
+            self.report
+        );
+    }
+}
+
+fn assert_line(text: &str, tag: &str, words: &str, report: &str) {
     let found = text
         .lines()
         .any(|l| l.trim_start().starts_with(tag) && l.contains(words));
@@ -99,8 +130,8 @@ pub(crate) fn assert_line(text: &str, tag: &str, words: &str, report: &str) {
 #[test]
 fn diff_base_fixture_has_no_changes_against_itself() {
     let found = levels(DIFF_BASE);
-    assert_eq!(found.code, Some(0), "{}", found.report);
-    assert!(found.report.contains(": no changes"), "{}", found.report);
+    found.exits(0);
+    found.says(": no changes");
 }
 
 #[test]
@@ -109,37 +140,23 @@ fn response_property_made_required_is_compatible_on_the_wire_but_breaks_the_rust
         "      required: [id]\n",
         "      required: [id, size]\n",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "ok",
-        "property `size` became required",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
+    found.exits(1);
+    found.wire_has("ok", "property `size` became required");
+    found.rust_has(
         "BREAKING",
         "field `types::Thing.size`: type changed from `Option<i64>` to `i64`",
-        &found.report,
     );
-    assert!(found.report.contains("Rust API: "), "{}", found.report);
+    found.says("Rust API: ");
 }
 
 #[test]
 fn request_property_made_optional_breaks_the_rust_api() {
     let found = levels(&diff_base_with("      required: [name]\n", ""));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "ok",
-        "property `name` became optional",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
+    found.exits(1);
+    found.wire_has("ok", "property `name` became optional");
+    found.rust_has(
         "BREAKING",
         "field `types::NewThing.name`: type changed from `String` to `Option<String>`",
-        &found.report,
     );
 }
 
@@ -149,21 +166,13 @@ fn request_property_made_nullable_breaks_the_rust_api_like_93f91f9() {
         "tags: {type: array, items: {type: string}}",
         "tags: {type: array, nullable: true, items: {type: string}}",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(&found.wire, "ok", "`tags` became nullable", &found.report);
-    assert_line(
-        &found.rust,
+    found.exits(1);
+    found.wire_has("ok", "`tags` became nullable");
+    found.rust_has(
         "BREAKING",
         "field `types::NewThing.tags`: type changed from `Vec<String>` to `Option<Vec<String>>`",
-        &found.report,
     );
-    assert!(
-        found
-            .report
-            .contains("wire: 0 breaking, 1 compatible; Rust API: "),
-        "{}",
-        found.report
-    );
+    found.says("wire: 0 breaking, 1 compatible; Rust API: ");
 }
 
 #[test]
@@ -172,13 +181,11 @@ fn response_minimum_raised_is_compatible_on_the_wire_but_changes_the_rust_type()
         "size: {type: integer}",
         "size: {type: integer, minimum: 1}",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(&found.wire, "ok", "minimum changed", &found.report);
-    assert_line(
-        &found.rust,
+    found.exits(1);
+    found.wire_has("ok", "minimum changed");
+    found.rust_has(
         "BREAKING",
         "field `types::Thing.size`: type changed from `Option<i64>` to `Option<NonZeroU64>`",
-        &found.report,
     );
 }
 
@@ -188,24 +195,10 @@ fn optional_property_added_to_a_request_struct_is_compatible_as_the_struct_is_no
         "        name: {type: string}\n",
         "        name: {type: string}\n        color: {type: string}\n",
     ));
-    assert_eq!(found.code, Some(0), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "ok",
-        "optional property `color` added",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
-        "ok",
-        "field `types::NewThing.color` added",
-        &found.report,
-    );
-    assert!(
-        found.report.contains("need a patch bump"),
-        "{}",
-        found.report
-    );
+    found.exits(0);
+    found.wire_has("ok", "optional property `color` added");
+    found.rust_has("ok", "field `types::NewThing.color` added");
+    found.says("need a patch bump");
 }
 
 #[test]
@@ -214,19 +207,9 @@ fn enum_value_added_to_a_request_parameter_is_compatible_as_the_enum_is_non_exha
         "enum: [asc, desc]",
         "enum: [asc, desc, random]",
     ));
-    assert_eq!(found.code, Some(0), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "ok",
-        "enum value \"random\" added",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
-        "ok",
-        "variant `types::PutThingSort::Random` added",
-        &found.report,
-    );
+    found.exits(0);
+    found.wire_has("ok", "enum value \"random\" added");
+    found.rust_has("ok", "variant `types::PutThingSort::Random` added");
 }
 
 #[test]
@@ -235,25 +218,15 @@ fn field_added_to_a_response_struct_is_compatible_at_both_levels() {
         "        size: {type: integer}\n",
         "        size: {type: integer}\n        color: {type: string}\n",
     ));
-    assert_eq!(found.code, Some(0), "{}", found.report);
-    assert_line(
-        &found.rust,
-        "ok",
-        "field `types::Thing.color` added",
-        &found.report,
-    );
+    found.exits(0);
+    found.rust_has("ok", "field `types::Thing.color` added");
 }
 
 #[test]
 fn field_removed_from_a_response_struct_is_still_breaking() {
     let found = levels(&diff_base_with("        size: {type: integer}\n", ""));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.rust,
-        "BREAKING",
-        "field `types::Thing.size` removed",
-        &found.report,
-    );
+    found.exits(1);
+    found.rust_has("BREAKING", "field `types::Thing.size` removed");
 }
 
 #[test]
@@ -262,19 +235,9 @@ fn additional_properties_string_to_true_is_reported_at_both_levels() {
         "additionalProperties: {type: string}",
         "additionalProperties: true",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "BREAKING",
-        "`labels{*}` type changed",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
-        "BREAKING",
-        "field `types::Thing.labels`: type changed",
-        &found.report,
-    );
+    found.exits(1);
+    found.wire_has("BREAKING", "`labels{*}` type changed");
+    found.rust_has("BREAKING", "field `types::Thing.labels`: type changed");
 }
 
 #[test]
@@ -283,25 +246,10 @@ fn operation_id_renamed_renames_the_method() {
         "operationId: putThing",
         "operationId: storeThing",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "ok",
-        "operationId changed from `putThing` to `storeThing`",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
-        "BREAKING",
-        "method `Client::put_thing` removed",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
-        "ok",
-        "method `Client::store_thing` added",
-        &found.report,
-    );
+    found.exits(1);
+    found.wire_has("ok", "operationId changed from `putThing` to `storeThing`");
+    found.rust_has("BREAKING", "method `Client::put_thing` removed");
+    found.rust_has("ok", "method `Client::store_thing` added");
 }
 
 #[test]
@@ -310,16 +258,7 @@ fn component_schema_renamed_renames_the_type() {
         .replace("schemas/Owner'", "schemas/Person'")
         .replace("    Owner:\n", "    Person:\n");
     let found = levels(&head);
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert!(
-        found.report.contains("wire: no changes"),
-        "{}",
-        found.report
-    );
-    assert_line(
-        &found.rust,
-        "BREAKING",
-        "struct `types::Owner` removed",
-        &found.report,
-    );
+    found.exits(1);
+    found.says("wire: no changes");
+    found.rust_has("BREAKING", "struct `types::Owner` removed");
 }

@@ -1,6 +1,6 @@
 //! The command as a user drives it: exit codes 0/1/2, the markdown form, `--rules`, revisions.
 
-use crate::common::{MINIMAL, minimal_with, stderr, stdout, write_spec, xtask};
+use crate::common::{MINIMAL, assert_contains, minimal_with, stderr, stdout, write_spec, xtask};
 
 /// `cargo xtask spec-diff BASE HEAD EXTRA..` over two specs written to files.
 pub(crate) fn spec_diff(base: &str, head: &str, extra: &[&str]) -> std::process::Output {
@@ -11,6 +11,23 @@ pub(crate) fn spec_diff(base: &str, head: &str, extra: &[&str]) -> std::process:
     xtask(&args)
 }
 
+/// `spec_diff`, which must exit with `code` (stderr shown when not); returns the report.
+pub(crate) fn spec_diff_report(base: &str, head: &str, extra: &[&str], code: i32) -> String {
+    let output = spec_diff(base, head, extra);
+    assert_eq!(output.status.code(), Some(code), "{}", stderr(&output));
+    stdout(&output)
+}
+
+/// MINIMAL with a second operation, `GET /v1/health` (`health`).
+pub(crate) fn minimal_with_health() -> String {
+    minimal_with(
+        "components:",
+        "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200':\n          \
+         description: ok\n          content:\n            application/json:\n              schema:\n                \
+         type: string\ncomponents:",
+    )
+}
+
 const REMOVED_SIZE: (&str, &str) = (
     "        size:\n          type: integer\n          minimum: 0\n          description: How big.\n          example: 3\n",
     "",
@@ -18,13 +35,8 @@ const REMOVED_SIZE: (&str, &str) = (
 
 #[test]
 fn identical_specs_exit_0_with_no_changes() {
-    let output = spec_diff(MINIMAL, MINIMAL, &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        stdout(&output).contains("no changes"),
-        "{}",
-        stdout(&output)
-    );
+    let report = spec_diff_report(MINIMAL, MINIMAL, &[], 0);
+    assert!(report.contains("no changes"), "{report}");
 }
 
 #[test]
@@ -37,48 +49,41 @@ fn same_git_revision_on_both_sides_exits_0() {
 #[test]
 fn compatible_change_exits_0_and_checks_the_minor_bump() {
     // A new operation: a new method and builder for Rust, nothing changed for existing callers.
-    let head = minimal_with(
-        "components:",
-        "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200':\n          \
-         description: ok\n          content:\n            application/json:\n              schema:\n                \
-         type: string\ncomponents:",
-    )
-    .replace("version: 1.0.0", "version: 1.1.0");
-    let output = spec_diff(MINIMAL, &head, &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let report = stdout(&output);
-    assert!(report.contains("operation added"), "{report}");
-    assert!(report.contains("method `Client::health` added"), "{report}");
-    assert!(
-        report.contains("1.0.0 → 1.1.0: bumped accordingly"),
-        "{report}"
+    let head = minimal_with_health().replace("version: 1.0.0", "version: 1.1.0");
+    let report = spec_diff_report(MINIMAL, &head, &[], 0);
+    assert_contains(
+        &report,
+        &[
+            "operation added",
+            "method `Client::health` added",
+            "1.0.0 → 1.1.0: bumped accordingly",
+        ],
     );
 }
 
 #[test]
 fn breaking_change_exits_1_and_says_the_version_was_not_bumped() {
-    let output = spec_diff(MINIMAL, &minimal_with(REMOVED_SIZE.0, REMOVED_SIZE.1), &[]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let report = stdout(&output);
-    assert!(
-        report.contains("GET /v1/things/{id} (getThing)"),
-        "{report}"
+    let report = spec_diff_report(
+        MINIMAL,
+        &minimal_with(REMOVED_SIZE.0, REMOVED_SIZE.1),
+        &[],
+        1,
     );
-    assert!(
-        report.contains(
-            "BREAKING  response 200 body: property `size` removed [response-property-removed]"
-        ),
-        "{report}"
+    assert_contains(
+        &report,
+        &[
+            "GET /v1/things/{id} (getThing)",
+            "BREAKING  response 200 body: property `size` removed [response-property-removed]",
+            "NOT bumped",
+        ],
     );
-    assert!(report.contains("NOT bumped"), "{report}");
 }
 
 #[test]
 fn allow_breaking_exits_0_on_a_breaking_change() {
     let head = minimal_with(REMOVED_SIZE.0, REMOVED_SIZE.1);
-    let output = spec_diff(MINIMAL, &head, &["--allow-breaking"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).contains("BREAKING"));
+    let report = spec_diff_report(MINIMAL, &head, &["--allow-breaking"], 0);
+    assert!(report.contains("BREAKING"), "{report}");
 }
 
 #[test]
@@ -88,11 +93,13 @@ fn markdown_format_is_a_table_per_operation() {
     assert_eq!(output.status.code(), Some(1));
     let report = stdout(&output);
     assert!(report.starts_with("### API changes: `"), "{report}");
-    assert!(
-        report.contains("#### `GET /v1/things/{id} (getThing)`"),
-        "{report}"
+    assert_contains(
+        &report,
+        &[
+            "#### `GET /v1/things/{id} (getThing)`",
+            "| | change |\n|---|---|\n",
+        ],
     );
-    assert!(report.contains("| | change |\n|---|---|\n"), "{report}");
     assert!(
         report.contains(
             "| | change | rule |\n|---|---|---|\n| **breaking** | response 200 body: property `size` \
@@ -107,8 +114,7 @@ fn unreadable_spec_exits_2_naming_the_file_and_line() {
     let output = spec_diff(MINIMAL, &minimal_with("  title: t\n", "  title: [t\n"), &[]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
-    assert!(err.contains("head.yaml:"), "{err}");
-    assert!(err.contains("cannot compare"), "{err}");
+    assert_contains(&err, &["head.yaml:", "cannot compare"]);
 }
 
 #[test]
@@ -127,9 +133,8 @@ fn rules_flag_prints_the_wire_rules_as_a_table() {
 fn bad_revision_exits_2() {
     let output = xtask(&["spec-diff", "no-such-revision-xyz", "HEAD"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("`no-such-revision-xyz` is neither a file nor a git revision"),
-        "{}",
-        stderr(&output)
+    assert_contains(
+        &stderr(&output),
+        &["`no-such-revision-xyz` is neither a file nor a git revision"],
     );
 }

@@ -2,11 +2,14 @@
 //! without operationIds, with deepObject, two media types, XML, security, oneOf/anyOf, headers,
 //! readOnly/writeOnly. Each is judged with exit 0 or 1, never 2, and names the rule expected.
 
+use std::path::PathBuf;
+use std::process::Output;
+
 use super::spec_diff;
-use crate::common::{stderr, stdout, xtask};
+use crate::common::{assert_contains, stderr, stdout, xtask};
 
 /// (pair, exit code, the rule ids the report names; none: no wire change).
-const PAIRS: &[(&str, i32, &[&str])] = &[
+const PAIRS: &[Pair] = &[
     ("security_added", 1, &["security-added"]),
     ("security_removed", 0, &["security-removed"]),
     ("security_scope_added", 1, &["security-scope-added"]),
@@ -106,14 +109,30 @@ const PAIRS: &[(&str, i32, &[&str])] = &[
     ),
 ];
 
-#[test]
-fn every_pair_of_the_corpus_gets_its_verdict_and_names_its_rules() {
-    let dir = crate::common::repo_root().join("xtask/tests/fixtures/pairs");
+/// A pair: its name, the exit code, the wire rule ids the report names (in order; none: no wire
+/// change).
+pub(crate) type Pair = (&'static str, i32, &'static [&'static str]);
+
+/// A folder of pairs under `xtask/tests/fixtures/`: `NAME.{base,head}.yaml`.
+pub(crate) fn fixtures(folder: &str) -> PathBuf {
+    crate::common::repo_root()
+        .join("xtask/tests/fixtures")
+        .join(folder)
+}
+
+/// `cargo xtask spec-diff` on the pair `name` of `folder`.
+pub(crate) fn run_pair(folder: &str, name: &str) -> Output {
+    let side = |s: &str| fixtures(folder).join(format!("{name}.{s}.yaml"));
+    let (base, head) = (side("base"), side("head"));
+    xtask(&["spec-diff", base.to_str().unwrap(), head.to_str().unwrap()])
+}
+
+/// Asserts each pair of `folder` gets its exit code and names its wire rules, and that every pair
+/// on disk is in `pairs`.
+pub(crate) fn assert_pairs(folder: &str, pairs: &[Pair]) {
     let mut wrong = Vec::new();
-    for (name, code, ids) in PAIRS {
-        let side = |s: &str| dir.join(format!("{name}.{s}.yaml"));
-        let (base, head) = (side("base"), side("head"));
-        let output = xtask(&["spec-diff", base.to_str().unwrap(), head.to_str().unwrap()]);
+    for (name, code, ids) in pairs {
+        let output = run_pair(folder, name);
         let report = stdout(&output);
         let wire = report.split("\nRust API").next().unwrap_or_default();
         let named: Vec<&str> = wire
@@ -129,19 +148,24 @@ fn every_pair_of_the_corpus_gets_its_verdict_and_names_its_rules() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    // Every pair on disk is in the table.
+    let dir = fixtures(folder);
     let on_disk = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(
         on_disk,
-        2 * PAIRS.len(),
+        2 * pairs.len(),
         "a pair in {} is not in PAIRS",
         dir.display()
     );
 }
 
 #[test]
+fn every_pair_of_the_corpus_gets_its_verdict_and_names_its_rules() {
+    assert_pairs("pairs", PAIRS);
+}
+
+#[test]
 fn a_removal_of_what_was_not_deprecated_first_is_called_out_in_the_markdown_report() {
-    let dir = crate::common::repo_root().join("xtask/tests/fixtures/pairs");
+    let dir = fixtures("pairs");
     let side = |s: &str| dir.join(format!("xml_body_property_removed.{s}.yaml"));
     let (base, head) = (side("base"), side("head"));
     let args = |extra: &[&'static str]| {
@@ -158,14 +182,12 @@ fn a_removal_of_what_was_not_deprecated_first_is_called_out_in_the_markdown_repo
         stdout(&xtask(&a))
     };
     let report = run(args(&["--format", "markdown"]));
-    assert!(
-        report.contains("> **Removed without being deprecated first**"),
-        "{report}"
-    );
-    assert!(
-        report
-            .contains("> - `POST /things (postThing)`: response 200 body: property `size` removed"),
-        "{report}"
+    assert_contains(
+        &report,
+        &[
+            "> **Removed without being deprecated first**",
+            "> - `POST /things (postThing)`: response 200 body: property `size` removed",
+        ],
     );
     // Deprecated first: no call-out.
     let deprecated = std::fs::read_to_string(&base).unwrap().replace(

@@ -13,4 +13,4 @@ mod corpus;
 mod removals_and_versions;
 mod wild_pairs;
 
-pub(crate) use command::spec_diff;
+pub(crate) use command::{minimal_with_health, spec_diff, spec_diff_report};

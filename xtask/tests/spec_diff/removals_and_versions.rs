@@ -1,9 +1,9 @@
 //! Both levels, continued: media types, defaults, patterns, auth, `allOf`, removals and renames,
 //! and the version bumps each change needs. Each case edits DIFF_BASE.
 
-use super::both_levels::{DIFF_BASE, assert_line, diff_base_with, levels};
-use super::spec_diff;
-use crate::common::{MINIMAL, minimal_with, stderr, stdout};
+use super::both_levels::{DIFF_BASE, diff_base_with, levels};
+use super::{minimal_with_health, spec_diff, spec_diff_report};
+use crate::common::{MINIMAL, assert_contains, stdout};
 
 #[test]
 fn response_media_type_changed_is_breaking_on_the_wire() {
@@ -11,24 +11,20 @@ fn response_media_type_changed_is_breaking_on_the_wire() {
         "            application/json:\n              schema: {$ref: '#/components/schemas/Thing'}",
         "            application/vnd.thing+json:\n              schema: {$ref: '#/components/schemas/Thing'}",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
+    found.exits(1);
+    found.wire_has(
         "BREAKING",
         "response 200: media type `application/json` removed [response-media-type-removed]",
-        &found.report,
     );
 }
 
 #[test]
 fn default_changed_is_breaking_on_the_wire() {
     let found = levels(&diff_base_with("default: 10", "default: 20"));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
+    found.exits(1);
+    found.wire_has(
         "BREAKING",
         "parameter `limit`: default changed from `10` to `20`",
-        &found.report,
     );
 }
 
@@ -38,36 +34,17 @@ fn pattern_added_to_a_request_property_is_breaking_at_both_levels() {
         "        name: {type: string}\n        tags",
         "        name: {type: string, pattern: '^[a-z]+$'}\n        tags",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "BREAKING",
-        "`name` pattern changed from (none)",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
-        "BREAKING",
-        "field `types::NewThing.name`: type changed",
-        &found.report,
-    );
+    found.exits(1);
+    found.wire_has("BREAKING", "`name` pattern changed from (none)");
+    found.rust_has("BREAKING", "field `types::NewThing.name`: type changed");
 }
 
 #[test]
 fn auth_header_renamed_is_breaking_on_the_wire_though_no_code_changes() {
     let found = levels(&diff_base_with("name: x-key}", "name: x-api-key}"));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "BREAKING",
-        "`name` changed from `x-key` to `x-api-key`",
-        &found.report,
-    );
-    assert!(
-        found.report.contains("Rust API: no changes"),
-        "{}",
-        found.report
-    );
+    found.exits(1);
+    found.wire_has("BREAKING", "`name` changed from `x-key` to `x-api-key`");
+    found.says("Rust API: no changes");
 }
 
 #[test]
@@ -76,21 +53,10 @@ fn second_all_of_branch_is_reported() {
         "origin: {allOf: [{$ref: '#/components/schemas/Owner'}]}",
         "origin: {allOf: [{$ref: '#/components/schemas/Owner'}, {type: object, required: [since], properties: {since: {type: string}}}]}",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "BREAKING",
-        "`origin` `allOf` branch added",
-        &found.report,
-    );
-    let wire_changes = found.wire.lines().filter(|l| l.starts_with("  ")).count();
-    assert_eq!(wire_changes, 1, "{}", found.report);
-    assert_line(
-        &found.rust,
-        "BREAKING",
-        "field `types::NewThing.origin`: type changed from `Option<Owner>` to `Option<NewThingOrigin>`",
-        &found.report,
-    );
+    found.exits(1);
+    found.wire_has("BREAKING", "`origin` `allOf` branch added");
+    assert_eq!(found.wire_changes().len(), 1, "{}", found.report);
+    found.rust_has("BREAKING", "field `types::NewThing.origin`: type changed from `Option<Owner>` to `Option<NewThingOrigin>`");
 }
 
 #[test]
@@ -99,18 +65,14 @@ fn wrapping_a_ref_as_nullable_all_of_changes_only_nullability() {
         "owner: {$ref: '#/components/schemas/Owner'}",
         "owner: {nullable: true, allOf: [{$ref: '#/components/schemas/Owner'}]}",
     ));
-    let wire_lines: Vec<&str> = found.wire.lines().filter(|l| l.starts_with("  ")).collect();
+    let wire_lines = found.wire_changes();
     assert_eq!(wire_lines.len(), 1, "{}", found.report);
     assert!(
         wire_lines[0].contains("`owner` became nullable"),
         "{}",
         found.report
     );
-    assert!(
-        found.report.contains("Rust API: no changes"),
-        "{}",
-        found.report
-    );
+    found.says("Rust API: no changes");
 }
 
 #[test]
@@ -119,20 +81,8 @@ fn the_crate_version_line_names_the_bump_the_rust_api_needs() {
         "      required: [id]\n",
         "      required: [id, size]\n",
     ));
-    assert!(
-        found
-            .report
-            .contains("chatcaptain-api crate version (Rust API)"),
-        "{}",
-        found.report
-    );
-    assert!(
-        found
-            .report
-            .contains("these changes need a minor bump (0.x: breaking)"),
-        "{}",
-        found.report
-    );
+    found.says("chatcaptain-api crate version (Rust API)");
+    found.says("these changes need a minor bump (0.x: breaking)");
 }
 
 #[test]
@@ -140,13 +90,12 @@ fn markdown_report_has_a_rust_api_section() {
     let head = diff_base_with("      required: [id]\n", "      required: [id, size]\n");
     let output = spec_diff(DIFF_BASE, &head, &["--format", "markdown"]);
     let report = stdout(&output);
-    assert!(
-        report.contains("#### Rust API (chatcaptain-api, generated code compared)\n\n| | change |"),
-        "{report}"
-    );
-    assert!(
-        report.contains("| **breaking** | field `types::Thing.size`: type changed"),
-        "{report}"
+    assert_contains(
+        &report,
+        &[
+            "#### Rust API (chatcaptain-api, generated code compared)\n\n| | change |",
+            "| **breaking** | field `types::Thing.size`: type changed",
+        ],
     );
 }
 
@@ -160,29 +109,15 @@ fn optional_parameter_added_is_compatible_at_both_levels_and_needs_minor_and_pat
         "        - {name: limit,",
         "        - {name: color, in: query, schema: {type: string}}\n        - {name: limit,",
     ));
-    assert_eq!(found.code, Some(0), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "ok",
-        "optional parameter `color` added (query)",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
-        "ok",
-        "method `builder::PutThing::color` added",
-        &found.report,
-    );
+    found.exits(0);
+    found.wire_has("ok", "optional parameter `color` added (query)");
+    found.rust_has("ok", "method `builder::PutThing::color` added");
     for line in [
         "info.version (wire) 1.0.0 → 1.0.0: NOT bumped (these changes need a minor bump)",
         // Both sides are files: the crate version is the working tree's on both.
         ": NOT bumped (these changes need a patch bump)",
     ] {
-        assert!(
-            found.report.contains(line),
-            "no `{line}` in:\n{}",
-            found.report
-        );
+        found.says(line);
     }
 }
 
@@ -193,21 +128,9 @@ fn additions_with_a_minor_wire_bump_are_bumped_accordingly_and_a_patch_one_is_no
         "        size: {type: integer}\n        color: {type: string}\n",
     );
     let minor = levels(&added.replace("version: 1.0.0", "version: 1.1.0"));
-    assert!(
-        minor
-            .report
-            .contains("1.0.0 → 1.1.0: bumped accordingly (these changes need a minor bump)"),
-        "{}",
-        minor.report
-    );
+    minor.says("1.0.0 → 1.1.0: bumped accordingly (these changes need a minor bump)");
     let patch = levels(&added.replace("version: 1.0.0", "version: 1.0.1"));
-    assert!(
-        patch
-            .report
-            .contains("1.0.0 → 1.0.1: NOT bumped enough (these changes need a minor bump)"),
-        "{}",
-        patch.report
-    );
+    patch.says("1.0.0 → 1.0.1: NOT bumped enough (these changes need a minor bump)");
 }
 
 #[test]
@@ -216,50 +139,23 @@ fn response_enum_value_added_is_compatible_at_both_levels() {
         "enum: [open, closed]",
         "enum: [open, closed, archived]",
     ));
-    assert_eq!(found.code, Some(0), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "ok",
-        "`status` enum value \"archived\" added",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
-        "ok",
-        "variant `types::ThingStatus::Archived` added",
-        &found.report,
-    );
+    found.exits(0);
+    found.wire_has("ok", "`status` enum value \"archived\" added");
+    found.rust_has("ok", "variant `types::ThingStatus::Archived` added");
 }
 
 #[test]
 fn response_enum_value_removed_breaks_the_rust_api() {
     let found = levels(&diff_base_with("enum: [open, closed]", "enum: [open]"));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "ok",
-        "`status` enum value \"closed\" removed",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
-        "BREAKING",
-        "variant `types::ThingStatus::Closed` removed",
-        &found.report,
-    );
+    found.exits(1);
+    found.wire_has("ok", "`status` enum value \"closed\" removed");
+    found.rust_has("BREAKING", "variant `types::ThingStatus::Closed` removed");
 }
 
 #[test]
 fn operation_removed_is_breaking_at_both_levels() {
-    let with_health = minimal_with(
-        "components:",
-        "  /v1/health:\n    get:\n      operationId: health\n      responses:\n        '200':\n          \
-         description: ok\n          content:\n            application/json:\n              schema:\n                \
-         type: string\ncomponents:",
-    );
-    let output = spec_diff(&with_health, MINIMAL, &[]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let report = stdout(&output);
+    let with_health = minimal_with_health();
+    let report = spec_diff_report(&with_health, MINIMAL, &[], 1);
     let rust = &report[report.find("\nRust API (").expect("a Rust section")..];
     assert!(report.contains("BREAKING  operation removed"), "{report}");
     assert!(
@@ -274,19 +170,9 @@ fn parameter_removed_is_breaking_at_both_levels() {
         "        - {name: limit, in: query, schema: {type: integer, format: int32, default: 10}}\n",
         "",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "BREAKING",
-        "parameter `limit` removed",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
-        "BREAKING",
-        "method `builder::PutThing::limit` removed",
-        &found.report,
-    );
+    found.exits(1);
+    found.wire_has("BREAKING", "parameter `limit` removed");
+    found.rust_has("BREAKING", "method `builder::PutThing::limit` removed");
 }
 
 #[test]
@@ -295,19 +181,9 @@ fn response_property_renamed_is_breaking_at_both_levels() {
         "        size: {type: integer}\n",
         "        bulk: {type: integer}\n",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "BREAKING",
-        "property `size` removed",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
-        "BREAKING",
-        "field `types::Thing.size` removed",
-        &found.report,
-    );
+    found.exits(1);
+    found.wire_has("BREAKING", "property `size` removed");
+    found.rust_has("BREAKING", "field `types::Thing.size` removed");
 }
 
 #[test]
@@ -316,18 +192,11 @@ fn property_type_changed_is_breaking_at_both_levels() {
         "size: {type: integer}",
         "size: {type: string}",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "BREAKING",
-        "`size` type changed from `integer` to `string`",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
+    found.exits(1);
+    found.wire_has("BREAKING", "`size` type changed from `integer` to `string`");
+    found.rust_has(
         "BREAKING",
         "field `types::Thing.size`: type changed from `Option<i64>` to `Option<String>`",
-        &found.report,
     );
 }
 
@@ -337,17 +206,10 @@ fn request_field_made_required_is_breaking_at_both_levels() {
         "      required: [name]\n",
         "      required: [name, origin]\n",
     ));
-    assert_eq!(found.code, Some(1), "{}", found.report);
-    assert_line(
-        &found.wire,
-        "BREAKING",
-        "property `origin` became required",
-        &found.report,
-    );
-    assert_line(
-        &found.rust,
+    found.exits(1);
+    found.wire_has("BREAKING", "property `origin` became required");
+    found.rust_has(
         "BREAKING",
         "field `types::NewThing.origin`: type changed from `Option<Owner>` to `Owner`",
-        &found.report,
     );
 }

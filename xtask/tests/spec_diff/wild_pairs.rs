@@ -1,10 +1,11 @@
 //! spec-diff over pairs met in the wild (a public breaking-change checker's corpus): each pair
 //! in `fixtures/more_pairs/` gets the exit code and the rules its table row says.
 
+use super::corpus::{Pair, assert_pairs, fixtures, run_pair};
 use crate::common::{stderr, stdout, write_spec, xtask};
 
 /// name, exit code, the wire rules named (in order).
-const PAIRS: &[(&str, i32, &[&str])] = &[
+const PAIRS: &[Pair] = &[
     (
         "omitted_required_fields",
         1,
@@ -48,45 +49,17 @@ const PAIRS: &[(&str, i32, &[&str])] = &[
 ];
 
 fn run(name: &str) -> std::process::Output {
-    let dir = crate::common::repo_root().join("xtask/tests/fixtures/more_pairs");
-    let side = |s: &str| dir.join(format!("{name}.{s}.yaml"));
-    let (base, head) = (side("base"), side("head"));
-    xtask(&["spec-diff", base.to_str().unwrap(), head.to_str().unwrap()])
+    run_pair("more_pairs", name)
 }
 
 #[test]
 fn every_pair_gets_its_verdict_and_names_its_rules() {
-    let mut wrong = Vec::new();
-    for (name, code, ids) in PAIRS {
-        let output = run(name);
-        let report = stdout(&output);
-        let wire = report.split("\nRust API").next().unwrap_or_default();
-        let named: Vec<&str> = wire
-            .lines()
-            .filter_map(|l| l.rsplit_once(" [").map(|(_, id)| id.trim_end_matches(']')))
-            .collect();
-        if output.status.code() != Some(*code) || named != *ids {
-            wrong.push(format!(
-                "{name}: exit {:?} (want {code}), rules {named:?} (want {ids:?})\n{report}{}",
-                output.status.code(),
-                stderr(&output)
-            ));
-        }
-    }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    let dir = crate::common::repo_root().join("xtask/tests/fixtures/more_pairs");
-    let on_disk = std::fs::read_dir(&dir).unwrap().count();
-    assert_eq!(
-        on_disk,
-        2 * PAIRS.len(),
-        "a pair in {} is not in PAIRS",
-        dir.display()
-    );
+    assert_pairs("more_pairs", PAIRS);
 }
 
 #[test]
 fn every_side_read_against_itself_has_no_changes() {
-    let dir = crate::common::repo_root().join("xtask/tests/fixtures/more_pairs");
+    let dir = fixtures("more_pairs");
     let mut wrong = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

@@ -1,7 +1,14 @@
 //! What every operation, parameter and property must have, and what the examples must match.
 
-use super::{GET, assert_reported, lint};
-use crate::common::{MINIMAL, minimal_with, stderr, stdout, write_spec, xtask};
+use super::{GET, assert_lints_clean, lint_fails_with};
+use crate::common::{
+    MINIMAL, assert_contains, codegen_spec, minimal_with, stderr, stdout, write_spec, xtask,
+};
+
+/// MINIMAL with one more response on `getThing` (`response` is its YAML, status first).
+fn with_response(response: &str) -> String {
+    minimal_with("components:", &format!("{response}components:"))
+}
 
 #[test]
 fn committed_spec_lints_clean() {
@@ -12,15 +19,17 @@ fn committed_spec_lints_clean() {
 
 #[test]
 fn minimal_fixture_lints_clean() {
-    let (code, report) = lint(MINIMAL);
-    assert_eq!(code, 0, "{report}");
+    assert_lints_clean(MINIMAL);
 }
 
 #[test]
 fn missing_operation_id_is_an_error_at_the_operation() {
-    let (code, report) = lint(&minimal_with("      operationId: getThing\n", ""));
-    assert_eq!(code, 1);
-    assert_reported(&report, "error", GET, "no operationId");
+    lint_fails_with(
+        &minimal_with("      operationId: getThing\n", ""),
+        "error",
+        GET,
+        "no operationId",
+    );
 }
 
 #[test]
@@ -31,10 +40,8 @@ fn duplicate_operation_id_is_an_error_at_the_second_one() {
          responses:\n        '200':\n          description: ok\n          content:\n            \
          application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\ncomponents:",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         "/paths/~1v1~1things~1{id}/delete/operationId",
         "also used",
@@ -43,16 +50,22 @@ fn duplicate_operation_id_is_an_error_at_the_second_one() {
 
 #[test]
 fn missing_summary_is_a_warning_at_the_operation() {
-    let (code, report) = lint(&minimal_with("      summary: Get a thing\n", ""));
-    assert_eq!(code, 1);
-    assert_reported(&report, "warning", GET, "no summary");
+    lint_fails_with(
+        &minimal_with("      summary: Get a thing\n", ""),
+        "warning",
+        GET,
+        "no summary",
+    );
 }
 
 #[test]
 fn missing_tags_is_a_warning_at_the_operation() {
-    let (code, report) = lint(&minimal_with("      tags: [things]\n", ""));
-    assert_eq!(code, 1);
-    assert_reported(&report, "warning", GET, "no tags");
+    lint_fails_with(
+        &minimal_with("      tags: [things]\n", ""),
+        "warning",
+        GET,
+        "no tags",
+    );
 }
 
 #[test]
@@ -61,10 +74,8 @@ fn success_response_without_json_body_is_a_warning() {
         "          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\n",
         "",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "warning",
         &format!("{GET}/responses/200"),
         "no application/json body",
@@ -75,25 +86,18 @@ fn success_response_without_json_body_is_a_warning() {
 fn two_success_responses_with_the_same_json_body_lint_clean() {
     // One body type for both statuses is what progenitor generates one type for; "200 or 201"
     // is how a spec says it does not know which of the two the server answers.
-    let spec = minimal_with(
-        "components:",
+    let spec = with_response(
         "        '201':\n          description: created\n          content:\n            application/json:\n              \
-         schema:\n                $ref: '#/components/schemas/Thing'\ncomponents:",
+         schema:\n                $ref: '#/components/schemas/Thing'\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 0, "{report}");
+    assert_lints_clean(&spec);
 }
 
 #[test]
 fn a_second_success_response_without_a_body_is_a_warning() {
-    let spec = minimal_with(
-        "components:",
-        "        '204':\n          description: nothing\ncomponents:",
-    );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    let spec = with_response("        '204':\n          description: nothing\n");
+    lint_fails_with(
+        &spec,
         "warning",
         &format!("{GET}/responses/204"),
         "no application/json body",
@@ -102,15 +106,12 @@ fn a_second_success_response_without_a_body_is_a_warning() {
 
 #[test]
 fn two_success_bodies_are_an_error_naming_the_operation() {
-    let spec = minimal_with(
-        "components:",
+    let spec = with_response(
         "        '201':\n          description: created\n          content:\n            application/json:\n              \
-         schema:\n                type: string\ncomponents:",
+         schema:\n                type: string\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         &format!("{GET}/responses/201"),
         "operation `getThing`",
@@ -119,10 +120,8 @@ fn two_success_bodies_are_an_error_naming_the_operation() {
 
 #[test]
 fn parameter_without_description_is_a_warning_at_the_parameter() {
-    let (code, report) = lint(&minimal_with("          description: The id.\n", ""));
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &minimal_with("          description: The id.\n", ""),
         "warning",
         &format!("{GET}/parameters/0"),
         "parameter `id` has no description",
@@ -131,10 +130,8 @@ fn parameter_without_description_is_a_warning_at_the_parameter() {
 
 #[test]
 fn property_without_description_is_a_warning_at_the_property() {
-    let (code, report) = lint(&minimal_with("          description: How big.\n", ""));
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &minimal_with("          description: How big.\n", ""),
         "warning",
         "/components/schemas/Thing/properties/size",
         "property `size` has no description",
@@ -147,27 +144,19 @@ fn ref_property_is_described_by_its_target() {
         "        size:\n",
         "        other:\n          $ref: '#/components/schemas/Other'\n        size:\n",
     ) + "    Other:\n      type: string\n";
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "warning",
         "/components/schemas/Thing/properties/other",
         "no description",
     );
-    let (code, report) = lint(&format!("{spec}      description: Another.\n"));
-    assert_eq!(code, 0, "{report}");
+    assert_lints_clean(&format!("{spec}      description: Another.\n"));
 }
 
 #[test]
 fn property_example_outside_its_schema_is_a_warning_at_the_example() {
-    let (code, report) = lint(&minimal_with(
-        "          example: 3\n",
-        "          example: -3\n",
-    ));
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &minimal_with("          example: 3\n", "          example: -3\n"),
         "warning",
         "/components/schemas/Thing/properties/size/example",
         "minimum",
@@ -176,13 +165,8 @@ fn property_example_outside_its_schema_is_a_warning_at_the_example() {
 
 #[test]
 fn parameter_example_of_the_wrong_type_is_a_warning_at_the_example() {
-    let (code, report) = lint(&minimal_with(
-        "          example: abc\n",
-        "          example: [1]\n",
-    ));
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &minimal_with("          example: abc\n", "          example: [1]\n"),
         "warning",
         &format!("{GET}/parameters/0/example"),
         "not of type",
@@ -195,10 +179,8 @@ fn media_type_example_is_checked_against_the_referenced_schema() {
         "                $ref: '#/components/schemas/Thing'\n",
         "                $ref: '#/components/schemas/Thing'\n              example:\n                id: 5\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "warning",
         &format!("{GET}/responses/200/content/application~1json/example"),
         "/id:",
@@ -211,25 +193,20 @@ fn nullable_example_null_is_valid() {
         "          description: How big.\n          example: 3\n",
         "          description: How big.\n          nullable: true\n          example: null\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 0, "{report}");
+    assert_lints_clean(&spec);
 }
 
 #[test]
 fn unused_component_is_a_warning_at_the_component() {
     let spec = format!("{MINIMAL}    Spare:\n      type: string\n      description: Not used.\n");
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(&report, "warning", "/components/schemas/Spare", "not used");
+    lint_fails_with(&spec, "warning", "/components/schemas/Spare", "not used");
 }
 
 #[test]
 fn unresolved_ref_is_an_error_at_the_ref() {
     let spec = minimal_with("schemas/Thing'", "schemas/Nothing'");
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         &format!("{GET}/responses/200/content/application~1json/schema/$ref"),
         "does not resolve",
@@ -242,10 +219,8 @@ fn media_type_without_schema_is_an_error_naming_the_operation() {
         "              schema:\n                $ref: '#/components/schemas/Thing'\n",
         "              example: {}\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         &format!("{GET}/responses/200/content/application~1json"),
         "`getThing`",
@@ -257,47 +232,22 @@ fn openapi_3_1_fails_with_3_0_required() {
     let (_dir, path) = write_spec("spec.yaml", &minimal_with("3.0.3", "3.1.0"));
     let output = xtask(&["spec-lint", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("3.0.x required"),
-        "{}",
-        stderr(&output)
-    );
+    assert_contains(&stderr(&output), &["3.0.x required"]);
 }
 
 #[test]
 fn codegen_refuses_a_spec_with_a_lint_error_naming_the_operation() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.yaml");
-    std::fs::write(&spec, minimal_with("schemas/Thing'", "schemas/Nothing'")).unwrap();
-    let out = dir.path().join("generated.rs");
-    let output = xtask(&[
-        "codegen",
-        "--spec",
-        spec.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (output, wrote) = codegen_spec(&minimal_with("schemas/Thing'", "schemas/Nothing'"));
     assert!(!output.status.success());
     let err = stderr(&output);
-    assert!(err.contains("operation `getThing`"), "{err}");
-    assert!(err.contains("does not resolve"), "{err}");
-    assert!(!out.exists());
+    assert_contains(&err, &["operation `getThing`", "does not resolve"]);
+    assert!(!wrote);
 }
 
 #[test]
 fn codegen_generates_despite_lint_warnings_and_prints_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.yaml");
-    std::fs::write(&spec, minimal_with("      summary: Get a thing\n", "")).unwrap();
-    let out = dir.path().join("generated.rs");
-    let output = xtask(&[
-        "codegen",
-        "--spec",
-        spec.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (output, wrote) = codegen_spec(&minimal_with("      summary: Get a thing\n", ""));
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("warning: /paths/~1v1~1things~1{id}/get: "));
-    assert!(out.exists());
+    assert!(wrote);
 }

@@ -29,3 +29,18 @@ pub(crate) fn assert_reported(report: &str, severity: &str, pointer: &str, words
     let line = line.unwrap_or_else(|| panic!("no `{prefix}` in:\n{report}"));
     assert!(line.contains(words), "`{words}` not in: {line}");
 }
+
+/// Lints `text`, which must fail (exit 1) with a `severity` line at `pointer` naming `words`;
+/// returns the report for whatever else the test checks.
+pub(crate) fn lint_fails_with(text: &str, severity: &str, pointer: &str, words: &str) -> String {
+    let (code, report) = lint(text);
+    assert_eq!(code, 1, "{report}");
+    assert_reported(&report, severity, pointer, words);
+    report
+}
+
+/// Lints `text`, which must pass (exit 0; the report shown when not).
+pub(crate) fn assert_lints_clean(text: &str) {
+    let (code, report) = lint(text);
+    assert_eq!(code, 0, "{report}");
+}

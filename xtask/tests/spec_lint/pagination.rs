@@ -1,7 +1,8 @@
 //! `spec-lint` on the `x-pagination` extension: each named thing must exist with the type the
 //! generated listing relies on, and the error points at the key that is wrong.
 
-use crate::common::{repo_root, stdout, write_spec, xtask};
+use super::{assert_reported, lint};
+use crate::common::repo_root;
 
 const LIST: &str = "/paths/~1v1~1chatbots~1{chatbotId}~1contacts/get/x-pagination";
 const SEARCH: &str = "/paths/~1v1~1chatbots~1{chatbotId}~1contacts~1search/get/x-pagination";
@@ -10,35 +11,32 @@ const SEARCH: &str = "/paths/~1v1~1chatbots~1{chatbotId}~1contacts~1search/get/x
 fn lint_spec_with(from: &str, to: &str) -> String {
     let spec = std::fs::read_to_string(repo_root().join("spec/chatcaptain.yaml")).unwrap();
     assert!(spec.contains(from), "fixture anchor not found: {from:?}");
-    let (_dir, path) = write_spec("spec.yaml", &spec.replacen(from, to, 1));
-    let output = xtask(&["spec-lint", path.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    stdout(&output)
-}
-
-fn assert_error(report: &str, pointer: &str, words: &str) {
-    let prefix = format!("error: {pointer}: ");
-    let line = report.lines().find(|l| l.starts_with(&prefix));
-    let line = line.unwrap_or_else(|| panic!("no `{prefix}` in:\n{report}"));
-    assert!(line.contains(words), "`{words}` not in: {line}");
+    let (code, report) = lint(&spec.replacen(from, to, 1));
+    assert_eq!(code, 1, "{report}");
+    report
 }
 
 #[test]
 fn pagination_naming_a_parameter_the_operation_lacks_is_an_error() {
     let report = lint_spec_with("token: pageToken", "token: pageTokn");
-    assert_error(&report, &format!("{LIST}/token"), "no parameter `pageTokn`");
+    assert_reported(
+        &report,
+        "error",
+        &format!("{LIST}/token"),
+        "no parameter `pageTokn`",
+    );
 }
 
 #[test]
 fn pagination_cursor_token_that_is_not_a_date_time_is_an_error() {
     let report = lint_spec_with("token: pageToken", "token: limit");
-    assert_error(&report, &format!("{LIST}/token"), "date-time");
+    assert_reported(&report, "error", &format!("{LIST}/token"), "date-time");
 }
 
 #[test]
 fn pagination_size_that_is_not_an_integer_is_an_error() {
     let report = lint_spec_with("size: pageSize", "size: query");
-    assert_error(&report, &format!("{SEARCH}/size"), "an integer");
+    assert_reported(&report, "error", &format!("{SEARCH}/size"), "an integer");
 }
 
 #[test]
@@ -47,8 +45,9 @@ fn pagination_items_path_missing_from_the_success_body_is_an_error() {
         "items: results.hits[].document",
         "items: results.hitz[].document",
     );
-    assert_error(
+    assert_reported(
         &report,
+        "error",
         &format!("{SEARCH}/items"),
         "no such field in SearchContactsResponse",
     );
@@ -57,8 +56,9 @@ fn pagination_items_path_missing_from_the_success_body_is_an_error() {
 #[test]
 fn pagination_cursor_field_that_is_not_a_date_time_is_an_error() {
     let report = lint_spec_with("cursorField: created", "cursorField: name");
-    assert_error(
+    assert_reported(
         &report,
+        "error",
         &format!("{LIST}/cursorField"),
         "must be a date-time property of Contact",
     );
@@ -70,8 +70,9 @@ fn pagination_id_field_that_is_not_a_required_string_is_an_error() {
         "        idField: id\n      parameters:",
         "        idField: name\n      parameters:",
     );
-    assert_error(
+    assert_reported(
         &report,
+        "error",
         &format!("{SEARCH}/idField"),
         "required string property of Contact",
     );
@@ -80,8 +81,9 @@ fn pagination_id_field_that_is_not_a_required_string_is_an_error() {
 #[test]
 fn pagination_total_that_is_not_an_integer_is_an_error() {
     let report = lint_spec_with("total: results.found", "total: results.hits");
-    assert_error(
+    assert_reported(
         &report,
+        "error",
         &format!("{SEARCH}/total"),
         "must be an integer field",
     );
@@ -90,19 +92,21 @@ fn pagination_total_that_is_not_an_integer_is_an_error() {
 #[test]
 fn pagination_unknown_style_and_key_are_errors() {
     let report = lint_spec_with("        style: cursor", "        style: offset");
-    assert_error(
+    assert_reported(
         &report,
+        "error",
         &format!("{LIST}/style"),
         "not one of `cursor`, `page-number`",
     );
     let report = lint_spec_with("        order: newest-first", "        order: oldest-first");
-    assert_error(&report, &format!("{LIST}/order"), "newest-first");
+    assert_reported(&report, "error", &format!("{LIST}/order"), "newest-first");
     let report = lint_spec_with(
         "exclude: hiddenHits",
         "exclude: hiddenHits\n        next: pageToken",
     );
-    assert_error(
+    assert_reported(
         &report,
+        "error",
         &format!("{SEARCH}/next"),
         "not a key of this style",
     );
@@ -114,5 +118,10 @@ fn pagination_cursor_token_that_is_required_is_an_error() {
         "        - name: pageToken\n          in: query\n          required: false",
         "        - name: pageToken\n          in: query\n          required: true",
     );
-    assert_error(&report, &format!("{LIST}/token"), "must be optional");
+    assert_reported(
+        &report,
+        "error",
+        &format!("{LIST}/token"),
+        "must be optional",
+    );
 }

@@ -1,7 +1,7 @@
 //! What openapi-spec-validator, Redocly and Spectral catch, spec-lint catches too.
 
-use super::{GET, assert_reported, lint};
-use crate::common::{minimal_with, stderr, xtask};
+use super::{GET, assert_reported, lint_fails_with};
+use crate::common::{codegen_spec, minimal_with, stderr};
 
 const ID_PARAM: &str = "        - name: id\n          in: path\n          required: true\n";
 
@@ -11,10 +11,8 @@ fn path_parameter_not_required_is_an_error_at_required() {
         ID_PARAM,
         "        - name: id\n          in: path\n          required: false\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         &format!("{GET}/parameters/0/required"),
         "path parameter `id` must be `required: true`",
@@ -24,10 +22,8 @@ fn path_parameter_not_required_is_an_error_at_required() {
 #[test]
 fn path_template_variable_without_a_parameter_is_an_error_at_the_operation() {
     let spec = minimal_with("  /v1/things/{id}:\n", "  /v1/things/{id}/{contactId}:\n");
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         "/paths/~1v1~1things~1{id}~1{contactId}/get",
         "path template variable `{contactId}`",
@@ -37,10 +33,8 @@ fn path_template_variable_without_a_parameter_is_an_error_at_the_operation() {
 #[test]
 fn path_parameter_missing_from_the_path_is_an_error() {
     let spec = minimal_with("  /v1/things/{id}:\n", "  /v1/things:\n");
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         "/paths/~1v1~1things/get/parameters/0",
         "path parameter `id` does not appear in `/v1/things`",
@@ -55,10 +49,8 @@ fn parameter_declared_twice_is_an_error_at_the_second() {
         "      responses:\n",
         &format!("{limit}{limit}      responses:\n"),
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         &format!("{GET}/parameters/2"),
         "parameter `limit` (query) is declared twice, also at",
@@ -74,10 +66,8 @@ fn unknown_type_is_an_error_at_the_keyword_of_its_own_schema() {
         "        id:\n          type: string\n",
         "        id:\n          type: string\n        place:\n          $ref: '#/components/schemas/Address'\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    let report = lint_fails_with(
+        &spec,
         "error",
         "/components/schemas/Thing/properties/size/type",
         "`type: strin` is not a type",
@@ -98,10 +88,8 @@ fn unknown_format_is_a_warning_with_a_suggestion() {
         "          type: string\n          description: The id.\n          example: abc\n",
         "          type: string\n          format: datetime\n          description: The id.\n          example: abc\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "warning",
         "/components/schemas/Thing/properties/id/format",
         "unknown format `datetime` (did you mean `date-time`?)",
@@ -114,10 +102,8 @@ fn nullable_without_type_is_an_error() {
         "        size:\n          type: integer\n",
         "        size:\n          nullable: true\n          allOf:\n            - type: integer\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         "/components/schemas/Thing/properties/size/nullable",
         "`nullable: true` without `type`",
@@ -130,10 +116,8 @@ fn unknown_keyword_is_an_error_from_the_openapi_schema() {
         "          description: How big.\n",
         "          description: How big.\n          nulable: true\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         "/components/schemas/Thing/properties/size",
         "not valid OpenAPI 3.0: Additional properties are not allowed ('nulable' was unexpected)",
@@ -142,26 +126,15 @@ fn unknown_keyword_is_an_error_from_the_openapi_schema() {
 
 #[test]
 fn codegen_refuses_a_path_parameter_that_is_not_required_without_a_panic() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.yaml");
-    let text = minimal_with(
+    let (output, wrote) = codegen_spec(&minimal_with(
         ID_PARAM,
         "        - name: id\n          in: path\n          required: false\n",
-    );
-    std::fs::write(&spec, text).unwrap();
-    let out = dir.path().join("generated.rs");
-    let output = xtask(&[
-        "codegen",
-        "--spec",
-        spec.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    ));
     assert!(!output.status.success());
     let err = stderr(&output);
     assert!(err.contains("must be `required: true`"), "{err}");
     assert!(!err.contains("panic"), "{err}");
-    assert!(!out.exists());
+    assert!(!wrote);
 }
 
 #[test]
@@ -170,10 +143,8 @@ fn default_outside_its_schema_is_an_error() {
         "          minimum: 0\n          description: How big.\n",
         "          minimum: 0\n          default: -1\n          description: How big.\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         "/components/schemas/Thing/properties/size/default",
         "default does not match its schema",
@@ -186,10 +157,8 @@ fn enum_value_of_another_type_is_an_error() {
         "          minimum: 0\n          description: How big.\n          example: 3\n",
         "          minimum: 0\n          enum: [3, big]\n          description: How big.\n          example: 3\n",
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         "/components/schemas/Thing/properties/size/enum/1",
         "enum value \"big\" does not match the type",
@@ -199,10 +168,8 @@ fn enum_value_of_another_type_is_an_error() {
 #[test]
 fn security_requirement_naming_no_scheme_is_an_error() {
     let spec = minimal_with("paths:\n", "security:\n  - apiKey: []\npaths:\n");
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1);
-    assert_reported(
-        &report,
+    lint_fails_with(
+        &spec,
         "error",
         "/security/0/apiKey",
         "security scheme `apiKey` is not defined",
@@ -225,10 +192,8 @@ fn codegen_extensions_of_the_wrong_kind_are_errors_at_their_pointer() {
         "tags:\n  - name: things\n    x-rust-handle: Things\npaths:\n",
         1,
     );
-    let (code, report) = lint(&spec);
-    assert_eq!(code, 1, "{report}");
-    assert_reported(
-        &report,
+    let report = lint_fails_with(
+        &spec,
         "error",
         &format!("{GET}/x-idempotent"),
         "true or false",
