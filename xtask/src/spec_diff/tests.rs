@@ -65,10 +65,7 @@ fn ids(expected: &[(&str, bool)]) -> Vec<(String, bool)> {
 
 /// The changes from BASE to `head` as (rule id, breaking), in order.
 fn classified(head: &str) -> Vec<(String, bool)> {
-    diff(&api(BASE), &api(head))
-        .into_iter()
-        .map(|c| (c.kind.rule().id, c.breaking()))
-        .collect()
+    between(BASE, head)
 }
 
 /// Asserts BASE with `from` replaced by `to` classifies as `expected` (rule id, breaking), in
@@ -462,4 +459,49 @@ fn renaming_the_key_header_of_a_security_scheme_is_breaking() {
         ids(&[("security-scheme-changed", true)])
     );
     assert_eq!(changes[0].operation, "security scheme `key`");
+}
+
+/// The changes from `from` to `to` as (rule id, breaking), in order.
+fn between(from: &str, to: &str) -> Vec<(String, bool)> {
+    diff(&api(from), &api(to))
+        .into_iter()
+        .map(|c| (c.kind.rule().id, c.breaking()))
+        .collect()
+}
+
+#[test]
+fn a_request_body_made_required_is_breaking_and_made_optional_is_not() {
+    let optional = edit(
+        "      requestBody:\n        required: true",
+        "      requestBody:\n        required: false",
+    );
+    assert_eq!(
+        between(&optional, BASE),
+        ids(&[("request-body-became-required", true)])
+    );
+    assert_eq!(
+        between(BASE, &optional),
+        ids(&[("request-body-became-optional", false)])
+    );
+}
+
+#[test]
+fn a_response_header_made_optional_is_breaking_and_made_required_is_not() {
+    let header = |required: bool| {
+        edit(
+            "          description: ok\n",
+            &format!(
+                "          description: ok\n          headers:\n            x-rate-left: \
+                 {{required: {required}, schema: {{type: integer}}}}\n"
+            ),
+        )
+    };
+    assert_eq!(
+        between(&header(false), &header(true)),
+        ids(&[("response-header-became-required", false)])
+    );
+    assert_eq!(
+        between(&header(true), &header(false)),
+        ids(&[("response-header-became-optional", true)])
+    );
 }
