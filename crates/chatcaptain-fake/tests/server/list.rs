@@ -135,13 +135,7 @@ async fn same_seed_generates_the_same_contacts() {
 #[tokio::test]
 async fn a_created_contact_lists_first() {
     let server = FakeServer::builder().seed_contacts(BOT, 10).start().await;
-    let created = common::call(
-        &server,
-        reqwest::Method::POST,
-        &contacts_path(BOT),
-        Some(serde_json::json!({"language": "EN"})),
-    )
-    .await;
+    let created = common::create_contact(&server, serde_json::json!({"language": "EN"})).await;
     let first = ids(&get(&server, &contacts_path(BOT)).await)[0].clone();
     assert_eq!(created.json["contact"]["id"], first.as_str());
 }

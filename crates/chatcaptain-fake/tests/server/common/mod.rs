@@ -82,6 +82,23 @@ pub async fn send(
     }
 }
 
+/// Creates a contact of [`BOT`] from `body`, with the server's key.
+pub async fn create_contact(server: &FakeServer, body: Value) -> Reply {
+    call(server, Method::POST, &contacts_path(BOT), Some(body)).await
+}
+
+/// Creates an organization of [`BOT`] from `body`, with the server's key.
+pub async fn create_organization(server: &FakeServer, body: Value) -> Reply {
+    call(server, Method::POST, &organizations_path(BOT), Some(body)).await
+}
+
+/// The status of "list contacts" of `chatbot`, asked with `key` (or none).
+pub async fn list_status(server: &FakeServer, chatbot: &str, key: Option<&str>) -> StatusCode {
+    send(server, Method::GET, &contacts_path(chatbot), key, None)
+        .await
+        .status
+}
+
 pub fn contacts_path(chatbot: &str) -> String {
     format!("/v1/chatbots/{chatbot}/contacts")
 }
