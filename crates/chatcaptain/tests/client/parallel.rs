@@ -9,7 +9,7 @@ use chatcaptain::{Client, NewContact};
 use chatcaptain_fake::{FakeServer, FakeServerBuilder, Route, seed_base_time};
 use chrono::TimeDelta;
 use common::BOT;
-use common::fake::{FAKE_KEY, fake_client};
+use common::fake::{FAKE_KEY, fake_client, tied_fake};
 use futures::TryStreamExt;
 
 async fn listed_once(builder: FakeServerBuilder, ranges: usize, page_size: u32) {
@@ -30,9 +30,7 @@ async fn listed_once(builder: FakeServerBuilder, ranges: usize, page_size: u32) 
 #[tokio::test]
 async fn parallel_listing_of_evenly_spread_contacts_yields_each_once() {
     for ranges in [2, 4, 8] {
-        let builder = FakeServer::builder()
-            .seed_contacts(BOT, 2000)
-            .seed_contacts_at(BOT, 60, seed_base_time() + TimeDelta::seconds(1000));
+        let builder = tied_fake(2000, 60, 1000);
         listed_once(builder, ranges, 50).await;
     }
 }
@@ -167,12 +165,7 @@ async fn resumed_once(
 
 #[tokio::test]
 async fn a_parallel_listing_resumes_from_a_saved_page_without_repeats_or_gaps() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 900)
-        .seed_contacts_at(BOT, 45, seed_base_time() + TimeDelta::seconds(300))
-        .start()
-        .await;
+    let server = tied_fake(900, 45, 300).start().await;
     for (ranges, stop_after) in [(4, 1), (4, 300), (8, 700), (3, 900), (2, 940)] {
         resumed_once(&server, ranges, stop_after, None).await;
     }
@@ -368,12 +361,7 @@ async fn a_parallel_listing_cut_within_its_first_page_resumes_in_parallel() {
 
 #[tokio::test]
 async fn a_parallel_listing_resumes_from_the_saved_cursor_of_every_page() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 100)
-        .seed_contacts_at(BOT, 12, seed_base_time() + TimeDelta::seconds(40))
-        .start()
-        .await;
+    let server = tied_fake(100, 12, 40).start().await;
     let client = fake_client(&server);
     let listing = || client.contacts(BOT).list().page_size(10);
     let pages: Vec<_> = listing().parallel(4).pages().try_collect().await.unwrap();

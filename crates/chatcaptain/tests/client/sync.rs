@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chatcaptain::{Checkpoint, Contact, NewContact};
 use chatcaptain_fake::{FakeServer, Route, seed_base_time};
 use chrono::TimeDelta;
-use common::fake::{FAKE_KEY, fake_client};
+use common::fake::{FAKE_KEY, fake_client, tied_fake};
 use common::{BOT, contact};
 use futures::TryStreamExt;
 
@@ -63,12 +63,7 @@ fn ids(contacts: &[Contact]) -> HashSet<String> {
 
 #[tokio::test]
 async fn each_run_yields_exactly_the_contacts_created_since_the_last() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 250)
-        .seed_contacts_at(BOT, 5, seed_base_time() + TimeDelta::seconds(249))
-        .start()
-        .await;
+    let server = tied_fake(250, 5, 249).start().await;
     let client = fake_client(&server);
 
     let (first, checkpoint) = run(&client, &Checkpoint::start(), 40).await;
