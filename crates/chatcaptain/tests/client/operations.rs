@@ -183,16 +183,8 @@ async fn an_undecodable_body_is_a_decode_error_with_an_excerpt() {
 #[tokio::test]
 async fn an_unreachable_server_is_a_transport_error() {
     // wiremock pools its servers, so a dropped one may still listen: use a port just freed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .build()
-        .unwrap();
+    let port = closed_port();
+    let client = builder_at_port(port).build().unwrap();
     let err = client.contacts(BOT).get("c1").await.unwrap_err();
     assert!(matches!(err.last_attempt(), Error::Transport(_)), "{err:?}");
 }

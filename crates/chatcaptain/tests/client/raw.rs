@@ -5,7 +5,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use chatcaptain::{CallOptions, Client, Error};
+use chatcaptain::{CallOptions, Error};
 use common::KEY;
 use reqwest::Method;
 use serde_json::json;
@@ -16,10 +16,7 @@ const TAGS: &str = "/v1/chatbots/bot1/tags";
 
 /// A client for `server` whose retries wait a millisecond at most.
 fn client(server: &MockServer) -> chatcaptain::ClientBuilder {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
-        .backoff(Duration::from_millis(1), Duration::from_millis(1))
+    common::builder(server).backoff(Duration::from_millis(1), Duration::from_millis(1))
 }
 
 /// `server` answers `status` once to `verb`, then 200 with a small JSON body.

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use chatcaptain::{Client, Error};
+use chatcaptain::Error;
 use common::{BOT, KEY, contact};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -134,9 +134,7 @@ async fn a_redirect_followed_by_a_caller_supplied_client_is_refused() {
     let (api, other) = (MockServer::start().await, elsewhere().await);
     let location = format!("http://localhost:{}/steal", port(&other));
     redirecting(&api, 302, &location).await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(api.uri())
+    let client = common::builder(&api)
         .http_client(chatcaptain::api::tls::client_builder().build().unwrap())
         .build()
         .unwrap();

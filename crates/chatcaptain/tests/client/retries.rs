@@ -9,7 +9,7 @@ use chatcaptain::{Error, NewContact};
 use chatcaptain_fake::{FakeServer, Fault, Route};
 use common::fake::{FAKE_KEY, builder_for, fake_client};
 use common::traced::Events;
-use common::{BOT, contact};
+use common::{BOT, builder_at_port, closed_port, contact};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -362,15 +362,9 @@ async fn create_is_retried_after_a_429_which_created_nothing() {
 
 #[tokio::test]
 async fn create_is_retried_after_a_failed_connect() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let (events, _guard) = Events::capture();
-    let client = chatcaptain::Client::builder()
-        .api_key(FAKE_KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
+    let client = builder_at_port(port)
         .backoff(Duration::from_millis(1), Duration::from_millis(5))
         .build()
         .unwrap();

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chatcaptain::{Client, Error};
 use chatcaptain_fake::{FakeServer, Fault, Route};
 use common::fake::{FAKE_KEY, builder_for};
-use common::{BOT, KEY};
+use common::{BOT, KEY, builder_at_port, closed_port};
 use reqwest::StatusCode;
 use serde_json::json;
 use wiremock::matchers::method;
@@ -194,17 +194,8 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
 
 #[tokio::test]
 async fn a_transport_error_names_the_url_but_never_the_key() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .max_attempts(1)
-        .build()
-        .unwrap();
+    let port = closed_port();
+    let client = builder_at_port(port).max_attempts(1).build().unwrap();
     let err = client.contacts(BOT).get("c1").await.unwrap_err();
     let debug = format!("{err:?}");
     assert!(
@@ -336,9 +327,7 @@ async fn answering(template: ResponseTemplate) -> MockServer {
 }
 
 async fn get_once(server: &MockServer) -> Error {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
+    common::builder(server)
         .max_attempts(1)
         .build()
         .unwrap()
