@@ -64,11 +64,7 @@ async fn more_ties_than_an_inclusive_servers_cap_fail_loudly_never_end_with_a_ho
 
 #[tokio::test]
 async fn search_against_the_fake_stops_at_found() {
-    let server = FakeServer::builder()
-        .api_key(KEY)
-        .seed_contacts("bot1", 120)
-        .start()
-        .await;
+    let server = crate::common::fake::seeded_fake(120).await;
     let got = client(&server)
         .contacts("bot1")
         .search("")

@@ -226,15 +226,22 @@ async fn list_with_invalid_page_size_fails_without_a_request() {
     assert!(listed.requests.is_empty());
 }
 
-#[tokio::test]
-async fn prefetch_requests_the_next_page_before_the_consumer_asks() {
-    let (server, mut heard) = list_server(contacts_one_second_apart(10)).await;
-    let mut items = client(&server)
+/// The contacts of `server`, listed in pages of 4 with the next page fetched ahead.
+fn prefetched_in_fours(
+    server: &impl Served,
+) -> impl futures::Stream<Item = Result<chatcaptain::Contact, Error>> + Unpin {
+    client(server)
         .contacts(BOT)
         .list()
         .page_size(4)
         .prefetch(true)
-        .items();
+        .items()
+}
+
+#[tokio::test]
+async fn prefetch_requests_the_next_page_before_the_consumer_asks() {
+    let (server, mut heard) = list_server(contacts_one_second_apart(10)).await;
+    let mut items = prefetched_in_fours(&server);
     items.next().await.unwrap().unwrap();
     assert!(
         heard
@@ -255,12 +262,7 @@ async fn prefetch_requests_the_next_page_before_the_consumer_asks() {
 #[tokio::test]
 async fn prefetch_stays_one_request_ahead() {
     let (server, mut heard) = list_server(contacts_one_second_apart(20)).await;
-    let mut items = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(4)
-        .prefetch(true)
-        .items();
+    let mut items = prefetched_in_fours(&server);
     for _ in 0..5 {
         items.next().await.unwrap().unwrap();
     }

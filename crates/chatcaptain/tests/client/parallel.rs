@@ -12,16 +12,25 @@ use common::BOT;
 use common::fake::{FAKE_KEY, fake_client, tied_fake};
 use futures::TryStreamExt;
 
-async fn listed_once(builder: FakeServerBuilder, ranges: usize, page_size: u32) {
-    let server = builder.api_key(FAKE_KEY).chatbot(BOT).start().await;
-    let got = fake_client(&server)
+/// Every contact of `server`, listed in pages of `page_size` over `ranges` ranges.
+async fn listed_in_parallel(
+    server: &FakeServer,
+    page_size: u32,
+    ranges: usize,
+) -> Vec<chatcaptain::Contact> {
+    fake_client(server)
         .contacts(BOT)
         .list()
         .page_size(page_size)
         .parallel(ranges)
         .collect_all()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn listed_once(builder: FakeServerBuilder, ranges: usize, page_size: u32) {
+    let server = builder.api_key(FAKE_KEY).chatbot(BOT).start().await;
+    let got = listed_in_parallel(&server, page_size, ranges).await;
     let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
     let count = server.contact_count(BOT);
     assert_eq!((got.len(), unique.len()), (count, count), "{ranges} ranges");
@@ -62,11 +71,7 @@ async fn parallel_listing_of_one_contact_and_of_none() {
 
 #[tokio::test]
 async fn parallel_listing_with_inserts_during_it_never_repeats_and_misses_no_older_contact() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 1000)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(1000).await;
     let before = server.contact_count(BOT);
     let client = fake_client(&server);
     let mut items = client
@@ -100,11 +105,7 @@ async fn parallel_listing_with_inserts_during_it_never_repeats_and_misses_no_old
 
 #[tokio::test]
 async fn parallel_listing_stops_at_max_items() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 500)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(500).await;
     let got = fake_client(&server)
         .contacts(BOT)
         .list()
@@ -173,21 +174,13 @@ async fn a_parallel_listing_resumes_from_a_saved_page_without_repeats_or_gaps() 
 
 #[tokio::test]
 async fn a_parallel_listing_cut_by_max_items_mid_page_resumes_at_the_next_contact() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 500)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(500).await;
     resumed_once(&server, 4, usize::MAX, Some(77)).await;
 }
 
 #[tokio::test]
 async fn the_last_page_of_a_parallel_listing_has_no_resume_point() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 100)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(100).await;
     let pages: Vec<_> = fake_client(&server)
         .contacts(BOT)
         .list()
@@ -303,11 +296,7 @@ fn assert_all_once(got: &[String], want: &HashSet<String>, case: &str) {
 
 #[tokio::test]
 async fn a_parallel_listing_cut_by_max_items_anywhere_resumes_with_nothing_missed_or_repeated() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 120)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(120).await;
     let client = fake_client(&server);
     let want: HashSet<String> = client
         .contacts(BOT)
@@ -328,11 +317,7 @@ async fn a_parallel_listing_cut_by_max_items_anywhere_resumes_with_nothing_misse
 
 #[tokio::test]
 async fn a_parallel_listing_cut_within_its_first_page_resumes_in_parallel() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 300)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(300).await;
     let client = fake_client(&server);
     let listing = || client.contacts(BOT).list().page_size(10);
     let first: Vec<_> = listing()
@@ -414,14 +399,7 @@ async fn a_parallel_listing_cut_by_max_items_resumes_whole_on_an_inclusive_serve
 /// How many list requests a listing of `server`'s contacts sends, at `ranges` ranges.
 async fn list_requests(server: &FakeServer, page_size: u32, ranges: usize) -> usize {
     server.clear_requests();
-    let got = fake_client(server)
-        .contacts(BOT)
-        .list()
-        .page_size(page_size)
-        .parallel(ranges)
-        .collect_all()
-        .await
-        .unwrap();
+    let got = listed_in_parallel(server, page_size, ranges).await;
     assert_eq!(got.len(), server.contact_count(BOT));
     server.request_count(Route::ListContacts)
 }

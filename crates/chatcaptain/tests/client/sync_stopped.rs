@@ -162,11 +162,7 @@ async fn a_run_that_failed_part_way_is_resumed_from_its_progress() {
 
 #[tokio::test]
 async fn a_contact_dated_an_hour_ahead_does_not_blind_the_next_runs() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 30)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(30).await;
     server.insert_contact(BOT, contact("from-the-future", now() + TimeDelta::hours(1)));
     let client = fake_client(&server);
 

@@ -24,6 +24,15 @@ pub fn fake_client(server: &FakeServer) -> Client {
     builder_for(server).build().expect("client builds")
 }
 
+/// A fake (with [`FAKE_KEY`]) whose chatbot [`BOT`] holds `n` contacts one second apart.
+pub async fn seeded_fake(n: u64) -> FakeServer {
+    FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .seed_contacts(BOT, n)
+        .start()
+        .await
+}
+
 /// A fake (with [`FAKE_KEY`]) whose chatbot [`BOT`] holds `n` contacts one second apart and
 /// `tied` more created at the instant of the seeded contact `tie_at` seconds in: a tie that
 /// page boundaries fall into.
