@@ -1,6 +1,6 @@
 //! End to end against the project's fake server, which keeps state and honours the spec.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chatcaptain::{Client, Contact, ContactUpdate, Contacts, NewContact};
 use chatcaptain_fake::{FakeServer, Route, seed_base_time};
@@ -8,6 +8,7 @@ use chrono::TimeDelta;
 
 use crate::common::client;
 use crate::common::fake::{FAKE_KEY as KEY, tied_fake};
+use crate::common::listing::assert_n_distinct;
 
 /// A fake that knows the chatbot `bot1` and holds nothing yet.
 async fn empty_bot1() -> FakeServer {
@@ -30,8 +31,7 @@ async fn list_against_the_fake_yields_every_contact_once_despite_ties() {
         .collect_all()
         .await
         .unwrap();
-    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
-    assert_eq!((got.len(), unique.len()), (1050, 1050));
+    assert_n_distinct(&got, 1050, "");
     assert!(got.windows(2).all(|w| w[0].created >= w[1].created));
 }
 
@@ -213,8 +213,7 @@ async fn list_against_fakes_shaped_unlike_the_spec_yields_every_contact_once() {
             .await;
         let (count, got) = list_on(server).await;
         let got = got.unwrap_or_else(|e| panic!("{shape:?}: {e}"));
-        let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
-        assert_eq!((got.len(), unique.len()), (count, count), "{shape:?}");
+        assert_n_distinct(&got, count, &format!("{shape:?}"));
     }
 }
 
@@ -228,8 +227,7 @@ async fn list_against_a_fake_of_millisecond_data_yields_every_contact_once() {
         .await;
     let (count, got) = list_on(server).await;
     let got = got.unwrap();
-    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
-    assert_eq!((got.len(), unique.len()), (count, count));
+    assert_n_distinct(&got, count, "");
 }
 
 #[tokio::test]

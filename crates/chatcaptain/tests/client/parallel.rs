@@ -10,6 +10,7 @@ use chatcaptain_fake::{FakeServer, FakeServerBuilder, Route, seed_base_time};
 use chrono::TimeDelta;
 use common::BOT;
 use common::fake::{FAKE_KEY, fake_client, tied_fake};
+use common::listing::assert_n_distinct;
 use futures::TryStreamExt;
 
 /// Every contact of `server`, listed in pages of `page_size` over `ranges` ranges.
@@ -115,8 +116,7 @@ async fn parallel_listing_stops_at_max_items() {
         .collect_all()
         .await
         .unwrap();
-    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
-    assert_eq!((got.len(), unique.len()), (77, 77));
+    assert_n_distinct(&got, 77, "");
 }
 
 /// Pages a parallel listing until at least `stop_after` contacts came, then resumes it from the
@@ -227,8 +227,7 @@ async fn a_parallel_listing_under_a_rate_limit_waits_out_every_retry_after_and_l
         .collect_all()
         .await
         .unwrap();
-    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
-    assert_eq!((got.len(), unique.len()), (300, 300));
+    assert_n_distinct(&got, 300, "");
     assert!(server.rate_limited_count() > 0, "the limit was reached");
     assert_eq!(
         server.early_request_count(),
