@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chatcaptain::Client;
 use chatcaptain_fake::{FakeServer, Fault, Route};
-use common::fake::{FAKE_KEY, builder_for};
+use common::fake::builder_for;
 use common::{BOT, contact};
 use serde_json::json;
 use wiremock::matchers::method;
@@ -90,9 +90,7 @@ async fn a_retry_after_holds_every_clone_of_the_client() {
 }
 
 async fn outage() -> FakeServer {
-    FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .contact(BOT, contact("c1", common::at(0)))
+    common::fake::holding_c1()
         .fault(Fault::status(503).on(Route::GetContact))
         .start()
         .await
@@ -133,9 +131,7 @@ async fn an_empty_retry_quota_sends_about_one_request_per_call_in_an_outage() {
 
 #[tokio::test]
 async fn successes_refill_the_retry_quota() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .contact(BOT, contact("c1", common::at(0)))
+    let server = common::fake::holding_c1()
         .fault(Fault::status(503).on(Route::GetContact).every(2))
         .start()
         .await;

@@ -119,6 +119,21 @@ async fn parallel_listing_stops_at_max_items() {
     assert_n_distinct(&got, 77, "");
 }
 
+/// The ids `listing` yields resumed from `saved`, after a trip through JSON as another process
+/// would read it.
+async fn resumed_through_json(
+    listing: chatcaptain::ListContacts,
+    saved: &chatcaptain::ParallelCursor,
+) -> Vec<String> {
+    let saved = serde_json::to_string(saved).unwrap();
+    let rest = listing
+        .resume_parallel(serde_json::from_str(&saved).unwrap())
+        .collect_all()
+        .await
+        .unwrap();
+    rest.into_iter().map(|c| c.id).collect()
+}
+
 /// Pages a parallel listing until at least `stop_after` contacts came, then resumes it from the
 /// last page's saved state (through JSON, as another process would): together, every contact
 /// exactly once.
@@ -147,13 +162,7 @@ async fn resumed_once(
     drop(pages);
     // The last page may know it is the last: nothing to resume then.
     if let Some(saved) = saved {
-        let saved = serde_json::to_string(&saved).unwrap();
-        let rest = listing()
-            .resume_parallel(serde_json::from_str(&saved).unwrap())
-            .collect_all()
-            .await
-            .unwrap();
-        got.extend(rest.into_iter().map(|c| c.id));
+        got.extend(resumed_through_json(listing(), &saved).await);
     }
     let unique: HashSet<_> = got.iter().collect();
     let count = server.contact_count(BOT);
@@ -265,13 +274,7 @@ async fn cut_then_resumed(
         .collect();
     assert_eq!(got.len(), cut, "{ranges} ranges, max_items({cut})");
     if let Some(saved) = pages.last().and_then(|p| p.next_parallel()) {
-        let saved = serde_json::to_string(saved).unwrap();
-        let rest = listing()
-            .resume_parallel(serde_json::from_str(&saved).unwrap())
-            .collect_all()
-            .await
-            .unwrap();
-        got.extend(rest.into_iter().map(|c| c.id));
+        got.extend(resumed_through_json(listing(), saved).await);
     }
     got
 }
@@ -360,13 +363,7 @@ async fn a_parallel_listing_resumes_from_the_saved_cursor_of_every_page() {
             .flat_map(|p| p.items().iter().map(|c| c.id.clone()))
             .collect();
         if let Some(saved) = page.next_parallel() {
-            let saved = serde_json::to_string(saved).unwrap();
-            let rest = listing()
-                .resume_parallel(serde_json::from_str(&saved).unwrap())
-                .collect_all()
-                .await
-                .unwrap();
-            got.extend(rest.into_iter().map(|c| c.id));
+            got.extend(resumed_through_json(listing(), saved).await);
         }
         assert_all_once(&got, &want, &format!("resumed after page {k}"));
     }

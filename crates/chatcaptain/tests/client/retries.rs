@@ -9,18 +9,13 @@ use chatcaptain::{Error, NewContact};
 use chatcaptain_fake::{FakeServer, Fault, Route};
 use common::fake::{FAKE_KEY, builder_for, fake_client};
 use common::traced::Events;
-use common::{BOT, builder_at_port, closed_port, contact};
+use common::{BOT, builder_at_port, closed_port};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A fake holding contact `c1` of chatbot `bot1`, with `fault` installed.
 async fn fake_with(fault: Fault) -> FakeServer {
-    FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .contact(BOT, contact("c1", common::at(0)))
-        .fault(fault)
-        .start()
-        .await
+    common::fake::holding_c1().fault(fault).start().await
 }
 
 /// Guards against a hang; never an assertion on speed.

@@ -24,6 +24,13 @@ pub fn fake_client(server: &FakeServer) -> Client {
     builder_for(server).build().expect("client builds")
 }
 
+/// A fake (with [`FAKE_KEY`]) whose chatbot [`BOT`] holds the one contact `c1`.
+pub fn holding_c1() -> FakeServerBuilder {
+    FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .contact(BOT, super::contact("c1", super::at(0)))
+}
+
 /// A fake (with [`FAKE_KEY`]) whose chatbot [`BOT`] holds `n` contacts one second apart.
 pub async fn seeded_fake(n: u64) -> FakeServer {
     FakeServer::builder()
