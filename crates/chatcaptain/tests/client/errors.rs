@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use chatcaptain::{Client, Error};
 use common::{BOT, KEY, builder_at_port, closed_port};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 /// Every message of the chain, outermost first.
 fn chain(error: &Error) -> Vec<String> {
@@ -63,11 +62,10 @@ async fn no_message_in_the_source_chain_of_a_transport_error_repeats_its_cause()
 
 #[tokio::test]
 async fn no_message_in_the_source_chain_of_a_decode_error_repeats_its_cause() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("<html>oops</html>"))
-        .mount(&server)
-        .await;
+    let server = common::answering_every_get(
+        ResponseTemplate::new(200).set_body_string("<html>oops</html>"),
+    )
+    .await;
     let err = fast(server.uri())
         .contacts(BOT)
         .get("c1")
@@ -82,11 +80,9 @@ async fn no_message_in_the_source_chain_of_a_decode_error_repeats_its_cause() {
 
 #[tokio::test]
 async fn no_message_in_the_source_chain_of_a_timeout_with_a_cause_repeats_it() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "30"))
-        .mount(&server)
-        .await;
+    let server =
+        common::answering_every_get(ResponseTemplate::new(429).insert_header("retry-after", "30"))
+            .await;
     let client = common::builder(&server)
         .call_timeout(Duration::from_secs(5))
         .build()

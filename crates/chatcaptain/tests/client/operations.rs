@@ -166,11 +166,10 @@ async fn an_error_status_falls_back_to_the_message() {
 
 #[tokio::test]
 async fn an_undecodable_body_is_a_decode_error_with_an_excerpt() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("<html>oops</html>"))
-        .mount(&server)
-        .await;
+    let server = common::answering_every_get(
+        ResponseTemplate::new(200).set_body_string("<html>oops</html>"),
+    )
+    .await;
     let err = client(&server).contacts(BOT).get("c1").await.unwrap_err();
     // A GET with a garbled answer is retried (a proxy hiccup looks like this), then given up.
     assert_eq!(err.attempts(), 3, "{err:?}");

@@ -34,12 +34,7 @@ async fn get_redirected(api: &MockServer, status: u16, location: &str) -> Error 
 
 /// Another server, which would answer if reached; it must see no request.
 async fn elsewhere() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(one_contact()))
-        .mount(&server)
-        .await;
-    server
+    common::answering_every_get(ResponseTemplate::new(200).set_body_json(one_contact())).await
 }
 
 async fn assert_untouched(server: &MockServer) {

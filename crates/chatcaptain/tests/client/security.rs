@@ -11,8 +11,7 @@ use common::fake::{FAKE_KEY, builder_for};
 use common::{BOT, KEY, builder_at_port, closed_port};
 use reqwest::StatusCode;
 use serde_json::json;
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const REMOTE: &str = "https://api.example.test";
 
@@ -317,15 +316,6 @@ async fn a_reason_phrase_in_error_gives_way_to_the_message() {
     );
 }
 
-async fn answering(template: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    server
-}
-
 async fn get_once(server: &MockServer) -> Error {
     common::builder(server)
         .max_attempts(1)
@@ -341,7 +331,10 @@ async fn get_once(server: &MockServer) -> Error {
 async fn an_error_text_that_says_more_than_the_reason_phrase_is_kept() {
     let body =
         json!({ "statusCode": 403, "message": "Forbidden resource", "error": "No access to bot1" });
-    let err = get_once(&answering(ResponseTemplate::new(403).set_body_json(body)).await).await;
+    let err = get_once(
+        &common::answering_every_get(ResponseTemplate::new(403).set_body_json(body)).await,
+    )
+    .await;
     // A 403's text is followed by its likely cause.
     assert!(
         err.to_string()
@@ -373,14 +366,20 @@ async fn a_truncated_answer_is_a_decode_error_not_a_panic() {
 #[tokio::test]
 async fn deeply_nested_json_is_a_decode_error_not_a_stack_overflow() {
     let nested = "[".repeat(100_000);
-    let err = get_once(&answering(ResponseTemplate::new(200).set_body_string(nested)).await).await;
+    let err = get_once(
+        &common::answering_every_get(ResponseTemplate::new(200).set_body_string(nested)).await,
+    )
+    .await;
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }
 
 #[tokio::test]
 async fn a_huge_undecodable_answer_keeps_only_a_short_excerpt() {
     let huge = "x".repeat(8 * 1024 * 1024);
-    let err = get_once(&answering(ResponseTemplate::new(200).set_body_string(huge)).await).await;
+    let err = get_once(
+        &common::answering_every_get(ResponseTemplate::new(200).set_body_string(huge)).await,
+    )
+    .await;
     match err {
         Error::Decode { excerpt, .. } => {
             assert!(excerpt.chars().count() <= 201, "{}", excerpt.len())

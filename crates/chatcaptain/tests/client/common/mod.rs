@@ -57,6 +57,16 @@ pub fn client(server: &impl Served) -> Client {
     builder(server).build().expect("client builds")
 }
 
+/// A wiremock server that answers every GET with `answer`.
+pub async fn answering_every_get(answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    server
+}
+
 /// A loopback port just freed: nothing listens, so a connect to it is refused. (wiremock pools
 /// its servers, so a dropped one may still listen.)
 pub fn closed_port() -> u16 {
