@@ -69,11 +69,7 @@ fn assert_nothing_sent_during_the_hold(log: &[(Instant, u16)]) {
 async fn a_retry_after_holds_every_clone_of_the_client() {
     let (events, _guard) = common::traced::Events::capture();
     let (server, log) = rate_limiting_server().await;
-    let client = Client::builder()
-        .api_key("k")
-        .base_url(server.uri())
-        .build()
-        .unwrap();
+    let client = common::client(&server);
     let first = tokio::spawn({
         let client = client.clone();
         async move { client.contacts(BOT).get("c1").await }
@@ -159,9 +155,7 @@ async fn max_requests_per_second_spaces_the_requests_of_every_clone() {
             .await;
         (server, log)
     };
-    let client = Client::builder()
-        .api_key("k")
-        .base_url(server.uri())
+    let client = common::builder(&server)
         .max_requests_per_second(50.0)
         .build()
         .unwrap();
@@ -180,9 +174,7 @@ async fn a_request_waiting_for_its_paced_slot_still_waits_out_a_retry_after_give
     let (server, log) = rate_limiting_server().await;
     // Two requests a second: the second call's slot comes 500 ms after the first, while the
     // first's 429 asks the client to hold for a second.
-    let client = Client::builder()
-        .api_key("k")
-        .base_url(server.uri())
+    let client = common::builder(&server)
         .max_requests_per_second(2.0)
         .build()
         .unwrap();
