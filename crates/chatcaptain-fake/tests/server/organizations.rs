@@ -22,12 +22,7 @@ async fn organizations_page_newest_first_by_the_cursor() {
         .start()
         .await;
     let first = get(&server, &format!("{}?limit=10", organizations_path(BOT))).await;
-    let created: Vec<&str> = first.json["organizations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["created"].as_str().unwrap())
-        .collect();
+    let created = common::fields_in(&first, "organizations", "created");
     assert_eq!(created[0], "2025-01-01T00:00:24Z");
     assert!(created.windows(2).all(|w| w[0] > w[1]), "{created:?}");
     let pages = walk_list(&server, &organizations_path(BOT), "organizations", 10).await;
