@@ -12,6 +12,11 @@ fn contact_json(id: &str) -> serde_json::Value {
     json!({ "id": id, "created": "2025-09-28T10:00:00Z", "language": "EN", "name": "Max" })
 }
 
+/// An answer that carries contact `c1`, as create, get and update send it.
+fn answer_with_c1() -> serde_json::Value {
+    json!({ "contact": contact_json("c1") })
+}
+
 async fn answering(verb: &str, route: &str, status: u16, body: serde_json::Value) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method(verb))
@@ -30,9 +35,7 @@ async fn create_sends_the_body_unwrapped_and_returns_the_contact() {
         .and(body_json(
             json!({ "language": "EN", "name": "Max", "email": "max@example.com" }),
         ))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(json!({ "contact": contact_json("c1") })),
-        )
+        .respond_with(ResponseTemplate::new(201).set_body_json(answer_with_c1()))
         .expect(1)
         .mount(&server)
         .await;
@@ -48,13 +51,7 @@ async fn create_sends_the_body_unwrapped_and_returns_the_contact() {
 async fn create_answered_200_returns_the_contact_like_201() {
     // The reference documents no status for create; a 200 with the contact has created it, and
     // calling it an error would make callers retry and duplicate the contact.
-    let server = answering(
-        "POST",
-        "/v1/chatbots/bot1/contacts",
-        200,
-        json!({ "contact": contact_json("c1") }),
-    )
-    .await;
+    let server = answering("POST", "/v1/chatbots/bot1/contacts", 200, answer_with_c1()).await;
     let created = client(&server)
         .contacts(BOT)
         .create(NewContact::new("EN").name("Max"))
@@ -69,7 +66,7 @@ async fn get_unwraps_the_contact_envelope() {
         "GET",
         "/v1/chatbots/bot1/contacts/c1",
         200,
-        json!({ "contact": contact_json("c1") }),
+        answer_with_c1(),
     )
     .await;
     let contact = client(&server).contacts(BOT).get("c1").await.unwrap();
@@ -84,9 +81,7 @@ async fn update_wraps_the_body_in_contact() {
         .and(body_json(
             json!({ "contact": { "name": "Moritz", "variables": { "plan": "pro" } } }),
         ))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({ "contact": contact_json("c1") })),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer_with_c1()))
         .expect(1)
         .mount(&server)
         .await;
