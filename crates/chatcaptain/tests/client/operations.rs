@@ -17,6 +17,12 @@ fn answer_with_c1() -> serde_json::Value {
     json!({ "contact": contact_json("c1") })
 }
 
+/// A server that answers the DELETE of `c1` with `{"deleted": true}`.
+async fn deleting_c1() -> MockServer {
+    let body = json!({ "deleted": true });
+    answering("DELETE", "/v1/chatbots/bot1/contacts/c1", 200, body).await
+}
+
 async fn answering(verb: &str, route: &str, status: u16, body: serde_json::Value) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method(verb))
@@ -99,13 +105,7 @@ async fn update_wraps_the_body_in_contact() {
 
 #[tokio::test]
 async fn delete_reports_whether_the_server_deleted() {
-    let server = answering(
-        "DELETE",
-        "/v1/chatbots/bot1/contacts/c1",
-        200,
-        json!({ "deleted": true }),
-    )
-    .await;
+    let server = deleting_c1().await;
     assert!(client(&server).contacts(BOT).delete("c1").await.unwrap());
 }
 
@@ -221,13 +221,7 @@ fn building_without_a_key_is_a_config_error() {
 
 #[tokio::test]
 async fn a_trailing_slash_on_the_base_url_is_harmless() {
-    let server = answering(
-        "DELETE",
-        "/v1/chatbots/bot1/contacts/c1",
-        200,
-        json!({ "deleted": true }),
-    )
-    .await;
+    let server = deleting_c1().await;
     let client = Client::builder()
         .api_key(KEY)
         .base_url(format!("{}/", server.uri()))
