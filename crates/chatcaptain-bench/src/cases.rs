@@ -35,12 +35,7 @@ pub async fn list_throughput(rounds: usize, contacts: u64) -> anyhow::Result<Com
     let (baseline, ours, items) = side_by_side(
         rounds,
         || raw::list_count(&http, &url, CHATBOT, PAGE_SIZE),
-        || async {
-            let stream = client.contacts(CHATBOT).list().page_size(PAGE_SIZE).items();
-            Ok(stream
-                .try_fold(0usize, |n, _| async move { Ok(n + 1) })
-                .await?)
-        },
+        || count(client.contacts(CHATBOT).list().page_size(PAGE_SIZE).items()),
     )
     .await?;
     Ok(Comparison {
@@ -66,15 +61,14 @@ pub async fn search_throughput(rounds: usize, contacts: u64) -> anyhow::Result<C
     let (baseline, ours, items) = side_by_side(
         rounds,
         || raw::search_count(&http, &url, CHATBOT, query, PAGE_SIZE),
-        || async {
-            let stream = client
-                .contacts(CHATBOT)
-                .search(query)
-                .page_size(PAGE_SIZE)
-                .items();
-            Ok(stream
-                .try_fold(0usize, |n, _| async move { Ok(n + 1) })
-                .await?)
+        || {
+            count(
+                client
+                    .contacts(CHATBOT)
+                    .search(query)
+                    .page_size(PAGE_SIZE)
+                    .items(),
+            )
         },
     )
     .await?;

@@ -116,21 +116,21 @@ pub fn rate_limited(contacts: u64, per_second: f64, adaptive: bool) -> anyhow::R
         created as u64 == contacts,
         "{created} of {contacts} created"
     );
-    let refused = server.rate_limited_count();
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(RateRow {
-        variant: if adaptive {
-            "import, --retry-mode adaptive"
-        } else {
-            "import, --retry-mode standard"
-        },
+    let variant = if adaptive {
+        "import, --retry-mode adaptive"
+    } else {
+        "import, --retry-mode standard"
+    };
+    let row = RateRow::counted(
+        variant,
         per_second,
-        contacts: created,
+        created,
         elapsed,
-        answered: server.request_count(Route::CreateContact) as u64 - refused,
-        refused,
-        early: server.early_request_count(),
-    })
+        server,
+        Route::CreateContact,
+    );
+    Ok(row)
 }
 
 pub struct ImportMemoryRow {

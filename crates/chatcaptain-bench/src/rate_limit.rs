@@ -22,6 +22,28 @@ pub struct RateRow {
 }
 
 impl RateRow {
+    /// The row of `variant`: `contacts` done in `elapsed`, with the `route` requests `server`
+    /// answered and the ones it refused with a 429.
+    pub fn counted(
+        variant: &'static str,
+        per_second: f64,
+        contacts: usize,
+        elapsed: Duration,
+        server: &FakeServer,
+        route: Route,
+    ) -> Self {
+        let refused = server.rate_limited_count();
+        RateRow {
+            variant,
+            per_second,
+            contacts,
+            elapsed,
+            answered: server.request_count(route) as u64 - refused,
+            refused,
+            early: server.early_request_count(),
+        }
+    }
+
     pub fn pages_per_second(&self) -> f64 {
         self.answered as f64 / self.elapsed.as_secs_f64()
     }
@@ -29,6 +51,27 @@ impl RateRow {
     pub fn refused_share(&self) -> f64 {
         self.refused as f64 / (self.answered + self.refused) as f64
     }
+}
+
+/// A client for `base_url` that waits out every 429 (no retry quota) for up to `max_attempts`,
+/// with the learned pace on if `adaptive`, else only honouring `Retry-After`.
+fn paced_client(
+    base_url: &str,
+    adaptive: bool,
+    max_attempts: u32,
+) -> anyhow::Result<chatcaptain::Client> {
+    let mode = if adaptive {
+        chatcaptain::RetryMode::Adaptive
+    } else {
+        chatcaptain::RetryMode::Standard
+    };
+    Ok(chatcaptain::Client::builder()
+        .api_key(API_KEY)
+        .base_url(base_url)
+        .retry_mode(mode)
+        .retry_quota(None)
+        .max_attempts(max_attempts)
+        .build()?)
 }
 
 /// One export of `contacts` with `ranges` ranges at `per_second`, 20 ms of latency a request;
@@ -45,37 +88,27 @@ pub async fn export(
             .rate_limit(per_second)
             .fault(Fault::latency(Duration::from_millis(20)).on(Route::ListContacts)),
     );
-    let client = chatcaptain::Client::builder()
-        .api_key(API_KEY)
-        .base_url(&host.base_url)
-        .retry_mode(if adaptive {
-            chatcaptain::RetryMode::Adaptive
-        } else {
-            chatcaptain::RetryMode::Standard
-        })
-        .retry_quota(None)
-        .max_attempts(10)
-        .build()?;
+    let client = paced_client(&host.base_url, adaptive, 10)?;
     let started = Instant::now();
     let listing = client.contacts(CHATBOT).list().page_size(PAGE_SIZE);
     let listed = count(listing.parallel(ranges).items()).await?;
     let elapsed = started.elapsed();
     let server = host.server();
     anyhow::ensure!(listed as u64 == contacts, "{listed} of {contacts} listed");
-    let refused = server.rate_limited_count();
-    Ok(RateRow {
-        variant: if adaptive {
-            "learned pace + AIMD"
-        } else {
-            "Retry-After only"
-        },
+    let variant = if adaptive {
+        "learned pace + AIMD"
+    } else {
+        "Retry-After only"
+    };
+    let row = RateRow::counted(
+        variant,
         per_second,
-        contacts: listed,
+        listed,
         elapsed,
-        answered: server.request_count(Route::ListContacts) as u64 - refused,
-        refused,
-        early: server.early_request_count(),
-    })
+        server,
+        Route::ListContacts,
+    );
+    Ok(row)
 }
 
 /// Case 8 (issue 22): `calls` gets by `concurrency` workers against a fake limited to R requests
@@ -132,17 +165,7 @@ async fn gets(
         false => builder.rate_limit(per_second),
     };
     let host = Hosted::start(builder);
-    let client = chatcaptain::Client::builder()
-        .api_key(API_KEY)
-        .base_url(&host.base_url)
-        .retry_mode(if adaptive {
-            chatcaptain::RetryMode::Adaptive
-        } else {
-            chatcaptain::RetryMode::Standard
-        })
-        .retry_quota(None)
-        .max_attempts(20)
-        .build()?;
+    let client = paced_client(&host.base_url, adaptive, 20)?;
     let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)

@@ -53,21 +53,27 @@ pub fn comparisons(rows: &[Comparison]) {
     println!();
 }
 
+/// KiB (as Linux counts a peak RSS) in MiB.
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+/// The line under a table of a small and a large run: how much more the large one's peak RSS is.
+fn print_rss_ratio(small_kib: u64, large_kib: u64, note: &str) {
+    println!(
+        "\nratio large/small: **{:.3}**{note}",
+        large_kib as f64 / small_kib as f64
+    );
+}
+
 pub fn memory(rows: &[MemoryRow]) {
     println!("| contacts streamed (counted, not kept) | peak RSS of the streaming process |");
     println!("|---|---|");
     for row in rows {
-        println!(
-            "| {} | {:.1} MiB |",
-            row.contacts,
-            row.peak_rss_kib as f64 / 1024.0
-        );
+        println!("| {} | {:.1} MiB |", row.contacts, mib(row.peak_rss_kib));
     }
     if let [small, large] = rows {
-        println!(
-            "\nratio large/small: **{:.3}** (target <= 1.2)",
-            large.peak_rss_kib as f64 / small.peak_rss_kib as f64
-        );
+        print_rss_ratio(small.peak_rss_kib, large.peak_rss_kib, " (target <= 1.2)");
     }
 }
 
@@ -108,14 +114,11 @@ pub fn import_memory(rows: &[ImportMemoryRow]) {
                 "{:.0} ms",
                 d.as_secs_f64() * 1e3
             )),
-            row.peak_rss_kib as f64 / 1024.0
+            mib(row.peak_rss_kib)
         );
     }
     if let [small, large] = rows {
-        println!(
-            "\nratio large/small: **{:.3}**",
-            large.peak_rss_kib as f64 / small.peak_rss_kib as f64
-        );
+        print_rss_ratio(small.peak_rss_kib, large.peak_rss_kib, "");
     }
 }
 

@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use chatcaptain_api::hooks::ResponseTooLarge;
+use chatcaptain_api::types::ErrorResponse;
 use chatcaptain_api::{Client, Error, Hooks, ResponseValue};
+
+use crate::expect_error_response;
 use reqwest::header::HeaderValue;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
@@ -12,7 +15,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const BOT: &str = "bot";
 const ID: &str = "c1";
 
-async fn get_contact(client: &Client) -> Result<(), Error<chatcaptain_api::types::ErrorResponse>> {
+async fn get_contact(client: &Client) -> Result<(), Error<ErrorResponse>> {
     client
         .get_contact()
         .chatbot_id(BOT)
@@ -20,6 +23,32 @@ async fn get_contact(client: &Client) -> Result<(), Error<chatcaptain_api::types
         .send()
         .await
         .map(drop)
+}
+
+/// What `get_contact` ends in, with `hooks`, when the server answers the contact's path with
+/// `answer`.
+async fn get_contact_answered(
+    answer: ResponseTemplate,
+    hooks: Hooks,
+) -> Result<(), Error<ErrorResponse>> {
+    let server = MockServer::start().await;
+    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    get_contact(&Client::new(&server.uri(), hooks)).await
+}
+
+/// Asserts `err` is the body error of an answer past `limit` bytes.
+fn assert_too_large(err: Error<ErrorResponse>, limit: u64) {
+    match err {
+        Error::ResponseBodyError(e) => assert_eq!(
+            ResponseTooLarge::in_chain(&e),
+            Some(ResponseTooLarge { limit }),
+            "{e:?}"
+        ),
+        other => panic!("expected a body error, got {other:?}"),
+    }
 }
 
 fn contact_body() -> serde_json::Value {
@@ -52,87 +81,57 @@ async fn debug_of_hooks_names_headers_but_never_shows_their_values() {
 
 #[tokio::test]
 async fn an_error_status_with_an_html_body_keeps_its_status_headers_and_an_excerpt() {
-    let server = MockServer::start().await;
-    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
-        .respond_with(
-            ResponseTemplate::new(503)
-                .insert_header("retry-after", "7")
-                .set_body_raw(
-                    "<html><body><h1>503 Service Unavailable</h1></body></html>",
-                    "text/html",
-                ),
-        )
-        .mount(&server)
-        .await;
-    let client = Client::new(&server.uri(), Hooks::default());
-    match get_contact(&client).await.unwrap_err() {
-        Error::ErrorResponse(response) => {
-            assert_eq!(response.status().as_u16(), 503);
-            assert_eq!(response.headers()["retry-after"], "7");
-            assert_eq!(response.error.as_deref(), Some("Service Unavailable"));
-            let message = response.message.clone().unwrap();
-            assert!(message.contains("not JSON"), "{message}");
-            assert!(
-                message.contains("<h1>503 Service Unavailable</h1>"),
-                "{message}"
-            );
-            assert_eq!(response.status_code, Some(503));
-        }
-        other => panic!("expected an ErrorResponse, got {other:?}"),
-    }
+    let html = ResponseTemplate::new(503)
+        .insert_header("retry-after", "7")
+        .set_body_raw(
+            "<html><body><h1>503 Service Unavailable</h1></body></html>",
+            "text/html",
+        );
+    let err = get_contact_answered(html, Hooks::default())
+        .await
+        .unwrap_err();
+    let response = expect_error_response(err);
+    assert_eq!(response.status().as_u16(), 503);
+    assert_eq!(response.headers()["retry-after"], "7");
+    assert_eq!(response.error.as_deref(), Some("Service Unavailable"));
+    let message = response.message.clone().unwrap();
+    assert!(message.contains("not JSON"), "{message}");
+    assert!(
+        message.contains("<h1>503 Service Unavailable</h1>"),
+        "{message}"
+    );
+    assert_eq!(response.status_code, Some(503));
 }
 
 #[tokio::test]
 async fn an_error_status_with_a_json_body_reaches_the_caller_unchanged() {
-    let server = MockServer::start().await;
-    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
-        .respond_with(ResponseTemplate::new(404).set_body_json(
-            json!({ "statusCode": 404, "message": "Contact not found", "error": "Not Found" }),
-        ))
-        .mount(&server)
-        .await;
-    let client = Client::new(&server.uri(), Hooks::default());
-    match get_contact(&client).await.unwrap_err() {
-        Error::ErrorResponse(response) => {
-            assert_eq!(response.status().as_u16(), 404);
-            assert_eq!(response.message.as_deref(), Some("Contact not found"));
-        }
-        other => panic!("expected an ErrorResponse, got {other:?}"),
-    }
+    let response = error_response_for(
+        404,
+        json!({ "statusCode": 404, "message": "Contact not found", "error": "Not Found" }),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 404);
+    assert_eq!(response.message.as_deref(), Some("Contact not found"));
 }
 
 #[tokio::test]
 async fn a_body_past_max_response_bytes_fails_with_response_too_large() {
-    let server = MockServer::start().await;
     let big_name = "x".repeat(10_000);
-    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({ "contact": { "id": ID, "created": "2025-09-28T10:00:00Z", "name": big_name } }),
-        ))
-        .mount(&server)
-        .await;
-    let client = Client::new(&server.uri(), Hooks::new().max_response_bytes(1_000));
-    match get_contact(&client).await.unwrap_err() {
-        Error::ResponseBodyError(e) => {
-            assert_eq!(
-                ResponseTooLarge::in_chain(&e),
-                Some(ResponseTooLarge { limit: 1_000 }),
-                "{e:?}"
-            );
-        }
-        other => panic!("expected a body error, got {other:?}"),
-    }
+    let big = ResponseTemplate::new(200).set_body_json(
+        json!({ "contact": { "id": ID, "created": "2025-09-28T10:00:00Z", "name": big_name } }),
+    );
+    let err = get_contact_answered(big, Hooks::new().max_response_bytes(1_000))
+        .await
+        .unwrap_err();
+    assert_too_large(err, 1_000);
 }
 
 #[tokio::test]
 async fn a_body_within_max_response_bytes_decodes() {
-    let server = MockServer::start().await;
-    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(contact_body()))
-        .mount(&server)
-        .await;
-    let client = Client::new(&server.uri(), Hooks::new().max_response_bytes(1_000));
-    get_contact(&client).await.unwrap();
+    let answer = ResponseTemplate::new(200).set_body_json(contact_body());
+    get_contact_answered(answer, Hooks::new().max_response_bytes(1_000))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -202,14 +201,7 @@ async fn a_chunked_body_past_max_response_bytes_is_cut_off_as_it_streams() {
         &chunked_server(chunks).await,
         Hooks::new().max_response_bytes(1_000),
     );
-    match get_contact(&client).await.unwrap_err() {
-        Error::ResponseBodyError(e) => assert_eq!(
-            ResponseTooLarge::in_chain(&e),
-            Some(ResponseTooLarge { limit: 1_000 }),
-            "{e:?}"
-        ),
-        other => panic!("expected a body error, got {other:?}"),
-    }
+    assert_too_large(get_contact(&client).await.unwrap_err(), 1_000);
 }
 
 #[tokio::test]
@@ -257,20 +249,12 @@ async fn no_request_carries_the_spec_version_as_an_api_version_header() {
 }
 
 /// Serves `body` as JSON with `status` for the contact, and runs `get_contact` against it.
-async fn error_response_for(
-    status: u16,
-    body: serde_json::Value,
-) -> ResponseValue<chatcaptain_api::types::ErrorResponse> {
-    let server = MockServer::start().await;
-    Mock::given(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
-        .respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .mount(&server)
-        .await;
-    let client = Client::new(&server.uri(), Hooks::default());
-    match get_contact(&client).await.unwrap_err() {
-        Error::ErrorResponse(response) => response,
-        other => panic!("expected an ErrorResponse, got {other:?}"),
-    }
+async fn error_response_for(status: u16, body: serde_json::Value) -> ResponseValue<ErrorResponse> {
+    let answer = ResponseTemplate::new(status).set_body_json(body);
+    let err = get_contact_answered(answer, Hooks::default())
+        .await
+        .unwrap_err();
+    expect_error_response(err)
 }
 
 #[tokio::test]

@@ -4,3 +4,14 @@
 
 mod hooks;
 mod operations;
+
+use chatcaptain_api::types::ErrorResponse;
+use chatcaptain_api::{Error, ResponseValue};
+
+/// The error response `err` carries; any other error fails the test, naming it.
+fn expect_error_response(err: Error<ErrorResponse>) -> ResponseValue<ErrorResponse> {
+    match err {
+        Error::ErrorResponse(response) => response,
+        other => panic!("expected an ErrorResponse, got {other:?}"),
+    }
+}

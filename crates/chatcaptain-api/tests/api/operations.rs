@@ -294,13 +294,9 @@ async fn error_status_decodes_the_error_response() {
         .send()
         .await
         .unwrap_err();
-    match err {
-        Error::ErrorResponse(response) => {
-            assert_eq!(response.status().as_u16(), 403);
-            assert_eq!(response.error.as_deref(), Some("Insufficient permissions."));
-        }
-        other => panic!("expected an ErrorResponse, got {other:?}"),
-    }
+    let response = crate::expect_error_response(err);
+    assert_eq!(response.status().as_u16(), 403);
+    assert_eq!(response.error.as_deref(), Some("Insufficient permissions."));
 }
 
 #[tokio::test]

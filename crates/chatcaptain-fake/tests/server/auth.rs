@@ -3,7 +3,7 @@
 use crate::common;
 
 use chatcaptain_fake::{FakeServer, Permission};
-use common::{BOT, contacts_path, send};
+use common::{BOT, contacts_path, list_status, send};
 use reqwest::Method;
 
 #[tokio::test]
@@ -18,39 +18,15 @@ async fn missing_key_is_401_with_an_error_body() {
 #[tokio::test]
 async fn wrong_key_is_401() {
     let server = FakeServer::builder().api_key("test-key").start().await;
-    let reply = send(
-        &server,
-        Method::GET,
-        &contacts_path(BOT),
-        Some("fake-key"),
-        None,
-    )
-    .await;
-    assert_eq!(reply.status, 401);
-    let ok = send(
-        &server,
-        Method::GET,
-        &contacts_path(BOT),
-        Some("test-key"),
-        None,
-    )
-    .await;
-    assert_eq!(ok.status, 200);
+    assert_eq!(list_status(&server, BOT, Some("fake-key")).await, 401);
+    assert_eq!(list_status(&server, BOT, Some("test-key")).await, 200);
 }
 
 #[tokio::test]
 async fn the_default_key_is_fake_key() {
     let server = FakeServer::start().await;
     assert_eq!(server.api_key(), chatcaptain_fake::DEFAULT_API_KEY);
-    let reply = send(
-        &server,
-        Method::GET,
-        &contacts_path(BOT),
-        Some("fake-key"),
-        None,
-    )
-    .await;
-    assert_eq!(reply.status, 200);
+    assert_eq!(list_status(&server, BOT, Some("fake-key")).await, 200);
 }
 
 #[tokio::test]
@@ -74,15 +50,7 @@ async fn revoked_permission_is_403_insufficient_permissions() {
         serde_json::json!({"error": "Insufficient permissions."})
     );
     assert_eq!(server.contact_count(BOT), 0);
-    let list = send(
-        &server,
-        Method::GET,
-        &contacts_path(BOT),
-        Some(server.api_key()),
-        None,
-    )
-    .await;
-    assert_eq!(list.status, 200);
+    assert_eq!(list_status(&server, BOT, Some(server.api_key())).await, 200);
 }
 
 #[tokio::test]
@@ -157,15 +125,10 @@ async fn the_key_belongs_to_the_first_chatbot_seeded_unless_one_is_named() {
         .start()
         .await;
     assert_eq!(named.chatbot(), "named");
-    let reply = send(
-        &named,
-        Method::GET,
-        &contacts_path("first"),
-        Some(named.api_key()),
-        None,
-    )
-    .await;
-    assert_eq!(reply.status, 403);
+    assert_eq!(
+        list_status(&named, "first", Some(named.api_key())).await,
+        403
+    );
 }
 
 #[tokio::test]
@@ -175,29 +138,15 @@ async fn a_key_with_some_permissions_belongs_to_the_main_keys_chatbot() {
         .key_with_permissions("ro", [Permission::ContactsList])
         .start()
         .await;
-    let own = send(&server, Method::GET, &contacts_path(BOT), Some("ro"), None).await;
-    assert_eq!(own.status, 200);
-    let other = send(
-        &server,
-        Method::GET,
-        &contacts_path("other"),
-        Some("ro"),
-        None,
-    )
-    .await;
-    assert_eq!(other.status, 403);
+    assert_eq!(list_status(&server, BOT, Some("ro")).await, 200);
+    assert_eq!(list_status(&server, "other", Some("ro")).await, 403);
 }
 
 #[tokio::test]
 async fn a_percent_encoded_chatbot_id_is_read_decoded() {
     let server = FakeServer::builder().chatbot("bot 1").start().await;
-    let reply = send(
-        &server,
-        Method::GET,
-        &contacts_path("bot%201"),
-        Some(server.api_key()),
-        None,
-    )
-    .await;
-    assert_eq!(reply.status, 200);
+    assert_eq!(
+        list_status(&server, "bot%201", Some(server.api_key())).await,
+        200
+    );
 }

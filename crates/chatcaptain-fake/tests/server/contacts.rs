@@ -4,7 +4,7 @@ use crate::common;
 
 use chatcaptain_api::types::{Contact, Organization};
 use chatcaptain_fake::FakeServer;
-use common::{BOT, call, contact_path, contacts_path, get, send};
+use common::{BOT, call, contact_path, contacts_path, create_contact, get, send};
 use reqwest::Method;
 use serde_json::json;
 
@@ -12,7 +12,7 @@ use serde_json::json;
 async fn created_contact_answers_201_and_can_be_fetched() {
     let server = FakeServer::start().await;
     let body = json!({"language": "EN", "name": "Max Example", "email": "max@example.com"});
-    let created = call(&server, Method::POST, &contacts_path(BOT), Some(body)).await;
+    let created = create_contact(&server, body).await;
     assert_eq!(created.status, 201);
     let contact = &created.json["contact"];
     assert_eq!(contact["name"], "Max Example");
@@ -30,13 +30,7 @@ async fn created_contact_answers_201_and_can_be_fetched() {
 async fn creating_twice_makes_two_contacts() {
     let server = FakeServer::start().await;
     for _ in 0..2 {
-        let reply = call(
-            &server,
-            Method::POST,
-            &contacts_path(BOT),
-            Some(json!({"language": "DE"})),
-        )
-        .await;
+        let reply = create_contact(&server, json!({"language": "DE"})).await;
         assert_eq!(reply.status, 201);
     }
     assert_eq!(server.contact_count(BOT), 2);
@@ -45,11 +39,9 @@ async fn creating_twice_makes_two_contacts() {
 #[tokio::test]
 async fn update_merges_present_fields_and_keeps_the_others() {
     let server = FakeServer::start().await;
-    let created = call(
+    let created = create_contact(
         &server,
-        Method::POST,
-        &contacts_path(BOT),
-        Some(json!({"language": "EN", "name": "Old", "email": "a@example.com"})),
+        json!({"language": "EN", "name": "Old", "email": "a@example.com"}),
     )
     .await;
     let id = created.json["contact"]["id"].as_str().unwrap().to_owned();
@@ -76,13 +68,7 @@ async fn update_merges_present_fields_and_keeps_the_others() {
 #[tokio::test]
 async fn update_with_empty_or_null_lists_and_maps_clears_them() {
     let server = FakeServer::start().await;
-    let created = call(
-        &server,
-        Method::POST,
-        &contacts_path(BOT),
-        Some(json!({"language": "EN"})),
-    )
-    .await;
+    let created = create_contact(&server, json!({"language": "EN"})).await;
     let id = created.json["contact"]["id"].as_str().unwrap().to_owned();
     let path = contact_path(BOT, &id);
     let filled =
@@ -110,13 +96,7 @@ async fn update_with_empty_or_null_lists_and_maps_clears_them() {
 #[tokio::test]
 async fn update_cannot_change_id_or_created() {
     let server = FakeServer::start().await;
-    let created = call(
-        &server,
-        Method::POST,
-        &contacts_path(BOT),
-        Some(json!({"language": "EN"})),
-    )
-    .await;
+    let created = create_contact(&server, json!({"language": "EN"})).await;
     let original = created.json["contact"].clone();
     let id = original["id"].as_str().unwrap();
     let update =
@@ -129,7 +109,7 @@ async fn update_cannot_change_id_or_created() {
 #[tokio::test]
 async fn deleted_contact_is_gone() {
     let server = FakeServer::builder().seed_contacts(BOT, 3).start().await;
-    let id = common::ids(&get(&server, &contacts_path(BOT)).await)[0].clone();
+    let id = common::newest_contact_id(&server).await;
     let deleted = call(&server, Method::DELETE, &contact_path(BOT, &id), None).await;
     assert_eq!(deleted.status, 200);
     assert_eq!(deleted.json, json!({"deleted": true}));
@@ -186,7 +166,7 @@ async fn seeded_organizations_are_listed_and_linked_to_the_contact() {
 #[tokio::test]
 async fn contact_without_organizations_has_an_empty_list() {
     let server = FakeServer::builder().seed_contacts(BOT, 1).start().await;
-    let id = common::ids(&get(&server, &contacts_path(BOT)).await)[0].clone();
+    let id = common::newest_contact_id(&server).await;
     let orgs = get(
         &server,
         &format!("{}/organizations", contact_path(BOT, &id)),

@@ -68,13 +68,7 @@ async fn status_faults_leave_the_data_untouched() {
         .fault(Fault::status(500).on(Route::CreateContact))
         .start()
         .await;
-    let reply = common::call(
-        &server,
-        Method::POST,
-        &contacts_path(BOT),
-        Some(json!({"language": "EN"})),
-    )
-    .await;
+    let reply = common::create_contact(&server, json!({"language": "EN"})).await;
     assert_eq!(reply.status, 500);
     assert_eq!(server.contact_count(BOT), 0);
 }
@@ -111,13 +105,7 @@ async fn dropped_connection_fails_the_body_after_the_handler_ran() {
         1,
         "the contact was created before the connection dropped"
     );
-    let next = common::call(
-        &server,
-        Method::POST,
-        &contacts_path(BOT),
-        Some(json!({"language": "EN"})),
-    )
-    .await;
+    let next = common::create_contact(&server, json!({"language": "EN"})).await;
     assert_eq!(next.status, 201);
 }
 

@@ -12,12 +12,7 @@ use common::{BOT, contacts_path, get, ids, walk};
 async fn list_is_newest_first() {
     let server = FakeServer::builder().seed_contacts(BOT, 5).start().await;
     let page = get(&server, &contacts_path(BOT)).await;
-    let created: Vec<&str> = page.json["contacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["created"].as_str().unwrap())
-        .collect();
+    let created = common::fields_in(&page, "contacts", "created");
     assert_eq!(created.len(), 5);
     let mut sorted = created.clone();
     sorted.sort_unstable_by(|a, b| b.cmp(a));
@@ -135,14 +130,8 @@ async fn same_seed_generates_the_same_contacts() {
 #[tokio::test]
 async fn a_created_contact_lists_first() {
     let server = FakeServer::builder().seed_contacts(BOT, 10).start().await;
-    let created = common::call(
-        &server,
-        reqwest::Method::POST,
-        &contacts_path(BOT),
-        Some(serde_json::json!({"language": "EN"})),
-    )
-    .await;
-    let first = ids(&get(&server, &contacts_path(BOT)).await)[0].clone();
+    let created = common::create_contact(&server, serde_json::json!({"language": "EN"})).await;
+    let first = common::newest_contact_id(&server).await;
     assert_eq!(created.json["contact"]["id"], first.as_str());
 }
 

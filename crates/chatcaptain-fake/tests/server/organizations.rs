@@ -6,7 +6,7 @@ use crate::common;
 use std::collections::HashSet;
 
 use chatcaptain_fake::{FakeServer, Fault, ListShape, Permission, Route, seed_base_time};
-use common::{BOT, call, get, ids_in, organizations_path, walk_list};
+use common::{BOT, call, create_organization, get, ids_in, organizations_path, walk_list};
 use reqwest::Method;
 use serde_json::json;
 
@@ -22,12 +22,7 @@ async fn organizations_page_newest_first_by_the_cursor() {
         .start()
         .await;
     let first = get(&server, &format!("{}?limit=10", organizations_path(BOT))).await;
-    let created: Vec<&str> = first.json["organizations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["created"].as_str().unwrap())
-        .collect();
+    let created = common::fields_in(&first, "organizations", "created");
     assert_eq!(created[0], "2025-01-01T00:00:24Z");
     assert!(created.windows(2).all(|w| w[0] > w[1]), "{created:?}");
     let pages = walk_list(&server, &organizations_path(BOT), "organizations", 10).await;
@@ -116,7 +111,7 @@ async fn a_created_organization_lists_first_and_a_body_without_a_name_is_400() {
         .start()
         .await;
     let body = json!({"name": "New GmbH", "size": 12, "website": "https://new.example"});
-    let created = call(&server, Method::POST, &organizations_path(BOT), Some(body)).await;
+    let created = create_organization(&server, body).await;
     assert_eq!(created.status, 201);
     let organization = &created.json["organization"];
     assert_eq!(organization["name"], "New GmbH");
@@ -128,13 +123,7 @@ async fn a_created_organization_lists_first_and_a_body_without_a_name_is_400() {
     assert!(server.organization(BOT, id).is_some());
 
     let nameless = json!({"industry": "Software"});
-    let refused = call(
-        &server,
-        Method::POST,
-        &organizations_path(BOT),
-        Some(nameless),
-    )
-    .await;
+    let refused = create_organization(&server, nameless).await;
     assert_eq!(refused.status, 400);
     assert!(
         refused.json["message"].as_str().unwrap().contains("name"),
@@ -142,13 +131,7 @@ async fn a_created_organization_lists_first_and_a_body_without_a_name_is_400() {
         refused.json
     );
     let negative = json!({"name": "n", "size": -1});
-    let refused = call(
-        &server,
-        Method::POST,
-        &organizations_path(BOT),
-        Some(negative),
-    )
-    .await;
+    let refused = create_organization(&server, negative).await;
     assert_eq!(refused.status, 400);
     assert_eq!(server.organization_count(BOT), 4);
 }

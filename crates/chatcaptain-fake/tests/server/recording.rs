@@ -3,7 +3,7 @@
 use crate::common;
 
 use chatcaptain_fake::{FakeServer, REDACTED, Route};
-use common::{BOT, call, contacts_path, get};
+use common::{BOT, contacts_path, create_contact, get};
 use reqwest::Method;
 use serde_json::json;
 
@@ -18,13 +18,7 @@ async fn requests_are_recorded_in_order_with_the_key_redacted() {
         ),
     )
     .await;
-    call(
-        &server,
-        Method::POST,
-        &contacts_path(BOT),
-        Some(json!({"language": "EN"})),
-    )
-    .await;
+    create_contact(&server, json!({"language": "EN"})).await;
 
     let requests = server.requests();
     assert_eq!(requests.len(), 2);

@@ -52,7 +52,7 @@ async fn wrong_field_types_are_400() {
 #[tokio::test]
 async fn update_without_the_contact_wrapper_is_400() {
     let server = FakeServer::builder().seed_contacts(BOT, 1).start().await;
-    let id = common::ids(&get(&server, &contacts_path(BOT)).await)[0].clone();
+    let id = common::newest_contact_id(&server).await;
     let reply = send(
         &server,
         Method::PATCH,

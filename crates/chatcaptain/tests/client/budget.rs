@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chatcaptain::Client;
 use chatcaptain_fake::{FakeServer, Fault, Route};
-use common::fake::{FAKE_KEY, builder_for};
+use common::fake::builder_for;
 use common::{BOT, contact};
 use serde_json::json;
 use wiremock::matchers::method;
@@ -69,11 +69,7 @@ fn assert_nothing_sent_during_the_hold(log: &[(Instant, u16)]) {
 async fn a_retry_after_holds_every_clone_of_the_client() {
     let (events, _guard) = common::traced::Events::capture();
     let (server, log) = rate_limiting_server().await;
-    let client = Client::builder()
-        .api_key("k")
-        .base_url(server.uri())
-        .build()
-        .unwrap();
+    let client = common::client(&server);
     let first = tokio::spawn({
         let client = client.clone();
         async move { client.contacts(BOT).get("c1").await }
@@ -90,9 +86,7 @@ async fn a_retry_after_holds_every_clone_of_the_client() {
 }
 
 async fn outage() -> FakeServer {
-    FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .contact(BOT, contact("c1", common::at(0)))
+    common::fake::holding_c1()
         .fault(Fault::status(503).on(Route::GetContact))
         .start()
         .await
@@ -133,9 +127,7 @@ async fn an_empty_retry_quota_sends_about_one_request_per_call_in_an_outage() {
 
 #[tokio::test]
 async fn successes_refill_the_retry_quota() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .contact(BOT, contact("c1", common::at(0)))
+    let server = common::fake::holding_c1()
         .fault(Fault::status(503).on(Route::GetContact).every(2))
         .start()
         .await;
@@ -163,9 +155,7 @@ async fn max_requests_per_second_spaces_the_requests_of_every_clone() {
             .await;
         (server, log)
     };
-    let client = Client::builder()
-        .api_key("k")
-        .base_url(server.uri())
+    let client = common::builder(&server)
         .max_requests_per_second(50.0)
         .build()
         .unwrap();
@@ -184,9 +174,7 @@ async fn a_request_waiting_for_its_paced_slot_still_waits_out_a_retry_after_give
     let (server, log) = rate_limiting_server().await;
     // Two requests a second: the second call's slot comes 500 ms after the first, while the
     // first's 429 asks the client to hold for a second.
-    let client = Client::builder()
-        .api_key("k")
-        .base_url(server.uri())
+    let client = common::builder(&server)
         .max_requests_per_second(2.0)
         .build()
         .unwrap();

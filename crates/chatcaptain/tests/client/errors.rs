@@ -7,9 +7,8 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use chatcaptain::{Client, Error};
-use common::{BOT, KEY};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use common::{BOT, KEY, builder_at_port, closed_port};
+use wiremock::ResponseTemplate;
 
 /// Every message of the chain, outermost first.
 fn chain(error: &Error) -> Vec<String> {
@@ -46,11 +45,7 @@ fn fast(base_url: String) -> Client {
 #[tokio::test]
 async fn no_message_in_the_source_chain_of_a_transport_error_repeats_its_cause() {
     // A port just freed: nothing listens, the connect is refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let err = fast(format!("http://127.0.0.1:{port}"))
         .contacts(BOT)
         .get("c1")
@@ -67,11 +62,10 @@ async fn no_message_in_the_source_chain_of_a_transport_error_repeats_its_cause()
 
 #[tokio::test]
 async fn no_message_in_the_source_chain_of_a_decode_error_repeats_its_cause() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("<html>oops</html>"))
-        .mount(&server)
-        .await;
+    let server = common::answering_every_get(
+        ResponseTemplate::new(200).set_body_string("<html>oops</html>"),
+    )
+    .await;
     let err = fast(server.uri())
         .contacts(BOT)
         .get("c1")
@@ -86,14 +80,10 @@ async fn no_message_in_the_source_chain_of_a_decode_error_repeats_its_cause() {
 
 #[tokio::test]
 async fn no_message_in_the_source_chain_of_a_timeout_with_a_cause_repeats_it() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "30"))
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
+    let server =
+        common::answering_every_get(ResponseTemplate::new(429).insert_header("retry-after", "30"))
+            .await;
+    let client = common::builder(&server)
         .call_timeout(Duration::from_secs(5))
         .build()
         .unwrap();
@@ -109,17 +99,8 @@ async fn no_message_in_the_source_chain_of_a_timeout_with_a_cause_repeats_it() {
 #[tokio::test]
 async fn a_refused_connection_debugs_as_a_short_chain_naming_the_address() {
     // A port just closed: connecting to it is refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .max_attempts(1)
-        .build()
-        .unwrap();
+    let port = closed_port();
+    let client = builder_at_port(port).max_attempts(1).build().unwrap();
     let err = client.contacts(BOT).get("c1").await.unwrap_err();
     // What `fn main() -> Result<(), chatcaptain::Error>` prints after "Error: ".
     let debug = format!("{err:?}");

@@ -1,30 +1,28 @@
 //! End to end against the project's fake server, which keeps state and honours the spec.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use chatcaptain::{Client, ContactUpdate, NewContact};
+use chatcaptain::{Client, Contact, ContactUpdate, Contacts, NewContact};
 use chatcaptain_fake::{FakeServer, Route, seed_base_time};
 use chrono::TimeDelta;
 
-const KEY: &str = "fake-key";
+use crate::common::client;
+use crate::common::fake::{FAKE_KEY as KEY, tied_fake};
+use crate::common::listing::assert_n_distinct;
 
-fn client(server: &FakeServer) -> Client {
-    Client::builder()
+/// A fake that knows the chatbot `bot1` and holds nothing yet.
+async fn empty_bot1() -> FakeServer {
+    FakeServer::builder()
         .api_key(KEY)
-        .base_url(server.base_url())
-        .build()
-        .unwrap()
+        .chatbot("bot1")
+        .start()
+        .await
 }
 
 #[tokio::test]
 async fn list_against_the_fake_yields_every_contact_once_despite_ties() {
     // 50 contacts share the timestamp of seeded contact 500, so several pages end inside the tie.
-    let server = FakeServer::builder()
-        .api_key(KEY)
-        .seed_contacts("bot1", 1000)
-        .seed_contacts_at("bot1", 50, seed_base_time() + TimeDelta::seconds(500))
-        .start()
-        .await;
+    let server = tied_fake(1000, 50, 500).start().await;
     let got = client(&server)
         .contacts("bot1")
         .list()
@@ -33,8 +31,7 @@ async fn list_against_the_fake_yields_every_contact_once_despite_ties() {
         .collect_all()
         .await
         .unwrap();
-    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
-    assert_eq!((got.len(), unique.len()), (1050, 1050));
+    assert_n_distinct(&got, 1050, "");
     assert!(got.windows(2).all(|w| w[0].created >= w[1].created));
 }
 
@@ -44,10 +41,7 @@ async fn more_ties_than_an_inclusive_servers_cap_fail_loudly_never_end_with_a_ho
     // in, so no cursor can page past them. The probe after the first short page met the
     // boundary itself (the first sign of an inclusive token): it once took that for the end
     // and returned 7 contacts of 86 as the whole list.
-    let server = FakeServer::builder()
-        .api_key(KEY)
-        .seed_contacts("bot1", 60)
-        .seed_contacts_at("bot1", 26, seed_base_time() + TimeDelta::seconds(3600))
+    let server = tied_fake(60, 26, 3600)
         .list_shape(
             chatcaptain_fake::ListShape::spec()
                 .limit_cap(7)
@@ -70,11 +64,7 @@ async fn more_ties_than_an_inclusive_servers_cap_fail_loudly_never_end_with_a_ho
 
 #[tokio::test]
 async fn search_against_the_fake_stops_at_found() {
-    let server = FakeServer::builder()
-        .api_key(KEY)
-        .seed_contacts("bot1", 120)
-        .start()
-        .await;
+    let server = crate::common::fake::seeded_fake(120).await;
     let got = client(&server)
         .contacts("bot1")
         .search("")
@@ -88,11 +78,7 @@ async fn search_against_the_fake_stops_at_found() {
 
 #[tokio::test]
 async fn create_get_update_delete_round_trip_against_the_fake() {
-    let server = FakeServer::builder()
-        .api_key(KEY)
-        .chatbot("bot1")
-        .start()
-        .await;
+    let server = empty_bot1().await;
     let contacts = client(&server).contacts("bot1");
     let max = contacts
         .create(NewContact::new("EN").name("Max"))
@@ -113,11 +99,7 @@ async fn create_get_update_delete_round_trip_against_the_fake() {
 
 #[tokio::test]
 async fn an_update_with_empty_organizations_and_variables_clears_them() {
-    let server = FakeServer::builder()
-        .api_key(KEY)
-        .chatbot("bot1")
-        .start()
-        .await;
+    let server = empty_bot1().await;
     let contacts = client(&server).contacts("bot1");
     let max = contacts.create(NewContact::new("EN")).await.unwrap();
     let filled = ContactUpdate::new()
@@ -142,20 +124,21 @@ fn variables(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         .collect()
 }
 
-#[tokio::test]
-async fn setting_one_variable_keeps_the_other_stored_variables() {
-    let server = FakeServer::builder()
-        .api_key(KEY)
-        .chatbot("bot1")
-        .start()
-        .await;
-    let contacts = client(&server).contacts("bot1");
+/// A new contact whose stored variables are `plan=premium` and `tier=gold`.
+async fn created_with_plan_and_tier(contacts: &Contacts) -> Contact {
     let max = contacts.create(NewContact::new("EN")).await.unwrap();
     let both = variables(&[("plan", "premium"), ("tier", "gold")]);
     contacts
         .update(&max.id, ContactUpdate::new().variables(both))
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn setting_one_variable_keeps_the_other_stored_variables() {
+    let server = empty_bot1().await;
+    let contacts = client(&server).contacts("bot1");
+    let max = created_with_plan_and_tier(&contacts).await;
 
     let merged = contacts
         .update(&max.id, ContactUpdate::new().variable("source", "import"))
@@ -171,18 +154,9 @@ async fn setting_one_variable_keeps_the_other_stored_variables() {
 
 #[tokio::test]
 async fn setting_a_whole_variables_map_replaces_the_stored_one() {
-    let server = FakeServer::builder()
-        .api_key(KEY)
-        .chatbot("bot1")
-        .start()
-        .await;
+    let server = empty_bot1().await;
     let contacts = client(&server).contacts("bot1");
-    let max = contacts.create(NewContact::new("EN")).await.unwrap();
-    let both = variables(&[("plan", "premium"), ("tier", "gold")]);
-    contacts
-        .update(&max.id, ContactUpdate::new().variables(both))
-        .await
-        .unwrap();
+    let max = created_with_plan_and_tier(&contacts).await;
     server.clear_requests();
 
     let replaced = ContactUpdate::new()
@@ -233,17 +207,13 @@ async fn list_against_fakes_shaped_unlike_the_spec_yields_every_contact_once() {
         ListShape::spec().limit_cap(90).inclusive_token(true),
     ];
     for shape in shapes {
-        let server = FakeServer::builder()
-            .api_key(KEY)
-            .seed_contacts("bot1", 700)
-            .seed_contacts_at("bot1", 40, seed_base_time() + TimeDelta::seconds(300))
+        let server = tied_fake(700, 40, 300)
             .list_shape(shape.clone())
             .start()
             .await;
         let (count, got) = list_on(server).await;
         let got = got.unwrap_or_else(|e| panic!("{shape:?}: {e}"));
-        let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
-        assert_eq!((got.len(), unique.len()), (count, count), "{shape:?}");
+        assert_n_distinct(&got, count, &format!("{shape:?}"));
     }
 }
 
@@ -257,8 +227,7 @@ async fn list_against_a_fake_of_millisecond_data_yields_every_contact_once() {
         .await;
     let (count, got) = list_on(server).await;
     let got = got.unwrap();
-    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
-    assert_eq!((got.len(), unique.len()), (count, count));
+    assert_n_distinct(&got, count, "");
 }
 
 #[tokio::test]

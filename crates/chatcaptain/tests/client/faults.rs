@@ -194,11 +194,7 @@ fn sparse_mixed_faults() -> Vec<Fault> {
 async fn a_20000_contact_sync_under_sparse_mixed_faults_yields_every_contact_once() {
     // With 10% of requests failing and 5 attempts, a page is lost with odds of 1 in 100,000:
     // a 200,000-contact sync in list pages of 1000 (200 pages) finishes with odds of 99.8%.
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 20_000)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(20_000).await;
     let client = builder_for(&server)
         .timeout(TIMEOUT)
         .max_attempts(5)

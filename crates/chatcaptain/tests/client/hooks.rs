@@ -6,7 +6,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use chatcaptain::{Client, Error};
+use chatcaptain::Error;
 use common::{BOT, KEY, contact};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -25,9 +25,7 @@ async fn a_caller_supplied_reqwest_client_still_sends_the_key_and_user_agent() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
+    let client = common::builder(&server)
         .user_agent("sync-job/2")
         .http_client(chatcaptain::api::tls::client_builder().build().unwrap())
         .build()
@@ -47,9 +45,7 @@ async fn an_answer_past_max_response_bytes_fails_at_once_without_a_retry() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
+    let client = common::builder(&server)
         .max_response_bytes(10_000)
         .build()
         .unwrap();
@@ -71,9 +67,7 @@ async fn a_proxy_html_page_on_503_is_retried_and_reported_with_its_status() {
         .expect(3)
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
+    let client = common::builder(&server)
         .backoff(Duration::from_millis(1), Duration::from_millis(2))
         .build()
         .unwrap();
@@ -102,9 +96,7 @@ async fn a_nestjs_validation_error_is_a_400_api_error_with_its_messages_and_is_n
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
+    let client = common::builder(&server)
         .retry_non_idempotent(true)
         .build()
         .unwrap();

@@ -12,6 +12,17 @@ fn contact_json(id: &str) -> serde_json::Value {
     json!({ "id": id, "created": "2025-09-28T10:00:00Z", "language": "EN", "name": "Max" })
 }
 
+/// An answer that carries contact `c1`, as create, get and update send it.
+fn answer_with_c1() -> serde_json::Value {
+    json!({ "contact": contact_json("c1") })
+}
+
+/// A server that answers the DELETE of `c1` with `{"deleted": true}`.
+async fn deleting_c1() -> MockServer {
+    let body = json!({ "deleted": true });
+    answering("DELETE", "/v1/chatbots/bot1/contacts/c1", 200, body).await
+}
+
 async fn answering(verb: &str, route: &str, status: u16, body: serde_json::Value) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method(verb))
@@ -30,9 +41,7 @@ async fn create_sends_the_body_unwrapped_and_returns_the_contact() {
         .and(body_json(
             json!({ "language": "EN", "name": "Max", "email": "max@example.com" }),
         ))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(json!({ "contact": contact_json("c1") })),
-        )
+        .respond_with(ResponseTemplate::new(201).set_body_json(answer_with_c1()))
         .expect(1)
         .mount(&server)
         .await;
@@ -48,13 +57,7 @@ async fn create_sends_the_body_unwrapped_and_returns_the_contact() {
 async fn create_answered_200_returns_the_contact_like_201() {
     // The reference documents no status for create; a 200 with the contact has created it, and
     // calling it an error would make callers retry and duplicate the contact.
-    let server = answering(
-        "POST",
-        "/v1/chatbots/bot1/contacts",
-        200,
-        json!({ "contact": contact_json("c1") }),
-    )
-    .await;
+    let server = answering("POST", "/v1/chatbots/bot1/contacts", 200, answer_with_c1()).await;
     let created = client(&server)
         .contacts(BOT)
         .create(NewContact::new("EN").name("Max"))
@@ -69,7 +72,7 @@ async fn get_unwraps_the_contact_envelope() {
         "GET",
         "/v1/chatbots/bot1/contacts/c1",
         200,
-        json!({ "contact": contact_json("c1") }),
+        answer_with_c1(),
     )
     .await;
     let contact = client(&server).contacts(BOT).get("c1").await.unwrap();
@@ -84,9 +87,7 @@ async fn update_wraps_the_body_in_contact() {
         .and(body_json(
             json!({ "contact": { "name": "Moritz", "variables": { "plan": "pro" } } }),
         ))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({ "contact": contact_json("c1") })),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer_with_c1()))
         .expect(1)
         .mount(&server)
         .await;
@@ -104,13 +105,7 @@ async fn update_wraps_the_body_in_contact() {
 
 #[tokio::test]
 async fn delete_reports_whether_the_server_deleted() {
-    let server = answering(
-        "DELETE",
-        "/v1/chatbots/bot1/contacts/c1",
-        200,
-        json!({ "deleted": true }),
-    )
-    .await;
+    let server = deleting_c1().await;
     assert!(client(&server).contacts(BOT).delete("c1").await.unwrap());
 }
 
@@ -166,11 +161,10 @@ async fn an_error_status_falls_back_to_the_message() {
 
 #[tokio::test]
 async fn an_undecodable_body_is_a_decode_error_with_an_excerpt() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("<html>oops</html>"))
-        .mount(&server)
-        .await;
+    let server = common::answering_every_get(
+        ResponseTemplate::new(200).set_body_string("<html>oops</html>"),
+    )
+    .await;
     let err = client(&server).contacts(BOT).get("c1").await.unwrap_err();
     // A GET with a garbled answer is retried (a proxy hiccup looks like this), then given up.
     assert_eq!(err.attempts(), 3, "{err:?}");
@@ -183,16 +177,8 @@ async fn an_undecodable_body_is_a_decode_error_with_an_excerpt() {
 #[tokio::test]
 async fn an_unreachable_server_is_a_transport_error() {
     // wiremock pools its servers, so a dropped one may still listen: use a port just freed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .build()
-        .unwrap();
+    let port = closed_port();
+    let client = builder_at_port(port).build().unwrap();
     let err = client.contacts(BOT).get("c1").await.unwrap_err();
     assert!(matches!(err.last_attempt(), Error::Transport(_)), "{err:?}");
 }
@@ -235,13 +221,7 @@ fn building_without_a_key_is_a_config_error() {
 
 #[tokio::test]
 async fn a_trailing_slash_on_the_base_url_is_harmless() {
-    let server = answering(
-        "DELETE",
-        "/v1/chatbots/bot1/contacts/c1",
-        200,
-        json!({ "deleted": true }),
-    )
-    .await;
+    let server = deleting_c1().await;
     let client = Client::builder()
         .api_key(KEY)
         .base_url(format!("{}/", server.uri()))

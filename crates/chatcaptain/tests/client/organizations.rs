@@ -21,6 +21,23 @@ fn organization(id: &str, created: Option<&str>) -> serde_json::Value {
     org
 }
 
+/// The error of one `create` whose POST the server answers with `answer`, asked exactly once.
+async fn create_answered(answer: ResponseTemplate) -> Error {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(ORGS))
+        .respond_with(answer)
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .organizations(BOT)
+        .create(NewOrganization::new("Example GmbH"))
+        .await
+        .unwrap_err()
+    // Dropping the server here checks that the POST came exactly once.
+}
+
 #[tokio::test]
 async fn create_sends_the_flat_body_with_typed_fields_and_returns_the_organization() {
     let server = MockServer::start().await;
@@ -52,34 +69,14 @@ async fn create_sends_the_flat_body_with_typed_fields_and_returns_the_organizati
 #[tokio::test]
 async fn create_is_not_retried_after_a_lost_answer_as_its_method_says() {
     // POST is not idempotent (the operation table, from the method): a 503 may have created it.
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(ORGS))
-        .respond_with(ResponseTemplate::new(503).set_body_json(json!({ "error": "busy" })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .organizations(BOT)
-        .create(NewOrganization::new("Example GmbH"))
-        .await
-        .unwrap_err();
+    let err =
+        create_answered(ResponseTemplate::new(503).set_body_json(json!({ "error": "busy" }))).await;
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err}");
 }
 
 #[tokio::test]
 async fn a_created_answer_without_the_organization_is_an_error_not_an_empty_one() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(ORGS))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({})))
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .organizations(BOT)
-        .create(NewOrganization::new("Example GmbH"))
-        .await
-        .unwrap_err();
+    let err = create_answered(ResponseTemplate::new(201).set_body_json(json!({}))).await;
     let source = std::error::Error::source(&err).map(ToString::to_string);
     assert!(
         source
@@ -168,21 +165,13 @@ fn the_blocking_client_has_the_same_handle() {
 mod over_the_fake {
     use std::collections::BTreeMap;
 
-    use chatcaptain::{Client, NewOrganization};
+    use chatcaptain::NewOrganization;
     use chatcaptain_fake::{FakeServer, ListShape};
     use futures::StreamExt;
 
-    use super::common::BOT;
+    use super::common::{BOT, client};
 
     const KEY: &str = "orgs-key";
-
-    fn client(server: &FakeServer) -> Client {
-        Client::builder()
-            .api_key(KEY)
-            .base_url(server.base_url())
-            .build()
-            .unwrap()
-    }
 
     /// 80 organizations one second apart and 5 more that share one instant with one of them,
     /// behind `shape`.

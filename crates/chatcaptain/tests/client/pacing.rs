@@ -5,9 +5,8 @@ use crate::common;
 
 use chatcaptain::Client;
 use chatcaptain_fake::FakeServer;
-use common::fake::{FAKE_KEY, builder_for};
+use common::fake::builder_for;
 use common::traced::Events;
-use common::{BOT, contact};
 
 use crate::budget::concurrent_gets;
 
@@ -22,9 +21,7 @@ fn paces(events: &Events) -> Vec<f64> {
 
 /// A fake holding `c1` whose limit of `per_second` is used up when it starts.
 async fn exhausted(per_second: f64) -> FakeServer {
-    FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .contact(BOT, contact("c1", common::at(0)))
+    common::fake::holding_c1()
         .rate_limit_exhausted(per_second)
         .start()
         .await

@@ -226,15 +226,22 @@ async fn list_with_invalid_page_size_fails_without_a_request() {
     assert!(listed.requests.is_empty());
 }
 
-#[tokio::test]
-async fn prefetch_requests_the_next_page_before_the_consumer_asks() {
-    let (server, mut heard) = list_server(contacts_one_second_apart(10)).await;
-    let mut items = client(&server)
+/// The contacts of `server`, listed in pages of 4 with the next page fetched ahead.
+fn prefetched_in_fours(
+    server: &impl Served,
+) -> impl futures::Stream<Item = Result<chatcaptain::Contact, Error>> + Unpin {
+    client(server)
         .contacts(BOT)
         .list()
         .page_size(4)
         .prefetch(true)
-        .items();
+        .items()
+}
+
+#[tokio::test]
+async fn prefetch_requests_the_next_page_before_the_consumer_asks() {
+    let (server, mut heard) = list_server(contacts_one_second_apart(10)).await;
+    let mut items = prefetched_in_fours(&server);
     items.next().await.unwrap().unwrap();
     assert!(
         heard
@@ -255,12 +262,7 @@ async fn prefetch_requests_the_next_page_before_the_consumer_asks() {
 #[tokio::test]
 async fn prefetch_stays_one_request_ahead() {
     let (server, mut heard) = list_server(contacts_one_second_apart(20)).await;
-    let mut items = client(&server)
-        .contacts(BOT)
-        .list()
-        .page_size(4)
-        .prefetch(true)
-        .items();
+    let mut items = prefetched_in_fours(&server);
     for _ in 0..5 {
         items.next().await.unwrap().unwrap();
     }
@@ -331,9 +333,9 @@ async fn prefetch_yields_the_same_contacts_as_sequential_fetching() {
     assert_eq!(ids(&got), ids_newest_first(&data));
 }
 
-#[tokio::test]
-async fn search_pages_until_found_is_reached() {
-    let (server, log) = search_server(contacts_one_second_apart(7)).await;
+/// Searches "Max" in pages of 3 over `n` contacts one second apart: what came, and the requests.
+async fn search_max_in_pages_of_three(n: usize) -> (Vec<chatcaptain::Contact>, Vec<Seen>) {
+    let (server, log) = search_server(contacts_one_second_apart(n)).await;
     let got = client(&server)
         .contacts(BOT)
         .search("Max")
@@ -341,10 +343,15 @@ async fn search_pages_until_found_is_reached() {
         .collect_all()
         .await
         .unwrap();
+    let requests = log.lock().unwrap().clone();
+    (got, requests)
+}
+
+#[tokio::test]
+async fn search_pages_until_found_is_reached() {
+    let (got, requests) = search_max_in_pages_of_three(7).await;
     assert_eq!(ids(&got), ids(&contacts_one_second_apart(7)));
-    let pages: Vec<_> = log
-        .lock()
-        .unwrap()
+    let pages: Vec<_> = requests
         .iter()
         .map(|s| s.param("page").unwrap().to_owned())
         .collect();
@@ -379,16 +386,9 @@ async fn search_pages_tell_the_total_found_and_list_pages_do_not() {
 
 #[tokio::test]
 async fn search_of_exactly_page_size_stops_at_found_without_an_empty_page() {
-    let (server, log) = search_server(contacts_one_second_apart(6)).await;
-    let got = client(&server)
-        .contacts(BOT)
-        .search("Max")
-        .page_size(3)
-        .collect_all()
-        .await
-        .unwrap();
+    let (got, requests) = search_max_in_pages_of_three(6).await;
     assert_eq!(got.len(), 6);
-    assert_eq!(log.lock().unwrap().len(), 2);
+    assert_eq!(requests.len(), 2);
 }
 
 #[tokio::test]

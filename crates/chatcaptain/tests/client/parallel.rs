@@ -9,19 +9,29 @@ use chatcaptain::{Client, NewContact};
 use chatcaptain_fake::{FakeServer, FakeServerBuilder, Route, seed_base_time};
 use chrono::TimeDelta;
 use common::BOT;
-use common::fake::{FAKE_KEY, fake_client};
+use common::fake::{FAKE_KEY, fake_client, tied_fake};
+use common::listing::assert_n_distinct;
 use futures::TryStreamExt;
 
-async fn listed_once(builder: FakeServerBuilder, ranges: usize, page_size: u32) {
-    let server = builder.api_key(FAKE_KEY).chatbot(BOT).start().await;
-    let got = fake_client(&server)
+/// Every contact of `server`, listed in pages of `page_size` over `ranges` ranges.
+async fn listed_in_parallel(
+    server: &FakeServer,
+    page_size: u32,
+    ranges: usize,
+) -> Vec<chatcaptain::Contact> {
+    fake_client(server)
         .contacts(BOT)
         .list()
         .page_size(page_size)
         .parallel(ranges)
         .collect_all()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn listed_once(builder: FakeServerBuilder, ranges: usize, page_size: u32) {
+    let server = builder.api_key(FAKE_KEY).chatbot(BOT).start().await;
+    let got = listed_in_parallel(&server, page_size, ranges).await;
     let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
     let count = server.contact_count(BOT);
     assert_eq!((got.len(), unique.len()), (count, count), "{ranges} ranges");
@@ -30,9 +40,7 @@ async fn listed_once(builder: FakeServerBuilder, ranges: usize, page_size: u32) 
 #[tokio::test]
 async fn parallel_listing_of_evenly_spread_contacts_yields_each_once() {
     for ranges in [2, 4, 8] {
-        let builder = FakeServer::builder()
-            .seed_contacts(BOT, 2000)
-            .seed_contacts_at(BOT, 60, seed_base_time() + TimeDelta::seconds(1000));
+        let builder = tied_fake(2000, 60, 1000);
         listed_once(builder, ranges, 50).await;
     }
 }
@@ -64,11 +72,7 @@ async fn parallel_listing_of_one_contact_and_of_none() {
 
 #[tokio::test]
 async fn parallel_listing_with_inserts_during_it_never_repeats_and_misses_no_older_contact() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 1000)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(1000).await;
     let before = server.contact_count(BOT);
     let client = fake_client(&server);
     let mut items = client
@@ -102,11 +106,7 @@ async fn parallel_listing_with_inserts_during_it_never_repeats_and_misses_no_old
 
 #[tokio::test]
 async fn parallel_listing_stops_at_max_items() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 500)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(500).await;
     let got = fake_client(&server)
         .contacts(BOT)
         .list()
@@ -116,8 +116,22 @@ async fn parallel_listing_stops_at_max_items() {
         .collect_all()
         .await
         .unwrap();
-    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
-    assert_eq!((got.len(), unique.len()), (77, 77));
+    assert_n_distinct(&got, 77, "");
+}
+
+/// The ids `listing` yields resumed from `saved`, after a trip through JSON as another process
+/// would read it.
+async fn resumed_through_json(
+    listing: chatcaptain::ListContacts,
+    saved: &chatcaptain::ParallelCursor,
+) -> Vec<String> {
+    let saved = serde_json::to_string(saved).unwrap();
+    let rest = listing
+        .resume_parallel(serde_json::from_str(&saved).unwrap())
+        .collect_all()
+        .await
+        .unwrap();
+    rest.into_iter().map(|c| c.id).collect()
 }
 
 /// Pages a parallel listing until at least `stop_after` contacts came, then resumes it from the
@@ -148,13 +162,7 @@ async fn resumed_once(
     drop(pages);
     // The last page may know it is the last: nothing to resume then.
     if let Some(saved) = saved {
-        let saved = serde_json::to_string(&saved).unwrap();
-        let rest = listing()
-            .resume_parallel(serde_json::from_str(&saved).unwrap())
-            .collect_all()
-            .await
-            .unwrap();
-        got.extend(rest.into_iter().map(|c| c.id));
+        got.extend(resumed_through_json(listing(), &saved).await);
     }
     let unique: HashSet<_> = got.iter().collect();
     let count = server.contact_count(BOT);
@@ -167,12 +175,7 @@ async fn resumed_once(
 
 #[tokio::test]
 async fn a_parallel_listing_resumes_from_a_saved_page_without_repeats_or_gaps() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 900)
-        .seed_contacts_at(BOT, 45, seed_base_time() + TimeDelta::seconds(300))
-        .start()
-        .await;
+    let server = tied_fake(900, 45, 300).start().await;
     for (ranges, stop_after) in [(4, 1), (4, 300), (8, 700), (3, 900), (2, 940)] {
         resumed_once(&server, ranges, stop_after, None).await;
     }
@@ -180,21 +183,13 @@ async fn a_parallel_listing_resumes_from_a_saved_page_without_repeats_or_gaps() 
 
 #[tokio::test]
 async fn a_parallel_listing_cut_by_max_items_mid_page_resumes_at_the_next_contact() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 500)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(500).await;
     resumed_once(&server, 4, usize::MAX, Some(77)).await;
 }
 
 #[tokio::test]
 async fn the_last_page_of_a_parallel_listing_has_no_resume_point() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 100)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(100).await;
     let pages: Vec<_> = fake_client(&server)
         .contacts(BOT)
         .list()
@@ -241,8 +236,7 @@ async fn a_parallel_listing_under_a_rate_limit_waits_out_every_retry_after_and_l
         .collect_all()
         .await
         .unwrap();
-    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
-    assert_eq!((got.len(), unique.len()), (300, 300));
+    assert_n_distinct(&got, 300, "");
     assert!(server.rate_limited_count() > 0, "the limit was reached");
     assert_eq!(
         server.early_request_count(),
@@ -280,13 +274,7 @@ async fn cut_then_resumed(
         .collect();
     assert_eq!(got.len(), cut, "{ranges} ranges, max_items({cut})");
     if let Some(saved) = pages.last().and_then(|p| p.next_parallel()) {
-        let saved = serde_json::to_string(saved).unwrap();
-        let rest = listing()
-            .resume_parallel(serde_json::from_str(&saved).unwrap())
-            .collect_all()
-            .await
-            .unwrap();
-        got.extend(rest.into_iter().map(|c| c.id));
+        got.extend(resumed_through_json(listing(), saved).await);
     }
     got
 }
@@ -310,11 +298,7 @@ fn assert_all_once(got: &[String], want: &HashSet<String>, case: &str) {
 
 #[tokio::test]
 async fn a_parallel_listing_cut_by_max_items_anywhere_resumes_with_nothing_missed_or_repeated() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 120)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(120).await;
     let client = fake_client(&server);
     let want: HashSet<String> = client
         .contacts(BOT)
@@ -335,11 +319,7 @@ async fn a_parallel_listing_cut_by_max_items_anywhere_resumes_with_nothing_misse
 
 #[tokio::test]
 async fn a_parallel_listing_cut_within_its_first_page_resumes_in_parallel() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 300)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(300).await;
     let client = fake_client(&server);
     let listing = || client.contacts(BOT).list().page_size(10);
     let first: Vec<_> = listing()
@@ -368,12 +348,7 @@ async fn a_parallel_listing_cut_within_its_first_page_resumes_in_parallel() {
 
 #[tokio::test]
 async fn a_parallel_listing_resumes_from_the_saved_cursor_of_every_page() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 100)
-        .seed_contacts_at(BOT, 12, seed_base_time() + TimeDelta::seconds(40))
-        .start()
-        .await;
+    let server = tied_fake(100, 12, 40).start().await;
     let client = fake_client(&server);
     let listing = || client.contacts(BOT).list().page_size(10);
     let pages: Vec<_> = listing().parallel(4).pages().try_collect().await.unwrap();
@@ -388,13 +363,7 @@ async fn a_parallel_listing_resumes_from_the_saved_cursor_of_every_page() {
             .flat_map(|p| p.items().iter().map(|c| c.id.clone()))
             .collect();
         if let Some(saved) = page.next_parallel() {
-            let saved = serde_json::to_string(saved).unwrap();
-            let rest = listing()
-                .resume_parallel(serde_json::from_str(&saved).unwrap())
-                .collect_all()
-                .await
-                .unwrap();
-            got.extend(rest.into_iter().map(|c| c.id));
+            got.extend(resumed_through_json(listing(), saved).await);
         }
         assert_all_once(&got, &want, &format!("resumed after page {k}"));
     }
@@ -426,14 +395,7 @@ async fn a_parallel_listing_cut_by_max_items_resumes_whole_on_an_inclusive_serve
 /// How many list requests a listing of `server`'s contacts sends, at `ranges` ranges.
 async fn list_requests(server: &FakeServer, page_size: u32, ranges: usize) -> usize {
     server.clear_requests();
-    let got = fake_client(server)
-        .contacts(BOT)
-        .list()
-        .page_size(page_size)
-        .parallel(ranges)
-        .collect_all()
-        .await
-        .unwrap();
+    let got = listed_in_parallel(server, page_size, ranges).await;
     assert_eq!(got.len(), server.contact_count(BOT));
     server.request_count(Route::ListContacts)
 }

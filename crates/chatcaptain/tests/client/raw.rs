@@ -5,7 +5,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use chatcaptain::{CallOptions, Client, Error};
+use chatcaptain::{CallOptions, Error};
 use common::KEY;
 use reqwest::Method;
 use serde_json::json;
@@ -16,10 +16,7 @@ const TAGS: &str = "/v1/chatbots/bot1/tags";
 
 /// A client for `server` whose retries wait a millisecond at most.
 fn client(server: &MockServer) -> chatcaptain::ClientBuilder {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
-        .backoff(Duration::from_millis(1), Duration::from_millis(1))
+    common::builder(server).backoff(Duration::from_millis(1), Duration::from_millis(1))
 }
 
 /// `server` answers `status` once to `verb`, then 200 with a small JSON body.
@@ -128,15 +125,12 @@ async fn query_json_body_and_headers_are_sent_with_the_key() {
 
 #[tokio::test]
 async fn an_error_status_is_an_api_error_by_default_and_a_whole_answer_with_any_status() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .insert_header("x-request-id", "req-404")
-                .set_body_string("<h1>no such route</h1>"),
-        )
-        .mount(&server)
-        .await;
+    let server = common::answering_every_get(
+        ResponseTemplate::new(404)
+            .insert_header("x-request-id", "req-404")
+            .set_body_string("<h1>no such route</h1>"),
+    )
+    .await;
     let client = client(&server).build().unwrap();
     let err = client
         .raw(Method::GET, "/v1/nope")
@@ -172,11 +166,7 @@ async fn an_error_status_is_an_api_error_by_default_and_a_whole_answer_with_any_
 
 #[tokio::test]
 async fn per_call_options_override_the_client_for_that_call_only() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
+    let server = common::answering_every_get(ResponseTemplate::new(503)).await;
     let client = client(&server).max_attempts(3).build().unwrap();
     let once = client
         .raw(Method::GET, TAGS)
@@ -257,11 +247,10 @@ fn the_blocking_client_sends_raw_calls_with_retries() {
 
 #[tokio::test]
 async fn with_any_status_the_last_answer_after_the_retries_comes_back() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).set_body_string("down for maintenance"))
-        .mount(&server)
-        .await;
+    let server = common::answering_every_get(
+        ResponseTemplate::new(503).set_body_string("down for maintenance"),
+    )
+    .await;
     let answer = client(&server)
         .build()
         .unwrap()
@@ -276,11 +265,9 @@ async fn with_any_status_the_last_answer_after_the_retries_comes_back() {
 
 #[tokio::test]
 async fn the_body_cap_holds_for_raw_answers_too() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(100)))
-        .mount(&server)
-        .await;
+    let server =
+        common::answering_every_get(ResponseTemplate::new(200).set_body_string("x".repeat(100)))
+            .await;
     let err = client(&server)
         .max_response_bytes(10)
         .build()

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use chatcaptain::{Client, Error};
+use chatcaptain::Error;
 use common::{BOT, KEY, contact};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -22,14 +22,19 @@ async fn redirecting(api: &MockServer, status: u16, location: &str) {
         .await;
 }
 
+/// What `get` of a contact ends in when the API at `api` redirects it with `status` to `location`.
+async fn get_redirected(api: &MockServer, status: u16, location: &str) -> Error {
+    redirecting(api, status, location).await;
+    common::client(api)
+        .contacts(BOT)
+        .get("c1")
+        .await
+        .unwrap_err()
+}
+
 /// Another server, which would answer if reached; it must see no request.
 async fn elsewhere() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(one_contact()))
-        .mount(&server)
-        .await;
-    server
+    common::answering_every_get(ResponseTemplate::new(200).set_body_json(one_contact())).await
 }
 
 async fn assert_untouched(server: &MockServer) {
@@ -45,12 +50,7 @@ fn port(server: &MockServer) -> u16 {
 async fn a_redirect_to_another_host_is_not_followed_and_names_the_location() {
     let (api, other) = (MockServer::start().await, elsewhere().await);
     let location = format!("http://localhost:{}/steal", port(&other));
-    redirecting(&api, 302, &location).await;
-    let err = common::client(&api)
-        .contacts(BOT)
-        .get("c1")
-        .await
-        .unwrap_err();
+    let err = get_redirected(&api, 302, &location).await;
     assert!(
         matches!(&err, Error::Redirect { status: Some(s), location: l } if s.as_u16() == 302 && *l == location),
         "{err:?}"
@@ -64,12 +64,7 @@ async fn a_redirect_to_another_host_is_not_followed_and_names_the_location() {
 async fn a_307_to_another_port_of_the_same_host_is_not_followed() {
     let (api, other) = (MockServer::start().await, elsewhere().await);
     let location = format!("http://127.0.0.1:{}{CONTACT_PATH}", port(&other));
-    redirecting(&api, 307, &location).await;
-    let err = common::client(&api)
-        .contacts(BOT)
-        .get("c1")
-        .await
-        .unwrap_err();
+    let err = get_redirected(&api, 307, &location).await;
     assert!(matches!(&err, Error::Redirect { .. }), "{err:?}");
     assert_untouched(&other).await;
 }
@@ -80,12 +75,7 @@ async fn a_307_that_changes_the_scheme_is_not_followed() {
     // plain http, takes the same path through the policy; its decision is unit-tested there.)
     let api = MockServer::start().await;
     let location = format!("https://127.0.0.1:{}{CONTACT_PATH}", port(&api));
-    redirecting(&api, 307, &location).await;
-    let err = common::client(&api)
-        .contacts(BOT)
-        .get("c1")
-        .await
-        .unwrap_err();
+    let err = get_redirected(&api, 307, &location).await;
     assert!(
         matches!(&err, Error::Redirect { location: l, .. } if *l == location),
         "{err:?}"
@@ -115,12 +105,7 @@ async fn a_302_within_the_base_url_origin_is_not_followed() {
     // 301, 302 and 303 turn a DELETE, PATCH or POST into a GET on the next hop: following them
     // would answer another question than the one asked.
     let api = MockServer::start().await;
-    redirecting(&api, 302, "/elsewhere").await;
-    let err = common::client(&api)
-        .contacts(BOT)
-        .get("c1")
-        .await
-        .unwrap_err();
+    let err = get_redirected(&api, 302, "/elsewhere").await;
     assert!(
         matches!(&err, Error::Redirect { status: Some(s), location } if s.as_u16() == 302 && location.ends_with("/elsewhere")),
         "{err:?}"
@@ -134,9 +119,7 @@ async fn a_redirect_followed_by_a_caller_supplied_client_is_refused() {
     let (api, other) = (MockServer::start().await, elsewhere().await);
     let location = format!("http://localhost:{}/steal", port(&other));
     redirecting(&api, 302, &location).await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(api.uri())
+    let client = common::builder(&api)
         .http_client(chatcaptain::api::tls::client_builder().build().unwrap())
         .build()
         .unwrap();

@@ -6,15 +6,13 @@ use crate::common;
 use std::time::Duration;
 
 use chatcaptain::{Client, Error};
+use common::BOT;
 use common::traced::Events;
-use common::{BOT, KEY};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn fast(server: &MockServer) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
+    common::builder(server)
         .backoff(Duration::from_millis(1), Duration::from_millis(2))
         .build()
         .unwrap()

@@ -9,18 +9,13 @@ use chatcaptain::{Error, NewContact};
 use chatcaptain_fake::{FakeServer, Fault, Route};
 use common::fake::{FAKE_KEY, builder_for, fake_client};
 use common::traced::Events;
-use common::{BOT, contact};
+use common::{BOT, builder_at_port, closed_port};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A fake holding contact `c1` of chatbot `bot1`, with `fault` installed.
 async fn fake_with(fault: Fault) -> FakeServer {
-    FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .contact(BOT, contact("c1", common::at(0)))
-        .fault(fault)
-        .start()
-        .await
+    common::fake::holding_c1().fault(fault).start().await
 }
 
 /// Guards against a hang; never an assertion on speed.
@@ -30,11 +25,16 @@ async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
         .expect("the call ended")
 }
 
+/// Gets contact `c1` of [`BOT`] through `client`, within the test's time limit.
+async fn get_c1(client: &chatcaptain::Client) -> Result<chatcaptain::Contact, Error> {
+    within(client.contacts(BOT).get("c1")).await
+}
+
 #[tokio::test]
 async fn a_503_is_retried_and_the_retry_is_traced_with_attempt_status_and_delay() {
     let (events, _guard) = Events::capture();
     let server = fake_with(Fault::status(503).on(Route::GetContact).nth(1)).await;
-    let got = within(fake_client(&server).contacts(BOT).get("c1")).await;
+    let got = get_c1(&fake_client(&server)).await;
     assert_eq!(got.unwrap().id, "c1");
     assert_eq!(server.request_count(Route::GetContact), 2);
     let retries = events.retries();
@@ -61,7 +61,7 @@ async fn every_retryable_status_is_retried() {
             Fault::status(status)
         };
         let server = fake_with(fault.on(Route::GetContact).times(2)).await;
-        let got = within(fake_client(&server).contacts(BOT).get("c1")).await;
+        let got = get_c1(&fake_client(&server)).await;
         assert!(got.is_ok(), "{status}: {got:?}");
         assert_eq!(server.request_count(Route::GetContact), 3, "{status}");
     }
@@ -81,9 +81,7 @@ async fn a_404_is_not_retried() {
 #[tokio::test]
 async fn exhausted_attempts_give_the_last_error_and_the_attempt_count() {
     let server = fake_with(Fault::status(503).on(Route::GetContact)).await;
-    let err = within(fake_client(&server).contacts(BOT).get("c1"))
-        .await
-        .unwrap_err();
+    let err = get_c1(&fake_client(&server)).await.unwrap_err();
     assert!(
         matches!(&err, Error::RetriesExhausted { attempts: 3, last } if matches!(**last, Error::Api { status, .. } if status == 503)),
         "{err:?}"
@@ -101,16 +99,10 @@ async fn exhausted_attempts_give_the_last_error_and_the_attempt_count() {
 async fn max_attempts_sets_the_budget_and_one_turns_retries_off() {
     let server = fake_with(Fault::status(503).on(Route::GetContact)).await;
     let five = builder_for(&server).max_attempts(5).build().unwrap();
-    assert_eq!(
-        within(five.contacts(BOT).get("c1"))
-            .await
-            .unwrap_err()
-            .attempts(),
-        5
-    );
+    assert_eq!(get_c1(&five).await.unwrap_err().attempts(), 5);
     server.clear_requests();
     let once = builder_for(&server).max_attempts(1).build().unwrap();
-    let err = within(once.contacts(BOT).get("c1")).await.unwrap_err();
+    let err = get_c1(&once).await.unwrap_err();
     assert!(matches!(err, Error::Api { .. }), "{err:?}");
     assert_eq!(server.request_count(Route::GetContact), 1);
 }
@@ -120,9 +112,7 @@ async fn retry_after_in_seconds_is_the_delay_of_the_retry() {
     // The one test that waits for real: a second, as the server asked.
     let (events, _guard) = Events::capture();
     let server = fake_with(Fault::rate_limited(1).on(Route::GetContact).nth(1)).await;
-    within(fake_client(&server).contacts(BOT).get("c1"))
-        .await
-        .unwrap();
+    get_c1(&fake_client(&server)).await.unwrap();
     let retries = events.retries();
     assert_eq!(retries[0]["delay_ms"], "1000", "{retries:?}");
     assert_eq!(retries[0]["status"], "429");
@@ -136,7 +126,7 @@ async fn retry_after_beyond_max_retry_wait_fails_at_once_with_the_wait() {
         .build()
         .unwrap();
     let started = std::time::Instant::now();
-    let err = within(client.contacts(BOT).get("c1")).await.unwrap_err();
+    let err = get_c1(&client).await.unwrap_err();
     assert!(
         matches!(&err, Error::RateLimited { retry_after, max_wait, .. }
             if *retry_after == Duration::from_secs(120) && *max_wait == Duration::from_secs(60)),
@@ -154,9 +144,7 @@ async fn retry_after_beyond_max_retry_wait_fails_at_once_with_the_wait() {
 #[tokio::test]
 async fn retry_after_is_seen_through_retries_exhausted() {
     let server = fake_with(Fault::rate_limited(0).on(Route::GetContact)).await;
-    let err = within(fake_client(&server).contacts(BOT).get("c1"))
-        .await
-        .unwrap_err();
+    let err = get_c1(&fake_client(&server)).await.unwrap_err();
     assert_eq!(err.attempts(), 3, "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(err.retry_after(), Some(Duration::ZERO), "{err:?}");
@@ -169,7 +157,7 @@ async fn a_retry_after_longer_than_the_call_timeout_left_fails_at_once_keeping_t
         .call_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
-    let err = within(client.contacts(BOT).get("c1")).await.unwrap_err();
+    let err = get_c1(&client).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert!(
         matches!(&err, Error::Timeout { limit, cause: Some(cause) }
@@ -215,7 +203,7 @@ async fn retry_after_as_an_http_date_is_read() {
         .backoff(Duration::from_secs(30), Duration::from_secs(30))
         .build()
         .unwrap();
-    within(client.contacts(BOT).get("c1")).await.unwrap();
+    get_c1(&client).await.unwrap();
     assert_eq!(events.retries()[0]["delay_ms"], "0");
 
     let later = once_503_retry_after(SystemTime::now() + Duration::from_secs(3600)).await;
@@ -224,7 +212,7 @@ async fn retry_after_as_an_http_date_is_read() {
         .base_url(later.uri())
         .build()
         .unwrap();
-    let err = within(client.contacts(BOT).get("c1")).await.unwrap_err();
+    let err = get_c1(&client).await.unwrap_err();
     let wait = err.retry_after().expect("rate limited");
     assert!((3590..=3600).contains(&wait.as_secs()), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
@@ -243,7 +231,7 @@ async fn a_request_slower_than_the_timeout_is_retried() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    within(client.contacts(BOT).get("c1")).await.unwrap();
+    get_c1(&client).await.unwrap();
     assert_eq!(events.retries()[0]["reason"], "timeout");
 }
 
@@ -254,7 +242,7 @@ async fn every_attempt_timing_out_is_a_timeout_error() {
         .timeout(Duration::from_millis(100))
         .build()
         .unwrap();
-    let err = within(client.contacts(BOT).get("c1")).await.unwrap_err();
+    let err = get_c1(&client).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert_eq!(err.attempts(), 3);
 }
@@ -268,7 +256,7 @@ async fn call_timeout_bounds_the_whole_call_retries_and_waits_included() {
         .call_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    let err = within(client.contacts(BOT).get("c1")).await.unwrap_err();
+    let err = get_c1(&client).await.unwrap_err();
     assert!(
         matches!(err, Error::Timeout { limit, .. } if limit == Duration::from_millis(300)),
         "{err:?}"
@@ -362,15 +350,9 @@ async fn create_is_retried_after_a_429_which_created_nothing() {
 
 #[tokio::test]
 async fn create_is_retried_after_a_failed_connect() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let (events, _guard) = Events::capture();
-    let client = chatcaptain::Client::builder()
-        .api_key(FAKE_KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
+    let client = builder_at_port(port)
         .backoff(Duration::from_millis(1), Duration::from_millis(5))
         .build()
         .unwrap();
@@ -400,7 +382,7 @@ async fn create_retries_a_cut_answer_when_opted_in_at_the_risk_of_a_duplicate() 
 async fn each_request_has_a_span_with_opentelemetry_http_client_attributes_and_no_personal_data() {
     let (events, _guard) = Events::capture();
     let server = fake_with(Fault::status(503).on(Route::GetContact).nth(1)).await;
-    let got = within(fake_client(&server).contacts(BOT).get("c1")).await;
+    let got = get_c1(&fake_client(&server)).await;
     assert_eq!(got.unwrap().id, "c1");
     let spans = events.spans("chatcaptain.request");
     assert_eq!(spans.len(), 2, "{spans:?}");

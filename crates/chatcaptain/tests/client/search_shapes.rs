@@ -173,17 +173,23 @@ async fn search_answer_with_only_an_error_is_an_api_error_and_not_retried() {
     }
 }
 
-#[tokio::test]
-async fn search_yields_an_odd_hit_as_its_own_error_and_goes_on() {
+/// A search server of 25 hits by page, hit `odd` with a number among its string variables.
+async fn with_an_odd_hit(odd: usize) -> wiremock::MockServer {
     let (server, _requests) = search_server_with(
-        |_| {
+        move |_| {
             let mut all = raw_hits("h", 25);
-            all[12]["variables"] = json!({ "n": 1 });
+            all[odd]["variables"] = json!({ "n": 1 });
             all
         },
         by_page,
     )
     .await;
+    server
+}
+
+#[tokio::test]
+async fn search_yields_an_odd_hit_as_its_own_error_and_goes_on() {
+    let server = with_an_odd_hit(12).await;
     let items: Vec<_> = client(&server)
         .contacts(BOT)
         .search("x")
@@ -218,15 +224,7 @@ async fn search_fails_instead_of_looping_on_a_server_that_ignores_page() {
 
 #[tokio::test]
 async fn search_cut_by_max_items_after_an_odd_hit_resumes_at_the_next_hit() {
-    let (server, _requests) = search_server_with(
-        |_| {
-            let mut all = raw_hits("h", 25);
-            all[2]["variables"] = json!({ "n": 1 });
-            all
-        },
-        by_page,
-    )
-    .await;
+    let server = with_an_odd_hit(2).await;
     let search = || client(&server).contacts(BOT).search("x").page_size(10);
     let (mut good, mut odd, mut next) = (Vec::new(), 0, None);
     let mut pages = Box::pin(search().max_items(4).pages());

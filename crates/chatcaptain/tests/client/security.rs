@@ -8,11 +8,10 @@ use std::time::Duration;
 use chatcaptain::{Client, Error};
 use chatcaptain_fake::{FakeServer, Fault, Route};
 use common::fake::{FAKE_KEY, builder_for};
-use common::{BOT, KEY};
+use common::{BOT, KEY, builder_at_port, closed_port};
 use reqwest::StatusCode;
 use serde_json::json;
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const REMOTE: &str = "https://api.example.test";
 
@@ -194,17 +193,8 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
 
 #[tokio::test]
 async fn a_transport_error_names_the_url_but_never_the_key() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .max_attempts(1)
-        .build()
-        .unwrap();
+    let port = closed_port();
+    let client = builder_at_port(port).max_attempts(1).build().unwrap();
     let err = client.contacts(BOT).get("c1").await.unwrap_err();
     let debug = format!("{err:?}");
     assert!(
@@ -326,19 +316,8 @@ async fn a_reason_phrase_in_error_gives_way_to_the_message() {
     );
 }
 
-async fn answering(template: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    server
-}
-
 async fn get_once(server: &MockServer) -> Error {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
+    common::builder(server)
         .max_attempts(1)
         .build()
         .unwrap()
@@ -352,7 +331,10 @@ async fn get_once(server: &MockServer) -> Error {
 async fn an_error_text_that_says_more_than_the_reason_phrase_is_kept() {
     let body =
         json!({ "statusCode": 403, "message": "Forbidden resource", "error": "No access to bot1" });
-    let err = get_once(&answering(ResponseTemplate::new(403).set_body_json(body)).await).await;
+    let err = get_once(
+        &common::answering_every_get(ResponseTemplate::new(403).set_body_json(body)).await,
+    )
+    .await;
     // A 403's text is followed by its likely cause.
     assert!(
         err.to_string()
@@ -384,14 +366,20 @@ async fn a_truncated_answer_is_a_decode_error_not_a_panic() {
 #[tokio::test]
 async fn deeply_nested_json_is_a_decode_error_not_a_stack_overflow() {
     let nested = "[".repeat(100_000);
-    let err = get_once(&answering(ResponseTemplate::new(200).set_body_string(nested)).await).await;
+    let err = get_once(
+        &common::answering_every_get(ResponseTemplate::new(200).set_body_string(nested)).await,
+    )
+    .await;
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }
 
 #[tokio::test]
 async fn a_huge_undecodable_answer_keeps_only_a_short_excerpt() {
     let huge = "x".repeat(8 * 1024 * 1024);
-    let err = get_once(&answering(ResponseTemplate::new(200).set_body_string(huge)).await).await;
+    let err = get_once(
+        &common::answering_every_get(ResponseTemplate::new(200).set_body_string(huge)).await,
+    )
+    .await;
     match err {
         Error::Decode { excerpt, .. } => {
             assert!(excerpt.chars().count() <= 201, "{}", excerpt.len())

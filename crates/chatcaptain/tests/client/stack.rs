@@ -8,17 +8,15 @@ use std::time::Duration;
 
 use chatcaptain::{CallOptions, Error, Operation};
 use chatcaptain_fake::{FakeServer, Fault, Route};
-use common::fake::{FAKE_KEY, builder_for};
-use common::{BOT, contact};
+use common::BOT;
+use common::fake::builder_for;
 use reqwest::header::HeaderValue;
 
 /// What a hook saw, shared with the test.
 type Log<T> = Arc<Mutex<Vec<T>>>;
 
 async fn fake_with(faults: &[Fault]) -> FakeServer {
-    let mut builder = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .contact(BOT, contact("c1", common::at(0)));
+    let mut builder = common::fake::holding_c1();
     for fault in faults {
         builder = builder.fault(fault.clone());
     }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chatcaptain::{Checkpoint, Contact, NewContact};
 use chatcaptain_fake::{FakeServer, Route, seed_base_time};
 use chrono::TimeDelta;
-use common::fake::{FAKE_KEY, fake_client};
+use common::fake::{FAKE_KEY, fake_client, tied_fake};
 use common::{BOT, contact};
 use futures::TryStreamExt;
 
@@ -63,12 +63,7 @@ fn ids(contacts: &[Contact]) -> HashSet<String> {
 
 #[tokio::test]
 async fn each_run_yields_exactly_the_contacts_created_since_the_last() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 250)
-        .seed_contacts_at(BOT, 5, seed_base_time() + TimeDelta::seconds(249))
-        .start()
-        .await;
+    let server = tied_fake(250, 5, 249).start().await;
     let client = fake_client(&server);
 
     let (first, checkpoint) = run(&client, &Checkpoint::start(), 40).await;
@@ -111,11 +106,7 @@ async fn each_run_yields_exactly_the_contacts_created_since_the_last() {
 
 #[tokio::test]
 async fn contacts_created_during_a_run_come_in_this_run_or_the_next_never_twice() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 300)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(300).await;
     let client = fake_client(&server);
     let mut run_one = client.contacts(BOT).list().page_size(50).sync();
     let mut seen = Vec::new();
@@ -167,11 +158,7 @@ async fn a_failed_run_gives_no_checkpoint() {
 
 #[tokio::test]
 async fn a_parallel_sync_run_yields_the_same_as_a_sequential_one() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 600)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(600).await;
     let client = fake_client(&server);
     let (first, checkpoint) = parallel_run(&client, Checkpoint::start(), 40, 4).await;
     assert_eq!((first.len(), ids(&first).len()), (600, 600));
@@ -188,11 +175,7 @@ async fn a_parallel_sync_run_yields_the_same_as_a_sequential_one() {
 
 #[tokio::test]
 async fn a_lookback_delivers_a_contact_that_became_visible_late_and_nothing_twice() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 100)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(100).await;
     let client = fake_client(&server);
     let start = Checkpoint::start().lookback(std::time::Duration::from_secs(5));
     let (first, checkpoint) = run(&client, &start, 30).await;
@@ -223,11 +206,7 @@ async fn a_lookback_delivers_a_contact_that_became_visible_late_and_nothing_twic
 #[tokio::test]
 async fn without_a_lookback_a_contact_stamped_before_the_checkpoint_is_not_seen() {
     // The documented limit of a checkpoint on `created`, which `lookback` is for.
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 50)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(50).await;
     let client = fake_client(&server);
     let (_, checkpoint) = run(&client, &Checkpoint::start(), 30).await;
     let newest = checkpoint.newest().unwrap();

@@ -7,9 +7,9 @@ use crate::common;
 use std::collections::HashSet;
 
 use chatcaptain::{Checkpoint, Contact};
-use chatcaptain_fake::{FakeServer, Fault, ListShape, Route, seed_base_time};
+use chatcaptain_fake::{FakeServer, Fault, ListShape, Route};
 use chrono::{DateTime, TimeDelta, Utc};
-use common::fake::{FAKE_KEY, fake_client};
+use common::fake::{FAKE_KEY, fake_client, tied_fake};
 use common::{BOT, contact};
 use futures::TryStreamExt;
 
@@ -68,10 +68,7 @@ fn assert_each_once(case: &str, got: &[String], expected: usize) {
 /// 218 contacts a second apart and 5 more sharing the newest one's instant (ties at a page
 /// boundary), listed the way `shape` says.
 async fn server(shape: ListShape) -> FakeServer {
-    FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, SEEDED as u64 - 5)
-        .seed_contacts_at(BOT, 5, seed_base_time() + TimeDelta::seconds(100))
+    tied_fake(SEEDED as u64 - 5, 5, 100)
         .list_shape(shape)
         .start()
         .await
@@ -165,11 +162,7 @@ async fn a_run_that_failed_part_way_is_resumed_from_its_progress() {
 
 #[tokio::test]
 async fn a_contact_dated_an_hour_ahead_does_not_blind_the_next_runs() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .seed_contacts(BOT, 30)
-        .start()
-        .await;
+    let server = common::fake::seeded_fake(30).await;
     server.insert_contact(BOT, contact("from-the-future", now() + TimeDelta::hours(1)));
     let client = fake_client(&server);
 

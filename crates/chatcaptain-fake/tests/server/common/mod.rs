@@ -82,6 +82,23 @@ pub async fn send(
     }
 }
 
+/// Creates a contact of [`BOT`] from `body`, with the server's key.
+pub async fn create_contact(server: &FakeServer, body: Value) -> Reply {
+    call(server, Method::POST, &contacts_path(BOT), Some(body)).await
+}
+
+/// Creates an organization of [`BOT`] from `body`, with the server's key.
+pub async fn create_organization(server: &FakeServer, body: Value) -> Reply {
+    call(server, Method::POST, &organizations_path(BOT), Some(body)).await
+}
+
+/// The status of "list contacts" of `chatbot`, asked with `key` (or none).
+pub async fn list_status(server: &FakeServer, chatbot: &str, key: Option<&str>) -> StatusCode {
+    send(server, Method::GET, &contacts_path(chatbot), key, None)
+        .await
+        .status
+}
+
 pub fn contacts_path(chatbot: &str) -> String {
     format!("/v1/chatbots/{chatbot}/contacts")
 }
@@ -94,6 +111,11 @@ pub fn organizations_path(chatbot: &str) -> String {
     format!("/v1/chatbots/{chatbot}/organizations")
 }
 
+/// The id of the newest contact of [`BOT`]: the first of "list contacts".
+pub async fn newest_contact_id(server: &FakeServer) -> String {
+    ids(&get(server, &contacts_path(BOT)).await)[0].clone()
+}
+
 /// The ids of a page of "list contacts", in order.
 pub fn ids(page: &Reply) -> Vec<String> {
     ids_in(page, "contacts")
@@ -101,11 +123,21 @@ pub fn ids(page: &Reply) -> Vec<String> {
 
 /// The ids of a list page whose records are under `key`, in order.
 pub fn ids_in(page: &Reply, key: &str) -> Vec<String> {
+    fields_in(page, key, "id")
+}
+
+/// The string `field` of every record of a page's `key` array, in order.
+pub fn fields_in(page: &Reply, key: &str, field: &str) -> Vec<String> {
     page.json[key]
         .as_array()
         .unwrap_or_else(|| panic!("a {key} array"))
         .iter()
-        .map(|c| c["id"].as_str().expect("an id").to_owned())
+        .map(|record| {
+            record[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("a string {field}"))
+                .to_owned()
+        })
         .collect()
 }
 

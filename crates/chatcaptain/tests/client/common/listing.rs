@@ -93,6 +93,16 @@ pub fn assert_no_duplicates(contacts: &[Contact], context: &str) {
     assert_eq!(unique.len(), contacts.len(), "{context}: duplicates");
 }
 
+/// Asserts `contacts` are `n` contacts, no two with the same id.
+pub fn assert_n_distinct(contacts: &[Contact], n: usize, context: &str) {
+    let unique: HashSet<&str> = contacts.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        (contacts.len(), unique.len()),
+        (n, n),
+        "{context}: (contacts, distinct ids)"
+    );
+}
+
 /// Asserts the listing yielded every contact of `bot` on `server` exactly once.
 pub fn assert_exactly_once(server: &FakeServer, bot: &str, contacts: &[Contact], context: &str) {
     assert_no_duplicates(contacts, context);

@@ -45,13 +45,42 @@ impl Served for FakeServer {
     }
 }
 
-/// A client with the server's key, pointed at `server`.
-pub fn client(server: &impl Served) -> Client {
+/// A builder with the server's key, pointed at `server`, for a test that sets more.
+pub fn builder(server: &impl Served) -> chatcaptain::ClientBuilder {
     Client::builder()
         .api_key(server.key())
         .base_url(server.base())
-        .build()
-        .expect("client builds")
+}
+
+/// A client with the server's key, pointed at `server`.
+pub fn client(server: &impl Served) -> Client {
+    builder(server).build().expect("client builds")
+}
+
+/// A wiremock server that answers every GET with `answer`.
+pub async fn answering_every_get(answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A loopback port just freed: nothing listens, so a connect to it is refused. (wiremock pools
+/// its servers, so a dropped one may still listen.)
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+/// A builder with [`KEY`] aimed at loopback `port` (a [`closed_port`]: every connect is refused).
+pub fn builder_at_port(port: u16) -> chatcaptain::ClientBuilder {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
 }
 
 /// A fixed instant plus `secs` seconds, so fixtures read as small numbers.
