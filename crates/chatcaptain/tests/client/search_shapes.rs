@@ -1,7 +1,7 @@
-//! Searches against search servers shaped differently from what the spec assumes: a short page,
-//! a capped page size, hits inserted between pages, an odd hit, a server that ignores `page`.
-//! Each is a small wiremock responder with its own paging rule (`page_of`), which no fixed shape
-//! of the fake could express.
+//! Searches against search servers shaped differently from what the spec assumes: a capped page
+//! size and a server that ignores `page` are the fake's `SearchShape`s, as users' tests get them;
+//! a short page, hits inserted between pages and an odd hit are small wiremock responders with
+//! their own paging rule (`page_of`), which no fixed shape of the fake expresses.
 
 use crate::common;
 
@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chatcaptain::Error;
+use chatcaptain_fake::{FakeServer, Route, SearchShape};
 use common::*;
 use futures::StreamExt;
 use serde_json::{Value, json};
@@ -94,14 +95,22 @@ async fn search_goes_on_after_a_short_page_before_found_is_reached() {
 
 #[tokio::test]
 async fn search_follows_a_server_that_caps_the_page_size() {
-    let (server, _requests) = search_server_with(
-        |_| raw_hits("h", 45),
-        |all, page, size| by_page(all, page, size.min(10)),
-    )
-    .await;
-    let got = search_ids(&server, 25).await.unwrap();
-    let expected: Vec<String> = (0..45).map(|i| format!("h{i:03}")).collect();
-    assert_eq!(got, expected);
+    let server = fake_with_search_shape(45, SearchShape::spec().page_size_cap(10)).await;
+    let got = fake_search(&server)
+        .page_size(25)
+        .collect_all()
+        .await
+        .unwrap();
+    let unique: HashSet<_> = got.iter().map(|c| c.id.clone()).collect();
+    assert_eq!((got.len(), unique.len()), (45, 45));
+    // In the server's order, newest first, as a search without the cap answers.
+    let uncapped = fake_with_search_shape(45, SearchShape::spec()).await;
+    let expected = fake_search(&uncapped)
+        .page_size(25)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&got), ids(&expected));
 }
 
 #[tokio::test]
@@ -209,17 +218,28 @@ async fn search_yields_an_odd_hit_as_its_own_error_and_goes_on() {
 
 #[tokio::test]
 async fn search_fails_instead_of_looping_on_a_server_that_ignores_page() {
-    let (server, requests) = search_server_with(
-        |_| raw_hits("h", 50),
-        |all, _page, size| by_page(all, 1, size),
-    )
-    .await;
-    let result = search_ids(&server, 10).await;
+    let server = fake_with_search_shape(50, SearchShape::spec().ignore_page(true)).await;
+    let result = fake_search(&server).page_size(10).collect_all().await;
     assert!(
         matches!(result, Err(Error::PaginationInconsistent(_))),
         "{result:?}"
     );
-    assert_eq!(requests.load(Ordering::SeqCst), 3);
+    assert_eq!(server.request_count(Route::SearchContacts), 3);
+}
+
+/// A fake with `n` contacts whose searches are shaped as `shape` says.
+async fn fake_with_search_shape(n: u64, shape: SearchShape) -> FakeServer {
+    FakeServer::builder()
+        .chatbot(BOT)
+        .seed_contacts(BOT, n)
+        .search_shape(shape)
+        .start()
+        .await
+}
+
+/// A search every generated contact matches (their e-mail addresses all end so).
+fn fake_search(server: &FakeServer) -> chatcaptain::SearchContacts {
+    client(server).contacts(BOT).search("example.com")
 }
 
 #[tokio::test]
