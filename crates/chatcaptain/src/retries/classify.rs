@@ -47,6 +47,14 @@ impl Reason {
         }
     }
 
+    /// The status that answered, when a status is the reason.
+    pub(crate) fn status(self) -> Option<StatusCode> {
+        match self {
+            Reason::Status(status) => Some(status),
+            _ => None,
+        }
+    }
+
     /// Whether the server surely did not act on the request (a 429, a connection never opened),
     /// so that even a request that is not idempotent may be sent again.
     fn not_acted_on(self) -> bool {
@@ -66,7 +74,6 @@ impl Reason {
 #[derive(Debug, PartialEq)]
 pub(crate) struct Retryable {
     pub(crate) reason: Reason,
-    pub(crate) status: Option<StatusCode>,
     pub(crate) retry_after: Option<Duration>,
 }
 
@@ -101,13 +108,8 @@ impl RetryPolicy {
             }
             _ => return None,
         };
-        let status = match reason {
-            Reason::Status(status) => Some(status),
-            _ => None,
-        };
         (reason.not_acted_on() || repeatable).then(|| Retryable {
             reason,
-            status,
             retry_after: headers.and_then(retry_after),
         })
     }

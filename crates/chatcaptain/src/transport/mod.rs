@@ -136,7 +136,7 @@ impl Client {
             let Some(retryable) = policy.classify(operation.idempotent, &error) else {
                 return Err(map_error(error).await);
             };
-            if retryable.status == Some(StatusCode::TOO_MANY_REQUESTS) {
+            if retryable.reason.status() == Some(StatusCode::TOO_MANY_REQUESTS) {
                 pacing.throttled(sent);
             }
             if attempt >= policy.max_attempts {
@@ -146,7 +146,10 @@ impl Client {
                 Some(wait) if wait > policy.max_retry_wait => {
                     return Err(Error::RateLimited {
                         request_id,
-                        status: retryable.status.unwrap_or(StatusCode::TOO_MANY_REQUESTS),
+                        status: retryable
+                            .reason
+                            .status()
+                            .unwrap_or(StatusCode::TOO_MANY_REQUESTS),
                         retry_after: wait,
                         max_wait: policy.max_retry_wait,
                     });
@@ -184,7 +187,7 @@ impl Client {
             tracing::warn!(
                 operation = operation.name,
                 attempt,
-                status = retryable.status.map(|s| s.as_u16()),
+                status = retryable.reason.status().map(|s| s.as_u16()),
                 delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                 reason = retryable.reason.as_str(),
                 "retrying a ChatCaptain request"
