@@ -31,6 +31,7 @@
 #[rustfmt::skip]
 mod generated;
 pub mod hooks;
+mod operation_lookup;
 pub mod tls;
 
 pub use generated::*;

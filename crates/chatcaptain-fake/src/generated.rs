@@ -3,7 +3,6 @@
 // spec sha256: e8589af2968ae92d33d6935de7dff6f7caa163e684289446d2d48bb76213b2ae
 // progenitor 0.15.1, typify 0.8.0, prettyplease 0.3.0
 
-use std::fmt;
 use chatcaptain_api::operations::Operation;
 /// An operation of `spec/chatcaptain.yaml` (one variant per operation, named as
 /// [`Operation`]'s), or every request: used to aim faults and to count requests.
@@ -34,11 +33,6 @@ pub enum Route {
     SearchOrganizations,
 }
 impl Route {
-    /// The operation a request addresses, or `None` for a method or path the API does
-    /// not have; a literal segment wins over a parameter (see [`Operation::find`]).
-    pub fn of(method: &str, path: &str) -> Option<Route> {
-        Operation::find(method, path).and_then(Route::from_operation)
-    }
     /// The route of an operation of the spec.
     pub fn from_operation(operation: Operation) -> Option<Route> {
         Some(
@@ -74,19 +68,6 @@ impl Route {
                 Route::SearchOrganizations => Operation::SearchOrganizations,
             },
         )
-    }
-    /// The spec's `operationId` (`None` for [`Route::Any`]).
-    pub fn operation_id(self) -> Option<&'static str> {
-        self.operation().map(Operation::id)
-    }
-    /// Whether a request addressed to `actual` (if any) is covered by this route.
-    pub fn covers(self, actual: Option<Route>) -> bool {
-        self == Route::Any || Some(self) == actual
-    }
-}
-impl fmt::Display for Route {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.operation_id().unwrap_or("any"))
     }
 }
 /// A permission of the ChatCaptain API, as each operation's `x-permission` names it.

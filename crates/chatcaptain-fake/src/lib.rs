@@ -45,6 +45,7 @@ mod limit;
 mod path_ids;
 mod record;
 mod records;
+mod route;
 mod seed;
 mod server;
 mod shape;

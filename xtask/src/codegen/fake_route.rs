@@ -56,8 +56,6 @@ pub fn generate(doc: &Value) -> Result<syn::File> {
     let p = &permission_idents;
 
     Ok(syn::parse_quote! {
-        use std::fmt;
-
         use chatcaptain_api::operations::Operation;
 
         /// An operation of `spec/chatcaptain.yaml` (one variant per operation, named as
@@ -71,12 +69,6 @@ pub fn generate(doc: &Value) -> Result<syn::File> {
         }
 
         impl Route {
-            /// The operation a request addresses, or `None` for a method or path the API does
-            /// not have; a literal segment wins over a parameter (see [`Operation::find`]).
-            pub fn of(method: &str, path: &str) -> Option<Route> {
-                Operation::find(method, path).and_then(Route::from_operation)
-            }
-
             /// The route of an operation of the spec.
             pub fn from_operation(operation: Operation) -> Option<Route> {
                 Some(match operation {
@@ -93,21 +85,6 @@ pub fn generate(doc: &Value) -> Result<syn::File> {
                 })
             }
 
-            /// The spec's `operationId` (`None` for [`Route::Any`]).
-            pub fn operation_id(self) -> Option<&'static str> {
-                self.operation().map(Operation::id)
-            }
-
-            /// Whether a request addressed to `actual` (if any) is covered by this route.
-            pub fn covers(self, actual: Option<Route>) -> bool {
-                self == Route::Any || Some(self) == actual
-            }
-        }
-
-        impl fmt::Display for Route {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.operation_id().unwrap_or("any"))
-            }
         }
 
         /// A permission of the ChatCaptain API, as each operation's `x-permission` names it.

@@ -147,49 +147,6 @@ pub fn generate(doc: &Value) -> Result<syn::File> {
                 pub const fn pagination(self) -> Option<Pagination> {
                     match self { #(Operation::#v => #pagination,)* }
                 }
-
-                /// The operation whose generated `Client` method has this name (`list_contacts`).
-                pub fn from_name(name: &str) -> Option<Operation> {
-                    Operation::ALL.iter().copied().find(|op| op.name() == name)
-                }
-
-                /// The operation a request addresses, from its method and path alone (no query);
-                /// a literal segment wins over a parameter (`/contacts/search` is not a contact
-                /// id). `None` for a method or path the spec does not have.
-                pub fn find(method: &str, path: &str) -> Option<Operation> {
-                    let path = path.strip_suffix('/').unwrap_or(path);
-                    let segments: Vec<&str> = path.split('/').collect();
-                    Operation::ALL
-                        .iter()
-                        .filter(|op| op.method().eq_ignore_ascii_case(method))
-                        .filter_map(|op| {
-                            let template: Vec<&str> = op.path().split('/').collect();
-                            if template.len() != segments.len() {
-                                return None;
-                            }
-                            let mut literals = 0;
-                            for (t, s) in template.iter().zip(&segments) {
-                                if t.starts_with('{') && t.ends_with('}') {
-                                    if s.is_empty() {
-                                        return None;
-                                    }
-                                } else if t == s {
-                                    literals += 1;
-                                } else {
-                                    return None;
-                                }
-                            }
-                            Some((literals, *op))
-                        })
-                        .max_by_key(|(literals, _)| *literals)
-                        .map(|(_, op)| op)
-                }
-            }
-
-            impl ::std::fmt::Display for Operation {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.id())
-                }
             }
         }
     })
