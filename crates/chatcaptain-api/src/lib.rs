@@ -32,6 +32,7 @@
 mod generated;
 pub mod hooks;
 mod operation_lookup;
+mod pagination;
 pub mod tls;
 
 pub use generated::*;

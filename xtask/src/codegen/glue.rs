@@ -373,18 +373,18 @@ fn operation(
         ),
     };
 
+    // The types of the paging traits' `send` (crates/chatcaptain/src/paging/operation.rs).
+    let api = quote!(&'a chatcaptain_api::Client);
+    let token_type = quote!(Option<chrono::DateTime<chrono::Utc>>);
+    let size_type = quote!(std::num::NonZeroU32);
+    let sent = quote!(futures::future::BoxFuture<'a, crate::paging::ApiResult<Self::Response>>);
     let (kind, send, generic, blocking_generic, blocking_wrap, extra) = match &listing.style {
         Style::Cursor { token, .. } => {
             let token = format_ident!("{}", snake(token));
             shapes.require_function(&token.to_string(), "the token setter")?;
             let send = quote! {
                 impl crate::paging::CursorOperation for #params {
-                    fn send<'a>(
-                        &self,
-                        api: &'a chatcaptain_api::Client,
-                        token: Option<chrono::DateTime<chrono::Utc>>,
-                        limit: std::num::NonZeroU32,
-                    ) -> futures::future::BoxFuture<'a, crate::paging::ApiResult<Self::Response>> {
+                    fn send<'a>(&self, api: #api, token: #token_type, limit: #size_type) -> #sent {
                         use futures::FutureExt;
                         let #request = api.#method() #setters .#size(limit);
                         #optional_setters
@@ -430,13 +430,7 @@ fn operation(
             };
             let send = quote! {
                 impl crate::paging::PageOperation for #params {
-                    fn send<'a>(
-                        &self,
-                        api: &'a chatcaptain_api::Client,
-                        page: std::num::NonZeroU32,
-                        size: std::num::NonZeroU32,
-                        #exclude_arg: Option<&str>,
-                    ) -> futures::future::BoxFuture<'a, crate::paging::ApiResult<Self::Response>> {
+                    fn send<'a>(&self, api: #api, page: #size_type, size: #size_type, #exclude_arg: Option<&str>) -> #sent {
                         use futures::FutureExt;
                         let #request = api.#method() #setters .#page(page).#size(size);
                         #optional_setters

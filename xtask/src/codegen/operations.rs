@@ -95,15 +95,7 @@ pub fn generate(doc: &Value) -> Result<syn::File> {
         /// Every operation of the spec, with its method, path template, idempotency and paging:
         /// the client's retries and spans, and the fake's routing, read them here.
         pub mod operations {
-            /// How a paginated operation pages (its `x-pagination` style).
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-            #[non_exhaustive]
-            pub enum Pagination {
-                /// A date-time cursor (`style: cursor`).
-                Cursor,
-                /// Page numbers (`style: page-number`).
-                PageNumber,
-            }
+            pub use crate::pagination::Pagination;
 
             /// An operation of the spec.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
