@@ -31,28 +31,58 @@ pub const PROGENITOR_VERSION: &str = "0.15.1";
 pub const TYPIFY_VERSION: &str = "0.8.0";
 pub const PRETTYPLEASE_VERSION: &str = "0.3.0";
 
-pub fn default_out_path() -> PathBuf {
+fn default_out_path() -> PathBuf {
     spec::workspace_root().join("crates/chatcaptain-api/src/generated.rs")
 }
 
-pub fn default_glue_path() -> PathBuf {
+fn default_glue_path() -> PathBuf {
     spec::workspace_root().join("crates/chatcaptain/src/generated.rs")
 }
 
-pub fn default_fake_route_path() -> PathBuf {
+fn default_fake_route_path() -> PathBuf {
     spec::workspace_root().join("crates/chatcaptain-fake/src/generated.rs")
 }
 
-/// Writes the generated client to `out` and, when given, the listings' glue to `glue` and the
-/// fake's routes to `fake_route`; a file is only written when all generated.
-pub fn write(
-    spec_path: &Path,
-    out: &Path,
-    glue: Option<&Path>,
-    fake_route: Option<&Path>,
-) -> Result<()> {
+/// The files a run writes or checks: the generated client and, when given, the listings' glue
+/// and the fake's routes.
+pub struct Targets {
+    pub out: PathBuf,
+    pub glue: Option<PathBuf>,
+    pub fake_route: Option<PathBuf>,
+}
+
+impl Targets {
+    /// The committed files, for what is not given; a client written elsewhere (a trial) does
+    /// not replace the committed glue and routes.
+    pub fn new(out: Option<PathBuf>, glue: Option<PathBuf>, fake_route: Option<PathBuf>) -> Self {
+        let committed = out.is_none();
+        Targets {
+            glue: glue.or_else(|| committed.then(default_glue_path)),
+            fake_route: fake_route.or_else(|| committed.then(default_fake_route_path)),
+            out: out.unwrap_or_else(default_out_path),
+        }
+    }
+
+    /// Each file, with what the spec generates for it: the blocking glue goes beside the glue,
+    /// into `blocking/` (`src/generated.rs` -> `src/blocking/generated.rs`).
+    fn files(&self, spec_path: &Path) -> Result<Vec<(PathBuf, String)>> {
+        let (code, glue_code, blocking_code) = generate_files(spec_path)?;
+        let mut files = vec![(self.out.clone(), code)];
+        if let Some(glue) = &self.glue {
+            files.push((glue.clone(), glue_code));
+            files.push((blocking_glue_path(glue), blocking_code));
+        }
+        if let Some(path) = &self.fake_route {
+            files.push((path.clone(), generate_fake_route(spec_path)?));
+        }
+        Ok(files)
+    }
+}
+
+/// Writes every target; a file is only written when all generated.
+pub fn write(spec_path: &Path, targets: &Targets) -> Result<()> {
     let started = Instant::now();
-    let files = files(spec_path, out, glue, fake_route)?;
+    let files = targets.files(spec_path)?;
     for (path, code) in files {
         let unchanged = std::fs::read_to_string(&path).is_ok_and(|old| old == code);
         if !unchanged {
@@ -70,16 +100,10 @@ pub fn write(
     Ok(())
 }
 
-/// Fails with a diff when `out` (or `glue` or `fake_route`, when given) differs from what the
-/// spec generates.
-pub fn check(
-    spec_path: &Path,
-    out: &Path,
-    glue: Option<&Path>,
-    fake_route: Option<&Path>,
-) -> Result<()> {
+/// Fails with a diff when a target differs from what the spec generates.
+pub fn check(spec_path: &Path, targets: &Targets) -> Result<()> {
     let mut stale = Vec::new();
-    for (path, code) in files(spec_path, out, glue, fake_route)? {
+    for (path, code) in targets.files(spec_path)? {
         if let Err(e) = check_one(&path, &code) {
             stale.push(format!("{e:#}"));
         }
@@ -88,26 +112,6 @@ pub fn check(
         return Ok(());
     }
     bail!("{}", stale.join("\n"))
-}
-
-/// Each file asked for, with what the spec generates for it: the blocking glue goes beside the
-/// glue, into `blocking/` (`src/generated.rs` -> `src/blocking/generated.rs`).
-fn files(
-    spec_path: &Path,
-    out: &Path,
-    glue: Option<&Path>,
-    fake_route: Option<&Path>,
-) -> Result<Vec<(PathBuf, String)>> {
-    let (code, glue_code, blocking_code) = generate_files(spec_path)?;
-    let mut files = vec![(out.to_owned(), code)];
-    if let Some(glue) = glue {
-        files.push((glue.to_owned(), glue_code));
-        files.push((blocking_glue_path(glue), blocking_code));
-    }
-    if let Some(path) = fake_route {
-        files.push((path.to_owned(), generate_fake_route(spec_path)?));
-    }
-    Ok(files)
 }
 
 /// Where the blocking glue goes for the glue at `glue`.

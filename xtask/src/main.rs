@@ -147,24 +147,16 @@ fn main() -> ExitCode {
             // another file (tests, experiments) leaves it alone.
             let copy = spec.is_none() && out.is_none();
             let spec = spec.unwrap_or_else(spec::default_path);
-            // A client written elsewhere (a trial) does not replace the committed glue.
-            let glue = glue.or_else(|| out.is_none().then(codegen::default_glue_path));
-            let fake_route =
-                fake_route.or_else(|| out.is_none().then(codegen::default_fake_route_path));
-            let out = out.unwrap_or_else(codegen::default_out_path);
+            let targets = codegen::Targets::new(out, glue, fake_route);
             if check {
-                codegen::check(&spec, &out, glue.as_deref(), fake_route.as_deref()).and_then(|()| {
-                    match copy {
-                        true => spec_copy::check(&spec),
-                        false => Ok(()),
-                    }
+                codegen::check(&spec, &targets).and_then(|()| match copy {
+                    true => spec_copy::check(&spec),
+                    false => Ok(()),
                 })
             } else {
-                codegen::write(&spec, &out, glue.as_deref(), fake_route.as_deref()).and_then(|()| {
-                    match copy {
-                        true => spec_copy::write(&spec),
-                        false => Ok(()),
-                    }
+                codegen::write(&spec, &targets).and_then(|()| match copy {
+                    true => spec_copy::write(&spec),
+                    false => Ok(()),
                 })
             }
         }
