@@ -6,7 +6,7 @@ use std::fmt;
 
 use chatcaptain_api::operations::Operation;
 
-use crate::Route;
+use crate::generated::Route;
 
 impl Route {
     /// The operation a request addresses, or `None` for a method or path the API does
