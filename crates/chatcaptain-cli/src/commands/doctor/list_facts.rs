@@ -6,7 +6,8 @@ use chatcaptain::paging::Operation;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
-use super::{Report, probe};
+use super::probe::probe;
+use super::report::Report;
 use crate::resource::Resource;
 
 /// The units a timestamp can show, finest last, with their length in nanoseconds.

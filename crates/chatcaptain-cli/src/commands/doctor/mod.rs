@@ -17,7 +17,7 @@
 //! where an answer keeps its items and its count come from the generated listings.
 
 use chatcaptain::paging::Operation;
-use chatcaptain::{Client, Contact, Organization, RawAnswer};
+use chatcaptain::{Client, Contact, Organization};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -27,133 +27,14 @@ use crate::resource::Resource;
 use crate::terminal::shown;
 
 mod list_facts;
+mod probe;
+mod report;
 mod search;
 
 use list_facts::list_facts;
+use probe::{probe, segments};
+use report::Report;
 use search::{found, hit_ids, search_paging, shared_term};
-
-/// What one check found.
-#[derive(Default)]
-struct Report {
-    lines: Vec<String>,
-    differences: usize,
-    unchecked: usize,
-    /// The header the first checked answer carried the server's request id in (`Some(None)`:
-    /// none), once an answer was checked.
-    request_id_header: Option<Option<&'static str>>,
-}
-
-impl Report {
-    fn say(&mut self, line: String) {
-        self.lines.push(line);
-    }
-
-    fn differ(&mut self, operation: &str, line: String) {
-        self.differences += 1;
-        self.lines.push(format!("  DIFFERS {operation}: {line}"));
-    }
-
-    /// A guess this run could not check, and why.
-    fn not_checked(&mut self, guess: &str, why: String) {
-        self.unchecked += 1;
-        self.lines.push(format!("  NOT CHECKED {guess}: {why}"));
-    }
-
-    /// The page of records (at the JSON pointer `items`) a probe of `guess` got, or `None`
-    /// (reported as not checked) when the server did not answer it with one.
-    fn probed(&mut self, guess: &str, answer: &RawAnswer, items: &str) -> Option<Vec<Value>> {
-        match answer.body.pointer(items).and_then(Value::as_array) {
-            Some(page) if answer.status.is_success() => Some(page.clone()),
-            _ => {
-                self.not_checked(
-                    guess,
-                    format!(
-                        "its probe was answered {} ({})",
-                        answer.status,
-                        excerpt(&answer.body.to_string())
-                    ),
-                );
-                None
-            }
-        }
-    }
-
-    /// Validates one answer against the spec's schema for its operation and status.
-    fn check(&mut self, operation: &str, asked: &str, answer: &RawAnswer) -> bool {
-        self.request_id_header
-            .get_or_insert_with(|| answer.request_id_with_header().map(|(header, _)| header));
-        let status = answer.status.as_u16();
-        self.say(format!("{operation} ({asked}): {}", answer.status));
-        if !answer.status.is_success() {
-            let why = format!(
-                "answered {} ({}), so its success shape could not be checked",
-                answer.status,
-                excerpt(&answer.body.to_string())
-            );
-            // A server error or a rate limit says nothing of the API's shape: the check did not
-            // run. Any other refusal of a request the spec documents is a difference.
-            if answer.status.is_server_error() || answer.status.as_u16() == 429 {
-                self.not_checked(operation, why);
-            } else {
-                self.differ(operation, why);
-            }
-            return false;
-        }
-        match chatcaptain_spec::bundled().validate_response(operation, status, &answer.body) {
-            Ok(()) => {
-                self.say("  ok: the answer matches the spec".into());
-                true
-            }
-            Err(errors) => {
-                for error in errors {
-                    self.differ(operation, error);
-                }
-                false
-            }
-        }
-    }
-}
-
-fn excerpt(text: &str) -> String {
-    let mut out: String = text.chars().take(160).collect();
-    if out.len() < text.len() {
-        out.push('…');
-    }
-    out
-}
-
-/// `GET` of `segments` with `query`, answered whatever the status; a key the API refuses (401)
-/// or that may not read the chatbot (403) stops the run as [`Refused`]: no check can be made,
-/// and it is not a difference from the spec.
-async fn probe(
-    client: &Client,
-    segments: &[&str],
-    query: &[(&str, String)],
-) -> anyhow::Result<RawAnswer> {
-    let answer = client.get_raw(segments, query).await?;
-    if matches!(answer.status.as_u16(), 401 | 403) {
-        // As the client reads an error: `error`, unless it only repeats the reason phrase
-        // ("Unauthorized") and a `message` says more.
-        let text = |field: &str| answer.body[field].as_str().filter(|t| !t.trim().is_empty());
-        let reason = answer.status.canonical_reason().unwrap_or_default();
-        let message = match (text("error"), text("message")) {
-            (Some(e), Some(m)) if e.trim().eq_ignore_ascii_case(reason) => m.to_owned(),
-            (Some(e), _) => e.to_owned(),
-            (None, Some(m)) => m.to_owned(),
-            (None, None) => excerpt(&answer.body.to_string()),
-        };
-        return Err(Refused {
-            status: answer.status.to_string(),
-            code: answer.status.as_u16(),
-            message,
-            // Every probed path is `v1/chatbots/{chatbotId}/...`.
-            chatbot: segments.get(2).map(|bot| (*bot).to_owned()),
-            request_id: answer.request_id(),
-        }
-        .into());
-    }
-    Ok(answer)
-}
 
 pub async fn run(client: &Client, args: &DoctorArgs) -> anyhow::Result<Outcome> {
     let bot = args.chatbot.id();
@@ -235,16 +116,6 @@ async fn probe_all(
     // 5, 6. The same of the organizations.
     listing::<Organization>(client, bot, args, report).await?;
     Ok(())
-}
-
-/// The path of `operation` for `bot`, as segments (its one parameter is the chatbot).
-fn segments(operation: chatcaptain::api::operations::Operation, bot: &str) -> Vec<&str> {
-    operation
-        .path()
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| if s.starts_with('{') { bot } else { s })
-        .collect()
 }
 
 /// One page of `R`'s list, checked, with what it shows of the cursor's guesses, and one page of

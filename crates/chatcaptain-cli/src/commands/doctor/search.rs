@@ -5,7 +5,8 @@ use chatcaptain::paging::Operation;
 use chatcaptain::{Client, RawAnswer};
 use serde_json::Value;
 
-use super::{Report, excerpt, probe, segments};
+use super::probe::{probe, segments};
+use super::report::{Report, excerpt};
 use crate::resource::Resource;
 
 /// The total count of a search answer (its `found`).
