@@ -18,16 +18,9 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, json_response};
 use crate::path_ids::PathIds;
+use crate::shape::{DEFAULT_LIST_LIMIT, MAX_SEARCH_PAGE_SIZE};
 use crate::shared::Shared;
 use crate::state::Stored;
-
-/// `limit` of the cursor listings ("list contacts", "list organizations") when the request gives
-/// none (spec: assumed default).
-pub const DEFAULT_LIST_LIMIT: usize = 100;
-/// The largest `limit` of the cursor listings (spec: assumed maximum).
-pub const MAX_LIST_LIMIT: usize = 1000;
-/// The largest `pageSize` of the searches (spec: assumed maximum).
-pub const MAX_SEARCH_PAGE_SIZE: usize = 250;
 
 type Answer = Result<Response, ApiError>;
 

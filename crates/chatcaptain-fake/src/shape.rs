@@ -7,7 +7,15 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-/// The shape of the fake's cursor listings; the default is the spec's (see [`crate::MAX_LIST_LIMIT`]).
+/// `limit` of the cursor listings ("list contacts", "list organizations") when the request gives
+/// none (the spec's shape: assumed default).
+pub const DEFAULT_LIST_LIMIT: usize = 100;
+/// The largest `limit` of the cursor listings (the spec's shape: assumed maximum).
+pub const MAX_LIST_LIMIT: usize = 1000;
+/// The largest `pageSize` of the searches (the spec's shape: assumed maximum).
+pub const MAX_SEARCH_PAGE_SIZE: usize = 250;
+
+/// The shape of the fake's cursor listings; the default is the spec's (see [`MAX_LIST_LIMIT`]).
 ///
 /// ```
 /// use chatcaptain_fake::{FakeServer, ListShape};
@@ -36,7 +44,7 @@ impl Default for ListShape {
     fn default() -> Self {
         ListShape {
             limit_cap: None,
-            max_limit: crate::MAX_LIST_LIMIT,
+            max_limit: MAX_LIST_LIMIT,
             inclusive_token: false,
             oldest_first: false,
             ignore_token: false,
@@ -58,7 +66,7 @@ impl ListShape {
         self
     }
 
-    /// Answers 400 for a `limit` above `max` (default [`crate::MAX_LIST_LIMIT`]).
+    /// Answers 400 for a `limit` above `max` (default [`MAX_LIST_LIMIT`]).
     pub fn max_limit(mut self, max: usize) -> Self {
         self.max_limit = max;
         self
@@ -119,7 +127,7 @@ impl ListShape {
 }
 
 /// The shape of the fake's searches; the default is the spec's (`page` and `pageSize` as asked,
-/// at most [`crate::MAX_SEARCH_PAGE_SIZE`]).
+/// at most [`MAX_SEARCH_PAGE_SIZE`]).
 ///
 /// ```
 /// use chatcaptain_fake::{FakeServer, SearchShape};
