@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::pacing::Pacing;
 use crate::retries::{DEFAULT_RETRY_QUOTA, Quota, RetryMode, RetryPolicy};
-use crate::{CallOptions, Contacts, Error};
+use crate::{CallOptions, Error};
 
 /// Where ChatCaptain lives unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.chatcaptain.com";
@@ -129,11 +129,6 @@ impl Client {
         Client {
             shared: Arc::new(shared),
         }
-    }
-
-    /// The contacts of one chatbot.
-    pub fn contacts(&self, chatbot_id: impl Into<String>) -> Contacts {
-        Contacts::new(self.clone(), chatbot_id.into())
     }
 
     /// The generated client underneath, for anything this crate does not wrap; it sends the key too.

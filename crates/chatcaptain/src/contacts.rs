@@ -36,6 +36,14 @@ pub struct Contacts {
     chatbot_id: String,
 }
 
+// The entry point lives with the handle it opens, so the client does not know its resources.
+impl Client {
+    /// The contacts of one chatbot.
+    pub fn contacts(&self, chatbot_id: impl Into<String>) -> Contacts {
+        Contacts::new(self.clone(), chatbot_id.into())
+    }
+}
+
 impl Contacts {
     pub(crate) fn new(client: Client, chatbot_id: String) -> Self {
         Contacts { client, chatbot_id }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::lock;
+use crate::lock::lock;
 
 /// The rates [`ClientBuilder::max_requests_per_second`](crate::ClientBuilder::max_requests_per_second)
 /// accepts, in requests per second: from one request every 1,000 seconds to a million a second.

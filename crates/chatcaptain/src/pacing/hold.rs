@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use tokio::time::Instant;
 
-use super::lock;
+use crate::lock::lock;
 
 /// Until when no request may leave; `None` while nothing holds the client.
 #[derive(Debug, Default)]

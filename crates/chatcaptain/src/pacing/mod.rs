@@ -23,6 +23,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+use crate::lock::lock;
+
 pub(crate) use concurrency::Concurrency;
 use fixed::FixedPace;
 pub use fixed::MAX_REQUESTS_PER_SECOND;
@@ -109,9 +111,4 @@ impl Pacing {
             self.pace_rose.notify_waiters();
         }
     }
-}
-
-/// A poisoned lock only means a panic elsewhere; the numbers inside are still usable.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -46,7 +46,7 @@ impl Quota {
             Reason::Timeout => TIMEOUT_RETRY_COST,
             _ => RETRY_COST,
         };
-        let mut tokens = crate::pacing::lock(tokens);
+        let mut tokens = crate::lock::lock(tokens);
         if tokens.left < cost {
             return None;
         }
@@ -58,7 +58,7 @@ impl Quota {
     /// for a first-try success.
     pub(crate) fn refund(&self, retries_cost: u32) {
         if let Some(tokens) = &self.0 {
-            let mut tokens = crate::pacing::lock(tokens);
+            let mut tokens = crate::lock::lock(tokens);
             let refund = if retries_cost == 0 { 1 } else { retries_cost };
             tokens.left = tokens.left.saturating_add(refund).min(tokens.capacity);
         }
