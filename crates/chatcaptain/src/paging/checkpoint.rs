@@ -27,8 +27,8 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::Resume;
 use super::operation::{Dated, created_of};
+use super::page::Resume;
 
 /// The version a saved checkpoint carries; a file without it is no checkpoint of this crate's
 /// (unless it is one of the first format, which always had `newest`).

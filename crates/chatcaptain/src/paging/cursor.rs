@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::Resume;
 use super::checkpoint::Checkpoint;
 
 /// Where a contact list stands: a point in time plus the contacts already delivered at it.
@@ -180,12 +179,6 @@ impl Cursor {
 
     pub(super) fn seen_at_boundary(&self) -> usize {
         self.boundary.as_ref().map_or(0, |b| b.seen.len())
-    }
-}
-
-impl From<Cursor> for Resume {
-    fn from(c: Cursor) -> Self {
-        Resume::Cursor(c)
     }
 }
 

@@ -8,10 +8,11 @@ use futures::StreamExt;
 use super::checkpoint::Checkpoint;
 use super::cursor::Cursor;
 use super::cursor_strategy::CursorStrategy;
+use super::engine::{self, Options};
 use super::operation::CursorOperation;
-use super::parallel::ParallelCursor;
+use super::page::{Page, Resume};
+use super::parallel_cursor::ParallelCursor;
 use super::sync::SyncContacts;
-use super::{Options, Page, Resume};
 use crate::{Client, Error};
 
 /// A listing by date-time cursor, newest first (the contact list is
@@ -62,7 +63,7 @@ impl<O: CursorOperation> CursorListing<O> {
         self
     }
 
-    super::listing_methods!(O::Item);
+    engine::listing_methods!(O::Item);
 
     fn page_stream(self) -> futures::stream::BoxStream<'static, Result<Page<O::Item>, Error>> {
         if self.parallel > 1 || self.resume_parallel.is_some() {
@@ -82,7 +83,7 @@ impl<O: CursorOperation> CursorListing<O> {
             );
         }
         let strategy = CursorStrategy::new(self.params, self.page_size, self.start);
-        super::pages(self.client, strategy, self.options)
+        engine::pages(self.client, strategy, self.options)
     }
 }
 

@@ -28,9 +28,9 @@ use futures::future::BoxFuture;
 
 use super::checkpoint::Checkpoint;
 use super::cursor::Cursor;
+use super::engine::{Odd, Step, Strategy};
 use super::entry::{self, Entry};
 use super::operation::{CursorOperation, Dated, Item, created_of};
-use super::{Odd, Step, Strategy};
 use crate::transport::Lenient;
 use crate::{Client, Error};
 

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::Odd;
+use super::engine::Odd;
 use super::operation::{Dated, Item, Operation};
 use crate::Error;
 

@@ -40,13 +40,14 @@ use std::collections::VecDeque;
 use chrono::{DateTime, TimeDelta, Utc};
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
-use serde::{Deserialize, Serialize};
 
 use super::checkpoint::Checkpoint;
 use super::cursor::{Cursor, round_down_to_second};
 use super::cursor_strategy::{CursorStrategy, Fetched};
+use super::engine::{self, Options, Strategy};
 use super::operation::{CursorOperation, created_of};
-use super::{Options, Page, Resume, Strategy};
+use super::page::{Page, Resume};
+use super::parallel_cursor::ParallelCursor;
 use crate::pacing::Concurrency;
 use crate::{Client, Error};
 
@@ -76,39 +77,6 @@ type RangeFetch<O> = BoxFuture<
         Result<Fetched<<O as super::operation::Operation>::Item>, Error>,
     ),
 >;
-
-/// Where a parallel listing stands: the ranges not yet through, each its own cursor.
-///
-/// Serializable like [`Cursor`]; resume with
-/// [`CursorListing::resume_parallel`](super::CursorListing::resume_parallel).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ParallelCursor {
-    ranges: Vec<Cursor>,
-    /// The estimate of the oldest contact, which balances later splits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    oldest: Option<DateTime<Utc>>,
-    /// How many ranges the listing paged at once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    workers: Option<usize>,
-}
-
-impl ParallelCursor {
-    /// How many ranges are left to page.
-    pub fn ranges(&self) -> usize {
-        self.ranges.len()
-    }
-
-    /// How many ranges the saved listing paged at once (at least the ranges left).
-    pub(super) fn workers(&self) -> usize {
-        self.workers.unwrap_or(0).max(self.ranges.len())
-    }
-}
-
-impl From<ParallelCursor> for Resume {
-    fn from(c: ParallelCursor) -> Self {
-        Resume::Parallel(c)
-    }
-}
 
 struct Range<O: CursorOperation> {
     strategy: CursorStrategy<O>,
@@ -257,7 +225,7 @@ impl<O: CursorOperation> Parallel<O> {
                 .options
                 .max_items
                 .map_or(usize::MAX, |m| m - self.delivered);
-            if let Some(cut) = super::cap_page(&mut items, &mut invalid, room) {
+            if let Some(cut) = engine::cap_page(&mut items, &mut invalid, room) {
                 if cut {
                     // The rest of the page is not delivered: the range stands after what is,
                     // and is not through, whatever its answer said (a resume goes on there).

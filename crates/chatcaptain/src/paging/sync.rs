@@ -17,8 +17,9 @@ use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 
 use super::checkpoint::{Checkpoint, Pending};
+use super::cursor::Cursor;
 use super::operation::{Dated, created_of};
-use super::{Page, Resume};
+use super::page::{Page, Resume};
 use crate::{Contact, Error};
 
 /// Opens the listing from a resume point: the sync run's listing, with its page size and
@@ -37,7 +38,7 @@ pub(super) type Open<T> =
 pub struct SyncContacts<T = Contact> {
     open: Open<T>,
     /// Where the new segment starts (newest first, or before an instant).
-    start: super::Cursor,
+    start: Cursor,
     /// What the run has yielded so far, taken into the checkpoint it started from.
     state: Checkpoint,
     /// The interrupted run's segment, until it is opened.
@@ -129,7 +130,7 @@ impl<T> SyncContacts<T> {
 }
 
 impl<T: Dated> SyncContacts<T> {
-    pub(super) fn new(open: Open<T>, start: super::Cursor, previous: Checkpoint) -> Self {
+    pub(super) fn new(open: Open<T>, start: Cursor, previous: Checkpoint) -> Self {
         let (state, pending) = previous.take_pending();
         let phase = match pending {
             Some(_) => Phase::Pending,
