@@ -365,9 +365,9 @@ fn an_optional_parameter_named_like_a_listing_method_is_refused_by_name() {
     ))
     .expect_err("a setter `max_items` would clash with the listing's own");
     let err = stderr(&output);
-    assert!(
-        err.contains("optional parameter `maxItems` would be the listing's setter `max_items`"),
-        "{err}"
+    assert_contains(
+        &err,
+        &["optional parameter `maxItems` would be the listing's setter `max_items`"],
     );
     assert!(!err.contains("panicked at"), "{err}");
 }

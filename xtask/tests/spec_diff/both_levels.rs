@@ -69,6 +69,11 @@ pub(crate) struct Levels {
     pub(crate) report: String,
 }
 
+/// The levels of DIFF_BASE -> DIFF_BASE with `from` replaced by `to`.
+pub(crate) fn edited(from: &str, to: &str) -> Levels {
+    levels(&diff_base_with(from, to))
+}
+
 pub(crate) fn levels(head: &str) -> Levels {
     let output = spec_diff(DIFF_BASE, head, &[]);
     let report = stdout(&output);
@@ -136,10 +141,7 @@ fn diff_base_fixture_has_no_changes_against_itself() {
 
 #[test]
 fn response_property_made_required_is_compatible_on_the_wire_but_breaks_the_rust_api() {
-    let found = levels(&diff_base_with(
-        "      required: [id]\n",
-        "      required: [id, size]\n",
-    ));
+    let found = edited("      required: [id]\n", "      required: [id, size]\n");
     found.exits(1);
     found.wire_has("ok", "property `size` became required");
     found.rust_has(
@@ -151,7 +153,7 @@ fn response_property_made_required_is_compatible_on_the_wire_but_breaks_the_rust
 
 #[test]
 fn request_property_made_optional_breaks_the_rust_api() {
-    let found = levels(&diff_base_with("      required: [name]\n", ""));
+    let found = edited("      required: [name]\n", "");
     found.exits(1);
     found.wire_has("ok", "property `name` became optional");
     found.rust_has(
@@ -162,10 +164,10 @@ fn request_property_made_optional_breaks_the_rust_api() {
 
 #[test]
 fn request_property_made_nullable_breaks_the_rust_api_like_93f91f9() {
-    let found = levels(&diff_base_with(
+    let found = edited(
         "tags: {type: array, items: {type: string}}",
         "tags: {type: array, nullable: true, items: {type: string}}",
-    ));
+    );
     found.exits(1);
     found.wire_has("ok", "`tags` became nullable");
     found.rust_has(
@@ -177,10 +179,7 @@ fn request_property_made_nullable_breaks_the_rust_api_like_93f91f9() {
 
 #[test]
 fn response_minimum_raised_is_compatible_on_the_wire_but_changes_the_rust_type() {
-    let found = levels(&diff_base_with(
-        "size: {type: integer}",
-        "size: {type: integer, minimum: 1}",
-    ));
+    let found = edited("size: {type: integer}", "size: {type: integer, minimum: 1}");
     found.exits(1);
     found.wire_has("ok", "minimum changed");
     found.rust_has(
@@ -191,10 +190,10 @@ fn response_minimum_raised_is_compatible_on_the_wire_but_changes_the_rust_type()
 
 #[test]
 fn optional_property_added_to_a_request_struct_is_compatible_as_the_struct_is_non_exhaustive() {
-    let found = levels(&diff_base_with(
+    let found = edited(
         "        name: {type: string}\n",
         "        name: {type: string}\n        color: {type: string}\n",
-    ));
+    );
     found.exits(0);
     found.wire_has("ok", "optional property `color` added");
     found.rust_has("ok", "field `types::NewThing.color` added");
@@ -203,10 +202,7 @@ fn optional_property_added_to_a_request_struct_is_compatible_as_the_struct_is_no
 
 #[test]
 fn enum_value_added_to_a_request_parameter_is_compatible_as_the_enum_is_non_exhaustive() {
-    let found = levels(&diff_base_with(
-        "enum: [asc, desc]",
-        "enum: [asc, desc, random]",
-    ));
+    let found = edited("enum: [asc, desc]", "enum: [asc, desc, random]");
     found.exits(0);
     found.wire_has("ok", "enum value \"random\" added");
     found.rust_has("ok", "variant `types::PutThingSort::Random` added");
@@ -214,27 +210,27 @@ fn enum_value_added_to_a_request_parameter_is_compatible_as_the_enum_is_non_exha
 
 #[test]
 fn field_added_to_a_response_struct_is_compatible_at_both_levels() {
-    let found = levels(&diff_base_with(
+    let found = edited(
         "        size: {type: integer}\n",
         "        size: {type: integer}\n        color: {type: string}\n",
-    ));
+    );
     found.exits(0);
     found.rust_has("ok", "field `types::Thing.color` added");
 }
 
 #[test]
 fn field_removed_from_a_response_struct_is_still_breaking() {
-    let found = levels(&diff_base_with("        size: {type: integer}\n", ""));
+    let found = edited("        size: {type: integer}\n", "");
     found.exits(1);
     found.rust_has("BREAKING", "field `types::Thing.size` removed");
 }
 
 #[test]
 fn additional_properties_string_to_true_is_reported_at_both_levels() {
-    let found = levels(&diff_base_with(
+    let found = edited(
         "additionalProperties: {type: string}",
         "additionalProperties: true",
-    ));
+    );
     found.exits(1);
     found.wire_has("BREAKING", "`labels{*}` type changed");
     found.rust_has("BREAKING", "field `types::Thing.labels`: type changed");
@@ -242,10 +238,7 @@ fn additional_properties_string_to_true_is_reported_at_both_levels() {
 
 #[test]
 fn operation_id_renamed_renames_the_method() {
-    let found = levels(&diff_base_with(
-        "operationId: putThing",
-        "operationId: storeThing",
-    ));
+    let found = edited("operationId: putThing", "operationId: storeThing");
     found.exits(1);
     found.wire_has("ok", "operationId changed from `putThing` to `storeThing`");
     found.rust_has("BREAKING", "method `Client::put_thing` removed");
