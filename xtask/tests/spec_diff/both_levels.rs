@@ -100,6 +100,30 @@ impl Levels {
         assert_eq!(self.code, Some(code), "{}", self.report);
     }
 
+    /// Asserts exit 1, a `BREAKING` line naming `wire` in the wire part and one naming `rust` in
+    /// the Rust API part.
+    pub(crate) fn breaking_at_both_levels(&self, wire: &str, rust: &str) {
+        self.judged(1, ("BREAKING", wire), ("BREAKING", rust));
+    }
+
+    /// Asserts exit 1, an `ok` line naming `wire` in the wire part and a `BREAKING` line naming
+    /// `rust` in the Rust API part.
+    pub(crate) fn ok_on_the_wire_but_breaking_in_rust(&self, wire: &str, rust: &str) {
+        self.judged(1, ("ok", wire), ("BREAKING", rust));
+    }
+
+    /// Asserts exit 0 and an `ok` line naming `wire`, resp. `rust`, in each part.
+    pub(crate) fn compatible_at_both_levels(&self, wire: &str, rust: &str) {
+        self.judged(0, ("ok", wire), ("ok", rust));
+    }
+
+    /// Asserts the exit code and a (tag, words) line in each part.
+    fn judged(&self, code: i32, wire: (&str, &str), rust: (&str, &str)) {
+        self.exits(code);
+        self.wire_has(wire.0, wire.1);
+        self.rust_has(rust.0, rust.1);
+    }
+
     /// Asserts a `tag` line (`BREAKING` or `ok`) naming `words` in the wire part.
     pub(crate) fn wire_has(&self, tag: &str, words: &str) {
         assert_line(&self.wire, tag, words, &self.report);
@@ -142,10 +166,8 @@ fn diff_base_fixture_has_no_changes_against_itself() {
 #[test]
 fn response_property_made_required_is_compatible_on_the_wire_but_breaks_the_rust_api() {
     let found = edited("      required: [id]\n", "      required: [id, size]\n");
-    found.exits(1);
-    found.wire_has("ok", "property `size` became required");
-    found.rust_has(
-        "BREAKING",
+    found.ok_on_the_wire_but_breaking_in_rust(
+        "property `size` became required",
         "field `types::Thing.size`: type changed from `Option<i64>` to `i64`",
     );
     found.says("Rust API: ");
@@ -153,11 +175,8 @@ fn response_property_made_required_is_compatible_on_the_wire_but_breaks_the_rust
 
 #[test]
 fn request_property_made_optional_breaks_the_rust_api() {
-    let found = edited("      required: [name]\n", "");
-    found.exits(1);
-    found.wire_has("ok", "property `name` became optional");
-    found.rust_has(
-        "BREAKING",
+    edited("      required: [name]\n", "").ok_on_the_wire_but_breaking_in_rust(
+        "property `name` became optional",
         "field `types::NewThing.name`: type changed from `String` to `Option<String>`",
     );
 }
@@ -168,10 +187,8 @@ fn request_property_made_nullable_breaks_the_rust_api_like_93f91f9() {
         "tags: {type: array, items: {type: string}}",
         "tags: {type: array, nullable: true, items: {type: string}}",
     );
-    found.exits(1);
-    found.wire_has("ok", "`tags` became nullable");
-    found.rust_has(
-        "BREAKING",
+    found.ok_on_the_wire_but_breaking_in_rust(
+        "`tags` became nullable",
         "field `types::NewThing.tags`: type changed from `Vec<String>` to `Option<Vec<String>>`",
     );
     found.says("wire: 0 breaking, 1 compatible; Rust API: ");
@@ -179,13 +196,11 @@ fn request_property_made_nullable_breaks_the_rust_api_like_93f91f9() {
 
 #[test]
 fn response_minimum_raised_is_compatible_on_the_wire_but_changes_the_rust_type() {
-    let found = edited("size: {type: integer}", "size: {type: integer, minimum: 1}");
-    found.exits(1);
-    found.wire_has("ok", "minimum changed");
-    found.rust_has(
-        "BREAKING",
-        "field `types::Thing.size`: type changed from `Option<i64>` to `Option<NonZeroU64>`",
-    );
+    edited("size: {type: integer}", "size: {type: integer, minimum: 1}")
+        .ok_on_the_wire_but_breaking_in_rust(
+            "minimum changed",
+            "field `types::Thing.size`: type changed from `Option<i64>` to `Option<NonZeroU64>`",
+        );
 }
 
 #[test]
@@ -194,18 +209,19 @@ fn optional_property_added_to_a_request_struct_is_compatible_as_the_struct_is_no
         "        name: {type: string}\n",
         "        name: {type: string}\n        color: {type: string}\n",
     );
-    found.exits(0);
-    found.wire_has("ok", "optional property `color` added");
-    found.rust_has("ok", "field `types::NewThing.color` added");
+    found.compatible_at_both_levels(
+        "optional property `color` added",
+        "field `types::NewThing.color` added",
+    );
     found.says("need a patch bump");
 }
 
 #[test]
 fn enum_value_added_to_a_request_parameter_is_compatible_as_the_enum_is_non_exhaustive() {
-    let found = edited("enum: [asc, desc]", "enum: [asc, desc, random]");
-    found.exits(0);
-    found.wire_has("ok", "enum value \"random\" added");
-    found.rust_has("ok", "variant `types::PutThingSort::Random` added");
+    edited("enum: [asc, desc]", "enum: [asc, desc, random]").compatible_at_both_levels(
+        "enum value \"random\" added",
+        "variant `types::PutThingSort::Random` added",
+    );
 }
 
 #[test]
@@ -227,21 +243,23 @@ fn field_removed_from_a_response_struct_is_still_breaking() {
 
 #[test]
 fn additional_properties_string_to_true_is_reported_at_both_levels() {
-    let found = edited(
+    edited(
         "additionalProperties: {type: string}",
         "additionalProperties: true",
+    )
+    .breaking_at_both_levels(
+        "`labels{*}` type changed",
+        "field `types::Thing.labels`: type changed",
     );
-    found.exits(1);
-    found.wire_has("BREAKING", "`labels{*}` type changed");
-    found.rust_has("BREAKING", "field `types::Thing.labels`: type changed");
 }
 
 #[test]
 fn operation_id_renamed_renames_the_method() {
     let found = edited("operationId: putThing", "operationId: storeThing");
-    found.exits(1);
-    found.wire_has("ok", "operationId changed from `putThing` to `storeThing`");
-    found.rust_has("BREAKING", "method `Client::put_thing` removed");
+    found.ok_on_the_wire_but_breaking_in_rust(
+        "operationId changed from `putThing` to `storeThing`",
+        "method `Client::put_thing` removed",
+    );
     found.rust_has("ok", "method `Client::store_thing` added");
 }
 
