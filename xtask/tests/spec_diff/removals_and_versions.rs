@@ -54,10 +54,11 @@ fn second_all_of_branch_is_reported() {
         "origin: {allOf: [{$ref: '#/components/schemas/Owner'}]}",
         "origin: {allOf: [{$ref: '#/components/schemas/Owner'}, {type: object, required: [since], properties: {since: {type: string}}}]}",
     );
-    found.exits(1);
-    found.wire_has("BREAKING", "`origin` `allOf` branch added");
+    found.breaking_at_both_levels(
+        "`origin` `allOf` branch added",
+        "field `types::NewThing.origin`: type changed from `Option<Owner>` to `Option<NewThingOrigin>`",
+    );
     assert_eq!(found.wire_changes().len(), 1, "{}", found.report);
-    found.rust_has("BREAKING", "field `types::NewThing.origin`: type changed from `Option<Owner>` to `Option<NewThingOrigin>`");
 }
 
 #[test]
