@@ -324,42 +324,41 @@ fn glue_of(spec: &str) -> Result<String, Output> {
     }
 }
 
-#[test]
-fn an_optional_parameter_of_a_listing_is_a_setter_of_its_type_on_both_clients() {
-    let glue = glue_of(&list_contacts_with_parameter(
-        "minScore",
-        false,
-        "{type: integer, format: int64}",
-    ))
-    .unwrap_or_else(|output| panic!("{}", stderr(&output)));
+/// Asserts the glue generated from `spec` holds each of `expected`, white space folded to one
+/// space (so a signature is found however rustfmt broke its lines).
+fn assert_glue_holds(spec: &str, expected: &[&str]) {
+    let glue = glue_of(spec).unwrap_or_else(|output| panic!("{}", stderr(&output)));
     let squeezed: String = glue.split_whitespace().collect::<Vec<_>>().join(" ");
-    for expected in [
-        "pub min_score: Option<i64>,",
-        // The async listing and the blocking one (`map` onto the async setter).
-        "pub fn min_score(self, value: impl Into<i64>) -> Self { let value = value.into(); \
-         self.with_params(|params| params.min_score = Some(value)) }",
-        "pub fn min_score(self, value: impl Into<i64>) -> Self { self.map(|listing| listing.min_score(value)) }",
-        // Sent only when set.
-        "if let Some(value) = &self.min_score { request = request.min_score(::std::clone::Clone::clone(value)); }",
-    ] {
+    for expected in expected {
         assert!(squeezed.contains(expected), "no `{expected}` in:\n{glue}");
     }
 }
 
 #[test]
+fn an_optional_parameter_of_a_listing_is_a_setter_of_its_type_on_both_clients() {
+    let spec = list_contacts_with_parameter("minScore", false, "{type: integer, format: int64}");
+    assert_glue_holds(
+        &spec,
+        &[
+            "pub min_score: Option<i64>,",
+            // The async listing and the blocking one (`map` onto the async setter).
+            "pub fn min_score(self, value: impl Into<i64>) -> Self { let value = value.into(); \
+             self.with_params(|params| params.min_score = Some(value)) }",
+            "pub fn min_score(self, value: impl Into<i64>) -> Self { self.map(|listing| listing.min_score(value)) }",
+            // Sent only when set.
+            "if let Some(value) = &self.min_score { request = request.min_score(::std::clone::Clone::clone(value)); }",
+        ],
+    );
+}
+
+#[test]
 fn a_required_parameter_of_a_listing_is_an_argument_of_its_type() {
-    let glue = glue_of(&list_contacts_with_parameter(
-        "year",
-        true,
-        "{type: integer, format: int32}",
-    ))
-    .unwrap_or_else(|output| panic!("{}", stderr(&output)));
-    let squeezed: String = glue.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(
-        squeezed.contains(
-            "pub fn list_contacts( &self, year: impl Into<i32>, chatbot_id: impl Into<String>, ) -> ListContacts"
-        ),
-        "{glue}"
+    let spec = list_contacts_with_parameter("year", true, "{type: integer, format: int32}");
+    assert_glue_holds(
+        &spec,
+        &[
+            "pub fn list_contacts( &self, year: impl Into<i32>, chatbot_id: impl Into<String>, ) -> ListContacts",
+        ],
     );
 }
 
