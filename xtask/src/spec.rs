@@ -6,6 +6,7 @@
 pub mod lint_rules;
 #[cfg(test)]
 pub(crate) mod registry_checks;
+pub mod rules_table;
 pub mod walk;
 
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{MINIMAL, assert_contains, stderr};
+use common::{MINIMAL, assert_contains, minimal_with, stderr, write_spec};
 
 const SENTINEL: &str = "// committed code that a failed run must not touch\n";
 
@@ -21,38 +21,39 @@ fn codegen(args: &[&str]) -> Output {
         .expect("xtask runs")
 }
 
-fn run_with_spec(spec_text: &str) -> (Output, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("bad.yaml");
-    let out = dir.path().join("generated.rs");
-    std::fs::write(&spec, spec_text).unwrap();
-    std::fs::write(&out, SENTINEL).unwrap();
-    let output = codegen(&[
+/// `cargo xtask codegen --spec SPEC --out OUT` and `more` (`--check`, `--glue FILE`).
+fn codegen_to(spec: &Path, out: &Path, more: &[&str]) -> Output {
+    let mut args = vec![
         "--spec",
         spec.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ];
+    args.extend_from_slice(more);
+    codegen(&args)
+}
+
+fn run_with_spec(spec_text: &str) -> (Output, String) {
+    let (dir, spec) = write_spec("bad.yaml", spec_text);
+    let out = dir.path().join("generated.rs");
+    std::fs::write(&out, SENTINEL).unwrap();
+    let output = codegen_to(&spec, &out, &[]);
     let after = std::fs::read_to_string(&out).unwrap();
     (output, after)
 }
 
 fn generate_into(dir: &Path, spec: &Path) -> String {
     let out = dir.join("generated.rs");
-    let output = codegen(&[
-        "--spec",
-        spec.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let output = codegen_to(spec, &out, &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     std::fs::read_to_string(out).unwrap()
 }
 
-/// Runs codegen on `spec_text`, which must fail cleanly: the output left untouched and a message,
-/// not a backtrace. Returns that message (stderr).
-fn fails_cleanly(spec_text: &str) -> String {
-    let (output, after) = run_with_spec(spec_text);
+/// Runs codegen on MINIMAL with `from` replaced by `to`, which must fail cleanly: the output left
+/// untouched and a message that says each of `words`, not a backtrace. Returns that message
+/// (stderr).
+fn fails_cleanly_saying(from: &str, to: &str, words: &[&str]) -> String {
+    let (output, after) = run_with_spec(&minimal_with(from, to));
     assert!(!output.status.success(), "expected failure");
     assert_eq!(
         after, SENTINEL,
@@ -67,6 +68,7 @@ fn fails_cleanly(spec_text: &str) -> String {
         !err.contains("RUST_BACKTRACE"),
         "a backtrace is no message:\n{err}"
     );
+    assert_contains(&err, words);
     err
 }
 
@@ -107,9 +109,7 @@ fn header_names_spec_hash_generator_versions_and_do_not_edit() {
 
 #[test]
 fn yaml_syntax_error_names_file_line_and_column() {
-    let broken = MINIMAL.replace("  title: t\n", "  title: [t\n");
-    let err = fails_cleanly(&broken);
-    assert!(err.contains("bad.yaml:"), "{err}");
+    let err = fails_cleanly_saying("  title: t\n", "  title: [t\n", &["bad.yaml:"]);
     // "file:line:column: message"
     let located = err.split("bad.yaml:").nth(1).and_then(|rest| {
         let mut parts = rest.splitn(3, ':');
@@ -123,58 +123,56 @@ fn yaml_syntax_error_names_file_line_and_column() {
 
 #[test]
 fn openapi_3_1_is_refused_with_3_0_required() {
-    let err = fails_cleanly(&MINIMAL.replace("openapi: 3.0.3", "openapi: 3.1.0"));
-    assert_contains(&err, &["3.0.x required", "bad.yaml:1:"]);
+    fails_cleanly_saying(
+        "openapi: 3.0.3",
+        "openapi: 3.1.0",
+        &["3.0.x required", "bad.yaml:1:"],
+    );
 }
 
 #[test]
 fn invalid_openapi_structure_names_file_and_line() {
     // `responses` must be a map; a list is valid YAML but not OpenAPI.
-    let broken = MINIMAL.replace(
+    fails_cleanly_saying(
         "      responses:\n        '200':",
         "      responses:\n        - x\n      other:\n        '200':",
+        &["bad.yaml:"],
     );
-    let err = fails_cleanly(&broken);
-    assert!(err.contains("bad.yaml:"), "{err}");
 }
 
 #[test]
 fn missing_operation_id_names_the_path() {
-    let err = fails_cleanly(&MINIMAL.replace("      operationId: getThing\n", ""));
-    assert_contains(&err, &["/v1/things/{id}", "operation"]);
+    fails_cleanly_saying(
+        "      operationId: getThing\n",
+        "",
+        &["/v1/things/{id}", "operation"],
+    );
 }
 
 #[test]
 fn media_type_without_schema_names_the_operation_instead_of_panicking() {
     // progenitor panics on this shape; the user must get a message instead.
-    let broken = MINIMAL.replace(
+    fails_cleanly_saying(
         "              schema:\n                $ref: '#/components/schemas/Thing'\n",
         "              example: {}\n",
+        &["getThing", "schema"],
     );
-    let err = fails_cleanly(&broken);
-    assert_contains(&err, &["getThing", "schema"]);
 }
 
 #[test]
 fn two_success_bodies_name_the_operation_instead_of_panicking() {
-    let broken = MINIMAL.replace(
+    fails_cleanly_saying(
         "components:",
         "        '201':\n          description: created\n          content:\n            application/json:\n              schema:\n                type: string\ncomponents:",
+        &["getThing"],
     );
-    let err = fails_cleanly(&broken);
-    assert!(err.contains("getThing"), "{err}");
 }
 
 #[test]
 fn missing_spec_file_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("generated.rs");
-    let output = codegen(&[
-        "--spec",
-        dir.path().join("nope.yaml").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let output = codegen_to(&dir.path().join("nope.yaml"), &out, &[]);
     assert!(!output.status.success());
     assert_contains(&stderr(&output), &["nope.yaml"]);
     assert!(!out.exists());
@@ -188,13 +186,7 @@ fn check_fails_with_a_diff_when_the_committed_code_is_stale() {
     let stale = fresh.replacen("pub struct Contact {", "pub struct Contact { // edited", 1);
     std::fs::write(&out, &stale).unwrap();
 
-    let output = codegen(&[
-        "--check",
-        "--spec",
-        repo_spec().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let output = codegen_to(&repo_spec(), &out, &["--check"]);
     assert!(!output.status.success());
     let diff = String::from_utf8_lossy(&output.stdout);
     assert_contains(
@@ -216,13 +208,7 @@ fn check_fails_with_a_diff_when_the_committed_code_is_stale() {
 fn check_passes_when_the_code_is_fresh() {
     let dir = tempfile::tempdir().unwrap();
     generate_into(dir.path(), &repo_spec());
-    let output = codegen(&[
-        "--check",
-        "--spec",
-        repo_spec().to_str().unwrap(),
-        "--out",
-        dir.path().join("generated.rs").to_str().unwrap(),
-    ]);
+    let output = codegen_to(&repo_spec(), &dir.path().join("generated.rs"), &["--check"]);
     assert!(output.status.success(), "{}", stderr(&output));
 }
 
@@ -268,31 +254,23 @@ fn adding_a_field_to_contact_only_adds_lines_for_that_field() {
 fn check_fails_when_the_listings_glue_is_stale() {
     let dir = tempfile::tempdir().unwrap();
     let (out, glue) = (dir.path().join("generated.rs"), dir.path().join("glue.rs"));
-    let args = |check: bool| {
-        let mut args = vec![
-            "--spec".to_owned(),
-            repo_spec().to_str().unwrap().to_owned(),
-            "--out".to_owned(),
-            out.to_str().unwrap().to_owned(),
-            "--glue".to_owned(),
-            glue.to_str().unwrap().to_owned(),
-        ];
-        if check {
-            args.insert(0, "--check".to_owned());
-        }
-        args
+    let run = |more: &[&str]| {
+        codegen_to(
+            &repo_spec(),
+            &out,
+            &[&["--glue", glue.to_str().unwrap()], more].concat(),
+        )
     };
-    let run = |args: Vec<String>| codegen(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(run(args(false)).status.success());
+    assert!(run(&[]).status.success());
     let fresh = std::fs::read_to_string(&glue).unwrap();
     assert!(fresh.starts_with("// @generated"), "{fresh}");
     assert!(
-        run(args(true)).status.success(),
+        run(&["--check"]).status.success(),
         "fresh glue passes --check"
     );
 
     std::fs::write(&glue, fresh.replacen("100u32", "10u32", 1)).unwrap();
-    let output = run(args(true));
+    let output = run(&["--check"]);
     assert!(!output.status.success());
     assert_contains(&stderr(&output), &["glue.rs is stale"]);
 }
@@ -311,14 +289,7 @@ fn committed_listings_glue_is_what_the_spec_generates() {
 fn two_runs_produce_identical_glue() {
     let glue = |dir: &Path| {
         let (out, glue) = (dir.join("generated.rs"), dir.join("glue.rs"));
-        let output = codegen(&[
-            "--spec",
-            repo_spec().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--glue",
-            glue.to_str().unwrap(),
-        ]);
+        let output = codegen_to(&repo_spec(), &out, &["--glue", glue.to_str().unwrap()]);
         assert!(output.status.success(), "{}", stderr(&output));
         std::fs::read_to_string(glue).unwrap()
     };
@@ -343,21 +314,9 @@ fn list_contacts_with_parameter(name: &str, required: bool, schema: &str) -> Str
 /// The glue generated from `spec` (the async glue, then the blocking glue codegen writes beside
 /// it, in `blocking/`), or the failed run.
 fn glue_of(spec: &str) -> Result<String, Output> {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, out, glue) = (
-        dir.path().join("spec.yaml"),
-        dir.path().join("generated.rs"),
-        dir.path().join("glue.rs"),
-    );
-    std::fs::write(&path, spec).unwrap();
-    let output = codegen(&[
-        "--spec",
-        path.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--glue",
-        glue.to_str().unwrap(),
-    ]);
+    let (dir, path) = write_spec("spec.yaml", spec);
+    let (out, glue) = (dir.path().join("generated.rs"), dir.path().join("glue.rs"));
+    let output = codegen_to(&path, &out, &["--glue", glue.to_str().unwrap()]);
     match output.status.success() {
         true => Ok(std::fs::read_to_string(&glue).unwrap()
             + &std::fs::read_to_string(dir.path().join("blocking/glue.rs")).unwrap()),
@@ -365,42 +324,41 @@ fn glue_of(spec: &str) -> Result<String, Output> {
     }
 }
 
-#[test]
-fn an_optional_parameter_of_a_listing_is_a_setter_of_its_type_on_both_clients() {
-    let glue = glue_of(&list_contacts_with_parameter(
-        "minScore",
-        false,
-        "{type: integer, format: int64}",
-    ))
-    .unwrap_or_else(|output| panic!("{}", stderr(&output)));
+/// Asserts the glue generated from `spec` holds each of `expected`, white space folded to one
+/// space (so a signature is found however rustfmt broke its lines).
+fn assert_glue_holds(spec: &str, expected: &[&str]) {
+    let glue = glue_of(spec).unwrap_or_else(|output| panic!("{}", stderr(&output)));
     let squeezed: String = glue.split_whitespace().collect::<Vec<_>>().join(" ");
-    for expected in [
-        "pub min_score: Option<i64>,",
-        // The async listing and the blocking one (`map` onto the async setter).
-        "pub fn min_score(self, value: impl Into<i64>) -> Self { let value = value.into(); \
-         self.with_params(|params| params.min_score = Some(value)) }",
-        "pub fn min_score(self, value: impl Into<i64>) -> Self { self.map(|listing| listing.min_score(value)) }",
-        // Sent only when set.
-        "if let Some(value) = &self.min_score { request = request.min_score(::std::clone::Clone::clone(value)); }",
-    ] {
+    for expected in expected {
         assert!(squeezed.contains(expected), "no `{expected}` in:\n{glue}");
     }
 }
 
 #[test]
+fn an_optional_parameter_of_a_listing_is_a_setter_of_its_type_on_both_clients() {
+    let spec = list_contacts_with_parameter("minScore", false, "{type: integer, format: int64}");
+    assert_glue_holds(
+        &spec,
+        &[
+            "pub min_score: Option<i64>,",
+            // The async listing and the blocking one (`map` onto the async setter).
+            "pub fn min_score(self, value: impl Into<i64>) -> Self { let value = value.into(); \
+             self.with_params(|params| params.min_score = Some(value)) }",
+            "pub fn min_score(self, value: impl Into<i64>) -> Self { self.map(|listing| listing.min_score(value)) }",
+            // Sent only when set.
+            "if let Some(value) = &self.min_score { request = request.min_score(::std::clone::Clone::clone(value)); }",
+        ],
+    );
+}
+
+#[test]
 fn a_required_parameter_of_a_listing_is_an_argument_of_its_type() {
-    let glue = glue_of(&list_contacts_with_parameter(
-        "year",
-        true,
-        "{type: integer, format: int32}",
-    ))
-    .unwrap_or_else(|output| panic!("{}", stderr(&output)));
-    let squeezed: String = glue.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(
-        squeezed.contains(
-            "pub fn list_contacts( &self, year: impl Into<i32>, chatbot_id: impl Into<String>, ) -> ListContacts"
-        ),
-        "{glue}"
+    let spec = list_contacts_with_parameter("year", true, "{type: integer, format: int32}");
+    assert_glue_holds(
+        &spec,
+        &[
+            "pub fn list_contacts( &self, year: impl Into<i32>, chatbot_id: impl Into<String>, ) -> ListContacts",
+        ],
     );
 }
 
@@ -413,9 +371,9 @@ fn an_optional_parameter_named_like_a_listing_method_is_refused_by_name() {
     ))
     .expect_err("a setter `max_items` would clash with the listing's own");
     let err = stderr(&output);
-    assert!(
-        err.contains("optional parameter `maxItems` would be the listing's setter `max_items`"),
-        "{err}"
+    assert_contains(
+        &err,
+        &["optional parameter `maxItems` would be the listing's setter `max_items`"],
     );
     assert!(!err.contains("panicked at"), "{err}");
 }
@@ -425,7 +383,7 @@ fn an_optional_parameter_named_like_a_listing_method_is_refused_by_name() {
 /// operation with no entry would be retried and traced as nothing at all.
 #[test]
 fn the_operation_table_has_every_operation_with_its_method_path_and_idempotency() {
-    let spec = MINIMAL.replacen(
+    let spec = minimal_with(
         "components:",
         "    post:\n      operationId: makeThing\n      summary: Make\n      tags: [things]\n      \
          parameters:\n        - name: id\n          in: path\n          required: true\n          \
@@ -438,38 +396,35 @@ fn the_operation_table_has_every_operation_with_its_method_path_and_idempotency(
          schema:\n            type: string\n      responses:\n        '200':\n          description: ok\n          \
          content:\n            application/json:\n              schema:\n                \
          $ref: '#/components/schemas/Thing'\ncomponents:",
-        1,
     );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("spec.yaml");
-    std::fs::write(&path, &spec).unwrap();
+    let (dir, path) = write_spec("spec.yaml", &spec);
     let code = generate_into(dir.path(), &path);
     let table = &code[code
         .find("pub mod operations")
         .expect("an operations module")..];
     let doc: serde_json::Value = serde_norway::from_str(&spec).unwrap();
     let mut count = 0;
+    let mut expected = Vec::new();
     for (template, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let id = op["operationId"].as_str().unwrap();
             let variant = format!("Operation::{}{}", id[..1].to_uppercase(), &id[1..]);
             count += 1;
-            for expected in [
+            expected.extend([
                 format!("{variant} => \"{id}\""),
                 format!("{variant} => \"{}\"", method.to_uppercase()),
                 format!("{variant} => \"{template}\""),
-            ] {
-                assert!(table.contains(&expected), "no `{expected}` in:\n{table}");
-            }
+            ]);
         }
     }
     assert_eq!(count, 3);
-    for (variant, idempotent) in [
-        ("GetThing", true),
-        ("MakeThing", false),
-        ("MergeThing", true),
-    ] {
-        let expected = format!("Operation::{variant} => {idempotent}");
-        assert!(table.contains(&expected), "no `{expected}` in:\n{table}");
-    }
+    expected.extend(
+        [
+            ("GetThing", true),
+            ("MakeThing", false),
+            ("MergeThing", true),
+        ]
+        .map(|(variant, idempotent)| format!("Operation::{variant} => {idempotent}")),
+    );
+    assert_contains(table, &expected);
 }

@@ -24,7 +24,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy, repo_root, stderr, stdout, xtask};
+use common::{assert_contains, copy, repo_root, stderr, stdout, xtask};
 
 const FIXTURES: &str = "tests/fixtures/partners";
 
@@ -213,9 +213,9 @@ fn additions_to_the_spec_work_from_the_spec_alone_and_break_no_program() {
     let output = spec_diff(&copy, "shrunk.yaml", &shrunk);
     let report = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{report}{}", stderr(&output));
-    assert!(
-        report.contains("BREAKING  field `types::Address.location` removed"),
-        "{report}"
+    assert_contains(
+        &report,
+        &["BREAKING  field `types::Address.location` removed"],
     );
     // That the program then fails to compile costs a rebuild of the copy's client, crate and
     // fake (~10 s), which CI has no room for: `CHATCAPTAIN_FULL_TESTS=1` runs it (the README's

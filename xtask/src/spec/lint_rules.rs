@@ -237,16 +237,11 @@ impl LintRule {
 
 /// The registry as CONTRIBUTING.md's markdown table.
 pub fn table() -> String {
-    let mut out = String::from("| rule | severity | what it finds |\n|---|---|---|\n");
-    for rule in LintRule::iter() {
+    let rows = LintRule::iter().map(|rule| {
         let (id, severity, doc) = rule.row();
-        out.push_str(&format!(
-            "| `{id}` | {} | {} |\n",
-            severity.label(),
-            doc.replace('|', "\\|")
-        ));
-    }
-    out
+        (id.to_owned(), severity.label(), doc)
+    });
+    super::rules_table::markdown("severity", "what it finds", rows)
 }
 
 /// One problem, located by JSON pointer into the spec.

@@ -364,19 +364,15 @@ impl Kind {
 
 /// The registry as CONTRIBUTING.md's markdown table.
 pub fn table() -> String {
-    let mut out = String::from("| rule | verdict | why |\n|---|---|---|\n");
-    for kind in Kind::all() {
+    let rows = Kind::all().map(|kind| {
         let Rule { id, verdict, doc } = kind.rule();
         let verdict = match verdict {
             Verdict::Breaking => "breaking",
             Verdict::Compatible => "compatible",
         };
-        out.push_str(&format!(
-            "| `{id}` | {verdict} | {} |\n",
-            doc.replace('|', "\\|")
-        ));
-    }
-    out
+        (id, verdict, doc)
+    });
+    crate::spec::rules_table::markdown("verdict", "why", rows)
 }
 
 #[cfg(test)]

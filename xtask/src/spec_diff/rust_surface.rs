@@ -375,6 +375,12 @@ mod tests {
             .collect()
     }
 
+    /// The changes `old` -> `new` as written, and again with both items `#[non_exhaustive]`.
+    fn plain_and_non_exhaustive(old: &str, new: &str) -> [Vec<(bool, String)>; 2] {
+        let marked = |code: &str| format!("#[non_exhaustive] {code}");
+        [changes(old, new), changes(&marked(old), &marked(new))]
+    }
+
     #[test]
     fn std_paths_are_shortened_and_spaces_dropped() {
         let ty: syn::Type = syn::parse_str(
@@ -415,29 +421,21 @@ mod tests {
 
     #[test]
     fn a_field_added_to_a_literal_struct_is_breaking_but_not_to_a_non_exhaustive_one() {
-        let found = changes(
+        let [plain, marked] = plain_and_non_exhaustive(
             "pub struct A { pub x: i64 }",
             "pub struct A { pub x: i64, pub y: i64 }",
         );
-        assert_eq!(found.len(), 1);
-        assert!(found[0].0, "{found:?}");
-        let found = changes(
-            "#[non_exhaustive] pub struct A { pub x: i64 }",
-            "#[non_exhaustive] pub struct A { pub x: i64, pub y: i64 }",
-        );
-        assert_eq!(found, vec![(false, "field `A.y` added".into())]);
+        assert_eq!(plain.len(), 1);
+        assert!(plain[0].0, "{plain:?}");
+        assert_eq!(marked, vec![(false, "field `A.y` added".into())]);
     }
 
     #[test]
     fn a_variant_added_to_an_exhaustive_enum_is_breaking() {
-        let found = changes("pub enum E { A }", "pub enum E { A, B }");
-        assert_eq!(found.len(), 1);
-        assert!(found[0].0 && found[0].1.starts_with("variant `E::B` added"));
-        let found = changes(
-            "#[non_exhaustive] pub enum E { A }",
-            "#[non_exhaustive] pub enum E { A, B }",
-        );
-        assert_eq!(found, vec![(false, "variant `E::B` added".into())]);
+        let [plain, marked] = plain_and_non_exhaustive("pub enum E { A }", "pub enum E { A, B }");
+        assert_eq!(plain.len(), 1);
+        assert!(plain[0].0 && plain[0].1.starts_with("variant `E::B` added"));
+        assert_eq!(marked, vec![(false, "variant `E::B` added".into())]);
     }
 
     #[test]

@@ -74,8 +74,8 @@ pub fn stderr(output: &Output) -> String {
 }
 
 /// Asserts `text` contains each of `words` (the whole text shown when one is missing).
-pub fn assert_contains(text: &str, words: &[&str]) {
-    for words in words {
+pub fn assert_contains(text: &str, words: &[impl AsRef<str>]) {
+    for words in words.iter().map(AsRef::as_ref) {
         assert!(text.contains(words), "no `{words}` in:\n{text}");
     }
 }

@@ -69,6 +69,11 @@ pub(crate) struct Levels {
     pub(crate) report: String,
 }
 
+/// The levels of DIFF_BASE -> DIFF_BASE with `from` replaced by `to`.
+pub(crate) fn edited(from: &str, to: &str) -> Levels {
+    levels(&diff_base_with(from, to))
+}
+
 pub(crate) fn levels(head: &str) -> Levels {
     let output = spec_diff(DIFF_BASE, head, &[]);
     let report = stdout(&output);
@@ -93,6 +98,30 @@ impl Levels {
     /// Asserts the exit code: 1 when something breaks, 0 when nothing does.
     pub(crate) fn exits(&self, code: i32) {
         assert_eq!(self.code, Some(code), "{}", self.report);
+    }
+
+    /// Asserts exit 1, a `BREAKING` line naming `wire` in the wire part and one naming `rust` in
+    /// the Rust API part.
+    pub(crate) fn breaking_at_both_levels(&self, wire: &str, rust: &str) {
+        self.judged(1, ("BREAKING", wire), ("BREAKING", rust));
+    }
+
+    /// Asserts exit 1, an `ok` line naming `wire` in the wire part and a `BREAKING` line naming
+    /// `rust` in the Rust API part.
+    pub(crate) fn ok_on_the_wire_but_breaking_in_rust(&self, wire: &str, rust: &str) {
+        self.judged(1, ("ok", wire), ("BREAKING", rust));
+    }
+
+    /// Asserts exit 0 and an `ok` line naming `wire`, resp. `rust`, in each part.
+    pub(crate) fn compatible_at_both_levels(&self, wire: &str, rust: &str) {
+        self.judged(0, ("ok", wire), ("ok", rust));
+    }
+
+    /// Asserts the exit code and a (tag, words) line in each part.
+    fn judged(&self, code: i32, wire: (&str, &str), rust: (&str, &str)) {
+        self.exits(code);
+        self.wire_has(wire.0, wire.1);
+        self.rust_has(rust.0, rust.1);
     }
 
     /// Asserts a `tag` line (`BREAKING` or `ok`) naming `words` in the wire part.
@@ -136,14 +165,9 @@ fn diff_base_fixture_has_no_changes_against_itself() {
 
 #[test]
 fn response_property_made_required_is_compatible_on_the_wire_but_breaks_the_rust_api() {
-    let found = levels(&diff_base_with(
-        "      required: [id]\n",
-        "      required: [id, size]\n",
-    ));
-    found.exits(1);
-    found.wire_has("ok", "property `size` became required");
-    found.rust_has(
-        "BREAKING",
+    let found = edited("      required: [id]\n", "      required: [id, size]\n");
+    found.ok_on_the_wire_but_breaking_in_rust(
+        "property `size` became required",
         "field `types::Thing.size`: type changed from `Option<i64>` to `i64`",
     );
     found.says("Rust API: ");
@@ -151,25 +175,20 @@ fn response_property_made_required_is_compatible_on_the_wire_but_breaks_the_rust
 
 #[test]
 fn request_property_made_optional_breaks_the_rust_api() {
-    let found = levels(&diff_base_with("      required: [name]\n", ""));
-    found.exits(1);
-    found.wire_has("ok", "property `name` became optional");
-    found.rust_has(
-        "BREAKING",
+    edited("      required: [name]\n", "").ok_on_the_wire_but_breaking_in_rust(
+        "property `name` became optional",
         "field `types::NewThing.name`: type changed from `String` to `Option<String>`",
     );
 }
 
 #[test]
 fn request_property_made_nullable_breaks_the_rust_api_like_93f91f9() {
-    let found = levels(&diff_base_with(
+    let found = edited(
         "tags: {type: array, items: {type: string}}",
         "tags: {type: array, nullable: true, items: {type: string}}",
-    ));
-    found.exits(1);
-    found.wire_has("ok", "`tags` became nullable");
-    found.rust_has(
-        "BREAKING",
+    );
+    found.ok_on_the_wire_but_breaking_in_rust(
+        "`tags` became nullable",
         "field `types::NewThing.tags`: type changed from `Vec<String>` to `Option<Vec<String>>`",
     );
     found.says("wire: 0 breaking, 1 compatible; Rust API: ");
@@ -177,78 +196,70 @@ fn request_property_made_nullable_breaks_the_rust_api_like_93f91f9() {
 
 #[test]
 fn response_minimum_raised_is_compatible_on_the_wire_but_changes_the_rust_type() {
-    let found = levels(&diff_base_with(
-        "size: {type: integer}",
-        "size: {type: integer, minimum: 1}",
-    ));
-    found.exits(1);
-    found.wire_has("ok", "minimum changed");
-    found.rust_has(
-        "BREAKING",
-        "field `types::Thing.size`: type changed from `Option<i64>` to `Option<NonZeroU64>`",
-    );
+    edited("size: {type: integer}", "size: {type: integer, minimum: 1}")
+        .ok_on_the_wire_but_breaking_in_rust(
+            "minimum changed",
+            "field `types::Thing.size`: type changed from `Option<i64>` to `Option<NonZeroU64>`",
+        );
 }
 
 #[test]
 fn optional_property_added_to_a_request_struct_is_compatible_as_the_struct_is_non_exhaustive() {
-    let found = levels(&diff_base_with(
+    let found = edited(
         "        name: {type: string}\n",
         "        name: {type: string}\n        color: {type: string}\n",
-    ));
-    found.exits(0);
-    found.wire_has("ok", "optional property `color` added");
-    found.rust_has("ok", "field `types::NewThing.color` added");
+    );
+    found.compatible_at_both_levels(
+        "optional property `color` added",
+        "field `types::NewThing.color` added",
+    );
     found.says("need a patch bump");
 }
 
 #[test]
 fn enum_value_added_to_a_request_parameter_is_compatible_as_the_enum_is_non_exhaustive() {
-    let found = levels(&diff_base_with(
-        "enum: [asc, desc]",
-        "enum: [asc, desc, random]",
-    ));
-    found.exits(0);
-    found.wire_has("ok", "enum value \"random\" added");
-    found.rust_has("ok", "variant `types::PutThingSort::Random` added");
+    edited("enum: [asc, desc]", "enum: [asc, desc, random]").compatible_at_both_levels(
+        "enum value \"random\" added",
+        "variant `types::PutThingSort::Random` added",
+    );
 }
 
 #[test]
 fn field_added_to_a_response_struct_is_compatible_at_both_levels() {
-    let found = levels(&diff_base_with(
+    let found = edited(
         "        size: {type: integer}\n",
         "        size: {type: integer}\n        color: {type: string}\n",
-    ));
+    );
     found.exits(0);
     found.rust_has("ok", "field `types::Thing.color` added");
 }
 
 #[test]
 fn field_removed_from_a_response_struct_is_still_breaking() {
-    let found = levels(&diff_base_with("        size: {type: integer}\n", ""));
+    let found = edited("        size: {type: integer}\n", "");
     found.exits(1);
     found.rust_has("BREAKING", "field `types::Thing.size` removed");
 }
 
 #[test]
 fn additional_properties_string_to_true_is_reported_at_both_levels() {
-    let found = levels(&diff_base_with(
+    edited(
         "additionalProperties: {type: string}",
         "additionalProperties: true",
-    ));
-    found.exits(1);
-    found.wire_has("BREAKING", "`labels{*}` type changed");
-    found.rust_has("BREAKING", "field `types::Thing.labels`: type changed");
+    )
+    .breaking_at_both_levels(
+        "`labels{*}` type changed",
+        "field `types::Thing.labels`: type changed",
+    );
 }
 
 #[test]
 fn operation_id_renamed_renames_the_method() {
-    let found = levels(&diff_base_with(
-        "operationId: putThing",
-        "operationId: storeThing",
-    ));
-    found.exits(1);
-    found.wire_has("ok", "operationId changed from `putThing` to `storeThing`");
-    found.rust_has("BREAKING", "method `Client::put_thing` removed");
+    let found = edited("operationId: putThing", "operationId: storeThing");
+    found.ok_on_the_wire_but_breaking_in_rust(
+        "operationId changed from `putThing` to `storeThing`",
+        "method `Client::put_thing` removed",
+    );
     found.rust_has("ok", "method `Client::store_thing` added");
 }
 

@@ -1,8 +1,11 @@
 //! spec-diff over pairs met in the wild (a public breaking-change checker's corpus): each pair
 //! in `fixtures/more_pairs/` gets the exit code and the rules its table row says.
 
+use std::path::Path;
+use std::process::Output;
+
 use super::corpus::{Pair, assert_pairs, fixtures, run_pair};
-use crate::common::{stderr, stdout, write_spec, xtask};
+use crate::common::{assert_contains, stderr, stdout, write_spec, xtask};
 
 /// name, exit code, the wire rules named (in order).
 const PAIRS: &[Pair] = &[
@@ -57,13 +60,26 @@ fn every_pair_gets_its_verdict_and_names_its_rules() {
     assert_pairs("more_pairs", PAIRS);
 }
 
+/// `cargo xtask spec-diff PATH PATH`: one side read against itself.
+fn against_itself(path: &Path) -> Output {
+    xtask(&["spec-diff", path.to_str().unwrap(), path.to_str().unwrap()])
+}
+
+/// `doc`, written as `base.yaml` and read against itself, which must exit 2; returns stderr.
+fn refused(doc: &str) -> String {
+    let (_dir, base) = write_spec("base.yaml", doc);
+    let output = against_itself(&base);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    stderr(&output)
+}
+
 #[test]
 fn every_side_read_against_itself_has_no_changes() {
     let dir = fixtures("more_pairs");
     let mut wrong = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        let output = xtask(&["spec-diff", path.to_str().unwrap(), path.to_str().unwrap()]);
+        let output = against_itself(&path);
         if output.status.code() != Some(0) || !stdout(&output).contains("no changes") {
             wrong.push(format!("{}:\n{}", path.display(), stdout(&output)));
         }
@@ -75,7 +91,7 @@ fn every_side_read_against_itself_has_no_changes() {
 fn required_fields_a_lenient_reader_supplies_are_filled_in_and_each_kind_said_once() {
     let output = run("omitted_required_fields");
     let err = stderr(&output);
-    for said in [
+    let said = [
         "omitted_required_fields.base.yaml: `info` has no `version`: read as empty",
         "base.yaml: operation POST /pets has no `responses`: read as none declared",
         "base.yaml: GET /pets/{id} response 200 has no `description`: read as empty",
@@ -83,9 +99,8 @@ fn required_fields_a_lenient_reader_supplies_are_filled_in_and_each_kind_said_on
         "links.nowhere has no `operationId` nor `operationRef`: dropped",
         "security scheme oauth flow clientCredentials has no `scopes`: read as none",
         "base.yaml: /pets/{id} parameter trace has no `schema` nor `content`: read as any value",
-    ] {
-        assert!(err.contains(said), "missing {said:?} in\n{err}");
-    }
+    ];
+    assert_contains(&err, &said);
     assert_eq!(err.matches("base.yaml: ").count(), 7, "{err}");
 }
 
@@ -96,13 +111,9 @@ fn what_says_which_api_it_is_is_never_filled_in() {
         ("openapi: 3.0.3\ninfo: {title: t, version: '1'}\n", "paths"),
         ("openapi: 3.0.3\npaths: {}\n", "info"),
     ] {
-        let (_a, base) = write_spec("base.yaml", doc);
-        let output = xtask(&["spec-diff", base.to_str().unwrap(), base.to_str().unwrap()]);
-        assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
-        let err = stderr(&output);
-        assert!(
-            err.contains("base.yaml") && err.contains(&format!("missing field `{missing}`")),
-            "{err}"
+        assert_contains(
+            &refused(doc),
+            &["base.yaml", format!("missing field `{missing}`").as_str()],
         );
     }
 }
@@ -112,12 +123,8 @@ fn a_document_wrong_beyond_the_fill_ins_names_the_place_by_its_path() {
     // `responses` left out (filled in), and a parameter with an `in` OpenAPI does not have.
     let doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      \
                parameters:\n        - {name: x, in: body, schema: {type: string}}\n";
-    let (_a, base) = write_spec("base.yaml", doc);
-    let output = xtask(&["spec-diff", base.to_str().unwrap(), base.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
-    let err = stderr(&output);
-    assert!(
-        err.contains("base.yaml: not a valid OpenAPI 3.0 document: at `paths./a.get.parameters"),
-        "{err}"
+    assert_contains(
+        &refused(doc),
+        &["base.yaml: not a valid OpenAPI 3.0 document: at `paths./a.get.parameters"],
     );
 }

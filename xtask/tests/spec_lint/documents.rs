@@ -10,6 +10,14 @@ fn with_response(response: &str) -> String {
     minimal_with("components:", &format!("{response}components:"))
 }
 
+/// MINIMAL with a second success response, `201`, whose JSON body is `schema` (YAML, one line).
+fn with_created_body(schema: &str) -> String {
+    with_response(&format!(
+        "        '201':\n          description: created\n          content:\n            \
+         application/json:\n              schema:\n                {schema}\n"
+    ))
+}
+
 #[test]
 fn committed_spec_lints_clean() {
     let output = xtask(&["spec-lint"]);
@@ -86,11 +94,7 @@ fn success_response_without_json_body_is_a_warning() {
 fn two_success_responses_with_the_same_json_body_lint_clean() {
     // One body type for both statuses is what progenitor generates one type for; "200 or 201"
     // is how a spec says it does not know which of the two the server answers.
-    let spec = with_response(
-        "        '201':\n          description: created\n          content:\n            application/json:\n              \
-         schema:\n                $ref: '#/components/schemas/Thing'\n",
-    );
-    assert_lints_clean(&spec);
+    assert_lints_clean(&with_created_body("$ref: '#/components/schemas/Thing'"));
 }
 
 #[test]
@@ -106,12 +110,8 @@ fn a_second_success_response_without_a_body_is_a_warning() {
 
 #[test]
 fn two_success_bodies_are_an_error_naming_the_operation() {
-    let spec = with_response(
-        "        '201':\n          description: created\n          content:\n            application/json:\n              \
-         schema:\n                type: string\n",
-    );
     lint_fails_with(
-        &spec,
+        &with_created_body("type: string"),
         "error",
         &format!("{GET}/responses/201"),
         "operation `getThing`",
