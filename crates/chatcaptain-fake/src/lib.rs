@@ -43,6 +43,7 @@ mod handlers;
 mod kinds;
 mod limit;
 mod path_ids;
+mod query_params;
 mod record;
 mod records;
 mod seed;
