@@ -57,6 +57,21 @@ async fn setup() -> (MockServer, Client) {
     (server, client)
 }
 
+/// "search contacts" of [`BOT`] for `query`, page `page` of `page_size` hits, ready to send.
+fn search<'a>(
+    client: &'a Client,
+    query: &str,
+    page: u32,
+    page_size: u32,
+) -> chatcaptain_api::builder::SearchContacts<'a> {
+    client
+        .search_contacts()
+        .chatbot_id(BOT)
+        .query(query)
+        .page(page)
+        .page_size(page_size)
+}
+
 #[tokio::test]
 async fn search_contacts_sends_query_paging_and_hidden_hits() {
     let (_server, client) = answering(
@@ -72,12 +87,7 @@ async fn search_contacts_sends_query_paging_and_hidden_hits() {
     )
     .await;
 
-    let response = client
-        .search_contacts()
-        .chatbot_id(BOT)
-        .query("Max")
-        .page(2u32)
-        .page_size(25u32)
+    let response = search(&client, "Max", 2, 25)
         .hidden_hits("a,b")
         .send()
         .await
@@ -96,15 +106,7 @@ async fn search_contacts_decodes_null_results() {
         json!({ "results": null }),
     )
     .await;
-    let response = client
-        .search_contacts()
-        .chatbot_id(BOT)
-        .query("nobody")
-        .page(1u32)
-        .page_size(10u32)
-        .send()
-        .await
-        .unwrap();
+    let response = search(&client, "nobody", 1, 10).send().await.unwrap();
     assert_eq!(response.into_inner().results, None);
 }
 
