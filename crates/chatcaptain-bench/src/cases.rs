@@ -6,8 +6,8 @@ use chatcaptain_fake::{FakeServer, Fault, Route};
 use futures::{Stream, TryStreamExt};
 
 use crate::host::{API_KEY, Hosted};
-use crate::measure::{Comparison, side_by_side};
-use crate::raw;
+use crate::measure::{Comparison, Samples, side_by_side};
+use crate::raw::RawContacts;
 
 pub const CHATBOT: &str = "bench";
 pub const PAGE_SIZE: u32 = 250;
@@ -28,39 +28,26 @@ pub async fn count(
 
 /// Case 2: `contacts.list().items()` against the hand-written cursor loop.
 pub async fn list_throughput(rounds: usize, contacts: u64) -> anyhow::Result<Comparison> {
-    let host = Hosted::start(FakeServer::builder().seed_contacts(CHATBOT, contacts));
-    let http = plain_reqwest()?;
-    let client = sdk(&host.base_url)?;
-    let url = host.base_url.clone();
-    let (baseline, ours, items) = side_by_side(
+    let (_host, raw, client) = seeded(contacts)?;
+    let measured = side_by_side(
         rounds,
-        || raw::list_count(&http, &url, CHATBOT, PAGE_SIZE),
+        || raw.list_count(PAGE_SIZE),
         || count(client.contacts(CHATBOT).list().page_size(PAGE_SIZE).items()),
     )
     .await?;
-    Ok(Comparison {
-        case: format!("list {items} contacts, page size {PAGE_SIZE}"),
-        baseline_name: "raw reqwest loop".into(),
-        baseline,
-        ours_name: "list().items()".into(),
-        ours,
-        items,
-        target: "ours <= 1.10x".into(),
-        requests: None,
-    })
+    Ok(against_raw_loop(measured, "list().items()", |items| {
+        format!("list {items} contacts, page size {PAGE_SIZE}")
+    }))
 }
 
 /// Case 5: `contacts.search(q).items()` against the hand-written page loop.
 pub async fn search_throughput(rounds: usize, contacts: u64) -> anyhow::Result<Comparison> {
-    let host = Hosted::start(FakeServer::builder().seed_contacts(CHATBOT, contacts));
-    let http = plain_reqwest()?;
-    let client = sdk(&host.base_url)?;
-    let url = host.base_url.clone();
+    let (_host, raw, client) = seeded(contacts)?;
     // Every generated contact has an address at example.com, so this matches them all.
     let query = "example.com";
-    let (baseline, ours, items) = side_by_side(
+    let measured = side_by_side(
         rounds,
-        || raw::search_count(&http, &url, CHATBOT, query, PAGE_SIZE),
+        || raw.search_count(query, PAGE_SIZE),
         || {
             count(
                 client
@@ -72,16 +59,37 @@ pub async fn search_throughput(rounds: usize, contacts: u64) -> anyhow::Result<C
         },
     )
     .await?;
-    Ok(Comparison {
-        case: format!("search {items} hits, page size {PAGE_SIZE}"),
+    Ok(against_raw_loop(measured, "search().items()", |items| {
+        format!("search {items} hits, page size {PAGE_SIZE}")
+    }))
+}
+
+/// A fake holding `contacts` contacts of [`CHATBOT`], and its contacts asked by the baseline
+/// and by the SDK.
+fn seeded(contacts: u64) -> anyhow::Result<(Hosted, RawContacts, chatcaptain::Client)> {
+    let host = Hosted::start(FakeServer::builder().seed_contacts(CHATBOT, contacts));
+    let raw = RawContacts::new(plain_reqwest()?, &host.base_url, CHATBOT);
+    let client = sdk(&host.base_url)?;
+    Ok((host, raw, client))
+}
+
+/// The row of an SDK stream, `ours_name`, timed against the hand-written reqwest loop, which it
+/// should keep up with; `case` names the row by the number of items.
+fn against_raw_loop(
+    (baseline, ours, items): (Samples, Samples, usize),
+    ours_name: &str,
+    case: impl FnOnce(usize) -> String,
+) -> Comparison {
+    Comparison {
+        case: case(items),
         baseline_name: "raw reqwest loop".into(),
         baseline,
-        ours_name: "search().items()".into(),
+        ours_name: ours_name.into(),
         ours,
         items,
         target: "ours <= 1.10x".into(),
         requests: None,
-    })
+    }
 }
 
 /// Case 3: 20 ms of server latency per page and 20 ms of consumer work per page; prefetch

@@ -7,15 +7,20 @@ use crate::measure::Comparison;
 use crate::memory::MemoryRow;
 use crate::rate_limit::{PacingRow, RateRow};
 
+/// Prints a table's header row, `| a | b |`, and the line under it.
+fn header(row: &str) {
+    println!("{row}");
+    println!("|{}", "---|".repeat(row.matches('|').count() - 1));
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
 }
 
 pub fn comparisons(rows: &[Comparison]) {
-    println!(
-        "| case | baseline | median (min) | ours | median (min) | ratio ours/baseline | target |"
+    header(
+        "| case | baseline | median (min) | ours | median (min) | ratio ours/baseline | target |",
     );
-    println!("|---|---|---|---|---|---|---|");
     for row in rows {
         println!(
             "| {} | {} | {} ({}) | {} | {} ({}) | **{:.3}** | {} |",
@@ -58,30 +63,29 @@ fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
 
-/// The line under a table of a small and a large run: how much more the large one's peak RSS is.
-fn print_rss_ratio(small_kib: u64, large_kib: u64, note: &str) {
-    println!(
-        "\nratio large/small: **{:.3}**{note}",
-        large_kib as f64 / small_kib as f64
-    );
+/// The line under a table of a small and a large run, given their peak RSS (in KiB): how much
+/// more the large one's is. Nothing for any other number of runs.
+fn print_rss_ratio(peaks_kib: impl Iterator<Item = u64>, note: &str) {
+    if let [small_kib, large_kib] = peaks_kib.collect::<Vec<_>>()[..] {
+        println!(
+            "\nratio large/small: **{:.3}**{note}",
+            large_kib as f64 / small_kib as f64
+        );
+    }
 }
 
 pub fn memory(rows: &[MemoryRow]) {
-    println!("| contacts streamed (counted, not kept) | peak RSS of the streaming process |");
-    println!("|---|---|");
+    header("| contacts streamed (counted, not kept) | peak RSS of the streaming process |");
     for row in rows {
         println!("| {} | {:.1} MiB |", row.contacts, mib(row.peak_rss_kib));
     }
-    if let [small, large] = rows {
-        print_rss_ratio(small.peak_rss_kib, large.peak_rss_kib, " (target <= 1.2)");
-    }
+    print_rss_ratio(rows.iter().map(|r| r.peak_rss_kib), " (target <= 1.2)");
 }
 
 pub fn rate_limited(rows: &[RateRow]) {
-    println!(
-        "| client | limit R | contacts | time | answered requests/s | of R | 429s (share of requests) | requests before a Retry-After elapsed |"
+    header(
+        "| client | limit R | contacts | time | answered requests/s | of R | 429s (share of requests) | requests before a Retry-After elapsed |",
     );
-    println!("|---|---|---|---|---|---|---|---|");
     for row in rows {
         println!(
             "| {} | {:.0}/s | {} | {:.2} s | {:.1} | **{:.0}%** | {} ({:.2}%) | {} |",
@@ -100,10 +104,9 @@ pub fn rate_limited(rows: &[RateRow]) {
 }
 
 pub fn import_memory(rows: &[ImportMemoryRow]) {
-    println!(
-        "| input (ndjson) | records | time | first request after | peak RSS of `chatcaptain contacts import` |"
+    header(
+        "| input (ndjson) | records | time | first request after | peak RSS of `chatcaptain contacts import` |",
     );
-    println!("|---|---|---|---|---|");
     for row in rows {
         println!(
             "| {:.0} MiB | {} | {:.1} s | {} | {:.1} MiB |",
@@ -117,16 +120,13 @@ pub fn import_memory(rows: &[ImportMemoryRow]) {
             mib(row.peak_rss_kib)
         );
     }
-    if let [small, large] = rows {
-        print_rss_ratio(small.peak_rss_kib, large.peak_rss_kib, "");
-    }
+    print_rss_ratio(rows.iter().map(|r| r.peak_rss_kib), "");
 }
 
 pub fn pacing(rows: &[PacingRow]) {
-    println!(
-        "| limit R | bucket at start | workers | calls | standard: time | 429s (early) | adaptive: time | 429s (early) | adaptive/standard time |"
+    header(
+        "| limit R | bucket at start | workers | calls | standard: time | 429s (early) | adaptive: time | 429s (early) | adaptive/standard time |",
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
     for row in rows {
         let (s, a) = (&row.standard, &row.adaptive);
         println!(

@@ -115,10 +115,10 @@ impl FakeServerBuilder {
         self
     }
 
-    /// Seed of generated ids and names (default [`DEFAULT_SEED`]); the same seed gives the same data.
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
+    setters! {
+        /// Seed of generated ids and names (default [`DEFAULT_SEED`]); the same seed gives the
+        /// same data.
+        seed(seed: u64);
     }
 
     /// Adds `n` generated contacts to `chatbot`, each with its own `created`, one second apart and newer
@@ -240,18 +240,13 @@ impl FakeServerBuilder {
         self
     }
 
-    /// Makes the cursor listings (contacts, organizations) differ from the spec's guesses (see
-    /// [`ListShape`]).
-    pub fn list_shape(mut self, shape: ListShape) -> Self {
-        self.list_shape = shape;
-        self
-    }
-
-    /// Makes the searches (contacts, organizations) differ from the spec's guesses (see
-    /// [`SearchShape`]).
-    pub fn search_shape(mut self, shape: SearchShape) -> Self {
-        self.search_shape = shape;
-        self
+    setters! {
+        /// Makes the cursor listings (contacts, organizations) differ from the spec's guesses (see
+        /// [`ListShape`]).
+        list_shape(shape: ListShape);
+        /// Makes the searches (contacts, organizations) differ from the spec's guesses (see
+        /// [`SearchShape`]).
+        search_shape(shape: SearchShape);
     }
 
     /// Enforces a rate limit of `per_second` requests (a token bucket with one second of burst):
@@ -266,10 +261,11 @@ impl FakeServerBuilder {
     /// The rate limit of [`rate_limit`](Self::rate_limit), already used up when the server starts
     /// (its bucket empty), as when another program sharing the key has just spent it: the first
     /// requests are answered 429 until the bucket refills at `per_second`.
-    pub fn rate_limit_exhausted(mut self, per_second: f64) -> Self {
-        self.rate_limit = Some(per_second);
-        self.exhausted = true;
-        self
+    pub fn rate_limit_exhausted(self, per_second: f64) -> Self {
+        Self {
+            exhausted: true,
+            ..self.rate_limit(per_second)
+        }
     }
 
     /// Where to listen (default `127.0.0.1:0`, a random loopback port).

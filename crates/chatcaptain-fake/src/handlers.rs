@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter, on};
@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, json_response};
 use crate::path_ids::PathIds;
+use crate::query_params::QueryParams;
 use crate::shape::{DEFAULT_LIST_LIMIT, MAX_SEARCH_PAGE_SIZE};
 use crate::shared::Shared;
 use crate::state::Stored;
@@ -66,9 +67,8 @@ fn handler(op: Operation) -> MethodRouter<Arc<Shared>> {
 async fn list<T: Stored>(
     State(shared): State<Arc<Shared>>,
     PathIds(chatbot): PathIds<String>,
-    uri: Uri,
+    query: QueryParams,
 ) -> Answer {
-    let query = QueryParams::of(&uri)?;
     let before = query
         .get("pageToken")
         .map(|token| {
@@ -94,18 +94,11 @@ async fn list<T: Stored>(
 async fn search<T: Stored>(
     State(shared): State<Arc<Shared>>,
     PathIds(chatbot): PathIds<String>,
-    uri: Uri,
+    query: QueryParams,
 ) -> Answer {
-    let query = QueryParams::of(&uri)?;
-    let term = query
-        .get("query")
-        .ok_or_else(|| ApiError::bad_request("query is required"))?;
-    let page = query
-        .integer("page", 1, i32::MAX as usize)?
-        .ok_or_else(|| ApiError::bad_request("page is required"))?;
-    let page_size = query
-        .integer("pageSize", 1, MAX_SEARCH_PAGE_SIZE)?
-        .ok_or_else(|| ApiError::bad_request("pageSize is required"))?;
+    let term = query.required("query")?;
+    let page = query.required_integer("page", 1, i32::MAX as usize)?;
+    let page_size = query.required_integer("pageSize", 1, MAX_SEARCH_PAGE_SIZE)?;
     let hidden: HashSet<&str> = query
         .get("hiddenHits")
         .map(|ids| {
@@ -243,34 +236,4 @@ fn validated_body(operation_id: &str, body: &[u8]) -> Result<Value, ApiError> {
             ApiError::bad_request(format!("Invalid request body: {}", errors.join("; ")))
         })?;
     Ok(value)
-}
-
-/// Query parameters parsed by hand, so a bad one gets the API's JSON 400 rather than axum's plain text.
-struct QueryParams(Vec<(String, String)>);
-
-impl QueryParams {
-    fn of(uri: &Uri) -> Result<Self, ApiError> {
-        Query::<Vec<(String, String)>>::try_from_uri(uri)
-            .map(|q| QueryParams(q.0))
-            .map_err(|e| ApiError::bad_request(e.body_text()))
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn integer(&self, name: &str, min: usize, max: usize) -> Result<Option<usize>, ApiError> {
-        let Some(text) = self.get(name) else {
-            return Ok(None);
-        };
-        match text.parse::<usize>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-            _ => Err(ApiError::bad_request(format!(
-                "{name} must be an integer from {min} to {max}"
-            ))),
-        }
-    }
 }

@@ -30,6 +30,19 @@
 //! carries an `x-request-id` (`fake-000001`, counting up). Organizations are listed, searched and created as contacts are.
 #![warn(missing_docs)]
 
+/// Builder methods that set a field of the same name to their argument as given, each
+/// `pub fn FIELD(mut self, ARG: TYPE) -> Self`: the plain setters of the fake's builders, written
+/// once. A setter that does more (wraps, checks, pushes) is written out where it stands.
+macro_rules! setters {
+    ($($(#[$doc:meta])* $field:ident($arg:ident: $ty:ty);)+) => {$(
+        $(#[$doc])*
+        pub fn $field(mut self, $arg: $ty) -> Self {
+            self.$field = $arg;
+            self
+        }
+    )+};
+}
+
 mod auth;
 mod builder;
 mod error;
@@ -43,6 +56,7 @@ mod handlers;
 mod kinds;
 mod limit;
 mod path_ids;
+mod query_params;
 mod record;
 mod records;
 mod route;

@@ -66,28 +66,20 @@ impl ListShape {
         self
     }
 
-    /// Answers 400 for a `limit` above `max` (default [`MAX_LIST_LIMIT`]).
-    pub fn max_limit(mut self, max: usize) -> Self {
-        self.max_limit = max;
-        self
-    }
-
-    /// Lists contacts created at or before the `pageToken` (the spec: strictly before).
-    pub fn inclusive_token(mut self, inclusive: bool) -> Self {
-        self.inclusive_token = inclusive;
-        self
-    }
-
-    /// Lists the oldest contacts before the token first (the spec: newest first).
-    pub fn oldest_first(mut self, oldest_first: bool) -> Self {
-        self.oldest_first = oldest_first;
-        self
-    }
-
-    /// Ignores `pageToken`: every page is the first, so a cursor never advances.
-    pub fn ignore_token(mut self, ignore: bool) -> Self {
-        self.ignore_token = ignore;
-        self
+    setters! {
+        /// Answers 400 for a `limit` above `max` (default [`MAX_LIST_LIMIT`]).
+        max_limit(max: usize);
+        /// Lists contacts created at or before the `pageToken` (the spec: strictly before).
+        inclusive_token(inclusive: bool);
+        /// Lists the oldest contacts before the token first (the spec: newest first).
+        oldest_first(oldest_first: bool);
+        /// Ignores `pageToken`: every page is the first, so a cursor never advances.
+        ignore_token(ignore: bool);
+        /// Answers the records before the token in the order they were stored, the last stored
+        /// first (a server that sorts by an auto-increment id rather than by `created`): a record
+        /// stored late with an early `created` (an import) comes first. Wins over
+        /// [`Self::oldest_first`].
+        insertion_order(insertion: bool);
     }
 
     /// Reads `pageToken` only to `unit` (for example whole seconds, or milliseconds as a
@@ -101,14 +93,6 @@ impl ListShape {
             "a token unit must be positive and at most 292 years, not {unit}"
         );
         self.token_unit = Some(unit);
-        self
-    }
-
-    /// Answers the records before the token in the order they were stored, the last stored first
-    /// (a server that sorts by an auto-increment id rather than by `created`): a record stored
-    /// late with an early `created` (an import) comes first. Wins over [`Self::oldest_first`].
-    pub fn insertion_order(mut self, insertion: bool) -> Self {
-        self.insertion_order = insertion;
         self
     }
 
@@ -160,10 +144,9 @@ impl SearchShape {
         self
     }
 
-    /// Ignores `page`: every request gets page 1, so a client counting on pages loops.
-    pub fn ignore_page(mut self, ignore: bool) -> Self {
-        self.ignore_page = ignore;
-        self
+    setters! {
+        /// Ignores `page`: every request gets page 1, so a client counting on pages loops.
+        ignore_page(ignore: bool);
     }
 
     /// The page and page size the search answers for a request's.

@@ -215,22 +215,25 @@ mod tests {
         contacts.list(before, n, shape)
     }
 
-    #[test]
-    fn cursor_excludes_contacts_created_at_the_cursor_itself() {
+    /// A store whose chatbot "b" has three contacts created at `t` and two a second before, and `t`.
+    fn three_at_t_two_a_second_before() -> (Store, DateTime<Utc>) {
         let mut store = Store::new(1);
         let t = seed::base_time();
         store.seed::<Contact>("b", 3, Spacing::At(t));
         store.seed::<Contact>("b", 2, Spacing::At(t - Duration::seconds(1)));
+        (store, t)
+    }
+
+    #[test]
+    fn cursor_excludes_contacts_created_at_the_cursor_itself() {
+        let (store, t) = three_at_t_two_a_second_before();
         assert_eq!(list(&store, Some(t), 10, &ListShape::spec()).len(), 2);
         assert_eq!(list(&store, None, 10, &ListShape::spec()).len(), 5);
     }
 
     #[test]
     fn list_shapes_include_the_cursor_instant_and_turn_the_order() {
-        let mut store = Store::new(1);
-        let t = seed::base_time();
-        store.seed::<Contact>("b", 3, Spacing::At(t));
-        store.seed::<Contact>("b", 2, Spacing::At(t - Duration::seconds(1)));
+        let (store, t) = three_at_t_two_a_second_before();
         let inclusive = ListShape::spec().inclusive_token(true);
         assert_eq!(list(&store, Some(t), 10, &inclusive).len(), 5);
         let oldest = list(&store, None, 2, &ListShape::spec().oldest_first(true));

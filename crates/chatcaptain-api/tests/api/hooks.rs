@@ -6,24 +6,11 @@ use chatcaptain_api::hooks::ResponseTooLarge;
 use chatcaptain_api::types::ErrorResponse;
 use chatcaptain_api::{Client, Error, Hooks, ResponseValue};
 
-use crate::expect_error_response;
+use crate::{BOT, ID, delete_contact, expect_error_response, get_contact};
 use reqwest::header::HeaderValue;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const BOT: &str = "bot";
-const ID: &str = "c1";
-
-async fn get_contact(client: &Client) -> Result<(), Error<ErrorResponse>> {
-    client
-        .get_contact()
-        .chatbot_id(BOT)
-        .contact_id(ID)
-        .send()
-        .await
-        .map(drop)
-}
 
 /// What `get_contact` ends in, with `hooks`, when the server answers the contact's path with
 /// `answer`.
@@ -36,7 +23,9 @@ async fn get_contact_answered(
         .respond_with(answer)
         .mount(&server)
         .await;
-    get_contact(&Client::new(&server.uri(), hooks)).await
+    get_contact(&Client::new(&server.uri(), hooks))
+        .await
+        .map(drop)
 }
 
 /// Asserts `err` is the body error of an answer past `limit` bytes.
@@ -228,13 +217,7 @@ async fn no_request_carries_the_spec_version_as_an_api_version_header() {
         .await;
     let client = Client::new(&server.uri(), Hooks::default());
     get_contact(&client).await.unwrap();
-    client
-        .delete_contact()
-        .chatbot_id(BOT)
-        .contact_id(ID)
-        .send()
-        .await
-        .unwrap();
+    delete_contact(&client).await.unwrap();
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), 2);
     for request in received {

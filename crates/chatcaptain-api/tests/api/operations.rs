@@ -6,8 +6,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
-const BOT: &str = "aBcDeFgHiJkLmNoPqRsT";
-const ID: &str = "uVwXyZ0123456789AbCd";
+use crate::{BOT, ID, delete_contact, get_contact};
 
 fn contact_json() -> serde_json::Value {
     json!({
@@ -43,6 +42,11 @@ async fn answering_any_times(
     (server, client)
 }
 
+/// A `verb` request to `tail` below chatbot [`BOT`] (`/v1/chatbots/{BOT}{tail}`).
+fn route(verb: &str, tail: impl std::fmt::Display) -> MockBuilder {
+    Mock::given(method(verb)).and(path(format!("/v1/chatbots/{BOT}{tail}")))
+}
+
 fn answer(request: MockBuilder, status: u16, body: Value) -> Mock {
     request.respond_with(ResponseTemplate::new(status).set_body_json(body))
 }
@@ -53,11 +57,25 @@ async fn setup() -> (MockServer, Client) {
     (server, client)
 }
 
+/// "search contacts" of [`BOT`] for `query`, page `page` of `page_size` hits, ready to send.
+fn search<'a>(
+    client: &'a Client,
+    query: &str,
+    page: u32,
+    page_size: u32,
+) -> chatcaptain_api::builder::SearchContacts<'a> {
+    client
+        .search_contacts()
+        .chatbot_id(BOT)
+        .query(query)
+        .page(page)
+        .page_size(page_size)
+}
+
 #[tokio::test]
 async fn search_contacts_sends_query_paging_and_hidden_hits() {
     let (_server, client) = answering(
-        Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/search")))
+        route("GET", "/contacts/search")
             .and(query_param("query", "Max"))
             .and(query_param("page", "2"))
             .and(query_param("pageSize", "25"))
@@ -69,12 +87,7 @@ async fn search_contacts_sends_query_paging_and_hidden_hits() {
     )
     .await;
 
-    let response = client
-        .search_contacts()
-        .chatbot_id(BOT)
-        .query("Max")
-        .page(2u32)
-        .page_size(25u32)
+    let response = search(&client, "Max", 2, 25)
         .hidden_hits("a,b")
         .send()
         .await
@@ -88,28 +101,19 @@ async fn search_contacts_sends_query_paging_and_hidden_hits() {
 #[tokio::test]
 async fn search_contacts_decodes_null_results() {
     let (_server, client) = answering_any_times(
-        Mock::given(method("GET")).and(path(format!("/v1/chatbots/{BOT}/contacts/search"))),
+        route("GET", "/contacts/search"),
         200,
         json!({ "results": null }),
     )
     .await;
-    let response = client
-        .search_contacts()
-        .chatbot_id(BOT)
-        .query("nobody")
-        .page(1u32)
-        .page_size(10u32)
-        .send()
-        .await
-        .unwrap();
+    let response = search(&client, "nobody", 1, 10).send().await.unwrap();
     assert_eq!(response.into_inner().results, None);
 }
 
 #[tokio::test]
 async fn list_contacts_sends_cursor_and_limit() {
     let (_server, client) = answering(
-        Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
+        route("GET", "/contacts")
             .and(query_param("pageToken", "2025-09-29T07:08:00Z"))
             .and(query_param("limit", "50")),
         200,
@@ -147,8 +151,7 @@ async fn list_contacts_sends_cursor_and_limit() {
 #[tokio::test]
 async fn list_contacts_omits_unset_optional_parameters() {
     let (_server, client) = answering(
-        Mock::given(method("GET"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
+        route("GET", "/contacts")
             .and(query_param_is_missing("pageToken"))
             .and(query_param_is_missing("limit")),
         200,
@@ -162,11 +165,9 @@ async fn list_contacts_omits_unset_optional_parameters() {
 #[tokio::test]
 async fn create_contact_posts_the_body_and_decodes_201() {
     let (_server, client) = answering(
-        Mock::given(method("POST"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts")))
-            .and(body_json(
-                json!({ "language": "EN", "name": "Max Example" }),
-            )),
+        route("POST", "/contacts").and(body_json(
+            json!({ "language": "EN", "name": "Max Example" }),
+        )),
         201,
         json!({ "contact": contact_json() }),
     )
@@ -190,16 +191,12 @@ async fn create_contact_posts_the_body_and_decodes_201() {
 #[tokio::test]
 async fn get_contact_uses_the_contact_path() {
     let (_server, client) = answering(
-        Mock::given(method("GET")).and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}"))),
+        route("GET", format!("/contacts/{ID}")),
         200,
         json!({ "contact": contact_json() }),
     )
     .await;
-    let contact = client
-        .get_contact()
-        .chatbot_id(BOT)
-        .contact_id(ID)
-        .send()
+    let contact = get_contact(&client)
         .await
         .unwrap()
         .into_inner()
@@ -214,29 +211,21 @@ async fn get_contact_uses_the_contact_path() {
 #[tokio::test]
 async fn delete_contact_sends_delete_and_decodes_deleted() {
     let (_server, client) = answering(
-        Mock::given(method("DELETE")).and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}"))),
+        route("DELETE", format!("/contacts/{ID}")),
         200,
         json!({ "deleted": true }),
     )
     .await;
-    let response = client
-        .delete_contact()
-        .chatbot_id(BOT)
-        .contact_id(ID)
-        .send()
-        .await
-        .unwrap();
+    let response = delete_contact(&client).await.unwrap();
     assert_eq!(response.into_inner().deleted, Some(true));
 }
 
 #[tokio::test]
 async fn update_contact_patches_a_body_wrapped_in_contact() {
     let (_server, client) = answering(
-        Mock::given(method("PATCH"))
-            .and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}")))
-            .and(body_json(
-                json!({ "contact": { "name": "Erika", "organizationIds": ["o1"] } }),
-            )),
+        route("PATCH", format!("/contacts/{ID}")).and(body_json(
+            json!({ "contact": { "name": "Erika", "organizationIds": ["o1"] } }),
+        )),
         200,
         json!({ "contact": contact_json() }),
     )
@@ -258,8 +247,7 @@ async fn update_contact_patches_a_body_wrapped_in_contact() {
 #[tokio::test]
 async fn list_contact_organizations_decodes_organizations() {
     let (_server, client) = answering(
-        Mock::given(method("GET"))
-        .and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}/organizations"))),
+        route("GET", format!("/contacts/{ID}/organizations")),
         200,
         json!({
             "organizations": [{ "id": "o1", "name": "Example GmbH", "created": "2025-09-28T10:00:00Z", "size": 50 }]
@@ -282,18 +270,12 @@ async fn list_contact_organizations_decodes_organizations() {
 #[tokio::test]
 async fn error_status_decodes_the_error_response() {
     let (_server, client) = answering_any_times(
-        Mock::given(method("GET")).and(path(format!("/v1/chatbots/{BOT}/contacts/{ID}"))),
+        route("GET", format!("/contacts/{ID}")),
         403,
         json!({ "error": "Insufficient permissions." }),
     )
     .await;
-    let err = client
-        .get_contact()
-        .chatbot_id(BOT)
-        .contact_id(ID)
-        .send()
-        .await
-        .unwrap_err();
+    let err = get_contact(&client).await.unwrap_err();
     let response = crate::expect_error_response(err);
     assert_eq!(response.status().as_u16(), 403);
     assert_eq!(response.error.as_deref(), Some("Insufficient permissions."));

@@ -31,19 +31,8 @@ async fn the_default_key_is_fake_key() {
 
 #[tokio::test]
 async fn revoked_permission_is_403_insufficient_permissions() {
-    let server = FakeServer::builder()
-        .revoke(Permission::ContactsCreate)
-        .start()
-        .await;
-    let body = Some(r#"{"language":"EN"}"#.to_owned());
-    let reply = send(
-        &server,
-        Method::POST,
-        &contacts_path(BOT),
-        Some(server.api_key()),
-        body,
-    )
-    .await;
+    let server = common::without(Permission::ContactsCreate).await;
+    let reply = common::create_contact(&server, serde_json::json!({"language": "EN"})).await;
     assert_eq!(reply.status, 403);
     assert_eq!(
         reply.json,

@@ -108,7 +108,7 @@ async fn update_cannot_change_id_or_created() {
 
 #[tokio::test]
 async fn deleted_contact_is_gone() {
-    let server = FakeServer::builder().seed_contacts(BOT, 3).start().await;
+    let server = common::with_contacts(3).await;
     let id = common::newest_contact_id(&server).await;
     let deleted = call(&server, Method::DELETE, &contact_path(BOT, &id), None).await;
     assert_eq!(deleted.status, 200);
@@ -165,8 +165,7 @@ async fn seeded_organizations_are_listed_and_linked_to_the_contact() {
 
 #[tokio::test]
 async fn contact_without_organizations_has_an_empty_list() {
-    let server = FakeServer::builder().seed_contacts(BOT, 1).start().await;
-    let id = common::newest_contact_id(&server).await;
+    let (server, id) = common::with_one_contact().await;
     let orgs = get(
         &server,
         &format!("{}/organizations", contact_path(BOT, &id)),

@@ -10,7 +10,7 @@ use common::{BOT, contacts_path, get, ids, walk};
 
 #[tokio::test]
 async fn list_is_newest_first() {
-    let server = FakeServer::builder().seed_contacts(BOT, 5).start().await;
+    let server = common::with_contacts(5).await;
     let page = get(&server, &contacts_path(BOT)).await;
     let created = common::fields_in(&page, "contacts", "created");
     assert_eq!(created.len(), 5);
@@ -22,7 +22,7 @@ async fn list_is_newest_first() {
 
 #[tokio::test]
 async fn limit_defaults_to_100() {
-    let server = FakeServer::builder().seed_contacts(BOT, 150).start().await;
+    let server = common::with_contacts(150).await;
     assert_eq!(
         ids(&get(&server, &contacts_path(BOT)).await).len(),
         DEFAULT_LIST_LIMIT
@@ -48,7 +48,7 @@ async fn limit_above_the_maximum_is_400() {
 
 #[tokio::test]
 async fn cursor_walk_with_distinct_timestamps_yields_each_contact_once() {
-    let server = FakeServer::builder().seed_contacts(BOT, 250).start().await;
+    let server = common::with_contacts(250).await;
     let pages = walk(&server, BOT, 100).await;
     assert_eq!(
         pages.iter().map(Vec::len).collect::<Vec<_>>(),
@@ -129,7 +129,7 @@ async fn same_seed_generates_the_same_contacts() {
 
 #[tokio::test]
 async fn a_created_contact_lists_first() {
-    let server = FakeServer::builder().seed_contacts(BOT, 10).start().await;
+    let server = common::with_contacts(10).await;
     let created = common::create_contact(&server, serde_json::json!({"language": "EN"})).await;
     let first = common::newest_contact_id(&server).await;
     assert_eq!(created.json["contact"]["id"], first.as_str());
@@ -137,10 +137,7 @@ async fn a_created_contact_lists_first() {
 
 #[tokio::test]
 async fn seeding_a_hundred_thousand_contacts_lists_in_pages_of_250() {
-    let server = FakeServer::builder()
-        .seed_contacts(BOT, 100_000)
-        .start()
-        .await;
+    let server = common::with_contacts(100_000).await;
     let page = get(
         &server,
         &format!(

@@ -106,10 +106,7 @@ async fn organizations_are_searched_paged_and_hidden() {
 
 #[tokio::test]
 async fn a_created_organization_lists_first_and_a_body_without_a_name_is_400() {
-    let server = FakeServer::builder()
-        .seed_organizations(BOT, 3)
-        .start()
-        .await;
+    let server = common::with_organizations(3).await;
     let body = json!({"name": "New GmbH", "size": 12, "website": "https://new.example"});
     let created = create_organization(&server, body).await;
     assert_eq!(created.status, 201);
@@ -177,10 +174,7 @@ async fn a_fault_aimed_at_list_organizations_hits_only_it() {
 
 #[tokio::test]
 async fn organizations_need_their_own_permissions() {
-    let server = FakeServer::builder()
-        .revoke(Permission::OrganizationsCreate)
-        .start()
-        .await;
+    let server = common::without(Permission::OrganizationsCreate).await;
     let path = organizations_path(BOT);
     let create = call(&server, Method::POST, &path, Some(json!({"name": "n"}))).await;
     assert_eq!(create.status, 403);

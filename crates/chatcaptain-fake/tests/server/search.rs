@@ -125,15 +125,19 @@ async fn no_match_gives_null_results() {
 #[tokio::test]
 async fn invalid_search_parameters_are_400() {
     let server = server().await;
-    for query in [
-        "query=x&page=0&pageSize=10",
-        "query=x&page=1&pageSize=251",
-        "query=x&pageSize=10",
-        "page=1&pageSize=10",
-        "query=x&page=one&pageSize=10",
+    // Each with the parameter its message names.
+    for (query, named) in [
+        ("query=x&page=0&pageSize=10", "page must be"),
+        ("query=x&page=1&pageSize=251", "pageSize must be"),
+        ("query=x&pageSize=10", "page is required"),
+        ("page=1&pageSize=10", "query is required"),
+        ("query=x&page=1", "pageSize is required"),
+        ("query=x&page=one&pageSize=10", "page must be"),
     ] {
         let reply = get(&server, &search(query)).await;
         assert_eq!(reply.status, 400, "{query}");
         assert_eq!(reply.json["statusCode"], 400, "{query}");
+        let message = reply.json["message"].as_str().unwrap_or_default();
+        assert!(message.contains(named), "{query}: {message}");
     }
 }

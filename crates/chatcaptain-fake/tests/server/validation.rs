@@ -51,16 +51,9 @@ async fn wrong_field_types_are_400() {
 
 #[tokio::test]
 async fn update_without_the_contact_wrapper_is_400() {
-    let server = FakeServer::builder().seed_contacts(BOT, 1).start().await;
-    let id = common::newest_contact_id(&server).await;
-    let reply = send(
-        &server,
-        Method::PATCH,
-        &contact_path(BOT, &id),
-        Some(server.api_key()),
-        Some(r#"{"name": "x"}"#.into()),
-    )
-    .await;
+    let (server, id) = common::with_one_contact().await;
+    let body = serde_json::json!({"name": "x"});
+    let reply = common::call(&server, Method::PATCH, &contact_path(BOT, &id), Some(body)).await;
     assert_eq!(reply.status, 400);
 }
 

@@ -1,13 +1,38 @@
 //! Helpers shared by the fake's tests: a raw HTTP client whose every answer is checked against the spec.
 #![allow(dead_code)]
 
-use chatcaptain_fake::{FakeServer, Route};
+use chatcaptain_fake::{FakeServer, Permission, Route};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 // The chatbot the fake's key belongs to unless a test names another.
 pub const BOT: &str = chatcaptain_fake::DEFAULT_CHATBOT;
+
+/// A fake holding `n` generated contacts of [`BOT`].
+pub async fn with_contacts(n: u64) -> FakeServer {
+    FakeServer::builder().seed_contacts(BOT, n).start().await
+}
+
+/// A fake holding `n` generated organizations of [`BOT`].
+pub async fn with_organizations(n: u64) -> FakeServer {
+    FakeServer::builder()
+        .seed_organizations(BOT, n)
+        .start()
+        .await
+}
+
+/// A fake holding one generated contact of [`BOT`], and its id.
+pub async fn with_one_contact() -> (FakeServer, String) {
+    let server = with_contacts(1).await;
+    let id = newest_contact_id(&server).await;
+    (server, id)
+}
+
+/// A fake whose key has every permission but `permission`.
+pub async fn without(permission: Permission) -> FakeServer {
+    FakeServer::builder().revoke(permission).start().await
+}
 
 /// An answer of the fake, already validated against `spec/chatcaptain.yaml`.
 #[derive(Debug)]
