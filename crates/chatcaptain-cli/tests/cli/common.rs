@@ -24,6 +24,11 @@ pub fn fake(contacts: u64) -> Fake {
     fake_with(FakeServer::builder().seed_contacts(BOT, contacts))
 }
 
+/// A fake holding `contact` alone, in [`BOT`].
+pub fn fake_holding(contact: Contact) -> Fake {
+    fake_with(FakeServer::builder().contact(BOT, contact))
+}
+
 /// A fake from `builder`, with [`KEY`] as its key.
 pub fn fake_with(builder: FakeServerBuilder) -> Fake {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -143,6 +148,19 @@ pub fn stdout_text(out: &assert_cmd::assert::Assert) -> String {
 /// What a run said on stderr, as text.
 pub fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+}
+
+/// Runs `cmd`, which must exit with `code` and say `message` on stderr; answers the run, for
+/// more checks.
+pub fn assert_exits(
+    mut cmd: impl BorrowMut<Command>,
+    code: i32,
+    message: impl Into<String>,
+) -> assert_cmd::assert::Assert {
+    cmd.borrow_mut()
+        .assert()
+        .code(code)
+        .stderr(predicates::str::contains(message))
 }
 
 /// Runs `cmd`, a listing without `--limit` of more than 50 records: it prints the first 50 and

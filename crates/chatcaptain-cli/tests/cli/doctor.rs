@@ -203,11 +203,11 @@ fn doctor_finds_a_server_that_reads_page_tokens_in_whole_seconds() {
 /// `doctor` against `fake` (searching for a term every generated contact matches), which must
 /// exit 5: nothing differs, but not everything was checked.
 fn doctor_cannot_check_everything(fake: &Fake) -> String {
-    let assert = doctor(fake, BOT)
-        .args(["--query", "example.com"])
-        .assert()
-        .code(5)
-        .stderr(predicate::str::contains("could not be made"));
+    let assert = assert_exits(
+        doctor(fake, BOT).args(["--query", "example.com"]),
+        5,
+        "could not be made",
+    );
     let text = report(&assert);
     assert!(!text.contains("the API matches the spec"), "{text}");
     assert!(!text.contains("DIFFERS"), "{text}");
@@ -400,12 +400,11 @@ fn doctor_with_a_refused_key_exits_3() {
 #[test]
 fn doctor_whose_key_may_not_read_organizations_shows_the_contacts_checks_then_exits_3() {
     let fake = fake_with(seeded(30).revoke(chatcaptain_fake::Permission::OrganizationsList));
-    let out = doctor(&fake, BOT)
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains(
-            "403 Forbidden: Insufficient permissions.",
-        ));
+    let out = assert_exits(
+        doctor(&fake, BOT),
+        3,
+        "403 Forbidden: Insufficient permissions.",
+    );
     let text = report(&out);
     assert_eq!(
         text.matches("ok: the answer matches the spec").count(),

@@ -6,7 +6,8 @@ use predicates::prelude::*;
 #[cfg(unix)]
 use crate::common::chmod;
 use crate::common::{
-    BOT, Fake, Home, KEY, fake, home_with_default, printed_records, profile_toml, refused_url,
+    BOT, Fake, Home, KEY, assert_exits, fake, home_with_default, printed_records, profile_toml,
+    refused_url,
 };
 
 /// The chatbot in the path of the requests the fake has seen, each run of one chatbot once (a
@@ -115,11 +116,11 @@ fn the_base_url_comes_from_the_flag_then_the_variable_then_the_profile() {
         .args(["contacts", "list"])
         .assert()
         .success();
-    home.cli()
-        .args(["contacts", "list"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("error sending request"));
+    assert_exits(
+        home.cli().args(["contacts", "list"]),
+        1,
+        "error sending request",
+    );
 }
 
 #[test]
@@ -179,13 +180,14 @@ fn a_profile_named_by_the_flag_comes_before_the_variables() {
         .success();
     assert_eq!(chatbots_asked(&fake), [BOT]);
     // Named by the variable, the profile comes after the other variables, as in the AWS CLI.
-    home.cli()
-        .envs(leftovers)
-        .env("CHATCAPTAIN_PROFILE", "shop")
-        .args(["contacts", "list"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("error sending request"));
+    assert_exits(
+        home.cli()
+            .envs(leftovers)
+            .env("CHATCAPTAIN_PROFILE", "shop")
+            .args(["contacts", "list"]),
+        1,
+        "error sending request",
+    );
 }
 
 #[test]
@@ -299,11 +301,7 @@ fn chatcaptain_config_dir_moves_the_config_and_wins_over_xdg_config_home() {
     let moved = home.path().join("moved");
     std::fs::rename(home.config_file().parent().unwrap(), &moved).unwrap();
     // Without the variable, XDG_CONFIG_HOME holds no config: no profile, so no chatbot.
-    home.cli()
-        .args(["contacts", "list"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("chatbot"));
+    assert_exits(home.cli().args(["contacts", "list"]), 2, "chatbot");
     home.cli()
         .env("CHATCAPTAIN_CONFIG_DIR", &moved)
         .args(["contacts", "list"])
