@@ -163,6 +163,17 @@ pub fn assert_exits(
         .stderr(predicates::str::contains(message))
 }
 
+/// Runs `cmd` with a key the fake does not know: it must exit 3 with nothing on stdout and the
+/// server's 401 on stderr.
+pub fn assert_key_refused(mut cmd: impl BorrowMut<Command>) {
+    cmd.borrow_mut()
+        .env("CHATCAPTAIN_API_KEY", "not-the-key")
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicates::str::starts_with("error: 401 Unauthorized"));
+}
+
 /// Runs `cmd`, a listing without `--limit` of more than 50 records: it prints the first 50 and
 /// says so with `notice` on stderr.
 pub fn assert_stops_at_fifty(mut cmd: Command, notice: &str) {
@@ -242,6 +253,13 @@ impl Home {
             .env("XDG_CONFIG_HOME", self.xdg_config_home());
         cmd
     }
+
+    /// `chatcaptain contacts list` with this home.
+    pub fn list_contacts(&self) -> Command {
+        let mut cmd = self.cli();
+        cmd.args(["contacts", "list"]);
+        cmd
+    }
 }
 
 /// A home whose `default` profile points at `fake` with the right key (in a key file) and
@@ -249,14 +267,7 @@ impl Home {
 pub fn home_with_default(fake: &Fake, more: &str) -> Home {
     let home = Home::new();
     let key_file = home.key_file("bot1.key", KEY);
-    let mut config = profile_toml(
-        "default",
-        &[
-            ("chatbot", BOT),
-            ("key_file", key_file.to_str().unwrap()),
-            ("base_url", &fake.server.base_url()),
-        ],
-    );
+    let mut config = bot_profile("default", &key_file, &fake.server.base_url());
     config.push_str(more);
     home.write_config(&config);
     home
@@ -291,6 +302,19 @@ pub fn profile_toml(name: &str, settings: &[(&str, &str)]) -> String {
         text.push_str(&format!("{key} = {}\n", toml_string(value)));
     }
     text
+}
+
+/// A TOML table for `[profiles.NAME]` for [`BOT`], its key in `key_file`, at `base_url`.
+pub fn bot_profile(name: &str, key_file: impl AsRef<Path>, base_url: &str) -> String {
+    let key_file = key_file.as_ref().to_str().unwrap();
+    profile_toml(
+        name,
+        &[
+            ("chatbot", BOT),
+            ("key_file", key_file),
+            ("base_url", base_url),
+        ],
+    )
 }
 
 /// `value` as a TOML basic string.

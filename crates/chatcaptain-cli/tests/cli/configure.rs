@@ -28,10 +28,7 @@ fn configure_saves_a_profile_that_the_next_run_uses() {
         ));
     let text = std::fs::read_to_string(home.config_file()).unwrap();
     assert!(!text.contains(KEY), "the key itself was saved:\n{text}");
-    assert_eq!(
-        printed_records(home.cli().args(["contacts", "list"])).len(),
-        2
-    );
+    assert_eq!(printed_records(home.list_contacts()).len(), 2);
 }
 
 #[test]

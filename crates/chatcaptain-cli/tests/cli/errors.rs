@@ -3,7 +3,9 @@
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, KEY, assert_exits, bare, fake, printed_text, refused_url, stderr_of};
+use crate::common::{
+    BOT, KEY, assert_exits, assert_key_refused, bare, fake, printed_text, refused_url, stderr_of,
+};
 
 #[test]
 fn connection_refused_prints_the_transport_message_once() {
@@ -52,13 +54,7 @@ fn missing_api_key_file_is_a_usage_error_naming_the_path() {
 
 #[test]
 fn a_failed_table_listing_prints_no_empty_table_placeholder() {
-    let fake = fake(3);
-    fake.contacts(&["list", "-o", "table"])
-        .env("CHATCAPTAIN_API_KEY", "not-the-key")
-        .assert()
-        .code(3)
-        .stdout("")
-        .stderr(predicate::str::starts_with("error: 401"));
+    assert_key_refused(fake(3).contacts(&["list", "-o", "table"]));
 }
 
 #[test]

@@ -92,15 +92,11 @@ fn an_absurd_max_rate_is_a_usage_error_from_the_flag_the_variable_and_the_profil
             other => other,
         };
         let home = home_with_default(&fake, &format!("max_rate = {toml}\n"));
-        home.cli()
-            .args(["contacts", "list"])
-            .assert()
-            .code(2)
-            .stderr(
-                predicate::str::contains("max_rate = ")
-                    .and(predicate::str::contains("profile 'default'"))
-                    .and(range.clone()),
-            );
+        home.list_contacts().assert().code(2).stderr(
+            predicate::str::contains("max_rate = ")
+                .and(predicate::str::contains("profile 'default'"))
+                .and(range.clone()),
+        );
     }
     assert!(fake.server.requests().is_empty());
 }
