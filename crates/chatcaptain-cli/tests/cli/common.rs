@@ -150,6 +150,13 @@ pub fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&out.get_output().stderr).into_owned()
 }
 
+/// Asserts `text` contains each of `words` (the whole text shown when one is missing).
+pub fn assert_contains(text: &str, words: &[&str]) {
+    for word in words {
+        assert!(text.contains(word), "no `{word}` in:\n{text}");
+    }
+}
+
 /// Runs `cmd`, which must exit with `code` and say `message` on stderr; answers the run, for
 /// more checks.
 pub fn assert_exits(
