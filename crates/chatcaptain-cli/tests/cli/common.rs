@@ -157,6 +157,13 @@ pub fn assert_contains(text: &str, words: &[&str]) {
     }
 }
 
+/// Asserts `text` contains none of `words` (the whole text shown when one is there).
+pub fn assert_lacks(text: &str, words: &[&str]) {
+    for word in words {
+        assert!(!text.contains(word), "`{word}` in:\n{text}");
+    }
+}
+
 /// Runs `cmd`, which must exit with `code` and say `message` on stderr; answers the run, for
 /// more checks.
 pub fn assert_exits(

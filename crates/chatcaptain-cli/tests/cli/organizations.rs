@@ -223,7 +223,8 @@ fn create_has_a_flag_per_property_of_the_spec_body_with_its_description() {
 #[test]
 fn completions_offer_the_organizations_commands_and_their_flags() {
     let text = printed_text(bare().args(["completions", "bash"]));
-    for word in ["organizations", "--phone-number", "--website", "--industry"] {
-        assert!(text.contains(word), "{word} missing");
-    }
+    assert_contains(
+        &text,
+        &["organizations", "--phone-number", "--website", "--industry"],
+    );
 }
