@@ -111,7 +111,7 @@ fn a_full_url_or_a_bad_field_is_a_usage_error_and_sends_nothing() {
         vec!["api", "POST", "/v1/x", "--field", "no-equals-sign"],
         vec!["api", "NOT A METHOD", "/v1/x"],
     ] {
-        assert_exits(fake.cli().args(&args), 2, "error:");
+        assert_usage_error(fake.cli().args(&args), "error:");
     }
     assert!(fake.server.requests().is_empty());
 }

@@ -68,14 +68,12 @@ fn a_missing_or_malformed_ca_file_is_a_usage_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.pem");
     std::fs::write(&bad, "not a certificate").unwrap();
-    assert_exits(
+    assert_usage_error(
         api_ping(bare(), &server).arg("--ca-file").arg(&bad),
-        2,
         "bad.pem (from --ca-file)",
     );
-    assert_exits(
+    assert_usage_error(
         api_ping(bare(), &server).env("CHATCAPTAIN_CA_FILE", dir.path().join("missing.pem")),
-        2,
         "missing.pem (from CHATCAPTAIN_CA_FILE)",
     );
     assert!(server.heads().is_empty());

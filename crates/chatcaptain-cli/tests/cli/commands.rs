@@ -4,8 +4,8 @@ use chatcaptain_fake::FakeServer;
 use predicates::prelude::*;
 
 use crate::common::{
-    BOT, assert_exits, assert_stops_at_fifty, contact, created_of, fake, fake_holding, fake_with,
-    file_holding, ids, printed_records, printed_text,
+    BOT, assert_stops_at_fifty, assert_usage_error, contact, created_of, fake, fake_holding,
+    fake_with, file_holding, ids, printed_records, printed_text,
 };
 
 #[test]
@@ -97,9 +97,8 @@ fn create_from_a_json_file_lets_flags_override_it() {
 fn create_with_an_unknown_field_in_the_file_is_a_usage_error_naming_it() {
     let fake = fake(0);
     let file = file_holding(r#"{"language": "EN", "phone": "1"}"#);
-    assert_exits(
+    assert_usage_error(
         fake.contacts(&["create", "--from-file", file.path().to_str().unwrap()]),
-        2,
         "unknown field \"phone\"",
     );
     assert_eq!(fake.server.contact_count(BOT), 0);
@@ -167,7 +166,7 @@ fn update_variables_from_a_file_replace_the_stored_ones_and_var_adds_to_them() {
 #[test]
 fn update_without_fields_is_a_usage_error() {
     let fake = fake_holding(contact("C1", "Ada"));
-    assert_exits(fake.contacts(&["update", "C1"]), 2, "nothing to update");
+    assert_usage_error(fake.contacts(&["update", "C1"]), "nothing to update");
 }
 
 #[test]
@@ -183,9 +182,8 @@ fn delete_with_yes_removes_the_contact() {
 #[test]
 fn delete_without_yes_off_a_terminal_refuses_and_deletes_nothing() {
     let fake = fake_holding(contact("C1", "Ada"));
-    assert_exits(
+    assert_usage_error(
         fake.contacts(&["delete", "C1"]).write_stdin("y\n"),
-        2,
         "pass --yes",
     );
     assert!(fake.server.contact(BOT, "C1").is_some());

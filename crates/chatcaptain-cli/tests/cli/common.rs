@@ -177,6 +177,15 @@ pub fn assert_exits(
         .stderr(predicates::str::contains(message))
 }
 
+/// Runs `cmd`, which must be refused as a usage error (exit 2) saying `message`; answers the run,
+/// for more checks.
+pub fn assert_usage_error(
+    cmd: impl BorrowMut<Command>,
+    message: impl Into<String>,
+) -> assert_cmd::assert::Assert {
+    assert_exits(cmd, 2, message)
+}
+
 /// Runs `cmd` with a key the fake does not know: it must exit 3 with nothing on stdout and the
 /// server's 401 on stderr.
 pub fn assert_key_refused(mut cmd: impl BorrowMut<Command>) {

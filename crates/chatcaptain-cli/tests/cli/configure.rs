@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, Home, KEY, assert_exits, fake, printed_records, profile_toml};
+use crate::common::{BOT, Home, KEY, assert_usage_error, fake, printed_records, profile_toml};
 
 /// `chatcaptain configure --chatbot bot1 --key-file KEY_FILE` from `home`.
 fn configure_bot1(home: &Home, key_file: &std::path::Path) -> assert_cmd::Command {
@@ -120,11 +120,7 @@ fn a_new_profile_needs_a_chatbot_and_a_key_file() {
 
 #[test]
 fn configure_without_a_setting_is_a_usage_error() {
-    assert_exits(
-        Home::new().cli().arg("configure"),
-        2,
-        "nothing to configure",
-    );
+    assert_usage_error(Home::new().cli().arg("configure"), "nothing to configure");
 }
 
 #[test]
@@ -161,9 +157,8 @@ fn configure_refuses_a_key_file_readable_by_others() {
     let home = Home::new();
     let key_file = home.key_file("bot1.key", KEY);
     chmod(&key_file, 0o644);
-    assert_exits(
+    assert_usage_error(
         configure_bot1(&home, &key_file),
-        2,
         format!("permissions 0644 for '{}' are too open", key_file.display()),
     );
     assert!(!home.config_file().exists());

@@ -4,7 +4,8 @@
 use predicates::prelude::*;
 
 use crate::common::{
-    BOT, KEY, assert_exits, assert_key_refused, bare, fake, printed_text, refused_url, stderr_of,
+    BOT, KEY, assert_key_refused, assert_usage_error, bare, fake, printed_text, refused_url,
+    stderr_of,
 };
 
 #[test]
@@ -30,12 +31,11 @@ fn connection_refused_prints_the_transport_message_once() {
 fn empty_base_url_variable_means_the_default_not_a_config_error() {
     // `update` with nothing to change stops before any request: no network is needed to see
     // that the client was built.
-    assert_exits(
+    assert_usage_error(
         bare()
             .env("CHATCAPTAIN_API_KEY", KEY)
             .env("CHATCAPTAIN_BASE_URL", "")
             .args(["contacts", "update", "C1", "--chatbot", BOT]),
-        2,
         "nothing to update",
     );
 }

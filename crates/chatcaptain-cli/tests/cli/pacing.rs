@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, Home, assert_exits, fake, home_with_default, stdout_of};
+use crate::common::{BOT, Home, assert_usage_error, fake, home_with_default, stdout_of};
 
 /// 30 contacts in pages of 5: 7 requests (the last finds nothing new).
 const PAGED: [&str; 5] = ["list", "--all", "--page-size", "5", "--output"];
@@ -38,23 +38,20 @@ fn the_profile_gives_max_rate_and_retry_mode() {
 #[test]
 fn malformed_pacing_settings_are_usage_errors() {
     let fake = fake(1);
-    assert_exits(
+    assert_usage_error(
         fake.contacts(&["list", "--max-rate", "0"]),
-        2,
         "positive number of requests per second",
     );
     fake.contacts(&["list", "--retry-mode", "fast"])
         .assert()
         .code(2);
-    assert_exits(
+    assert_usage_error(
         fake.contacts(&["list"]).env("CHATCAPTAIN_MAX_RATE", "lots"),
-        2,
         "CHATCAPTAIN_MAX_RATE=lots",
     );
-    assert_exits(
+    assert_usage_error(
         fake.contacts(&["list"])
             .env("CHATCAPTAIN_RETRY_MODE", "fast"),
-        2,
         "use standard or adaptive",
     );
 }
@@ -63,9 +60,8 @@ fn malformed_pacing_settings_are_usage_errors() {
 fn a_profile_with_a_malformed_retry_mode_names_the_file() {
     let home = Home::new();
     home.write_config("[profiles.default]\nretry_mode = \"fast\"\n");
-    assert_exits(
+    assert_usage_error(
         home.cli().args(["contacts", "list", "--chatbot", BOT]),
-        2,
         "config.toml",
     );
 }

@@ -6,8 +6,8 @@ use predicates::prelude::*;
 #[cfg(unix)]
 use crate::common::chmod;
 use crate::common::{
-    BOT, Fake, Home, KEY, assert_exits, bot_profile, fake, home_with_default, printed_records,
-    profile_toml, refused_url,
+    BOT, Fake, Home, KEY, assert_exits, assert_usage_error, bot_profile, fake, home_with_default,
+    printed_records, profile_toml, refused_url,
 };
 
 /// The chatbot in the path of the requests the fake has seen, each run of one chatbot once (a
@@ -261,7 +261,7 @@ fn chatcaptain_config_dir_moves_the_config_and_wins_over_xdg_config_home() {
     let moved = home.path().join("moved");
     std::fs::rename(home.config_file().parent().unwrap(), &moved).unwrap();
     // Without the variable, XDG_CONFIG_HOME holds no config: no profile, so no chatbot.
-    assert_exits(home.list_contacts(), 2, "chatbot");
+    assert_usage_error(home.list_contacts(), "chatbot");
     home.list_contacts()
         .env("CHATCAPTAIN_CONFIG_DIR", &moved)
         .assert()
