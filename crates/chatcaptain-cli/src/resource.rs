@@ -46,35 +46,43 @@ pub trait Creatable: Resource {
     ) -> impl Future<Output = Result<Self, Error>> + Send;
 }
 
-impl Resource for Contact {
-    const ONE: &'static str = "contact";
-    const MANY: &'static str = "contacts";
-    type List = ListContactsParams;
-    type Search = SearchContactsParams;
+/// Implements [`Resource`] for a record: its nouns, its listing's and search's parameters, and
+/// the client's handle for it (whose `list` and `search` the resource's are).
+macro_rules! resource {
+    ($record:ty, $one:literal, $many:literal, $list:ty, $search:ty, $handle:ident) => {
+        impl Resource for $record {
+            const ONE: &'static str = $one;
+            const MANY: &'static str = $many;
+            type List = $list;
+            type Search = $search;
 
-    fn list(client: &Client, chatbot: &str) -> CursorListing<Self::List> {
-        client.contacts(chatbot).list()
-    }
+            fn list(client: &Client, chatbot: &str) -> CursorListing<Self::List> {
+                client.$handle(chatbot).list()
+            }
 
-    fn search(client: &Client, chatbot: &str, query: &str) -> PageListing<Self::Search> {
-        client.contacts(chatbot).search(query)
-    }
+            fn search(client: &Client, chatbot: &str, query: &str) -> PageListing<Self::Search> {
+                client.$handle(chatbot).search(query)
+            }
+        }
+    };
 }
 
-impl Resource for Organization {
-    const ONE: &'static str = "organization";
-    const MANY: &'static str = "organizations";
-    type List = ListOrganizationsParams;
-    type Search = SearchOrganizationsParams;
-
-    fn list(client: &Client, chatbot: &str) -> CursorListing<Self::List> {
-        client.organizations(chatbot).list()
-    }
-
-    fn search(client: &Client, chatbot: &str, query: &str) -> PageListing<Self::Search> {
-        client.organizations(chatbot).search(query)
-    }
-}
+resource!(
+    Contact,
+    "contact",
+    "contacts",
+    ListContactsParams,
+    SearchContactsParams,
+    contacts
+);
+resource!(
+    Organization,
+    "organization",
+    "organizations",
+    ListOrganizationsParams,
+    SearchOrganizationsParams,
+    organizations
+);
 
 impl Creatable for Organization {
     const NEW: &'static str = "NewOrganization";

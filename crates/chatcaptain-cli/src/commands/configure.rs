@@ -212,8 +212,15 @@ struct Row {
 
 impl Record for Row {
     const FIELDS: &'static [&'static str] = &["name", "chatbot", "key_file", "base_url"];
-    const TABLE_HEADER: &'static [&'static str] = &["PROFILE", "CHATBOT", "KEY FILE", "BASE URL"];
+    const TABLE: &'static [(&'static str, &'static str)] = &[
+        ("PROFILE", "name"),
+        ("CHATBOT", "chatbot"),
+        ("KEY FILE", "key_file"),
+        ("BASE URL", "base_url"),
+    ];
 
+    // Its own cells: a key file's path shown as it is, also where it is not UTF-8 (it cannot be
+    // JSON).
     fn table_row(&self) -> Vec<String> {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         vec![

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use chatcaptain::api::fields;
 use chatcaptain::{Contact, Organization};
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -16,11 +15,26 @@ use serde_json::Value;
 pub trait Record: Serialize {
     /// The record's properties in the spec's order.
     const FIELDS: &'static [&'static str];
-    /// Columns of a listing shown as a table: the few that fit on a screen.
-    const TABLE_HEADER: &'static [&'static str];
+    /// Columns of a listing shown as a table, the few that fit on a screen: label, then field.
+    const TABLE: &'static [(&'static str, &'static str)];
 
-    /// The values for [`Self::TABLE_HEADER`].
-    fn table_row(&self) -> Vec<String>;
+    /// The labels of [`Self::TABLE`], as a header.
+    fn table_header() -> Vec<&'static str> {
+        Self::TABLE.iter().map(|&(label, _)| label).collect()
+    }
+
+    /// The cells of [`Self::TABLE`]'s fields, each as in CSV.
+    fn table_row(&self) -> Vec<String> {
+        let details = self.details();
+        let cell = |field: &str| {
+            details
+                .iter()
+                .find(|(name, _)| *name == field)
+                .map(|(_, cell)| cell.clone())
+                .unwrap_or_default()
+        };
+        Self::TABLE.iter().map(|&(_, field)| cell(field)).collect()
+    }
 
     /// CSV columns, fixed by the spec's order so that scripts can rely on it.
     fn csv_header() -> Vec<&'static str> {
@@ -82,44 +96,56 @@ fn cell(value: &Value) -> String {
     }
 }
 
-fn text(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
-}
-
-fn time(value: Option<DateTime<Utc>>) -> String {
-    value
-        .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
-        .unwrap_or_default()
-}
-
 impl Record for Contact {
     const FIELDS: &'static [&'static str] = fields::CONTACT;
-    const TABLE_HEADER: &'static [&'static str] =
-        &["ID", "NAME", "EMAIL", "PHONE", "LANGUAGE", "CREATED"];
-
-    fn table_row(&self) -> Vec<String> {
-        vec![
-            self.id.clone(),
-            text(&self.name),
-            text(&self.email),
-            text(&self.phone_number),
-            text(&self.language),
-            time(Some(self.created)),
-        ]
-    }
+    const TABLE: &'static [(&'static str, &'static str)] = &[
+        ("ID", "id"),
+        ("NAME", "name"),
+        ("EMAIL", "email"),
+        ("PHONE", "phoneNumber"),
+        ("LANGUAGE", "language"),
+        ("CREATED", "created"),
+    ];
 }
 
 impl Record for Organization {
     const FIELDS: &'static [&'static str] = fields::ORGANIZATION;
-    const TABLE_HEADER: &'static [&'static str] = &["ID", "NAME", "EMAIL", "PHONE", "INDUSTRY"];
+    const TABLE: &'static [(&'static str, &'static str)] = &[
+        ("ID", "id"),
+        ("NAME", "name"),
+        ("EMAIL", "email"),
+        ("PHONE", "phoneNumber"),
+        ("INDUSTRY", "industry"),
+    ];
+}
 
-    fn table_row(&self) -> Vec<String> {
-        vec![
-            self.id.clone(),
-            text(&self.name),
-            text(&self.email),
-            text(&self.phone_number),
-            text(&self.industry),
-        ]
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_row_holds_the_tables_fields_as_csv_cells_in_its_order() {
+        let contact: Contact = serde_json::from_value(serde_json::json!({
+            "id": "C1",
+            "created": "2030-01-01T00:00:00.250Z",
+            "name": "Ada",
+            "phoneNumber": "+49301234567",
+        }))
+        .unwrap();
+        assert_eq!(
+            Contact::table_header(),
+            ["ID", "NAME", "EMAIL", "PHONE", "LANGUAGE", "CREATED"]
+        );
+        assert_eq!(
+            contact.table_row(),
+            [
+                "C1",
+                "Ada",
+                "",
+                "+49301234567",
+                "",
+                "2030-01-01T00:00:00.250Z"
+            ]
+        );
     }
 }

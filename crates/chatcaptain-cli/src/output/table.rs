@@ -32,7 +32,7 @@ impl Rows {
         let mut table = new_table();
         table.set_header(match &self.selection {
             Some(selection) => selection.header(),
-            None => R::TABLE_HEADER.to_vec(),
+            None => R::table_header(),
         });
         table.add_rows(std::mem::take(&mut self.rows));
         writeln!(self.out, "{table}")

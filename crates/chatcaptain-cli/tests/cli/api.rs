@@ -80,10 +80,11 @@ fn input_from_stdin_is_the_body_and_include_prints_status_and_headers() {
 #[test]
 fn an_error_status_prints_the_body_and_exits_with_the_code_of_the_other_commands() {
     let fake = fake(0);
-    let out = api(&fake, "GET", "/v1/chatbots/bot1/contacts/no-such-contact")
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("404"));
+    let out = assert_exits(
+        api(&fake, "GET", "/v1/chatbots/bot1/contacts/no-such-contact"),
+        4,
+        "404",
+    );
     assert_eq!(
         stdout_json(&out)["statusCode"],
         404,
@@ -110,11 +111,7 @@ fn a_full_url_or_a_bad_field_is_a_usage_error_and_sends_nothing() {
         vec!["api", "POST", "/v1/x", "--field", "no-equals-sign"],
         vec!["api", "NOT A METHOD", "/v1/x"],
     ] {
-        fake.cli()
-            .args(&args)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains("error:"));
+        assert_usage_error(fake.cli().args(&args), "error:");
     }
     assert!(fake.server.requests().is_empty());
 }

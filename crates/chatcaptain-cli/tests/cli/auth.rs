@@ -3,17 +3,11 @@
 use chatcaptain_fake::{FakeServer, Permission};
 use predicates::prelude::*;
 
-use crate::common::{BOT, KEY, bare, fake, fake_with, file_holding};
+use crate::common::{BOT, KEY, assert_key_refused, bare, fake, fake_with, file_holding};
 
 #[test]
 fn bad_key_exits_3_with_the_servers_answer() {
-    let fake = fake(1);
-    fake.contacts(&["list"])
-        .env("CHATCAPTAIN_API_KEY", "not-the-key")
-        .assert()
-        .code(3)
-        .stdout("")
-        .stderr(predicate::str::starts_with("error: 401 Unauthorized"));
+    assert_key_refused(fake(1).contacts(&["list"]));
 }
 
 #[test]

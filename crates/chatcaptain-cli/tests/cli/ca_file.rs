@@ -34,10 +34,7 @@ fn api_ping(mut cmd: assert_cmd::Command, server: &tls::TlsServer) -> assert_cmd
 #[test]
 fn a_private_ca_is_refused_without_the_ca_file_and_trusted_with_it() {
     let (_runtime, server) = private_server();
-    api_ping(bare(), &server)
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("certificate"));
+    assert_exits(api_ping(bare(), &server), 1, "certificate");
 
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
@@ -71,18 +68,13 @@ fn a_missing_or_malformed_ca_file_is_a_usage_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.pem");
     std::fs::write(&bad, "not a certificate").unwrap();
-    api_ping(bare(), &server)
-        .arg("--ca-file")
-        .arg(&bad)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("bad.pem (from --ca-file)"));
-    api_ping(bare(), &server)
-        .env("CHATCAPTAIN_CA_FILE", dir.path().join("missing.pem"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "missing.pem (from CHATCAPTAIN_CA_FILE)",
-        ));
+    assert_usage_error(
+        api_ping(bare(), &server).arg("--ca-file").arg(&bad),
+        "bad.pem (from --ca-file)",
+    );
+    assert_usage_error(
+        api_ping(bare(), &server).env("CHATCAPTAIN_CA_FILE", dir.path().join("missing.pem")),
+        "missing.pem (from CHATCAPTAIN_CA_FILE)",
+    );
     assert!(server.heads().is_empty());
 }

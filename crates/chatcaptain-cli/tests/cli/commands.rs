@@ -4,8 +4,8 @@ use chatcaptain_fake::FakeServer;
 use predicates::prelude::*;
 
 use crate::common::{
-    BOT, assert_stops_at_fifty, contact, created_of, fake, fake_with, file_holding, ids,
-    printed_records,
+    BOT, assert_stops_at_fifty, assert_usage_error, contact, created_of, fake, fake_holding,
+    fake_with, file_holding, ids, printed_records, printed_text,
 };
 
 #[test]
@@ -43,7 +43,7 @@ fn search_prints_only_matching_contacts() {
 
 #[test]
 fn get_prints_the_contact() {
-    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada Lovelace")));
+    let fake = fake_holding(contact("C1", "Ada Lovelace"));
     let records = printed_records(fake.contacts(&["get", "C1"]));
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["name"], "Ada Lovelace");
@@ -97,16 +97,16 @@ fn create_from_a_json_file_lets_flags_override_it() {
 fn create_with_an_unknown_field_in_the_file_is_a_usage_error_naming_it() {
     let fake = fake(0);
     let file = file_holding(r#"{"language": "EN", "phone": "1"}"#);
-    fake.contacts(&["create", "--from-file", file.path().to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("unknown field \"phone\""));
+    assert_usage_error(
+        fake.contacts(&["create", "--from-file", file.path().to_str().unwrap()]),
+        "unknown field \"phone\"",
+    );
     assert_eq!(fake.server.contact_count(BOT), 0);
 }
 
 #[test]
 fn update_changes_the_given_fields_and_keeps_the_rest() {
-    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Old Name")));
+    let fake = fake_holding(contact("C1", "Old Name"));
     fake.contacts(&["update", "C1", "--name", "New Name", "--var", "plan=gold"])
         .assert()
         .success()
@@ -126,7 +126,7 @@ fn update_var_keeps_the_other_stored_variables() {
     stored.variables = [("plan", "premium"), ("tier", "gold")]
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .into();
-    let fake = fake_with(FakeServer::builder().contact(BOT, stored));
+    let fake = fake_holding(stored);
     fake.contacts(&["update", "C1", "--var", "source=import"])
         .assert()
         .success();
@@ -142,7 +142,7 @@ fn update_var_keeps_the_other_stored_variables() {
 fn update_variables_from_a_file_replace_the_stored_ones_and_var_adds_to_them() {
     let mut stored = contact("C1", "Ada");
     stored.variables = [("plan".to_owned(), "premium".to_owned())].into();
-    let fake = fake_with(FakeServer::builder().contact(BOT, stored));
+    let fake = fake_holding(stored);
     let file = file_holding(r#"{"variables": {"tier": "gold"}}"#);
     let path = file.path().to_str().unwrap();
     fake.contacts(&[
@@ -165,31 +165,27 @@ fn update_variables_from_a_file_replace_the_stored_ones_and_var_adds_to_them() {
 
 #[test]
 fn update_without_fields_is_a_usage_error() {
-    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada")));
-    fake.contacts(&["update", "C1"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("nothing to update"));
+    let fake = fake_holding(contact("C1", "Ada"));
+    assert_usage_error(fake.contacts(&["update", "C1"]), "nothing to update");
 }
 
 #[test]
 fn delete_with_yes_removes_the_contact() {
-    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada")));
-    fake.contacts(&["delete", "C1", "--yes"])
-        .assert()
-        .success()
-        .stdout("{\"deleted\":true,\"id\":\"C1\"}\n");
+    let fake = fake_holding(contact("C1", "Ada"));
+    assert_eq!(
+        printed_text(fake.contacts(&["delete", "C1", "--yes"])),
+        "{\"deleted\":true,\"id\":\"C1\"}\n"
+    );
     assert!(fake.server.contact(BOT, "C1").is_none());
 }
 
 #[test]
 fn delete_without_yes_off_a_terminal_refuses_and_deletes_nothing() {
-    let fake = fake_with(FakeServer::builder().contact(BOT, contact("C1", "Ada")));
-    fake.contacts(&["delete", "C1"])
-        .write_stdin("y\n")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("pass --yes"));
+    let fake = fake_holding(contact("C1", "Ada"));
+    assert_usage_error(
+        fake.contacts(&["delete", "C1"]).write_stdin("y\n"),
+        "pass --yes",
+    );
     assert!(fake.server.contact(BOT, "C1").is_some());
 }
 

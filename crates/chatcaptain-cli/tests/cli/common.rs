@@ -24,6 +24,11 @@ pub fn fake(contacts: u64) -> Fake {
     fake_with(FakeServer::builder().seed_contacts(BOT, contacts))
 }
 
+/// A fake holding `contact` alone, in [`BOT`].
+pub fn fake_holding(contact: Contact) -> Fake {
+    fake_with(FakeServer::builder().contact(BOT, contact))
+}
+
 /// A fake from `builder`, with [`KEY`] as its key.
 pub fn fake_with(builder: FakeServerBuilder) -> Fake {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -145,6 +150,53 @@ pub fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&out.get_output().stderr).into_owned()
 }
 
+/// Asserts `text` contains each of `words` (the whole text shown when one is missing).
+pub fn assert_contains(text: &str, words: &[&str]) {
+    for word in words {
+        assert!(text.contains(word), "no `{word}` in:\n{text}");
+    }
+}
+
+/// Asserts `text` contains none of `words` (the whole text shown when one is there).
+pub fn assert_lacks(text: &str, words: &[&str]) {
+    for word in words {
+        assert!(!text.contains(word), "`{word}` in:\n{text}");
+    }
+}
+
+/// Runs `cmd`, which must exit with `code` and say `message` on stderr; answers the run, for
+/// more checks.
+pub fn assert_exits(
+    mut cmd: impl BorrowMut<Command>,
+    code: i32,
+    message: impl Into<String>,
+) -> assert_cmd::assert::Assert {
+    cmd.borrow_mut()
+        .assert()
+        .code(code)
+        .stderr(predicates::str::contains(message))
+}
+
+/// Runs `cmd`, which must be refused as a usage error (exit 2) saying `message`; answers the run,
+/// for more checks.
+pub fn assert_usage_error(
+    cmd: impl BorrowMut<Command>,
+    message: impl Into<String>,
+) -> assert_cmd::assert::Assert {
+    assert_exits(cmd, 2, message)
+}
+
+/// Runs `cmd` with a key the fake does not know: it must exit 3 with nothing on stdout and the
+/// server's 401 on stderr.
+pub fn assert_key_refused(mut cmd: impl BorrowMut<Command>) {
+    cmd.borrow_mut()
+        .env("CHATCAPTAIN_API_KEY", "not-the-key")
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicates::str::starts_with("error: 401 Unauthorized"));
+}
+
 /// Runs `cmd`, a listing without `--limit` of more than 50 records: it prints the first 50 and
 /// says so with `notice` on stderr.
 pub fn assert_stops_at_fifty(mut cmd: Command, notice: &str) {
@@ -224,6 +276,13 @@ impl Home {
             .env("XDG_CONFIG_HOME", self.xdg_config_home());
         cmd
     }
+
+    /// `chatcaptain contacts list` with this home.
+    pub fn list_contacts(&self) -> Command {
+        let mut cmd = self.cli();
+        cmd.args(["contacts", "list"]);
+        cmd
+    }
 }
 
 /// A home whose `default` profile points at `fake` with the right key (in a key file) and
@@ -231,14 +290,7 @@ impl Home {
 pub fn home_with_default(fake: &Fake, more: &str) -> Home {
     let home = Home::new();
     let key_file = home.key_file("bot1.key", KEY);
-    let mut config = profile_toml(
-        "default",
-        &[
-            ("chatbot", BOT),
-            ("key_file", key_file.to_str().unwrap()),
-            ("base_url", &fake.server.base_url()),
-        ],
-    );
+    let mut config = bot_profile("default", &key_file, &fake.server.base_url());
     config.push_str(more);
     home.write_config(&config);
     home
@@ -273,6 +325,19 @@ pub fn profile_toml(name: &str, settings: &[(&str, &str)]) -> String {
         text.push_str(&format!("{key} = {}\n", toml_string(value)));
     }
     text
+}
+
+/// A TOML table for `[profiles.NAME]` for [`BOT`], its key in `key_file`, at `base_url`.
+pub fn bot_profile(name: &str, key_file: impl AsRef<Path>, base_url: &str) -> String {
+    let key_file = key_file.as_ref().to_str().unwrap();
+    profile_toml(
+        name,
+        &[
+            ("chatbot", BOT),
+            ("key_file", key_file),
+            ("base_url", base_url),
+        ],
+    )
 }
 
 /// `value` as a TOML basic string.

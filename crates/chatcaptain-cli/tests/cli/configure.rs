@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, Home, KEY, fake, printed_records, profile_toml};
+use crate::common::{BOT, Home, KEY, assert_usage_error, fake, printed_records, profile_toml};
 
 /// `chatcaptain configure --chatbot bot1 --key-file KEY_FILE` from `home`.
 fn configure_bot1(home: &Home, key_file: &std::path::Path) -> assert_cmd::Command {
@@ -28,10 +28,7 @@ fn configure_saves_a_profile_that_the_next_run_uses() {
         ));
     let text = std::fs::read_to_string(home.config_file()).unwrap();
     assert!(!text.contains(KEY), "the key itself was saved:\n{text}");
-    assert_eq!(
-        printed_records(home.cli().args(["contacts", "list"])).len(),
-        2
-    );
+    assert_eq!(printed_records(home.list_contacts()).len(), 2);
 }
 
 #[test]
@@ -123,12 +120,7 @@ fn a_new_profile_needs_a_chatbot_and_a_key_file() {
 
 #[test]
 fn configure_without_a_setting_is_a_usage_error() {
-    Home::new()
-        .cli()
-        .arg("configure")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("nothing to configure"));
+    assert_usage_error(Home::new().cli().arg("configure"), "nothing to configure");
 }
 
 #[test]
@@ -165,13 +157,10 @@ fn configure_refuses_a_key_file_readable_by_others() {
     let home = Home::new();
     let key_file = home.key_file("bot1.key", KEY);
     chmod(&key_file, 0o644);
-    configure_bot1(&home, &key_file)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(format!(
-            "permissions 0644 for '{}' are too open",
-            key_file.display()
-        )));
+    assert_usage_error(
+        configure_bot1(&home, &key_file),
+        format!("permissions 0644 for '{}' are too open", key_file.display()),
+    );
     assert!(!home.config_file().exists());
 }
 

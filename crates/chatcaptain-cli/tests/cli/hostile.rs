@@ -1,20 +1,21 @@
 //! Contact data comes from chat end users: on a terminal it is shown, never obeyed; in CSV it
 //! cannot become a spreadsheet formula; in JSON it stays exactly what the server holds.
 
-use chatcaptain_fake::FakeServer;
+use std::collections::HashMap;
+
 use predicates::prelude::*;
 
-use crate::common::{BOT, bare, contact, fake_with, ndjson, printed_text};
+use crate::common::{Fake, bare, contact, fake_holding, ndjson, printed_text};
 
 /// Colours the table red and renames the terminal's window, if printed raw.
 const EVIL: &str = "Evil\u{1b}[31mRED\u{1b}[0m\u{1b}]0;pwned\u{7}";
 const EVIL_SHOWN: &str = "Evil\\u{1b}[31mRED\\u{1b}[0m\\u{1b}]0;pwned\\u{7}";
 
-fn hostile() -> crate::common::Fake {
+fn hostile() -> Fake {
     let mut evil = contact("EVIL1", EVIL);
     evil.email = Some("two\nlines@example.com".into());
     evil.variables = [("note".to_owned(), "bell\u{7}".to_owned())].into();
-    fake_with(FakeServer::builder().contact(BOT, evil))
+    fake_holding(evil)
 }
 
 fn assert_no_control_bytes(text: &[u8]) {
@@ -93,20 +94,32 @@ fn ndjson_and_json_keep_the_data_exactly() {
     }
 }
 
-fn formulas() -> crate::common::Fake {
-    let mut c = contact("F1", "=HYPERLINK(\"http://x.test\",\"click\")");
-    c.email = Some("@SUM(A1:A9)".into());
-    c.phone_number = Some("+4915100000999".into());
-    c.web_id = Some("-2+3+cmd|' /C calc'!A0".into());
-    c.telegram_id = Some("\t=1+1".into());
-    c.facebook_id = Some("\r=1+1".into());
-    c.instagram_id = Some("-42".into());
-    fake_with(FakeServer::builder().contact(BOT, c))
+/// Cells a spreadsheet would run as formulas, by column, as stored.
+const FORMULAS: [(&str, &str); 5] = [
+    ("name", "=HYPERLINK(\"http://x.test\",\"click\")"),
+    ("email", "@SUM(A1:A9)"),
+    ("webId", "-2+3+cmd|' /C calc'!A0"),
+    ("telegramId", "\t=1+1"),
+    ("facebookId", "\r=1+1"),
+];
+
+/// A sign and digits alone: a number to a spreadsheet, never a formula.
+const NUMBERS: [(&str, &str); 2] = [("phoneNumber", "+4915100000999"), ("instagramId", "-42")];
+
+/// A fake holding F1, whose cells are [`FORMULAS`] and [`NUMBERS`].
+fn formulas() -> Fake {
+    let mut c = serde_json::to_value(contact("F1", "")).unwrap();
+    for (column, cell) in FORMULAS.iter().chain(&NUMBERS) {
+        c[column] = (*cell).into();
+    }
+    fake_holding(serde_json::from_value(c).unwrap())
 }
 
-/// The one data row of a CSV listing, as cells by column name.
-fn csv_row(out: &[u8]) -> std::collections::HashMap<String, String> {
-    let mut reader = csv::Reader::from_reader(out);
+/// The one data row `contacts ARGS` prints as CSV from [`formulas`], as cells by column name.
+fn formulas_csv(args: &[&str]) -> HashMap<String, String> {
+    let fake = formulas();
+    let out = printed_text(fake.contacts(args));
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
     let header = reader.headers().unwrap().clone();
     let row = reader.records().next().unwrap().unwrap();
     header
@@ -118,27 +131,22 @@ fn csv_row(out: &[u8]) -> std::collections::HashMap<String, String> {
 
 #[test]
 fn csv_guards_cells_that_a_spreadsheet_would_run_as_formulas() {
-    let fake = formulas();
-    let row = csv_row(printed_text(fake.contacts(&["list", "-o", "csv"])).as_bytes());
-    assert_eq!(row["name"], "'=HYPERLINK(\"http://x.test\",\"click\")");
-    assert_eq!(row["email"], "'@SUM(A1:A9)");
-    assert_eq!(row["webId"], "'-2+3+cmd|' /C calc'!A0");
-    assert_eq!(row["telegramId"], "'\t=1+1");
-    assert_eq!(row["facebookId"], "'\r=1+1");
-    // A sign and digits alone is a number to a spreadsheet, never a formula: left as it is.
-    assert_eq!(row["phoneNumber"], "+4915100000999");
-    assert_eq!(row["instagramId"], "-42");
+    let row = formulas_csv(&["list", "-o", "csv"]);
+    for (column, stored) in FORMULAS {
+        assert_eq!(row[column], format!("'{stored}"), "{column}");
+    }
+    for (column, stored) in NUMBERS {
+        assert_eq!(row[column], stored, "{column}");
+    }
     assert_eq!(row["id"], "F1");
 }
 
 #[test]
 fn no_csv_guard_writes_cells_as_stored() {
-    let fake = formulas();
-    let row =
-        csv_row(printed_text(fake.contacts(&["list", "-o", "csv", "--no-csv-guard"])).as_bytes());
-    assert_eq!(row["name"], "=HYPERLINK(\"http://x.test\",\"click\")");
-    assert_eq!(row["email"], "@SUM(A1:A9)");
-    assert_eq!(row["telegramId"], "\t=1+1");
+    let row = formulas_csv(&["list", "-o", "csv", "--no-csv-guard"]);
+    for (column, stored) in FORMULAS.iter().chain(&NUMBERS) {
+        assert_eq!(row[*column], *stored, "{column}");
+    }
 }
 
 #[test]

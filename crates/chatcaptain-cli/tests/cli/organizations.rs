@@ -5,7 +5,6 @@ use std::collections::HashSet;
 
 use chatcaptain::api::fields;
 use chatcaptain_fake::{FakeServer, Fault, Route};
-use predicates::prelude::*;
 
 use crate::common::*;
 
@@ -68,10 +67,10 @@ fn fields_are_the_organizations_and_a_contact_field_is_a_usage_error() {
     let text = printed_text(fake.organizations(&["list", "--fields", "industry,id", "-o", "csv"]));
     assert_eq!(text.lines().next(), Some("industry,id"), "{text}");
     assert_eq!(text.lines().count(), 4, "{text}");
-    fake.organizations(&["list", "--fields", "language"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("language"));
+    assert_usage_error(
+        fake.organizations(&["list", "--fields", "language"]),
+        "language",
+    );
 }
 
 #[test]
@@ -146,16 +145,16 @@ fn create_from_flags_stores_the_organization_and_prints_it() {
 #[test]
 fn create_without_a_name_is_a_usage_error_and_creates_nothing() {
     let fake = organizations(0);
-    fake.organizations(&["create", "--industry", "Software"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--name <NAME>"));
+    assert_usage_error(
+        fake.organizations(&["create", "--industry", "Software"]),
+        "--name <NAME>",
+    );
     // The file may give the name instead; without one there either, the schema says what is missing.
     let file = file_holding(r#"{"industry": "Software"}"#);
-    fake.organizations(&["create", "--from-file", file.path().to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("\"name\" is a required property"));
+    assert_usage_error(
+        fake.organizations(&["create", "--from-file", file.path().to_str().unwrap()]),
+        "\"name\" is a required property",
+    );
     assert_eq!(fake.server.organization_count(BOT), 0);
 }
 
@@ -181,14 +180,14 @@ fn create_from_a_file_lets_flags_override_it_and_refuses_what_the_spec_does_not_
     assert_eq!(stored.website.as_deref(), Some("https://example.com"));
 
     std::fs::write(file.path(), r#"{"name": "A", "employees": 3}"#).unwrap();
-    fake.organizations(&["create", "--from-file", path])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("unknown field \"employees\""));
-    fake.organizations(&["create", "--name", "A", "--size=-1"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("size"));
+    assert_usage_error(
+        fake.organizations(&["create", "--from-file", path]),
+        "unknown field \"employees\"",
+    );
+    assert_usage_error(
+        fake.organizations(&["create", "--name", "A", "--size=-1"]),
+        "size",
+    );
     fake.organizations(&["create", "--name", "A", "--size", "many"])
         .assert()
         .code(2);
@@ -219,7 +218,8 @@ fn create_has_a_flag_per_property_of_the_spec_body_with_its_description() {
 #[test]
 fn completions_offer_the_organizations_commands_and_their_flags() {
     let text = printed_text(bare().args(["completions", "bash"]));
-    for word in ["organizations", "--phone-number", "--website", "--industry"] {
-        assert!(text.contains(word), "{word} missing");
-    }
+    assert_contains(
+        &text,
+        &["organizations", "--phone-number", "--website", "--industry"],
+    );
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use crate::common::{BOT, Home, fake, home_with_default, stdout_of};
+use crate::common::{BOT, Home, assert_usage_error, fake, home_with_default, stdout_of};
 
 /// 30 contacts in pages of 5: 7 requests (the last finds nothing new).
 const PAGED: [&str; 5] = ["list", "--all", "--page-size", "5", "--output"];
@@ -38,36 +38,32 @@ fn the_profile_gives_max_rate_and_retry_mode() {
 #[test]
 fn malformed_pacing_settings_are_usage_errors() {
     let fake = fake(1);
-    fake.contacts(&["list", "--max-rate", "0"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "positive number of requests per second",
-        ));
+    assert_usage_error(
+        fake.contacts(&["list", "--max-rate", "0"]),
+        "positive number of requests per second",
+    );
     fake.contacts(&["list", "--retry-mode", "fast"])
         .assert()
         .code(2);
-    fake.contacts(&["list"])
-        .env("CHATCAPTAIN_MAX_RATE", "lots")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("CHATCAPTAIN_MAX_RATE=lots"));
-    fake.contacts(&["list"])
-        .env("CHATCAPTAIN_RETRY_MODE", "fast")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("use standard or adaptive"));
+    assert_usage_error(
+        fake.contacts(&["list"]).env("CHATCAPTAIN_MAX_RATE", "lots"),
+        "CHATCAPTAIN_MAX_RATE=lots",
+    );
+    assert_usage_error(
+        fake.contacts(&["list"])
+            .env("CHATCAPTAIN_RETRY_MODE", "fast"),
+        "use standard or adaptive",
+    );
 }
 
 #[test]
 fn a_profile_with_a_malformed_retry_mode_names_the_file() {
     let home = Home::new();
     home.write_config("[profiles.default]\nretry_mode = \"fast\"\n");
-    home.cli()
-        .args(["contacts", "list", "--chatbot", BOT])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("config.toml"));
+    assert_usage_error(
+        home.cli().args(["contacts", "list", "--chatbot", BOT]),
+        "config.toml",
+    );
 }
 
 /// Values no pace can be kept at, as typed on a command line, in a variable and in TOML.
@@ -92,15 +88,11 @@ fn an_absurd_max_rate_is_a_usage_error_from_the_flag_the_variable_and_the_profil
             other => other,
         };
         let home = home_with_default(&fake, &format!("max_rate = {toml}\n"));
-        home.cli()
-            .args(["contacts", "list"])
-            .assert()
-            .code(2)
-            .stderr(
-                predicate::str::contains("max_rate = ")
-                    .and(predicate::str::contains("profile 'default'"))
-                    .and(range.clone()),
-            );
+        home.list_contacts().assert().code(2).stderr(
+            predicate::str::contains("max_rate = ")
+                .and(predicate::str::contains("profile 'default'"))
+                .and(range.clone()),
+        );
     }
     assert!(fake.server.requests().is_empty());
 }

@@ -6,7 +6,8 @@ use predicates::prelude::*;
 #[cfg(unix)]
 use crate::common::chmod;
 use crate::common::{
-    BOT, Fake, Home, KEY, fake, home_with_default, printed_records, profile_toml, refused_url,
+    BOT, Fake, Home, KEY, assert_exits, assert_usage_error, bot_profile, fake, home_with_default,
+    printed_records, profile_toml, refused_url,
 };
 
 /// The chatbot in the path of the requests the fake has seen, each run of one chatbot once (a
@@ -22,14 +23,26 @@ fn chatbots_asked(fake: &Fake) -> Vec<String> {
     chatbots
 }
 
+/// A fake holding one contact, and a home whose `default` profile points at it.
+fn configured() -> (Fake, Home) {
+    let fake = fake(1);
+    let home = home_with_default(&fake, "");
+    (fake, home)
+}
+
+/// Nothing was sent while `path` was too open; with `mode`, the listing goes through.
+#[cfg(unix)]
+fn assert_lists_once_fixed(fake: &Fake, home: &Home, path: &std::path::Path, mode: u32) {
+    assert!(fake.server.requests().is_empty());
+    chmod(path, mode);
+    home.list_contacts().assert().success();
+}
+
 #[test]
 fn the_default_profile_gives_key_chatbot_and_base_url() {
     let fake = fake(3);
     let home = home_with_default(&fake, "");
-    assert_eq!(
-        printed_records(home.cli().args(["contacts", "list"])).len(),
-        3
-    );
+    assert_eq!(printed_records(home.list_contacts()).len(), 3);
 }
 
 #[test]
@@ -49,24 +62,16 @@ fn profile_flag_and_variable_select_a_named_profile() {
                 ("base_url", &url)
             ]
         ),
-        profile_toml(
-            "shop",
-            &[
-                ("chatbot", BOT),
-                ("key_file", good.to_str().unwrap()),
-                ("base_url", &url)
-            ]
-        ),
+        bot_profile("shop", &good, &url),
     ));
     home.cli()
         .args(["--profile", "shop", "contacts", "list"])
         .assert()
         .success();
     // Without a name, `default`, whose key the fake refuses.
-    home.cli().args(["contacts", "list"]).assert().code(3);
-    home.cli()
+    home.list_contacts().assert().code(3);
+    home.list_contacts()
         .env("CHATCAPTAIN_PROFILE", "shop")
-        .args(["contacts", "list"])
         .assert()
         .success();
     assert_eq!(chatbots_asked(&fake), [BOT, "other", BOT]);
@@ -74,20 +79,18 @@ fn profile_flag_and_variable_select_a_named_profile() {
 
 #[test]
 fn the_chatbot_comes_from_the_flag_then_the_variable_then_the_profile() {
-    let fake = fake(1);
-    let home = home_with_default(&fake, "");
+    let (fake, home) = configured();
     // The key belongs to BOT: the other chatbots are asked, and refused (exit 3).
     home.cli()
         .env("CHATCAPTAIN_CHATBOT", "from-env")
         .args(["contacts", "list", "--chatbot", "from-flag"])
         .assert()
         .code(3);
-    home.cli()
+    home.list_contacts()
         .env("CHATCAPTAIN_CHATBOT", "from-env")
-        .args(["contacts", "list"])
         .assert()
         .code(3);
-    home.cli().args(["contacts", "list"]).assert().success();
+    home.list_contacts().assert().success();
     assert_eq!(chatbots_asked(&fake), ["from-flag", "from-env", BOT]);
 }
 
@@ -96,30 +99,18 @@ fn the_base_url_comes_from_the_flag_then_the_variable_then_the_profile() {
     let fake = fake(1);
     let home = Home::new();
     let key_file = home.key_file("bot1.key", KEY);
-    home.write_config(&profile_toml(
-        "default",
-        &[
-            ("chatbot", BOT),
-            ("key_file", key_file.to_str().unwrap()),
-            ("base_url", &refused_url()),
-        ],
-    ));
+    home.write_config(&bot_profile("default", &key_file, &refused_url()));
     // Only the fake answers: each run succeeds only if the setting that should win did.
     home.cli()
         .env("CHATCAPTAIN_BASE_URL", refused_url())
         .args(["--base-url", &fake.server.base_url(), "contacts", "list"])
         .assert()
         .success();
-    home.cli()
+    home.list_contacts()
         .env("CHATCAPTAIN_BASE_URL", fake.server.base_url())
-        .args(["contacts", "list"])
         .assert()
         .success();
-    home.cli()
-        .args(["contacts", "list"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("error sending request"));
+    assert_exits(home.list_contacts(), 1, "error sending request");
 }
 
 #[test]
@@ -130,14 +121,7 @@ fn the_key_comes_from_the_flag_then_the_variable_then_the_profile() {
     let good = home.key_file("good.key", KEY);
     let url = fake.server.base_url();
     let with_key_file = |file: &std::path::Path| {
-        home.write_config(&profile_toml(
-            "default",
-            &[
-                ("chatbot", BOT),
-                ("key_file", file.to_str().unwrap()),
-                ("base_url", &url),
-            ],
-        ));
+        home.write_config(&bot_profile("default", file, &url));
     };
     with_key_file(&wrong);
     home.cli()
@@ -145,13 +129,12 @@ fn the_key_comes_from_the_flag_then_the_variable_then_the_profile() {
         .args(["contacts", "list", "--api-key-file", good.to_str().unwrap()])
         .assert()
         .success();
-    home.cli()
+    home.list_contacts()
         .env("CHATCAPTAIN_API_KEY", KEY)
-        .args(["contacts", "list"])
         .assert()
         .success();
     with_key_file(&good);
-    home.cli().args(["contacts", "list"]).assert().success();
+    home.list_contacts().assert().success();
 }
 
 #[test]
@@ -159,14 +142,7 @@ fn a_profile_named_by_the_flag_comes_before_the_variables() {
     let fake = fake(1);
     let home = Home::new();
     let key_file = home.key_file("shop.key", KEY);
-    home.write_config(&profile_toml(
-        "shop",
-        &[
-            ("chatbot", BOT),
-            ("key_file", key_file.to_str().unwrap()),
-            ("base_url", &fake.server.base_url()),
-        ],
-    ));
+    home.write_config(&bot_profile("shop", &key_file, &fake.server.base_url()));
     let leftovers = [
         ("CHATCAPTAIN_API_KEY", "not-the-key".to_owned()),
         ("CHATCAPTAIN_BASE_URL", refused_url()),
@@ -179,13 +155,13 @@ fn a_profile_named_by_the_flag_comes_before_the_variables() {
         .success();
     assert_eq!(chatbots_asked(&fake), [BOT]);
     // Named by the variable, the profile comes after the other variables, as in the AWS CLI.
-    home.cli()
-        .envs(leftovers)
-        .env("CHATCAPTAIN_PROFILE", "shop")
-        .args(["contacts", "list"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("error sending request"));
+    assert_exits(
+        home.list_contacts()
+            .envs(leftovers)
+            .env("CHATCAPTAIN_PROFILE", "shop"),
+        1,
+        "error sending request",
+    );
 }
 
 #[test]
@@ -210,9 +186,8 @@ fn an_unknown_profile_is_an_error_listing_the_profiles_and_the_file() {
 #[test]
 fn an_unknown_profile_without_a_config_file_says_how_to_create_it() {
     let home = Home::new();
-    home.cli()
+    home.list_contacts()
         .env("CHATCAPTAIN_PROFILE", "shop")
-        .args(["contacts", "list"])
         .assert()
         .code(2)
         .stderr(
@@ -230,8 +205,7 @@ fn an_unknown_profile_without_a_config_file_says_how_to_create_it() {
 fn a_malformed_config_file_is_an_error_naming_the_file_and_the_line() {
     let home = Home::new();
     let file = home.write_config("[profiles.default]\nchatbot = \"bot1\"\nkey_file = /no/quotes\n");
-    home.cli()
-        .args(["contacts", "list"])
+    home.list_contacts()
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(format!(
@@ -248,8 +222,7 @@ fn a_key_written_into_the_config_file_is_refused_and_not_printed() {
         &[("chatbot", BOT), ("api_key", KEY)],
     ));
     let out = home
-        .cli()
-        .args(["contacts", "list"])
+        .list_contacts()
         .assert()
         .code(2)
         .stderr(predicate::str::contains("line 3").and(predicate::str::contains("api_key")));
@@ -260,53 +233,37 @@ fn a_key_written_into_the_config_file_is_refused_and_not_printed() {
 fn a_relative_key_file_is_found_next_to_the_config_file() {
     let fake = fake(1);
     let home = Home::new();
-    let config = home.write_config(&profile_toml(
-        "default",
-        &[
-            ("chatbot", BOT),
-            ("key_file", "bot1.key"),
-            ("base_url", &fake.server.base_url()),
-        ],
-    ));
+    let config = home.write_config(&bot_profile("default", "bot1.key", &fake.server.base_url()));
     let key_file = home.key_file("bot1.key", KEY);
     std::fs::rename(&key_file, config.with_file_name("bot1.key")).unwrap();
-    home.cli().args(["contacts", "list"]).assert().success();
+    home.list_contacts().assert().success();
 }
 
 #[test]
 fn without_xdg_config_home_the_config_is_in_dot_config_under_home() {
-    let fake = fake(1);
-    let home = home_with_default(&fake, "");
+    let (_fake, home) = configured();
     let dot_config = home.path().join(".config");
     std::fs::rename(home.xdg_config_home(), &dot_config).unwrap();
-    home.cli()
+    home.list_contacts()
         .env_remove("XDG_CONFIG_HOME")
-        .args(["contacts", "list"])
         .assert()
         .success();
     // A relative XDG_CONFIG_HOME is invalid, and ignored as the XDG spec says.
-    home.cli()
+    home.list_contacts()
         .env("XDG_CONFIG_HOME", "relative/dir")
-        .args(["contacts", "list"])
         .assert()
         .success();
 }
 
 #[test]
 fn chatcaptain_config_dir_moves_the_config_and_wins_over_xdg_config_home() {
-    let fake = fake(1);
-    let home = home_with_default(&fake, "");
+    let (_fake, home) = configured();
     let moved = home.path().join("moved");
     std::fs::rename(home.config_file().parent().unwrap(), &moved).unwrap();
     // Without the variable, XDG_CONFIG_HOME holds no config: no profile, so no chatbot.
-    home.cli()
-        .args(["contacts", "list"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("chatbot"));
-    home.cli()
+    assert_usage_error(home.list_contacts(), "chatbot");
+    home.list_contacts()
         .env("CHATCAPTAIN_CONFIG_DIR", &moved)
-        .args(["contacts", "list"])
         .assert()
         .success();
     // `configure` writes there too, and nothing under XDG_CONFIG_HOME.
@@ -332,21 +289,16 @@ fn chatcaptain_config_dir_moves_the_config_and_wins_over_xdg_config_home() {
 #[cfg(unix)]
 #[test]
 fn a_profiles_key_file_readable_by_others_is_refused_naming_the_profile() {
-    let fake = fake(1);
-    let home = home_with_default(&fake, "");
+    let (fake, home) = configured();
     let key_file = home.path().join("bot1.key");
     chmod(&key_file, 0o644);
     let path = key_file.display();
-    home.cli()
-        .args(["contacts", "list"])
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains(format!(
-                "permissions 0644 for '{path}' are too open; run chmod 600 {path}"
-            ))
-            .and(predicate::str::contains("profile 'default'")),
-        );
+    home.list_contacts().assert().code(2).stderr(
+        predicate::str::contains(format!(
+            "permissions 0644 for '{path}' are too open; run chmod 600 {path}"
+        ))
+        .and(predicate::str::contains("profile 'default'")),
+    );
     assert!(fake.server.requests().is_empty());
 }
 
@@ -369,14 +321,10 @@ fn a_missing_chatbot_says_where_one_can_come_from() {
 #[cfg(unix)]
 fn assert_refused_as_too_open(home: &Home, path: &std::path::Path, mode: u32) {
     let shown = path.display();
-    home.cli()
-        .args(["contacts", "list"])
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains(format!("permissions {mode:04o} for '{shown}'"))
-                .and(predicate::str::contains(format!("run chmod go-w {shown}"))),
-        );
+    home.list_contacts().assert().code(2).stderr(
+        predicate::str::contains(format!("permissions {mode:04o} for '{shown}'"))
+            .and(predicate::str::contains(format!("run chmod go-w {shown}"))),
+    );
 }
 
 // The tests run as whoever runs cargo, so they cannot make a file another user's (only root could,
@@ -384,24 +332,20 @@ fn assert_refused_as_too_open(home: &Home, path: &std::path::Path, mode: u32) {
 #[cfg(unix)]
 #[test]
 fn a_config_file_others_or_the_group_can_write_is_refused_and_nothing_is_sent() {
-    let fake = fake(1);
-    let home = home_with_default(&fake, "");
+    let (fake, home) = configured();
     let file = home.config_file();
     for mode in [0o666, 0o646, 0o664, 0o620] {
         chmod(&file, mode);
         assert_refused_as_too_open(&home, &file, mode);
     }
-    assert!(fake.server.requests().is_empty());
-    chmod(&file, 0o644);
-    home.cli().args(["contacts", "list"]).assert().success();
+    assert_lists_once_fixed(&fake, &home, &file, 0o644);
 }
 
 #[cfg(unix)]
 #[test]
 fn a_config_file_in_a_directory_others_can_write_is_refused() {
     // Whoever can write the directory can put another config.toml in the file's place.
-    let fake = fake(1);
-    let home = home_with_default(&fake, "");
+    let (fake, home) = configured();
     let dir = home.config_file().parent().unwrap().to_owned();
     chmod(&dir, 0o777);
     assert_refused_as_too_open(&home, &dir, 0o777);
@@ -411,23 +355,20 @@ fn a_config_file_in_a_directory_others_can_write_is_refused() {
         .assert()
         .code(2);
     home.cli().args(["configure", "list"]).assert().code(2);
-    assert!(fake.server.requests().is_empty());
-    chmod(&dir, 0o755);
-    home.cli().args(["contacts", "list"]).assert().success();
+    assert_lists_once_fixed(&fake, &home, &dir, 0o755);
 }
 
 #[cfg(unix)]
 #[test]
 fn a_linked_config_file_is_checked_where_it_really_is() {
-    let fake = fake(1);
-    let home = home_with_default(&fake, "");
+    let (fake, home) = configured();
     let file = home.config_file();
     let elsewhere = home.path().join("dotfiles");
     std::fs::create_dir(&elsewhere).unwrap();
     let real = elsewhere.join("config.toml");
     std::fs::rename(&file, &real).unwrap();
     std::os::unix::fs::symlink(&real, &file).unwrap();
-    home.cli().args(["contacts", "list"]).assert().success();
+    home.list_contacts().assert().success();
     let sent = fake.server.requests().len();
     chmod(&elsewhere, 0o757);
     assert_refused_as_too_open(&home, &elsewhere, 0o757);

@@ -1,6 +1,6 @@
 //! The help and usage text: what `--help` and a usage error say about each command.
 
-use crate::common::{bare, stderr_of};
+use crate::common::{assert_contains, assert_lacks, bare, stderr_of};
 
 /// Every command that takes arguments, as words after `chatcaptain`.
 const COMMANDS: &[&[&str]] = &[
@@ -102,10 +102,7 @@ fn without_a_chatbot_no_usage_line_shows_optional_arguments_as_required() {
         .code(2);
     let stderr = stderr_of(&out);
     assert!(stderr.starts_with("error: no chatbot: "), "{stderr}");
-    assert!(
-        !stderr.contains("<N>") && !stderr.contains("<URL>"),
-        "{stderr}"
-    );
+    assert_lacks(&stderr, &["<N>", "<URL>"]);
 }
 
 #[test]
@@ -145,15 +142,16 @@ fn a_usage_error_shows_the_commands_usage_line_not_the_arguments_given() {
 #[test]
 fn long_help_documents_where_each_setting_comes_from() {
     let text = help(&[]);
-    for line in [
-        "API key     --api-key-file  CHATCAPTAIN_API_KEY     key_file    (none)",
-        "chatbot     --chatbot       CHATCAPTAIN_CHATBOT     chatbot     (none)",
-        "max rate    --max-rate      CHATCAPTAIN_MAX_RATE    max_rate    (none: the server's 429s)",
-        "retry mode  --retry-mode    CHATCAPTAIN_RETRY_MODE  retry_mode  standard",
-        "profile     --profile       CHATCAPTAIN_PROFILE                 default, if configured",
-        "$XDG_CONFIG_HOME/chatcaptain/config.toml",
-        "--fields id,name,email",
-    ] {
-        assert!(text.contains(line), "{line:?} missing from\n{text}");
-    }
+    assert_contains(
+        &text,
+        &[
+            "API key     --api-key-file  CHATCAPTAIN_API_KEY     key_file    (none)",
+            "chatbot     --chatbot       CHATCAPTAIN_CHATBOT     chatbot     (none)",
+            "max rate    --max-rate      CHATCAPTAIN_MAX_RATE    max_rate    (none: the server's 429s)",
+            "retry mode  --retry-mode    CHATCAPTAIN_RETRY_MODE  retry_mode  standard",
+            "profile     --profile       CHATCAPTAIN_PROFILE                 default, if configured",
+            "$XDG_CONFIG_HOME/chatcaptain/config.toml",
+            "--fields id,name,email",
+        ],
+    );
 }

@@ -62,8 +62,7 @@ fn the_same_command_again_finishes_an_incomplete_contact_without_creating_it_aga
 
 #[test]
 fn an_unknown_line_of_the_rejects_is_reported_again_not_sent() {
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let rejects_in = dir.file(
         "rejects.ndjson",
         r#"{"line":3,"outcome":"unknown","error":"lost","record":{"language":"EN","name":"maybe"}}

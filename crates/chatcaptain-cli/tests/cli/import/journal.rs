@@ -10,8 +10,7 @@ use super::*;
 
 #[test]
 fn a_journal_reused_with_another_file_creates_that_files_records() {
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let journal = dir.path("shared.journal");
     let first = dir.file("first.ndjson", &records("first", 3));
     let second = dir.file("second.ndjson", &records("second", 3));
@@ -44,8 +43,7 @@ fn records_the_server_rejected_are_sent_again_by_the_same_command() {
 
 #[test]
 fn a_fixed_line_and_an_inserted_line_are_created_and_nothing_else_twice() {
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let a = r#"{"language":"EN","name":"a"}"#;
     let c = r#"{"language":"EN","name":"c"}"#;
     let input = dir.file("in.ndjson", &format!("{a}\n{{\"name\":\"b\"}}\n{c}\n"));
@@ -65,8 +63,7 @@ fn a_fixed_line_and_an_inserted_line_are_created_and_nothing_else_twice() {
 
 #[test]
 fn identical_records_are_counted_so_each_occurrence_is_created_once() {
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let twin = r#"{"language":"EN","name":"twin"}"#;
     let input = dir.file("in.ndjson", &format!("{twin}\n{twin}\n"));
     import(&fake, &dir, &[arg(&input)]).assert().success();
@@ -82,8 +79,7 @@ fn identical_records_are_counted_so_each_occurrence_is_created_once() {
 
 #[test]
 fn a_journal_of_another_chatbot_or_server_is_refused() {
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let journal = dir.path("import.journal");
     let input = dir.file("in.ndjson", &records("r", 2));
     let args = [arg(&input), "--journal", arg(&journal)];
@@ -106,8 +102,7 @@ fn a_journal_of_another_chatbot_or_server_is_refused() {
 
 #[test]
 fn a_journal_keyed_by_line_numbers_is_refused() {
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let journal = dir.file(
         "old.journal",
         "{\"line\":1,\"state\":\"created\",\"id\":\"X\"}\n",
@@ -122,8 +117,7 @@ fn a_journal_keyed_by_line_numbers_is_refused() {
 
 #[test]
 fn the_same_command_again_creates_nothing_and_no_journal_imports_again_on_purpose() {
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let input = dir.file("in.ndjson", &records("r", 3));
     import(&fake, &dir, &[arg(&input)]).assert().success();
     assert_eq!(dir.journals().len(), 1, "a journal in the state directory");
@@ -145,8 +139,7 @@ fn the_same_command_again_creates_nothing_and_no_journal_imports_again_on_purpos
 
 #[test]
 fn stdin_again_resumes_from_the_journal_its_first_records_name_even_after_a_fix() {
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let mut text = records("r", 20);
     text = text.replacen("\"language\":\"EN\",\"name\":\"r2\"", "\"name\":\"r2\"", 1);
     import(&fake, &dir, &["-"])
@@ -191,8 +184,7 @@ fn a_second_import_on_a_journal_in_use_fails_at_once() {
 
 #[test]
 fn a_journal_line_cut_by_a_crash_leaves_its_record_in_flight_and_the_next_entry_on_its_own_line() {
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let journal = dir.path("import.journal");
     let input = dir.file("in.ndjson", &records("r", 3));
     let args = [arg(&input), "--journal", arg(&journal), "--parallel", "1"];

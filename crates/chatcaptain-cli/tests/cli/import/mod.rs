@@ -52,6 +52,11 @@ impl Dir {
     }
 }
 
+/// A fake whose [`BOT`] has no contacts yet, and a directory for the import's files.
+pub fn empty_chatbot() -> (Fake, Dir) {
+    (fake(0), Dir::new())
+}
+
 /// `chatcaptain contacts import ARGS --chatbot bot1` with the state directory in `dir`.
 pub fn import(fake: &Fake, dir: &Dir, args: &[&str]) -> assert_cmd::Command {
     let mut cmd = fake.cli();
@@ -151,8 +156,7 @@ pub fn assert_stderr_says(out: &assert_cmd::assert::Assert, text: &str) {
 /// Imports `text`, as the file `name`, into an empty [`BOT`]; some of its records are refused, so
 /// the run exits 1. Answers the fake, the records reported created and the rejects file's lines.
 fn import_partly(name: &str, text: &str) -> (Fake, Vec<Value>, Vec<Value>) {
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let input = dir.file(name, text);
     let rejects_file = dir.path("rejects.ndjson");
     let out = import_with_rejects(&fake, &dir, &input, &rejects_file)
@@ -289,8 +293,7 @@ fn the_first_request_goes_out_while_stdin_is_still_open() {
     use std::io::Write;
     use std::process::Stdio;
 
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let mut child = import_process(&fake, &dir, &["-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -313,8 +316,7 @@ fn the_first_request_goes_out_while_stdin_is_still_open() {
 
 #[test]
 fn rejects_naming_the_input_is_refused_before_the_input_is_emptied() {
-    let fake = fake(0);
-    let dir = Dir::new();
+    let (fake, dir) = empty_chatbot();
     let input = dir.file("in.ndjson", &records("r", 2));
     let out = import_with_rejects(&fake, &dir, &input, &input)
         .assert()
