@@ -8,44 +8,7 @@ use super::operations::diff;
 use crate::spec::Spec;
 
 /// One operation that both sends (`id`, `limit`, body `NewThing`) and receives (`Thing`).
-const BASE: &str = r#"openapi: 3.0.3
-info: {title: t, version: 1.0.0}
-paths:
-  /v1/things/{id}:
-    post:
-      operationId: putThing
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-        - {name: limit, in: query, required: false, schema: {type: integer, format: int32, minimum: 1, maximum: 100}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/NewThing'}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Thing'}
-components:
-  schemas:
-    NewThing:
-      type: object
-      required: [name]
-      properties:
-        name: {type: string}
-        color: {type: string, enum: [red, blue]}
-        note: {type: string, nullable: true}
-    Thing:
-      type: object
-      required: [id]
-      properties:
-        id: {type: string}
-        size: {type: integer, format: int32}
-        color: {type: string, enum: [red, blue]}
-        tags: {type: array, items: {type: string}}
-"#;
+const BASE: &str = include_str!("../../tests/fixtures/wire_base.yaml");
 
 fn api(text: &str) -> Api {
     Api::from_spec(&Spec::from_text(Path::new("fixture.yaml"), text.to_owned()).unwrap())

@@ -8,47 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A small spec that lints clean; tests break one thing in it.
-pub const MINIMAL: &str = r#"openapi: 3.0.3
-info:
-  title: t
-  version: 1.0.0
-paths:
-  /v1/things/{id}:
-    get:
-      operationId: getThing
-      summary: Get a thing
-      tags: [things]
-      parameters:
-        - name: id
-          in: path
-          required: true
-          description: The id.
-          schema:
-            type: string
-          example: abc
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema:
-                $ref: '#/components/schemas/Thing'
-components:
-  schemas:
-    Thing:
-      type: object
-      description: A thing.
-      properties:
-        id:
-          type: string
-          description: The id.
-          example: abc
-        size:
-          type: integer
-          minimum: 0
-          description: How big.
-          example: 3
-"#;
+pub const MINIMAL: &str = include_str!("../fixtures/minimal.yaml");
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -6,24 +6,7 @@ use crate::both_levels::DIFF_BASE;
 use crate::common::{MINIMAL, assert_contains, stderr};
 
 /// Valid OpenAPI 3.0 that progenitor cannot generate: the operation has no operationId.
-const NO_OPERATION_ID: &str = r#"openapi: 3.0.3
-info: {title: t, version: 1.0.0}
-paths:
-  /v1/things:
-    get:
-      parameters:
-        - {name: limit, in: query, schema: {type: integer}}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  id: {type: string}
-                  size: {type: integer}
-"#;
+const NO_OPERATION_ID: &str = include_str!("../fixtures/no_operation_id.yaml");
 
 #[test]
 fn a_side_progenitor_cannot_generate_gets_the_wire_verdict_and_says_why_the_rust_api_was_not() {

@@ -5,53 +5,7 @@ use crate::common::{stderr, stdout};
 
 /// One operation that sends (`id`, `sort`, `limit`, body `NewThing`) and receives (`Thing`, with
 /// an enum), with a security scheme, a map, a `$ref` property and an `allOf`.
-pub(crate) const DIFF_BASE: &str = r#"openapi: 3.0.3
-info: {title: t, version: 1.0.0}
-security: [{key: []}]
-paths:
-  /v1/things/{id}:
-    put:
-      operationId: putThing
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-        - {name: sort, in: query, schema: {type: string, enum: [asc, desc]}}
-        - {name: limit, in: query, schema: {type: integer, format: int32, default: 10}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/NewThing'}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Thing'}
-components:
-  securitySchemes:
-    key: {type: apiKey, in: header, name: x-key}
-  schemas:
-    NewThing:
-      type: object
-      required: [name]
-      properties:
-        name: {type: string}
-        tags: {type: array, items: {type: string}}
-        origin: {allOf: [{$ref: '#/components/schemas/Owner'}]}
-    Thing:
-      type: object
-      required: [id]
-      properties:
-        id: {type: string}
-        size: {type: integer}
-        labels: {type: object, additionalProperties: {type: string}}
-        owner: {$ref: '#/components/schemas/Owner'}
-        status: {type: string, enum: [open, closed]}
-    Owner:
-      type: object
-      properties:
-        name: {type: string}
-"#;
+pub(crate) const DIFF_BASE: &str = include_str!("../fixtures/diff_base.yaml");
 
 pub(crate) fn diff_base_with(from: &str, to: &str) -> String {
     assert!(
