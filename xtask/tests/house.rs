@@ -352,3 +352,46 @@ fn a_circle_is_seen_and_a_re_export_is_not() {
         .collect();
     assert_eq!(names, [["a", "b"]]);
 }
+
+/// The README's layout table is where a newcomer learns the rooms: each file or folder a row
+/// names (`client.rs`, `paging/`, `src/hooks.rs`) must exist, relative to the row's path or its
+/// `src/`, so a move that forgets the table fails here.
+#[test]
+fn every_room_the_readme_layout_table_names_exists() {
+    let root = workspace_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for row in readme
+        .lines()
+        .filter(|l| l.starts_with("| `crates/") || l.starts_with("| `xtask/"))
+    {
+        let mut cells = row.split(" | ");
+        let base = cells
+            .next()
+            .unwrap()
+            .trim_start_matches("| ")
+            .trim_matches('`');
+        let rest: String = cells.collect::<Vec<_>>().join(" | ");
+        for (i, name) in rest.split('`').enumerate() {
+            let room =
+                i % 2 == 1 && (name.ends_with(".rs") || name.ends_with('/')) && !name.contains(' ');
+            if !room {
+                continue;
+            }
+            checked += 1;
+            let base = root.join(base);
+            if !base.join(name).exists() && !base.join("src").join(name).exists() {
+                missing.push(format!("{name} (in the row of {})", base.display()));
+            }
+        }
+    }
+    assert!(
+        checked > 20,
+        "read only {checked} rooms from the README's layout table"
+    );
+    assert!(
+        missing.is_empty(),
+        "the README's layout table names rooms that are not there: {missing:#?}"
+    );
+}
