@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use chatcaptain::{Error, NewContact};
 use chatcaptain_fake::{FakeServer, Fault, Route};
-use common::fake::{FAKE_KEY, builder_for, fake_client};
+use common::fake::{FAKE_KEY, builder_for, empty_fake, fake_client};
 use common::traced::Events;
 use common::{BOT, builder_at_port, closed_port};
 use wiremock::matchers::method;
@@ -293,11 +293,7 @@ async fn a_delete_whose_retry_finds_the_contact_gone_is_ok_true() {
 
 #[tokio::test]
 async fn a_404_on_the_first_delete_attempt_stays_an_error() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .chatbot(BOT)
-        .start()
-        .await;
+    let server = empty_fake().await;
     let err = within(fake_client(&server).contacts(BOT).delete("nobody"))
         .await
         .unwrap_err();
