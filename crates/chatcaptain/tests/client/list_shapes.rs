@@ -71,9 +71,7 @@ async fn list_learns_the_maximum_of_a_server_that_refuses_a_larger_limit() {
 async fn list_fails_rather_than_ending_ok_when_a_cap_hides_ties() {
     // 150 contacts share one second; the server answers at most 100: no cursor on `created`
     // can page them, and the older ones must not be reported as the end either.
-    let mut data: Vec<_> = (0..150)
-        .map(|i| contact(&format!("t{i:03}"), at(10)))
-        .collect();
+    let mut data = tied_at(at(10), 150, "t");
     data.extend(contacts_one_second_apart(5));
     let shape = ListShape::spec().limit_cap(100);
     let result = list_through(&data, shape, 100).await.result;

@@ -112,6 +112,20 @@ pub fn ids(contacts: &[Contact]) -> Vec<String> {
     contacts.iter().map(|c| c.id.clone()).collect()
 }
 
+/// The ids of `first`, then of `rest`: what a listing and its resumption yielded together.
+pub fn ids_then(first: &[Contact], rest: &[Contact]) -> Vec<String> {
+    ids(first).into_iter().chain(ids(rest)).collect()
+}
+
+/// A tie: `n` contacts created at one `instant`, `{prefix}0`, `{prefix}1`, … numbered at one
+/// width, so that their ids sort as they count.
+pub fn tied_at(instant: DateTime<Utc>, n: usize, prefix: &str) -> Vec<Contact> {
+    let width = n.saturating_sub(1).to_string().len();
+    (0..n)
+        .map(|i| contact(&format!("{prefix}{i:0width$}"), instant))
+        .collect()
+}
+
 /// Ids newest first, as the list operation orders them.
 pub fn ids_newest_first(contacts: &[Contact]) -> Vec<String> {
     let mut sorted = contacts.to_vec();
