@@ -74,11 +74,9 @@ async fn list_fails_rather_than_ending_ok_when_a_cap_hides_ties() {
     let mut data = tied_at(at(10), 150, "t");
     data.extend(contacts_one_second_apart(5));
     let shape = ListShape::spec().limit_cap(100);
-    let result = list_through(&data, shape, 100).await.result;
-    assert!(
-        matches!(result, Err(Error::PaginationStalled(_))),
-        "{result:?}"
-    );
+    list_through(&data, shape, 100)
+        .await
+        .assert_error(|e| matches!(e, Error::PaginationStalled(_)));
 }
 
 #[tokio::test]
@@ -98,13 +96,9 @@ async fn list_of_millisecond_data_steps_one_millisecond_past_a_whole_second_boun
 #[tokio::test]
 async fn list_fails_on_a_server_that_lists_oldest_first() {
     let shape = ListShape::spec().oldest_first(true);
-    let result = list_through(&contacts_one_second_apart(250), shape, 100)
+    list_through(&contacts_one_second_apart(250), shape, 100)
         .await
-        .result;
-    assert!(
-        matches!(result, Err(Error::PaginationInconsistent(_))),
-        "{result:?}"
-    );
+        .assert_error(|e| matches!(e, Error::PaginationInconsistent(_)));
 }
 
 #[tokio::test]
@@ -113,11 +107,9 @@ async fn list_fails_on_a_server_in_insertion_order_with_a_back_dated_contact() {
     // Imported last with an old creation time: first in insertion order, oldest by time.
     data.push(contact("imported", at(-1000)));
     let shape = ListShape::spec().insertion_order(true);
-    let result = list_through(&data, shape, 100).await.result;
-    assert!(
-        matches!(result, Err(Error::PaginationInconsistent(_))),
-        "{result:?}"
-    );
+    list_through(&data, shape, 100)
+        .await
+        .assert_error(|e| matches!(e, Error::PaginationInconsistent(_)));
 }
 
 #[tokio::test]

@@ -93,11 +93,7 @@ async fn list_with_ties_at_millisecond_precision_yields_each_contact_once() {
 async fn list_whose_cursor_does_not_advance_fails_instead_of_looping() {
     let shape = ListShape::spec().ignore_token(true);
     let listed = list_through(&contacts_one_second_apart(10), shape, 3).await;
-    let result = listed.result;
-    assert!(
-        matches!(result, Err(Error::PaginationInconsistent(_))),
-        "{result:?}"
-    );
+    listed.assert_error(|e| matches!(e, Error::PaginationInconsistent(_)));
     assert_eq!(listed.requests.len(), 2);
 }
 
@@ -106,11 +102,7 @@ async fn list_with_more_ties_than_the_servers_maximum_limit_fails_as_stalled() {
     let data = tied_at(at(0), 1001, "t");
     let shape = ListShape::spec().max_limit(1000);
     let listed = list_through(&data, shape, 1000).await;
-    let result = listed.result;
-    assert!(
-        matches!(result, Err(Error::PaginationStalled(_))),
-        "{result:?}"
-    );
+    listed.assert_error(|e| matches!(e, Error::PaginationStalled(_)));
 }
 
 #[tokio::test]
@@ -210,11 +202,7 @@ async fn list_with_more_than_a_thousand_ties_pages_through_a_server_without_that
 #[tokio::test]
 async fn list_with_invalid_page_size_fails_without_a_request() {
     let listed = list_through(&contacts_one_second_apart(3), ListShape::spec(), 0).await;
-    let result = listed.result;
-    assert!(
-        matches!(result, Err(Error::InvalidArgument(_))),
-        "{result:?}"
-    );
+    listed.assert_error(|e| matches!(e, Error::InvalidArgument(_)));
     assert!(listed.requests.is_empty());
 }
 

@@ -180,6 +180,14 @@ impl Listed {
             Err(e) => panic!("the listing failed: {e}"),
         }
     }
+
+    /// Asserts that the listing ended with an error `expected` accepts.
+    pub fn assert_error(&self, expected: impl Fn(&chatcaptain::Error) -> bool) {
+        match &self.result {
+            Err(e) if expected(e) => {}
+            other => panic!("not the error expected: {other:?}"),
+        }
+    }
 }
 
 /// Lists all of `contacts` `page_size` at a time from a fake of `shape`: the setting up and
