@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use chatcaptain_api::types;
+use chatcaptain_api::types::{self, ContactResponse};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 
@@ -65,16 +65,14 @@ impl Contacts {
     pub async fn create(&self, contact: NewContact) -> Result<Contact, Error> {
         let bot = self.bot()?;
         let body = types::NewContact::from(contact);
-        let response = self
-            .send(Operation::CreateContact, |api| {
-                api.create_contact()
-                    .chatbot_id(bot)
-                    .body(body.clone())
-                    .send()
-                    .boxed()
-            })
-            .await?;
-        unwrap_contact(response)
+        self.send_for_contact(Operation::CreateContact, |api| {
+            api.create_contact()
+                .chatbot_id(bot)
+                .body(body.clone())
+                .send()
+                .boxed()
+        })
+        .await
     }
 
     /// Sends `operation`, built by `send` for every attempt, for this chatbot; its errors name
@@ -91,19 +89,25 @@ impl Contacts {
             .map_err(|e| e.in_chatbot(bot))
     }
 
+    /// Sends `operation` as [`send`](Self::send) does, for an answer that carries one contact.
+    async fn send_for_contact<F>(&self, operation: Operation, send: F) -> Result<Contact, Error>
+    where
+        F: for<'a> Fn(&'a chatcaptain_api::Client) -> BoxFuture<'a, ApiResult<ContactResponse>>,
+    {
+        unwrap_contact(self.send(operation, send).await?)
+    }
+
     /// Fetches one contact.
     pub async fn get(&self, id: &str) -> Result<Contact, Error> {
         let (bot, id) = (self.bot()?, contact_id(id)?);
-        let response = self
-            .send(Operation::GetContact, |api| {
-                api.get_contact()
-                    .chatbot_id(bot)
-                    .contact_id(id)
-                    .send()
-                    .boxed()
-            })
-            .await?;
-        unwrap_contact(response)
+        self.send_for_contact(Operation::GetContact, |api| {
+            api.get_contact()
+                .chatbot_id(bot)
+                .contact_id(id)
+                .send()
+                .boxed()
+        })
+        .await
     }
 
     /// Changes the given fields of a contact and returns it as stored.
@@ -123,17 +127,15 @@ impl Contacts {
         }
         // The generated types are #[non_exhaustive]: built with their builders.
         let body = types::UpdateContactRequest::builder().contact(contact);
-        let response = self
-            .send(Operation::UpdateContact, |api| {
-                api.update_contact()
-                    .chatbot_id(bot)
-                    .contact_id(id)
-                    .body(body.clone())
-                    .send()
-                    .boxed()
-            })
-            .await?;
-        unwrap_contact(response)
+        self.send_for_contact(Operation::UpdateContact, |api| {
+            api.update_contact()
+                .chatbot_id(bot)
+                .contact_id(id)
+                .body(body.clone())
+                .send()
+                .boxed()
+        })
+        .await
     }
 
     /// Deletes a contact: `Ok(true)` when it is gone, `Ok(false)` when the server says it
@@ -198,7 +200,7 @@ fn contact_id(id: &str) -> Result<&str, Error> {
     path_segment("contact id", id)
 }
 
-fn unwrap_contact(mut response: types::ContactResponse) -> Result<Contact, Error> {
+fn unwrap_contact(mut response: ContactResponse) -> Result<Contact, Error> {
     match response.contact.take() {
         Some(contact) => Ok(contact),
         None => Err(crate::transport::envelope::missing_field(

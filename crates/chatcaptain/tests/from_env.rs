@@ -3,9 +3,10 @@
 //! environment of a running process is unsafe since edition 2024, and the workspace forbids
 //! unsafe code.
 
-use std::process::Command;
-
 use chatcaptain::{API_KEY_ENV, BASE_URL_ENV, Client, DEFAULT_BASE_URL, Error};
+
+#[path = "support/child.rs"]
+mod child;
 
 /// Names the case a child process checks; unset in the parent.
 const CASE: &str = "CHATCAPTAIN_TEST_FROM_ENV_CASE";
@@ -47,24 +48,14 @@ fn check(case: &str) {
 
 /// Runs this test again in a child process with `env` (`None`: removed) and `case`.
 fn run_child(case: &str, env: &[(&str, Option<&str>)]) {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", TEST, "--test-threads=1"])
-        .env(CASE, case);
+    let mut cmd = child::rerun(TEST, CASE, case);
     for (name, value) in env {
         match value {
             Some(value) => cmd.env(name, value),
             None => cmd.env_remove(name),
         };
     }
-    let output = cmd.output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "case {case} with {env:?}:\n{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    // The child ran the test rather than filtering it out.
-    assert!(stdout.contains("1 passed"), "case {case}: {stdout}");
+    child::assert_passed(&cmd.output().unwrap(), &format!("case {case} with {env:?}"));
 }
 
 #[test]

@@ -12,6 +12,8 @@ use reqwest::Method;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
+#[path = "support/child.rs"]
+mod child;
 #[path = "support/tls.rs"]
 mod tls;
 
@@ -37,9 +39,7 @@ const PROXY_VARIABLES: [&str; 8] = [
 /// Runs this test again in a child process with `env` (the proxy variables, and where the
 /// servers are) and `case`; it fails when the child's checks do.
 async fn run_child(case: &str, env: Vec<(&'static str, String)>) {
-    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", TEST, "--test-threads=1"])
-        .env(CASE, case);
+    let mut cmd = child::rerun(TEST, CASE, case);
     for name in PROXY_VARIABLES {
         cmd.env_remove(name);
     }
@@ -47,14 +47,7 @@ async fn run_child(case: &str, env: Vec<(&'static str, String)>) {
     let output = tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "case {case}:\n{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    // The child ran the test rather than filtering it out.
-    assert!(stdout.contains("1 passed"), "case {case}: {stdout}");
+    child::assert_passed(&output, &format!("case {case}"));
 }
 
 /// The child's side: the calls of one case, with the environment it was started with.

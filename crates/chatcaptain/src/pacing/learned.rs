@@ -277,6 +277,17 @@ mod tests {
         now
     }
 
+    /// A pace that granted `per_second` answers a second for `seconds`, then met a 429: the
+    /// pace, the instant of the 429, and the rate the 429 cut it to.
+    fn cut_after(per_second: u32, seconds: u32) -> (Adaptive, Instant, f64) {
+        let start = Instant::now();
+        let mut a = Adaptive::new(start);
+        let now = granted(&mut a, start, per_second, seconds);
+        a.throttled(now, now);
+        let cut = a.rate().unwrap();
+        (a, now, cut)
+    }
+
     /// `n` requests leave at `now` (not paced yet).
     fn send(a: &mut Adaptive, now: Instant, n: usize) {
         for _ in 0..n {
@@ -299,11 +310,7 @@ mod tests {
 
     #[test]
     fn a_429_cuts_the_pace_below_the_granted_rate_and_it_grows_back_past_it() {
-        let start = Instant::now();
-        let mut a = Adaptive::new(start);
-        let now = granted(&mut a, start, 200, 3);
-        a.throttled(now, now);
-        let cut = a.rate().unwrap();
+        let (mut a, now, cut) = cut_after(200, 3);
         assert!((150.0..170.0).contains(&cut), "cut to {cut}");
         // Back at the refused rate after k = cbrt(refused * (1 - BETA) / SCALE) seconds.
         let refused = cut / BETA;
@@ -322,15 +329,11 @@ mod tests {
 
     #[test]
     fn a_429_for_a_request_sent_before_the_last_cut_does_not_cut_again() {
-        let start = Instant::now();
-        let mut a = Adaptive::new(start);
-        let now = granted(&mut a, start, 100, 2);
-        a.throttled(now, now);
-        let cut = a.rate();
+        let (mut a, now, cut) = cut_after(100, 2);
         a.throttled(now - 10 * MS, now + 5 * MS);
-        assert_eq!(a.rate(), cut);
+        assert_eq!(a.rate(), Some(cut));
         a.throttled(now + MS, now + 6 * MS);
-        assert!(a.rate() < cut);
+        assert!(a.rate().unwrap() < cut);
     }
 
     #[test]
@@ -409,11 +412,7 @@ mod tests {
 
     #[test]
     fn a_429_after_a_second_spent_waiting_cuts_the_pace_by_beta_not_to_the_floor() {
-        let start = Instant::now();
-        let mut a = Adaptive::new(start);
-        let now = granted(&mut a, start, 100, 2);
-        a.throttled(now, now);
-        let paced = a.rate().unwrap();
+        let (mut a, now, paced) = cut_after(100, 2);
         // A Retry-After of 2 s: nothing was granted in the last second when the next 429 came.
         let after = now + Duration::from_secs(2);
         a.held(after);
@@ -425,11 +424,7 @@ mod tests {
 
     #[test]
     fn after_a_cut_requests_leave_at_the_pace_and_wait_for_it() {
-        let start = Instant::now();
-        let mut a = Adaptive::new(start);
-        let now = granted(&mut a, start, 10, 2);
-        a.throttled(now, now);
-        let rate = a.rate().unwrap();
+        let (mut a, now, rate) = cut_after(10, 2);
         let wake = a.depart(now).unwrap_err();
         let gap = wake.duration_since(now).as_secs_f64();
         assert!((gap - 1.0 / rate).abs() < 1e-6, "{gap}");
@@ -439,11 +434,7 @@ mod tests {
 
     #[test]
     fn requests_queued_behind_a_retry_after_leave_together_up_to_a_seconds_worth() {
-        let start = Instant::now();
-        let mut a = Adaptive::new(start);
-        let now = granted(&mut a, start, 20, 2);
-        a.throttled(now, now);
-        let rate = a.rate().unwrap();
+        let (mut a, now, rate) = cut_after(20, 2);
         // Held for 2 s: the pace's bucket is full, with one second's worth, not two.
         let after = now + Duration::from_secs(2);
         assert_eq!(leave_at_once(&mut a, after), rate as usize);

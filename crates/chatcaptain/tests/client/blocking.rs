@@ -15,7 +15,7 @@ fn blocking_iterator_yields_the_same_contacts_as_the_async_stream() {
     // The server lives on its own runtime; the blocking client brings its own.
     let server_runtime = tokio::runtime::Runtime::new().unwrap();
     let mut data = contacts_one_second_apart(12);
-    data.extend((0..4).map(|i| contact(&format!("tie{i}"), at(5))));
+    data.extend(tied_at(at(5), 4, "tie"));
     let (server, _heard) = server_runtime.block_on(list_server(data));
     let async_client = client(&server);
 
@@ -50,6 +50,13 @@ fn seeded(contacts: u64) -> Apart {
 
 fn blocking_client(fake: &Apart) -> blocking::Client {
     blocking::Client::from_async(builder_for(&fake.server).build().unwrap()).unwrap()
+}
+
+/// A fake [`seeded`] with `contacts`, and a blocking client for it.
+fn seeded_client(contacts: u64) -> (Apart, blocking::Client) {
+    let fake = seeded(contacts);
+    let client = blocking_client(&fake);
+    (fake, client)
 }
 
 /// Creates, reads, lists (with prefetch) and searches, then drops the client where it stands.
@@ -92,8 +99,7 @@ fn blocking_client_is_created_used_and_dropped_inside_runtime_block_on() {
 
 #[test]
 fn blocking_iterator_keeps_working_after_its_client_is_dropped() {
-    let fake = seeded(25);
-    let client = blocking_client(&fake);
+    let (_fake, client) = seeded_client(25);
     let mut items = client
         .contacts(BOT)
         .list()
@@ -200,8 +206,7 @@ fn debug_of_the_blocking_builder_redacts_the_key() {
 
 #[test]
 fn a_blocking_parallel_listing_resumes_from_a_saved_page() {
-    let fake = seeded(300);
-    let client = blocking_client(&fake);
+    let (_fake, client) = seeded_client(300);
     let mut pages = client
         .contacts(BOT)
         .list()
@@ -314,8 +319,7 @@ fn every_option_of_the_async_builder_is_an_option_of_the_blocking_one() {
 
 #[test]
 fn a_blocking_sync_run_hands_out_the_checkpoint_and_the_next_run_only_new_contacts() {
-    let fake = seeded(40);
-    let client = blocking_client(&fake);
+    let (fake, client) = seeded_client(40);
     let contacts = client.contacts(BOT);
     for ranges in [1, 3] {
         let mut run = contacts
@@ -342,8 +346,7 @@ fn a_blocking_sync_run_hands_out_the_checkpoint_and_the_next_run_only_new_contac
 
 #[test]
 fn a_blocking_sync_run_stopped_part_way_resumes_from_its_progress() {
-    let fake = seeded(40);
-    let client = blocking_client(&fake);
+    let (_fake, client) = seeded_client(40);
     let contacts = client.contacts(BOT);
     let mut run = contacts.list().page_size(7).sync();
     let first: Vec<_> = run.by_ref().take(10).map(Result::unwrap).collect();
@@ -356,8 +359,7 @@ fn a_blocking_sync_run_stopped_part_way_resumes_from_its_progress() {
         .sync()
         .collect::<Result<Vec<_>, _>>()
         .unwrap();
-    let mut all = ids(&first);
-    all.extend(ids(&rest));
+    let all = ids_then(&first, &rest);
     let unique: std::collections::HashSet<_> = all.iter().collect();
     assert_eq!((all.len(), unique.len()), (40, 40));
 }

@@ -51,6 +51,16 @@ pub(crate) async fn concurrent_gets(client: &Client, n: usize) {
     }
 }
 
+/// `n` gets at once, as [`concurrent_gets`], through a client for `server` paced at
+/// `per_second`.
+async fn paced_gets(server: &MockServer, per_second: f64, n: usize) {
+    let client = common::builder(server)
+        .max_requests_per_second(per_second)
+        .build()
+        .unwrap();
+    concurrent_gets(&client, n).await;
+}
+
 /// The first request was the 429 and nothing left within its `Retry-After: 1`.
 fn assert_nothing_sent_during_the_hold(log: &[(Instant, u16)]) {
     let limited = log[0].0;
@@ -155,11 +165,7 @@ async fn max_requests_per_second_spaces_the_requests_of_every_clone() {
             .await;
         (server, log)
     };
-    let client = common::builder(&server)
-        .max_requests_per_second(50.0)
-        .build()
-        .unwrap();
-    concurrent_gets(&client, 10).await;
+    paced_gets(&server, 50.0, 10).await;
     let log = log.lock().unwrap();
     let span = *log.last().unwrap() - log[0];
     // Ten requests at 50 per second: nine gaps of 20 ms, 180 ms, as the client sends them. The
@@ -174,11 +180,7 @@ async fn a_request_waiting_for_its_paced_slot_still_waits_out_a_retry_after_give
     let (server, log) = rate_limiting_server().await;
     // Two requests a second: the second call's slot comes 500 ms after the first, while the
     // first's 429 asks the client to hold for a second.
-    let client = common::builder(&server)
-        .max_requests_per_second(2.0)
-        .build()
-        .unwrap();
-    concurrent_gets(&client, 2).await;
+    paced_gets(&server, 2.0, 2).await;
     let log = log.lock().unwrap();
     assert_eq!(log.len(), 3, "the 429, its retry and the other call");
     assert_nothing_sent_during_the_hold(&log);

@@ -7,7 +7,7 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use chatcaptain::{Client, Error};
-use common::{BOT, KEY, builder_at_port, closed_port};
+use common::{BOT, KEY, closed_port, refused_get_once};
 use wiremock::ResponseTemplate;
 
 /// Every message of the chain, outermost first.
@@ -98,10 +98,7 @@ async fn no_message_in_the_source_chain_of_a_timeout_with_a_cause_repeats_it() {
 
 #[tokio::test]
 async fn a_refused_connection_debugs_as_a_short_chain_naming_the_address() {
-    // A port just closed: connecting to it is refused.
-    let port = closed_port();
-    let client = builder_at_port(port).max_attempts(1).build().unwrap();
-    let err = client.contacts(BOT).get("c1").await.unwrap_err();
+    let (port, err) = refused_get_once().await;
     // What `fn main() -> Result<(), chatcaptain::Error>` prints after "Error: ".
     let debug = format!("{err:?}");
     assert!(debug.len() < 400, "{} characters: {debug}", debug.len());

@@ -6,24 +6,15 @@
 use std::collections::BTreeSet;
 
 use chatcaptain::api::operations::Operation;
-use chatcaptain::{Client, ContactUpdate, NewContact, NewOrganization};
-use chatcaptain_fake::FakeServer;
+use chatcaptain::{ContactUpdate, NewContact, NewOrganization};
 
-const KEY: &str = "tour-key";
-const BOT: &str = "bot1";
+use crate::common::BOT;
+use crate::common::fake::{fake_client, seeded_fake};
 
 #[tokio::test]
 async fn every_operation_of_the_spec_has_a_client_method() {
-    let server = FakeServer::builder()
-        .api_key(KEY)
-        .seed_contacts(BOT, 3)
-        .start()
-        .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
+    let server = seeded_fake(3).await;
+    let client = fake_client(&server);
 
     let contacts = client.contacts(BOT);
     let contact = contacts

@@ -7,17 +7,8 @@ use chatcaptain_fake::{FakeServer, Route, seed_base_time};
 use chrono::TimeDelta;
 
 use crate::common::client;
-use crate::common::fake::{FAKE_KEY as KEY, tied_fake};
+use crate::common::fake::{FAKE_KEY as KEY, empty_fake, tied_fake};
 use crate::common::listing::assert_n_distinct;
-
-/// A fake that knows the chatbot `bot1` and holds nothing yet.
-async fn empty_bot1() -> FakeServer {
-    FakeServer::builder()
-        .api_key(KEY)
-        .chatbot("bot1")
-        .start()
-        .await
-}
 
 #[tokio::test]
 async fn list_against_the_fake_yields_every_contact_once_despite_ties() {
@@ -49,12 +40,7 @@ async fn more_ties_than_an_inclusive_servers_cap_fail_loudly_never_end_with_a_ho
         )
         .start()
         .await;
-    let got = client(&server)
-        .contacts("bot1")
-        .list()
-        .page_size(10)
-        .collect_all()
-        .await;
+    let got = list_all(&server, 10).await;
     assert!(
         matches!(got, Err(chatcaptain::Error::PaginationStalled(_))),
         "{:?}",
@@ -78,7 +64,7 @@ async fn search_against_the_fake_stops_at_found() {
 
 #[tokio::test]
 async fn create_get_update_delete_round_trip_against_the_fake() {
-    let server = empty_bot1().await;
+    let server = empty_fake().await;
     let contacts = client(&server).contacts("bot1");
     let max = contacts
         .create(NewContact::new("EN").name("Max"))
@@ -99,7 +85,7 @@ async fn create_get_update_delete_round_trip_against_the_fake() {
 
 #[tokio::test]
 async fn an_update_with_empty_organizations_and_variables_clears_them() {
-    let server = empty_bot1().await;
+    let server = empty_fake().await;
     let contacts = client(&server).contacts("bot1");
     let max = contacts.create(NewContact::new("EN")).await.unwrap();
     let filled = ContactUpdate::new()
@@ -136,7 +122,7 @@ async fn created_with_plan_and_tier(contacts: &Contacts) -> Contact {
 
 #[tokio::test]
 async fn setting_one_variable_keeps_the_other_stored_variables() {
-    let server = empty_bot1().await;
+    let server = empty_fake().await;
     let contacts = client(&server).contacts("bot1");
     let max = created_with_plan_and_tier(&contacts).await;
 
@@ -154,7 +140,7 @@ async fn setting_one_variable_keeps_the_other_stored_variables() {
 
 #[tokio::test]
 async fn setting_a_whole_variables_map_replaces_the_stored_one() {
-    let server = empty_bot1().await;
+    let server = empty_fake().await;
     let contacts = client(&server).contacts("bot1");
     let max = created_with_plan_and_tier(&contacts).await;
     server.clear_requests();
@@ -183,18 +169,19 @@ async fn a_wrong_key_is_refused_with_the_status_and_the_server_text() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err}");
 }
 
-/// Lists every contact of `bot1` on a fake of `shape`.
-async fn list_on(
-    server: FakeServer,
-) -> (usize, Result<Vec<chatcaptain::Contact>, chatcaptain::Error>) {
-    let count = server.contact_count("bot1");
-    let got = client(&server)
+/// Lists every contact of `bot1` on `server`, `page_size` at a time.
+async fn list_all(server: &FakeServer, page_size: u32) -> Result<Vec<Contact>, chatcaptain::Error> {
+    client(server)
         .contacts("bot1")
         .list()
-        .page_size(120)
+        .page_size(page_size)
         .collect_all()
-        .await;
-    (count, got)
+        .await
+}
+
+/// How many contacts `bot1` holds on `server`, and all of them listed 120 at a time.
+async fn list_on(server: FakeServer) -> (usize, Result<Vec<Contact>, chatcaptain::Error>) {
+    (server.contact_count("bot1"), list_all(&server, 120).await)
 }
 
 #[tokio::test]

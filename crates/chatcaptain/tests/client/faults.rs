@@ -30,11 +30,12 @@ async fn seeded(fault: Fault) -> FakeServer {
         .await
 }
 
-/// Every 5th request of the listing fails once: each fault is followed by a good attempt.
-async fn yields_every_contact_once_despite(fault: impl Fn(Route) -> Fault) {
+/// Every 5th request of the listing fails with `fault` once: each fault is followed by a good
+/// attempt.
+async fn yields_every_contact_once_despite(fault: Fault) {
     for (style, prefetch) in COMBINATIONS {
         let context = format!("{style:?} prefetch={prefetch}");
-        let server = seeded(fault(style.route()).every(5)).await;
+        let server = seeded(fault.clone().on(style.route()).every(5)).await;
         let client = tuned(builder_for(&server));
         let outcome = drain(&client, BOT, style, prefetch, PAGE_SIZE).await;
         assert!(outcome.error.is_none(), "{context}: {:?}", outcome.error);
@@ -47,14 +48,11 @@ async fn yields_every_contact_once_despite(fault: impl Fn(Route) -> Fault) {
     }
 }
 
-/// From the 4th request on, every attempt fails: three good pages, then the error.
-async fn ends_after_good_pages_with(
-    fault: impl Fn(Route) -> Fault,
-    expected: impl Fn(&Error) -> bool,
-) {
+/// From the 4th request on, every attempt fails with `fault`: three good pages, then the error.
+async fn ends_after_good_pages_with(fault: Fault, expected: impl Fn(&Error) -> bool) {
     for (style, prefetch) in COMBINATIONS {
         let context = format!("{style:?} prefetch={prefetch}");
-        let server = seeded(fault(style.route()).from_nth(GOOD_PAGES + 1)).await;
+        let server = seeded(fault.clone().on(style.route()).from_nth(GOOD_PAGES + 1)).await;
         let client = tuned(builder_for(&server));
         let outcome = drain(&client, BOT, style, prefetch, PAGE_SIZE).await;
         let error = outcome.error.expect("the listing fails");
@@ -82,16 +80,12 @@ fn status(code: u16) -> impl Fn(&Error) -> bool {
 
 #[tokio::test]
 async fn rate_limits_with_retry_after_within_the_budget_lose_and_repeat_nothing() {
-    yields_every_contact_once_despite(|route| Fault::rate_limited(0).on(route)).await;
+    yields_every_contact_once_despite(Fault::rate_limited(0)).await;
 }
 
 #[tokio::test]
 async fn rate_limits_beyond_the_budget_end_the_listing_with_the_429() {
-    ends_after_good_pages_with(
-        |route| Fault::rate_limited(0).on(route),
-        exhausted(status(429)),
-    )
-    .await;
+    ends_after_good_pages_with(Fault::rate_limited(0), exhausted(status(429))).await;
 }
 
 #[tokio::test]
@@ -124,23 +118,23 @@ async fn a_retry_after_past_max_retry_wait_ends_the_listing_at_once() {
 
 #[tokio::test]
 async fn service_unavailable_within_the_budget_loses_and_repeats_nothing() {
-    yields_every_contact_once_despite(|route| Fault::status(503).on(route)).await;
+    yields_every_contact_once_despite(Fault::status(503)).await;
 }
 
 #[tokio::test]
 async fn service_unavailable_beyond_the_budget_ends_the_listing_with_the_503() {
-    ends_after_good_pages_with(|route| Fault::status(503).on(route), exhausted(status(503))).await;
+    ends_after_good_pages_with(Fault::status(503), exhausted(status(503))).await;
 }
 
 #[tokio::test]
 async fn dropped_connections_within_the_budget_lose_and_repeat_nothing() {
-    yields_every_contact_once_despite(|route| Fault::drop_connection().on(route)).await;
+    yields_every_contact_once_despite(Fault::drop_connection()).await;
 }
 
 #[tokio::test]
 async fn dropped_connections_beyond_the_budget_end_the_listing_with_a_transport_error() {
     ends_after_good_pages_with(
-        |route| Fault::drop_connection().on(route),
+        Fault::drop_connection(),
         exhausted(|e| matches!(e, Error::Transport(_))),
     )
     .await;
@@ -148,13 +142,13 @@ async fn dropped_connections_beyond_the_budget_end_the_listing_with_a_transport_
 
 #[tokio::test]
 async fn truncated_json_within_the_budget_loses_and_repeats_nothing() {
-    yields_every_contact_once_despite(|route| Fault::truncated_json().on(route)).await;
+    yields_every_contact_once_despite(Fault::truncated_json()).await;
 }
 
 #[tokio::test]
 async fn truncated_json_beyond_the_budget_ends_the_listing_with_a_decode_error() {
     ends_after_good_pages_with(
-        |route| Fault::truncated_json().on(route),
+        Fault::truncated_json(),
         exhausted(|e| matches!(e, Error::Decode { .. })),
     )
     .await;
@@ -162,20 +156,19 @@ async fn truncated_json_beyond_the_budget_ends_the_listing_with_a_decode_error()
 
 #[tokio::test]
 async fn malformed_json_within_the_budget_loses_and_repeats_nothing() {
-    yields_every_contact_once_despite(|route| Fault::malformed_json().on(route)).await;
+    yields_every_contact_once_despite(Fault::malformed_json()).await;
 }
 
 #[tokio::test]
 async fn latency_past_the_timeout_within_the_budget_loses_and_repeats_nothing() {
-    yields_every_contact_once_despite(|route| Fault::latency(SLOW).on(route)).await;
+    yields_every_contact_once_despite(Fault::latency(SLOW)).await;
 }
 
 #[tokio::test]
 async fn latency_past_the_timeout_beyond_the_budget_ends_the_listing_with_a_timeout() {
-    ends_after_good_pages_with(
-        |route| Fault::latency(SLOW).on(route),
-        |e| e.attempts() == 3 && e.is_timeout(),
-    )
+    ends_after_good_pages_with(Fault::latency(SLOW), |e| {
+        e.attempts() == 3 && e.is_timeout()
+    })
     .await;
 }
 

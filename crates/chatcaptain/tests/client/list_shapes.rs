@@ -26,28 +26,34 @@ fn assert_each_once(got: &[chatcaptain::Contact], data: &[chatcaptain::Contact])
     assert_eq!(ids(got), ids_newest_first(data));
 }
 
+/// Lists `data` `page_size` at a time from a fake of `shape` and asserts that each contact
+/// came exactly once, newest first; returns the listing for further checks.
+async fn lists_each_once(
+    data: &[chatcaptain::Contact],
+    shape: ListShape,
+    page_size: u32,
+) -> Listed {
+    let listed = list_through(data, shape, page_size).await;
+    assert_each_once(listed.result.as_ref().unwrap(), data);
+    listed
+}
+
 #[tokio::test]
 async fn list_follows_a_server_that_silently_caps_limit_below_the_page_size() {
     let data = contacts_one_second_apart(500);
-    let shape = ListShape::spec().limit_cap(100);
-    let listed = list_through(&data, shape, 101).await;
-    assert_each_once(&listed.result.unwrap(), &data);
+    lists_each_once(&data, ListShape::spec().limit_cap(100), 101).await;
 }
 
 #[tokio::test]
 async fn list_follows_a_silent_cap_when_ties_ask_for_more_than_it() {
     let data = contacts_in_ties(500, 7);
-    let shape = ListShape::spec().limit_cap(100);
-    let listed = list_through(&data, shape, 100).await;
-    assert_each_once(&listed.result.unwrap(), &data);
+    lists_each_once(&data, ListShape::spec().limit_cap(100), 100).await;
 }
 
 #[tokio::test]
 async fn list_learns_the_maximum_of_a_server_that_refuses_a_larger_limit() {
     let data = contacts_in_ties(500, 7);
-    let shape = ListShape::spec().max_limit(100);
-    let listed = list_through(&data, shape, 100).await;
-    assert_each_once(&listed.result.unwrap(), &data);
+    let listed = lists_each_once(&data, ListShape::spec().max_limit(100), 100).await;
     let refused = listed
         .requests
         .iter()
@@ -65,16 +71,12 @@ async fn list_learns_the_maximum_of_a_server_that_refuses_a_larger_limit() {
 async fn list_fails_rather_than_ending_ok_when_a_cap_hides_ties() {
     // 150 contacts share one second; the server answers at most 100: no cursor on `created`
     // can page them, and the older ones must not be reported as the end either.
-    let mut data: Vec<_> = (0..150)
-        .map(|i| contact(&format!("t{i:03}"), at(10)))
-        .collect();
+    let mut data = tied_at(at(10), 150, "t");
     data.extend(contacts_one_second_apart(5));
     let shape = ListShape::spec().limit_cap(100);
-    let result = list_through(&data, shape, 100).await.result;
-    assert!(
-        matches!(result, Err(Error::PaginationStalled(_))),
-        "{result:?}"
-    );
+    list_through(&data, shape, 100)
+        .await
+        .assert_error(|e| matches!(e, Error::PaginationStalled(_)));
 }
 
 #[tokio::test]
@@ -86,8 +88,7 @@ async fn list_of_millisecond_data_steps_one_millisecond_past_a_whole_second_boun
         .collect();
     data.push(contact("m2000a", base + TimeDelta::milliseconds(2000)));
     data.push(contact("m2000b", base + TimeDelta::milliseconds(2000)));
-    let listed = list_through(&data, ListShape::spec(), 1000).await;
-    assert_each_once(&listed.result.unwrap(), &data);
+    let listed = lists_each_once(&data, ListShape::spec(), 1000).await;
     let second = &listed.requests[1];
     assert_eq!(second.param("pageToken"), Some("2025-09-28T10:00:02.001Z"));
 }
@@ -95,13 +96,9 @@ async fn list_of_millisecond_data_steps_one_millisecond_past_a_whole_second_boun
 #[tokio::test]
 async fn list_fails_on_a_server_that_lists_oldest_first() {
     let shape = ListShape::spec().oldest_first(true);
-    let result = list_through(&contacts_one_second_apart(250), shape, 100)
+    list_through(&contacts_one_second_apart(250), shape, 100)
         .await
-        .result;
-    assert!(
-        matches!(result, Err(Error::PaginationInconsistent(_))),
-        "{result:?}"
-    );
+        .assert_error(|e| matches!(e, Error::PaginationInconsistent(_)));
 }
 
 #[tokio::test]
@@ -110,19 +107,15 @@ async fn list_fails_on_a_server_in_insertion_order_with_a_back_dated_contact() {
     // Imported last with an old creation time: first in insertion order, oldest by time.
     data.push(contact("imported", at(-1000)));
     let shape = ListShape::spec().insertion_order(true);
-    let result = list_through(&data, shape, 100).await.result;
-    assert!(
-        matches!(result, Err(Error::PaginationInconsistent(_))),
-        "{result:?}"
-    );
+    list_through(&data, shape, 100)
+        .await
+        .assert_error(|e| matches!(e, Error::PaginationInconsistent(_)));
 }
 
 #[tokio::test]
 async fn list_drops_the_repeats_of_a_server_whose_token_is_inclusive() {
     let data = contacts_in_ties(300, 4);
-    let shape = ListShape::spec().inclusive_token(true);
-    let listed = list_through(&data, shape, 50).await;
-    assert_each_once(&listed.result.unwrap(), &data);
+    lists_each_once(&data, ListShape::spec().inclusive_token(true), 50).await;
 }
 
 #[tokio::test]
@@ -130,9 +123,7 @@ async fn list_with_inclusive_token_and_ms_data_yields_each_once() {
     let data: Vec<_> = (0..400)
         .map(|i| contact(&format!("c{i:03}"), at(0) + TimeDelta::milliseconds(i / 3)))
         .collect();
-    let shape = ListShape::spec().inclusive_token(true);
-    let listed = list_through(&data, shape, 64).await;
-    assert_each_once(&listed.result.unwrap(), &data);
+    lists_each_once(&data, ListShape::spec().inclusive_token(true), 64).await;
 }
 
 /// A parallel listing of `data` in `ranges` ranges against a server that reads `pageToken` only
@@ -259,8 +250,7 @@ async fn list_rounds_tokens_to_whole_seconds_for_a_server_that_reads_them_so() {
         })
         .collect();
     let shape = ListShape::spec().token_unit(TimeDelta::seconds(1));
-    let listed = list_through(&data, shape, 50).await;
-    assert_each_once(&listed.result.unwrap(), &data);
+    let listed = lists_each_once(&data, shape, 50).await;
     let tokens: Vec<String> = listed
         .requests
         .iter()

@@ -23,6 +23,25 @@ async fn deleting_c1() -> MockServer {
     answering("DELETE", "/v1/chatbots/bot1/contacts/c1", 200, body).await
 }
 
+/// A server that expects `verb` to `route` with `body` exactly once, and answers `status` with
+/// contact `c1`.
+async fn expecting_once(
+    verb: &str,
+    route: &str,
+    body: serde_json::Value,
+    status: u16,
+) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(verb))
+        .and(path(route))
+        .and(body_json(body))
+        .respond_with(ResponseTemplate::new(status).set_body_json(answer_with_c1()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
 async fn answering(verb: &str, route: &str, status: u16, body: serde_json::Value) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method(verb))
@@ -35,16 +54,8 @@ async fn answering(verb: &str, route: &str, status: u16, body: serde_json::Value
 
 #[tokio::test]
 async fn create_sends_the_body_unwrapped_and_returns_the_contact() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chatbots/bot1/contacts"))
-        .and(body_json(
-            json!({ "language": "EN", "name": "Max", "email": "max@example.com" }),
-        ))
-        .respond_with(ResponseTemplate::new(201).set_body_json(answer_with_c1()))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let body = json!({ "language": "EN", "name": "Max", "email": "max@example.com" });
+    let server = expecting_once("POST", "/v1/chatbots/bot1/contacts", body, 201).await;
     let created = client(&server)
         .contacts(BOT)
         .create(NewContact::new("EN").name("Max").email("max@example.com"))
@@ -81,16 +92,8 @@ async fn get_unwraps_the_contact_envelope() {
 
 #[tokio::test]
 async fn update_wraps_the_body_in_contact() {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .and(path("/v1/chatbots/bot1/contacts/c1"))
-        .and(body_json(
-            json!({ "contact": { "name": "Moritz", "variables": { "plan": "pro" } } }),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(answer_with_c1()))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let body = json!({ "contact": { "name": "Moritz", "variables": { "plan": "pro" } } });
+    let server = expecting_once("PATCH", "/v1/chatbots/bot1/contacts/c1", body, 200).await;
     client(&server)
         .contacts(BOT)
         .update(

@@ -133,20 +133,17 @@ async fn an_organization_without_created_is_reported_odd_and_the_listing_goes_on
 #[test]
 fn the_blocking_client_has_the_same_handle() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(async {
-        let server = MockServer::start().await;
+    let server = runtime.block_on(MockServer::start());
+    let hit = json!({ "results": {
+        "found": 1, "hits": [{ "document": organization("o1", None) }]
+    } });
+    runtime.block_on(
         Mock::given(method("GET"))
             .and(path(format!("{ORGS}/search")))
             .and(query_param("query", "GmbH"))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(json!({ "results": {
-                "found": 1, "hits": [{ "document": organization("o1", None) }]
-            } })),
-            )
-            .mount(&server)
-            .await;
-        server
-    });
+            .respond_with(ResponseTemplate::new(200).set_body_json(hit))
+            .mount(&server),
+    );
     let client = chatcaptain::blocking::Client::builder()
         .api_key(KEY)
         .base_url(server.uri())

@@ -61,7 +61,7 @@ async fn list_sends_page_size_as_limit_and_the_last_created_as_cursor() {
 async fn list_with_ties_at_page_boundary_yields_each_contact_once() {
     // Seven contacts share one timestamp and straddle the first and second page boundaries.
     let mut data = contacts_one_second_apart(3);
-    data.extend((0..7).map(|i| contact(&format!("tie{i}"), at(10))));
+    data.extend(tied_at(at(10), 7, "tie"));
     data.push(contact("newest", at(20)));
     let listed = list_through(&data, ListShape::spec(), 3).await;
     let got = listed.result.unwrap();
@@ -70,9 +70,7 @@ async fn list_with_ties_at_page_boundary_yields_each_contact_once() {
 
 #[tokio::test]
 async fn list_with_more_ties_than_a_page_grows_the_limit_and_loses_nothing() {
-    let mut data: Vec<_> = (0..25)
-        .map(|i| contact(&format!("tie{i:02}"), at(5)))
-        .collect();
+    let mut data = tied_at(at(5), 25, "tie");
     data.extend(contacts_one_second_apart(2));
     let listed = list_through(&data, ListShape::spec(), 4).await;
     let got = listed.result.unwrap();
@@ -82,7 +80,7 @@ async fn list_with_more_ties_than_a_page_grows_the_limit_and_loses_nothing() {
 #[tokio::test]
 async fn list_with_ties_at_millisecond_precision_yields_each_contact_once() {
     let t = at(1) + chrono::TimeDelta::milliseconds(250);
-    let mut data: Vec<_> = (0..5).map(|i| contact(&format!("tie{i}"), t)).collect();
+    let mut data = tied_at(t, 5, "tie");
     data.push(contact("older", t - chrono::TimeDelta::milliseconds(1)));
     let listed = list_through(&data, ListShape::spec(), 2).await;
     let got = listed.result.unwrap();
@@ -95,26 +93,16 @@ async fn list_with_ties_at_millisecond_precision_yields_each_contact_once() {
 async fn list_whose_cursor_does_not_advance_fails_instead_of_looping() {
     let shape = ListShape::spec().ignore_token(true);
     let listed = list_through(&contacts_one_second_apart(10), shape, 3).await;
-    let result = listed.result;
-    assert!(
-        matches!(result, Err(Error::PaginationInconsistent(_))),
-        "{result:?}"
-    );
+    listed.assert_error(|e| matches!(e, Error::PaginationInconsistent(_)));
     assert_eq!(listed.requests.len(), 2);
 }
 
 #[tokio::test]
 async fn list_with_more_ties_than_the_servers_maximum_limit_fails_as_stalled() {
-    let data: Vec<_> = (0..1001)
-        .map(|i| contact(&format!("t{i:04}"), at(0)))
-        .collect();
+    let data = tied_at(at(0), 1001, "t");
     let shape = ListShape::spec().max_limit(1000);
     let listed = list_through(&data, shape, 1000).await;
-    let result = listed.result;
-    assert!(
-        matches!(result, Err(Error::PaginationStalled(_))),
-        "{result:?}"
-    );
+    listed.assert_error(|e| matches!(e, Error::PaginationStalled(_)));
 }
 
 #[tokio::test]
@@ -135,7 +123,7 @@ async fn list_max_items_smaller_than_a_page_stops_after_one_request() {
 #[tokio::test]
 async fn list_resumed_from_a_saved_page_cursor_yields_the_rest_exactly_once() {
     let mut data = contacts_one_second_apart(6);
-    data.extend((0..4).map(|i| contact(&format!("tie{i}"), at(3))));
+    data.extend(tied_at(at(3), 4, "tie"));
     let (server, _heard) = list_server(data.clone()).await;
     let contacts = client(&server).contacts(BOT);
 
@@ -153,8 +141,7 @@ async fn list_resumed_from_a_saved_page_cursor_yields_the_rest_exactly_once() {
         .await
         .unwrap();
 
-    let mut all = ids(first.items());
-    all.extend(ids(&rest));
+    let all = ids_then(first.items(), &rest);
     assert_eq!(all, ids_newest_first(&data));
 }
 
@@ -173,8 +160,7 @@ async fn list_resumed_after_a_max_items_cut_continues_mid_page() {
         .collect_all()
         .await
         .unwrap();
-    let mut all = ids(only.items());
-    all.extend(ids(&rest));
+    let all = ids_then(only.items(), &rest);
     assert_eq!(all, expected_ids(10));
 }
 
@@ -206,9 +192,7 @@ async fn list_cursor_of_the_last_page_resumes_to_nothing() {
 
 #[tokio::test]
 async fn list_with_more_than_a_thousand_ties_pages_through_a_server_without_that_maximum() {
-    let data: Vec<_> = (0..1001)
-        .map(|i| contact(&format!("t{i:04}"), at(0)))
-        .collect();
+    let data = tied_at(at(0), 1001, "t");
     let shape = ListShape::spec().max_limit(usize::MAX);
     let listed = list_through(&data, shape, 1000).await;
     let got = listed.result.unwrap();
@@ -218,11 +202,7 @@ async fn list_with_more_than_a_thousand_ties_pages_through_a_server_without_that
 #[tokio::test]
 async fn list_with_invalid_page_size_fails_without_a_request() {
     let listed = list_through(&contacts_one_second_apart(3), ListShape::spec(), 0).await;
-    let result = listed.result;
-    assert!(
-        matches!(result, Err(Error::InvalidArgument(_))),
-        "{result:?}"
-    );
+    listed.assert_error(|e| matches!(e, Error::InvalidArgument(_)));
     assert!(listed.requests.is_empty());
 }
 
@@ -320,7 +300,7 @@ async fn prefetch_in_flight_is_cancelled_when_the_stream_is_dropped() {
 #[tokio::test]
 async fn prefetch_yields_the_same_contacts_as_sequential_fetching() {
     let mut data = contacts_one_second_apart(30);
-    data.extend((0..6).map(|i| contact(&format!("tie{i}"), at(7))));
+    data.extend(tied_at(at(7), 6, "tie"));
     let (server, _heard) = list_server(data.clone()).await;
     let got = client(&server)
         .contacts(BOT)
@@ -433,8 +413,7 @@ async fn search_max_items_smaller_than_a_page_resumes_mid_page() {
         .collect_all()
         .await
         .unwrap();
-    let mut all = ids(first.items());
-    all.extend(ids(&rest));
+    let all = ids_then(first.items(), &rest);
     assert_eq!(all, ids(&contacts_one_second_apart(5)));
 }
 

@@ -16,16 +16,20 @@ fn builder(server: &tls::TlsServer) -> chatcaptain::ClientBuilder {
         .max_attempts(1)
 }
 
-#[tokio::test]
-async fn a_private_ca_is_refused_without_its_root_and_trusted_with_it() {
-    let server = tls::start(&["localhost"], BODY).await;
-    let refused = builder(&server)
+/// A GET of `/v1/ping` through a client from `builder`.
+async fn ping(builder: chatcaptain::ClientBuilder) -> Result<chatcaptain::RawAnswer, Error> {
+    builder
         .build()
         .unwrap()
         .raw(Method::GET, "/v1/ping")
         .send()
         .await
-        .unwrap_err();
+}
+
+#[tokio::test]
+async fn a_private_ca_is_refused_without_its_root_and_trusted_with_it() {
+    let server = tls::start(&["localhost"], BODY).await;
+    let refused = ping(builder(&server)).await.unwrap_err();
     assert!(matches!(refused, Error::Transport(_)), "{refused:?}");
     let chain: Vec<String> =
         std::iter::successors(Some(&refused as &dyn std::error::Error), |e| e.source())
@@ -40,12 +44,7 @@ async fn a_private_ca_is_refused_without_its_root_and_trusted_with_it() {
         "no request got past the handshake"
     );
 
-    let answer = builder(&server)
-        .add_root_certificates_pem(&server.ca_pem)
-        .build()
-        .unwrap()
-        .raw(Method::GET, "/v1/ping")
-        .send()
+    let answer = ping(builder(&server).add_root_certificates_pem(&server.ca_pem))
         .await
         .unwrap();
     assert_eq!(answer.json::<serde_json::Value>().unwrap()["ok"], true);

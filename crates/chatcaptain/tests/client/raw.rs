@@ -14,18 +14,24 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TAGS: &str = "/v1/chatbots/bot1/tags";
 
-/// A client for `server` whose retries wait a millisecond at most.
-fn client(server: &MockServer) -> chatcaptain::ClientBuilder {
+/// A builder for `server` whose retries wait a millisecond at most.
+fn builder(server: &MockServer) -> chatcaptain::ClientBuilder {
     common::builder(server).backoff(Duration::from_millis(1), Duration::from_millis(1))
 }
 
-/// `server` answers `status` once to `verb`, then 200 with a small JSON body.
-async fn failing_once(server: &MockServer, verb: &str, status: u16) {
+/// A client for `server` whose retries wait a millisecond at most.
+fn client(server: &MockServer) -> chatcaptain::Client {
+    builder(server).build().unwrap()
+}
+
+/// A server that answers `status` once to `verb`, then 200 with a small JSON body.
+async fn failing_once(verb: &str, status: u16) -> MockServer {
+    let server = MockServer::start().await;
     Mock::given(method(verb))
         .respond_with(ResponseTemplate::new(status).set_body_json(json!({"error": "Busy"})))
         .up_to_n_times(1)
         .with_priority(1)
-        .mount(server)
+        .mount(&server)
         .await;
     Mock::given(method(verb))
         .respond_with(
@@ -33,8 +39,9 @@ async fn failing_once(server: &MockServer, verb: &str, status: u16) {
                 .insert_header("x-request-id", "req-7")
                 .set_body_json(json!({"tags": ["vip"]})),
         )
-        .mount(server)
+        .mount(&server)
         .await;
+    server
 }
 
 async fn requests(server: &MockServer) -> usize {
@@ -43,15 +50,8 @@ async fn requests(server: &MockServer) -> usize {
 
 #[tokio::test]
 async fn a_get_is_retried_after_a_503_and_answers_status_headers_and_body() {
-    let server = MockServer::start().await;
-    failing_once(&server, "GET", 503).await;
-    let answer = client(&server)
-        .build()
-        .unwrap()
-        .raw(Method::GET, TAGS)
-        .send()
-        .await
-        .unwrap();
+    let server = failing_once("GET", 503).await;
+    let answer = client(&server).raw(Method::GET, TAGS).send().await.unwrap();
     assert_eq!(requests(&server).await, 2);
     assert_eq!(answer.status, 200);
     assert_eq!(answer.request_id().as_deref(), Some("req-7"));
@@ -63,11 +63,8 @@ async fn a_get_is_retried_after_a_503_and_answers_status_headers_and_body() {
 
 #[tokio::test]
 async fn a_post_is_not_retried_after_a_503_unless_the_client_allows_it() {
-    let server = MockServer::start().await;
-    failing_once(&server, "POST", 503).await;
+    let server = failing_once("POST", 503).await;
     let err = client(&server)
-        .build()
-        .unwrap()
         .raw(Method::POST, TAGS)
         .json(&json!({"name": "vip"}))
         .send()
@@ -83,9 +80,8 @@ async fn a_post_is_not_retried_after_a_503_unless_the_client_allows_it() {
         "a POST may have acted: not sent again"
     );
 
-    let server = MockServer::start().await;
-    failing_once(&server, "POST", 503).await;
-    let answer = client(&server)
+    let server = failing_once("POST", 503).await;
+    let answer = builder(&server)
         .retry_non_idempotent(true)
         .build()
         .unwrap()
@@ -110,8 +106,6 @@ async fn query_json_body_and_headers_are_sent_with_the_key() {
         .mount(&server)
         .await;
     let answer = client(&server)
-        .build()
-        .unwrap()
         .raw(Method::PUT, TAGS)
         .query("dry run", "yes & no")
         .header("x-trace", "t-1")
@@ -131,7 +125,7 @@ async fn an_error_status_is_an_api_error_by_default_and_a_whole_answer_with_any_
             .set_body_string("<h1>no such route</h1>"),
     )
     .await;
-    let client = client(&server).build().unwrap();
+    let client = client(&server);
     let err = client
         .raw(Method::GET, "/v1/nope")
         .send()
@@ -167,7 +161,7 @@ async fn an_error_status_is_an_api_error_by_default_and_a_whole_answer_with_any_
 #[tokio::test]
 async fn per_call_options_override_the_client_for_that_call_only() {
     let server = common::answering_every_get(ResponseTemplate::new(503)).await;
-    let client = client(&server).max_attempts(3).build().unwrap();
+    let client = builder(&server).max_attempts(3).build().unwrap();
     let once = client
         .raw(Method::GET, TAGS)
         .with(CallOptions::new().max_attempts(1))
@@ -182,7 +176,7 @@ async fn per_call_options_override_the_client_for_that_call_only() {
 #[tokio::test]
 async fn an_absolute_url_or_a_path_naming_a_host_is_refused_before_anything_is_sent() {
     let (api, other) = (MockServer::start().await, MockServer::start().await);
-    let client = client(&api).build().unwrap();
+    let client = client(&api);
     let host = other.address().to_string();
     for path in [
         format!("{}/v1/x", other.uri()),
@@ -210,7 +204,7 @@ async fn a_redirect_to_another_host_is_not_followed_so_the_key_stays_home() {
         .respond_with(ResponseTemplate::new(307).insert_header("location", location.as_str()))
         .mount(&api)
         .await;
-    let client = client(&api).build().unwrap();
+    let client = client(&api);
     let err = client.raw(Method::GET, TAGS).send().await.unwrap_err();
     assert!(
         matches!(&err, Error::Redirect { status: Some(s), location: l } if *s == 307 && *l == location),
@@ -233,13 +227,8 @@ async fn a_redirect_to_another_host_is_not_followed_so_the_key_stays_home() {
 #[test]
 fn the_blocking_client_sends_raw_calls_with_retries() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(async {
-        let server = MockServer::start().await;
-        failing_once(&server, "DELETE", 502).await;
-        server
-    });
-    let client =
-        chatcaptain::blocking::Client::from_async(client(&server).build().unwrap()).unwrap();
+    let server = runtime.block_on(failing_once("DELETE", 502));
+    let client = chatcaptain::blocking::Client::from_async(client(&server)).unwrap();
     let answer = client.raw(Method::DELETE, TAGS).send().unwrap();
     assert_eq!(answer.status, 200);
     assert_eq!(runtime.block_on(requests(&server)), 2);
@@ -252,8 +241,6 @@ async fn with_any_status_the_last_answer_after_the_retries_comes_back() {
     )
     .await;
     let answer = client(&server)
-        .build()
-        .unwrap()
         .raw(Method::GET, TAGS)
         .any_status()
         .send()
@@ -268,7 +255,7 @@ async fn the_body_cap_holds_for_raw_answers_too() {
     let server =
         common::answering_every_get(ResponseTemplate::new(200).set_body_string("x".repeat(100)))
             .await;
-    let err = client(&server)
+    let err = builder(&server)
         .max_response_bytes(10)
         .build()
         .unwrap()
@@ -290,11 +277,10 @@ async fn the_body_cap_holds_for_raw_answers_too() {
 #[tokio::test(flavor = "current_thread")]
 async fn spans_and_hooks_see_each_attempt_with_the_template_only_for_a_path_of_the_spec() {
     let (events, _guard) = common::traced::Events::capture();
-    let server = MockServer::start().await;
-    failing_once(&server, "GET", 503).await;
+    let server = failing_once("GET", 503).await;
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let hooked = std::sync::Arc::clone(&seen);
-    let client = client(&server)
+    let client = builder(&server)
         .on_request(move |_, operation| hooked.lock().unwrap().push(operation.map(|o| o.id())))
         .build()
         .unwrap();

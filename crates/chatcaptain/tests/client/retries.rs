@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use chatcaptain::{Error, NewContact};
 use chatcaptain_fake::{FakeServer, Fault, Route};
-use common::fake::{FAKE_KEY, builder_for, fake_client};
+use common::fake::{FAKE_KEY, builder_for, empty_fake, fake_client};
 use common::traced::Events;
 use common::{BOT, builder_at_port, closed_port};
 use wiremock::matchers::method;
@@ -28,6 +28,11 @@ async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
 /// Gets contact `c1` of [`BOT`] through `client`, within the test's time limit.
 async fn get_c1(client: &chatcaptain::Client) -> Result<chatcaptain::Contact, Error> {
     within(client.contacts(BOT).get("c1")).await
+}
+
+/// Gets contact `c1` as [`get_c1`] does, through a client built from `builder`.
+async fn get_c1_via(builder: chatcaptain::ClientBuilder) -> Result<chatcaptain::Contact, Error> {
+    get_c1(&builder.build().unwrap()).await
 }
 
 #[tokio::test]
@@ -98,11 +103,12 @@ async fn exhausted_attempts_give_the_last_error_and_the_attempt_count() {
 #[tokio::test]
 async fn max_attempts_sets_the_budget_and_one_turns_retries_off() {
     let server = fake_with(Fault::status(503).on(Route::GetContact)).await;
-    let five = builder_for(&server).max_attempts(5).build().unwrap();
-    assert_eq!(get_c1(&five).await.unwrap_err().attempts(), 5);
+    let five = get_c1_via(builder_for(&server).max_attempts(5)).await;
+    assert_eq!(five.unwrap_err().attempts(), 5);
     server.clear_requests();
-    let once = builder_for(&server).max_attempts(1).build().unwrap();
-    let err = get_c1(&once).await.unwrap_err();
+    let err = get_c1_via(builder_for(&server).max_attempts(1))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Api { .. }), "{err:?}");
     assert_eq!(server.request_count(Route::GetContact), 1);
 }
@@ -121,12 +127,10 @@ async fn retry_after_in_seconds_is_the_delay_of_the_retry() {
 #[tokio::test]
 async fn retry_after_beyond_max_retry_wait_fails_at_once_with_the_wait() {
     let server = fake_with(Fault::rate_limited(120).on(Route::GetContact)).await;
-    let client = builder_for(&server)
-        .max_retry_wait(Duration::from_secs(60))
-        .build()
-        .unwrap();
     let started = std::time::Instant::now();
-    let err = get_c1(&client).await.unwrap_err();
+    let err = get_c1_via(builder_for(&server).max_retry_wait(Duration::from_secs(60)))
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::RateLimited { retry_after, max_wait, .. }
             if *retry_after == Duration::from_secs(120) && *max_wait == Duration::from_secs(60)),
@@ -153,11 +157,9 @@ async fn retry_after_is_seen_through_retries_exhausted() {
 #[tokio::test]
 async fn a_retry_after_longer_than_the_call_timeout_left_fails_at_once_keeping_the_rate_limit() {
     let server = fake_with(Fault::rate_limited(30).on(Route::GetContact)).await;
-    let client = builder_for(&server)
-        .call_timeout(Duration::from_secs(2))
-        .build()
-        .unwrap();
-    let err = get_c1(&client).await.unwrap_err();
+    let err = get_c1_via(builder_for(&server).call_timeout(Duration::from_secs(2)))
+        .await
+        .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert!(
         matches!(&err, Error::Timeout { limit, cause: Some(cause) }
@@ -227,22 +229,18 @@ async fn a_request_slower_than_the_timeout_is_retried() {
             .nth(1),
     )
     .await;
-    let client = builder_for(&server)
-        .timeout(Duration::from_millis(200))
-        .build()
+    get_c1_via(builder_for(&server).timeout(Duration::from_millis(200)))
+        .await
         .unwrap();
-    get_c1(&client).await.unwrap();
     assert_eq!(events.retries()[0]["reason"], "timeout");
 }
 
 #[tokio::test]
 async fn every_attempt_timing_out_is_a_timeout_error() {
     let server = fake_with(Fault::latency(Duration::from_secs(2)).on(Route::GetContact)).await;
-    let client = builder_for(&server)
-        .timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
-    let err = get_c1(&client).await.unwrap_err();
+    let err = get_c1_via(builder_for(&server).timeout(Duration::from_millis(100)))
+        .await
+        .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert_eq!(err.attempts(), 3);
 }
@@ -250,13 +248,14 @@ async fn every_attempt_timing_out_is_a_timeout_error() {
 #[tokio::test]
 async fn call_timeout_bounds_the_whole_call_retries_and_waits_included() {
     let server = fake_with(Fault::status(503).on(Route::GetContact)).await;
-    let client = builder_for(&server)
-        .max_attempts(1000)
-        .backoff(Duration::from_millis(50), Duration::from_millis(50))
-        .call_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap();
-    let err = get_c1(&client).await.unwrap_err();
+    let err = get_c1_via(
+        builder_for(&server)
+            .max_attempts(1000)
+            .backoff(Duration::from_millis(50), Duration::from_millis(50))
+            .call_timeout(Duration::from_millis(300)),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(err, Error::Timeout { limit, .. } if limit == Duration::from_millis(300)),
         "{err:?}"
@@ -293,11 +292,7 @@ async fn a_delete_whose_retry_finds_the_contact_gone_is_ok_true() {
 
 #[tokio::test]
 async fn a_404_on_the_first_delete_attempt_stays_an_error() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .chatbot(BOT)
-        .start()
-        .await;
+    let server = empty_fake().await;
     let err = within(fake_client(&server).contacts(BOT).delete("nobody"))
         .await
         .unwrap_err();

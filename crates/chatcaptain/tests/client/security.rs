@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use chatcaptain::{Client, Error};
 use chatcaptain_fake::{FakeServer, Fault, Route};
-use common::fake::{FAKE_KEY, builder_for};
-use common::{BOT, KEY, builder_at_port, closed_port};
+use common::fake::{FAKE_KEY, builder_for, empty_fake};
+use common::{BOT, KEY, refused_get_once};
 use reqwest::StatusCode;
 use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
@@ -193,9 +193,7 @@ fn debug_and_display_of_every_error_variant_are_pinned() {
 
 #[tokio::test]
 async fn a_transport_error_names_the_url_but_never_the_key() {
-    let port = closed_port();
-    let client = builder_at_port(port).max_attempts(1).build().unwrap();
-    let err = client.contacts(BOT).get("c1").await.unwrap_err();
+    let (port, err) = refused_get_once().await;
     let debug = format!("{err:?}");
     assert!(
         debug.starts_with(&format!(
@@ -258,11 +256,7 @@ fn https_is_allowed_anywhere_with_a_tls_feature_and_refused_naming_them_without(
 
 #[tokio::test]
 async fn ids_with_slashes_queries_percents_and_spaces_reach_the_fake_as_one_encoded_segment() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .chatbot(BOT)
-        .start()
-        .await;
+    let server = empty_fake().await;
     let contacts = builder_for(&server).build().unwrap().contacts(BOT);
     for (id, sent) in [
         ("../../admin", "..%2F..%2Fadmin"),
@@ -295,11 +289,7 @@ async fn dot_ids_are_refused_without_a_request_as_they_would_change_the_path() {
 
 #[tokio::test]
 async fn a_reason_phrase_in_error_gives_way_to_the_message() {
-    let server = FakeServer::builder()
-        .api_key(FAKE_KEY)
-        .chatbot(BOT)
-        .start()
-        .await;
+    let server = empty_fake().await;
     let err = builder_for(&server)
         .build()
         .unwrap()

@@ -12,22 +12,14 @@ use common::fake::{FAKE_KEY, fake_client, tied_fake};
 use common::{BOT, contact};
 use futures::TryStreamExt;
 
+/// A sync run in one range (`parallel(1)` is the plain listing), and the checkpoint it ends
+/// with.
 async fn run(
     client: &chatcaptain::Client,
     checkpoint: &Checkpoint,
     page_size: u32,
 ) -> (Vec<Contact>, Checkpoint) {
-    let mut run = client
-        .contacts(BOT)
-        .list()
-        .page_size(page_size)
-        .since(checkpoint.clone())
-        .sync();
-    let mut got = Vec::new();
-    while let Some(contact) = run.try_next().await.unwrap() {
-        got.push(contact);
-    }
-    let next = run.checkpoint().expect("a complete run has a checkpoint");
+    let (got, next) = parallel_run(client, checkpoint.clone(), page_size, 1).await;
     // It survives the trip through JSON a saved checkpoint takes.
     let next = serde_json::from_str(&serde_json::to_string(&next).unwrap()).unwrap();
     (got, next)

@@ -31,6 +31,15 @@ pub fn holding_c1() -> FakeServerBuilder {
         .contact(BOT, super::contact("c1", super::at(0)))
 }
 
+/// A fake (with [`FAKE_KEY`]) that knows chatbot [`BOT`], which holds no contact.
+pub async fn empty_fake() -> FakeServer {
+    FakeServer::builder()
+        .api_key(FAKE_KEY)
+        .chatbot(BOT)
+        .start()
+        .await
+}
+
 /// A fake (with [`FAKE_KEY`]) whose chatbot [`BOT`] holds `n` contacts one second apart.
 pub async fn seeded_fake(n: u64) -> FakeServer {
     FakeServer::builder()

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use chatcaptain::{Client, Contact};
 pub use chatcaptain_fake::ListShape;
-use chatcaptain_fake::{FakeServer, RecordedRequest};
+use chatcaptain_fake::{FakeServer, FakeServerBuilder, RecordedRequest};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -83,6 +83,15 @@ pub fn builder_at_port(port: u16) -> chatcaptain::ClientBuilder {
         .base_url(format!("http://127.0.0.1:{port}"))
 }
 
+/// One attempt to get contact `c1` through a [`closed_port`]: the port, and the transport error
+/// the refused connect gives.
+pub async fn refused_get_once() -> (u16, chatcaptain::Error) {
+    let port = closed_port();
+    let client = builder_at_port(port).max_attempts(1).build().unwrap();
+    let err = client.contacts(BOT).get("c1").await.unwrap_err();
+    (port, err)
+}
+
 /// A fixed instant plus `secs` seconds, so fixtures read as small numbers.
 pub fn at(secs: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 9, 28, 10, 0, 0).unwrap() + TimeDelta::seconds(secs)
@@ -101,6 +110,20 @@ pub fn contacts_one_second_apart(n: usize) -> Vec<Contact> {
 
 pub fn ids(contacts: &[Contact]) -> Vec<String> {
     contacts.iter().map(|c| c.id.clone()).collect()
+}
+
+/// The ids of `first`, then of `rest`: what a listing and its resumption yielded together.
+pub fn ids_then(first: &[Contact], rest: &[Contact]) -> Vec<String> {
+    ids(first).into_iter().chain(ids(rest)).collect()
+}
+
+/// A tie: `n` contacts created at one `instant`, `{prefix}0`, `{prefix}1`, … numbered at one
+/// width, so that their ids sort as they count.
+pub fn tied_at(instant: DateTime<Utc>, n: usize, prefix: &str) -> Vec<Contact> {
+    let width = n.saturating_sub(1).to_string().len();
+    (0..n)
+        .map(|i| contact(&format!("{prefix}{i:0width$}"), instant))
+        .collect()
 }
 
 /// Ids newest first, as the list operation orders them.
@@ -128,11 +151,18 @@ impl Seen {
 /// A fake whose chatbot [`BOT`] has `contacts`, listed as `shape` says (the fake's
 /// [`ListShape`]: the one model of a list server's guesses, which users' tests get too).
 pub async fn list_server_with(contacts: Vec<Contact>, shape: ListShape) -> (FakeServer, Heard) {
+    serve_listing(contacts, |fake, c| fake.contact(BOT, c), shape).await
+}
+
+/// A fake whose chatbot [`BOT`] holds `contacts`, each added by `add`, listed as `shape` says.
+async fn serve_listing<T>(
+    contacts: Vec<T>,
+    add: impl Fn(FakeServerBuilder, T) -> FakeServerBuilder,
+    shape: ListShape,
+) -> (FakeServer, Heard) {
     let fake = contacts
         .into_iter()
-        .fold(FakeServer::builder().chatbot(BOT), |fake, c| {
-            fake.contact(BOT, c)
-        });
+        .fold(FakeServer::builder().chatbot(BOT), add);
     (fake.list_shape(shape).start().await, Heard::default())
 }
 
@@ -148,6 +178,14 @@ impl Listed {
         match &self.result {
             Ok(contacts) => ids(contacts),
             Err(e) => panic!("the listing failed: {e}"),
+        }
+    }
+
+    /// Asserts that the listing ended with an error `expected` accepts.
+    pub fn assert_error(&self, expected: impl Fn(&chatcaptain::Error) -> bool) {
+        match &self.result {
+            Err(e) if expected(e) => {}
+            other => panic!("not the error expected: {other:?}"),
         }
     }
 }
@@ -180,12 +218,7 @@ pub async fn list_server_ignoring_cursor(contacts: Vec<Contact>) -> (FakeServer,
 
 /// A fake whose contacts are raw JSON, answered as given, so they can differ from the spec.
 pub async fn raw_list_server(contacts: Vec<Value>, shape: ListShape) -> (FakeServer, Heard) {
-    let fake = contacts
-        .into_iter()
-        .fold(FakeServer::builder().chatbot(BOT), |fake, c| {
-            fake.raw_contact(BOT, c)
-        });
-    (fake.list_shape(shape).start().await, Heard::default())
+    serve_listing(contacts, |fake, c| fake.raw_contact(BOT, c), shape).await
 }
 
 /// The requests a fake has heard, read in order: what [`Heard::drain`] returned is not returned

@@ -77,6 +77,11 @@ impl Events {
 
 struct Recorder;
 
+/// Where this thread's events go, while a test captures them.
+fn recording() -> Option<Events> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
 impl<S: tracing::Subscriber> Layer<S> for Recorder {
     fn on_new_span(
         &self,
@@ -84,15 +89,9 @@ impl<S: tracing::Subscriber> Layer<S> for Recorder {
         id: &tracing::span::Id,
         _: Context<'_, S>,
     ) {
-        let Some(events) = CURRENT.with(|c| c.borrow().clone()) else {
-            return;
-        };
-        let mut fields = Fields(Event::new());
-        attrs.record(&mut fields);
-        fields
-            .0
-            .insert("name".into(), attrs.metadata().name().to_owned());
-        events.1.lock().unwrap().push((id.into_u64(), fields.0));
+        let Some(events) = recording() else { return };
+        let span = Fields::of(|f| attrs.record(f), "name", attrs.metadata().name().into());
+        events.1.lock().unwrap().push((id.into_u64(), span));
     }
 
     fn on_record(
@@ -101,9 +100,7 @@ impl<S: tracing::Subscriber> Layer<S> for Recorder {
         values: &tracing::span::Record<'_>,
         _: Context<'_, S>,
     ) {
-        let Some(events) = CURRENT.with(|c| c.borrow().clone()) else {
-            return;
-        };
+        let Some(events) = recording() else { return };
         let mut spans = events.1.lock().unwrap();
         if let Some((_, span)) = spans.iter_mut().rev().find(|(i, _)| *i == id.into_u64()) {
             let mut fields = Fields(std::mem::take(span));
@@ -113,19 +110,27 @@ impl<S: tracing::Subscriber> Layer<S> for Recorder {
     }
 
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        let Some(events) = CURRENT.with(|c| c.borrow().clone()) else {
-            return;
-        };
-        let mut fields = Fields(Event::new());
-        event.record(&mut fields);
-        fields
-            .0
-            .insert("level".into(), event.metadata().level().to_string());
-        events.0.lock().unwrap().push(fields.0);
+        let Some(events) = recording() else { return };
+        let fields = Fields::of(
+            |f| event.record(f),
+            "level",
+            event.metadata().level().to_string(),
+        );
+        events.0.lock().unwrap().push(fields);
     }
 }
 
 struct Fields(Event);
+
+impl Fields {
+    /// The fields `record` visits, and `key` set to `value`.
+    fn of(record: impl FnOnce(&mut Fields), key: &str, value: String) -> Event {
+        let mut fields = Fields(Event::new());
+        record(&mut fields);
+        fields.0.insert(key.into(), value);
+        fields.0
+    }
+}
 
 impl Visit for Fields {
     fn record_str(&mut self, field: &Field, value: &str) {
