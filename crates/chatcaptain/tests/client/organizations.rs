@@ -8,7 +8,7 @@ use chatcaptain::{Error, NewOrganization};
 use common::*;
 use futures::TryStreamExt;
 use serde_json::json;
-use wiremock::matchers::{body_json, method, path, query_param, query_param_is_missing};
+use wiremock::matchers::{body_json, method, path, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ORGS: &str = "/v1/chatbots/bot1/organizations";
@@ -140,7 +140,7 @@ fn the_blocking_client_has_the_same_handle() {
     runtime.block_on(
         Mock::given(method("GET"))
             .and(path(format!("{ORGS}/search")))
-            .and(query_param("query", "GmbH"))
+            .and(wiremock::matchers::query_param("query", "GmbH"))
             .respond_with(ResponseTemplate::new(200).set_body_json(hit))
             .mount(&server),
     );
