@@ -175,8 +175,8 @@ impl Client {
 pub struct ClientBuilder<C = Client> {
     api_key: Option<SecretString>,
     base_url: Option<String>,
-    timeout: Option<Duration>,
-    call_timeout: Option<Duration>,
+    /// The settings a call may override (`Client::with`): the client's own are the same kind.
+    call: CallOptions,
     retry: RetryPolicy,
     user_agent: Option<String>,
     max_response_bytes: Option<u64>,
@@ -197,8 +197,7 @@ impl<C> Default for ClientBuilder<C> {
         ClientBuilder {
             api_key: None,
             base_url: None,
-            timeout: None,
-            call_timeout: None,
+            call: CallOptions::default(),
             retry: RetryPolicy::default(),
             user_agent: None,
             max_response_bytes: None,
@@ -219,9 +218,9 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
             .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("call_timeout", &self.call_timeout)
-            .field("retry", &self.retry)
+            .field("timeout", &self.call.timeout)
+            .field("call_timeout", &self.call.call_timeout)
+            .field("retry", &self.retry_policy())
             .field("user_agent", &self.user_agent)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("retry_mode", &self.retry_mode)
@@ -249,7 +248,7 @@ impl<C> ClientBuilder<C> {
     /// How long one request may take, from connect to the last byte (default 30 s); a request
     /// that takes longer is retried like a dropped connection.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.call = self.call.timeout(timeout);
         self
     }
 
@@ -262,14 +261,23 @@ impl<C> ClientBuilder<C> {
     ///
     /// A listing makes one call per page, so this bounds each page, not the whole listing.
     pub fn call_timeout(mut self, limit: Duration) -> Self {
-        self.call_timeout = Some(limit);
+        self.call = self.call.call_timeout(limit);
         self
     }
 
     /// How many requests one call may send, the first included (default 3; 1 turns retries off).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.retry.max_attempts = attempts;
+        self.call = self.call.max_attempts(attempts);
         self
+    }
+
+    /// The retry policy the client gets: the builder's, with its `max_attempts` if set.
+    fn retry_policy(&self) -> RetryPolicy {
+        let mut retry = self.retry.clone();
+        if let Some(attempts) = self.call.max_attempts {
+            retry.max_attempts = attempts;
+        }
+        retry
     }
 
     /// The backoff between attempts: a random wait up to `base * 2^(retry - 1)`, never more than
@@ -427,6 +435,7 @@ impl<C> ClientBuilder<C> {
 
     /// The async client these options make, whatever kind `build` hands out.
     pub(crate) fn build_async(self) -> Result<Client, Error> {
+        let retry = self.retry_policy();
         let api_key = self.api_key.ok_or_else(|| {
             Error::Config("no API key: call .api_key(..) or set CHATCAPTAIN_API_KEY".into())
         })?;
@@ -472,7 +481,7 @@ impl<C> ClientBuilder<C> {
                  from 0.001 to 1000000"
             )));
         }
-        if self.retry.max_attempts == 0 {
+        if retry.max_attempts == 0 {
             return Err(Error::Config(
                 "max_attempts is 0: a call needs at least one attempt".into(),
             ));
@@ -494,7 +503,7 @@ impl<C> ClientBuilder<C> {
         let hooks = hooks
             .header(API_KEY_HEADER, key)
             .header("user-agent", user_agent)
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            .timeout(self.call.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .max_response_bytes(
                 self.max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
@@ -525,8 +534,8 @@ impl<C> ClientBuilder<C> {
             shared: Arc::new(Shared {
                 api: chatcaptain_api::Client::new_with_client(&base_url, http, hooks),
                 base_url,
-                retry: self.retry,
-                call_timeout: self.call_timeout,
+                retry,
+                call_timeout: self.call.call_timeout,
                 host: parsed.host_str().unwrap_or_default().to_owned(),
                 pacing: Arc::new(Pacing::new(
                     self.per_second,
