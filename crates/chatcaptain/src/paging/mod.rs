@@ -4,7 +4,7 @@
 //! struct implementing [`Operation`] and [`CursorOperation`] or [`PageOperation`], a listing type
 //! named after it ([`ListContacts`](crate::ListContacts) is a [`CursorListing`],
 //! [`SearchContacts`](crate::SearchContacts) a [`PageListing`]) and a constructor on
-//! [`Client`] and the blocking client. Nothing here is implemented by hand.
+//! [`Client`](crate::Client) and the blocking client. Nothing here is implemented by hand.
 //!
 //! One engine (`engine.rs`); a `Strategy` per pagination style says how to fetch and when to
 //! stop. This module only names the rooms and what they show.
