@@ -43,14 +43,6 @@ impl<O: CursorOperation> CursorListing<O> {
         }
     }
 
-    /// Items per request (the spec's default for the size parameter unless set). The API
-    /// documents no maximum: a size the server refuses fails with its answer, one it silently
-    /// cuts is followed.
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size;
-        self
-    }
-
     /// Starts with the items created strictly before `instant`.
     pub fn starting_before(mut self, instant: DateTime<Utc>) -> Self {
         self.start = Cursor::before(instant);

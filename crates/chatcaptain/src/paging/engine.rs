@@ -12,8 +12,8 @@ use tokio::task::JoinHandle;
 use super::page::{Page, Resume};
 use crate::{Client, Error};
 
-/// The builder methods both listings share, over their `params`, `options` and `page_stream`,
-/// for items of type `$item` (in an `impl` whose operation type parameter is `O`).
+/// The builder methods both listings share, over their `params`, `page_size`, `options` and
+/// `page_stream`, for items of type `$item` (in an `impl` whose operation type parameter is `O`).
 macro_rules! listing_methods {
     ($item:ty) => {
         /// Changes the operation's own parameters: the generated setters of its optional ones.
@@ -23,6 +23,14 @@ macro_rules! listing_methods {
         )]
         pub(crate) fn with_params(mut self, change: impl FnOnce(&mut O)) -> Self {
             change(&mut self.params);
+            self
+        }
+
+        /// Items per request: the spec's default for the size parameter unless set (else 100 for
+        /// a cursor listing, 50 for pages). A size the server refuses fails with its answer, and
+        /// a page it silently shortens is followed.
+        pub fn page_size(mut self, size: u32) -> Self {
+            self.page_size = size;
             self
         }
 

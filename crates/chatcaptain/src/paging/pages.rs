@@ -50,13 +50,6 @@ impl<O: PageOperation> PageListing<O> {
         }
     }
 
-    /// Hits per request (the spec's default, else 50, unless set). A size the server refuses
-    /// fails with its answer, and a page it silently shortens is followed.
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size;
-        self
-    }
-
     /// Starts at page `page` (the first page is 1).
     pub fn start_page(mut self, page: u32) -> Self {
         self.start = PagePosition::page(page);
