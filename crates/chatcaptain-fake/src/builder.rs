@@ -285,6 +285,47 @@ impl FakeServerBuilder {
             .unwrap_or_else(|e| panic!("chatcaptain-fake cannot start on {addr}: {e}"))
     }
 
+    /// Seeds the data and starts serving on a Tokio runtime of its own (one worker thread), which
+    /// stops with the server: for tests of blocking code (the `blocking` client of the
+    /// `chatcaptain` crate), and for async tests whose own runtime a blocking call would stall.
+    /// Callable from any thread, inside a runtime or not.
+    ///
+    /// ```
+    /// use std::io::{Read, Write};
+    /// use chatcaptain_fake::{API_KEY_HEADER, FakeServer};
+    ///
+    /// // A plain `fn`: no runtime here, the server brings its own.
+    /// let server = FakeServer::builder().seed_contacts("aBcDeFgHiJkLmNoPqRsT", 3).start_blocking();
+    /// let mut http = std::net::TcpStream::connect(server.addr())?;
+    /// write!(
+    ///     http,
+    ///     "GET /v1/chatbots/aBcDeFgHiJkLmNoPqRsT/contacts HTTP/1.1\r\nhost: fake\r\n\
+    ///      {API_KEY_HEADER}: {}\r\nconnection: close\r\n\r\n",
+    ///     server.api_key()
+    /// )?;
+    /// let mut answer = String::new();
+    /// http.read_to_string(&mut answer)?;
+    /// assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    /// If no runtime can be built or the address cannot be bound.
+    pub fn start_blocking(self) -> FakeServer {
+        // On a thread of its own: `block_on` inside an async test's runtime would panic.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .expect("chatcaptain-fake: a Tokio runtime for the server");
+            let server = runtime.block_on(self.start());
+            server.owning(runtime)
+        })
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+
     /// Seeds the data and starts serving, or says why it cannot listen.
     pub async fn try_start(self) -> Result<FakeServer, StartError> {
         let mut store = Store::new(self.seed);

@@ -23,6 +23,9 @@
 //! # }
 //! ```
 //!
+//! The server runs on the runtime that started it; [`FakeServerBuilder::start_blocking`] starts it
+//! on one of its own instead, for tests of blocking code.
+//!
 //! Fixed behaviour worth knowing: `limit` defaults to [`DEFAULT_LIST_LIMIT`] and is at most
 //! [`MAX_LIST_LIMIT`]; `pageSize` is at most [`MAX_SEARCH_PAGE_SIZE`]; an empty search `query` matches
 //! every record. A key belongs to one chatbot ([`FakeServerBuilder::chatbot`]): another chatbot's id is

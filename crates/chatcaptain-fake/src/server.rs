@@ -30,7 +30,9 @@ pub enum StartError {
 
 /// A running fake of the ChatCaptain contacts API. Stops when dropped.
 ///
-/// The server runs on the Tokio runtime that started it; keep that runtime alive while using it.
+/// The server runs on the Tokio runtime that started it; keep that runtime alive while using it,
+/// or start it with [`start_blocking`](crate::FakeServerBuilder::start_blocking) on a runtime of
+/// its own.
 pub struct FakeServer {
     addr: SocketAddr,
     api_key: String,
@@ -38,6 +40,9 @@ pub struct FakeServer {
     shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// The runtime of its own that [`start_blocking`](crate::FakeServerBuilder::start_blocking)
+    /// started it on, shut down with it.
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl std::fmt::Debug for FakeServer {
@@ -91,6 +96,7 @@ impl FakeServer {
             chatbot,
             shared,
             stop: Some(stop),
+            runtime: None,
             task: Some(task),
         })
     }
@@ -201,6 +207,12 @@ impl FakeServer {
         self.shared.store().count::<Organization>(chatbot)
     }
 
+    /// This server, owning the runtime it runs on.
+    pub(crate) fn owning(mut self, runtime: tokio::runtime::Runtime) -> FakeServer {
+        self.runtime = Some(runtime);
+        self
+    }
+
     /// Stops accepting requests and waits until the open connections have finished.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -223,6 +235,10 @@ impl Drop for FakeServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        // Without waiting: dropping a runtime waits for its tasks, which an async test may not do.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
         }
     }
 }

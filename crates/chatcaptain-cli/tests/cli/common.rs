@@ -13,10 +13,9 @@ use tokio::runtime::Runtime;
 pub const KEY: &str = "sk-test-Zq8v3LmN0pR7";
 pub const BOT: &str = "bot1";
 
-/// A running fake; the runtime serves it while the test runs the binary on its own thread.
+/// A running fake, on a runtime of its own while the test runs the binary on its own thread.
 pub struct Fake {
     pub server: FakeServer,
-    _runtime: Runtime,
 }
 
 /// A fake holding `contacts` generated contacts in [`BOT`].
@@ -31,15 +30,8 @@ pub fn fake_holding(contact: Contact) -> Fake {
 
 /// A fake from `builder`, with [`KEY`] as its key.
 pub fn fake_with(builder: FakeServerBuilder) -> Fake {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    let server = runtime.block_on(builder.api_key(KEY).start());
     Fake {
-        server,
-        _runtime: runtime,
+        server: builder.api_key(KEY).start_blocking(),
     }
 }
 

@@ -9,6 +9,7 @@ mod every_operation;
 mod faults;
 mod list;
 mod organizations;
+mod own_runtime;
 mod recording;
 mod routing;
 mod search;

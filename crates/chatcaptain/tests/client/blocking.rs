@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chatcaptain::{ContactUpdate, NewContact, blocking};
 use chatcaptain_fake::{FakeServer, Fault, Route};
-use common::fake::{Apart, FAKE_KEY, builder_for, start_apart};
+use common::fake::{FAKE_KEY, builder_for, start_apart};
 use common::*;
 
 #[test]
@@ -44,23 +44,23 @@ fn blocking_single_operations_work_from_plain_fn() {
     assert_eq!(ids(&hits), ["c0", "c1", "c2"]);
 }
 
-fn seeded(contacts: u64) -> Apart {
+fn seeded(contacts: u64) -> FakeServer {
     start_apart(FakeServer::builder().seed_contacts(BOT, contacts))
 }
 
-fn blocking_client(fake: &Apart) -> blocking::Client {
-    blocking::Client::from_async(builder_for(&fake.server).build().unwrap()).unwrap()
+fn blocking_client(fake: &FakeServer) -> blocking::Client {
+    blocking::Client::from_async(builder_for(fake).build().unwrap()).unwrap()
 }
 
 /// A fake [`seeded`] with `contacts`, and a blocking client for it.
-fn seeded_client(contacts: u64) -> (Apart, blocking::Client) {
+fn seeded_client(contacts: u64) -> (FakeServer, blocking::Client) {
     let fake = seeded(contacts);
     let client = blocking_client(&fake);
     (fake, client)
 }
 
 /// Creates, reads, lists (with prefetch) and searches, then drops the client where it stands.
-fn exercise(fake: &Apart) {
+fn exercise(fake: &FakeServer) {
     let client = blocking_client(fake);
     let contacts = client.contacts(BOT);
     let max = contacts.create(NewContact::new("EN").name("Max")).unwrap();
@@ -131,8 +131,7 @@ fn blocking_iterator_is_fused_after_an_error() {
             .fault(Fault::status(500).on(Route::ListContacts).from_nth(2)),
     );
     let client =
-        blocking::Client::from_async(builder_for(&fake.server).max_attempts(1).build().unwrap())
-            .unwrap();
+        blocking::Client::from_async(builder_for(&fake).max_attempts(1).build().unwrap()).unwrap();
     let mut items = client.contacts(BOT).list().page_size(5).items();
     for _ in 0..5 {
         items.next().unwrap().unwrap();
@@ -142,7 +141,7 @@ fn blocking_iterator_is_fused_after_an_error() {
     for _ in 0..3 {
         assert!(items.next().is_none());
     }
-    assert_eq!(fake.server.request_count(Route::ListContacts), 2);
+    assert_eq!(fake.request_count(Route::ListContacts), 2);
 }
 
 #[test]
@@ -154,11 +153,11 @@ fn blocking_update_and_delete_reach_the_fake() {
         .update(&max.id, ContactUpdate::new().name("Moritz"))
         .unwrap();
     assert_eq!(
-        fake.server.contact(BOT, &max.id).unwrap().name.as_deref(),
+        fake.contact(BOT, &max.id).unwrap().name.as_deref(),
         Some("Moritz")
     );
     assert!(contacts.delete(&max.id).unwrap());
-    assert_eq!(fake.server.contact_count(BOT), 0);
+    assert_eq!(fake.contact_count(BOT), 0);
 }
 
 #[test]
@@ -170,7 +169,7 @@ fn blocking_builder_options_take_effect() {
     );
     let client = blocking::Client::builder()
         .api_key(FAKE_KEY)
-        .base_url(fake.server.base_url())
+        .base_url(fake.base_url())
         .backoff(Duration::from_millis(1), Duration::from_millis(2))
         .max_attempts(5)
         .retry_mode(chatcaptain::RetryMode::Adaptive)
@@ -179,9 +178,8 @@ fn blocking_builder_options_take_effect() {
         .unwrap();
     let error = client.contacts(BOT).get("anything").unwrap_err();
     assert_eq!(error.attempts(), 5, "{error}");
-    assert_eq!(fake.server.request_count(Route::GetContact), 5);
+    assert_eq!(fake.request_count(Route::GetContact), 5);
     let agents: Vec<_> = fake
-        .server
         .requests()
         .iter()
         .map(|r| r.header("user-agent").map(str::to_owned))
@@ -334,11 +332,7 @@ fn a_blocking_sync_run_hands_out_the_checkpoint_and_the_next_run_only_new_contac
         let created = contacts.create(NewContact::new("EN")).unwrap();
         let mut next = contacts.list().parallel(ranges).since(saved).sync();
         let new = next.by_ref().collect::<Result<Vec<_>, _>>().unwrap();
-        assert_eq!(
-            first.len(),
-            fake.server.contact_count(BOT) - 1,
-            "{ranges} ranges"
-        );
+        assert_eq!(first.len(), fake.contact_count(BOT) - 1, "{ranges} ranges");
         assert_eq!(ids(&new), [created.id], "{ranges} ranges");
         assert!(next.checkpoint().is_some());
     }

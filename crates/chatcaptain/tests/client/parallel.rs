@@ -224,7 +224,7 @@ async fn a_parallel_listing_under_a_rate_limit_waits_out_every_retry_after_and_l
             .seed_contacts(BOT, 300)
             .rate_limit(20.0),
     );
-    let server = &fake.server;
+    let server = &fake;
     let got = common::fake::builder_for(server)
         .retry_mode(chatcaptain::RetryMode::Adaptive)
         .build()

@@ -59,38 +59,8 @@ pub fn tied_fake(n: u64, tied: u64, tie_at: i64) -> FakeServerBuilder {
         .seed_contacts_at(BOT, tied, seed_base_time() + TimeDelta::seconds(tie_at))
 }
 
-/// A fake served by a runtime of its own, so the test's thread (or the test's runtime) may block
-/// on calls to it without starving it.
-pub struct Apart {
-    pub server: FakeServer,
-    runtime: Option<tokio::runtime::Runtime>,
-}
-
-/// Starts the fake from `builder` (with [`FAKE_KEY`]) on a runtime of its own.
-pub fn start_apart(builder: chatcaptain_fake::FakeServerBuilder) -> Apart {
-    // Built on another thread: inside an async test, `block_on` here would panic.
-    let (runtime, server) = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime");
-        let server = runtime.block_on(builder.api_key(FAKE_KEY).start());
-        (runtime, server)
-    })
-    .join()
-    .expect("the fake starts");
-    Apart {
-        server,
-        runtime: Some(runtime),
-    }
-}
-
-impl Drop for Apart {
-    fn drop(&mut self) {
-        // Dropping a runtime waits for it, which an async test may not do; this does not wait.
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
-    }
+/// Starts the fake from `builder` (with [`FAKE_KEY`]) on a runtime of its own, so the test's
+/// thread (or the test's runtime) may block on calls to it without starving it.
+pub fn start_apart(builder: FakeServerBuilder) -> FakeServer {
+    builder.api_key(FAKE_KEY).start_blocking()
 }
