@@ -40,22 +40,22 @@ fn between(from: &str, to: &str) -> Vec<(String, bool)> {
     verdicts(&diff(&api(from), &api(to)))
 }
 
-/// The changes from BASE to `head` as (rule id, breaking), in order.
-fn classified(head: &str) -> Vec<(String, bool)> {
-    between(BASE, head)
+/// Asserts the changes from `from` to `to` are `expected` (rule id, breaking), in order.
+fn assert_between(from: &str, to: &str, expected: &[(&str, bool)]) {
+    assert_eq!(between(from, to), ids(expected));
 }
 
 /// Asserts BASE with `from` replaced by `to` classifies as `expected` (rule id, breaking), in
 /// order; returns that edited spec for what else the test checks.
 fn assert_classified(from: &str, to: &str, expected: &[(&str, bool)]) -> String {
     let head = edit(from, to);
-    assert_eq!(classified(&head), ids(expected));
+    assert_between(BASE, &head, expected);
     head
 }
 
 #[test]
 fn identical_specs_have_no_changes() {
-    assert_eq!(classified(BASE), Vec::<(String, bool)>::new());
+    assert_between(BASE, BASE, &[]);
 }
 
 #[test]
@@ -84,9 +84,10 @@ fn removing_an_operation_is_breaking() {
     let removed = BASE
         .replace("/v1/things/{id}:", "/v1/others/{id}:")
         .replace("putThing", "other");
-    assert_eq!(
-        classified(&removed),
-        ids(&[("endpoint-removed", true), ("endpoint-added", false)])
+    assert_between(
+        BASE,
+        &removed,
+        &[("endpoint-removed", true), ("endpoint-added", false)],
     );
 }
 
@@ -247,7 +248,7 @@ fn making_the_request_body_optional_is_compatible_and_removing_it_is_breaking() 
     let start = BASE.find("      requestBody:").unwrap();
     let end = BASE.find("      responses:").unwrap();
     let removed = format!("{}{}", &BASE[..start], &BASE[end..]);
-    assert_eq!(classified(&removed), ids(&[("request-body-removed", true)]));
+    assert_between(BASE, &removed, &[("request-body-removed", true)]);
 }
 
 #[test]
@@ -335,10 +336,7 @@ fn adding_and_removing_response_statuses() {
         "        '404': {description: missing}\ncomponents:",
         &[("response-status-added", false)],
     );
-    assert_eq!(
-        between(&head, BASE),
-        ids(&[("response-status-removed", true)])
-    );
+    assert_between(&head, BASE, &[("response-status-removed", true)]);
 }
 
 #[test]
@@ -431,14 +429,8 @@ fn a_request_body_made_required_is_breaking_and_made_optional_is_not() {
         "      requestBody:\n        required: true",
         "      requestBody:\n        required: false",
     );
-    assert_eq!(
-        between(&optional, BASE),
-        ids(&[("request-body-became-required", true)])
-    );
-    assert_eq!(
-        between(BASE, &optional),
-        ids(&[("request-body-became-optional", false)])
-    );
+    assert_between(&optional, BASE, &[("request-body-became-required", true)]);
+    assert_between(BASE, &optional, &[("request-body-became-optional", false)]);
 }
 
 #[test]
@@ -452,12 +444,14 @@ fn a_response_header_made_optional_is_breaking_and_made_required_is_not() {
             ),
         )
     };
-    assert_eq!(
-        between(&header(false), &header(true)),
-        ids(&[("response-header-became-required", false)])
+    assert_between(
+        &header(false),
+        &header(true),
+        &[("response-header-became-required", false)],
     );
-    assert_eq!(
-        between(&header(true), &header(false)),
-        ids(&[("response-header-became-optional", true)])
+    assert_between(
+        &header(true),
+        &header(false),
+        &[("response-header-became-optional", true)],
     );
 }
