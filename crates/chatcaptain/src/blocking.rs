@@ -110,28 +110,6 @@ impl Client {
     {
         self.runtime.call(call)
     }
-
-    /// An async listing, driven on this client's runtime thread.
-    pub(crate) fn cursor_listing<O: CursorOperation>(
-        &self,
-        inner: crate::paging::CursorListing<O>,
-    ) -> CursorListing<O> {
-        CursorListing {
-            inner,
-            runtime: self.runtime.clone(),
-        }
-    }
-
-    /// An async listing, driven on this client's runtime thread.
-    pub(crate) fn page_listing<O: PageOperation>(
-        &self,
-        inner: crate::paging::PageListing<O>,
-    ) -> PageListing<O> {
-        PageListing {
-            inner,
-            runtime: self.runtime.clone(),
-        }
-    }
 }
 
 /// Configures a blocking [`Client`]: it is the async [`crate::ClientBuilder`], every option
@@ -253,8 +231,17 @@ impl<T> std::fmt::Debug for Iter<T> {
     }
 }
 
+/// Setters that only hand their argument on to the async listing (through `map`).
+macro_rules! passed_on {
+    ($($(#[$doc:meta])* $name:ident($arg:ident: $ty:ty);)*) => {
+        $($(#[$doc])* pub fn $name(self, $arg: $ty) -> Self {
+            self.map(|l| l.$name($arg))
+        })*
+    };
+}
+
 macro_rules! blocking_listing {
-    ($name:ident, $bound:ident, $what:literal) => {
+    ($name:ident, $bound:ident, $what:literal, $made_by:ident) => {
         #[doc = concat!("Blocking ", $what, ": build it, then take `.items()`, `.pages()` or `.collect_all()`.")]
         #[derive(Clone, Debug)]
         #[must_use = "a listing does nothing until its items or pages are consumed"]
@@ -264,19 +251,13 @@ macro_rules! blocking_listing {
         }
 
         impl<O: $bound> $name<O> {
-            /// Items per request.
-            pub fn page_size(self, size: u32) -> Self {
-                self.map(|l| l.page_size(size))
-            }
-
-            /// Stops after this many items, whatever the page size.
-            pub fn max_items(self, max: usize) -> Self {
-                self.map(|l| l.max_items(max))
-            }
-
-            /// Fetches the next page while this one is consumed (at most one request ahead).
-            pub fn prefetch(self, prefetch: bool) -> Self {
-                self.map(|l| l.prefetch(prefetch))
+            passed_on! {
+                /// Items per request.
+                page_size(size: u32);
+                /// Stops after this many items, whatever the page size.
+                max_items(max: usize);
+                /// Fetches the next page while this one is consumed (at most one request ahead).
+                prefetch(prefetch: bool);
             }
 
             /// The items, one at a time.
@@ -309,40 +290,44 @@ macro_rules! blocking_listing {
                 }
             }
         }
+
+        impl Client {
+            /// An async listing, driven on this client's runtime thread.
+            pub(crate) fn $made_by<O: $bound>(&self, inner: crate::paging::$name<O>) -> $name<O> {
+                $name {
+                    inner,
+                    runtime: self.runtime.clone(),
+                }
+            }
+        }
     };
 }
 
 blocking_listing!(
     CursorListing,
     CursorOperation,
-    "listing by date-time cursor"
+    "listing by date-time cursor",
+    cursor_listing
 );
-blocking_listing!(PageListing, PageOperation, "listing by page number");
+blocking_listing!(
+    PageListing,
+    PageOperation,
+    "listing by page number",
+    page_listing
+);
 
 impl<O: CursorOperation> CursorListing<O> {
-    /// Starts with the items created strictly before `instant`.
-    pub fn starting_before(self, instant: DateTime<Utc>) -> Self {
-        self.map(|l| l.starting_before(instant))
-    }
-
-    /// Resumes where a [`Page`] said the listing goes on.
-    pub fn resume(self, cursor: Cursor) -> Self {
-        self.map(|l| l.resume(cursor))
-    }
-
-    /// Pages several time ranges at once; see [`crate::ListContacts::parallel`].
-    pub fn parallel(self, ranges: usize) -> Self {
-        self.map(|l| l.parallel(ranges))
-    }
-
-    /// Resumes a parallel listing; see [`crate::ListContacts::resume_parallel`].
-    pub fn resume_parallel(self, at: ParallelCursor) -> Self {
-        self.map(|l| l.resume_parallel(at))
-    }
-
-    /// Only the items created since `checkpoint`; see [`crate::ListContacts::since`].
-    pub fn since(self, checkpoint: Checkpoint) -> Self {
-        self.map(|l| l.since(checkpoint))
+    passed_on! {
+        /// Starts with the items created strictly before `instant`.
+        starting_before(instant: DateTime<Utc>);
+        /// Resumes where a [`Page`] said the listing goes on.
+        resume(cursor: Cursor);
+        /// Pages several time ranges at once; see [`crate::ListContacts::parallel`].
+        parallel(ranges: usize);
+        /// Resumes a parallel listing; see [`crate::ListContacts::resume_parallel`].
+        resume_parallel(at: ParallelCursor);
+        /// Only the items created since `checkpoint`; see [`crate::ListContacts::since`].
+        since(checkpoint: Checkpoint);
     }
 
     /// An incremental sync run, the async one ([`crate::ListContacts::sync`]) driven on the
@@ -419,14 +404,11 @@ impl<T> std::fmt::Debug for SyncContacts<T> {
 }
 
 impl<O: PageOperation> PageListing<O> {
-    /// Starts at page `page` (the first page is 1).
-    pub fn start_page(self, page: u32) -> Self {
-        self.map(|s| s.start_page(page))
-    }
-
-    /// Resumes where a [`Page`] said the search goes on.
-    pub fn resume(self, position: PagePosition) -> Self {
-        self.map(|s| s.resume(position))
+    passed_on! {
+        /// Starts at page `page` (the first page is 1).
+        start_page(page: u32);
+        /// Resumes where a [`Page`] said the search goes on.
+        resume(position: PagePosition);
     }
 }
 

@@ -130,9 +130,7 @@ async fn list_resumed_from_a_saved_page_cursor_yields_the_rest_exactly_once() {
     let mut pages = contacts.list().page_size(4).pages();
     let first = pages.next().await.unwrap().unwrap();
     drop(pages);
-    // The cursor survives a trip through JSON, as it would between two processes.
-    let saved = serde_json::to_string(first.next_cursor().unwrap()).unwrap();
-    let cursor = serde_json::from_str(&saved).unwrap();
+    let cursor = through_json(first.next_cursor().unwrap());
     let rest = contacts
         .list()
         .page_size(4)

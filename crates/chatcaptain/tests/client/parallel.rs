@@ -125,9 +125,8 @@ async fn resumed_through_json(
     listing: chatcaptain::ListContacts,
     saved: &chatcaptain::ParallelCursor,
 ) -> Vec<String> {
-    let saved = serde_json::to_string(saved).unwrap();
     let rest = listing
-        .resume_parallel(serde_json::from_str(&saved).unwrap())
+        .resume_parallel(common::through_json(saved))
         .collect_all()
         .await
         .unwrap();

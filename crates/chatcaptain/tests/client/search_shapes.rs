@@ -129,7 +129,7 @@ async fn search_resumed_with_another_page_size_starts_at_the_same_hit() {
     let rest = contacts
         .search("x")
         .page_size(25)
-        .resume(serde_json::from_str(&serde_json::to_string(&position).unwrap()).unwrap())
+        .resume(through_json(&position))
         .collect_all()
         .await
         .unwrap();

@@ -9,20 +9,18 @@ use chatcaptain::{Checkpoint, Contact, NewContact};
 use chatcaptain_fake::{FakeServer, Route, seed_base_time};
 use chrono::TimeDelta;
 use common::fake::{FAKE_KEY, fake_client, tied_fake};
-use common::{BOT, contact};
+use common::{BOT, contact, through_json};
 use futures::TryStreamExt;
 
 /// A sync run in one range (`parallel(1)` is the plain listing), and the checkpoint it ends
-/// with.
+/// with, saved and read back.
 async fn run(
     client: &chatcaptain::Client,
     checkpoint: &Checkpoint,
     page_size: u32,
 ) -> (Vec<Contact>, Checkpoint) {
     let (got, next) = parallel_run(client, checkpoint.clone(), page_size, 1).await;
-    // It survives the trip through JSON a saved checkpoint takes.
-    let next = serde_json::from_str(&serde_json::to_string(&next).unwrap()).unwrap();
-    (got, next)
+    (got, through_json(&next))
 }
 
 /// A sync run in `ranges` parallel ranges, and the checkpoint it ends with.

@@ -10,18 +10,13 @@ use chatcaptain::{Checkpoint, Contact};
 use chatcaptain_fake::{FakeServer, Fault, ListShape, Route};
 use chrono::{DateTime, TimeDelta, Utc};
 use common::fake::{FAKE_KEY, fake_client, tied_fake};
-use common::{BOT, contact};
+use common::{BOT, contact, through_json};
 use futures::TryStreamExt;
 
 const SEEDED: usize = 223;
 
 fn now() -> DateTime<Utc> {
     DateTime::<Utc>::from(std::time::SystemTime::now())
-}
-
-/// Through JSON, as a saved checkpoint goes.
-fn saved(checkpoint: &Checkpoint) -> Checkpoint {
-    serde_json::from_str(&serde_json::to_string(checkpoint).unwrap()).unwrap()
 }
 
 /// A sync run from `from` that stops after `stop_after` contacts (`None`: runs through), and
@@ -50,13 +45,13 @@ async fn run(
                     run.progress(),
                     "progress at the end is the checkpoint"
                 );
-                return (got, saved(&checkpoint));
+                return (got, through_json(&checkpoint));
             }
         }
     }
     let progress = run.progress();
     assert!(run.checkpoint().is_none());
-    (got, saved(&progress))
+    (got, through_json(&progress))
 }
 
 fn assert_each_once(case: &str, got: &[String], expected: usize) {
@@ -147,7 +142,7 @@ async fn a_run_that_failed_part_way_is_resumed_from_its_progress() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
     assert!(!got.is_empty());
     assert!(run.checkpoint().is_none());
-    let progress = saved(&run.progress());
+    let progress = through_json(&run.progress());
     let mut rest = client
         .contacts(BOT)
         .list()

@@ -126,6 +126,12 @@ pub fn tied_at(instant: DateTime<Utc>, n: usize, prefix: &str) -> Vec<Contact> {
         .collect()
 }
 
+/// `value` after a trip through JSON, as a saved cursor or checkpoint goes from one process to
+/// the next.
+pub fn through_json<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) -> T {
+    serde_json::from_str(&serde_json::to_string(value).unwrap()).unwrap()
+}
+
 /// Ids newest first, as the list operation orders them.
 pub fn ids_newest_first(contacts: &[Contact]) -> Vec<String> {
     let mut sorted = contacts.to_vec();
