@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::retries::RetryPolicy;
+
 /// Settings that override the client's for the calls made through
 /// [`Client::with`](crate::Client::with) (or a handle's `with`): the connection pool, the
 /// pace, the retry quota and the hooks stay the client's, shared; the client itself is left as
@@ -54,5 +56,13 @@ impl CallOptions {
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = Some(attempts);
         self
+    }
+
+    /// Sets `retry`'s `max_attempts` to these options', when they give one: how both the builder
+    /// and [`Client::with`](crate::Client::with) apply it.
+    pub(crate) fn apply_to(&self, retry: &mut RetryPolicy) {
+        if let Some(attempts) = self.max_attempts {
+            retry.max_attempts = attempts;
+        }
     }
 }

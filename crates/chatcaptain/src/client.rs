@@ -123,9 +123,7 @@ impl Client {
         if let Some(limit) = options.call_timeout {
             shared.call_timeout = Some(limit);
         }
-        if let Some(attempts) = options.max_attempts {
-            shared.retry.max_attempts = attempts;
-        }
+        options.apply_to(&mut shared.retry);
         Client {
             shared: Arc::new(shared),
         }
@@ -274,9 +272,7 @@ impl<C> ClientBuilder<C> {
     /// The retry policy the client gets: the builder's, with its `max_attempts` if set.
     fn retry_policy(&self) -> RetryPolicy {
         let mut retry = self.retry.clone();
-        if let Some(attempts) = self.call.max_attempts {
-            retry.max_attempts = attempts;
-        }
+        self.call.apply_to(&mut retry);
         retry
     }
 
