@@ -312,18 +312,27 @@ impl FakeServerBuilder {
     /// # Panics
     /// If no runtime can be built or the address cannot be bound.
     pub fn start_blocking(self) -> FakeServer {
-        // On a thread of its own: `block_on` inside an async test's runtime would panic.
-        std::thread::spawn(move || {
+        let (started, server) = std::sync::mpsc::channel();
+        // On a thread of its own (`block_on` inside an async test's runtime would panic), which
+        // stays in the runtime until the server is dropped, then drops the runtime there: the
+        // dropping thread, maybe an async test's, never waits for it.
+        let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(1)
                 .enable_all()
                 .build()
                 .expect("chatcaptain-fake: a Tokio runtime for the server");
-            let server = runtime.block_on(self.start());
-            server.owning(runtime)
-        })
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            runtime.block_on(async move {
+                let (host, released) = tokio::sync::oneshot::channel::<()>();
+                let _ = started.send(self.start().await.hosted(host));
+                let _ = released.await;
+            });
+        });
+        match server.recv() {
+            Ok(server) => server,
+            // It panicked before sending (no runtime, or the address not bound): say why here.
+            Err(_) => std::panic::resume_unwind(thread.join().expect_err("the thread panicked")),
+        }
     }
 
     /// Seeds the data and starts serving, or says why it cannot listen.

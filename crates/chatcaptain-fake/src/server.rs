@@ -40,9 +40,10 @@ pub struct FakeServer {
     shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
-    /// The runtime of its own that [`start_blocking`](crate::FakeServerBuilder::start_blocking)
-    /// started it on, shut down with it.
-    runtime: Option<tokio::runtime::Runtime>,
+    /// Holds the thread of the runtime of its own that
+    /// [`start_blocking`](crate::FakeServerBuilder::start_blocking) started it on: dropped with
+    /// the server, it lets that thread end and drop the runtime there.
+    host: Option<oneshot::Sender<()>>,
 }
 
 impl std::fmt::Debug for FakeServer {
@@ -96,7 +97,7 @@ impl FakeServer {
             chatbot,
             shared,
             stop: Some(stop),
-            runtime: None,
+            host: None,
             task: Some(task),
         })
     }
@@ -207,9 +208,9 @@ impl FakeServer {
         self.shared.store().count::<Organization>(chatbot)
     }
 
-    /// This server, owning the runtime it runs on.
-    pub(crate) fn owning(mut self, runtime: tokio::runtime::Runtime) -> FakeServer {
-        self.runtime = Some(runtime);
+    /// This server, holding the thread of the runtime it runs on until it is dropped.
+    pub(crate) fn hosted(mut self, host: oneshot::Sender<()>) -> FakeServer {
+        self.host = Some(host);
         self
     }
 
@@ -235,10 +236,6 @@ impl Drop for FakeServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
-        }
-        // Without waiting: dropping a runtime waits for its tasks, which an async test may not do.
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
         }
     }
 }
